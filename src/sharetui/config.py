@@ -1,0 +1,74 @@
+"""Settings from the environment (SHARETUI_*), with defaults for a single workstation."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+APP_NAME = "sharetui"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'sharetui.db'}"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def terminal_id() -> str:
+    """Which workstation wrote an audit event: SHARETUI_TERMINAL_ID, else host and tty."""
+    explicit = os.environ.get("SHARETUI_TERMINAL_ID", "").strip()
+    if explicit:
+        return explicit[:100]
+    tty = ""
+    with contextlib.suppress(OSError):
+        tty = os.ttyname(0).removeprefix("/dev/")
+    host = socket.gethostname()
+    return f"{host}:{tty}"[:100] if tty else host[:100]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    idle_lock_seconds: int = 300
+    timezone: str = "Europe/London"
+    terminal: str = field(default_factory=terminal_id)
+    key_file: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None) -> Settings:
+        tz = os.environ.get("SHARETUI_TIMEZONE", "Europe/London").strip() or "Europe/London"
+        try:
+            ZoneInfo(tz)
+        except Exception:  # noqa: BLE001 - a bad zone name falls back to the default
+            tz = "Europe/London"
+        return cls(
+            database_url=database_url
+            or os.environ.get("SHARETUI_DATABASE_URL", "").strip()
+            or default_database_url(),
+            idle_lock_seconds=_int_env("SHARETUI_IDLE_LOCK_SECONDS", 300),
+            timezone=tz,
+            key_file=os.environ.get("SHARETUI_KEY_FILE", "").strip(),
+        )

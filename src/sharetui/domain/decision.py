@@ -1,0 +1,297 @@
+"""A sharing decision as the practitioner fills it in, and the golden-rule checks on it.
+
+The checks return one instruction per field (GOV.UK style: say what to do, not what is
+wrong). The service runs them before anything reaches the database; the screens run the same
+checks page by page so the person sees the message on the field they are looking at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sharetui.domain.enums import (
+    Art9Condition,
+    CallerCheck,
+    ConsentPosition,
+    LawfulBasis,
+    NotSoughtReason,
+    Outcome,
+    Quality,
+    RequestOrigin,
+    ShareMethod,
+)
+from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line, length_error
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+SHARING = (Outcome.SHARE, Outcome.SHARE_IN_PART)
+
+
+@dataclass
+class QualityCheck:
+    """One rule-6 quality: confirmed, or explained when it cannot be confirmed."""
+
+    confirmed: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class DecisionInput:
+    """Everything a decision record holds (DOMAIN.md, 'What a decision record holds')."""
+
+    subject_id: int | None = None
+    others_affected: list[int] = field(default_factory=list)
+    urgent: bool | None = None
+    origin: RequestOrigin | None = None
+    recipient_org: str = ""
+    recipient_role: str = ""
+    recipient_name: str = ""
+    recipient_contact: str = ""
+    caller_check: CallerCheck | None = None
+    purpose: str = ""
+    information: str = ""
+    categories: list[str] = field(default_factory=list)
+    special_category: bool | None = None
+    criminal_offence: bool | None = None
+    consent_position: ConsentPosition | None = None
+    consent_event_id: int | None = None
+    not_sought_reason: NotSoughtReason | None = None
+    without_consent_reason: str = ""
+    lawful_basis: LawfulBasis | None = None
+    art9_condition: Art9Condition | None = None
+    necessity: str = ""
+    checks: dict[str, QualityCheck] = field(default_factory=dict)
+    identities_protected: str = ""
+    person_told: bool | None = None
+    not_told_reason: str = ""
+    outcome: Outcome | None = None
+    reasons: str = ""
+    shared_at: datetime | None = None
+    share_method: ShareMethod | None = None
+
+    # -- serialisation for drafts ---------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.shared_at is not None:
+            data["shared_at"] = self.shared_at.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DecisionInput:
+        """Rebuild from a draft payload, ignoring unknown keys and bad values."""
+        enum_fields = {
+            "origin": RequestOrigin,
+            "caller_check": CallerCheck,
+            "consent_position": ConsentPosition,
+            "not_sought_reason": NotSoughtReason,
+            "lawful_basis": LawfulBasis,
+            "art9_condition": Art9Condition,
+            "outcome": Outcome,
+            "share_method": ShareMethod,
+        }
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue
+            if key in enum_fields and value is not None:
+                try:
+                    value = enum_fields[key](value)
+                except ValueError:
+                    value = None
+            elif key == "shared_at" and isinstance(value, str):
+                try:
+                    value = datetime.fromisoformat(value)
+                except ValueError:
+                    value = None
+            elif key == "checks" and isinstance(value, dict):
+                value = {
+                    k: QualityCheck(**v) if isinstance(v, dict) else QualityCheck()
+                    for k, v in value.items()
+                }
+            values[key] = value
+        return cls(**values)
+
+    def cleaned(self) -> DecisionInput:
+        """A copy with every text stripped of control characters."""
+        data = self.to_dict()
+        out = DecisionInput.from_dict(data)
+        for name in (
+            "recipient_org",
+            "recipient_role",
+            "recipient_name",
+            "recipient_contact",
+        ):
+            setattr(out, name, clean_line(getattr(out, name)))
+        for name in (
+            "purpose",
+            "information",
+            "without_consent_reason",
+            "necessity",
+            "identities_protected",
+            "not_told_reason",
+            "reasons",
+        ):
+            setattr(out, name, clean(getattr(out, name)))
+        out.categories = [clean_line(c) for c in out.categories if clean_line(c)]
+        out.checks = {k: QualityCheck(v.confirmed, clean(v.note)) for k, v in out.checks.items()}
+        return out
+
+    @property
+    def is_sharing(self) -> bool:
+        return self.outcome in SHARING
+
+    @property
+    def caller_unverified(self) -> bool:
+        return self.caller_check is CallerCheck.NOT_VERIFIED
+
+
+# Field groups by page, so a screen can ask for the errors of its own page only.
+PAGES: dict[str, tuple[str, ...]] = {
+    "urgency": ("urgent",),
+    "who": ("subject_id", "others_affected"),
+    "recipient": (
+        "origin",
+        "recipient_org",
+        "recipient_role",
+        "recipient_name",
+        "recipient_contact",
+        "caller_check",
+        "purpose",
+    ),
+    "what": ("information", "categories", "special_category", "criminal_offence"),
+    "consent": (
+        "consent_position",
+        "consent_event_id",
+        "not_sought_reason",
+        "without_consent_reason",
+    ),
+    "basis": ("lawful_basis", "art9_condition", "necessity"),
+    "checks": ("checks", "identities_protected", "person_told", "not_told_reason"),
+    "decision": ("outcome", "reasons", "shared_at", "share_method"),
+}
+
+
+def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str, str]:
+    """The golden-rule checks. Returns {field: instruction}; empty when the record may be saved.
+
+    Rule 7: reasons are always required, whatever the decision. Rule 4: sharing without
+    consent needs its reason, and consent that was refused or withdrawn cannot be relied on.
+    Art 9: special category data needs a condition. Rule 6: each quality confirmed or
+    explained. Rule 2: if the person was not told, say why. The urgent path asks only what is
+    needed to share now; the rest can be completed later as an amendment.
+    """
+    now = now or datetime.now(UTC)
+    e: dict[str, str] = {}
+    urgent = bool(d.urgent)
+
+    if d.urgent is None:
+        e["urgent"] = "Say whether a child is suffering, or likely to suffer, significant harm"
+    if d.subject_id is None:
+        e["subject_id"] = "Choose the person the information is about"
+    if d.outcome is None:
+        e["outcome"] = "Choose the decision: share, share in part or do not share"
+    if not d.reasons.strip():
+        e["reasons"] = (
+            "Enter the reasons for this decision (rule 7: record them whether or not you share)"
+        )
+
+    sharing = d.is_sharing
+    if sharing:
+        if not d.recipient_org.strip():
+            e["recipient_org"] = "Enter the organisation the information goes to"
+        if not d.information.strip():
+            e["information"] = "Enter what information is shared"
+        if not d.purpose.strip():
+            e["purpose"] = "Enter the purpose of sharing"
+        if d.lawful_basis is None:
+            e["lawful_basis"] = "Choose the lawful basis (UK GDPR Article 6) you rely on"
+        if d.special_category is None:
+            e["special_category"] = "Say whether special category data (such as health) is shared"
+        if d.special_category and d.art9_condition is None:
+            e["art9_condition"] = (
+                "Choose an Article 9 condition: special category data is shared "
+                "(usually DPA 2018 Schedule 1 paragraph 18, safeguarding)"
+            )
+        if d.shared_at is None:
+            e["shared_at"] = "Enter when the information was shared"
+        if d.share_method is None:
+            e["share_method"] = "Choose how the information was shared"
+        _consent_rules(d, e, urgent)
+        if not urgent:
+            if d.origin is None:
+                e["origin"] = "Say whether this was an incoming request or our own initiative"
+            for quality in Quality:
+                check = d.checks.get(quality.value)
+                if check is None or (check.confirmed is None):
+                    e[f"checks.{quality.value}"] = f"Confirm or explain: {quality.label.lower()}"
+                elif check.confirmed is False and not check.note.strip():
+                    e[f"checks.{quality.value}"] = (
+                        f"Explain why the share is not {quality.label.lower()}"
+                    )
+            if d.person_told is None:
+                e["person_told"] = "Say whether the person was told about the share (rule 2)"
+            elif d.person_told is False and not d.not_told_reason.strip():
+                e["not_told_reason"] = "Enter why the person was not told"
+    if d.art9_condition is Art9Condition.EXPLICIT_CONSENT and d.consent_position not in (
+        None,
+        ConsentPosition.GIVEN,
+    ):
+        e["art9_condition"] = "Explicit consent cannot be the condition: consent was not given"
+
+    if d.shared_at is not None:
+        shared = d.shared_at if d.shared_at.tzinfo else d.shared_at.replace(tzinfo=UTC)
+        if shared > now + FUTURE_TOLERANCE:
+            e["shared_at"] = "The time of sharing cannot be in the future"
+
+    for name, limit, label in (
+        ("recipient_org", SHORT_TEXT, "Organisation"),
+        ("recipient_role", SHORT_TEXT, "Role"),
+        ("recipient_name", SHORT_TEXT, "Name"),
+        ("recipient_contact", SHORT_TEXT, "Contact"),
+        ("purpose", LONG_TEXT, "Purpose"),
+        ("information", LONG_TEXT, "Information"),
+        ("without_consent_reason", LONG_TEXT, "Reason"),
+        ("necessity", LONG_TEXT, "Necessity"),
+        ("identities_protected", LONG_TEXT, "Identities protected"),
+        ("not_told_reason", LONG_TEXT, "Reason"),
+        ("reasons", LONG_TEXT, "Reasons"),
+    ):
+        msg = length_error(getattr(d, name), limit, label)
+        if msg:
+            e[name] = msg
+    if len(d.categories) > 20:
+        e["categories"] = "Choose 20 categories or fewer"
+    return e
+
+
+def _consent_rules(d: DecisionInput, e: dict[str, str], urgent: bool) -> None:
+    if d.consent_position is None:
+        if not urgent:
+            e["consent_position"] = "Choose the consent position"
+        elif not d.without_consent_reason.strip():
+            e["without_consent_reason"] = (
+                "Enter why you are sharing without consent (for example: a child is at risk of "
+                "significant harm)"
+            )
+        return
+    if d.consent_position is ConsentPosition.GIVEN:
+        if d.consent_event_id is None:
+            e["consent_event_id"] = "Choose the consent this share relies on, or record it now"
+        return
+    if d.lawful_basis is LawfulBasis.CONSENT:
+        e["lawful_basis"] = (
+            f"You cannot rely on consent: it is {d.consent_position.label.lower()}. "
+            "Choose another lawful basis"
+        )
+    if d.consent_position is ConsentPosition.NOT_SOUGHT and d.not_sought_reason is None:
+        e["not_sought_reason"] = "Choose why consent was not sought"
+    if not d.without_consent_reason.strip():
+        e["without_consent_reason"] = "Enter why you are sharing without consent"
+
+
+def errors_for_page(errors: dict[str, str], page: str) -> dict[str, str]:
+    """The subset of errors that belong to one page of the flow."""
+    names = PAGES[page]
+    return {k: v for k, v in errors.items() if k.split(".")[0] in names}

@@ -1,0 +1,46 @@
+"""Typed errors the services raise; each carries words for the person at the desk."""
+
+from __future__ import annotations
+
+
+class ShareError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(ShareError):
+    """Bad input: one instruction per field, in the order the form shows them."""
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        self.field_errors = dict(field_errors)
+        summary = "; ".join(self.field_errors.values())
+        super().__init__(summary or "Check your answers")
+
+
+class NotAllowed(ShareError):
+    """The acting user's role does not permit this action."""
+
+
+class NotFound(ShareError):
+    """The record asked for does not exist (or is not visible to the caller)."""
+
+
+class Conflict(ShareError):
+    """Someone else changed the record first (for example claimed an advice item)."""
+
+
+class SignInFailed(ShareError):
+    """Wrong username or passphrase, or a locked or disabled account."""
+
+
+class StoreUnavailable(ShareError):
+    """The database could not be reached or stayed busy; nothing was saved."""
+
+
+def check(errors: dict[str, str]) -> None:
+    """Raise ValidationFailed when any field has an error."""
+    if errors:
+        raise ValidationFailed(errors)

@@ -1,0 +1,56 @@
+"""Text hygiene: what every free-text value goes through on the way in, and search keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 control characters except tab and newline, plus DEL. Bidi overrides and
+# isolates are removed too: they can make a stored reason read differently on screen.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+SHORT_TEXT = 200
+LONG_TEXT = 20_000
+
+
+def clean(value: str | None) -> str:
+    """Strip control characters (keeping newline and tab) and surrounding whitespace."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def clean_line(value: str | None) -> str:
+    """Like clean(), but a single line: newlines and tabs become spaces."""
+    return " ".join(clean(value).split())
+
+
+def fold(value: str) -> str:
+    """Case- and accent-insensitive form used for searching names."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def name_tokens(*names: str) -> set[str]:
+    """Folded words of every name given: what a partial-name search matches against."""
+    tokens: set[str] = set()
+    for name in names:
+        tokens.update(_WORD.findall(fold(name or "")))
+    return tokens
+
+
+def query_tokens(query: str) -> list[str]:
+    """Folded words of a search query, longest first (most selective first)."""
+    return sorted(set(_WORD.findall(fold(query))), key=len, reverse=True)
+
+
+def length_error(value: str, limit: int, label: str) -> str | None:
+    """An instruction when a value is too long, else None."""
+    if len(value) > limit:
+        return f"{label} must be {limit:,} characters or fewer (it is {len(value):,})"
+    return None

@@ -1,0 +1,359 @@
+"""Sharing decisions: validated by the golden rules, saved with their audit event, amended
+only as new versions that point at the one they replace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func as sa_func
+from sqlmodel import Session, col, select
+
+from sharetui.domain.decision import DecisionInput, validate_decision
+from sharetui.domain.enums import Outcome
+from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
+from sharetui.domain.permissions import Permission
+from sharetui.domain.text import LONG_TEXT, clean
+from sharetui.services.audit import append, require
+from sharetui.services.consent import check_relied_consent
+from sharetui.services.people import load_person, summary, touch
+from sharetui.services.store import Actor, Store
+from sharetui.services.views import DecisionView, Page
+from sharetui.store.models import (
+    AdviceRequest,
+    DecisionAffected,
+    Draft,
+    Person,
+    SharingDecision,
+    User,
+)
+from sharetui.store.types import utcnow
+
+_RECORD_FIELDS = (
+    "urgent",
+    "origin",
+    "recipient_org",
+    "recipient_role",
+    "recipient_name",
+    "recipient_contact",
+    "caller_check",
+    "purpose",
+    "information",
+    "categories",
+    "special_category",
+    "criminal_offence",
+    "consent_position",
+    "consent_event_id",
+    "not_sought_reason",
+    "without_consent_reason",
+    "lawful_basis",
+    "art9_condition",
+    "necessity",
+    "identities_protected",
+    "person_told",
+    "not_told_reason",
+    "outcome",
+    "reasons",
+    "shared_at",
+    "share_method",
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    org: str
+    role: str
+    name: str
+    contact: str
+
+
+def _value(v: Any) -> Any:
+    return getattr(v, "value", v)
+
+
+def _row_from_input(d: DecisionInput, actor: Actor) -> SharingDecision:
+    assert d.subject_id is not None and d.outcome is not None
+    values = {name: _value(getattr(d, name)) for name in _RECORD_FIELDS}
+    values["urgent"] = bool(d.urgent)
+    values["special_category"] = bool(d.special_category)
+    values["criminal_offence"] = bool(d.criminal_offence)
+    if d.shared_at is not None and d.shared_at.tzinfo is None:
+        values["shared_at"] = d.shared_at.replace(tzinfo=UTC)
+    values["checks"] = {k: {"confirmed": v.confirmed, "note": v.note} for k, v in d.checks.items()}
+    return SharingDecision(
+        subject_id=d.subject_id,
+        caller_unverified=d.caller_unverified,
+        decided_by_id=actor.user_id,
+        decided_at=utcnow(),
+        **values,
+    )
+
+
+def record_dict(row: SharingDecision) -> dict[str, Any]:
+    data = {name: getattr(row, name) for name in _RECORD_FIELDS}
+    data["checks"] = dict(row.checks)
+    data["subject_id"] = row.subject_id
+    return data
+
+
+class Decisions:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def validate(self, data: DecisionInput) -> dict[str, str]:
+        """The golden-rule checks alone, for a screen to show before saving."""
+        return validate_decision(data.cleaned())
+
+    def log(
+        self, actor: Actor, data: DecisionInput, *, draft_id: int | None = None
+    ) -> DecisionView:
+        """Save a new decision. When it comes from a draft, the draft is removed and its
+        advice requests are linked to the decision in the same transaction."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        d = data.cleaned()
+        check(validate_decision(d))
+
+        def work(s: Session) -> DecisionView:
+            row = self._insert(s, actor, d, root_id=None, version=1, supersedes=None, reason="")
+            if draft_id is not None:
+                draft = s.get(Draft, draft_id)
+                if draft is not None and draft.user_id == actor.user_id:
+                    for adv in s.exec(
+                        select(AdviceRequest).where(AdviceRequest.draft_id == draft_id)
+                    ).all():
+                        adv.decision_id = row.id
+                        s.add(adv)
+                    s.delete(draft)
+            append(
+                s,
+                actor,
+                "decision.create",
+                "decision",
+                row.id,
+                f"person {row.subject_id}; {row.outcome}",
+            )
+            return self._view(s, row)
+
+        return self.store.write(work)
+
+    def amend(
+        self, actor: Actor, decision_id: int, data: DecisionInput, reason: str
+    ) -> DecisionView:
+        """A correction: a new version pointing at the current one, with its own reason."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        d = data.cleaned()
+        why = clean(reason)
+        errors = validate_decision(d)
+        if not why:
+            errors["amend_reason"] = "Enter the reason for this amendment"
+        elif len(why) > LONG_TEXT:
+            errors["amend_reason"] = f"Enter a reason of {LONG_TEXT:,} characters or fewer"
+        check(errors)
+
+        def work(s: Session) -> DecisionView:
+            base = s.get(SharingDecision, decision_id)
+            if base is None:
+                raise NotFound("That decision does not exist")
+            root_id = base.root_id or base.id
+            root = s.get(SharingDecision, root_id)
+            assert root is not None
+            if root.decided_by_id != actor.user_id:
+                raise NotAllowed(
+                    "Only the person who made a decision can amend it; "
+                    "seek advice if it needs correcting"
+                )
+            latest = s.exec(
+                select(SharingDecision)
+                .where(SharingDecision.root_id == root_id)
+                .order_by(col(SharingDecision.version).desc())
+                .limit(1)
+            ).one()
+            if latest.id != decision_id:
+                raise ValidationFailed(
+                    {
+                        "amend_reason": (
+                            f"This decision was amended since you opened it (now version "
+                            f"{latest.version}); open the latest version and amend that"
+                        )
+                    }
+                )
+            if d.subject_id != latest.subject_id:
+                raise ValidationFailed(
+                    {
+                        "subject_id": "An amendment keeps the same person; "
+                        "log a new decision for someone else"
+                    }
+                )
+            row = self._insert(
+                s,
+                actor,
+                d,
+                root_id=root_id,
+                version=latest.version + 1,
+                supersedes=latest.id,
+                reason=why,
+            )
+            append(
+                s,
+                actor,
+                "decision.amend",
+                "decision",
+                row.id,
+                f"version {row.version} of {root_id}",
+            )
+            return self._view(s, row)
+
+        return self.store.write(work)
+
+    def _insert(
+        self,
+        s: Session,
+        actor: Actor,
+        d: DecisionInput,
+        *,
+        root_id: int | None,
+        version: int,
+        supersedes: int | None,
+        reason: str,
+    ) -> SharingDecision:
+        load_person(s, d.subject_id, "subject_id")
+        if d.consent_event_id is not None:
+            check_relied_consent(s, d.subject_id, d.consent_event_id)  # type: ignore[arg-type]
+        others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
+        for pid in others:
+            load_person(s, pid, "others_affected")
+        row = _row_from_input(d, actor)
+        row.root_id = root_id
+        row.version = version
+        row.supersedes_id = supersedes
+        row.amend_reason = reason
+        s.add(row)
+        s.flush()
+        if root_id is None:
+            row.root_id = row.id
+            s.add(row)
+        for pid in others:
+            s.add(DecisionAffected(decision_id=row.id, person_id=pid))
+        touch(s, row.subject_id)
+        s.flush()
+        return row
+
+    def _view(self, s: Session, row: SharingDecision) -> DecisionView:
+        assert row.id is not None and row.root_id is not None
+        subject = s.get(Person, row.subject_id)
+        assert subject is not None
+        others = s.exec(
+            select(Person)
+            .join(DecisionAffected, DecisionAffected.person_id == Person.id)
+            .where(DecisionAffected.decision_id == row.id)
+        ).all()
+        decider = s.get(User, row.decided_by_id)
+        return DecisionView(
+            row.id,
+            row.root_id,
+            row.version,
+            row.supersedes_id,
+            row.amend_reason,
+            summary(subject),
+            tuple(summary(o) for o in others),
+            Outcome(row.outcome),
+            row.urgent,
+            row.recipient_org,
+            decider.display_name if decider else "?",
+            row.decided_at,
+            row.caller_unverified,
+            record_dict(row),
+        )
+
+    def versions(self, actor: Actor, decision_id: int) -> list[DecisionView]:
+        """Every version of the decision, oldest first. Audited as a read of the person."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> list[DecisionView]:
+            base = s.get(SharingDecision, decision_id)
+            if base is None:
+                raise NotFound("That decision does not exist")
+            rows = s.exec(
+                select(SharingDecision)
+                .where(SharingDecision.root_id == base.root_id)
+                .order_by(col(SharingDecision.version))
+            ).all()
+            append(s, actor, "decision.view", "person", base.subject_id, f"decision {base.root_id}")
+            return [self._view(s, r) for r in rows]
+
+        return self.store.write(work)
+
+    def to_input(self, view: DecisionView) -> DecisionInput:
+        """The stored record as a form, to start an amendment from."""
+        data = dict(view.fields)
+        if isinstance(data.get("shared_at"), datetime):
+            data["shared_at"] = data["shared_at"].isoformat()
+        data["others_affected"] = [o.id for o in view.others_affected]
+        return DecisionInput.from_dict(data)
+
+    def mine(self, actor: Actor, limit: int = 10) -> list[DecisionView]:
+        """The caller's most recent decisions (latest versions), for the home screen."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> list[DecisionView]:
+            rows = s.exec(
+                select(SharingDecision)
+                .where(SharingDecision.decided_by_id == actor.user_id)
+                .order_by(col(SharingDecision.decided_at).desc())
+                .limit(limit)
+            ).all()
+            return [self._view(s, r) for r in rows]
+
+        return self.store.read(work)
+
+    def for_person(
+        self, actor: Actor, person_id: int, offset: int = 0, limit: int = 20
+    ) -> Page[DecisionView]:
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> Page[DecisionView]:
+            rows = s.exec(
+                select(SharingDecision)
+                .where(SharingDecision.subject_id == person_id)
+                .order_by(col(SharingDecision.decided_at).desc())
+                .offset(offset)
+                .limit(limit + 1)
+            ).all()
+            append(s, actor, "decision.list", "person", person_id)
+            return Page(
+                tuple(self._view(s, r) for r in rows[:limit]), offset, limit, len(rows) > limit
+            )
+
+        return self.store.write(work)
+
+    def recent_recipients(self, actor: Actor, limit: int = 9) -> list[Recipient]:
+        """Recipients this user shared with lately, most recent first, for one-key reuse."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> list[Recipient]:
+            last = sa_func.max(SharingDecision.decided_at).label("last")
+            rows = s.exec(
+                select(
+                    SharingDecision.recipient_org,
+                    SharingDecision.recipient_role,
+                    SharingDecision.recipient_name,
+                    SharingDecision.recipient_contact,
+                    last,
+                )
+                .where(
+                    SharingDecision.decided_by_id == actor.user_id,
+                    SharingDecision.recipient_org != "",
+                )
+                .group_by(
+                    SharingDecision.recipient_org,
+                    SharingDecision.recipient_role,
+                    SharingDecision.recipient_name,
+                    SharingDecision.recipient_contact,
+                )
+                .order_by(last.desc())
+                .limit(limit)
+            ).all()
+            return [Recipient(r[0], r[1], r[2], r[3]) for r in rows]
+
+        return self.store.read(work)

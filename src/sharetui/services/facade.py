@@ -1,0 +1,35 @@
+"""One object that holds every service, built from settings: what the UI and CLI receive."""
+
+from __future__ import annotations
+
+from sharetui.config import Settings
+from sharetui.services.advice import Advice
+from sharetui.services.consent import Consent
+from sharetui.services.decisions import Decisions
+from sharetui.services.drafts import Drafts
+from sharetui.services.people import People
+from sharetui.services.store import Store
+from sharetui.services.users import Users
+from sharetui.store.migrate import upgrade
+
+
+class Services:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.users = Users(store)
+        self.people = People(store)
+        self.consent = Consent(store)
+        self.decisions = Decisions(store)
+        self.advice = Advice(store)
+        self.drafts = Drafts(store)
+
+    @classmethod
+    def open(cls, settings: Settings, *, key: str | None = None, migrate: bool = True) -> Services:
+        """Connect, bring the schema up to date (refusing a newer one), return the services."""
+        store = Store.open(settings, key=key)
+        if migrate:
+            upgrade(store.engine)
+        return cls(store)
+
+    def close(self) -> None:
+        self.store.dispose()

@@ -1,0 +1,378 @@
+"""People: create, find fast at 100k, open (audited), link, and their timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
+from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
+from sharetui.domain.permissions import Permission
+from sharetui.domain.person import PersonInput, parse_date, validate_person
+from sharetui.domain.text import fold, name_tokens, query_tokens
+from sharetui.services.audit import append, require
+from sharetui.services.store import Actor, Store
+from sharetui.services.views import (
+    LinkView,
+    Page,
+    PersonDetail,
+    PersonSummary,
+    TimelineEntry,
+)
+from sharetui.store.models import (
+    AdviceRequest,
+    ConsentEvent,
+    DecisionAffected,
+    Person,
+    PersonLink,
+    PersonToken,
+    SharingDecision,
+)
+from sharetui.store.types import utcnow
+
+PAGE_SIZE = 20
+
+
+class PossibleDuplicate(ShareError):
+    """Someone with the same name and date of birth is already held."""
+
+    def __init__(self, matches: list[PersonSummary]) -> None:
+        self.matches = matches
+        refs = ", ".join(m.reference for m in matches[:3])
+        super().__init__(
+            f"A person with the same name and date of birth is already held ({refs}). "
+            "Open that record, or confirm this is a different person"
+        )
+
+
+def summary(p: Person) -> PersonSummary:
+    assert p.id is not None
+    return PersonSummary(
+        p.id,
+        p.family_name,
+        p.given_names,
+        p.other_names,
+        p.date_of_birth,
+        p.dob_estimated,
+        p.reference,
+        p.last_activity_at,
+    )
+
+
+def sort_key(family: str, given: str) -> str:
+    return f"{fold(family)} {fold(given)}"[:420]
+
+
+def touch(s: Session, person_id: int) -> None:
+    """Record activity on a person so equal names sort newest-activity first."""
+    p = s.get(Person, person_id)
+    if p is not None:
+        p.last_activity_at = utcnow()
+        s.add(p)
+
+
+def load_person(s: Session, person_id: int | None, field: str = "person_id") -> Person:
+    p = s.get(Person, person_id) if person_id is not None else None
+    if p is None:
+        raise ValidationFailed({field: "Choose a person who is on record"})
+    return p
+
+
+def _prefix_range(column: object, prefix: str) -> object:
+    return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
+
+
+class People:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- create -----------------------------------------------------------------------
+    def create(
+        self, actor: Actor, data: PersonInput, *, confirm_not_duplicate: bool = False
+    ) -> PersonSummary:
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        p = data.cleaned()
+        check(validate_person(p, date.today()))
+
+        def work(s: Session) -> PersonSummary:
+            if (
+                p.reference
+                and s.exec(select(Person.id).where(Person.reference == p.reference)).first()
+            ):
+                raise ValidationFailed(
+                    {"reference": f"The reference {p.reference} is already used by another person"}
+                )
+            if not confirm_not_duplicate:
+                dupes = self._duplicates(s, p)
+                if dupes:
+                    raise PossibleDuplicate(dupes)
+            now = utcnow()
+            person = Person(
+                family_name=p.family_name,
+                given_names=p.given_names,
+                other_names=p.other_names,
+                sort_key=sort_key(p.family_name, p.given_names),
+                date_of_birth=p.date_of_birth,
+                dob_estimated=p.dob_estimated,
+                reference=p.reference or f"TMP-{uuid.uuid4()}",
+                nhs_number=p.nhs_number or None,
+                notes=p.notes,
+                created_by_id=actor.user_id,
+                created_at=now,
+                last_activity_at=now,
+            )
+            s.add(person)
+            s.flush()
+            assert person.id is not None
+            if not p.reference:
+                person.reference = f"P{person.id:06d}"
+                s.add(person)
+            for token in name_tokens(p.family_name, p.given_names, p.other_names):
+                s.add(PersonToken(token=token[:200], person_id=person.id))
+            append(s, actor, "person.create", "person", person.id)
+            s.flush()
+            return summary(person)
+
+        return self.store.write(work)
+
+    def _duplicates(self, s: Session, p: PersonInput) -> list[PersonSummary]:
+        rows = s.exec(
+            select(Person)
+            .where(
+                Person.sort_key == sort_key(p.family_name, p.given_names),
+                Person.date_of_birth == p.date_of_birth,
+            )
+            .limit(5)
+        ).all()
+        return [summary(r) for r in rows]
+
+    def possible_duplicates(self, actor: Actor, data: PersonInput) -> list[PersonSummary]:
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        p = data.cleaned()
+        return self.store.read(lambda s: self._duplicates(s, p))
+
+    # -- find -------------------------------------------------------------------------
+    def find(
+        self, actor: Actor, query: str, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[PersonSummary]:
+        """Partial names in any order (accent- and case-insensitive, other names included),
+        a date of birth, or a reference / NHS number prefix. Names tie: newest activity first."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        stmt = self._find_statement(query)
+        if stmt is None:
+            return Page((), offset, limit, False)
+        stmt = (
+            stmt.order_by(col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
+            .offset(max(offset, 0))
+            .limit(limit + 1)
+        )
+
+        def work(s: Session) -> Page[PersonSummary]:
+            rows = s.exec(stmt).all()
+            return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
+
+        return self.store.read(work)
+
+    @staticmethod
+    def _find_statement(query: str):  # type: ignore[no-untyped-def]
+        words = query.strip().split()
+        if not words:
+            return None
+        stmt = select(Person)
+        name_words: list[str] = []
+        for word in words:
+            when = parse_date(word)
+            if when is not None:
+                stmt = stmt.where(Person.date_of_birth == when)
+            elif any(ch.isdigit() for ch in word):
+                upper = word.upper()
+                digits = "".join(ch for ch in word if ch.isdigit())
+                stmt = stmt.where(
+                    or_(
+                        _prefix_range(Person.reference, upper),
+                        _prefix_range(Person.nhs_number, digits),
+                    )
+                )
+            else:
+                name_words.append(word)
+        for token in query_tokens(" ".join(name_words)):
+            sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
+            stmt = stmt.where(col(Person.id).in_(sub))
+        return stmt
+
+    # -- open -------------------------------------------------------------------------
+    def open(self, actor: Actor, person_id: int) -> PersonDetail:
+        """The person's details and links. Writes a person.view audit event."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> PersonDetail:
+            p = s.get(Person, person_id)
+            if p is None:
+                raise NotFound("That person is not on record")
+            append(s, actor, "person.view", "person", person_id)
+            return PersonDetail(
+                summary(p),
+                p.nhs_number or "",
+                p.notes,
+                p.created_at,
+                tuple(self._links(s, person_id)),
+            )
+
+        return self.store.write(work)
+
+    def summary(self, actor: Actor, person_id: int) -> PersonSummary:
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> PersonSummary:
+            p = s.get(Person, person_id)
+            if p is None:
+                raise NotFound("That person is not on record")
+            append(s, actor, "person.summary", "person", person_id)
+            return summary(p)
+
+        return self.store.write(work)
+
+    @staticmethod
+    def _links(s: Session, person_id: int) -> list[LinkView]:
+        out: list[LinkView] = []
+        incoming = s.exec(
+            select(PersonLink, Person)
+            .join(Person, Person.id == PersonLink.from_person_id)
+            .where(PersonLink.to_person_id == person_id)
+        ).all()
+        for link, other in incoming:
+            out.append(LinkView(summary(other), Relationship(link.relationship)))
+        outgoing = s.exec(
+            select(PersonLink, Person)
+            .join(Person, Person.id == PersonLink.to_person_id)
+            .where(PersonLink.from_person_id == person_id)
+        ).all()
+        for link, other in outgoing:
+            out.append(
+                LinkView(summary(other), RELATIONSHIP_INVERSE[Relationship(link.relationship)])
+            )
+        out.sort(key=lambda lv: (lv.relationship.value, lv.person.family_name))
+        return out
+
+    def link(self, actor: Actor, from_id: int, to_id: int, relationship: str) -> None:
+        """Record that from_id is <relationship> of to_id (e.g. mother is parent of child)."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        e: dict[str, str] = {}
+        try:
+            rel = Relationship.parse(relationship)
+        except ValueError:
+            e["relationship"] = "Choose the relationship"
+        if from_id == to_id:
+            e["to_person_id"] = "Choose a different person: a person cannot be linked to themselves"
+        check(e)
+
+        def work(s: Session) -> None:
+            load_person(s, from_id, "from_person_id")
+            load_person(s, to_id, "to_person_id")
+            existing = s.exec(
+                select(PersonLink).where(
+                    or_(
+                        and_(
+                            PersonLink.from_person_id == from_id, PersonLink.to_person_id == to_id
+                        ),
+                        and_(
+                            PersonLink.from_person_id == to_id, PersonLink.to_person_id == from_id
+                        ),
+                    )
+                )
+            ).first()
+            if existing is not None:
+                raise ValidationFailed({"to_person_id": "These two people are already linked"})
+            s.add(
+                PersonLink(
+                    from_person_id=from_id,
+                    to_person_id=to_id,
+                    relationship=rel.value,
+                    created_by_id=actor.user_id,
+                    created_at=utcnow(),
+                )
+            )
+            append(s, actor, "person.link", "person", to_id, f"linked to {from_id}")
+
+        self.store.write(work)
+
+    # -- timeline ---------------------------------------------------------------------
+    def timeline(
+        self, actor: Actor, person_id: int, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[TimelineEntry]:
+        """Consent events, decisions (latest version of each) and advice, newest first."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        want = offset + limit + 1
+
+        def work(s: Session) -> Page[TimelineEntry]:
+            if s.get(Person, person_id) is None:
+                raise NotFound("That person is not on record")
+            entries: list[TimelineEntry] = []
+            for ev in s.exec(
+                select(ConsentEvent)
+                .where(ConsentEvent.person_id == person_id)
+                .order_by(col(ConsentEvent.effective_at).desc())
+                .limit(want)
+            ).all():
+                assert ev.id is not None
+                entries.append(
+                    TimelineEntry(
+                        "consent",
+                        ev.id,
+                        ev.effective_at,
+                        f"Consent {ev.status.replace('_', ' ')}",
+                        f"{ev.scope_information} to {ev.scope_recipient} for {ev.scope_purpose}",
+                    )
+                )
+            affected = select(DecisionAffected.decision_id).where(
+                DecisionAffected.person_id == person_id
+            )
+            for d in s.exec(
+                select(SharingDecision)
+                .where(
+                    or_(
+                        SharingDecision.subject_id == person_id,
+                        col(SharingDecision.id).in_(affected),
+                    )
+                )
+                .order_by(col(SharingDecision.decided_at).desc())
+                .limit(want)
+            ).all():
+                assert d.id is not None
+                label = Outcome(d.outcome).label
+                version = f" (version {d.version})" if d.version > 1 else ""
+                entries.append(
+                    TimelineEntry(
+                        "decision",
+                        d.id,
+                        d.decided_at,
+                        f"Decision: {label}{version}",
+                        d.recipient_org or "no recipient",
+                    )
+                )
+            for a in s.exec(
+                select(AdviceRequest)
+                .where(AdviceRequest.person_id == person_id)
+                .order_by(col(AdviceRequest.raised_at).desc())
+                .limit(want)
+            ).all():
+                assert a.id is not None
+                entries.append(
+                    TimelineEntry(
+                        "advice",
+                        a.id,
+                        a.raised_at,
+                        f"Advice {AdviceStatus(a.status).label.lower()}",
+                        a.question[:120],
+                    )
+                )
+            entries.sort(key=lambda en: (en.at, en.kind, en.id), reverse=True)
+            if offset:
+                append(s, actor, "person.timeline", "person", person_id, f"offset {offset}")
+            window = entries[offset : offset + limit]
+            return Page(tuple(window), offset, limit, len(entries) > offset + limit)
+
+        return self.store.write(work) if offset else self.store.read(work)

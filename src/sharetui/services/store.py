@@ -1,0 +1,89 @@
+"""A unit of work around the engine: one transaction per service call, retried when the
+database is momentarily busy, so no 'database is locked' reaches a user."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from sharetui.config import Settings
+from sharetui.domain.errors import StoreUnavailable
+from sharetui.store.engine import is_sqlite, make_engine
+
+T = TypeVar("T")
+RETRIES = 8
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as established by sign-in. Passed to every service call."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    advice_roles: tuple[str, ...]
+    terminal: str = ""
+
+
+def _transient(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return True
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate in ("40001", "40P01", "55P03")
+
+
+class Store:
+    """The engine plus settings; hands out sessions with the right transaction mode."""
+
+    def __init__(self, engine: Engine, settings: Settings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or Settings()
+        self._write_engine = (
+            engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+        )
+
+    @classmethod
+    def open(cls, settings: Settings, *, key: str | None = None) -> Store:
+        return cls(make_engine(settings.database_url, key=key), settings)
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run work in a write transaction and commit; retry the whole unit when busy."""
+        return self._run(work, self._write_engine, commit=True)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        return self._run(work, self.engine, commit=False)
+
+    def _run(self, work: Callable[[Session], T], engine: Engine, *, commit: bool) -> T:
+        delay = 0.02
+        for attempt in range(RETRIES):
+            try:
+                with Session(engine, expire_on_commit=False) as session:
+                    result = work(session)
+                    if commit:
+                        session.commit()
+                    return result
+            except (OperationalError, DBAPIError) as exc:
+                if _transient(exc) and attempt < RETRIES - 1:
+                    time.sleep(delay + random.random() * delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                if isinstance(exc, OperationalError) or _transient(exc):
+                    raise StoreUnavailable(
+                        "The database could not be reached or stayed busy; nothing was saved. "
+                        "Try again in a moment"
+                    ) from exc
+                raise
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,224 @@
+"""The tables. Append-only ones (consent, decision versions, audit, advice events) are never
+updated by the services; corrections are new rows that point at the old ones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from sharetui.store.types import UTCDateTime
+
+
+def _dt(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _text(nullable: bool = False) -> Any:
+    return Field(default="", sa_column=Column(Text(), nullable=nullable))
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    advice_roles: str = Field(default="", max_length=200)  # comma-separated AdviceRole values
+    passphrase_hash: str = Field(max_length=300)
+    active: bool = True
+    failed_signins: int = 0
+    locked_until: datetime | None = _dt(nullable=True)
+    created_at: datetime = _dt()
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    family_name: str = Field(max_length=200)
+    given_names: str = Field(max_length=200)
+    other_names: str = Field(default="", max_length=200)
+    sort_key: str = Field(max_length=420, index=True)  # folded "family given"
+    date_of_birth: date | None = Field(default=None, index=True)
+    dob_estimated: bool = False
+    reference: str = Field(max_length=200, unique=True, index=True)
+    nhs_number: str | None = Field(default=None, max_length=10, index=True)
+    notes: str = _text()
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = _dt()
+    last_activity_at: datetime = _dt(index=True)
+
+
+class PersonToken(SQLModel, table=True):
+    """One folded name word per row: partial, any-order name search through an index."""
+
+    __tablename__ = "person_token"
+    token: str = Field(max_length=200, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class PersonLink(SQLModel, table=True):
+    """'from_person is <relationship> of to_person', e.g. mother is parent_with_pr of child."""
+
+    __tablename__ = "person_link"
+    __table_args__ = (UniqueConstraint("from_person_id", "to_person_id", "relationship"),)
+    id: int | None = Field(default=None, primary_key=True)
+    from_person_id: int = Field(foreign_key="person.id", index=True)
+    to_person_id: int = Field(foreign_key="person.id", index=True)
+    relationship: str = Field(max_length=40)
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = _dt()
+
+
+class ConsentEvent(SQLModel, table=True):
+    __tablename__ = "consent_event"
+    __table_args__ = (Index("ix_consent_person_effective", "person_id", "effective_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    status: str = Field(max_length=20)
+    not_sought_reason: str | None = Field(default=None, max_length=40)
+    given_by: str | None = Field(default=None, max_length=40)
+    given_by_name: str = Field(default="", max_length=200)
+    method: str | None = Field(default=None, max_length=20)
+    told: str = _text()
+    scope_information: str = Field(max_length=200)
+    scope_recipient: str = Field(max_length=200)
+    scope_purpose: str = Field(max_length=200)
+    scope_key: str = Field(max_length=620)
+    effective_at: datetime = _dt()
+    recorded_by_id: int = Field(foreign_key="app_user.id")
+    recorded_at: datetime = _dt()
+
+
+class SharingDecision(SQLModel, table=True):
+    """One version of a decision. root_id groups versions; the highest version is current."""
+
+    __tablename__ = "sharing_decision"
+    __table_args__ = (
+        UniqueConstraint("root_id", "version"),
+        Index("ix_decision_subject_decided", "subject_id", "decided_at"),
+        Index("ix_decision_decided_by", "decided_by_id", "decided_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    root_id: int | None = Field(default=None)
+    version: int = 1
+    supersedes_id: int | None = Field(default=None, foreign_key="sharing_decision.id")
+    amend_reason: str = _text()
+    subject_id: int = Field(foreign_key="person.id")
+    urgent: bool = False
+    origin: str | None = Field(default=None, max_length=30)
+    recipient_org: str = Field(default="", max_length=200)
+    recipient_role: str = Field(default="", max_length=200)
+    recipient_name: str = Field(default="", max_length=200)
+    recipient_contact: str = Field(default="", max_length=200)
+    caller_check: str | None = Field(default=None, max_length=40)
+    caller_unverified: bool = False
+    purpose: str = _text()
+    information: str = _text()
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    special_category: bool = False
+    criminal_offence: bool = False
+    consent_position: str | None = Field(default=None, max_length=20)
+    consent_event_id: int | None = Field(default=None, foreign_key="consent_event.id")
+    not_sought_reason: str | None = Field(default=None, max_length=40)
+    without_consent_reason: str = _text()
+    lawful_basis: str | None = Field(default=None, max_length=30)
+    art9_condition: str | None = Field(default=None, max_length=30)
+    necessity: str = _text()
+    checks: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    identities_protected: str = _text()
+    person_told: bool | None = None
+    not_told_reason: str = _text()
+    outcome: str = Field(max_length=20, index=True)
+    reasons: str = _text()
+    shared_at: datetime | None = _dt(nullable=True)
+    share_method: str | None = Field(default=None, max_length=20)
+    decided_by_id: int = Field(foreign_key="app_user.id")
+    decided_at: datetime = _dt(index=True)
+
+
+class DecisionAffected(SQLModel, table=True):
+    """Others affected by a decision version (siblings, carers...)."""
+
+    __tablename__ = "decision_affected"
+    decision_id: int = Field(foreign_key="sharing_decision.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class AdviceRequest(SQLModel, table=True):
+    __tablename__ = "advice_request"
+    __table_args__ = (
+        Index("ix_advice_queue", "status", "advice_role", "urgency_rank", "raised_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = _text()
+    anonymised: bool = False
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    person_description: str = Field(default="", max_length=200)
+    advice_role: str = Field(max_length=30)
+    urgency: str = Field(max_length=20)
+    urgency_rank: int = 2
+    due_at: datetime = _dt()
+    decision_id: int | None = Field(default=None, foreign_key="sharing_decision.id")
+    draft_id: int | None = Field(default=None, index=True)
+    status: str = Field(max_length=20)
+    raised_by_id: int = Field(foreign_key="app_user.id", index=True)
+    raised_at: datetime = _dt()
+    claimed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    claimed_at: datetime | None = _dt(nullable=True)
+    advice_text: str = _text()
+    advised_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    advised_at: datetime | None = _dt(nullable=True)
+    outcome_text: str = _text()
+    closed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    closed_at: datetime | None = _dt(nullable=True)
+
+
+class AdviceEvent(SQLModel, table=True):
+    __tablename__ = "advice_event"
+    id: int | None = Field(default=None, primary_key=True)
+    advice_id: int = Field(foreign_key="advice_request.id", index=True)
+    kind: str = Field(max_length=20)
+    user_id: int = Field(foreign_key="app_user.id")
+    at: datetime = _dt()
+    note: str = _text()
+
+
+class Draft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    kind: str = Field(max_length=40)
+    title: str = Field(default="", max_length=200)
+    page: str = Field(default="", max_length=40)
+    status: str = Field(default="open", max_length=20)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained: each row's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id", "action"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _dt()
+    user_id: int | None = Field(default=None)
+    username: str = Field(default="", max_length=64)
+    terminal: str = Field(default="", max_length=100)
+    action: str = Field(max_length=40)
+    entity_type: str = Field(default="", max_length=40)
+    entity_id: str = Field(default="", max_length=40)
+    summary: str = Field(default="", max_length=300)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The last link of the chain, so that deleting the newest events is also detected."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    last_event_id: int = 0
+    last_hash: str = Field(default="", max_length=64)
