@@ -1,0 +1,1 @@
+"""The Textual app. Reaches data only through sharetui.services, from worker threads."""

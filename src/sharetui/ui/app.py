@@ -1,0 +1,367 @@
+"""The app frame for shared workstations: sign-in, idle lock, switch user, kiosk hardening.
+
+The database layer is imported in a worker after the first screen is up (importing SQLModel
+costs more than all of Textual), so a person can start typing their username at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.worker import Worker, WorkerState
+
+from sharetui.config import Settings
+from sharetui.ui.screens.base import KioskMixin, own_actions
+from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
+from sharetui.ui.screens.lock import LockScreen
+from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+
+if TYPE_CHECKING:
+    from sharetui.services.facade import Services
+    from sharetui.services.store import Actor
+
+HIGH_CONTRAST = Theme(
+    name="sharetui-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffffff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff5555",
+    dark=True,
+)
+
+# Textual actions a kiosk keeps at app level; everything else must be sharetui's own.
+APP_ACTIONS = frozenset({"focus_next", "focus_previous", "command_palette"})
+
+
+class ShareApp(App[None], inherit_bindings=False):
+    """sharetui. Holds the services and who is signed in; screens do the rest."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sharetui"
+    ALLOW_SELECT = False
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("ctrl+l", "lock", "Lock now", priority=True),
+        Binding("ctrl+q", "sign_out", "Sign out / quit", priority=True),
+        Binding("f2", "toggle_contrast", "High contrast", show=False, priority=True),
+        Binding("tab", "focus_next", show=False),
+        Binding("shift+tab", "focus_previous", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo_accounts: list[tuple[str, str, str]] | None = None,
+        services: Services | None = None,
+        high_contrast: bool = False,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.demo_accounts = demo_accounts
+        self.services: Services | None = services
+        self.actor: Actor | None = None
+        self.startup_error: str = ""
+        self._services_ready = asyncio.Event()
+        self._last_input = time.monotonic()
+        self._high_contrast = high_contrast
+
+    # -- start-up -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        if self._high_contrast:
+            self.theme = HIGH_CONTRAST.name
+        self.push_screen(SignInScreen(self.demo_accounts))
+        self.run_worker(self._open_services, thread=True, group="startup", exit_on_error=False)
+        interval = min(1.0, max(self.settings.idle_lock_seconds / 4, 0.05))
+        self.set_interval(interval, self._check_idle)
+
+    def _open_services(self) -> None:
+        try:
+            if self.services is None:
+                from sharetui.services.facade import Services
+
+                self.services = Services.open(self.settings)
+            count = self.services.users.count()
+        except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
+            self.startup_error = _describe(exc)
+            self.call_from_thread(self._startup_failed)
+            return
+        self.call_from_thread(self._startup_done, count)
+
+    def _startup_done(self, user_count: int) -> None:
+        self._services_ready.set()
+        if user_count == 0:
+            self.switch_screen(FirstRunScreen())
+
+    def _startup_failed(self) -> None:
+        self.push_screen(MessageDialog("The database could not be opened", self.startup_error))
+
+    async def wait_services(self) -> Services:
+        """Wait until the database is open (usually long before anyone finishes typing)."""
+        if self.startup_error:
+            from sharetui.domain.errors import StoreUnavailable
+
+            raise StoreUnavailable(self.startup_error)
+        await self._services_ready.wait()
+        assert self.services is not None
+        return self.services
+
+    # -- kiosk ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action in APP_ACTIONS or action in own_actions(self)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Only the app's own commands in the palette."""
+        yield SystemCommand("Help: the seven golden rules", "Show guidance", self.action_help)
+        if self.actor is None:
+            yield SystemCommand("Quit", "Close sharetui", self.action_sign_out)
+            return
+        yield SystemCommand("Lock now", "Lock this terminal", self.action_lock)
+        yield SystemCommand("Sign out", "Save drafts and sign out", self.action_sign_out)
+        yield SystemCommand(
+            "High contrast", "Toggle the high-contrast theme", self.action_toggle_contrast
+        )
+        if self.actor.role in ("practitioner", "supervisor"):
+            yield SystemCommand("Find a person", "Search people", self.open_search)
+            yield SystemCommand("New decision", "Log a sharing decision", self.start_decision)
+        if self.actor.role == "supervisor":
+            yield SystemCommand("Advice queue", "Open the advice queue", self.open_queue)
+        if self.actor.role in ("supervisor", "admin"):
+            yield SystemCommand("Reports", "Decisions and advice reports", self.open_reports)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event,
+            (
+                events.Key,
+                events.MouseDown,
+                events.MouseScrollDown,
+                events.MouseScrollUp,
+                events.Click,
+            ),
+        ):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle = time.monotonic() - self._last_input
+        if self.actor is not None and idle >= self.settings.idle_lock_seconds:
+            self.action_lock()
+
+    @property
+    def is_locked(self) -> bool:
+        return isinstance(self.screen, LockScreen)
+
+    def action_lock(self) -> None:
+        if self.actor is None or self.is_locked:
+            return
+        self.push_screen(LockScreen(self.actor.display_name))
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        focused = self.focused
+        field_help = None
+        if focused is not None and isinstance(self.screen, KioskMixin):
+            field_help = self.screen.help_for(focused.id)
+        self.push_screen(HelpScreen(field_help))
+
+    # -- sign-in, lock, switch ------------------------------------------------------------
+    async def sign_in(self, username: str, passphrase: str) -> None:
+        services = await self.wait_services()
+        actor = await asyncio.to_thread(
+            services.users.sign_in, username, passphrase, self.settings.terminal
+        )
+        self.actor = actor
+        self._last_input = time.monotonic()
+        from sharetui.ui.screens.home import HomeScreen
+
+        await self._reset_to(HomeScreen())
+        drafts = await asyncio.to_thread(services.drafts.mine, actor)
+        if drafts:
+            self.notify(
+                f"You have {len(drafts)} unfinished draft(s): they are under My drafts. "
+                "Select one and press Enter to carry on.",
+                title="Welcome back",
+                markup=False,
+                timeout=10,
+            )
+
+    async def create_first_admin(self, username: str, display_name: str, passphrase: str) -> None:
+        services = await self.wait_services()
+        await asyncio.to_thread(
+            services.users.create_first_admin,
+            username,
+            display_name,
+            passphrase,
+            self.settings.terminal,
+        )
+        await self._reset_to(SignInScreen(message="Administrator created: sign in"))
+
+    async def unlock(self, passphrase: str) -> str | None:
+        """Returns an error message, or None when unlocked."""
+        if self.actor is None or self.services is None:
+            return "Nobody is signed in"
+        from sharetui.domain.errors import SignInFailed
+
+        try:
+            await asyncio.to_thread(
+                self.services.users.sign_in, self.actor.username, passphrase, self.settings.terminal
+            )
+        except SignInFailed as exc:
+            return exc.message
+        self._last_input = time.monotonic()
+        if self.is_locked:
+            self.pop_screen()
+        return None
+
+    async def save_all_drafts(self) -> None:
+        """Save every unfinished form of the current user, durably, before anything changes.
+        Raises if a save fails, so the caller keeps the screens (and the typed work)."""
+        if self.actor is None or self.services is None:
+            return
+        for screen in list(self.screen_stack):
+            if not isinstance(screen, KioskMixin):
+                continue
+            snap = screen.draft_snapshot()
+            if snap is None:
+                continue
+            saved = await asyncio.to_thread(
+                self.services.drafts.save,
+                self.actor,
+                kind=snap.kind,
+                payload=snap.payload,
+                page=snap.page,
+                title=snap.title,
+                draft_id=snap.draft_id,
+            )
+            on_saved = getattr(screen, "draft_saved", None)
+            if callable(on_saved):
+                on_saved(saved.id)
+
+    async def switch_user(self) -> None:
+        try:
+            await self.save_all_drafts()
+        except Exception as exc:  # noqa: BLE001 - typed work stays on screen
+            self.push_screen(
+                MessageDialog(
+                    "Your drafts could not be saved", _describe(exc) + "\nNothing was cleared."
+                )
+            )
+            return
+        self.actor = None
+        await self._reset_to(SignInScreen(self.demo_accounts))
+
+    def action_sign_out(self) -> None:
+        question = (
+            "Sign out? Unfinished forms are kept as drafts." if self.actor else "Quit sharetui?"
+        )
+
+        def done(answer: bool | None) -> None:
+            if answer:
+                self.run_worker(
+                    self._sign_out_or_quit(), exclusive=True, group="signout", exit_on_error=False
+                )
+
+        self.push_screen(ConfirmDialog(question), done)
+
+    async def _sign_out_or_quit(self) -> None:
+        if self.actor is None:
+            self.exit()
+            return
+        await self.switch_user()
+
+    async def _reset_to(self, screen: Screen[Any]) -> None:
+        """Clear every screen (and what they show), then show one."""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) == 2:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+        self.clear_notifications()
+
+    # -- navigation to the other screens --------------------------------------------------
+    def start_decision(self, draft_id: int | None = None, person_id: int | None = None) -> None:
+        from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+        self.push_screen(DecisionFlowScreen(draft_id=draft_id, person_id=person_id))
+
+    def open_decision(self, decision_id: int) -> None:
+        from sharetui.ui.screens.decision_view import DecisionScreen
+
+        self.push_screen(DecisionScreen(decision_id))
+
+    def open_search(self) -> None:
+        from sharetui.ui.screens.search import PersonSearchScreen
+
+        self.push_screen(PersonSearchScreen())
+
+    def open_person(self, person_id: int) -> None:
+        from sharetui.ui.screens.person import PersonScreen
+
+        self.push_screen(PersonScreen(person_id))
+
+    def open_queue(self) -> None:
+        from sharetui.ui.screens.advice_queue import AdviceQueueScreen
+
+        self.push_screen(AdviceQueueScreen())
+
+    def open_advice(self, advice_id: int) -> None:
+        from sharetui.ui.screens.advice_item import AdviceItemScreen
+
+        self.push_screen(AdviceItemScreen(advice_id))
+
+    def open_reports(self) -> None:
+        from sharetui.ui.screens.reports import ReportsScreen
+
+        self.push_screen(ReportsScreen())
+
+    # -- errors ---------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker becomes a message on screen; typed work stays where it was."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.push_screen(MessageDialog("That did not work", _describe(error)))
+
+
+def _describe(exc: BaseException | None) -> str:
+    from sharetui.domain.errors import ShareError
+
+    if isinstance(exc, ShareError):
+        return exc.message
+    name = type(exc).__name__ if exc else "unknown error"
+    return (
+        f"Something went wrong ({name}). Nothing on screen was lost; if you were saving, "
+        "try again. If it keeps happening, tell your administrator."
+    )
+
+
+def run_app(
+    settings: Settings,
+    demo_accounts: list[tuple[str, str, str]] | None = None,
+    high_contrast: bool = False,
+) -> None:
+    """Entry point used by the command line."""
+    ShareApp(settings, demo_accounts=demo_accounts, high_contrast=high_contrast).run()

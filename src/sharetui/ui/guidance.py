@@ -1,0 +1,66 @@
+"""Guidance shown on F1, in our own words, summarising the public guidance it names."""
+
+from __future__ import annotations
+
+SOURCE = (
+    'Summarised from HM Government, "Information sharing: advice for practitioners providing '
+    'safeguarding services to children, young people, parents and carers" (2018, revised 2024) '
+    'and the ICO "Data sharing: a code of practice" (2021).'
+)
+
+GOLDEN_RULES: list[tuple[str, str]] = [
+    (
+        "Data protection is not a barrier",
+        "The law does not stop you sharing when sharing is justified; it tells you how to share well.",
+    ),
+    (
+        "Be open and honest",
+        "Tell the person (and the family where appropriate) why, what, how and with whom you will "
+        "share, and seek their agreement, unless doing so would be unsafe or inappropriate.",
+    ),
+    (
+        "If in doubt, seek advice",
+        "Ask your designated safeguarding lead, Caldicott guardian, information governance lead or "
+        "senior leadership. You can ask without naming the person. Never let waiting for advice "
+        "delay an urgent share.",
+    ),
+    (
+        "Consent where appropriate, a clear basis always",
+        "Share with consent where that is right and respect refusals where you can. You may share "
+        "without consent when you judge there is a lawful basis, for example when someone's safety "
+        "is at risk. Say which basis you rely on.",
+    ),
+    (
+        "Safety and well-being first",
+        "Base your decision on the safety and well-being of the person and of others affected. "
+        "Protecting a child from harm comes before privacy.",
+    ),
+    (
+        "Necessary, proportionate, relevant, adequate, accurate, timely, secure",
+        "Share only what is needed, with those who need it, accurately (keep fact apart from "
+        "opinion), on time and by a secure route. Protect the identity of anyone who could be "
+        "harmed if their details reached an abuser.",
+    ),
+    (
+        "Keep a record",
+        "Record your decision and your reasons whether or not you share. If you share, record what, "
+        "with whom, when and why.",
+    ),
+]
+
+FIELD_HELP: dict[str, str] = {
+    "username": "Your own username. Never sign in for someone else: every record shows who made it.",
+    "passphrase": "Your passphrase. Five wrong attempts lock the account for 15 minutes.",
+    "confirm": "Type the passphrase again so a typing slip does not lock you out.",
+    "display_name": "Your name as colleagues know it; it is shown on the records you make.",
+}
+
+
+def rules_text() -> str:
+    lines = ["The seven golden rules of information sharing", ""]
+    for i, (title, body) in enumerate(GOLDEN_RULES, 1):
+        lines.append(f"{i}. {title}")
+        lines.append(f"   {body}")
+        lines.append("")
+    lines.append(SOURCE)
+    return "\n".join(lines)

@@ -1,0 +1,88 @@
+"""What every screen shares: an action allow-list, access to the services, drafts, F1 help."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from sharetui.services.facade import Services
+    from sharetui.services.store import Actor
+    from sharetui.ui.app import ShareApp
+
+T = TypeVar("T")
+
+# Actions of Textual's own that a kiosk screen keeps: moving focus, dismissing.
+BASE_ACTIONS = frozenset({"focus_next", "focus_previous", "dismiss", "scroll_up", "scroll_down"})
+
+
+def own_actions(obj: object) -> frozenset[str]:
+    """Actions defined by sharetui classes: the only ones a key, click or markup may run."""
+    names: set[str] = set()
+    for cls in type(obj).__mro__:
+        if cls.__module__.startswith("sharetui."):
+            names.update(n.removeprefix("action_") for n in vars(cls) if n.startswith("action_"))
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class DraftSnapshot:
+    """An unfinished form, as a screen hands it over to be saved when the user switches."""
+
+    kind: str
+    payload: dict[str, Any]
+    page: str = ""
+    title: str = ""
+    draft_id: int | None = None
+
+
+class KioskMixin:
+    """Shared by full screens and modals."""
+
+    FIELD_HELP: dict[str, str] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action in BASE_ACTIONS or action in own_actions(self)
+
+    @property
+    def share_app(self) -> ShareApp:
+        return self.app  # type: ignore[attr-defined,return-value]
+
+    @property
+    def services(self) -> Services:
+        services = self.share_app.services
+        assert services is not None, "services not ready"
+        return services
+
+    @property
+    def actor(self) -> Actor:
+        actor = self.share_app.actor
+        assert actor is not None, "nobody signed in"
+        return actor
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a service call in a thread so the screen stays responsive."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def draft_snapshot(self) -> DraftSnapshot | None:
+        """Unfinished work to keep when the user switches or signs out. None: nothing."""
+        return None
+
+    def help_for(self, widget_id: str | None) -> str | None:
+        from sharetui.ui.guidance import FIELD_HELP
+
+        if not widget_id:
+            return None
+        return self.FIELD_HELP.get(widget_id) or FIELD_HELP.get(widget_id)
+
+
+class KioskScreen(KioskMixin, Screen[Any]):
+    """Base of every full screen."""
+
+
+class KioskModal(KioskMixin, ModalScreen[T]):
+    """Base of every dialog."""

@@ -1,0 +1,90 @@
+"""Small dialogs: confirm, message, help. All text shown literally."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from sharetui.ui.guidance import rules_text
+from sharetui.ui.literal import lit
+from sharetui.ui.screens.base import KioskModal
+
+
+class ConfirmDialog(KioskModal[bool]):
+    """A yes/no question; y / n / Esc from the keyboard."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(lit(self.question), classes="dialog-title")
+            yield Button(f"{self.yes_label} (y)", id="yes", variant="primary")
+            yield Button(f"{self.no_label} (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class MessageDialog(KioskModal[None]):
+    """A message that needs acknowledging (errors the user must not miss)."""
+
+    BINDINGS = [Binding("enter,escape", "close", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(lit(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(lit(self.message))
+            yield Button("Close (Enter)", id="close", variant="primary")
+
+    def on_button_pressed(self, _event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(KioskModal[None]):
+    """The seven golden rules, and the help for the field that had focus."""
+
+    BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
+
+    def __init__(self, field_help: str | None = None) -> None:
+        super().__init__()
+        self.field_help = field_help
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static("Help", classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="help-body"):
+                if self.field_help:
+                    yield Static("About this field", classes="section-title")
+                    yield Static(lit(self.field_help), id="field-help")
+                    yield Static("")
+                yield Static(lit(rules_text()), id="rules")
+            yield Button("Close (Esc)", id="close", variant="primary")
+
+    def on_button_pressed(self, _event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,246 @@
+"""Home: my drafts, my advice requests and the advice given on them, recent decisions; for
+supervisors the advice queue by urgency with overdue items said in words; for admins, accounts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.ui.literal import lit, one_line, when
+from sharetui.ui.screens.base import KioskScreen
+
+
+class HomeScreen(KioskScreen):
+    """One home per role; every screen is a key away (see the footer)."""
+
+    BINDINGS = [
+        Binding("n", "new_decision", "New decision"),
+        Binding("f", "find_person", "Find person"),
+        Binding("a", "advice_queue", "Advice queue"),
+        Binding("r", "reports", "Reports"),
+        Binding("u", "users", "Accounts"),
+        Binding("v", "verify_audit", "Verify audit"),
+        Binding("g", "refresh", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, dict[str, tuple[str, int]]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        role = Role(self.actor.role)
+        with VerticalScroll(id="home-body"):
+            yield Static(
+                lit(f"Signed in as {self.actor.display_name} ({role.label.lower()})"), id="whoami"
+            )
+            if role is Role.SUPERVISOR:
+                yield Static("Advice queue", classes="section-title")
+                yield Static("Loading…", id="queue-counts")
+            if role is Role.ADMIN:
+                yield Static("Accounts", classes="section-title")
+                yield DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="audit-status")
+            else:
+                yield Static("My drafts", classes="section-title")
+                yield DataTable(id="drafts-table", cursor_type="row", zebra_stripes=True)
+                yield Static("My advice requests", classes="section-title")
+                yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
+                yield Static("My recent decisions", classes="section-title")
+                yield DataTable(id="decisions-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        role = Role(self.actor.role) if self.share_app.actor else None
+        per_role = {
+            "new_decision": role in (Role.PRACTITIONER, Role.SUPERVISOR),
+            "find_person": role in (Role.PRACTITIONER, Role.SUPERVISOR),
+            "advice_queue": role is Role.SUPERVISOR,
+            "reports": role in (Role.SUPERVISOR, Role.ADMIN),
+            "users": role is Role.ADMIN,
+            "verify_audit": role is Role.ADMIN,
+        }
+        if action in per_role:
+            return per_role[action]
+        return super().check_action(action, parameters)
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = "Home"
+        for table_id, columns in (
+            ("#drafts-table", ("Draft", "Page", "Status", "Saved")),
+            ("#advice-table", ("Question", "Asked of", "Status", "Advice")),
+            ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
+            ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
+        ):
+            for table in self.query(table_id).results(DataTable):
+                table.add_columns(*columns)
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="home-load", exit_on_error=False)
+    async def _load(self) -> None:
+        svc, actor = self.services, self.actor
+        role = Role(actor.role)
+        data: dict[str, Any] = {}
+        if role is Role.ADMIN:
+            data["users"] = await self.call(svc.users.list, actor)
+        else:
+            data["drafts"] = await self.call(svc.drafts.mine, actor)
+            data["advice"] = await self.call(svc.advice.mine, actor)
+            data["decisions"] = await self.call(svc.decisions.mine, actor)
+        if role is Role.SUPERVISOR:
+            data["counts"] = await self.call(svc.advice.counts, actor)
+        if self.is_attached:
+            self._show(data)
+
+    def _show(self, data: dict[str, Any]) -> None:
+        tz = self.share_app.settings.tz
+        self._rows = {}
+        if "counts" in data:
+            c = data["counts"]
+            by = c["by_urgency"]
+            text = Text()
+            text.append(
+                f"Urgent: {by['urgent']}   Today: {by['today']}   "
+                f"Routine: {by['routine']}   Total open: {c['total']}"
+            )
+            if c["overdue"]:
+                text.append(
+                    f"\nOVERDUE: {c['overdue']} item(s) past their due time", style="bold reverse"
+                )
+            else:
+                text.append("\nNothing overdue")
+            self.query_one("#queue-counts", Static).update(text)
+        if "drafts" in data:
+            rows = [
+                (
+                    lit(d.title or d.kind, limit=50),
+                    d.page,
+                    d.status.replace("_", " "),
+                    when(d.updated_at, tz),
+                    ("draft", d.id),
+                )
+                for d in data["drafts"]
+            ]
+            self._fill("#drafts-table", rows, "No drafts: nothing unfinished")
+        if "advice" in data:
+            now = datetime.now(UTC)
+            rows = []
+            for a in data["advice"]:
+                status = a.status.label
+                if a.overdue(now):
+                    status += " (overdue)"
+                if a.status is AdviceStatus.ADVISED:
+                    status = "Advice given: record the outcome"
+                rows.append(
+                    (
+                        one_line(a.question, 50),
+                        a.advice_role.label,
+                        status,
+                        one_line(a.advice_text or "-", 40),
+                        ("advice", a.id),
+                    )
+                )
+            self._fill("#advice-table", rows, "No open advice requests")
+        if "decisions" in data:
+            rows = [
+                (
+                    when(d.decided_at, tz),
+                    one_line(d.subject.full_name, 30),
+                    d.outcome.label + (" (urgent)" if d.urgent else ""),
+                    one_line(d.recipient_org or "-", 30),
+                    ("decision", d.id),
+                )
+                for d in data["decisions"]
+            ]
+            self._fill("#decisions-table", rows, "No decisions yet")
+        if "users" in data:
+            rows = [
+                (
+                    u.username,
+                    one_line(u.display_name, 30),
+                    u.role.label,
+                    ", ".join(r.label for r in u.advice_roles) or "-",
+                    "active" if u.active else "disabled",
+                    ("user", u.id),
+                )
+                for u in data["users"]
+            ]
+            self._fill("#users-table", rows, "No accounts")
+
+    def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
+        table = self.query_one(table_id, DataTable)
+        table.clear()
+        keys: dict[str, tuple[str, int]] = {}
+        if not rows:
+            table.add_row(*([lit(empty)] + [""] * (len(table.columns) - 1)))
+        for i, row in enumerate(rows):
+            key = f"r{i}"
+            keys[key] = row[-1]
+            table.add_row(*row[:-1], key=key)
+        self._rows[table_id] = keys
+
+    @on(DataTable.RowSelected)
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        table_id = f"#{event.data_table.id}"
+        target = self._rows.get(table_id, {}).get(str(event.row_key.value))
+        if target is None:
+            return
+        kind, ident = target
+        app = self.share_app
+        if kind == "draft":
+            app.start_decision(draft_id=ident)
+        elif kind == "advice":
+            app.open_advice(ident)
+        elif kind == "decision":
+            app.open_decision(ident)
+
+    # -- navigation -----------------------------------------------------------------------
+    def action_new_decision(self) -> None:
+        self.share_app.start_decision()
+
+    def action_find_person(self) -> None:
+        self.share_app.open_search()
+
+    def action_advice_queue(self) -> None:
+        self.share_app.open_queue()
+
+    def action_reports(self) -> None:
+        self.share_app.open_reports()
+
+    def action_users(self) -> None:
+        self.query_one("#users-table", DataTable).focus()
+
+    def action_verify_audit(self) -> None:
+        self._verify()
+
+    @work(exclusive=True, group="verify", exit_on_error=False)
+    async def _verify(self) -> None:
+        from sharetui.services import audit
+
+        status = self.query_one("#audit-status", Static)
+        status.update("Verifying the audit trail…")
+        result = await self.call(audit.verify_as, self.services.store, self.actor)
+        if result.ok:
+            status.update(f"Audit trail verified: {result.checked:,} events, unbroken")
+        else:
+            status.update(
+                Text(
+                    f"AUDIT TRAIL BROKEN at event {result.first_broken_id}: {result.problem}",
+                    style="bold reverse",
+                )
+            )

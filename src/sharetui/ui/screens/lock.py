@@ -1,0 +1,72 @@
+"""The lock screen: replaces everything, shows no personal data, only who locked it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from sharetui.ui.literal import lit
+from sharetui.ui.screens.base import KioskScreen
+
+
+class LockScreen(KioskScreen):
+    """Unlock with the same user's passphrase, or switch user (drafts are saved first)."""
+
+    BINDINGS = [
+        Binding("enter", "unlock", "Unlock", show=True),
+        Binding("f6", "switch_user", "Switch user", show=True),
+    ]
+
+    def __init__(self, locked_by: str) -> None:
+        super().__init__()
+        self.locked_by = locked_by
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(classes="form narrow", id="lock-form"):
+            yield Static("sharetui", classes="app-name")
+            yield Static("This terminal is locked", classes="page-title", id="lock-title")
+            yield Static(lit(f"Locked by {self.locked_by}"), id="locked-by")
+            yield Label("Passphrase", classes="field-label")
+            yield Input(id="unlock-passphrase", password=True, max_length=1024)
+            yield Static("", id="unlock-error", classes="error-message")
+            yield Button("Unlock (Enter)", id="unlock", variant="primary")
+            yield Button("Switch user (F6)", id="switch")
+            yield Static(
+                "Switching user keeps unfinished work as drafts for its owner.", classes="hint"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-passphrase", Input).focus()
+
+    @on(Input.Submitted, "#unlock-passphrase")
+    @on(Button.Pressed, "#unlock")
+    def _unlock(self) -> None:
+        self.action_unlock()
+
+    @on(Button.Pressed, "#switch")
+    def _switch(self) -> None:
+        self.action_switch_user()
+
+    def action_unlock(self) -> None:
+        box = self.query_one("#unlock-passphrase", Input)
+        passphrase = box.value
+        box.value = ""
+        if not passphrase:
+            self.query_one("#unlock-error", Static).update("Enter your passphrase")
+            return
+        self._try_unlock(passphrase)
+
+    @work(exclusive=True, group="unlock", exit_on_error=False)
+    async def _try_unlock(self, passphrase: str) -> None:
+        message = await self.share_app.unlock(passphrase)
+        if message and self.is_attached:
+            self.query_one("#unlock-error", Static).update(lit(message))
+
+    def action_switch_user(self) -> None:
+        self.share_app.run_worker(
+            self.share_app.switch_user(), exclusive=True, group="switch", exit_on_error=False
+        )

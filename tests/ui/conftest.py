@@ -1,0 +1,64 @@
+"""UI fixtures: an app on a fresh SQLite copy of the test template, and sign-in helpers."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from sharetui.config import Settings
+from sharetui.services.facade import Services
+from sharetui.ui.app import ShareApp
+from tests.conftest import PASSPHRASE
+
+__all__ = ["PASSPHRASE", "make_app", "sign_in", "settle"]
+
+
+@pytest.fixture
+def ui_db(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "ui.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(ui_db: str) -> Callable[..., ShareApp]:
+    """Build an app on the test database; idle lock long unless a test says otherwise."""
+
+    def factory(idle_lock_seconds: int = 3600, **kwargs: object) -> ShareApp:
+        settings = Settings(database_url=ui_db, idle_lock_seconds=idle_lock_seconds,
+                            terminal="ui-test")
+        return ShareApp(settings, **kwargs)  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture
+def ui_services(ui_db: str) -> Services:
+    """Services on the same database as the app, for arranging data and checking results."""
+    services = Services.open(Settings(database_url=ui_db, terminal="ui-test"))
+    yield services
+    services.close()
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and the screen repaint (no sleeps)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def sign_in(pilot: Pilot[None], username: str = "pat", passphrase: str = PASSPHRASE
+                  ) -> None:
+    await settle(pilot)
+    app = pilot.app
+    app.screen.query_one("#username").value = username  # type: ignore[attr-defined]
+    app.screen.query_one("#passphrase").value = passphrase  # type: ignore[attr-defined]
+    await pilot.press("enter")  # from the username box: moves to the passphrase
+    app.screen.query_one("#passphrase").focus()
+    await pilot.press("enter")
+    await settle(pilot)
