@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy.types import DateTime, TypeDecorator
+
+_replayed_clock: ContextVar[Callable[[], datetime] | None] = ContextVar(
+    "sharetui_replayed_clock", default=None
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -27,4 +34,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The time every service stamps on what it records."""
+    source = _replayed_clock.get()
+    return datetime.now(UTC) if source is None else source()
+
+
+@contextmanager
+def replayed_clock(source: Callable[[], datetime]) -> Iterator[None]:
+    """Stamp records with source() instead of the wall clock, in this context only.
+
+    Used to replay a plausible history through the real services (the demo database), so
+    its records carry dates spread over past months. The app itself never sets it."""
+    token = _replayed_clock.set(source)
+    try:
+        yield
+    finally:
+        _replayed_clock.reset(token)
