@@ -14,11 +14,11 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+        return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
 
     @property
     def hint(self) -> str:
-        return _HINTS.get(self, "")
+        return _HINTS.get((type(self), self.value), "")
 
     @classmethod
     def parse(cls, value: str) -> LabelledEnum:
@@ -201,69 +201,91 @@ class InfoCategory(LabelledEnum):
     OTHER = "other"
 
 
-_LABELS: dict[LabelledEnum, str] = {
-    AdviceRole.DSL: "Designated safeguarding lead",
-    AdviceRole.CALDICOTT: "Caldicott guardian",
-    AdviceRole.SENIOR_LEADERSHIP: "Senior leadership",
-    AdviceRole.INFORMATION_GOVERNANCE: "Information governance lead",
-    NotSoughtReason.UNSAFE: "Seeking it would be unsafe",
-    NotSoughtReason.WOULD_PREJUDICE: "Seeking it would prejudice the protection",
-    NotSoughtReason.CANNOT_BE_GIVEN: "It cannot be given",
-    NotSoughtReason.NOT_REASONABLY_OBTAINABLE: "It cannot reasonably be obtained",
-    ConsentGiver.PERSON: "The person",
-    ConsentGiver.PARENT_WITH_PR: "A parent with parental responsibility",
-    ConsentGiver.COMPETENT_CHILD: "A competent child",
-    ConsentGiver.OTHER: "Someone else",
-    Relationship.PARENT_WITH_PR: "Parent (parental responsibility)",
-    Relationship.PARENT_WITHOUT_PR: "Parent (no parental responsibility)",
-    Relationship.CARER_WITH_PR: "Carer (parental responsibility)",
-    Relationship.CARER_WITHOUT_PR: "Carer (no parental responsibility)",
-    RequestOrigin.INCOMING_REQUEST: "An incoming request",
-    RequestOrigin.OWN_INITIATIVE: "Our own initiative",
-    CallerCheck.NOT_BY_PHONE: "Not taken by phone",
-    CallerCheck.CALLED_BACK_KNOWN_NUMBER: "Called back on a known number",
-    CallerCheck.KNOWN_CONTACT: "Known contact",
-    CallerCheck.SECURE_EMAIL_DOMAIN: "Confirmed from a secure email domain",
-    CallerCheck.NOT_VERIFIED: "Not verified",
-    LawfulBasis.CONSENT: "Consent (Art 6(1)(a))",
-    LawfulBasis.CONTRACT: "Contract (Art 6(1)(b))",
-    LawfulBasis.LEGAL_OBLIGATION: "Legal obligation (Art 6(1)(c))",
-    LawfulBasis.VITAL_INTERESTS: "Vital interests (Art 6(1)(d))",
-    LawfulBasis.PUBLIC_TASK: "Public task (Art 6(1)(e))",
-    LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests (Art 6(1)(f))",
-    Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING: (
-        "Safeguarding of children and individuals at risk (DPA 2018 Sch 1 para 18)"
-    ),
-    Art9Condition.EXPLICIT_CONSENT: "Explicit consent (Art 9(2)(a))",
-    Art9Condition.VITAL_INTERESTS: "Vital interests, consent impossible (Art 9(2)(c))",
-    Art9Condition.HEALTH_OR_SOCIAL_CARE: "Health or social care (Art 9(2)(h))",
-    Art9Condition.SCHEDULE1_PARA6_STATUTORY: "Statutory purposes (DPA 2018 Sch 1 para 6)",
-    Art9Condition.LEGAL_CLAIMS: "Legal claims (Art 9(2)(f))",
-    ConsentPosition.GIVEN: "Consent given",
-    ConsentPosition.REFUSED: "Consent refused",
-    ConsentPosition.WITHDRAWN: "Consent withdrawn",
-    ConsentPosition.NOT_SOUGHT: "Consent not sought",
-    Outcome.SHARE: "Share",
-    Outcome.SHARE_IN_PART: "Share in part",
-    Outcome.DO_NOT_SHARE: "Do not share",
-    Outcome.PENDING_ADVICE: "Pending advice",
-    ShareMethod.SECURE_EMAIL: "Secure email",
-    Quality.NECESSARY_PROPORTIONATE: "Necessary and proportionate",
-    Quality.ACCURATE: "Accurate, fact told apart from opinion",
-    Quality.SECURE: "Shared securely",
-    Urgency.URGENT: "Urgent (risk of harm now)",
-    Urgency.TODAY: "Today",
-    Urgency.ROUTINE: "Routine (three working days)",
-}
+def _by_member(pairs: list[tuple[LabelledEnum, str]]) -> dict[tuple[type, str], str]:
+    """Key by enum class and value: members of different enums with the same value (such as
+    LawfulBasis.VITAL_INTERESTS and Art9Condition.VITAL_INTERESTS) compare equal as strings,
+    so a dict keyed by the members themselves would let one label overwrite the other."""
+    return {(type(member), member.value): text for member, text in pairs}
 
-_HINTS: dict[LabelledEnum, str] = {
-    LawfulBasis.PUBLIC_TASK: "Usual basis for a public body carrying out its safeguarding duties.",
-    LawfulBasis.LEGAL_OBLIGATION: "A law requires the share (for example a statutory duty).",
-    LawfulBasis.VITAL_INTERESTS: "Needed to protect someone's life, when no other basis fits.",
-    LawfulBasis.CONSENT: "Only when you would not share if consent were refused.",
-    LawfulBasis.LEGITIMATE_INTERESTS: "Not usually available to public bodies in their tasks.",
-    LawfulBasis.CONTRACT: "Rarely fits safeguarding.",
-    Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING: (
-        "Usual condition: protects a child or adult at risk without consent."
-    ),
-}
+
+_LABELS = _by_member(
+    [
+        (AdviceRole.DSL, "Designated safeguarding lead"),
+        (AdviceRole.CALDICOTT, "Caldicott guardian"),
+        (AdviceRole.SENIOR_LEADERSHIP, "Senior leadership"),
+        (AdviceRole.INFORMATION_GOVERNANCE, "Information governance lead"),
+        (NotSoughtReason.UNSAFE, "Seeking it would be unsafe"),
+        (NotSoughtReason.WOULD_PREJUDICE, "Seeking it would prejudice the protection"),
+        (NotSoughtReason.CANNOT_BE_GIVEN, "It cannot be given"),
+        (NotSoughtReason.NOT_REASONABLY_OBTAINABLE, "It cannot reasonably be obtained"),
+        (ConsentGiver.PERSON, "The person"),
+        (ConsentGiver.PARENT_WITH_PR, "A parent with parental responsibility"),
+        (ConsentGiver.COMPETENT_CHILD, "A competent child"),
+        (ConsentGiver.OTHER, "Someone else"),
+        (Relationship.PARENT_WITH_PR, "Parent (parental responsibility)"),
+        (Relationship.PARENT_WITHOUT_PR, "Parent (no parental responsibility)"),
+        (Relationship.CARER_WITH_PR, "Carer (parental responsibility)"),
+        (Relationship.CARER_WITHOUT_PR, "Carer (no parental responsibility)"),
+        (RequestOrigin.INCOMING_REQUEST, "An incoming request"),
+        (RequestOrigin.OWN_INITIATIVE, "Our own initiative"),
+        (CallerCheck.NOT_BY_PHONE, "Not taken by phone"),
+        (CallerCheck.CALLED_BACK_KNOWN_NUMBER, "Called back on a known number"),
+        (CallerCheck.KNOWN_CONTACT, "Known contact"),
+        (CallerCheck.SECURE_EMAIL_DOMAIN, "Confirmed from a secure email domain"),
+        (CallerCheck.NOT_VERIFIED, "Not verified"),
+        (LawfulBasis.CONSENT, "Consent (Art 6(1)(a))"),
+        (LawfulBasis.CONTRACT, "Contract (Art 6(1)(b))"),
+        (LawfulBasis.LEGAL_OBLIGATION, "Legal obligation (Art 6(1)(c))"),
+        (LawfulBasis.VITAL_INTERESTS, "Vital interests (Art 6(1)(d))"),
+        (LawfulBasis.PUBLIC_TASK, "Public task (Art 6(1)(e))"),
+        (LawfulBasis.LEGITIMATE_INTERESTS, "Legitimate interests (Art 6(1)(f))"),
+        (
+            Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING,
+            ("Safeguarding of children and individuals at risk (DPA 2018 Sch 1 para 18)"),
+        ),
+        (Art9Condition.EXPLICIT_CONSENT, "Explicit consent (Art 9(2)(a))"),
+        (Art9Condition.VITAL_INTERESTS, "Vital interests, consent impossible (Art 9(2)(c))"),
+        (Art9Condition.HEALTH_OR_SOCIAL_CARE, "Health or social care (Art 9(2)(h))"),
+        (Art9Condition.SCHEDULE1_PARA6_STATUTORY, "Statutory purposes (DPA 2018 Sch 1 para 6)"),
+        (Art9Condition.LEGAL_CLAIMS, "Legal claims (Art 9(2)(f))"),
+        (ConsentPosition.GIVEN, "Consent given"),
+        (ConsentPosition.REFUSED, "Consent refused"),
+        (ConsentPosition.WITHDRAWN, "Consent withdrawn"),
+        (ConsentPosition.NOT_SOUGHT, "Consent not sought"),
+        (Outcome.SHARE, "Share"),
+        (Outcome.SHARE_IN_PART, "Share in part"),
+        (Outcome.DO_NOT_SHARE, "Do not share"),
+        (Outcome.PENDING_ADVICE, "Pending advice"),
+        (ShareMethod.SECURE_EMAIL, "Secure email"),
+        (Quality.NECESSARY_PROPORTIONATE, "Necessary and proportionate"),
+        (Quality.ACCURATE, "Accurate, fact told apart from opinion"),
+        (Quality.SECURE, "Shared securely"),
+        (Urgency.URGENT, "Urgent (risk of harm now)"),
+        (Urgency.TODAY, "Today"),
+        (Urgency.ROUTINE, "Routine (three working days)"),
+    ]
+)
+
+_HINTS = _by_member(
+    [
+        (
+            LawfulBasis.PUBLIC_TASK,
+            "Usual basis for a public body carrying out its safeguarding duties.",
+        ),
+        (LawfulBasis.LEGAL_OBLIGATION, "A law requires the share (for example a statutory duty)."),
+        (
+            LawfulBasis.VITAL_INTERESTS,
+            "Needed to protect someone's life, when no other basis fits.",
+        ),
+        (LawfulBasis.CONSENT, "Only when you would not share if consent were refused."),
+        (
+            LawfulBasis.LEGITIMATE_INTERESTS,
+            "Not usually available to public bodies in their tasks.",
+        ),
+        (LawfulBasis.CONTRACT, "Rarely fits safeguarding."),
+        (
+            Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING,
+            ("Usual condition: protects a child or adult at risk without consent."),
+        ),
+    ]
+)
