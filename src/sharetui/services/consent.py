@@ -204,14 +204,19 @@ def lines_from(events: list[ConsentEventView]) -> list[ConsentLine]:
     return lines
 
 
-def check_relied_consent(s: Session, person_id: int, event_id: int | None) -> None:
+def check_relied_consent(
+    s: Session, person_id: int, event_id: int | None, *, relied_on: bool = True
+) -> None:
     """Rule 4: a share 'with consent' must rest on consent that is currently given for that
-    scope and belongs to the subject."""
+    scope and belongs to the subject. A decision that only cites a refusal (relied_on False)
+    still has to cite one of the subject's own records."""
     if event_id is None:
         return
     ev = s.get(ConsentEvent, event_id)
     if ev is None or ev.person_id != person_id:
         raise ValidationFailed({"consent_event_id": "Choose a consent record of this person"})
+    if not relied_on:
+        return
     latest = s.exec(
         select(ConsentEvent)
         .where(ConsentEvent.person_id == person_id, ConsentEvent.scope_key == ev.scope_key)

@@ -11,7 +11,7 @@ from sqlalchemy import func as sa_func
 from sqlmodel import Session, col, select
 
 from sharetui.domain.decision import DecisionInput, validate_decision
-from sharetui.domain.enums import Outcome
+from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, clean
@@ -219,7 +219,17 @@ class Decisions:
     ) -> SharingDecision:
         load_person(s, d.subject_id, "subject_id")
         if d.consent_event_id is not None:
-            check_relied_consent(s, d.subject_id, d.consent_event_id)  # type: ignore[arg-type]
+            relied_on = (
+                d.consent_position is ConsentPosition.GIVEN
+                or d.lawful_basis is LawfulBasis.CONSENT
+                or d.art9_condition is Art9Condition.EXPLICIT_CONSENT
+            )
+            check_relied_consent(
+                s,
+                d.subject_id,  # type: ignore[arg-type]
+                d.consent_event_id,
+                relied_on=relied_on,
+            )
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
         for pid in others:
             load_person(s, pid, "others_affected")

@@ -1,0 +1,122 @@
+"""Small builders shared by the service tests: valid inputs and direct reads of the store
+(reads only: tests look at what was stored, they never write around the services)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from sharetui.domain.consent import ConsentInput
+from sharetui.domain.decision import DecisionInput, QualityCheck
+from sharetui.domain.enums import (
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPosition,
+    ConsentStatus,
+    LawfulBasis,
+    NotSoughtReason,
+    Outcome,
+    Quality,
+    RequestOrigin,
+    ShareMethod,
+)
+from sharetui.domain.person import PersonInput
+from sharetui.services.facade import Services
+from sharetui.services.store import Actor
+from sharetui.services.views import PersonSummary
+from sharetui.store.models import AuditEvent
+
+_refs = itertools.count(1)
+
+
+def person(
+    svc: Services,
+    actor: Actor,
+    family: str = "Smith",
+    given: str = "Jane",
+    dob: date | None = date(2016, 3, 4),
+    **extra: object,
+) -> PersonSummary:
+    """A person with a unique reference, so tests never trip the duplicate check by accident."""
+    extra.setdefault("reference", f"T{next(_refs):06d}")
+    return svc.people.create(
+        actor,
+        PersonInput(family_name=family, given_names=given, date_of_birth=dob, **extra),  # type: ignore[arg-type]
+        confirm_not_duplicate=True,
+    )
+
+
+def share(subject_id: int, **changes: object) -> DecisionInput:
+    """A complete share without consent (not sought: would prejudice the protection)."""
+    d = DecisionInput(
+        subject_id=subject_id,
+        urgent=False,
+        origin=RequestOrigin.OWN_INITIATIVE,
+        recipient_org="Children's social care",
+        purpose="Referral",
+        information="Disclosure made in class",
+        special_category=False,
+        criminal_offence=False,
+        consent_position=ConsentPosition.NOT_SOUGHT,
+        not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
+        without_consent_reason="Asking would alert the adult suspected of harm",
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        checks={q.value: QualityCheck(True) for q in Quality},
+        person_told=False,
+        not_told_reason="Telling would put the child at risk",
+        outcome=Outcome.SHARE,
+        reasons="Risk of significant harm",
+        shared_at=datetime.now(UTC) - timedelta(minutes=10),
+        share_method=ShareMethod.SECURE_EMAIL,
+    )
+    return replace(d, **changes)
+
+
+def no_share(
+    subject_id: int, reasons: str = "Not needed: already known to social care"
+) -> DecisionInput:
+    return DecisionInput(
+        subject_id=subject_id, urgent=False, outcome=Outcome.DO_NOT_SHARE, reasons=reasons
+    )
+
+
+def consent(
+    person_id: int, status: ConsentStatus = ConsentStatus.GIVEN, **changes: object
+) -> ConsentInput:
+    c = ConsentInput(
+        person_id=person_id,
+        status=status,
+        given_by=ConsentGiver.PARENT_WITH_PR,
+        method=ConsentMethod.VERBAL,
+        told="What would be shared, with whom and why",
+        scope_information="Health information",
+        scope_recipient="School nurse",
+        scope_purpose="Care plan",
+    )
+    return replace(c, **changes)
+
+
+def count(svc: Services, model: type) -> int:
+    with svc.store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model.__table__)).scalar_one()  # type: ignore[attr-defined]
+
+
+def audit_actions(svc: Services, after_id: int = 0) -> list[tuple[str, str, str]]:
+    """(action, entity_type, entity_id) of every audit event after after_id, oldest first."""
+    t = AuditEvent.__table__
+    with svc.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.c.action, t.c.entity_type, t.c.entity_id)
+            .where(t.c.id > after_id)
+            .order_by(t.c.id)
+        ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def last_audit_id(svc: Services) -> int:
+    t = AuditEvent.__table__
+    with svc.store.engine.connect() as conn:
+        return conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()
