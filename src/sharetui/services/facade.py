@@ -10,6 +10,7 @@ from sharetui.services.drafts import Drafts
 from sharetui.services.people import People
 from sharetui.services.store import Store
 from sharetui.services.users import Users
+from sharetui.store.keys import check_opens, key_for
 from sharetui.store.migrate import upgrade
 
 
@@ -25,8 +26,12 @@ class Services:
 
     @classmethod
     def open(cls, settings: Settings, *, key: str | None = None, migrate: bool = True) -> Services:
-        """Connect, bring the schema up to date (refusing a newer one), return the services."""
+        """Connect, bring the schema up to date (refusing a newer one), return the services.
+        With settings.key_file set, the SQLite database is opened with the site key."""
+        if key is None:
+            key = key_for(settings)
         store = Store.open(settings, key=key)
+        check_opens(store.engine, keyed=key is not None)
         if migrate:
             upgrade(store.engine)
         return cls(store)

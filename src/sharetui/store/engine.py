@@ -66,6 +66,10 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
         # Take over transaction control so BEGIN IMMEDIATE can be used for writes.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if key is not None:
+            # The dialect has already sent PRAGMA key; nothing has read a page yet. SQLCipher
+            # would log a wrong key to stderr, over the screen: the caller reports it instead.
+            cursor.execute("PRAGMA cipher_log_level=NONE")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -1,0 +1,306 @@
+"""Encryption at rest: a database file, its -wal, or a backup copied off a kiosk reveals no
+personal data without the site key file; a wrong or missing key is a clear message."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sharetui.config import Settings
+from sharetui.domain.errors import ShareError
+from sharetui.domain.person import PersonInput
+from sharetui.services.facade import Services
+from sharetui.services.users import actor_for
+from sharetui.store.keys import (
+    NEEDS_KEY,
+    WRONG_KEY,
+    KeyFileError,
+    WrongKey,
+    backup_to,
+    create_key_file,
+    encrypt_copy,
+    key_for,
+    read_key,
+)
+from tests.proofs.workload import PASSPHRASE, consent, share
+
+PEOPLE = [
+    PersonInput(
+        family_name="Quillfeather",
+        given_names="Zephyrine Amaryllis",
+        other_names="Brackenbury",
+        date_of_birth=date(2017, 5, 9),
+        reference="ZQ-7731",
+        nhs_number="943 476 5919",
+        notes="Lives at 14 Larkspur Close with her grandmother Ottoline",
+    ),
+    PersonInput(
+        family_name="Wolstencroft",
+        given_names="Thaddeus",
+        date_of_birth=date(2015, 1, 2),
+        reference="TW-5520",
+    ),
+]
+# Every personal detail above, as typed and as the search index folds it.
+SECRETS = [
+    "Quillfeather",
+    "Zephyrine",
+    "Amaryllis",
+    "Brackenbury",
+    "Larkspur",
+    "Ottoline",
+    "Wolstencroft",
+    "Thaddeus",
+    "ZQ-7731",
+    "TW-5520",
+    "9434765919",
+]
+
+
+def _write_known_records(settings: Settings) -> Services:
+    """Accounts, the two people, a consent, a decision and an advice request, all through the
+    services, left open (so recent pages sit in the -wal file, as on a live kiosk)."""
+    svc = Services.open(settings)
+    user = svc.users.create(None, "pat", "Pat Practitioner", "practitioner", [], PASSPHRASE)
+    pat = actor_for(user, "kiosk-1")
+    child, other = (svc.people.create(pat, p) for p in PEOPLE)
+    svc.consent.record(pat, replace(consent(child.id, "x"), given_by_name="Ottoline Quillfeather"))
+    svc.decisions.log(
+        pat, replace(share(child.id, "x"), reasons="Ottoline reported bruising to Zephyrine")
+    )
+    svc.advice.raise_request(
+        pat,
+        question="Should Wolstencroft's school be told?",
+        advice_role="dsl",
+        urgency="today",
+        person_id=other.id,
+    )
+    return svc
+
+
+def _copy_live(db: Path, into: Path) -> Path:
+    """Copy the database, -wal and -shm files as someone walking off with them would."""
+    into.mkdir()
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(f"{db}{suffix}")
+        if src.exists():
+            shutil.copy(src, into / f"{db.name}{suffix}")
+    return into / db.name
+
+
+def _leaks(*files: Path) -> list[str]:
+    found = []
+    for f in files:
+        data = f.read_bytes()
+        for word in SECRETS:
+            for form in {word, word.lower(), word.upper()}:
+                if form.encode("utf-8") in data:
+                    found.append(f"{form} in {f.name}")
+    return found
+
+
+def _files(db: Path) -> list[Path]:
+    return [p for p in (Path(f"{db}{s}") for s in ("", "-wal", "-shm")) if p.exists()]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Settings:
+    key_file = create_key_file(tmp_path / "keys" / "site.key")
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'live' / 'sharetui.db'}",
+        terminal="kiosk-1",
+        key_file=str(key_file),
+    )
+
+
+def _db(settings: Settings) -> Path:
+    return Path(settings.database_url.removeprefix("sqlite:///"))
+
+
+def test_plain_database_shows_the_names_so_the_check_can_fail(tmp_path: Path) -> None:
+    plain = Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}", terminal="kiosk-1")
+    svc = _write_known_records(plain)
+    try:
+        copy = _copy_live(_db(plain), tmp_path / "stolen")
+        assert _leaks(*_files(copy)), "the same records in a plain file must be visible"
+    finally:
+        svc.close()
+
+
+def test_copied_encrypted_files_reveal_no_names(site: Settings, tmp_path: Path) -> None:
+    svc = _write_known_records(site)
+    try:
+        db = _db(site)
+        assert Path(f"{db}-wal").stat().st_size > 0, "recent pages should still be in the -wal"
+        copy = _copy_live(db, tmp_path / "stolen")
+        files = _files(copy)
+        assert {f.name for f in files} >= {"sharetui.db", "sharetui.db-wal"}
+        assert _leaks(*files) == []
+        assert not copy.read_bytes().startswith(b"SQLite format 3")
+    finally:
+        svc.close()
+
+    # The copy opens with the site key and reads back what was written.
+    with_key = Services.open(replace(site, database_url=f"sqlite:///{copy}"), migrate=False)
+    try:
+        pat = actor_for(with_key.users.list(None)[0], "elsewhere")
+        found = with_key.people.find(pat, "zephyr quill")
+        assert [p.reference for p in found.items] == ["ZQ-7731"]
+        detail = with_key.people.open(pat, found.items[0].id)
+        assert detail.notes == PEOPLE[0].notes
+        assert detail.nhs_number == "9434765919"
+    finally:
+        with_key.close()
+
+
+def test_wrong_key_is_a_clear_message_and_changes_nothing(
+    site: Settings, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _write_known_records(site).close()
+    db = _db(site)
+    before = db.read_bytes()
+    other_key = create_key_file(tmp_path / "other.key")
+    capfd.readouterr()
+
+    with pytest.raises(WrongKey) as wrong:
+        Services.open(replace(site, key_file=str(other_key)))
+    assert wrong.value.message == WRONG_KEY
+    assert str(wrong.value).startswith("The database key does not open this database")
+    assert wrong.value.__cause__ is None and wrong.value.__suppress_context__
+
+    with pytest.raises(WrongKey) as missing:
+        Services.open(replace(site, key_file=""))
+    assert missing.value.message == NEEDS_KEY
+
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", ""), "nothing may be printed over the screen"
+    assert db.read_bytes() == before
+
+
+def test_a_plain_database_does_not_open_with_a_key(site: Settings, tmp_path: Path) -> None:
+    plain = replace(site, database_url=f"sqlite:///{tmp_path / 'plain.db'}", key_file="")
+    Services.open(plain).close()
+    with pytest.raises(WrongKey, match="created without encryption"):
+        Services.open(replace(plain, key_file=site.key_file))
+
+
+def test_backup_of_an_encrypted_database_stays_encrypted(site: Settings, tmp_path: Path) -> None:
+    svc = _write_known_records(site)
+    try:
+        copy = backup_to(svc.store.engine, tmp_path / "backups" / "monday.db")
+    finally:
+        svc.close()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert _leaks(copy) == []
+    restored = Services.open(replace(site, database_url=f"sqlite:///{copy}"), migrate=False)
+    try:
+        pat = actor_for(restored.users.list(None)[0], "restore")
+        assert [p.reference for p in restored.people.find(pat, "wolsten").items] == ["TW-5520"]
+    finally:
+        restored.close()
+    svc = Services.open(site)
+    try:
+        with pytest.raises(ShareError, match="already exists"):
+            backup_to(svc.store.engine, copy)
+    finally:
+        svc.close()
+
+
+def test_a_plain_site_can_switch_to_encryption(
+    site: Settings, tmp_path: Path, sqlite_template: Path
+) -> None:
+    plain_db = tmp_path / "plain.db"
+    shutil.copy(sqlite_template, plain_db)
+    plain = Settings(database_url=f"sqlite:///{plain_db}", terminal="kiosk-1")
+    svc = Services.open(plain)
+    pat = actor_for(next(u for u in svc.users.list(None) if u.username == "pat"), "kiosk-1")
+    svc.people.create(pat, PEOPLE[0])
+    svc.close()
+
+    encrypted = encrypt_copy(plain_db, tmp_path / "encrypted.db", read_key(site.key_file))
+    assert _leaks(encrypted) == []
+    assert _leaks(plain_db), "the plain file is left for the site to remove once checked"
+    svc = Services.open(replace(site, database_url=f"sqlite:///{encrypted}"))
+    try:
+        assert [p.reference for p in svc.people.find(pat, "quillfeather").items] == ["ZQ-7731"]
+        assert len(svc.users.list(None)) == 5
+    finally:
+        svc.close()
+
+
+# -- the key file ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o000, 0o277])
+def test_key_file_is_created_for_this_account_only(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        path = create_key_file(tmp_path / "k" / "site.key")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    key = read_key(path)
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert read_key(create_key_file(tmp_path / "second.key")) != key
+
+
+def test_key_file_is_never_overwritten(tmp_path: Path) -> None:
+    path = create_key_file(tmp_path / "site.key")
+    key = read_key(path)
+    with pytest.raises(KeyFileError, match="never overwritten"):
+        create_key_file(path)
+    assert read_key(path) == key
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o660, 0o700])
+def test_key_file_readable_by_others_is_refused(tmp_path: Path, mode: int) -> None:
+    path = create_key_file(tmp_path / "site.key")
+    path.chmod(mode)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", key_file=str(path))
+    if mode & 0o077:
+        with pytest.raises(KeyFileError) as refused:
+            Services.open(settings)
+        assert f"can be read by other accounts (mode {mode:04o})" in refused.value.message
+        assert f"chmod 600 {path}" in refused.value.message
+        assert not (tmp_path / "x.db").exists(), "no database is created with a refused key"
+    else:
+        Services.open(settings).close()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "does not exist; create it with: sharetui key create"),
+        (b"", "does not hold a sharetui key"),
+        (b"correct horse battery staple\n", "does not hold a sharetui key"),
+        (b"ab" * 31 + b"\n", "does not hold a sharetui key"),
+        (b"\xff\xfe" * 40, "does not hold a sharetui key"),
+    ],
+)
+def test_bad_key_files_are_named(tmp_path: Path, content: bytes | None, expected: str) -> None:
+    path = tmp_path / "site.key"
+    if content is not None:
+        path.write_bytes(content)
+        path.chmod(0o600)
+    with pytest.raises(KeyFileError, match=expected):
+        read_key(path)
+
+
+def test_key_file_with_a_database_server_is_refused(tmp_path: Path) -> None:
+    path = create_key_file(tmp_path / "site.key")
+    settings = Settings(database_url="postgresql://x@127.0.0.1/db", key_file=str(path))
+    with pytest.raises(KeyFileError, match="Unset SHARETUI_KEY_FILE"):
+        key_for(settings)
+
+
+def test_no_key_file_means_plain_sqlite(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.db'}")
+    assert key_for(settings) is None
+    Services.open(settings).close()
+    assert (tmp_path / "p.db").read_bytes().startswith(b"SQLite format 3")
