@@ -26,6 +26,7 @@ class ConsentInput:
     effective_at: datetime | None = None
 
     def cleaned(self) -> ConsentInput:
+        """Control characters stripped; a time without a zone is taken as UTC (as decisions do)."""
         return ConsentInput(
             person_id=self.person_id,
             status=self.status,
@@ -37,7 +38,11 @@ class ConsentInput:
             scope_information=clean_line(self.scope_information),
             scope_recipient=clean_line(self.scope_recipient),
             scope_purpose=clean_line(self.scope_purpose),
-            effective_at=self.effective_at,
+            effective_at=(
+                self.effective_at.replace(tzinfo=UTC)
+                if self.effective_at is not None and self.effective_at.tzinfo is None
+                else self.effective_at
+            ),
         )
 
 
