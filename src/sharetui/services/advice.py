@@ -450,6 +450,8 @@ class Advice:
             row.closed_at,
             row.decision_id,
             row.draft_id,
+            row.raised_by_id,
+            row.claimed_by_id,
         )
 
 

@@ -125,6 +125,9 @@ class AdviceView:
     closed_at: datetime | None
     decision_id: int | None
     draft_id: int | None
+    # Who raised and who holds it, by account: names alone cannot tell two people apart.
+    raised_by_id: int | None = None
+    claimed_by_id: int | None = None
 
     def overdue(self, now: datetime) -> bool:
         return self.status in (AdviceStatus.PENDING, AdviceStatus.CLAIMED) and now > self.due_at
