@@ -329,6 +329,8 @@ class Users:
         return self._update(actor, username, "user.enable" if active else "user.disable", change)
 
     def set_passphrase(self, actor: Actor | None, username: str, passphrase: str) -> UserView:
+        if actor is not None:
+            require(actor, Permission.ADMINISTER)  # before hashing or validating anything
         msg = passphrase_error(passphrase)
         if msg:
             raise ValidationFailed({"passphrase": msg})
@@ -344,6 +346,8 @@ class Users:
     def set_roles(
         self, actor: Actor | None, username: str, role: str, advice_roles: list[str]
     ) -> UserView:
+        if actor is not None:
+            require(actor, Permission.ADMINISTER)
         _, _, prole, roles = _validate_new(username, "x", role, advice_roles, "x" * MIN_PASSPHRASE)
 
         def change(u: User) -> None:
