@@ -1,0 +1,248 @@
+"""Choose a person by typing: a search box with a short, paged list of matches under it.
+
+Used wherever a form needs a person (the decision flow, linking family members). Each
+keystroke starts a fresh search that replaces the one before, and a result that arrives
+after the text has changed again is dropped, so the list always matches what is typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sharetui.domain.errors import ShareError
+from sharetui.services.views import PersonSummary
+from sharetui.ui.literal import lit
+from sharetui.ui.widgets.person_text import person_line
+
+if TYPE_CHECKING:
+    from sharetui.ui.app import ShareApp
+
+HOW_TO_SEARCH = "Type part of a name (any order), a date of birth such as 4/3/2016, or a reference"
+
+
+class _Results(OptionList):
+    """The matches. Up from the first match goes back to the search box; PageDown and PageUp
+    fetch the next or previous page from the database rather than scrolling."""
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted in (None, 0):
+            picker = self._picker()
+            if picker is not None:
+                picker.focus_input()
+                return
+        super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        picker = self._picker()
+        if picker is not None:
+            picker.action_next_page()
+
+    def action_page_up(self) -> None:
+        picker = self._picker()
+        if picker is not None:
+            picker.action_previous_page()
+
+    def _picker(self) -> PersonPicker | None:
+        for node in self.ancestors:
+            if isinstance(node, PersonPicker):
+                return node
+        return None
+
+
+class PersonPicker(Vertical):
+    """A search box and its matches. Enter on a match posts PersonPicker.Picked."""
+
+    DEFAULT_CSS = """
+    PersonPicker {
+        height: auto;
+    }
+    PersonPicker > .picker-results {
+        height: auto;
+        max-height: 10;
+    }
+    PersonPicker > .picker-status {
+        height: auto;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("down", "to_results", "Matches", show=False),
+        Binding("pagedown", "next_page", "More matches", show=False),
+        Binding("pageup", "previous_page", "Previous matches", show=False),
+        Binding("ctrl+n", "add_person", "Add a person"),
+    ]
+
+    class Picked(Message):
+        """A person was chosen (an existing match, or one just added)."""
+
+        def __init__(self, picker: PersonPicker, person: PersonSummary) -> None:
+            super().__init__()
+            self.picker = picker
+            self.person = person
+
+        @property
+        def control(self) -> PersonPicker:
+            return self.picker
+
+    def __init__(
+        self,
+        *,
+        page_size: int = 8,
+        allow_add: bool = True,
+        placeholder: str = "Name, date of birth or reference",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.page_size = page_size
+        self.allow_add = allow_add
+        self.placeholder = placeholder
+        self.chosen: PersonSummary | None = None
+        self.results: tuple[PersonSummary, ...] = ()
+        self.page_offset = 0
+        self.has_more = False
+        self._seq = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.placeholder, max_length=200, classes="picker-input")
+        yield Static(HOW_TO_SEARCH, classes="picker-status")
+        yield _Results(classes="picker-results")
+
+    # -- parts ----------------------------------------------------------------------------
+    @property
+    def input(self) -> Input:
+        return self.query_one(".picker-input", Input)
+
+    @property
+    def result_list(self) -> OptionList:
+        return self.query_one(".picker-results", OptionList)
+
+    @property
+    def status(self) -> Static:
+        return self.query_one(".picker-status", Static)
+
+    @property
+    def query_text(self) -> str:
+        return self.input.value
+
+    def focus_input(self) -> None:
+        self.input.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_person":
+            return self.allow_add
+        return True
+
+    # -- searching ------------------------------------------------------------------------
+    def search(self, text: str) -> None:
+        """Put text in the box and search for it (as if typed)."""
+        self.input.value = text  # posts Input.Changed, which searches
+
+    @on(Input.Changed, ".picker-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._start(event.value, 0)
+
+    def _start(self, text: str, offset: int) -> None:
+        self._seq += 1
+        if not text.strip():
+            self._show((), 0, False, text)
+            return
+        self._find(text, offset, self._seq)
+
+    @work(exclusive=True, group="person-picker", exit_on_error=False)
+    async def _find(self, text: str, offset: int, seq: int) -> None:
+        app: ShareApp = self.app  # type: ignore[assignment]
+        services, actor = app.services, app.actor
+        if services is None or actor is None:
+            return
+        try:
+            page = await asyncio.to_thread(
+                services.people.find, actor, text, offset, self.page_size
+            )
+        except ShareError as exc:
+            if seq == self._seq and self.is_attached:
+                self.status.update(lit(exc.message))
+            return
+        if seq != self._seq or not self.is_attached:
+            return  # the text changed while this search ran: a newer one is on its way
+        self._show(page.items, page.offset, page.has_more, text)
+
+    def _show(
+        self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
+    ) -> None:
+        self.results, self.page_offset, self.has_more = items, offset, has_more
+        results = self.result_list
+        results.clear_options()
+        results.add_options(Option(person_line(p), id=f"p{i}") for i, p in enumerate(items))
+        if items:
+            results.highlighted = 0
+        self.status.update(self._status_text(items, offset, has_more, text))
+
+    def _status_text(
+        self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
+    ) -> Text:
+        if not text.strip():
+            return Text(HOW_TO_SEARCH)
+        add = " Ctrl+N: add a person." if self.allow_add else ""
+        if not items:
+            if offset:
+                return Text("No more matches. PageUp: previous matches.")
+            return Text(f"No one found for that search.{add}")
+        first, last = offset + 1, offset + len(items)
+        words = f"Matches {first} to {last}"
+        words += ", more: PageDown." if has_more else "."
+        if offset:
+            words += " PageUp: previous."
+        words += " Down then Enter to choose."
+        return Text(words)
+
+    # -- actions --------------------------------------------------------------------------
+    def action_to_results(self) -> None:
+        if self.results:
+            self.result_list.focus()
+
+    def action_next_page(self) -> None:
+        if self.has_more:
+            self._start(self.query_text, self.page_offset + self.page_size)
+
+    def action_previous_page(self) -> None:
+        if self.page_offset > 0:
+            self._start(self.query_text, max(self.page_offset - self.page_size, 0))
+
+    @on(Input.Submitted, ".picker-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_to_results()
+
+    @on(OptionList.OptionSelected, ".picker-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        if 0 <= index < len(self.results):
+            self._pick(self.results[index])
+
+    def _pick(self, person: PersonSummary) -> None:
+        self.chosen = person
+        self.post_message(self.Picked(self, person))
+
+    def action_add_person(self) -> None:
+        """Add someone who is not on record yet, without leaving the form."""
+        from sharetui.ui.screens.add_person import AddPersonDialog
+
+        def added(person: PersonSummary | None) -> None:
+            if person is not None:
+                self._pick(person)
+
+        self.app.push_screen(AddPersonDialog(prefill_name=self.query_text), added)
