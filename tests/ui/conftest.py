@@ -29,8 +29,9 @@ def make_app(ui_db: str) -> Callable[..., ShareApp]:
     """Build an app on the test database; idle lock long unless a test says otherwise."""
 
     def factory(idle_lock_seconds: int = 3600, **kwargs: object) -> ShareApp:
-        settings = Settings(database_url=ui_db, idle_lock_seconds=idle_lock_seconds,
-                            terminal="ui-test")
+        settings = Settings(
+            database_url=ui_db, idle_lock_seconds=idle_lock_seconds, terminal="ui-test"
+        )
         return ShareApp(settings, **kwargs)  # type: ignore[arg-type]
 
     return factory
@@ -52,13 +53,12 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def sign_in(pilot: Pilot[None], username: str = "pat", passphrase: str = PASSPHRASE
-                  ) -> None:
+async def sign_in(pilot: Pilot[None], username: str = "pat", passphrase: str = PASSPHRASE) -> None:
     await settle(pilot)
     app = pilot.app
     app.screen.query_one("#username").value = username  # type: ignore[attr-defined]
     app.screen.query_one("#passphrase").value = passphrase  # type: ignore[attr-defined]
+    app.screen.query_one("#username").focus()
     await pilot.press("enter")  # from the username box: moves to the passphrase
-    app.screen.query_one("#passphrase").focus()
-    await pilot.press("enter")
+    await pilot.press("enter")  # from the passphrase box: signs in
     await settle(pilot)

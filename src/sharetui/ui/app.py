@@ -188,16 +188,22 @@ class ShareApp(App[None], inherit_bindings=False):
 
     # -- sign-in, lock, switch ------------------------------------------------------------
     async def sign_in(self, username: str, passphrase: str) -> None:
+        """Check the pair (raises SignInFailed), then go home in an app-level worker: the
+        sign-in screen's own worker must not await its own removal."""
         services = await self.wait_services()
         actor = await asyncio.to_thread(
             services.users.sign_in, username, passphrase, self.settings.terminal
         )
         self.actor = actor
         self._last_input = time.monotonic()
+        self.run_worker(self._enter_home(), group="nav", exit_on_error=False)
+
+    async def _enter_home(self) -> None:
         from sharetui.ui.screens.home import HomeScreen
 
+        assert self.services is not None and self.actor is not None
         await self._reset_to(HomeScreen())
-        drafts = await asyncio.to_thread(services.drafts.mine, actor)
+        drafts = await asyncio.to_thread(self.services.drafts.mine, self.actor)
         if drafts:
             self.notify(
                 f"You have {len(drafts)} unfinished draft(s): they are under My drafts. "
@@ -216,7 +222,11 @@ class ShareApp(App[None], inherit_bindings=False):
             passphrase,
             self.settings.terminal,
         )
-        await self._reset_to(SignInScreen(message="Administrator created: sign in"))
+        self.run_worker(
+            self._reset_to(SignInScreen(message="Administrator created: sign in")),
+            group="nav",
+            exit_on_error=False,
+        )
 
     async def unlock(self, passphrase: str) -> str | None:
         """Returns an error message, or None when unlocked."""

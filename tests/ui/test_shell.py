@@ -1,0 +1,289 @@
+"""The shell on a shared workstation: first run, sign-in, lockout, idle lock, switch user,
+kiosk hardening and literal text."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from sharetui.config import Settings
+from sharetui.domain.decision import DecisionInput, QualityCheck
+from sharetui.domain.enums import (
+    ConsentPosition,
+    LawfulBasis,
+    NotSoughtReason,
+    Outcome,
+    Quality,
+    RequestOrigin,
+    ShareMethod,
+)
+from sharetui.domain.person import PersonInput
+from sharetui.domain.text import clean_line
+from sharetui.services.facade import Services
+from sharetui.services.store import Store
+from sharetui.store.engine import make_engine
+from sharetui.store.migrate import upgrade
+from sharetui.ui.app import ShareApp
+from sharetui.ui.literal import lit
+from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.screens.home import HomeScreen
+from sharetui.ui.screens.lock import LockScreen
+from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+from tests.ui.conftest import PASSPHRASE, settle, sign_in
+
+HOSTILE = [
+    "[@click=app.quit]x[/]",
+    "[/",
+    "[link=https://evil.example]click[/link]",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;pwned\x07",
+    "\u202eevil\u202c",
+    "[b]bold[/b] $name ${x}",
+]
+
+
+def screen_text(app: ShareApp) -> str:
+    """Everything the user can read on the current screen."""
+    parts: list[str] = []
+    for widget in app.screen.query(Static):
+        parts.append(str(widget.render()))
+    for box in app.screen.query(Input):
+        if not box.password:
+            parts.append(box.value)
+    return "\n".join(parts)
+
+
+async def test_first_run_creates_the_first_admin(tmp_path: Path) -> None:
+    app = ShareApp(Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}", terminal="t"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        screen = app.screen
+        screen.query_one("#username", Input).value = "boss"
+        screen.query_one("#display_name", Input).value = "Bo Boss"
+        screen.query_one("#passphrase", Input).value = "short"
+        screen.query_one("#confirm", Input).value = "short"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "at least 12 characters" in str(screen.query_one("#passphrase-error").render())
+        assert screen.query_one("#username", Input).value == "boss"  # typed values kept
+        screen.query_one("#passphrase", Input).value = PASSPHRASE
+        screen.query_one("#confirm", Input).value = PASSPHRASE
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "boss")
+        assert isinstance(app.screen, HomeScreen)
+        assert "Bo Boss" in screen_text(app)
+
+
+async def test_sign_in_and_wrong_pair(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat", "wrong passphrase!!")
+        assert isinstance(app.screen, SignInScreen)
+        wrong = str(app.screen.query_one("#signin-error").render())
+        assert wrong == "That username and passphrase do not match"
+        await sign_in(pilot, "nobody-here", "wrong passphrase!!")
+        # Same words for an unknown user: no hint whether the account exists.
+        assert str(app.screen.query_one("#signin-error").render()) == wrong
+        await sign_in(pilot, "pat")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.actor is not None and app.actor.username == "pat"
+
+
+async def test_fifth_failure_locks_the_account(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(4):
+            await sign_in(pilot, "pip", "not the passphrase")
+            assert "do not match" in str(app.screen.query_one("#signin-error").render())
+        await sign_in(pilot, "pip", "not the passphrase")
+        message = str(app.screen.query_one("#signin-error").render())
+        assert "locked for 15 minutes" in message
+        await sign_in(pilot, "pip", PASSPHRASE)  # even the right passphrase is refused now
+        assert isinstance(app.screen, SignInScreen)
+        assert "locked" in str(app.screen.query_one("#signin-error").render())
+
+
+def _arrange_person_and_decision(services: Services, name: str) -> None:
+    """A person and a decision whose names must never show on a lock screen."""
+    actor = services.users.sign_in("pat", PASSPHRASE, "ui-test")
+    person = services.people.create(
+        actor,
+        PersonInput(name, "Child", date_of_birth=date(2017, 5, 1)),
+        confirm_not_duplicate=True,
+    )
+    services.decisions.log(
+        actor,
+        DecisionInput(
+            subject_id=person.id,
+            urgent=False,
+            origin=RequestOrigin.INCOMING_REQUEST,
+            recipient_org=name,
+            purpose="p",
+            information="i",
+            special_category=False,
+            consent_position=ConsentPosition.NOT_SOUGHT,
+            not_sought_reason=NotSoughtReason.UNSAFE,
+            without_consent_reason="risk",
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            checks={q.value: QualityCheck(True, "") for q in Quality},
+            person_told=False,
+            not_told_reason="unsafe",
+            outcome=Outcome.SHARE,
+            reasons="needed",
+            shared_at=datetime.now(UTC),
+            share_method=ShareMethod.SECURE_EMAIL,
+        ),
+    )
+
+
+async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_services) -> None:
+    _arrange_person_and_decision(ui_services, "Zzyzx")
+    app = make_app(idle_lock_seconds=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        assert isinstance(app.screen, HomeScreen)
+        assert "Zzyzx" in str(app.screen.query_one("#decisions-table").get_row_at(0))
+        # No input: the idle timer locks the terminal by itself.
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, LockScreen):
+                break
+        assert isinstance(app.screen, LockScreen)
+        text = screen_text(app)
+        assert "locked" in text.lower() and "Pat Practitioner" in text
+        for secret in ("Zzyzx", "P00", "Child", "Urgent", "Total"):
+            assert secret not in text
+        # Only the lock screen is painted: nothing of the screen below shows through.
+        painted = app.export_screenshot()
+        assert "Zzyzx" not in painted and "Locked by" in painted.replace("&#160;", " ")
+        app.screen.query_one("#unlock-passphrase", Input).value = "wrong one entirely"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert "do not match" in str(app.screen.query_one("#unlock-error").render())
+        app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_lock_now_key_and_switch_user_clears_everything(make_app, ui_services) -> None:
+    _arrange_person_and_decision(ui_services, "Quixote")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.actor is None
+        assert len(app.screen_stack) == 2  # the default screen and sign-in: nothing else kept
+        await sign_in(pilot, "pip")
+        assert isinstance(app.screen, HomeScreen)
+        assert "Quixote" not in str(app.screen.query_one("#decisions-table").get_row_at(0))
+
+
+async def test_sign_out_asks_first(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and app.actor is None
+
+
+async def test_kiosk_offers_nothing_outside_the_app(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Lock now" in titles
+        for forbidden in (
+            "Quit the application",
+            "Keys",
+            "Screenshot",
+            "Theme",
+            "Maximize",
+            "Save screenshot",
+            "Change theme",
+        ):
+            assert forbidden not in titles
+        # Actions that reach outside the app are refused, however they are asked for.
+        for action in (
+            "app.quit",
+            "app.suspend_process",
+            "app.screenshot",
+            "app.change_theme",
+            "app.toggle_dark",
+            "app.bell",
+            "app.push_screen('x')",
+            "app.open_url('https://example.com')",
+            "screen.maximize",
+            "app.simulate_key('ctrl+q')",
+        ):
+            assert await app.run_action(action) is False, action
+        for key in ("ctrl+z", "ctrl+c", "ctrl+backslash", "ctrl+s", "escape"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, HomeScreen)
+        assert app.ALLOW_SELECT is False
+        assert app.title == "sharetui"
+
+
+async def test_hostile_text_renders_literally(sqlite_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    services = Services(Store(make_engine(url)))
+    upgrade(services.store.engine)
+    admin = services.users.sign_in("ada", PASSPHRASE, "t")
+    for i, text in enumerate(HOSTILE):
+        services.users.create(admin, f"h{i}", text, "practitioner", [], PASSPHRASE)
+        _arrange_person_and_decision(services, text)
+    services.close()
+    app = ShareApp(Settings(database_url=url, terminal="t"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for i, text in enumerate(HOSTILE):
+            expected = clean_line(text)  # control characters never get into the store
+            await sign_in(pilot, f"h{i}")
+            assert isinstance(app.screen, HomeScreen), text
+            assert expected in str(app.screen.query_one("#whoami").render())
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            assert f"Locked by {expected}" in screen_text(app)
+            await pilot.press("f6")
+            await settle(pilot)
+            assert app.is_running
+        await sign_in(pilot, "pat")
+        table = app.screen.query_one("#decisions-table")
+        cells = " ".join(str(cell) for r in range(table.row_count) for cell in table.get_row_at(r))
+        for text in HOSTILE:
+            assert clean_line(text)[:20] in cells
+        long_text = "[b]" + "A" * 10_000 + "[/"
+        app.push_screen(MessageDialog("Stored text", long_text))
+        await settle(pilot)
+        assert long_text in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, HomeScreen)
+
+
+def test_lit_shows_escapes_and_markup_literally() -> None:
+    text = lit("[@click=app.quit]x[/] \x1b]0;pwned\x07 \u202eevil")
+    assert text.plain == "[@click=app.quit]x[/] \ufffd]0;pwned\ufffd \ufffdevil"
+    assert not text.spans
