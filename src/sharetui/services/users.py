@@ -224,7 +224,11 @@ class Users:
         if user.locked_until is not None and user.locked_until > now:
             with contextlib.suppress(VerificationError, InvalidHashError):
                 HASHER.verify(user.passphrase_hash, passphrase)
-            raise SignInFailed(_locked_message(user.locked_until, self.store))
+            until = user.locked_until.astimezone(self.store.settings.tz)
+            raise SignInFailed(
+                f"This account is locked until {until:%H:%M} after too many failed attempts; "
+                "try again then or ask an administrator"
+            )
         try:
             good = HASHER.verify(user.passphrase_hash, passphrase)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -359,4 +363,4 @@ class Users:
 
 def _locked_message(until: datetime, store: Store) -> str:
     local = until.astimezone(store.settings.tz)
-    return f"this account is locked for 15 minutes, until {local:%H:%M}".capitalize()
+    return f"this account is locked for 15 minutes, until {local:%H:%M}"
