@@ -36,7 +36,7 @@ class HomeScreen(KioskScreen):
         self._rows: dict[str, dict[str, tuple[str, int]]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield Header()
         role = Role(self.actor.role)
         with VerticalScroll(id="home-body"):
             yield Static(
