@@ -57,8 +57,8 @@ class ShareApp(App[None], inherit_bindings=False):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+l", "lock", "Lock now", priority=True),
-        Binding("ctrl+q", "sign_out", "Sign out / quit", priority=True),
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("ctrl+q", "sign_out", "Sign out", priority=True),
         Binding("f2", "toggle_contrast", "High contrast", show=False, priority=True),
         Binding("tab", "focus_next", show=False),
         Binding("shift+tab", "focus_previous", show=False),
