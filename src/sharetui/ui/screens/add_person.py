@@ -20,6 +20,7 @@ from sharetui.domain.person import PersonInput, parse_date
 from sharetui.services.views import PersonSummary
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskModal
+from sharetui.ui.widgets.choice import TickBox
 from sharetui.ui.widgets.person_text import person_line
 
 FIELDS = (
@@ -133,7 +134,7 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
                 yield Static("", id="other_names-error", classes="error-message hidden")
                 yield Label("Date of birth (day/month/year, if known)", classes="form-label")
                 yield Input(dob, id="date_of_birth", placeholder="4/3/2016", max_length=20)
-                yield Checkbox("The date of birth is estimated", id="dob_estimated")
+                yield TickBox("The date of birth is estimated", id="dob_estimated")
                 yield Static("", id="date_of_birth-error", classes="error-message hidden")
                 yield Label("Reference (optional)", classes="form-label")
                 yield Input(id="reference", max_length=200)

@@ -1,0 +1,423 @@
+"""Consent dialogs: record an event (given, refused, withdrawn, not sought), withdraw the
+consent of one scope in one step, and show one recorded event in full.
+
+Consent is a history: nothing here edits an earlier event; every change is a new event.
+No answer is preselected where it carries weight (what happened, who, how).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import Enum
+from typing import TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
+
+from sharetui.domain.consent import ConsentInput
+from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
+from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.person import parse_date
+from sharetui.services.views import ConsentEventView, ConsentLine
+from sharetui.ui.literal import lit, when
+from sharetui.ui.screens.base import KioskModal
+from sharetui.ui.widgets.choice import ChoiceButton
+
+E = TypeVar("E", bound=Enum)
+
+STATUS_WORDS = {
+    ConsentStatus.GIVEN: "Given: they agreed to the sharing",
+    ConsentStatus.REFUSED: "Refused: they said no",
+    ConsentStatus.WITHDRAWN: "Withdrawn: they took back consent given before",
+    ConsentStatus.NOT_SOUGHT: "Not sought: consent was not asked for",
+}
+
+DATE_FORMAT_ERROR = "Enter the date as day/month/year, for example 3/3/2026, or leave it blank"
+
+DIALOG_CSS = """
+{name} > .dialog {{
+    height: 90%;
+}}
+{name} .form-body {{
+    height: 1fr;
+    max-height: 100%;
+}}
+{name} .form-label {{
+    text-style: bold;
+    margin: 1 0 0 0;
+}}
+{name} RadioSet {{
+    width: 100%;
+}}
+{name} .form-body > Vertical {{
+    height: auto;
+}}
+{name} TextArea {{
+    height: 4;
+}}
+{name} .hidden {{
+    display: none;
+}}
+"""
+
+
+def radio_set(set_id: str, members: list[E], chosen: E | None = None) -> RadioSet:
+    """A radio list of enum members, labelled in words; nothing chosen unless given."""
+    return RadioSet(
+        *(
+            ChoiceButton(
+                STATUS_WORDS.get(m, m.label) if isinstance(m, ConsentStatus) else m.label,  # type: ignore[attr-defined]
+                value=m is chosen,
+                id=f"{set_id}-{m.value}",
+            )
+            for m in members
+        ),
+        id=set_id,
+    )
+
+
+def chosen_member(radios: RadioSet, members: list[E]) -> E | None:
+    pressed = radios.pressed_button
+    if pressed is None or pressed.id is None:
+        return None
+    value = pressed.id.removeprefix(f"{radios.id}-")
+    return next((m for m in members if m.value == value), None)
+
+
+def effective_from(text: str, tz: object) -> tuple[datetime | None, str | None]:
+    """A typed date as the moment it took effect (midday local time); blank means now."""
+    raw = text.strip()
+    if not raw:
+        return None, None
+    day = parse_date(raw)
+    if day is None:
+        return None, DATE_FORMAT_ERROR
+    if day == date.today():
+        return None, None
+    return datetime.combine(day, time(12, 0), tzinfo=tz), None  # type: ignore[arg-type]
+
+
+class _ConsentForm(KioskModal[ConsentEventView | None]):
+    """Shared by the record and withdraw dialogs: error display on named fields."""
+
+    FIELDS: tuple[str, ...] = ()
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.FIELDS:
+            message = errors.get(field, "")
+            target = self.query(f"#{field}-error")
+            if target:
+                error = target.first(Static)
+                error.update(lit(message))
+                error.set_class(not message, "hidden")
+            widget = self.query(f"#{field}")
+            if widget:
+                widget.first().set_class(bool(message), "-invalid")
+        summary = self.query_one("#error-summary", Static)
+        if errors:
+            text = Text("There is a problem\n", style="bold")
+            for message in errors.values():
+                text.append("- ")
+                text.append(lit(message))
+                text.append("\n")
+            text.rstrip()
+            summary.update(text)
+            first = next((f for f in self.FIELDS if f in errors), None)
+            if first is not None and self.query(f"#{first}"):
+                self.query_one(f"#{first}").focus()
+        summary.set_class(not errors, "hidden")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    async def _save(self, fn: object, *args: object, **kwargs: object) -> None:
+        try:
+            saved = await self.call(fn, *args, **kwargs)  # type: ignore[arg-type]
+        except ValidationFailed as exc:
+            self._show_errors(exc.field_errors)
+            return
+        except ShareError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.dismiss(saved)
+
+
+def _error(field: str) -> Static:
+    return Static("", id=f"{field}-error", classes="error-message hidden")
+
+
+class RecordConsentDialog(_ConsentForm):
+    """Record what happened about consent for one scope (information, recipient, purpose)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RecordConsentDialog")
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    FIELDS = (
+        "status",
+        "not_sought_reason",
+        "given_by",
+        "given_by_name",
+        "method",
+        "told",
+        "scope_information",
+        "scope_recipient",
+        "scope_purpose",
+        "effective_at",
+    )
+
+    FIELD_HELP = {
+        "status": "Given, refused or withdrawn: what the person (or who speaks for them) said. "
+        "Not sought: you did not ask, because asking would be unsafe, would prejudice the "
+        "protection, or consent cannot be given or reasonably obtained. Rule 4: you may still "
+        "share without consent when there is a lawful basis; say which in the decision.",
+        "given_by": "The person themselves, a parent with parental responsibility, a child "
+        "competent to decide, or someone else (say who in the name box).",
+        "told": "Rule 2: what they were told about why, what, how and with whom information "
+        "would be shared. Needed when consent is given.",
+        "scope_information": "Consent is specific: which information it covers.",
+        "scope_recipient": "Who the information may go to.",
+        "scope_purpose": "What it may be used for.",
+        "effective_at": "When it was given, refused or withdrawn. Blank means now.",
+    }
+
+    def __init__(self, person_id: int, person_label: str = "") -> None:
+        super().__init__()
+        self.person_id = person_id
+        self.person_label = person_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Record consent", classes="dialog-title")
+            if self.person_label:
+                yield Static(lit(f"About {self.person_label}"), classes="hint")
+            yield Static("", id="error-summary", classes="error-summary hidden")
+            with VerticalScroll(classes="form-body"):
+                yield Label("What happened?", classes="form-label")
+                yield radio_set("status", list(ConsentStatus))
+                yield _error("status")
+                with Vertical(id="not-sought-part", classes="hidden"):
+                    yield Label("Why was consent not sought?", classes="form-label")
+                    yield radio_set("not_sought_reason", list(NotSoughtReason))
+                    yield _error("not_sought_reason")
+                with Vertical(id="who-part"):
+                    yield Label("Who gave, refused or withdrew it?", classes="form-label")
+                    yield radio_set("given_by", list(ConsentGiver))
+                    yield _error("given_by")
+                    yield Label("Their name (optional)", classes="form-label")
+                    yield Input(id="given_by_name", max_length=200)
+                    yield _error("given_by_name")
+                    yield Label("How?", classes="form-label")
+                    yield radio_set("method", list(ConsentMethod))
+                    yield _error("method")
+                yield Label("What were they told about the sharing?", classes="form-label")
+                yield TextArea(id="told", soft_wrap=True)
+                yield _error("told")
+                yield Label("Which information?", classes="form-label")
+                yield Input(id="scope_information", max_length=200)
+                yield _error("scope_information")
+                yield Label("Shared with whom?", classes="form-label")
+                yield Input(id="scope_recipient", max_length=200)
+                yield _error("scope_recipient")
+                yield Label("For what purpose?", classes="form-label")
+                yield Input(id="scope_purpose", max_length=200)
+                yield _error("scope_purpose")
+                yield Label("Date (day/month/year; blank for today)", classes="form-label")
+                yield Input(id="effective_at", max_length=20)
+                yield _error("effective_at")
+            yield Static("Ctrl+S: save   Esc: cancel   Tab: next question", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#status", RadioSet).focus()
+
+    @on(RadioSet.Changed, "#status")
+    def _status_changed(self) -> None:
+        status = chosen_member(self.query_one("#status", RadioSet), list(ConsentStatus))
+        not_sought = status is ConsentStatus.NOT_SOUGHT
+        self.query_one("#not-sought-part").set_class(not not_sought, "hidden")
+        self.query_one("#who-part").set_class(not_sought, "hidden")
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        status = chosen_member(self.query_one("#status", RadioSet), list(ConsentStatus))
+        not_sought = status is ConsentStatus.NOT_SOUGHT
+        effective, date_error = effective_from(
+            self.query_one("#effective_at", Input).value, self.share_app.settings.tz
+        )
+        if date_error:
+            self._show_errors({"effective_at": date_error})
+            return
+        data = ConsentInput(
+            person_id=self.person_id,
+            status=status,
+            not_sought_reason=chosen_member(
+                self.query_one("#not_sought_reason", RadioSet), list(NotSoughtReason)
+            )
+            if not_sought
+            else None,
+            given_by=None
+            if not_sought
+            else chosen_member(self.query_one("#given_by", RadioSet), list(ConsentGiver)),
+            given_by_name="" if not_sought else self.query_one("#given_by_name", Input).value,
+            method=None
+            if not_sought
+            else chosen_member(self.query_one("#method", RadioSet), list(ConsentMethod)),
+            told=self.query_one("#told", TextArea).text,
+            scope_information=self.query_one("#scope_information", Input).value,
+            scope_recipient=self.query_one("#scope_recipient", Input).value,
+            scope_purpose=self.query_one("#scope_purpose", Input).value,
+            effective_at=effective,
+        )
+        self._record(data)
+
+    @work(exclusive=True, group="record-consent", exit_on_error=False)
+    async def _record(self, data: ConsentInput) -> None:
+        await self._save(self.services.consent.record, self.actor, data)
+
+
+class WithdrawConsentDialog(_ConsentForm):
+    """Withdraw the consent of one scope: confirm who withdrew it and how, then save."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="WithdrawConsentDialog")
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Withdraw consent"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    FIELDS = ("given_by", "given_by_name", "method")
+
+    def __init__(self, line: ConsentLine, description: str) -> None:
+        super().__init__()
+        self.line = line
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        current = self.line.current
+        with Vertical(classes="dialog"):
+            yield Static("Withdraw consent", classes="dialog-title")
+            yield Static("", id="error-summary", classes="error-summary hidden")
+            with VerticalScroll(classes="form-body"):
+                yield Static(lit(self.description))
+                yield Label("Who withdrew it?", classes="form-label")
+                yield radio_set("given_by", list(ConsentGiver), current.given_by)
+                yield _error("given_by")
+                yield Label("Their name (optional)", classes="form-label")
+                yield Input(current.given_by_name, id="given_by_name", max_length=200)
+                yield _error("given_by_name")
+                yield Label("How?", classes="form-label")
+                yield radio_set("method", list(ConsentMethod), current.method)
+                yield _error("method")
+            yield Button("Withdraw consent (Ctrl+S)", id="withdraw", variant="error")
+            yield Static("Esc: cancel, nothing is changed", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#given_by", RadioSet).focus()
+
+    @on(Button.Pressed, "#withdraw")
+    def _pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        giver = chosen_member(self.query_one("#given_by", RadioSet), list(ConsentGiver))
+        method = chosen_member(self.query_one("#method", RadioSet), list(ConsentMethod))
+        errors = {}
+        if giver is None:
+            errors["given_by"] = "Choose who withdrew consent"
+        if method is None:
+            errors["method"] = "Choose how consent was withdrawn"
+        self._show_errors(errors)
+        if giver is not None and method is not None:
+            self._withdraw(giver, method, self.query_one("#given_by_name", Input).value)
+
+    @work(exclusive=True, group="withdraw-consent", exit_on_error=False)
+    async def _withdraw(self, giver: ConsentGiver, method: ConsentMethod, name: str) -> None:
+        await self._save(
+            self.services.consent.withdraw,
+            self.actor,
+            self.line.current.id,
+            giver,
+            method,
+            name,
+        )
+
+
+def event_text(ev: ConsentEventView, tz: object) -> Text:
+    """Every field of one consent event, labelled, values literal."""
+    rows: list[tuple[str, str]] = [
+        ("What happened", f"Consent {ev.status.label.lower()}"),
+    ]
+    if ev.not_sought_reason is not None:
+        rows.append(("Why not sought", ev.not_sought_reason.label))
+    rows += [
+        ("Who", ev.given_by.label if ev.given_by else "Not recorded"),
+        ("Their name", ev.given_by_name or "Not recorded"),
+        ("How", ev.method.label if ev.method else "Not recorded"),
+        ("What they were told", ev.told or "Not recorded"),
+        ("Information", ev.scope_information),
+        ("Shared with", ev.scope_recipient),
+        ("Purpose", ev.scope_purpose),
+        ("Took effect", when(ev.effective_at, tz)),  # type: ignore[arg-type]
+        ("Recorded by", ev.recorded_by),
+        ("Recorded at", when(ev.recorded_at, tz)),  # type: ignore[arg-type]
+    ]
+    text = Text()
+    for i, (label, value) in enumerate(rows):
+        if i:
+            text.append("\n")
+        text.append(f"{label}: ", style="bold")
+        text.append(lit(value))
+    return text
+
+
+class ConsentEventDialog(KioskModal[None]):
+    """One consent event in full. Opening it is recorded (the service writes the audit)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConsentEventDialog")
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__()
+        self.event_id = event_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Consent record", classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield Static("Loading…", id="consent-event")
+            yield Button("Close (Esc)", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="consent-event", exit_on_error=False)
+    async def _load(self) -> None:
+        body = self.query_one("#consent-event", Static)
+        try:
+            ev = await self.call(self.services.consent.get_event, self.actor, self.event_id)
+        except ShareError as exc:
+            body.update(lit(exc.message))
+            return
+        body.update(event_text(ev, self.share_app.settings.tz))
+
+    @on(Button.Pressed, "#close")
+    def _pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,206 @@
+"""Find a person: search as you type, a page of matches at a time, Enter opens the record.
+
+Each keystroke starts a search that replaces the one before; a result that arrives after the
+text changed again is dropped, so the table always matches what is in the box. Only one page
+of rows is ever in the table (the database does the paging).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from sharetui.domain.errors import ShareError
+from sharetui.services.views import PersonSummary
+from sharetui.ui.literal import one_line
+from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH
+from sharetui.ui.widgets.person_text import person_name
+
+PAGE_SIZE = 15
+
+
+class _ResultsTable(DataTable[Text]):
+    """Up from the first row returns to the search box; PageDown/PageUp fetch pages."""
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and isinstance(self.screen, PersonSearchScreen):
+            self.screen.query_one("#search", Input).focus()
+            return
+        super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        if isinstance(self.screen, PersonSearchScreen):
+            self.screen.action_next_page()
+
+    def action_page_up(self) -> None:
+        if isinstance(self.screen, PersonSearchScreen):
+            self.screen.action_previous_page()
+
+
+class PersonSearchScreen(KioskScreen):
+    """Search by name (any order, partial, accents ignored), date of birth or reference."""
+
+    DEFAULT_CSS = """
+    PersonSearchScreen #search-status {
+        height: auto;
+        padding: 0 1;
+    }
+    PersonSearchScreen #results {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+n", "add_person", "Add a person"),
+        Binding("pagedown", "next_page", "More"),
+        Binding("pageup", "previous_page", "Back a page"),
+        Binding("down", "to_results", "Matches", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    FIELD_HELP = {
+        "search": "Type part of a name in any order (accents and capitals do not matter; "
+        "other names are searched too), a date of birth such as 4/3/2016, or the start of a "
+        "reference or NHS number. Words narrow the search: 'smi ja 2016-03-04'. "
+        "If nobody fits, press Ctrl+N to add the person: the app checks for a duplicate first.",
+        "results": "Enter opens the person's record (the opening is recorded). PageDown and "
+        "PageUp move between pages of matches.",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: tuple[PersonSummary, ...] = ()
+        self.page_offset = 0
+        self.has_more = False
+        self._seq = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Name, date of birth or reference", id="search", max_length=200)
+        yield Static(HOW_TO_SEARCH, id="search-status")
+        yield _ResultsTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = "Find a person"
+        table = self.query_one("#results", DataTable)
+        # fill the screen (the shared sheet sizes tables to their rows, capped at 12)
+        table.styles.height = "1fr"
+        table.styles.max_height = "100%"
+        table.add_column("Name", width=30, key="name")
+        table.add_column("Other names", width=16, key="other")
+        table.add_column("Born", width=17, key="born")
+        table.add_column("Reference", width=8, key="ref")
+        self.query_one("#search", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_page":
+            return self.has_more
+        if action == "previous_page":
+            return self.page_offset > 0
+        return super().check_action(action, parameters)
+
+    # -- searching ------------------------------------------------------------------------
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#search", Input).value
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._start(event.value, 0)
+
+    def _start(self, text: str, offset: int) -> None:
+        self._seq += 1
+        if not text.strip():
+            self._show((), 0, False, text)
+            return
+        self._find(text, offset, self._seq)
+
+    @work(exclusive=True, group="person-search", exit_on_error=False)
+    async def _find(self, text: str, offset: int, seq: int) -> None:
+        try:
+            page = await self.call(self.services.people.find, self.actor, text, offset, PAGE_SIZE)
+        except ShareError as exc:
+            if seq == self._seq:
+                self.query_one("#search-status", Static).update(Text(exc.message))
+            return
+        if seq != self._seq or not self.is_attached:
+            return  # the text changed while this ran: a newer search is on its way
+        self._show(page.items, page.offset, page.has_more, text)
+
+    def _show(
+        self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
+    ) -> None:
+        self.results, self.page_offset, self.has_more = items, offset, has_more
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for i, p in enumerate(items):
+            table.add_row(
+                one_line(person_name(p), 30),
+                one_line(p.other_names or "", 16),
+                Text(p.dob_text),
+                one_line(p.reference, 8),
+                key=str(i),
+            )
+        self.query_one("#search-status", Static).update(
+            self._status_text(items, offset, has_more, text)
+        )
+        self.refresh_bindings()
+
+    @staticmethod
+    def _status_text(
+        items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
+    ) -> Text:
+        if not text.strip():
+            return Text(HOW_TO_SEARCH)
+        if not items:
+            if offset:
+                return Text("No more matches. PageUp: previous page.")
+            return Text(
+                "No one found. Check the spelling, try fewer letters or the date of birth, "
+                "or press Ctrl+N to add the person."
+            )
+        words = f"Matches {offset + 1} to {offset + len(items)}"
+        words += ", more on the next page (PageDown)." if has_more else "."
+        words += " Down, then Enter to open. Ctrl+N: add a person."
+        return Text(words)
+
+    # -- actions --------------------------------------------------------------------------
+    def action_to_results(self) -> None:
+        if self.results:
+            self.query_one("#results", DataTable).focus()
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        self.action_to_results()
+
+    def action_next_page(self) -> None:
+        if self.has_more:
+            self._start(self.query_text, self.page_offset + PAGE_SIZE)
+
+    def action_previous_page(self) -> None:
+        if self.page_offset > 0:
+            self._start(self.query_text, max(self.page_offset - PAGE_SIZE, 0))
+
+    @on(DataTable.RowSelected, "#results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        index = int(str(event.row_key.value))
+        if 0 <= index < len(self.results):
+            self.share_app.open_person(self.results[index].id)
+
+    def action_add_person(self) -> None:
+        from sharetui.ui.screens.add_person import AddPersonDialog
+
+        def added(person: PersonSummary | None) -> None:
+            if person is not None:
+                self.share_app.open_person(person.id)
+
+        self.app.push_screen(AddPersonDialog(prefill_name=self.query_text), added)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
