@@ -125,7 +125,7 @@ def test_parse_date_formats(text: str) -> None:
     assert parse_date(text) == date(2016, 3, 4)
 
 
-@pytest.mark.parametrize("text", ["", "4/3/16", "31/2/2016", "yesterday", "2016"])
+@pytest.mark.parametrize("text", ["", "4/3/16", "31/2/2016", "yesterday", "2016", "²/3/2016"])
 def test_parse_date_rejects(text: str) -> None:
     assert parse_date(text) is None
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.person import PersonInput, parse_date, validate_person
-from sharetui.domain.text import fold, name_tokens, query_tokens
+from sharetui.domain.text import clean_line, fold, name_tokens, query_tokens
 from sharetui.services.audit import append, require
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import (
@@ -83,6 +84,24 @@ def load_person(s: Session, person_id: int | None, field: str = "person_id") -> 
 
 def _prefix_range(column: object, prefix: str) -> object:
     return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, with runs of digit groups joined as people type them:
+    '4 3 2016' is one date of birth and '943 476 5919' one NHS number."""
+    terms: list[str] = []
+    run: list[str] = []
+    for word in [*query.split(), ""]:
+        if word.isdecimal():
+            run.append(word)
+            continue
+        if run:
+            spaced = " ".join(run)
+            terms.append(spaced if len(run) == 3 and parse_date(spaced) else "".join(run))
+            run = []
+        if word:
+            terms.append(word)
+    return terms
 
 
 class People:
@@ -178,16 +197,17 @@ class People:
 
     @staticmethod
     def _find_statement(query: str):  # type: ignore[no-untyped-def]
-        words = query.strip().split()
-        if not words:
-            return None
+        words = search_terms(clean_line(query))
         stmt = select(Person)
+        conditions = 0
         name_words: list[str] = []
         for word in words:
             when = parse_date(word)
             if when is not None:
+                conditions += 1
                 stmt = stmt.where(Person.date_of_birth == when)
             elif any(ch.isdigit() for ch in word):
+                conditions += 1
                 upper = word.upper()
                 digits = "".join(ch for ch in word if ch.isdigit())
                 stmt = stmt.where(
@@ -199,9 +219,11 @@ class People:
             else:
                 name_words.append(word)
         for token in query_tokens(" ".join(name_words)):
+            conditions += 1
             sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
             stmt = stmt.where(col(Person.id).in_(sub))
-        return stmt
+        # Punctuation alone ('%', '-') would otherwise match everyone.
+        return stmt if conditions else None
 
     # -- open -------------------------------------------------------------------------
     def open(self, actor: Actor, person_id: int) -> PersonDetail:
@@ -330,13 +352,18 @@ class People:
             affected = select(DecisionAffected.decision_id).where(
                 DecisionAffected.person_id == person_id
             )
+            newer = aliased(SharingDecision)
+            superseded = exists().where(  # a later version: uses the (root_id, version) key
+                newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
+            )
             for d in s.exec(
                 select(SharingDecision)
                 .where(
                     or_(
                         SharingDecision.subject_id == person_id,
                         col(SharingDecision.id).in_(affected),
-                    )
+                    ),
+                    ~superseded,
                 )
                 .order_by(col(SharingDecision.decided_at).desc())
                 .limit(want)
