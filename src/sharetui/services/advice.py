@@ -26,7 +26,14 @@ from sharetui.services.audit import append, require
 from sharetui.services.people import load_person, touch
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import AdviceEventView, AdviceView, Page
-from sharetui.store.models import AdviceEvent, AdviceRequest, Draft, Person, User
+from sharetui.store.models import (
+    AdviceEvent,
+    AdviceRequest,
+    Draft,
+    Person,
+    SharingDecision,
+    User,
+)
 from sharetui.store.types import utcnow
 
 OPEN = (AdviceStatus.PENDING.value, AdviceStatus.CLAIMED.value)
@@ -74,6 +81,8 @@ class Advice:
                 person = load_person(s, person_id)
                 description = anonymous_description(person.date_of_birth, date.today())
                 touch(s, person_id)
+            if decision_id is not None and s.get(SharingDecision, decision_id) is None:
+                raise ValidationFailed({"decision_id": "Choose a decision that is on record"})
             if draft_id is not None:
                 draft = s.get(Draft, draft_id)
                 if draft is None or draft.user_id != actor.user_id:
