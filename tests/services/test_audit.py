@@ -1,0 +1,254 @@
+"""The audit trail on both databases: every write and every opened record leaves an event,
+the hash chain verifies, tampering is found at the right event, and terminals writing at
+once keep one unbroken chain."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from sharetui.domain.consent import ConsentInput
+from sharetui.domain.enums import ConsentGiver, ConsentMethod
+from sharetui.services import audit
+from sharetui.services.facade import Services
+from sharetui.store.models import AuditEvent
+from tests.services.helpers import audit_actions, consent, last_audit_id, no_share, person
+
+T = AuditEvent.__table__
+
+
+def _some_history(svc, actors) -> None:
+    p = person(svc, actors.pat, "Quux", "Zebedee")
+    svc.people.open(actors.pat, p.id)
+    ev = svc.consent.record(actors.pat, consent(p.id))
+    svc.consent.withdraw(actors.pat, ev.id, ConsentGiver.PERSON, ConsentMethod.VERBAL)
+    svc.decisions.log(actors.pat, no_share(p.id))
+    svc.people.open(actors.sam, p.id)
+
+
+def test_every_write_leaves_an_event(svc, actors):
+    p = person(svc, actors.pat)
+    q = person(svc, actors.pat, "Smith", "Tom")
+    state: dict[str, int] = {}
+
+    def remember(key: str, value) -> object:  # type: ignore[no-untyped-def]
+        state[key] = value.id
+        return value
+
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("person.create", lambda: person(svc, actors.pat, "New", "Person")),
+        ("person.link", lambda: svc.people.link(actors.pat, q.id, p.id, "sibling")),
+        (
+            "consent.given",
+            lambda: remember("consent", svc.consent.record(actors.pat, consent(p.id))),
+        ),
+        (
+            "consent.withdrawn",
+            lambda: svc.consent.withdraw(
+                actors.pat, state["consent"], ConsentGiver.PERSON, ConsentMethod.WRITTEN
+            ),
+        ),
+        (
+            "decision.create",
+            lambda: remember("decision", svc.decisions.log(actors.pat, no_share(p.id))),
+        ),
+        (
+            "decision.amend",
+            lambda: svc.decisions.amend(
+                actors.pat, state["decision"], no_share(p.id, "Again"), "typo"
+            ),
+        ),
+        (
+            "advice.raise",
+            lambda: remember(
+                "advice",
+                svc.advice.raise_request(
+                    actors.pat, question="?", advice_role="dsl", urgency="today", person_id=p.id
+                ),
+            ),
+        ),
+        ("advice.claim", lambda: svc.advice.claim(actors.sam, state["advice"])),
+        ("advice.release", lambda: svc.advice.release(actors.sam, state["advice"])),
+        ("advice.claim", lambda: svc.advice.claim(actors.sam, state["advice"])),
+        ("advice.reveal", lambda: svc.advice.reveal(actors.sam, state["advice"], "need to know")),
+        ("advice.advise", lambda: svc.advice.advise(actors.sam, state["advice"], "Share")),
+        ("advice.close", lambda: svc.advice.close(actors.pat, state["advice"], "Shared")),
+        (
+            "draft.create",
+            lambda: remember("draft", svc.drafts.save(actors.pat, kind="decision", payload={})),
+        ),
+        ("draft.discard", lambda: svc.drafts.discard(actors.pat, state["draft"])),
+        ("user.disable", lambda: svc.users.set_active(actors.ada, "pip", False)),
+        ("user.enable", lambda: svc.users.set_active(actors.ada, "pip", True)),
+        ("user.set_roles", lambda: svc.users.set_roles(actors.ada, "pip", "supervisor", ["dsl"])),
+        ("audit.verify", lambda: audit.verify_as(svc.store, actors.ada)),
+    ]
+    for action, step in steps:
+        before = last_audit_id(svc)
+        step()
+        assert action in [a for a, *_ in audit_actions(svc, before)], action
+    assert audit.verify(svc.store).ok
+
+
+def test_opening_a_person_is_recorded_and_visible_to_supervisors(svc, actors):
+    p = person(svc, actors.pat)
+    before = last_audit_id(svc)
+    svc.people.open(actors.pat, p.id)
+    svc.people.open(actors.sam, p.id)
+    assert audit_actions(svc, before) == [
+        ("person.view", "person", str(p.id)),
+        ("person.view", "person", str(p.id)),
+    ]
+    views = audit.viewed_by(svc.store, actors.ada, p.id)
+    assert [(v.username, v.display_name, v.terminal) for v in views] == [
+        ("sam", "Sam Supervisor", "test-terminal"),
+        ("pat", "Pat Practitioner", "test-terminal"),
+    ]
+    assert views[0].at >= views[1].at
+
+
+def test_summaries_hold_no_personal_details(svc, actors):
+    _some_history(svc, actors)
+    with svc.store.engine.connect() as conn:
+        summaries = conn.execute(select(T.c.summary, T.c.entity_id)).all()
+    assert summaries
+    assert not any("Zebedee" in s or "Quux" in s for s, _ in summaries)
+
+
+def test_verify_passes_on_an_untouched_chain(svc, actors):
+    _some_history(svc, actors)
+    total = last_audit_id(svc)
+    result = audit.verify(svc.store)
+    assert (result.ok, result.checked, result.first_broken_id) == (True, total, None)
+    progress: list[tuple[int, int]] = []
+    assert audit.verify_as(svc.store, actors.ada, lambda done, of: progress.append((done, of))).ok
+    assert progress[-1] == (total, total)
+    assert audit_actions(svc, total) == [("audit.verify", "audit", "")]
+
+
+def _tamper(svc, sql: str, **params: object) -> None:
+    with svc.store.engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def _row(svc, event_id: int) -> dict:
+    with svc.store.engine.connect() as conn:
+        return dict(conn.execute(select(T).where(T.c.id == event_id)).mappings().one())
+
+
+@pytest.fixture
+def chain(svc, actors) -> int:
+    """A chain of at least ten events; returns the id of the last one."""
+    _some_history(svc, actors)
+    last = last_audit_id(svc)
+    assert last >= 10
+    return last
+
+
+def test_altered_summary_is_found(svc, chain):
+    _tamper(svc, "UPDATE audit_event SET summary = 'nothing happened' WHERE id = 5")
+    result = audit.verify(svc.store)
+    assert (result.ok, result.first_broken_id, result.problem) == (False, 5, "event 5 was altered")
+
+
+def test_altered_row_with_a_recomputed_hash_breaks_the_next_link(svc, chain):
+    row = _row(svc, 5)
+    row["username"] = "someone_else"
+    digest = audit.event_hash(
+        row["prev_hash"],
+        5,
+        row["at"],
+        row["user_id"],
+        row["username"],
+        row["terminal"],
+        row["action"],
+        row["entity_type"],
+        row["entity_id"],
+        row["summary"],
+    )
+    _tamper(
+        svc, "UPDATE audit_event SET username = 'someone_else', hash = :h WHERE id = 5", h=digest
+    )
+    result = audit.verify(svc.store)
+    assert (result.ok, result.first_broken_id) == (False, 6)
+    assert result.problem == "event 6 does not follow event 5"
+
+
+def test_deleted_middle_row_is_found(svc, chain):
+    _tamper(svc, "DELETE FROM audit_event WHERE id = 4")
+    result = audit.verify(svc.store)
+    assert (result.ok, result.first_broken_id) == (False, 4)
+    assert result.problem == "event 4 is missing (next found is 5)"
+
+
+def test_deleted_last_row_is_found(svc, chain):
+    _tamper(svc, "DELETE FROM audit_event WHERE id = :i", i=chain)
+    result = audit.verify(svc.store)
+    assert (result.ok, result.first_broken_id) == (False, chain)
+    assert result.problem == f"events after {chain - 1} are missing (the chain head says {chain})"
+
+
+def test_swapped_rows_are_found(svc, chain):
+    a, b = _row(svc, 3), _row(svc, 7)
+    cols = [c for c in a if c != "id"]
+    with svc.store.engine.begin() as conn:
+        conn.execute(update(T).where(T.c.id == 3).values({c: b[c] for c in cols}))
+        conn.execute(update(T).where(T.c.id == 7).values({c: a[c] for c in cols}))
+    result = audit.verify(svc.store)
+    assert (result.ok, result.first_broken_id) == (False, 3)
+
+
+def test_verify_as_reports_the_break_to_the_administrator(svc, actors, chain):
+    _tamper(svc, "UPDATE audit_event SET action = 'person.create' WHERE id = 2")
+    result = audit.verify_as(svc.store, actors.ada)
+    assert (result.ok, result.first_broken_id) == (False, 2)
+    with svc.store.engine.connect() as conn:
+        last = conn.execute(select(T.c.action, T.c.summary).order_by(T.c.id.desc()).limit(1)).one()
+    assert tuple(last) == ("audit.verify", "broken at 2")
+
+
+def test_terminals_appending_at_once_keep_one_chain(settings, svc, actors):
+    p = person(svc, actors.pat)
+    start = last_audit_id(svc)
+    terminals = [Services.open(settings, migrate=False) for _ in range(4)]
+    who = [actors.pat, actors.pip, actors.sam, actors.sue]
+    barrier = threading.Barrier(len(terminals))
+    errors: list[BaseException] = []
+    per_terminal = 12
+
+    def work(t: Services, actor) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            for i in range(per_terminal):
+                if i % 3 == 0:
+                    t.consent.record(actor, ConsentInput(**vars(consent(p.id))))
+                else:
+                    t.people.open(actor, p.id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(t, a)) for t, a in zip(terminals, who, strict=True)
+    ]
+    try:
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=120)
+    finally:
+        for t in terminals:
+            t.close()
+    assert errors == []
+    with svc.store.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(select(T.c.id).where(T.c.id > start).order_by(T.c.id))]
+        users = conn.execute(
+            select(T.c.username, func.count()).where(T.c.id > start).group_by(T.c.username)
+        ).all()
+    assert ids == list(range(start + 1, start + 1 + len(terminals) * per_terminal))
+    assert dict(users) == {a.username: per_terminal for a in who}
+    result = audit.verify(svc.store)
+    assert result.ok, result.problem
+    assert result.checked == start + len(terminals) * per_terminal
