@@ -11,6 +11,7 @@ from sharetui.domain.enums import AdviceRole, AdviceStatus, Urgency
 from sharetui.domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from sharetui.domain.person import age_on
 from sharetui.services.facade import Services
+from sharetui.services.views import AdviceView
 from sharetui.store.models import AdviceRequest
 from tests.services.helpers import audit_actions, count, last_audit_id, no_share, person
 
@@ -180,44 +181,48 @@ def test_claiming_twice_names_who_holds_it(svc, actors, settings):
         svc.advice.claim(actors.sam, 999_999)
 
 
+def _race(terminals: list[Services], actors, advice_id: int) -> dict[str, object]:
+    """sam on one terminal and sue on the other press 'claim' at the same moment."""
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def claim(svc: Services, actor) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        try:
+            outcomes[actor.username] = svc.advice.claim(actor, advice_id)
+        except Exception as exc:  # noqa: BLE001 - the loser's error is the result
+            outcomes[actor.username] = exc
+
+    threads = [
+        threading.Thread(target=claim, args=(terminals[0], actors.sam)),
+        threading.Thread(target=claim, args=(terminals[1], actors.sue)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
 def test_two_terminals_claim_at_once_exactly_one_wins(settings, actors):
     """Each terminal has its own Services (its own engine and connections) on one database."""
     terminals = [Services.open(settings, migrate=False) for _ in range(2)]
     try:
         for _round in range(3):
             item = ask(terminals[0], actors.pat)
-            barrier = threading.Barrier(2)
-            outcomes: dict[str, object] = {}
-
-            def claim(svc: Services, actor, name: str) -> None:
-                barrier.wait()
-                try:
-                    outcomes[name] = svc.advice.claim(actor, item.id)
-                except Exception as exc:  # noqa: BLE001 - the loser's error is the result
-                    outcomes[name] = exc
-
-            threads = [
-                threading.Thread(target=claim, args=(terminals[0], actors.sam, "sam")),
-                threading.Thread(target=claim, args=(terminals[1], actors.sue, "sue")),
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(timeout=60)
-            winners = [n for n, o in outcomes.items() if not isinstance(o, Exception)]
-            losers = [n for n, o in outcomes.items() if isinstance(o, Exception)]
+            outcomes = _race(terminals, actors, item.id)
+            winners = [o for o in outcomes.values() if isinstance(o, AdviceView)]
+            losers = [o for o in outcomes.values() if isinstance(o, Exception)]
             assert len(winners) == 1 and len(losers) == 1, outcomes
-            loser_error = outcomes[losers[0]]
-            assert isinstance(loser_error, Conflict), loser_error
-            win = outcomes[winners[0]]
-            at = win.claimed_at.astimezone(settings.tz)  # type: ignore[union-attr]
-            assert loser_error.message == f"Already claimed by {win.claimed_by} at {at:%H:%M}"  # type: ignore[union-attr]
+            win, lost = winners[0], losers[0]
+            assert isinstance(lost, Conflict), lost
+            assert win.claimed_at is not None
+            at = win.claimed_at.astimezone(settings.tz)
+            assert lost.message == f"Already claimed by {win.claimed_by} at {at:%H:%M}"
             stored = terminals[1].advice.get(actors.pat, item.id)
-            assert stored.claimed_by == win.claimed_by  # type: ignore[union-attr]
-            claims = [
-                h for h in terminals[1].advice.history(actors.pat, item.id) if h.kind == "claimed"
-            ]
-            assert len(claims) == 1
+            assert stored.claimed_by == win.claimed_by
+            history = terminals[1].advice.history(actors.pat, item.id)
+            assert [h.by for h in history if h.kind == "claimed"] == [win.claimed_by]
     finally:
         for t in terminals:
             t.close()

@@ -1,0 +1,71 @@
+"""The schema: a fresh database upgrades to head, the tables match the models, and a
+database written by a newer sharetui is refused with a clear message."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from sharetui.config import Settings
+from sharetui.services.facade import Services
+from sharetui.store.migrate import SchemaTooNew, current_revision, head_revision, upgrade
+from tests.conftest import _pg_admin_engine, _pg_url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it at all, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    request.getfixturevalue("pg_template")  # the same skip-or-fail rule as every PG test
+    name = f"sharetui_e_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_fresh_database_upgrades_to_head(empty_url):
+    svc = Services.open(Settings(database_url=empty_url, terminal="t"))
+    try:
+        assert current_revision(svc.store.engine) == head_revision() != ""
+        assert svc.users.count() == 0
+        assert upgrade(svc.store.engine) == head_revision()  # a second upgrade changes nothing
+    finally:
+        svc.close()
+
+
+def test_tables_match_the_models(empty_url):
+    svc = Services.open(Settings(database_url=empty_url, terminal="t"))
+    try:
+        with svc.store.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(ctx, SQLModel.metadata)
+        assert diff == [], "models changed without a migration in schema/versions"
+    finally:
+        svc.close()
+
+
+def test_newer_schema_is_refused(settings, svc):
+    with svc.store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    with pytest.raises(SchemaTooNew) as err:
+        Services.open(settings)
+    assert err.value.message == (
+        "This database was written by a newer version of sharetui (schema 9999_from_the_future); "
+        "install that version or newer to open it"
+    )
+    assert current_revision(svc.store.engine) == "9999_from_the_future"  # left as it was
