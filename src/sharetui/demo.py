@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
@@ -54,7 +54,8 @@ from sharetui.store.types import replayed_clock
 
 DEFAULT_SEED = 1
 FAMILIES = 80
-HISTORY_DAYS = 180
+HISTORY_DAYS = 365
+STORY_DAYS = 120
 DEMO_BEGIN = "demo.begin"
 DEMO_COMPLETE = "demo.complete"
 DEMO_USERNAME = "(demo)"
@@ -119,6 +120,25 @@ def demo_state(store: Store) -> str:
         return "empty" if users == 0 else "other"
 
     return store.read(work)
+
+
+def inspect_state(settings: Settings) -> str:
+    """demo_state() without touching the schema: 'absent' for a missing SQLite file, and
+    'other' for a database holding tables that are not sharetui's, which must never be
+    migrated into, seeded or deleted."""
+    file = sqlite_file(settings.database_url)
+    if file is not None and not file.exists():
+        return "absent"
+    engine = make_engine(settings.database_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        if not tables:
+            return "empty"
+        if not {"app_user", "audit_event", "alembic_version"} <= tables:
+            return "other"
+        return demo_state(Store(engine, settings))
+    finally:
+        engine.dispose()
 
 
 def demo_seed_used(store: Store) -> int | None:
@@ -468,7 +488,8 @@ def _families(w: _World, count: int) -> list[_Family]:
         for m in adults + children:
             if rng.random() < 0.65:
                 m.nhs = _nhs_number(rng)
-        contact_day = (start + timedelta(days=rng.randrange(0, HISTORY_DAYS - 10))).date()
+        offset = rng.randrange(0, HISTORY_DAYS - 10)
+        contact_day = (start + timedelta(days=offset)).date()
         families.append(_Family(f"f{n}", adults, children, _working_time(rng, w.tz, contact_day)))
     return families
 
@@ -1110,8 +1131,8 @@ def _pending_advice(
         f"{org.org} asked for health and attendance information. The parent has not been "
         "asked. Can we share without consent, and how much?"
     )
-    recent = (w.now - t) < timedelta(days=2)
-    final = rng.choice(("pending", "claimed")) if recent else "closed"
+    still_open = rng.choice(("pending", "claimed"))
+    final = still_open if (w.now - t) < timedelta(days=2) else "closed"
 
     def after_close(t_close: datetime) -> None:
         outcome = rng.choice((Outcome.SHARE, Outcome.DO_NOT_SHARE))
@@ -1450,11 +1471,16 @@ def seed(
             _plan_family(world, plan, fam)
         _plan_linked_families(world, plan, fams)
         for fam in fams:
+            # A family's story with the service runs for a few months after first contact.
             start = fam.first_contact + timedelta(hours=1)
-            end = now - timedelta(hours=1)
+            end = min(start + timedelta(days=STORY_DAYS), now - timedelta(hours=1))
             for child in fam.children:
                 _plan_consent_history(world, plan, fam, child, start, end)
                 _plan_decisions(world, plan, fam, child, start, end)
+        # A few decisions still waiting for advice today, whatever the seed.
+        for fam in rng.sample(fams, k=3):
+            waiting = now - timedelta(hours=rng.uniform(1, 40))
+            _pending_advice(world, plan, fam, fam.children[0], waiting, now)
         _plan_standalone_advice(world, plan, fams)
         _plan_views(world, plan, fams)
         _plan_drafts(world, plan, fams)

@@ -1,0 +1,148 @@
+"""`sharetui` / `sharetui run` and `sharetui demo`: open the app, or seed and open the demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.table import Table
+from rich.text import Text
+
+from sharetui.commands.common import CommandFailed, out, progress, settings_from
+from sharetui.config import Settings
+from sharetui.launcher import sanitise_environment
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="open the app (the default)",
+        description="Open the app on the configured database.",
+    )
+    run.set_defaults(handler=run_command)
+
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="open the app on a demo database of fictional families",
+        description=(
+            "Make (or reuse) a demo database of fictional families: several hundred people, "
+            "linked families, consent given, refused, withdrawn and not sought, decisions of "
+            "every outcome (some amended), and advice requests in every state. Prints one "
+            "account per role with its passphrase, then opens the app. The database is "
+            "demo.db in the user data folder unless --database is given; "
+            "SHARETUI_DATABASE_URL is ignored, so real records are never touched, and "
+            "sharetui demo refuses a database that holds anything but demo data."
+        ),
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the same seed makes the same families and records (default 1); dates are "
+        "placed relative to today",
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="delete the demo file first and make it again"
+    )
+    demo.add_argument(
+        "--no-open", action="store_true", help="only make the database and print the accounts"
+    )
+    demo.set_defaults(handler=demo_command)
+
+
+def _open_app(settings: Settings, demo_accounts: list[tuple[str, str, str]] | None) -> int:
+    sanitise_environment()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CommandFailed("The app needs a terminal: run sharetui from a terminal window")
+    from sharetui.ui.app import run_app
+
+    run_app(settings, demo_accounts=demo_accounts)
+    return 0
+
+
+def run_command(args: argparse.Namespace) -> int:
+    return _open_app(settings_from(args), None)
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    from sharetui import demo
+
+    url = getattr(args, "database", None) or demo.default_demo_url()
+    settings = Settings.from_env(database_url=url)
+    file = demo.sqlite_file(url)
+    where = _where(url, file)
+    before = demo.inspect_state(settings)
+    if before == "other":
+        raise CommandFailed(
+            f"{where} holds records that are not demo data; sharetui demo never writes into "
+            "or deletes it. Choose another --database"
+        )
+    if args.reset and before != "absent":
+        if file is None:
+            raise CommandFailed(
+                "--reset only deletes a SQLite demo file; for another database, drop and "
+                "create it again yourself"
+            )
+        demo.remove_sqlite_files(file)
+    svc = demo.open_for_seeding(settings)
+    try:
+        state = demo.demo_state(svc.store)
+        if state == "other":
+            raise CommandFailed(f"{where} holds records that are not demo data")
+        if state == "incomplete":
+            raise CommandFailed(
+                f"The demo database at {where} was not finished; run sharetui demo --reset"
+            )
+        console = out()
+        if state == "empty":
+            seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+            with progress("Making the demo database") as update:
+                summary = demo.seed(svc, seed, progress=update)
+            console.print(Text(f"Made the demo database at {where} (seed {seed}):"))
+            statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.advice_by_status.items()))
+            console.print(
+                Text(
+                    f"  {summary.people} people in {summary.families} families, "
+                    f"{summary.links} links, {summary.consent_events} consent events, "
+                    f"{summary.decisions} decisions ({summary.amended_decisions} amended), "
+                    f"{summary.advice_items} advice requests ({statuses})."
+                )
+            )
+        else:
+            used = demo.demo_seed_used(svc.store)
+            note = ""
+            if args.seed is not None and used is not None and args.seed != used:
+                note = f"; --seed {args.seed} ignored, add --reset to make it again"
+            console.print(Text(f"Reusing the demo database at {where} (seed {used}{note})."))
+        if file is not None:
+            with svc.store.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        svc.close()
+    _print_accounts()
+    if args.no_open:
+        return 0
+    accounts = [(a.username, a.passphrase, a.role_label) for a in demo.DEMO_ACCOUNTS]
+    return _open_app(settings, accounts)
+
+
+def _where(url: str, file: object) -> str:
+    if file is not None:
+        return str(file)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _print_accounts() -> None:
+    from sharetui import demo
+
+    console = out()
+    console.print(Text("Demo accounts (fictional data; these passphrases are for the demo only):"))
+    table = Table("Username", "Passphrase", "Role", box=None, padding=(0, 2, 0, 2))
+    for a in demo.DEMO_ACCOUNTS:
+        table.add_row(Text(a.username), Text(a.passphrase), Text(a.role_label))
+    console.print(table)

@@ -1,0 +1,126 @@
+"""What every subcommand shares: settings, opening the store, reading passphrases without
+echo, signing in, and output (results on stdout, prompts and progress on stderr)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sharetui.config import Settings
+from sharetui.domain.errors import ShareError
+
+if TYPE_CHECKING:  # the store is imported only when a command needs it: --help stays quick
+    from sharetui.services.facade import Services
+    from sharetui.services.store import Actor
+
+
+class CommandFailed(ShareError):
+    """A command cannot go on; its message is printed as the one line on stderr."""
+
+
+def out() -> Console:
+    """Results. No markup: stored values (names, organisations) are printed literally."""
+    return Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def err() -> Console:
+    return Console(stderr=True, markup=False, highlight=False, emoji=False)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(database_url=getattr(args, "database", None))
+
+
+def load_key(settings: Settings) -> str | None:
+    """The SQLCipher key from SHARETUI_KEY_FILE, when the database is encrypted."""
+    if not settings.key_file:
+        return None
+    path = Path(settings.key_file).expanduser()
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise CommandFailed(
+            f"Cannot read the key file {path} (SHARETUI_KEY_FILE): {exc.strerror or exc}"
+        ) from exc
+    if not key:
+        raise CommandFailed(f"The key file {path} (SHARETUI_KEY_FILE) is empty")
+    return key
+
+
+def open_services(settings: Settings, *, migrate: bool = True) -> Services:
+    from sharetui.services.facade import Services
+
+    return Services.open(settings, key=load_key(settings), migrate=migrate)
+
+
+def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("signing in (supervisor or administrator)")
+    group.add_argument("--user", metavar="NAME", help="your username (asked for when not given)")
+    group.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the passphrase from the first line of standard input (for scripts)",
+    )
+
+
+def read_passphrase(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -> str:
+    """From stdin with --passphrase-stdin, else asked without echo. Never an argument: it
+    would show in the process list and the shell history."""
+    if getattr(args, "passphrase_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise CommandFailed("No passphrase on standard input (--passphrase-stdin)")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CommandFailed(
+            "No terminal to ask for the passphrase: pipe it in with --passphrase-stdin"
+        )
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != first:
+        raise CommandFailed("The two passphrases do not match; nothing was changed")
+    return first
+
+
+def read_username(args: argparse.Namespace) -> str:
+    if getattr(args, "user", None):
+        return str(args.user)
+    if not sys.stdin.isatty():
+        raise CommandFailed("Give your username with --user when not at a terminal")
+    sys.stderr.write("Username: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip()
+
+
+def sign_in(svc: Services, args: argparse.Namespace, settings: Settings) -> Actor:
+    """Who runs a command that touches personal data; the services check the role."""
+    username = read_username(args)
+    passphrase = read_passphrase(args, "Passphrase: ")
+    return svc.users.sign_in(username, passphrase, settings.terminal)
+
+
+@contextmanager
+def progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr; yields update(done, total)."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err(),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

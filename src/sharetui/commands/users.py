@@ -1,0 +1,173 @@
+"""`sharetui user ...`: accounts, managed from the command line by the machine's owner.
+
+These commands run without signing in (actor None in the services): whoever can run them
+can already read the database file, and it is how the first accounts are made. Each change
+is still audited, as done from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+
+from sharetui.commands.common import open_services, out, read_passphrase, settings_from
+from sharetui.domain.enums import AdviceRole, Role
+
+if TYPE_CHECKING:
+    from sharetui.services.users import UserView
+
+ROLES = ", ".join(r.value for r in Role)
+ADVICE_ROLES = ", ".join(r.value for r in AdviceRole)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    user = sub.add_parser(
+        "user",
+        parents=[common],
+        help="manage accounts (run by the machine's owner; no sign-in)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = user.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = actions.add_parser(
+        "add", parents=[common], help="create an account", description="Create an account."
+    )
+    add.add_argument("username", help="letters, digits, dots, dashes or underscores")
+    add.add_argument("--name", required=True, help="the name colleagues know them by")
+    add.add_argument("--role", required=True, help=f"one of: {ROLES}")
+    add.add_argument(
+        "--advice-roles",
+        default="",
+        metavar="LIST",
+        help=f"for a supervisor, comma-separated: {ADVICE_ROLES}",
+    )
+    _stdin_option(add)
+    add.set_defaults(handler=_add)
+
+    lst = actions.add_parser(
+        "list", parents=[common], help="list the accounts", description="List the accounts."
+    )
+    lst.set_defaults(handler=_list)
+
+    for name, active, text in (
+        ("disable", False, "stop an account signing in (its records stay)"),
+        ("enable", True, "let a disabled or locked account sign in again"),
+    ):
+        p = actions.add_parser(name, parents=[common], help=text, description=text.capitalize())
+        p.add_argument("username")
+        p.set_defaults(handler=_set_active, active=active)
+
+    pw = actions.add_parser(
+        "set-passphrase",
+        parents=[common],
+        help="set a new passphrase (also unlocks the account)",
+        description="Set a new passphrase for an account; also clears a lockout.",
+    )
+    pw.add_argument("username")
+    _stdin_option(pw)
+    pw.set_defaults(handler=_set_passphrase)
+
+    roles = actions.add_parser(
+        "set-roles",
+        parents=[common],
+        help="change the role and advice roles",
+        description="Change an account's role and, for a supervisor, its advice roles.",
+    )
+    roles.add_argument("username")
+    roles.add_argument("--role", required=True, help=f"one of: {ROLES}")
+    roles.add_argument("--advice-roles", default="", metavar="LIST", help=ADVICE_ROLES)
+    roles.set_defaults(handler=_set_roles)
+
+
+def _stdin_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the new passphrase from standard input instead of asking twice",
+    )
+
+
+def _advice_roles(raw: str) -> list[str]:
+    return [r.strip() for r in raw.split(",") if r.strip()]
+
+
+def _describe(u: UserView) -> str:
+    roles = ", ".join(r.label for r in u.advice_roles)
+    return f"{u.username} ({u.display_name}): {u.role.label}" + (f", {roles}" if roles else "")
+
+
+def _add(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, "Passphrase for the new account: ", confirm=True)
+    svc = open_services(settings_from(args))
+    try:
+        u = svc.users.create(
+            None, args.username, args.name, args.role, _advice_roles(args.advice_roles), passphrase
+        )
+    finally:
+        svc.close()
+    out().print(Text(f"Created {_describe(u)}"))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from sharetui.store.types import utcnow
+
+    svc = open_services(settings_from(args))
+    try:
+        users = svc.users.list(None)
+        tz = svc.store.settings.tz
+    finally:
+        svc.close()
+    table = Table("Username", "Name", "Role", "Advice roles", "Status", box=None)
+    for u in users:
+        status = "active" if u.active else "disabled"
+        if u.active and u.locked_until is not None and u.locked_until > utcnow():
+            status = f"locked until {u.locked_until.astimezone(tz):%H:%M}"
+        table.add_row(
+            Text(u.username),
+            Text(u.display_name),
+            Text(u.role.label),
+            Text(", ".join(r.label for r in u.advice_roles)),
+            Text(status),
+        )
+    console = out()
+    if users:
+        console.print(table)
+    else:
+        console.print(Text("No accounts yet. Create one with: sharetui user add"))
+    return 0
+
+
+def _set_active(args: argparse.Namespace) -> int:
+    svc = open_services(settings_from(args))
+    try:
+        u = svc.users.set_active(None, args.username, args.active)
+    finally:
+        svc.close()
+    out().print(Text(f"{'Enabled' if args.active else 'Disabled'} {u.username}"))
+    return 0
+
+
+def _set_passphrase(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, f"New passphrase for {args.username}: ", confirm=True)
+    svc = open_services(settings_from(args))
+    try:
+        u = svc.users.set_passphrase(None, args.username, passphrase)
+    finally:
+        svc.close()
+    out().print(Text(f"Set a new passphrase for {u.username}"))
+    return 0
+
+
+def _set_roles(args: argparse.Namespace) -> int:
+    svc = open_services(settings_from(args))
+    try:
+        u = svc.users.set_roles(None, args.username, args.role, _advice_roles(args.advice_roles))
+    finally:
+        svc.close()
+    out().print(Text(f"Updated {_describe(u)}"))
+    return 0

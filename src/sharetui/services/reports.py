@@ -1,0 +1,362 @@
+"""Reports for supervisors and administrators: what was decided over a period, and how fast
+advice came back against its due time. Plain frozen data, so the command line prints it and
+the Reports screen charts it from the same numbers.
+
+A decision counts once, in the month (and week) it was first made, with the values of its
+latest version: an amendment corrects the record, it does not add a decision. Months and
+weeks follow the configured time zone; weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from sharetui.domain.decision import SHARING
+from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome, Urgency
+from sharetui.domain.errors import ValidationFailed
+from sharetui.domain.permissions import Permission
+from sharetui.domain.text import clean_line, fold
+from sharetui.services.audit import append, require
+from sharetui.services.store import Actor, Store
+from sharetui.store.models import AdviceRequest, SharingDecision
+from sharetui.store.types import utcnow
+
+MAX_DAYS = 366 * 10
+NO_RECIPIENT = "(no organisation recorded)"
+
+
+@dataclass(frozen=True)
+class DecisionCounts:
+    decisions: int = 0
+    shared: int = 0  # outcome "share"
+    shared_in_part: int = 0
+    not_shared: int = 0
+    pending_advice: int = 0
+    shared_without_consent: int = 0  # shared or shared in part, consent not given
+    urgent: int = 0
+    amended: int = 0  # decisions with more than one version
+
+    @property
+    def shared_any(self) -> int:
+        return self.shared + self.shared_in_part
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """Decisions first made in one month or one week (start is its first day)."""
+
+    start: date
+    counts: DecisionCounts
+
+
+@dataclass(frozen=True)
+class BasisRow:
+    """Shared decisions (in full or in part) relying on one lawful basis."""
+
+    basis: LawfulBasis | None
+    label: str
+    shared: int
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    organisation: str
+    decisions: int
+    shared: int
+    not_shared: int
+
+
+@dataclass(frozen=True)
+class TurnaroundRow:
+    """Advice raised in the period at one urgency, against its due time."""
+
+    urgency: Urgency
+    raised: int
+    advised: int
+    on_time: int
+    late: int
+    open_in_time: int
+    open_overdue: int
+    median_minutes: float | None  # raised to advice given
+    target_minutes: float | None  # raised to due (median: it depends on the time of day)
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return 100.0 * self.on_time / self.advised if self.advised else None
+
+
+@dataclass(frozen=True)
+class AdviceWeekRow:
+    start: date
+    advised: int
+    on_time: int
+    late: int
+    median_minutes: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date  # first day, inclusive
+    end: date  # last day, inclusive
+    timezone: str
+    generated_at: datetime
+    totals: DecisionCounts
+    months: tuple[PeriodRow, ...]
+    weeks: tuple[PeriodRow, ...]
+    by_lawful_basis: tuple[BasisRow, ...]
+    by_recipient: tuple[RecipientRow, ...]
+    turnaround: tuple[TurnaroundRow, ...]
+    advice_weeks: tuple[AdviceWeekRow, ...]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def validate_period(start: date | None, end: date | None) -> dict[str, str]:
+    e: dict[str, str] = {}
+    if start is None:
+        e["from"] = "Enter the first day of the report, like 2026-01-01"
+    if end is None:
+        e["to"] = "Enter the last day of the report, like 2026-03-31"
+    if start and end:
+        if end < start:
+            e["to"] = "The last day must be the same as or after the first day"
+        elif (end - start).days > MAX_DAYS:
+            e["to"] = "Choose a period of ten years or less"
+    return e
+
+
+@dataclass
+class _Tally:
+    """Mutable counts while reading; frozen into DecisionCounts at the end."""
+
+    values: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: str, consent: str | None, urgent: bool, versions: int) -> None:
+        v = self.values
+        v["decisions"] += 1
+        if outcome == Outcome.SHARE.value:
+            v["shared"] += 1
+        elif outcome == Outcome.SHARE_IN_PART.value:
+            v["shared_in_part"] += 1
+        elif outcome == Outcome.DO_NOT_SHARE.value:
+            v["not_shared"] += 1
+        elif outcome == Outcome.PENDING_ADVICE.value:
+            v["pending_advice"] += 1
+        if outcome in {o.value for o in SHARING} and consent != ConsentPosition.GIVEN.value:
+            v["shared_without_consent"] += 1
+        if urgent:
+            v["urgent"] += 1
+        if versions > 1:
+            v["amended"] += 1
+
+    def frozen(self) -> DecisionCounts:
+        return DecisionCounts(**dict(self.values))
+
+
+class Reports:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def build(self, actor: Actor, start: date, end: date) -> Report:
+        """The report for start..end inclusive (local dates). Supervisors and admins only;
+        running it is audited. Holds no person's details: counts and organisations only."""
+        require(actor, Permission.OVERSEE)
+        errors = validate_period(start, end)
+        if errors:
+            raise ValidationFailed(errors)
+        tz = self.store.settings.tz
+        lo = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
+        hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+        now = utcnow()
+
+        decisions, advice = self.store.read(lambda s: (_decisions(s, lo, hi), _advice(s, lo, hi)))
+
+        def local_day(at: datetime) -> date:
+            return at.astimezone(tz).date()
+
+        totals = _Tally()
+        months = {m: _Tally() for m in _months(start, end)}
+        weeks = {w: _Tally() for w in _weeks(start, end)}
+        basis: Counter[str | None] = Counter()
+        recipients: dict[str, dict[str, Any]] = {}
+        for row in decisions:
+            day = local_day(row["first_at"])
+            args = (row["outcome"], row["consent_position"], row["urgent"], row["versions"])
+            totals.add(*args)
+            months[month_start(day)].add(*args)
+            weeks[week_start(day)].add(*args)
+            sharing = row["outcome"] in {o.value for o in SHARING}
+            if sharing:
+                basis[row["lawful_basis"]] += 1
+            org = clean_line(row["recipient_org"]) or NO_RECIPIENT
+            key = " ".join(fold(org).split())
+            entry = recipients.setdefault(key, {"names": Counter(), "n": 0, "s": 0, "ns": 0})
+            entry["names"][org] += 1
+            entry["n"] += 1
+            entry["s"] += int(sharing)
+            entry["ns"] += int(row["outcome"] == Outcome.DO_NOT_SHARE.value)
+
+        basis_rows = [BasisRow(b, b.label, basis.get(b.value, 0)) for b in LawfulBasis]
+        if basis.get(None):
+            basis_rows.append(BasisRow(None, "Not recorded", basis[None]))
+        recipient_rows = sorted(
+            (
+                RecipientRow(e["names"].most_common(1)[0][0], e["n"], e["s"], e["ns"])
+                for e in recipients.values()
+            ),
+            key=lambda r: (-r.decisions, fold(r.organisation)),
+        )
+        turnaround, advice_weeks = _turnaround(advice, now, start, end, local_day)
+        report = Report(
+            start=start,
+            end=end,
+            timezone=self.store.settings.timezone,
+            generated_at=now,
+            totals=totals.frozen(),
+            months=tuple(PeriodRow(m, t.frozen()) for m, t in months.items()),
+            weeks=tuple(PeriodRow(w, t.frozen()) for w, t in weeks.items()),
+            by_lawful_basis=tuple(basis_rows),
+            by_recipient=tuple(recipient_rows),
+            turnaround=turnaround,
+            advice_weeks=advice_weeks,
+        )
+        self.store.write(
+            lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}")
+        )
+        return report
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, m = [], month_start(start)
+    while m <= end:
+        out.append(m)
+        m = _next_month(m)
+    return out
+
+
+def _weeks(start: date, end: date) -> list[date]:
+    out, w = [], week_start(start)
+    while w <= end:
+        out.append(w)
+        w += timedelta(days=7)
+    return out
+
+
+def _decisions(s: Session, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+    """One row per decision first made in [lo, hi): the first version's time, the latest
+    version's values and how many versions it has."""
+    roots = select(SharingDecision.id).where(
+        SharingDecision.version == 1,
+        col(SharingDecision.decided_at) >= lo,
+        col(SharingDecision.decided_at) < hi,
+    )
+    rows = s.exec(
+        select(
+            SharingDecision.root_id,
+            SharingDecision.version,
+            SharingDecision.decided_at,
+            SharingDecision.outcome,
+            SharingDecision.consent_position,
+            SharingDecision.lawful_basis,
+            SharingDecision.recipient_org,
+            SharingDecision.urgent,
+        ).where(col(SharingDecision.root_id).in_(roots))
+    ).all()
+    by_root: dict[int, dict[str, Any]] = {}
+    for root_id, version, at, outcome, consent, basis, org, urgent in rows:
+        entry = by_root.setdefault(root_id, {"versions": 0, "latest": 0})
+        entry["versions"] += 1
+        if version == 1:
+            entry["first_at"] = at
+        if version > entry["latest"]:
+            entry.update(
+                latest=version,
+                outcome=outcome,
+                consent_position=consent,
+                lawful_basis=basis,
+                recipient_org=org,
+                urgent=urgent,
+            )
+    return [e for e in by_root.values() if "first_at" in e]
+
+
+def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
+    return list(
+        s.exec(
+            select(
+                AdviceRequest.urgency,
+                AdviceRequest.status,
+                AdviceRequest.raised_at,
+                AdviceRequest.due_at,
+                AdviceRequest.advised_at,
+            ).where(col(AdviceRequest.raised_at) >= lo, col(AdviceRequest.raised_at) < hi)
+        ).all()
+    )
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _turnaround(
+    rows: list[tuple[Any, ...]], now: datetime, start: date, end: date, local_day: Any
+) -> tuple[tuple[TurnaroundRow, ...], tuple[AdviceWeekRow, ...]]:
+    per: dict[Urgency, dict[str, Any]] = {
+        u: {"c": Counter(), "took": [], "allowed": []} for u in Urgency
+    }
+    weeks: dict[date, dict[str, Any]] = {
+        w: {"c": Counter(), "took": []} for w in _weeks(start, end)
+    }
+    open_states = (AdviceStatus.PENDING.value, AdviceStatus.CLAIMED.value)
+    for urgency, status, raised, due, advised in rows:
+        entry = per[Urgency(urgency)]
+        c = entry["c"]
+        c["raised"] += 1
+        entry["allowed"].append((due - raised).total_seconds() / 60)
+        if advised is not None:
+            took = (advised - raised).total_seconds() / 60
+            kind = "on_time" if advised <= due else "late"
+            c["advised"] += 1
+            c[kind] += 1
+            entry["took"].append(took)
+            week = weeks[week_start(local_day(raised))]
+            week["c"]["advised"] += 1
+            week["c"][kind] += 1
+            week["took"].append(took)
+        elif status in open_states:
+            c["open_overdue" if now > due else "open_in_time"] += 1
+    turnaround = tuple(
+        TurnaroundRow(
+            urgency=u,
+            raised=e["c"]["raised"],
+            advised=e["c"]["advised"],
+            on_time=e["c"]["on_time"],
+            late=e["c"]["late"],
+            open_in_time=e["c"]["open_in_time"],
+            open_overdue=e["c"]["open_overdue"],
+            median_minutes=_median(e["took"]),
+            target_minutes=_median(e["allowed"]),
+        )
+        for u, e in per.items()
+    )
+    advice_weeks = tuple(
+        AdviceWeekRow(w, e["c"]["advised"], e["c"]["on_time"], e["c"]["late"], _median(e["took"]))
+        for w, e in weeks.items()
+    )
+    return turnaround, advice_weeks
