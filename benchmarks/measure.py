@@ -1,0 +1,764 @@
+"""Measures sharetui against the speed goals on the scale database, prints one table and
+writes it as JSON (benchmarks/out/results.json, and results-<backend>.json beside it).
+
+    .venv/bin/python benchmarks/measure.py                       # benchmarks/out/scale.db
+    .venv/bin/python benchmarks/measure.py --database postgresql+psycopg://root@127.0.0.1:5432/sharetui_bench
+    .venv/bin/python benchmarks/measure.py --only search,save --previous benchmarks/out/before.json
+
+Every figure goes through the services as the app calls them (sign-in, role checks,
+validation, audit events), on the database generate.py built. Measuring writes to that
+database (decisions saved, audit events); the BENCH-300 person is never written to, so the
+"open a person" figure keeps measuring exactly 300 timeline entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from sharetui.config import Settings
+from sharetui.domain.decision import DecisionInput, QualityCheck
+from sharetui.domain.enums import (
+    CallerCheck,
+    ConsentPosition,
+    LawfulBasis,
+    NotSoughtReason,
+    Outcome,
+    Quality,
+    RequestOrigin,
+    ShareMethod,
+)
+from sharetui.services.audit import verify
+from sharetui.services.facade import Services
+from sharetui.services.store import Actor
+from sharetui.store.engine import normalise_url
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+DEFAULT_DATABASE = OUT / "scale.db"
+PASSPHRASE = "correct horse battery staple"
+SPECIAL_REFERENCE = "BENCH-300"
+WRITERS = 8
+
+# The UI part of "open a person" joins here once the person screen exists: a callable that
+# takes (PersonDetail, list[ConsentLine], Page[TimelineEntry]) and paints them headlessly.
+# It is timed inside the same measure, so the figure becomes "to the first page painted".
+PAINT_HOOK: Callable[[Any, Any, Any], None] | None = None
+
+
+@dataclass
+class Result:
+    key: str
+    title: str
+    unit: str
+    goal: str
+    median: float | None = None
+    p95: float | None = None
+    baseline: float | None = None  # the same work without the app around it, where one exists
+    ratio: float | None = None
+    passed: bool | None = None  # None: not measured yet
+    samples: int = 0
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def ms(ns: float) -> float:
+    return ns / 1e6
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+
+def summarise(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), p95(values)
+
+
+# -- setting up -----------------------------------------------------------------------------
+def open_services(url: str, terminal: str) -> Services:
+    return Services.open(Settings(database_url=url, terminal=terminal), migrate=False)
+
+
+def sign_in(svc: Services, username: str) -> Actor:
+    return svc.users.sign_in(username, PASSPHRASE, svc.store.settings.terminal)
+
+
+def special_person_id(svc: Services) -> int:
+    with svc.store.engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT id FROM person WHERE reference = :r"), {"r": SPECIAL_REFERENCE}
+        ).first()
+    if row is None:
+        raise SystemExit("This database has no BENCH-300 person: build it with generate.py")
+    return int(row[0])
+
+
+def practitioners(svc: Services) -> list[str]:
+    return [u.username for u in svc.users.list(None) if u.role.value == "practitioner"]
+
+
+def sample_people(svc: Services, n: int, rng: random.Random, avoid: int) -> list[dict[str, Any]]:
+    with svc.store.engine.connect() as conn:
+        top = conn.execute(text("SELECT MAX(id) FROM person")).scalar_one()
+        ids = [i for i in rng.sample(range(1, top + 1), min(n * 2, top)) if i != avoid][:n]
+        rows = conn.execute(
+            text(
+                "SELECT id, family_name, given_names, other_names, date_of_birth, reference, "
+                "nhs_number FROM person WHERE id IN (" + ",".join(str(i) for i in ids) + ")"
+            )
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+# -- person search ------------------------------------------------------------------------------
+def search_queries(people: list[dict[str, Any]], rng: random.Random) -> list[str]:
+    """What people type at the desk: partial names in either order, a date of birth typed
+    the British way or as ISO, a reference or NHS number, a bare family-name prefix."""
+    out: list[str] = []
+    kinds = [
+        "partial",
+        "partial",
+        "partial",
+        "reversed",
+        "name_dob",
+        "name_dob",
+        "dob",
+        "reference",
+        "reference",
+        "reference_prefix",
+        "nhs",
+        "family_only",
+        "given_family",
+    ]
+    for i, p in enumerate(people):
+        kind = kinds[i % len(kinds)]
+        family = str(p["family_name"]).split()[0].split("-")[0]
+        given = str(p["given_names"]).split()[0]
+        dob = p["date_of_birth"]
+        if isinstance(dob, str):
+            dob = datetime.strptime(dob, "%Y-%m-%d").date()
+        if kind in ("name_dob", "dob") and dob is None:
+            kind = "partial"
+        if kind == "nhs" and not p["nhs_number"]:
+            kind = "reference"
+        if kind == "partial":
+            q = f"{given[: rng.randint(2, 4)]} {family[: rng.randint(3, 5)]}"
+        elif kind == "reversed":
+            q = f"{family} {given}"
+        elif kind == "name_dob":
+            q = f"{family[:4]} {dob.day}/{dob.month}/{dob.year}"
+        elif kind == "dob":
+            q = dob.isoformat()
+        elif kind == "reference":
+            q = str(p["reference"]).lower()
+        elif kind == "reference_prefix":
+            q = str(p["reference"])[:-2]
+        elif kind == "nhs":
+            q = str(p["nhs_number"])
+        elif kind == "family_only":
+            q = family[:3]
+        else:
+            q = f"{given} {family}"
+        out.append(q)
+    return out
+
+
+class Capture:
+    """Records the SQL a service call sends, so the same statements can be replayed raw."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.statements: list[tuple[str, Any]] = []
+        self.on = False
+        event.listen(engine, "before_cursor_execute", self._hook)
+
+    def _hook(
+        self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool
+    ) -> None:
+        if self.on and statement.lstrip().upper().startswith("SELECT"):
+            self.statements.append((statement, params))
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._hook)
+
+
+def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int) -> Result:
+    r = Result(
+        "search", "Person search (service), p95 of 200 queries", "ms", "<= 5 ms and <= 10x raw SQL"
+    )
+    capture = Capture(svc.store.engine)
+    raw_sql: list[list[tuple[str, Any]]] = []
+    hits = 0
+    for q in queries:  # warm-up pass, capturing each query's SQL
+        capture.statements = []
+        capture.on = True
+        page = svc.people.find(actor, q)
+        capture.on = False
+        hits += bool(page.items)
+        raw_sql.append(list(capture.statements))
+    capture.close()
+    service: list[float] = []
+    for _ in range(passes):
+        for q in queries:
+            t = time.perf_counter_ns()
+            svc.people.find(actor, q)
+            service.append(ms(time.perf_counter_ns() - t))
+    raw: list[float] = []
+    conn = svc.store.engine.raw_connection()
+    try:
+        driver = conn.driver_connection
+        if hasattr(driver, "autocommit") and svc.store.engine.dialect.name == "postgresql":
+            driver.autocommit = True  # type: ignore[union-attr]
+        cur = conn.cursor()
+        for stmts in raw_sql:
+            for sql, params in stmts:
+                cur.execute(sql, params)
+                cur.fetchall()
+        for _ in range(passes):
+            for stmts in raw_sql:
+                t = time.perf_counter_ns()
+                for sql, params in stmts:
+                    cur.execute(sql, params)
+                    cur.fetchall()
+                raw.append(ms(time.perf_counter_ns() - t))
+        cur.close()
+    finally:
+        conn.close()
+    r.median, r.p95 = summarise(service)
+    raw_median, r.baseline = summarise(raw)
+    r.ratio = r.p95 / r.baseline if r.baseline else None
+    r.samples = len(service)
+    r.passed = r.p95 <= 5.0 and (r.ratio or 0) <= 10.0
+    slowest = sorted(zip(service, queries * passes, strict=True), reverse=True)[:5]
+    r.note = f"{hits}/{len(queries)} queries found someone; raw median {raw_median:.2f} ms"
+    r.extra = {
+        "raw_median_ms": raw_median,
+        "ratio_median": r.median / raw_median if raw_median else None,
+        "slowest": [(round(t, 2), q) for t, q in slowest],
+        "queries": queries,
+    }
+    return r
+
+
+# -- opening a person -----------------------------------------------------------------------------
+def measure_open(svc: Services, actor: Actor, person_id: int, runs: int) -> Result:
+    r = Result(
+        "open_person",
+        "Open a person with 300 timeline entries",
+        "ms",
+        "<= 50 ms to the first page painted",
+    )
+    totals: list[float] = []
+    parts: dict[str, list[float]] = {"open": [], "consent": [], "timeline": [], "paint": []}
+    entries = 0
+    for i in range(runs + 3):
+        t0 = time.perf_counter_ns()
+        detail = svc.people.open(actor, person_id)
+        t1 = time.perf_counter_ns()
+        consent = svc.consent.current(actor, person_id)
+        t2 = time.perf_counter_ns()
+        page = svc.people.timeline(actor, person_id)
+        t3 = time.perf_counter_ns()
+        if PAINT_HOOK is not None:
+            PAINT_HOOK(detail, consent, page)
+        t4 = time.perf_counter_ns()
+        if i < 3:
+            continue
+        totals.append(ms(t4 - t0))
+        parts["open"].append(ms(t1 - t0))
+        parts["consent"].append(ms(t2 - t1))
+        parts["timeline"].append(ms(t3 - t2))
+        parts["paint"].append(ms(t4 - t3))
+        entries = len(page.items)
+    count = timeline_size(svc, actor, person_id)
+    r.median, r.p95 = summarise(totals)
+    r.samples = len(totals)
+    r.passed = r.p95 <= 50.0
+    split = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in parts.items() if v)
+    paint = "UI paint not measured yet (PAINT_HOOK unset)" if PAINT_HOOK is None else "incl. paint"
+    r.note = f"{count} entries, first page {entries}; medians ms: {split}; {paint}"
+    r.extra = {
+        "timeline_entries": count,
+        "median_parts_ms": {k: statistics.median(v) for k, v in parts.items() if v},
+    }
+    return r
+
+
+def timeline_size(svc: Services, actor: Actor, person_id: int) -> int:
+    """Entries in the whole timeline, counted through the service as a user would page."""
+    n, offset = 0, 0
+    while True:
+        page = svc.people.timeline(actor, person_id, offset=offset, limit=100)
+        n += len(page.items)
+        offset += 100
+        if not page.has_more:
+            return n
+
+
+# -- advice queue ---------------------------------------------------------------------------------
+def measure_queue(svc: Services, actor: Actor, runs: int) -> Result:
+    r = Result("advice_queue", "Advice queue, first page", "ms", "<= 50 ms")
+    counts = svc.advice.counts(actor)
+    times: list[float] = []
+    shown = 0
+    for i in range(runs + 3):
+        t = time.perf_counter_ns()
+        page = svc.advice.queue(actor)
+        if i >= 3:
+            times.append(ms(time.perf_counter_ns() - t))
+        shown = len(page.items)
+    r.median, r.p95 = summarise(times)
+    r.samples = len(times)
+    r.passed = r.p95 <= 50.0
+    r.note = f"{counts['total']:,} open for {actor.username}; page of {shown}"
+    return r
+
+
+# -- saving decisions -----------------------------------------------------------------------------
+def decision_input(rng: random.Random, subject_id: int) -> DecisionInput:
+    """A complete, valid share without consent on the usual basis: what the desk logs most."""
+    return DecisionInput(
+        subject_id=subject_id,
+        urgent=False,
+        origin=RequestOrigin.INCOMING_REQUEST,
+        recipient_org="Children's Social Care, Northbridge Council",
+        recipient_role="Social worker",
+        recipient_name="K. Lewis",
+        recipient_contact="01632 960123",
+        caller_check=CallerCheck.CALLED_BACK_KNOWN_NUMBER,
+        purpose="To support a child protection enquiry under section 47",
+        information="Attendance figures for this term and notes of the disclosure",
+        categories=["education", "family_circumstances"],
+        special_category=False,
+        criminal_offence=False,
+        consent_position=ConsentPosition.NOT_SOUGHT,
+        not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
+        without_consent_reason="Seeking consent would alert the alleged abuser.",
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        necessity="Social care cannot assess the risk without it.",
+        checks={q.value: QualityCheck(True, "") for q in Quality},
+        person_told=False,
+        not_told_reason="Police asked us not to inform the family while enquiries continue.",
+        outcome=rng.choice((Outcome.SHARE, Outcome.SHARE_IN_PART)),
+        reasons=f"Disclosure at school on case {rng.randrange(10**6)}; strategy discussion due.",
+        shared_at=datetime.now(UTC) - timedelta(minutes=5),
+        share_method=ShareMethod.SECURE_EMAIL,
+    )
+
+
+def subjects(svc: Services, n: int, rng: random.Random, avoid: int) -> list[int]:
+    with svc.store.engine.connect() as conn:
+        top = conn.execute(text("SELECT MAX(id) FROM person")).scalar_one()
+    return [i for i in (rng.randint(1, top) for _ in range(n + 1)) if i != avoid][:n]
+
+
+def measure_save(svc: Services, actor: Actor, runs: int, avoid: int) -> Result:
+    r = Result("save_decision", "Save a decision (validation + audit), p95", "ms", "<= 15 ms")
+    rng = random.Random(15)
+    people = subjects(svc, runs + 10, rng, avoid)
+    times: list[float] = []
+    for i, pid in enumerate(people):
+        data = decision_input(rng, pid)
+        t = time.perf_counter_ns()
+        svc.decisions.log(actor, data)
+        if i >= 10:
+            times.append(ms(time.perf_counter_ns() - t))
+    r.median, r.p95 = summarise(times)
+    r.samples = len(times)
+    r.passed = r.p95 <= 15.0
+    return r
+
+
+def writer(
+    url: str, username: str, saves: int, avoid: int, seed: int, barrier: Any, results: Any
+) -> None:
+    """One terminal saving decisions as fast as it can, in its own process."""
+    svc = open_services(url, f"writer-{seed}")
+    actor = sign_in(svc, username)
+    rng = random.Random(seed)
+    people = subjects(svc, saves, rng, avoid)
+    inputs = [decision_input(rng, pid) for pid in people]
+    errors: list[str] = []
+    latencies: list[float] = []
+    barrier.wait()
+    start = time.monotonic()
+    for data in inputs:
+        t = time.perf_counter_ns()
+        try:
+            svc.decisions.log(actor, data)
+        except Exception as exc:  # noqa: BLE001 - every failure is a figure here
+            errors.append(f"{type(exc).__name__}: {exc}"[:200])
+        latencies.append(ms(time.perf_counter_ns() - t))
+    end = time.monotonic()
+    svc.close()
+    results.put((start, end, len(inputs) - len(errors), errors, latencies))
+
+
+def measure_writers(url: str, svc: Services, saves_each: int, avoid: int) -> Result:
+    r = Result(
+        "writers", f"{WRITERS} writer processes at once", "saves/s", ">= 300 saves/s, 0 errors"
+    )
+    names = practitioners(svc)
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(WRITERS)
+    results = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=writer,
+            args=(url, names[i % len(names)], saves_each, avoid, 1000 + i, barrier, results),
+        )
+        for i in range(WRITERS)
+    ]
+    for p in procs:
+        p.start()
+    got = [results.get(timeout=900) for _ in procs]
+    for p in procs:
+        p.join()
+    start = min(g[0] for g in got)
+    end = max(g[1] for g in got)
+    saved = sum(g[2] for g in got)
+    errors = [e for g in got for e in g[3]]
+    latencies = [x for g in got for x in g[4]]
+    rate = saved / (end - start)
+    r.median = rate
+    r.samples = saved + len(errors)
+    r.passed = rate >= 300 and not errors
+    lat_med, lat_p95 = summarise(latencies)
+    r.note = (
+        f"{saved:,} saved, {len(errors)} errors in {end - start:.1f} s; "
+        f"per save median {lat_med:.1f} ms, p95 {lat_p95:.1f} ms"
+    )
+    r.extra = {
+        "errors": len(errors),
+        "first_errors": errors[:5],
+        "seconds": end - start,
+        "latency_median_ms": lat_med,
+        "latency_p95_ms": lat_p95,
+    }
+    return r
+
+
+# -- audit verify ---------------------------------------------------------------------------------
+def measure_verify(svc: Services, runs: int) -> Result:
+    r = Result("audit_verify", "Audit verify", "events/s", ">= 200,000 events/s")
+    rates: list[float] = []
+    checked = 0
+    ok = True
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = verify(svc.store)
+        elapsed = time.perf_counter() - t
+        rates.append(result.checked / elapsed)
+        checked = result.checked
+        ok = ok and result.ok
+    r.median = statistics.median(rates)
+    r.samples = runs
+    r.passed = r.median >= 200_000 and ok
+    r.note = f"{checked:,} events, chain {'intact' if ok else 'BROKEN'}"
+    return r
+
+
+# -- the app itself -------------------------------------------------------------------------------
+# Each probe runs in a fresh interpreter, prints the monotonic clock once its first screen is
+# up and idle, and leaves at once (the app's database worker may still be importing: the
+# person can already type, which is what "interactive" means here).
+BARE_PROBE = """
+import os, time
+from textual.app import App
+from textual.widgets import Input, Static
+class Bare(App):
+    def compose(self):
+        yield Static("Sign in")
+        yield Input(placeholder="your username")
+async def ready(pilot):
+    await pilot.pause()
+    print(time.monotonic(), type(pilot.app.screen).__name__, flush=True)
+    os._exit(0)
+Bare().run(headless=True, auto_pilot=ready)
+"""
+
+APP_PROBE = """
+import os, time
+from sharetui.config import Settings
+from sharetui.ui.app import ShareApp
+async def ready(pilot):
+    await pilot.pause()
+    print(time.monotonic(), type(pilot.app.screen).__name__, flush=True)
+    os._exit(0)
+ShareApp(Settings.from_env()).run(headless=True, auto_pilot=ready)
+"""
+
+
+def launch(code: str, env: dict[str, str]) -> tuple[float, str]:
+    """Milliseconds from spawning the interpreter to the probe's first idle screen."""
+    t = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(done.stderr.strip()[-400:] or f"exit {done.returncode}")
+    stamp, screen = done.stdout.split()[:2]
+    return (float(stamp) - t) * 1000, screen
+
+
+def measure_cold_start(url: str, runs: int) -> Result:
+    r = Result(
+        "cold_start",
+        "Cold start to first screen vs bare Textual app",
+        "ms",
+        "<= 1.25x bare Textual",
+    )
+    if not (ROOT / "src" / "sharetui" / "ui" / "app.py").exists():
+        r.note = "not measured yet: there is no app to launch"
+        return r
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(SHARETUI_DATABASE_URL=url, SHARETUI_TERMINAL_ID="bench-start")
+    bare: list[float] = []
+    app: list[float] = []
+    screen = ""
+    try:
+        for i in range(runs + 1):  # the first pair warms the page cache and is dropped
+            b, _ = launch(BARE_PROBE, env)
+            a, screen = launch(APP_PROBE, env)
+            if i:
+                bare.append(b)
+                app.append(a)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        r.note = f"the app did not start headless: {exc}"
+        return r
+    r.baseline = statistics.median(bare)
+    r.median, r.p95 = summarise(app)
+    r.ratio = r.median / r.baseline
+    r.samples = len(app)
+    r.passed = r.ratio <= 1.25
+    r.note = f"first screen {screen}; median of {len(app)} launches each, alternating"
+    return r
+
+
+def not_yet(key: str, title: str, unit: str, goal: str, why: str) -> Result:
+    return Result(key, title, unit, goal, note=f"not measured yet: {why}")
+
+
+# -- reporting ----------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    except OSError:
+        mem_kib = 0
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu or platform.processor(),
+        "ram_gib": round(mem_kib / 2**20, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def database_facts(svc: Services) -> dict[str, Any]:
+    facts: dict[str, Any] = {"backend": svc.store.engine.dialect.name}
+    with svc.store.engine.connect() as conn:
+        for table in (
+            "person",
+            "sharing_decision",
+            "consent_event",
+            "advice_request",
+            "audit_event",
+        ):
+            facts[table] = conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+        facts["advice_pending"] = conn.execute(
+            text("SELECT COUNT(*) FROM advice_request WHERE status = 'pending'")
+        ).scalar_one()
+        if facts["backend"] == "sqlite":
+            facts["version"] = conn.exec_driver_sql("select sqlite_version()").scalar_one()
+        else:
+            facts["version"] = conn.exec_driver_sql("show server_version").scalar_one()
+    return facts
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "ms":
+        return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
+    if unit == "x":
+        return f"{value:.2f}x"
+    return f"{value:,.0f} {unit}"
+
+
+def render(results: list[Result], previous: dict[str, Any] | None, console: Console) -> None:
+    table = Table(title="sharetui benchmarks", show_lines=False)
+    for name in ("measure", "median", "p95", "baseline", "ratio", "goal", "result"):
+        table.add_column(name, justify="left" if name in ("measure", "goal") else "right")
+    if previous:
+        table.add_column("previous", justify="right")
+    prev = {r["key"]: r for r in (previous or {}).get("results", [])}
+    for r in results:
+        verdict = (
+            Text("not measured yet", style="yellow")
+            if r.passed is None
+            else Text("pass", style="green")
+            if r.passed
+            else Text("MISS", style="bold red")
+        )
+        cells = [
+            Text(r.title),
+            Text(fmt(r.median, r.unit)),
+            Text(fmt(r.p95, r.unit)),
+            Text(fmt(r.baseline, "ms") if r.baseline is not None else "-"),
+            Text(f"{r.ratio:.1f}x" if r.ratio is not None else "-"),
+            Text(r.goal),
+            verdict,
+        ]
+        if previous:
+            old = prev.get(r.key)
+            figure = None if old is None else (old.get("p95") or old.get("median"))
+            cells.append(Text(fmt(figure, r.unit)))
+        table.add_row(*cells)
+    console.print(table)
+    for r in results:
+        if r.note:
+            console.print(Text(f"  {r.title}: {r.note}"))
+
+
+ALL = ("search", "open", "queue", "save", "writers", "verify", "cold_start", "memory", "keystrokes")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", default=str(DEFAULT_DATABASE), help="a SQLite file path or a SQLAlchemy URL"
+    )
+    parser.add_argument(
+        "--only", default=",".join(ALL), help=f"comma-separated subset of: {', '.join(ALL)}"
+    )
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--passes", type=int, default=3, help="timed passes over the queries")
+    parser.add_argument("--runs", type=int, default=50, help="samples for open/queue")
+    parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--writer-saves", type=int, default=400, help="saves per writer")
+    parser.add_argument("--verify-runs", type=int, default=1)
+    parser.add_argument("--start-runs", type=int, default=7)
+    parser.add_argument("--label", default="", help="stored in the JSON, e.g. 'before'")
+    parser.add_argument("--previous", help="a results JSON to show beside this run")
+    parser.add_argument("--out", default=str(OUT / "results.json"))
+    args = parser.parse_args(argv)
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+    unknown = [w for w in wanted if w not in ALL]
+    if unknown:
+        parser.error(f"unknown measure(s): {', '.join(unknown)}; choose from {', '.join(ALL)}")
+    url = normalise_url(args.database)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").exists():
+        parser.error(f"{parsed.database} does not exist: build it with benchmarks/generate.py")
+    previous = json.loads(Path(args.previous).read_text()) if args.previous else None
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    svc = open_services(url, "bench-desk")
+    special = special_person_id(svc)
+    practitioner = sign_in(svc, "pat")
+    supervisor = sign_in(svc, "sam")
+    facts = database_facts(svc)
+    rng = random.Random(200)
+    results: list[Result] = []
+    for key in ALL:
+        if key not in wanted:
+            continue
+        console.print(f"measuring {key}...", style="dim")
+        if key == "search":
+            people = sample_people(svc, args.queries, rng, special)
+            results.append(
+                measure_search(svc, practitioner, search_queries(people, rng), args.passes)
+            )
+        elif key == "open":
+            results.append(measure_open(svc, practitioner, special, args.runs))
+        elif key == "queue":
+            results.append(measure_queue(svc, supervisor, args.runs))
+        elif key == "save":
+            results.append(measure_save(svc, practitioner, args.saves, special))
+        elif key == "writers":
+            results.append(measure_writers(url, svc, args.writer_saves, special))
+        elif key == "verify":
+            results.append(measure_verify(svc, args.verify_runs))
+        elif key == "cold_start":
+            results.append(measure_cold_start(url, args.start_runs))
+        elif key == "memory":
+            results.append(
+                not_yet(
+                    "memory",
+                    "Peak memory after visiting every screen",
+                    "MiB",
+                    "<= 200 MiB",
+                    "the screens are still being built",
+                )
+            )
+        elif key == "keystrokes":
+            results.append(
+                not_yet(
+                    "keystrokes",
+                    "Keystrokes for the typical call",
+                    "keys",
+                    "<= 30",
+                    "the decision screens are still being built",
+                )
+            )
+    svc.close()
+    render(results, previous, console)
+    report = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "label": args.label,
+        "commit": git_commit(),
+        "machine": machine(),
+        "database": {"url": parsed.render_as_string(hide_password=True), **facts},
+        "results": [asdict(r) for r in results],
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    backend_copy = out.with_name(f"{out.stem}-{facts['backend']}{out.suffix}")
+    backend_copy.write_text(out.read_text())
+    console.print(f"written {out} and {backend_copy.name}", markup=False)
+    return 0
+
+
+def git_commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return done.stdout.strip()
+    except OSError:
+        return ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
