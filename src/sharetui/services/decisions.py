@@ -274,6 +274,7 @@ class Decisions:
             row.decided_at,
             row.caller_unverified,
             record_dict(row),
+            decided_by_id=row.decided_by_id,
         )
 
     def versions(self, actor: Actor, decision_id: int) -> list[DecisionView]:

@@ -101,6 +101,7 @@ class DecisionView:
     decided_at: datetime
     caller_unverified: bool
     fields: dict[str, Any] = field(default_factory=dict)  # the whole record, as stored
+    decided_by_id: int | None = None  # the account that decided: only they may amend
 
 
 @dataclass(frozen=True)
