@@ -104,16 +104,14 @@ def test_find_by_other_names(svc, actors):
     assert [x.id for x in svc.people.find(actors.pat, "janie smith").items] == [p.id]
 
 
-@pytest.mark.parametrize(
-    "query", ["2016-03-04", "4/3/2016", "04/03/2016", "4-3-2016", "4.3.2016", "4 3 2016"]
-)
-def test_find_by_date_of_birth(svc, actors, query):
+def test_find_by_date_of_birth_in_several_formats(svc, actors):
     jane = person(svc, actors.pat, "Smith", "Jane", dob=DOB)
     person(svc, actors.pat, "Smith", "Jane", dob=date(2016, 4, 3))
     person(svc, actors.pat, "Jones", "Tom", dob=None)
-    assert [p.id for p in svc.people.find(actors.pat, query).items] == [jane.id]
-    assert [p.id for p in svc.people.find(actors.pat, f"jane {query}").items] == [jane.id]
-    assert svc.people.find(actors.pat, f"tom {query}").items == ()
+    for query in ("2016-03-04", "4/3/2016", "04/03/2016", "4-3-2016", "4.3.2016", "4 3 2016"):
+        assert [p.id for p in svc.people.find(actors.pat, query).items] == [jane.id], query
+        assert [p.id for p in svc.people.find(actors.pat, f"jane {query}").items] == [jane.id]
+        assert svc.people.find(actors.pat, f"tom {query}").items == (), query
 
 
 def test_find_by_reference_or_nhs_prefix(svc, actors):
@@ -242,9 +240,7 @@ def test_timeline_shows_consent_refused_as_clearly_as_given(svc, actors):
     assert entry.detail == "Health information to School nurse for Care plan"
 
 
-@pytest.mark.parametrize(
-    "query", ["1\x002", "²/3/2016", "%_*", "\x1b[2J", "\u202e123", "'; drop table person; --"]
-)
-def test_odd_queries_find_nothing_and_never_fail(svc, actors, query):
+def test_odd_queries_find_nothing_and_never_fail(svc, actors):
     person(svc, actors.pat)
-    assert svc.people.find(actors.pat, query).items == ()
+    for query in ("1\x002", "²/3/2016", "%_*", "\x1b[2J", "\u202e123", "'; drop table person; --"):
+        assert svc.people.find(actors.pat, query).items == (), query
