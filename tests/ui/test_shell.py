@@ -155,6 +155,7 @@ async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_servic
             if isinstance(app.screen, LockScreen):
                 break
         assert isinstance(app.screen, LockScreen)
+        await settle(pilot)
         text = screen_text(app)
         assert "locked" in text.lower() and "Pat Practitioner" in text
         for secret in ("Zzyzx", "P00", "Child", "Urgent", "Total"):
@@ -287,3 +288,27 @@ def test_lit_shows_escapes_and_markup_literally() -> None:
     text = lit("[@click=app.quit]x[/] \x1b]0;pwned\x07 \u202eevil")
     assert text.plain == "[@click=app.quit]x[/] \ufffd]0;pwned\ufffd \ufffdevil"
     assert not text.spans
+
+
+async def test_unlock_returns_to_the_same_screen_with_typed_text(make_app) -> None:
+    from sharetui.ui.screens.search import PersonSearchScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonSearchScreen)
+        await pilot.press(*"mcgregor 2016")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert "mcgregor" not in screen_text(app)
+        app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonSearchScreen)
+        box = app.screen.query_one("#search", Input)
+        assert box.value == "mcgregor 2016"
+        assert app.focused is box
