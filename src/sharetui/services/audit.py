@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, func, select
 
 from sharetui.domain.enums import Role
@@ -24,6 +26,8 @@ from sharetui.store.models import AuditEvent, AuditHead, User
 from sharetui.store.types import utcnow
 
 GENESIS = "0" * 64
+_EVENTS = AuditEvent.__table__
+_HEAD = AuditHead.__table__
 
 
 def require(actor: Actor, permission: Permission) -> None:
@@ -84,11 +88,14 @@ def append(
     terminal: str = "",
 ) -> None:
     """Add one event to the chain inside the caller's transaction. Summaries hold no
-    personal details: ids and actions only."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    personal details: ids and actions only. Core statements, not ORM objects: this runs
+    inside every write transaction, and the head row is locked until commit."""
+    last_id, last_hash = session.execute(
+        sa_select(_HEAD.c.last_event_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+    ).one()
     at = utcnow()
-    event_id = head.last_event_id + 1
-    prev = head.last_hash or GENESIS
+    event_id = last_id + 1
+    prev = last_hash or GENESIS
     user_id = actor.user_id if actor else None
     name = actor.username if actor else username
     term = (actor.terminal if actor else terminal) or terminal
@@ -96,8 +103,8 @@ def append(
     digest = event_hash(
         prev, event_id, at, user_id, name, term, action, entity_type, ent_id, summary[:300]
     )
-    session.add(
-        AuditEvent(
+    session.execute(
+        sa_insert(_EVENTS).values(
             id=event_id,
             at=at,
             user_id=user_id,
@@ -111,10 +118,9 @@ def append(
             hash=digest,
         )
     )
-    head.last_event_id = event_id
-    head.last_hash = digest
-    session.add(head)
-    session.flush()
+    session.execute(
+        sa_update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=event_id, last_hash=digest)
+    )
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,9 @@ class Decisions:
         check(validate_decision(d))
 
         def work(s: Session) -> DecisionView:
-            row = self._insert(s, actor, d, root_id=None, version=1, supersedes=None, reason="")
+            row, subject, others = self._insert(
+                s, actor, d, root_id=None, version=1, supersedes=None, reason=""
+            )
             if draft_id is not None:
                 draft = s.get(Draft, draft_id)
                 if draft is not None and draft.user_id == actor.user_id:
@@ -133,7 +135,9 @@ class Decisions:
                 row.id,
                 f"person {row.subject_id}; {row.outcome}",
             )
-            return self._view(s, row)
+            return self._view(
+                s, row, subject=subject, others=others, decider_name=actor.display_name
+            )
 
         return self.store.write(work)
 
@@ -156,8 +160,14 @@ class Decisions:
             if base is None:
                 raise NotFound("That decision does not exist")
             root_id = base.root_id or base.id
-            root = s.get(SharingDecision, root_id)
-            assert root is not None
+            # Lock the first version: two terminals amending at once queue here, and the
+            # second then sees the first's version instead of colliding on the same number.
+            root = s.exec(
+                select(SharingDecision)
+                .where(SharingDecision.id == root_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).one()
             if root.decided_by_id != actor.user_id:
                 raise NotAllowed(
                     "Only the person who made a decision can amend it; "
@@ -185,7 +195,7 @@ class Decisions:
                         "log a new decision for someone else"
                     }
                 )
-            row = self._insert(
+            row, subject, others = self._insert(
                 s,
                 actor,
                 d,
@@ -202,7 +212,9 @@ class Decisions:
                 row.id,
                 f"version {row.version} of {root_id}",
             )
-            return self._view(s, row)
+            return self._view(
+                s, row, subject=subject, others=others, decider_name=actor.display_name
+            )
 
         return self.store.write(work)
 
@@ -216,8 +228,10 @@ class Decisions:
         version: int,
         supersedes: int | None,
         reason: str,
-    ) -> SharingDecision:
-        load_person(s, d.subject_id, "subject_id")
+    ) -> tuple[SharingDecision, Person, list[Person]]:
+        """Insert one version. Returns the people it names as well: held here, they stay in
+        the session's identity map, so touch() and the view need no second load."""
+        subject = load_person(s, d.subject_id, "subject_id")
         if d.consent_event_id is not None:
             relied_on = (
                 d.consent_position is ConsentPosition.GIVEN
@@ -231,8 +245,7 @@ class Decisions:
                 relied_on=relied_on,
             )
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
-        for pid in others:
-            load_person(s, pid, "others_affected")
+        other_people = [load_person(s, pid, "others_affected") for pid in others]
         row = _row_from_input(d, actor)
         row.root_id = root_id
         row.version = version
@@ -247,18 +260,33 @@ class Decisions:
             s.add(DecisionAffected(decision_id=row.id, person_id=pid))
         touch(s, row.subject_id)
         s.flush()
-        return row
+        return row, subject, other_people
 
-    def _view(self, s: Session, row: SharingDecision) -> DecisionView:
+    def _view(
+        self,
+        s: Session,
+        row: SharingDecision,
+        *,
+        subject: Person | None = None,
+        others: list[Person] | None = None,
+        decider_name: str | None = None,
+    ) -> DecisionView:
+        """The stored version as plain data. A caller that has just written the row passes
+        what it already holds, saving three queries inside the write transaction."""
         assert row.id is not None and row.root_id is not None
-        subject = s.get(Person, row.subject_id)
+        subject = subject or s.get(Person, row.subject_id)
         assert subject is not None
-        others = s.exec(
-            select(Person)
-            .join(DecisionAffected, DecisionAffected.person_id == Person.id)
-            .where(DecisionAffected.decision_id == row.id)
-        ).all()
-        decider = s.get(User, row.decided_by_id)
+        if others is None:
+            others = list(
+                s.exec(
+                    select(Person)
+                    .join(DecisionAffected, DecisionAffected.person_id == Person.id)
+                    .where(DecisionAffected.decision_id == row.id)
+                ).all()
+            )
+        if decider_name is None:
+            decider = s.get(User, row.decided_by_id)
+            decider_name = decider.display_name if decider else "?"
         return DecisionView(
             row.id,
             row.root_id,
@@ -270,7 +298,7 @@ class Decisions:
             Outcome(row.outcome),
             row.urgent,
             row.recipient_org,
-            decider.display_name if decider else "?",
+            decider_name,
             row.decided_at,
             row.caller_unverified,
             record_dict(row),
