@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from sharetui.domain.enums import (
     Outcome,
 )
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed
+from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent, Draft, SharingDecision
 from tests.services.helpers import (
     audit_actions,
@@ -286,3 +288,38 @@ def test_others_affected_are_kept_and_the_decision_is_audited(svc, actors):
         svc.decisions.log(actors.pat, replace(no_share(p.id), others_affected=[999_999]))
     assert set(err.value.field_errors) == {"others_affected"}
     assert count(svc, AuditEvent) == before + 0 + 1
+
+
+def test_two_terminals_amending_the_same_version_at_once(settings, actors):
+    """One amendment becomes version 2; the other is told the decision moved on."""
+    terminals = [Services.open(settings, migrate=False) for _ in range(2)]
+    try:
+        p = person(terminals[0], actors.pat)
+        v1 = terminals[0].decisions.log(actors.pat, no_share(p.id))
+        barrier = threading.Barrier(2)
+        results: list[object] = []
+
+        def amend(t: Services, words: str) -> None:
+            barrier.wait()
+            try:
+                results.append(t.decisions.amend(actors.pat, v1.id, no_share(p.id, words), words))
+            except Exception as exc:  # noqa: BLE001 - the loser's error is the result
+                results.append(exc)
+
+        threads = [
+            threading.Thread(target=amend, args=(t, f"from terminal {i}"))
+            for i, t in enumerate(terminals)
+        ]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=60)
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(errors) == 1, results
+        assert isinstance(errors[0], ValidationFailed), repr(errors[0])
+        assert "now version 2" in errors[0].field_errors["amend_reason"]
+        versions = terminals[1].decisions.versions(actors.pat, v1.id)
+        assert [v.version for v in versions] == [1, 2]
+    finally:
+        for t in terminals:
+            t.close()
