@@ -409,35 +409,60 @@ class Advice:
         )
 
     def _views(self, s: Session, rows: Any, actor: Actor) -> list[AdviceView]:
-        return [self._view(s, r, actor) for r in rows]
+        """Views of many rows with at most three queries in all (names, reveals, people),
+        not three per row: the queue shows a page of them at a time."""
+        rows = list(rows)
+        if not rows:
+            return []
+        names = _user_names(
+            s, {u for r in rows for u in (r.raised_by_id, r.claimed_by_id, r.advised_by_id)}
+        )
+        hidden = {
+            r.id
+            for r in rows
+            if r.person_id is not None and r.anonymised and r.raised_by_id != actor.user_id
+        }
+        if hidden:
+            hidden -= set(
+                s.exec(
+                    select(AdviceEvent.advice_id).where(
+                        col(AdviceEvent.advice_id).in_(hidden),
+                        AdviceEvent.user_id == actor.user_id,
+                        AdviceEvent.kind == AdviceEventKind.REVEALED.value,
+                    )
+                ).all()
+            )
+        shown = {r.person_id for r in rows if r.person_id is not None and r.id not in hidden}
+        people: dict[int, Person | None] = {}
+        if len(shown) == 1:  # a single row: the session may already hold the person
+            pid = next(iter(shown))
+            people[pid] = s.get(Person, pid)
+        elif shown:
+            people = {
+                p.id: p for p in s.exec(select(Person).where(col(Person.id).in_(shown))).all()
+            }
+        return [self._build(row, names, hidden, people) for row in rows]
 
     def _view(self, s: Session, row: AdviceRequest, actor: Actor) -> AdviceView:
+        return self._views(s, [row], actor)[0]
+
+    @staticmethod
+    def _build(
+        row: AdviceRequest,
+        names: dict[int | None, str],
+        hidden: set[int | None],
+        people: dict[int, Person | None],
+    ) -> AdviceView:
         assert row.id is not None
-        names = _user_names(s, {row.raised_by_id, row.claimed_by_id, row.advised_by_id})
-        label = ""
         person_id = row.person_id
-        if row.person_id is not None:
-            revealed = (
-                not row.anonymised
-                or row.raised_by_id == actor.user_id
-                or bool(
-                    s.exec(
-                        select(AdviceEvent.id).where(
-                            AdviceEvent.advice_id == row.id,
-                            AdviceEvent.user_id == actor.user_id,
-                            AdviceEvent.kind == AdviceEventKind.REVEALED.value,
-                        )
-                    ).first()
-                )
-            )
-            if revealed:
-                p = s.get(Person, row.person_id)
-                label = f"{p.given_names} {p.family_name} ({p.reference})" if p else "?"
-            else:
-                label = row.person_description
-                person_id = None
-        else:
+        if row.person_id is None:
             label = "no person named"
+        elif row.id in hidden:
+            label = row.person_description
+            person_id = None
+        else:
+            p = people.get(row.person_id)
+            label = f"{p.given_names} {p.family_name} ({p.reference})" if p else "?"
         return AdviceView(
             row.id,
             row.question,
