@@ -7,6 +7,8 @@ the dialog shows them and asks: open that record, or say this is a different per
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static, 
 from textual.widgets.option_list import Option
 
 from sharetui.domain.errors import ShareError, ValidationFailed
-from sharetui.domain.person import PersonInput, parse_date
+from sharetui.domain.person import PersonInput, parse_date, validate_person
 from sharetui.services.views import PersonSummary
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskModal
@@ -173,6 +175,8 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
             nhs_number=self._value("nhs_number"),
             notes=self._value("notes"),
         )
+        # check the rest too, so every problem is listed at once, not one round at a time
+        errors.update(validate_person(data.cleaned(), date.today()))
         return (None if errors else data), errors
 
     # -- errors ---------------------------------------------------------------------------

@@ -102,6 +102,7 @@ class PersonScreen(KioskScreen):
     """
 
     BINDINGS = [
+        Binding("escape", "back", "Back"),
         Binding("r", "record_consent", "Record consent"),
         Binding("w", "withdraw_consent", "Withdraw"),
         Binding("l", "link_person", "Link person"),
@@ -114,7 +115,6 @@ class PersonScreen(KioskScreen):
         Binding("t", "show_tab('timeline')", "Timeline", show=False),
         Binding("d", "show_tab('details')", "Details", show=False),
         Binding("v", "show_tab('viewed')", "Viewed by", show=False),
-        Binding("escape", "back", "Back"),
     ]
 
     FIELD_HELP = {
@@ -304,6 +304,7 @@ class PersonScreen(KioskScreen):
     def _show_consent(self, lines: list[ConsentLine]) -> None:
         from sharetui.services.consent import describe
 
+        had_lines = bool(self.consent_lines)
         self.consent_lines = lines
         tz = self.share_app.settings.tz
         options = self.query_one("#consent-lines", OptionList)
@@ -319,9 +320,11 @@ class PersonScreen(KioskScreen):
             options.highlighted = min(highlighted or 0, len(lines) - 1)
         self.query_one("#no-consent").set_class(bool(lines), "hidden")
         options.set_class(not lines, "hidden")
-        self.refresh_bindings()
+        if bool(lines) != had_lines:
+            self.refresh_bindings()
 
     def _show_timeline(self, page: Page[TimelineEntry]) -> None:
+        before = (self.timeline.has_more, self.timeline.offset > 0)
         self.timeline = page
         tz = self.share_app.settings.tz
         table = self.query_one("#timeline", DataTable)
@@ -344,7 +347,8 @@ class PersonScreen(KioskScreen):
         else:
             words = "Nothing recorded about this person yet."
         self.query_one("#timeline-status", Static).update(Text(words))
-        self.refresh_bindings()
+        if (page.has_more, page.offset > 0) != before:
+            self.refresh_bindings()
         self.first_page_shown.set()
 
     # -- keys -----------------------------------------------------------------------------
@@ -382,7 +386,6 @@ class PersonScreen(KioskScreen):
         }.get(name)
         if focus:
             self.query_one(focus).focus()
-        self.refresh_bindings()
 
     def action_back(self) -> None:
         self.app.pop_screen()

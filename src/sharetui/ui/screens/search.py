@@ -55,11 +55,11 @@ class PersonSearchScreen(KioskScreen):
     """
 
     BINDINGS = [
+        Binding("escape", "back", "Back"),
         Binding("ctrl+n", "add_person", "Add a person"),
         Binding("pagedown", "next_page", "More"),
         Binding("pageup", "previous_page", "Back a page"),
         Binding("down", "to_results", "Matches", show=False),
-        Binding("escape", "back", "Back"),
     ]
 
     FIELD_HELP = {
@@ -92,10 +92,10 @@ class PersonSearchScreen(KioskScreen):
         # fill the screen (the shared sheet sizes tables to their rows, capped at 12)
         table.styles.height = "1fr"
         table.styles.max_height = "100%"
-        table.add_column("Name", width=30, key="name")
-        table.add_column("Other names", width=16, key="other")
+        table.add_column("Name", width=27, key="name")
+        table.add_column("Other names", width=15, key="other")
         table.add_column("Born", width=17, key="born")
-        table.add_column("Reference", width=8, key="ref")
+        table.add_column("Reference", width=11, key="ref")
         self.query_one("#search", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -136,21 +136,23 @@ class PersonSearchScreen(KioskScreen):
     def _show(
         self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
     ) -> None:
+        paging_changed = (has_more, offset > 0) != (self.has_more, self.page_offset > 0)
         self.results, self.page_offset, self.has_more = items, offset, has_more
         table = self.query_one("#results", DataTable)
         table.clear()
         for i, p in enumerate(items):
             table.add_row(
-                one_line(person_name(p), 30),
-                one_line(p.other_names or "", 16),
+                one_line(person_name(p), 27),
+                one_line(p.other_names or "", 15),
                 Text(p.dob_text),
-                one_line(p.reference, 8),
+                one_line(p.reference, 11),
                 key=str(i),
             )
         self.query_one("#search-status", Static).update(
             self._status_text(items, offset, has_more, text)
         )
-        self.refresh_bindings()
+        if paging_changed:  # redrawing the footer on every key is slow: only when it changes
+            self.refresh_bindings()
 
     @staticmethod
     def _status_text(

@@ -1,0 +1,129 @@
+"""Helpers for the person lookup tests: actors for arranging data, the text on screen, a
+history arranged through the services, and timed runs the benchmarks can reuse:
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        ...sign in...
+        seconds = await time_open_person(pilot, person_id)   # to the first timeline page
+        pilot.app.open_search(); await pilot.pause()
+        seconds = await time_search(pilot, "smi ja")          # to that query's rows shown
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import UTC, datetime, timedelta
+
+from rich.console import Console
+from sqlmodel import Session, select
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from sharetui.domain.consent import ConsentInput
+from sharetui.domain.decision import DecisionInput
+from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, Outcome
+from sharetui.services.facade import Services
+from sharetui.services.store import Actor
+from sharetui.services.users import _view, actor_for
+from sharetui.store.models import User
+
+
+def actor(services: Services, username: str) -> Actor:
+    """A signed-in Actor for a stored account, without hashing a passphrase."""
+    with Session(services.store.engine) as s:
+        user = s.exec(select(User).where(User.username == username)).one()
+        return actor_for(_view(user), "ui-test")
+
+
+def screen_text(pilot: Pilot[None]) -> str:
+    """Everything on the terminal now, as plain text (what a person would read)."""
+    app = pilot.app
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+def consent_input(person_id: int, i: int, start: datetime) -> ConsentInput:
+    """Events on five scopes, alternating given and withdrawn, one a day back from start."""
+    return ConsentInput(
+        person_id=person_id,
+        status=ConsentStatus.GIVEN if (i // 5) % 2 else ConsentStatus.WITHDRAWN,
+        given_by=ConsentGiver.PARENT_WITH_PR,
+        method=ConsentMethod.VERBAL,
+        told="Who would see it and why",
+        scope_information=f"Information set {i % 5}",
+        scope_recipient="School nurse",
+        scope_purpose="Care plan",
+        effective_at=start - timedelta(days=i),
+    )
+
+
+def arrange_timeline(
+    services: Services,
+    by: Actor,
+    person_id: int,
+    *,
+    consent: int = 250,
+    decisions: int = 40,
+    advice: int = 10,
+    start: datetime | None = None,
+) -> int:
+    """A long history through the services: consent events, decisions not to share, advice
+    requests. Returns how many timeline entries it made."""
+    start = start or datetime(2026, 1, 1, 12, tzinfo=UTC)
+    for i in range(consent):
+        services.consent.record(by, consent_input(person_id, i, start))
+    for i in range(decisions):
+        services.decisions.log(
+            by,
+            DecisionInput(
+                subject_id=person_id,
+                urgent=False,
+                outcome=Outcome.DO_NOT_SHARE,
+                reasons=f"Not needed: already known to social care ({i})",
+            ),
+        )
+    for i in range(advice):
+        services.advice.raise_request(
+            by,
+            question=f"Should we tell the school? ({i})",
+            advice_role="dsl",
+            urgency="routine",
+            person_id=person_id,
+        )
+    return consent + decisions + advice
+
+
+async def time_open_person(pilot: Pilot[None], person_id: int) -> float:
+    """Seconds from asking for a person's record to its first timeline page painted."""
+    app = pilot.app
+    start = time.perf_counter()
+    app.open_person(person_id)  # type: ignore[attr-defined]
+    await pilot.pause()
+    screen = app.screen
+    await screen.first_page_shown.wait()  # type: ignore[attr-defined]
+    await pilot.pause()
+    return time.perf_counter() - start
+
+
+async def time_search(pilot: Pilot[None], text: str) -> float:
+    """Seconds from a query typed in the search box to its page of matches on screen."""
+    app = pilot.app
+    box = app.screen.query_one("#search", Input)
+    start = time.perf_counter()
+    box.value = text
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return time.perf_counter() - start
