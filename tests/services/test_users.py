@@ -3,6 +3,8 @@ the tests sign in only as often as the behaviour needs."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import select
 
 from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import NotFound, SignInFailed, ValidationFailed
+from sharetui.services.facade import Services
 from sharetui.services.users import LOCKOUT, MAX_FAILURES, WRONG_PAIR
 from sharetui.store.models import User
 from sharetui.store.types import replayed_clock, utcnow
@@ -163,3 +166,26 @@ def test_first_admin_only_on_an_empty_database(svc):
 def test_verify_passphrase_for_unlocking(svc, actors):
     assert svc.users.verify_passphrase(actors.pat, PASSPHRASE) is True
     assert svc.users.verify_passphrase(actors.pat, "wrong passphrase!") is False
+
+
+def test_parallel_guesses_still_lock_the_account(settings):
+    """Five wrong attempts sent at once from five terminals count as five."""
+    terminals = [Services.open(settings, migrate=False) for _ in range(MAX_FAILURES)]
+    barrier = threading.Barrier(len(terminals))
+
+    def guess(t: Services) -> None:
+        barrier.wait()
+        with contextlib.suppress(SignInFailed):
+            t.users.sign_in("pat", "a wrong guess!!")
+
+    threads = [threading.Thread(target=guess, args=(t,)) for t in terminals]
+    try:
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=120)
+        [pat] = [u for u in terminals[0].users.list(None) if u.username == "pat"]
+        assert pat.locked_until is not None
+    finally:
+        for t in terminals:
+            t.close()

@@ -73,7 +73,14 @@ def passphrase_error(passphrase: str) -> str | None:
         return f"Enter a passphrase of at least {MIN_PASSPHRASE} characters"
     if len(passphrase) > 1024:
         return "Enter a passphrase of 1,024 characters or fewer"
+    if any("\ud800" <= ch <= "\udfff" for ch in passphrase):
+        return "Enter the passphrase again: it holds a broken character"
     return None
+
+
+def _secret(passphrase: str) -> bytes:
+    """The bytes hashed: UTF-8, and a broken character typed at sign-in is just wrong."""
+    return passphrase.encode("utf-8", "surrogatepass")
 
 
 def _validate_new(
@@ -207,7 +214,7 @@ class Users:
         user = self.store.read(load)
         if user is None:
             with contextlib.suppress(VerificationError):
-                HASHER.verify(_DUMMY_HASH, passphrase + "x")
+                HASHER.verify(_DUMMY_HASH, _secret(passphrase + "x"))
             self.store.write(
                 lambda s: append(
                     s,
@@ -223,14 +230,14 @@ class Users:
             raise SignInFailed(WRONG_PAIR)
         if user.locked_until is not None and user.locked_until > now:
             with contextlib.suppress(VerificationError, InvalidHashError):
-                HASHER.verify(user.passphrase_hash, passphrase)
+                HASHER.verify(user.passphrase_hash, _secret(passphrase))
             until = user.locked_until.astimezone(self.store.settings.tz)
             raise SignInFailed(
                 f"This account is locked until {until:%H:%M} after too many failed attempts; "
                 "try again then or ask an administrator"
             )
         try:
-            good = HASHER.verify(user.passphrase_hash, passphrase)
+            good = HASHER.verify(user.passphrase_hash, _secret(passphrase))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             good = False
         if good and user.active:
@@ -267,7 +274,8 @@ class Users:
             raise SignInFailed("This account is disabled; ask an administrator")
 
         def fail(s: Session) -> datetime | None:
-            u = s.get(User, user.id)
+            # Locked for the count: parallel guesses on PostgreSQL must not lose increments.
+            u = s.get(User, user.id, with_for_update=True)
             assert u is not None
             u.failed_signins += 1
             locked = None
