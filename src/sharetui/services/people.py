@@ -218,10 +218,18 @@ class People:
                 )
             else:
                 name_words.append(word)
-        for token in query_tokens(" ".join(name_words)):
+        for n, token in enumerate(query_tokens(" ".join(name_words))):
             conditions += 1
-            sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
-            stmt = stmt.where(col(Person.id).in_(sub))
+            if n == 0:  # the longest word picks the candidates through the token index
+                sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
+                stmt = stmt.where(col(Person.id).in_(sub))
+            else:  # the others are checked per candidate, never listed: 'ch' matches thousands
+                stmt = stmt.where(
+                    exists().where(
+                        PersonToken.person_id == Person.id,
+                        _prefix_range(PersonToken.token, token),
+                    )
+                )
         # Punctuation alone ('%', '-') would otherwise match everyone.
         return stmt if conditions else None
 
@@ -349,26 +357,30 @@ class People:
                         f"{ev.scope_information} to {ev.scope_recipient} for {ev.scope_purpose}",
                     )
                 )
-            affected = select(DecisionAffected.decision_id).where(
-                DecisionAffected.person_id == person_id
-            )
             newer = aliased(SharingDecision)
             superseded = exists().where(  # a later version: uses the (root_id, version) key
                 newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
             )
-            for d in s.exec(
-                select(SharingDecision)
-                .where(
-                    or_(
-                        SharingDecision.subject_id == person_id,
-                        col(SharingDecision.id).in_(affected),
-                    ),
-                    ~superseded,
-                )
-                .order_by(col(SharingDecision.decided_at).desc())
-                .limit(want)
-            ).all():
-                assert d.id is not None
+            # The few columns shown, as the subject and as someone affected apart: each walks
+            # its index newest first and stops at the page, instead of loading every decision.
+            shown = select(
+                SharingDecision.id,
+                SharingDecision.decided_at,
+                SharingDecision.outcome,
+                SharingDecision.version,
+                SharingDecision.recipient_org,
+            )
+            newest = col(SharingDecision.decided_at).desc()
+            as_subject = shown.where(SharingDecision.subject_id == person_id, ~superseded)
+            as_affected = shown.join(
+                DecisionAffected, DecisionAffected.decision_id == SharingDecision.id
+            ).where(DecisionAffected.person_id == person_id, ~superseded)
+            found = {
+                d.id: d
+                for q in (as_subject, as_affected)
+                for d in s.exec(q.order_by(newest).limit(want)).all()
+            }
+            for d in sorted(found.values(), key=lambda d: d.decided_at, reverse=True)[:want]:
                 label = Outcome(d.outcome).label
                 version = f" (version {d.version})" if d.version > 1 else ""
                 entries.append(
