@@ -1,0 +1,199 @@
+"""Radio-style and tick-box choices with a one-key shortcut shown on every option.
+
+Nothing is chosen in advance unless the form already holds an answer (a resumed draft). The
+chosen option is marked in words and shape ("(x)"), never by colour alone. Pressing an option's
+key chooses it and posts Choices.Picked, which the page uses to move on to the next question.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.widget import Widget
+
+from sharetui.ui.literal import plain
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # the single key that chooses it: "1".."9", "y", "n", "r"...
+    value: str
+    label: str
+    hint: str = ""
+
+
+class Choices(Widget, can_focus=True):
+    """One question's options. Keys: the option's own key, Up/Down and Space."""
+
+    DEFAULT_CSS = """
+    Choices {
+        height: auto;
+        padding: 0 1;
+        border-left: blank;
+    }
+    Choices:focus {
+        border-left: thick $accent;
+        background: $boost;
+    }
+    Choices.-invalid {
+        border-left: thick $error;
+    }
+    """
+
+    class Picked(Message):
+        """An option was chosen (or, in a multiple choice, ticked or unticked)."""
+
+        def __init__(self, choices: Choices, value: str) -> None:
+            super().__init__()
+            self.choices = choices
+            self.value = value
+
+        @property
+        def control(self) -> Choices:
+            return self.choices
+
+    def __init__(
+        self,
+        options: Sequence[Choice],
+        *,
+        value: str | None = None,
+        values: Sequence[str] = (),
+        multiple: bool = False,
+        inline: bool = False,
+        prompt: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.options: list[Choice] = list(options)
+        self.multiple = multiple
+        self.inline = inline
+        self.prompt = prompt
+        self.selected: list[str] = list(values) if multiple else ([value] if value else [])
+        self.cursor = 0
+        if self.selected:
+            first = self.selected[0]
+            self.cursor = next((i for i, o in enumerate(self.options) if o.value == first), 0)
+
+    # -- value ----------------------------------------------------------------------------
+    @property
+    def value(self) -> str | None:
+        return self.selected[0] if self.selected else None
+
+    @property
+    def values(self) -> list[str]:
+        return [o.value for o in self.options if o.value in self.selected]
+
+    def set_options(self, options: Sequence[Choice], value: str | None = None) -> None:
+        self.options = list(options)
+        known = {o.value for o in self.options}
+        self.selected = [v for v in ([value] if value else self.selected) if v in known]
+        self.cursor = min(self.cursor, max(len(self.options) - 1, 0))
+        self.refresh(layout=True)
+
+    def choose(self, value: str, *, announce: bool = True) -> None:
+        """Choose (or tick/untick) an option as if its key was pressed."""
+        if self.multiple:
+            if value in self.selected:
+                self.selected.remove(value)
+            else:
+                self.selected.append(value)
+        else:
+            self.selected = [value]
+        self.cursor = next((i for i, o in enumerate(self.options) if o.value == value), 0)
+        self.refresh()
+        if announce:
+            self.post_message(self.Picked(self, value))
+
+    def clear(self) -> None:
+        self.selected = []
+        self.refresh()
+
+    # -- keys -----------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        key = (event.character or "").lower()
+        for option in self.options:
+            if key and key == option.key:
+                event.stop()
+                event.prevent_default()
+                self.choose(option.value)
+                return
+        if event.key in ("up", "left") and self.cursor > 0:
+            event.stop()
+            self.cursor -= 1
+            self.refresh()
+        elif event.key in ("down", "right") and self.cursor < len(self.options) - 1:
+            event.stop()
+            self.cursor += 1
+            self.refresh()
+        elif event.key == "space" and self.options:
+            event.stop()
+            event.prevent_default()
+            self.choose(self.options[self.cursor].value)
+
+    # -- drawing --------------------------------------------------------------------------
+    def _mark(self, option: Choice) -> str:
+        on = option.value in self.selected
+        if self.multiple:
+            return "[x]" if on else "[ ]"
+        return "(x)" if on else "( )"
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.content_size.width or 76))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def _lines(self, width: int) -> list[Text]:
+        """The options wrapped to the width with hanging indents, so a long hint stays
+        under its option instead of running back to the margin."""
+        width = max(width, 20)
+        focused = self.has_focus
+        lines: list[Text] = []
+        if self.inline:
+            row = Text()
+            for i, option in enumerate(self.options):
+                if i:
+                    row.append("   ")
+                style = "reverse" if focused and i == self.cursor else ""
+                row.append(f"{self._mark(option)} {option.key} {plain(option.label)}", style)
+            prompt = plain(self.prompt)
+            if prompt and len(prompt) + 2 + len(row) <= width:
+                line = Text(prompt + "  ", style="bold")
+                line.append_text(row)
+                return [line]
+            lines = [Text(part, style="bold") for part in textwrap.wrap(prompt, width)]
+            return [*lines, Text("  ").append_text(row)]
+        if self.prompt:
+            lines += [Text(part, style="bold") for part in textwrap.wrap(plain(self.prompt), width)]
+        for i, option in enumerate(self.options):
+            style = "reverse" if focused and i == self.cursor else ""
+            head = f"{self._mark(option)} {option.key}  "
+            words = textwrap.wrap(
+                head + plain(option.label), width, subsequent_indent=" " * len(head)
+            ) or [head]
+            for j, part in enumerate(words):
+                lines.append(Text(part, style=style if j == 0 else ""))
+            if option.hint:
+                lines += [
+                    Text(part, style="dim")
+                    for part in textwrap.wrap(
+                        plain(option.hint),
+                        width,
+                        initial_indent=" " * 9,
+                        subsequent_indent=" " * 9,
+                    )
+                ]
+        return lines
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

@@ -1,0 +1,249 @@
+"""What every page of the decision flow shares: the question as title, a hint, the error
+summary at the top, a message under each field, the advice given so far, and moving on to the
+next question when a choice is made."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from sharetui.domain.decision import DecisionInput
+from sharetui.domain.enums import AdviceStatus
+from sharetui.ui.flow.choices import Choices
+from sharetui.ui.flow.state import QUESTIONS
+from sharetui.ui.literal import plain
+
+if TYPE_CHECKING:
+    from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+URGENT_BANNER = (
+    "URGENT: share now. Consent is not needed when a child is at risk of significant harm, "
+    "and waiting for advice must not delay the share (F4 asks for advice without stopping)."
+)
+
+
+def field_id(name: str) -> str:
+    """Widget id of a field: 'checks.relevant' -> 'f-checks-relevant'."""
+    return "f-" + name.replace(".", "-").replace("_", "-")
+
+
+def error_id(name: str) -> str:
+    return "e-" + name.replace(".", "-").replace("_", "-")
+
+
+class FocusText(Static, can_focus=True):
+    """Text that can hold the focus, so Enter on it goes on and Tab reaches it."""
+
+    DEFAULT_CSS = """
+    FocusText { padding: 0 1; border-left: blank; }
+    FocusText:focus { border-left: thick $accent; background: $boost; }
+    """
+
+
+class FieldHead(Static):
+    """A field's label, hint and error message in one block (GOV.UK order: the error sits
+    between the hint and the answer, and starts with the word 'Error')."""
+
+    DEFAULT_CSS = """
+    FieldHead { margin: 1 0 0 0; height: auto; }
+    FieldHead.-bare { margin: 0; }
+    """
+
+    def __init__(self, name: str, label: str, hint: str) -> None:
+        super().__init__(id=error_id(name), classes="field-head")
+        self.label, self.hint, self.error = label, hint, ""
+        self.set_class(not label and not hint, "-bare")
+
+    def on_mount(self) -> None:
+        self.set_error("")
+
+    def set_error(self, message: str) -> None:
+        self.error = message
+        text = Text()
+        if self.label:
+            text.append(self.label, style="bold")
+        if self.hint:
+            text.append(("\n" if text else "") + self.hint, style="dim")
+        if message:
+            text.append("\n" if text else "")
+            text.append("Error: " + plain(message), style="bold red")
+        self.update(text)
+        self.display = bool(text)
+
+
+class FlowPage(VerticalScroll, can_focus=False):
+    """One question (or a few tightly related fields) of the flow."""
+
+    DEFAULT_CSS = """
+    FlowPage { height: 1fr; padding: 0 1; }
+    FlowPage .field { height: auto; }
+    FlowPage .field-label { margin: 1 0 0 0; }
+    FlowPage .error-summary { display: none; margin: 1 0 0 0; }
+    FlowPage .error-summary.-shown { display: block; }
+    FlowPage .urgent-banner { border: heavy $warning; padding: 0 1; height: auto; }
+    FlowPage .advice-panel { border: round $secondary; padding: 0 1; height: auto; }
+    FlowPage .warning { text-style: bold; height: auto; }
+    FlowPage Input { width: 100%; }
+    """
+
+    PAGE: ClassVar[str] = ""
+    HINT: ClassVar[str] = ""
+
+    def __init__(self, flow: DecisionFlowScreen) -> None:
+        super().__init__(id=f"page-{self.PAGE}", classes="flow-page")
+        self.flow = flow
+
+    @property
+    def data(self) -> DecisionInput:
+        return self.flow.state.data
+
+    @property
+    def question(self) -> str:
+        return QUESTIONS[self.PAGE]
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self.question, classes="page-title", id="page-title")
+        if self.HINT:
+            yield Static(self.HINT, classes="hint", id="page-hint")
+        if self.flow.state.urgent_path and self.PAGE not in ("urgency", "done"):
+            yield Static(URGENT_BANNER, classes="urgent-banner", id="urgent-banner")
+        yield Static("", classes="error-summary", id="error-summary")
+        if self.flow.advice and self.PAGE != "done":
+            yield Static(self.advice_text(), classes="advice-panel", id="advice-panel")
+        yield from self.body()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def advice_text(self) -> Text:
+        text = Text("Advice on this decision", style="bold")
+        for a in self.flow.advice:
+            text.append("\n")
+            text.append(f"Asked {a.advice_role.label.lower()} ({a.urgency.label.lower()}): ")
+            text.append(plain(" ".join(a.question.split()), 120))
+            if a.status in (AdviceStatus.ADVISED, AdviceStatus.CLOSED):
+                text.append("\n  Advice from ")
+                text.append(plain(a.advised_by, 60))
+                text.append(": ")
+                text.append(plain(a.advice_text, 400))
+                if a.outcome_text:
+                    text.append("\n  Outcome: ")
+                    text.append(plain(a.outcome_text, 200))
+            else:
+                text.append(f"\n  {a.status.label}: waiting for advice")
+        return text
+
+    def field(
+        self, name: str, label: str, widget: Widget, hint: str = "", *, shown: bool = True
+    ) -> Vertical:
+        """A label, its hint, the widget and its error line, shown or hidden together."""
+        parts: list[Widget] = [FieldHead(name, label, hint), widget]
+        group = Vertical(*parts, classes="field", id=f"g-{field_id(name)[2:]}")
+        group.display = shown
+        return group
+
+    def show_group(self, name: str, shown: bool) -> None:
+        for group in self.query(f"#g-{field_id(name)[2:]}"):
+            group.display = shown
+
+    # -- values ---------------------------------------------------------------------------
+    def collect(self) -> dict[str, str]:
+        """Write what is on the page into the answers; return problems only the screen can
+        see (a date it cannot read). Never clears anything typed."""
+        return {}
+
+    def extra_errors(self) -> dict[str, str]:
+        """Checks the page adds to the domain's (none by default)."""
+        return {}
+
+    def choice(self, name: str) -> str | None:
+        return self.query_one(f"#{field_id(name)}", Choices).value
+
+    def text_of(self, name: str) -> str:
+        return self.query_one(f"#{field_id(name)}", Input).value
+
+    # -- focus ----------------------------------------------------------------------------
+    def fields_in_order(self) -> list[Widget]:
+        return [
+            w
+            for w in self.query("Choices, Input, FocusText").results(Widget)
+            if w.focusable and self._shown(w)
+        ]
+
+    def _shown(self, widget: Widget) -> bool:
+        node: Widget | None = widget
+        while node is not None and node is not self:
+            if not node.display:
+                return False
+            node = node.parent  # type: ignore[assignment]
+        return True
+
+    def focus_first(self) -> None:
+        """The first question has the focus, and the page shows from its title."""
+        fields = self.fields_in_order()
+        if fields:
+            fields[0].focus(scroll_visible=False)
+
+    def advance(self, after: Widget) -> None:
+        """Move to the next question on the page (the last one keeps the focus)."""
+        fields = self.fields_in_order()
+        if after in fields:
+            index = fields.index(after)
+            if index + 1 < len(fields):
+                fields[index + 1].focus()
+
+    def on_choices_picked(self, event: Choices.Picked) -> None:
+        event.stop()
+        target = self.picked(event.choices, event.value)
+        if target is None:
+            self.call_after_refresh(self.advance, event.choices)
+        elif isinstance(target, Widget):
+            self.call_after_refresh(target.focus)
+
+    def picked(self, choices: Choices, value: str) -> Widget | bool | None:
+        """A choice was made: show or hide what depends on it. Returns where the focus goes:
+        None for the next question, a widget, or False to stay."""
+        return None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a text box goes on, as everywhere in the flow."""
+        event.stop()
+        self.flow.action_continue()
+
+    # -- errors ---------------------------------------------------------------------------
+    def show_errors(self, errors: dict[str, str], labels: dict[str, str] | None = None) -> None:
+        """An error summary at the top and each message on its field; focus the first."""
+        summary = self.query_one("#error-summary", Static)
+        for widget in self.query(".-invalid"):
+            widget.remove_class("-invalid")
+        invalid: list[Widget] = []
+        by_id = {error_id(key): message for key, message in errors.items()}
+        for head in self.query(FieldHead).results(FieldHead):
+            message = by_id.get(head.id or "", "")
+            if message or head.error:
+                head.set_error(message)
+        if not errors:
+            summary.remove_class("-shown")
+            return
+        text = Text("There is a problem", style="bold")
+        for key, message in errors.items():
+            text.append("\n- ")
+            if labels and key in labels:
+                text.append(labels[key] + ": ")
+            text.append(plain(message))
+        summary.update(text)
+        summary.add_class("-shown")
+        for key in errors:
+            for widget in self.query(f"#{field_id(key)}"):
+                widget.add_class("-invalid")
+                invalid.append(widget)
+        self.scroll_home(animate=False)
+        first = next((w for w in self.fields_in_order() if w in invalid), None)
+        if first is not None:
+            first.focus(scroll_visible=False)

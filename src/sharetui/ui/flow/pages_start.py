@@ -1,0 +1,363 @@
+"""The first pages: urgency, who, request and recipient, what information."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin
+from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
+from sharetui.services.views import PersonSummary
+from sharetui.ui.flow.choices import Choice, Choices
+from sharetui.ui.flow.page import FieldHead, FlowPage, FocusText, field_id
+from sharetui.ui.literal import plain
+from sharetui.ui.widgets.person_picker import PersonPicker
+from sharetui.ui.widgets.person_text import person_line
+
+YES_NO = [Choice("y", "yes", "Yes"), Choice("n", "no", "No")]
+
+URGENT_NOTE = (
+    "URGENT PATH. Consent is not needed to share when a child is at risk of significant "
+    "harm. Do not let seeking consent or advice delay the share: advice can be asked for "
+    "afterwards. Only what you need to share now will be asked, and the record is marked "
+    "urgent."
+)
+
+
+def bool_value(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def to_bool(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class UrgencyPage(FlowPage):
+    PAGE = "urgency"
+    HINT = "Press y or n, then Enter. Protecting a child from harm comes before privacy."
+
+    def body(self) -> ComposeResult:
+        yield self.field(
+            "urgent",
+            "",
+            Choices(
+                [
+                    Choice(
+                        "y",
+                        "yes",
+                        "Yes",
+                        "Urgent path: share now. Consent is not needed; advice must not delay it.",
+                    ),
+                    Choice("n", "no", "No", "Go through each step of the golden rules."),
+                ],
+                value=bool_value(self.data.urgent),
+                id=field_id("urgent"),
+            ),
+        )
+        note = Static(URGENT_NOTE, classes="urgent-banner", id="urgent-note")
+        note.display = bool(self.data.urgent)
+        yield note
+
+    def picked(self, choices: Choices, value: str) -> Widget | bool | None:
+        self.query_one("#urgent-note").display = value == "yes"
+        return None
+
+    def collect(self) -> dict[str, str]:
+        self.data.urgent = to_bool(self.choice("urgent"))
+        return {}
+
+
+class WhoPage(FlowPage):
+    PAGE = "who"
+    HINT = (
+        "Search by name, date of birth or reference: Enter moves to the matches, Enter picks. "
+        "Ctrl+N adds someone new. Then add anyone else affected, or press Enter to go on."
+    )
+    BINDINGS = [Binding("f8", "remove_person", "Remove last person")]
+
+    def body(self) -> ComposeResult:
+        yield self.field(
+            "subject_id",
+            "Person",
+            FocusText(self._chosen_text(), id=field_id("subject_id")),
+        )
+        yield Static(self._others_text(), id="others-affected")
+        yield Static(self._search_label(), classes="field-label", id="search-label")
+        yield PersonPicker(id="who-picker", page_size=6)
+        yield FieldHead("others_affected", "", "")
+
+    def _chosen_text(self) -> Text:
+        if self.data.subject_id is None:
+            return Text("No one chosen yet: search below.")
+        person = self.flow.people.get(self.data.subject_id)
+        text = person_line(person) if person else Text(f"Person {self.data.subject_id}")
+        if self.flow.state.amend_of is not None:
+            text.append("  (an amendment keeps the same person)")
+        else:
+            text.append("  (F8 removes)")
+        return text
+
+    def _others_text(self) -> Text:
+        if not self.data.others_affected:
+            return Text("Others affected (siblings, carers): none added", style="dim")
+        text = Text("Others affected:", style="bold")
+        for pid in self.data.others_affected:
+            text.append("\n  ")
+            person = self.flow.people.get(pid)
+            text.append_text(person_line(person) if person else Text(f"Person {pid}"))
+        return text
+
+    def _search_label(self) -> str:
+        if self.data.subject_id is None:
+            return "Find the person"
+        return "Add someone else affected (optional)"
+
+    def _refresh(self) -> None:
+        self.query_one(f"#{field_id('subject_id')}", FocusText).update(self._chosen_text())
+        self.query_one("#others-affected", Static).update(self._others_text())
+        self.query_one("#search-label", Static).update(self._search_label())
+
+    def focus_first(self) -> None:
+        if self.data.subject_id is not None:
+            self.query_one(f"#{field_id('subject_id')}").focus()
+        else:
+            self.query_one(PersonPicker).focus_input()
+
+    @on(PersonPicker.Picked)
+    def _picked_person(self, event: PersonPicker.Picked) -> None:
+        event.stop()
+        person: PersonSummary = event.person
+        self.flow.people[person.id] = person
+        if self.data.subject_id is None:
+            self.data.subject_id = person.id
+        elif person.id != self.data.subject_id and person.id not in self.data.others_affected:
+            self.data.others_affected.append(person.id)
+        picker = self.query_one(PersonPicker)
+        picker.search("")
+        self._refresh()
+        self.query_one(f"#{field_id('subject_id')}").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Enter in an empty search box goes on, as it does everywhere else."""
+        if event.key != "enter":
+            return
+        picker = self.query_one(PersonPicker)
+        if self.screen.focused is picker.input and not picker.query_text.strip():
+            event.stop()
+            event.prevent_default()
+            self.flow.action_continue()
+
+    def action_remove_person(self) -> None:
+        if self.data.others_affected:
+            self.data.others_affected.pop()
+        elif self.flow.state.amend_of is None:
+            self.data.subject_id = None
+        self._refresh()
+        self.focus_first()
+
+    def collect(self) -> dict[str, str]:
+        self.flow.state.extras["who_search"] = self.query_one(PersonPicker).query_text
+        return {}
+
+    def on_mount(self) -> None:
+        typed = self.flow.state.extras.get("who_search", "")
+        if typed:
+            self.query_one(PersonPicker).search(typed)
+
+
+class RecipientPage(FlowPage):
+    PAGE = "recipient"
+    HINT = "Recently used recipients are offered first: press a number to fill them in."
+
+    def body(self) -> ComposeResult:
+        d = self.data
+        urgent = self.flow.state.urgent_path
+        yield self.field(
+            "origin",
+            "Was this an incoming request or our own initiative?",
+            Choices(
+                [
+                    Choice(
+                        "1",
+                        RequestOrigin.INCOMING_REQUEST.value,
+                        "An incoming request",
+                        "Someone asked us for the information.",
+                    ),
+                    Choice(
+                        "2",
+                        RequestOrigin.OWN_INITIATIVE.value,
+                        "Our own initiative",
+                        "We decided to share.",
+                    ),
+                ],
+                value=d.origin.value if d.origin else None,
+                id=field_id("origin"),
+            ),
+            shown=not urgent,
+        )
+        yield self.field(
+            "caller_check",
+            "If the request came by phone, how did you check who was calling?",
+            Choices(
+                [
+                    Choice(str(i), c.value, c.label, _CALLER_HINTS.get(c, ""))
+                    for i, c in enumerate(CallerCheck, 1)
+                ],
+                value=d.caller_check.value if d.caller_check else None,
+                id=field_id("caller_check"),
+            ),
+            shown=not urgent and d.origin is RequestOrigin.INCOMING_REQUEST,
+        )
+        warn = Static(
+            "Caller not verified: this will be flagged on the record. Call back on a known "
+            "number before sharing if you can.",
+            classes="warning",
+            id="unverified-warning",
+        )
+        warn.display = d.caller_check is CallerCheck.NOT_VERIFIED
+        yield warn
+        recents = self.flow.recipients or []
+        yield self.field(
+            "recent",
+            "Recent recipients",
+            Choices(
+                [
+                    Choice(
+                        str(i),
+                        str(i - 1),
+                        " - ".join(plain(x, 40) for x in (r.org, r.role, r.name) if x),
+                        plain(r.contact, 60),
+                    )
+                    for i, r in enumerate(recents[:9], 1)
+                ],
+                id="f-recent",
+            ),
+            shown=bool(recents),
+        )
+        for name, label, limit in (
+            ("recipient_org", "Organisation", SHORT_TEXT),
+            ("recipient_role", "Role (optional)", SHORT_TEXT),
+            ("recipient_name", "Name (optional)", SHORT_TEXT),
+            ("recipient_contact", "Contact: secure email or phone (optional)", SHORT_TEXT),
+        ):
+            yield self.field(
+                name,
+                label,
+                Input(value=getattr(d, name), id=field_id(name), max_length=limit),
+            )
+        yield self.field(
+            "purpose",
+            "Purpose of sharing",
+            Input(value=d.purpose, id=field_id("purpose"), max_length=LONG_TEXT),
+            "What the recipient will use it for.",
+        )
+
+    def picked(self, choices: Choices, value: str) -> Widget | bool | None:
+        if choices.id == field_id("origin"):
+            self.show_group("caller_check", value == RequestOrigin.INCOMING_REQUEST.value)
+        elif choices.id == field_id("caller_check"):
+            warning = self.query_one("#unverified-warning")
+            warning.display = value == CallerCheck.NOT_VERIFIED.value
+        elif choices.id == "f-recent":
+            recent = (self.flow.recipients or [])[int(value)]
+            for name, text in (
+                ("recipient_org", recent.org),
+                ("recipient_role", recent.role),
+                ("recipient_name", recent.name),
+                ("recipient_contact", recent.contact),
+            ):
+                self.query_one(f"#{field_id(name)}", Input).value = text
+            return self.query_one(f"#{field_id('purpose')}")
+        return None
+
+    def collect(self) -> dict[str, str]:
+        d = self.data
+        if self.flow.state.urgent_path:
+            d.origin = None
+            d.caller_check = None
+        else:
+            origin = self.choice("origin")
+            d.origin = RequestOrigin(origin) if origin else None
+            check = self.choice("caller_check")
+            incoming = d.origin is RequestOrigin.INCOMING_REQUEST
+            d.caller_check = CallerCheck(check) if check and incoming else None
+        for name in (
+            "recipient_org",
+            "recipient_role",
+            "recipient_name",
+            "recipient_contact",
+            "purpose",
+        ):
+            setattr(d, name, self.text_of(name))
+        return {}
+
+
+_CALLER_HINTS = {
+    CallerCheck.NOT_BY_PHONE: "In writing, in person or by secure email.",
+    CallerCheck.CALLED_BACK_KNOWN_NUMBER: "You rang them back on a number you already had.",
+    CallerCheck.KNOWN_CONTACT: "You know the caller and recognised them.",
+    CallerCheck.SECURE_EMAIL_DOMAIN: "They confirmed from a secure organisational email.",
+    CallerCheck.NOT_VERIFIED: "Flagged on the record. Call back if you can.",
+}
+
+
+class WhatPage(FlowPage):
+    PAGE = "what"
+    HINT = "Share only what is needed (rule 6), and keep fact apart from opinion."
+
+    def body(self) -> ComposeResult:
+        d = self.data
+        yield self.field(
+            "information",
+            "The information",
+            Input(value=d.information, id=field_id("information"), max_length=LONG_TEXT),
+        )
+        yield self.field(
+            "special_category",
+            "",
+            Choices(
+                YES_NO,
+                inline=True,
+                prompt="Special category data (health, sex life, ethnicity, religion)?",
+                value=bool_value(d.special_category),
+                id=field_id("special_category"),
+            ),
+        )
+        yield self.field(
+            "criminal_offence",
+            "",
+            Choices(
+                YES_NO,
+                inline=True,
+                prompt="Criminal offence data (offences, allegations, convictions)?",
+                value=bool_value(d.criminal_offence),
+                id=field_id("criminal_offence"),
+            ),
+        )
+        if not self.flow.state.urgent_path:
+            yield self.field(
+                "categories",
+                "Categories (optional: press each number to tick or untick)",
+                Choices(
+                    [Choice(str(i), c.value, c.label) for i, c in enumerate(InfoCategory, 1)],
+                    multiple=True,
+                    values=d.categories,
+                    id=field_id("categories"),
+                ),
+            )
+
+    def picked(self, choices: Choices, value: str) -> Widget | bool | None:
+        return False if choices.multiple else None  # ticking several: stay until Tab or Enter
+
+    def collect(self) -> dict[str, str]:
+        d = self.data
+        d.information = self.text_of("information")
+        d.special_category = to_bool(self.choice("special_category"))
+        d.criminal_offence = to_bool(self.choice("criminal_offence"))
+        if not self.flow.state.urgent_path:
+            d.categories = self.query_one(f"#{field_id('categories')}", Choices).values
+        return {}

@@ -1,0 +1,146 @@
+"""A decision in words, grouped by part: check-your-answers and the decision record use the
+same lines, with the labels of the domain enums, so what was checked is what is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sharetui.domain.decision import DecisionInput
+from sharetui.domain.enums import ConsentPosition, InfoCategory, Quality
+from sharetui.ui.flow.state import PART_NAMES
+
+NOT_ANSWERED = "Not answered"
+WHEN_FORMAT = "%d/%m/%Y %H:%M"
+
+
+@dataclass(frozen=True)
+class Part:
+    page: str
+    title: str
+    rows: list[tuple[str, str]]
+
+
+def yes_no(value: bool | None) -> str:
+    return NOT_ANSWERED if value is None else ("Yes" if value else "No")
+
+
+def label(value: object) -> str:
+    if value is None:
+        return NOT_ANSWERED
+    return str(getattr(value, "label", value))
+
+
+def text(value: str) -> str:
+    return value.strip() or NOT_ANSWERED
+
+
+def category_label(value: str) -> str:
+    try:
+        return InfoCategory(value).label
+    except ValueError:
+        return value
+
+
+def describe_when(value: datetime | None, tz: ZoneInfo) -> str:
+    return NOT_ANSWERED if value is None else value.astimezone(tz).strftime(WHEN_FORMAT)
+
+
+def parts(
+    d: DecisionInput,
+    *,
+    person: Callable[[int], str],
+    consent_record: Callable[[int], str],
+    tz: ZoneInfo,
+    urgent_path: bool = False,
+) -> list[Part]:
+    """Every answer of the record, grouped as the flow asks them."""
+    sharing = d.is_sharing or d.outcome is None
+    out: list[Part] = []
+    urgency = [("Child at risk of significant harm", yes_no(d.urgent))]
+    if d.urgent:
+        urgency.append(("Path", "Urgent: consent not needed, advice must not delay the share"))
+    out.append(Part("urgency", PART_NAMES["urgency"], urgency))
+    others = ", ".join(person(i) for i in d.others_affected) or "None"
+    out.append(
+        Part(
+            "who",
+            PART_NAMES["who"],
+            [
+                ("About", person(d.subject_id) if d.subject_id is not None else NOT_ANSWERED),
+                ("Others affected", others),
+            ],
+        )
+    )
+    recipient = []
+    if not urgent_path:
+        recipient.append(("Request", label(d.origin)))
+        if d.caller_check is not None:
+            check = d.caller_check.label
+            if d.caller_unverified:
+                check += " (CALLER NOT VERIFIED: flagged on the record)"
+            recipient.append(("Caller's identity", check))
+    recipient += [
+        ("Organisation", text(d.recipient_org)),
+        ("Role", text(d.recipient_role)),
+        ("Name", text(d.recipient_name)),
+        ("Contact", text(d.recipient_contact)),
+        ("Purpose", text(d.purpose)),
+    ]
+    out.append(Part("recipient", PART_NAMES["recipient"], recipient))
+    out.append(
+        Part(
+            "what",
+            PART_NAMES["what"],
+            [
+                ("Information", text(d.information)),
+                ("Categories", ", ".join(category_label(c) for c in d.categories) or "None"),
+                ("Special category data", yes_no(d.special_category)),
+                ("Criminal offence data", yes_no(d.criminal_offence)),
+            ],
+        )
+    )
+    consent: list[tuple[str, str]] = []
+    if urgent_path:
+        consent.append(("Consent", "Not needed: a child is at risk of significant harm"))
+    else:
+        consent.append(("Position", label(d.consent_position)))
+    if d.consent_event_id is not None:
+        consent.append(("Relies on", consent_record(d.consent_event_id)))
+    if d.not_sought_reason is not None:
+        consent.append(("Not sought because", d.not_sought_reason.label))
+    asked = urgent_path or d.consent_position is not None or d.without_consent_reason.strip()
+    if asked and d.consent_position is not ConsentPosition.GIVEN:
+        consent.append(("Why share without consent", text(d.without_consent_reason)))
+    out.append(Part("consent", PART_NAMES["consent"], consent))
+    basis = [("Article 6 basis", label(d.lawful_basis))]
+    if d.special_category or d.art9_condition is not None:
+        basis.append(("Article 9 condition", label(d.art9_condition)))
+    basis.append(("Why sharing is necessary", text(d.necessity)))
+    out.append(Part("basis", PART_NAMES["basis"], basis))
+    if not urgent_path:
+        checks: list[tuple[str, str]] = []
+        for quality in Quality:
+            c = d.checks.get(quality.value)
+            if c is None or c.confirmed is None:
+                value = NOT_ANSWERED
+            elif c.confirmed:
+                value = "Confirmed"
+            else:
+                value = f"Not confirmed: {text(c.note)}"
+            checks.append((quality.label, value))
+        checks.append(("Identities protected", text(d.identities_protected)))
+        told = yes_no(d.person_told)
+        if d.person_told is False:
+            told = f"No: {text(d.not_told_reason)}"
+        checks.append(("Person told (rule 2)", told))
+        out.append(Part("checks", PART_NAMES["checks"], checks))
+    decision = [("Decision", label(d.outcome))]
+    if sharing:
+        decision.append(("How shared", label(d.share_method)))
+        decision.append(("When shared", describe_when(d.shared_at, tz)))
+    decision.append(("Reasons", text(d.reasons)))
+    out.append(Part("decision", PART_NAMES["decision"], decision))
+    return out

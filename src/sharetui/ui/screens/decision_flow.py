@@ -1,0 +1,512 @@
+"""Log a sharing decision, one question per page, by the seven golden rules.
+
+Enter goes on, Esc goes back a page, F4 asks for advice from any page. The draft is saved at
+every page change, and the page's typed values go with it when the user switches, so a lock, a
+switch of user or a crash brings them back to the same page with the same answers. Nothing is
+saved as a decision until check-your-answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Header, Static
+
+from sharetui.domain.decision import DecisionInput
+from sharetui.domain.enums import AdviceStatus, ConsentStatus
+from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
+from sharetui.services.decisions import Recipient
+from sharetui.services.views import (
+    AdviceView,
+    ConsentEventView,
+    ConsentLine,
+    DecisionView,
+    PersonSummary,
+)
+from sharetui.ui.flow import make_page
+from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.flow.page import FlowPage
+from sharetui.ui.flow.state import DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
+from sharetui.ui.literal import plain
+from sharetui.ui.screens.base import DraftSnapshot, KioskScreen
+from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from sharetui.ui.widgets.person_text import person_name
+
+FLOW_HELP: dict[str, str] = {
+    "f-urgent": "Answer yes when a child is suffering, or likely to suffer, significant harm. "
+    "Then follow your procedures without delay: consent is not needed, and waiting for advice "
+    "must never hold up the share. Advice can be asked for and recorded afterwards.",
+    "f-subject-id": "The person the information is about. Search by name, date of birth or "
+    "reference; Ctrl+N adds someone new without leaving this decision.",
+    "f-origin": "An incoming request: someone asked us. Our own initiative: we decided to "
+    "share (for example a referral).",
+    "f-caller-check": "Before giving information over the phone, make sure the caller is who "
+    "they say: call back on a number you already hold, or recognise a known contact. An "
+    "unverified caller is flagged on the record.",
+    "f-recent": "Recipients you shared with lately: press the number to fill in their details.",
+    "f-purpose": "What the recipient will use the information for. Share only what that "
+    "purpose needs (rule 6).",
+    "f-information": "What you share. Keep fact apart from opinion, and leave out details "
+    "that could identify someone at risk (a carer, a neighbour).",
+    "f-special-category": "Health, sex life or orientation, ethnicity, religion, political "
+    "opinions, union membership, genetics or biometrics. It needs an Article 9 condition.",
+    "f-consent-position": "Given: the person (or someone able to) agreed to this share. "
+    "Refused or withdrawn: you may still share where there is a lawful basis and you record "
+    "why. Not sought: asking would be unsafe, would prejudice the protection, or consent "
+    "cannot be given or reasonably obtained. Never ask for consent you would override.",
+    "f-consent-event-id": "Consent covers a particular information, recipient and purpose. "
+    "Choose the record that covers this share, or record consent now if it was just given.",
+    "f-without-consent-reason": "Why sharing without consent is justified, for example a "
+    "child is at risk of significant harm (rule 4).",
+    "f-necessity": "Why this share is needed to achieve the purpose, and why less would not do.",
+    "f-person-told": "Rule 2: be open with the person (and family where appropriate) about "
+    "what is shared, unless telling them would be unsafe or inappropriate.",
+    "f-identities-protected": "Protect the identity of anyone who could be harmed if their "
+    "details reached an abuser (2024 guidance).",
+    "f-outcome": "Share, share part of it, or do not share. Rule 7: record the reasons "
+    "whatever you decide.",
+    "f-reasons": "The reasons for your decision, in plain words: they should stand up at a "
+    "review months from now.",
+    "f-shared-at": "When the information was (or will be) shared. It cannot be in the future.",
+    "f-amend-reason": "Why the record is being corrected. The earlier version stays visible.",
+}
+
+
+class DecisionFlowScreen(KioskScreen):
+    """The step-by-step decision. See the module docstring for the keys."""
+
+    DEFAULT_CSS = """
+    DecisionFlowScreen #flow-body { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "continue", "Continue"),
+        Binding("f4", "seek_advice", "Seek advice"),
+        Binding("f9", "to_decision", "Not sharing: decide"),
+    ]
+
+    def __init__(
+        self,
+        draft_id: int | None = None,
+        person_id: int | None = None,
+        *,
+        amend_of: int | None = None,
+        initial: DecisionInput | None = None,
+    ) -> None:
+        super().__init__()
+        self.draft_id = draft_id
+        self.person_id = person_id
+        self.amend_of = amend_of
+        self.initial = initial
+        self.state = FlowState()
+        self.loaded = False
+        self.people: dict[int, PersonSummary] = {}
+        self.recipients: list[Recipient] | None = None
+        self.consent_lines: list[ConsentLine] = []
+        self.advice: list[AdviceView] = []
+        self.saved: DecisionView | None = None
+        self._lock = asyncio.Lock()
+        self.FIELD_HELP = {**FLOW_HELP, **_basis_help()}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="flow-body"):
+            yield Static("Loading…", id="flow-loading")
+        yield KeyBar(enter_words="Continue")
+
+    def on_mount(self) -> None:
+        self.title = "Amend a sharing decision" if self.amend_of else "Log a sharing decision"
+        self._load()
+
+    # -- what the pages use ---------------------------------------------------------------
+    @property
+    def page_widget(self) -> FlowPage | None:
+        found = self.query("#flow-body > FlowPage")
+        return found.first(FlowPage) if found else None
+
+    def person_label(self, person_id: int) -> str:
+        p = self.people.get(person_id)
+        if p is None:
+            return f"Person {person_id}"
+        return f"{person_name(p)} (born {p.dob_text}, ref {plain(p.reference, 40)})"
+
+    def consent_label(self, event_id: int) -> str:
+        tz = self.share_app.settings.tz
+        for line in self.consent_lines:
+            for ev in line.history:
+                if ev.id == event_id:
+                    return consent_event_words(ev, tz)
+        return f"Consent record {event_id}"
+
+    # -- keys -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        page = self.state.page if self.loaded else ""
+        if action in ("continue", "back", "seek_advice"):
+            if not self.loaded:
+                return False
+            if action == "seek_advice":
+                return page != "done"
+            if action == "back":
+                return page != "done"
+        if action == "to_decision":
+            return self.loaded and page in SKIPPABLE
+        return super().check_action(action, parameters)
+
+    def action_continue(self) -> None:
+        self._nav("continue")
+
+    def action_back(self) -> None:
+        self._nav("back")
+
+    def action_to_decision(self) -> None:
+        self._nav("goto", "decision")
+
+    def change_part(self, page: str) -> None:
+        """From check-your-answers: change one part, then come straight back."""
+        if page not in self.state.pages():
+            return
+        self.state.return_to_check = True
+        self._nav("goto", page)
+
+    # -- moving between pages -------------------------------------------------------------
+    @work(group="flow-nav", exit_on_error=False)
+    async def _load(self) -> None:
+        async with self._lock:
+            svc, actor = self.services, self.actor
+            try:
+                if self.draft_id is not None:
+                    draft = await self.call(svc.drafts.load, actor, self.draft_id)
+                    state = FlowState.from_payload(draft.payload, draft.page)
+                    self.advice = await self.call(svc.advice.for_draft, actor, self.draft_id)
+                elif self.initial is not None:
+                    state = FlowState(data=self.initial, page="check", amend_of=self.amend_of)
+                else:
+                    state = FlowState()
+                    state.data.subject_id = self.person_id
+                for pid in [state.data.subject_id, *state.data.others_affected]:
+                    if pid is not None and pid not in self.people:
+                        self.people[pid] = await self.call(svc.people.summary, actor, pid)
+                if state.page == "check" and state.data.consent_event_id is not None:
+                    await self._load_consent(state.data.subject_id)
+            except ShareError as exc:
+                self.app.pop_screen()
+                self.app.push_screen(
+                    MessageDialog("This decision could not be opened", exc.message)
+                )
+                return
+            self.state = state
+            self.loaded = True
+            await self._show(state.page)
+            self.refresh_bindings()
+
+    @work(group="flow-nav", exit_on_error=False)
+    async def _nav(self, how: str, target: str = "") -> None:
+        async with self._lock:
+            page = self.page_widget
+            if page is None or not self.loaded:
+                return
+            state = self.state
+            if how == "continue":
+                errors = page.collect()
+                if page.PAGE == "done":
+                    self.app.pop_screen()
+                    return
+                if page.PAGE == "check":
+                    await self._save_decision(page)
+                    return
+                errors = {**state.page_errors(page.PAGE), **page.extra_errors(), **errors}
+                if errors:
+                    page.show_errors(errors)
+                    return
+                target = state.next_page()
+            elif how == "back":
+                page.collect()
+                if page.PAGE == "check":
+                    state.return_to_check = False
+                previous = state.previous_page()
+                if previous is None:
+                    await self._leave()
+                    return
+                target = previous
+            else:
+                page.collect()
+                target = target or state.page
+            await self._show(target)
+            await self._save_draft()
+
+    async def _show(self, name: str) -> None:
+        await self._prepare(name)
+        self.state.page = name
+        body = self.query_one("#flow-body", Vertical)
+        await body.remove_children()
+        page = make_page(name, self)
+        await body.mount(page)
+        page.focus_first()
+        self.sub_title = self._step_words(name)
+        self.refresh_bindings()
+
+    def _step_words(self, name: str) -> str:
+        pages = self.state.pages()
+        if name in PART_NAMES:
+            return f"Step {pages.index(name) + 1} of {len(pages)}: {PART_NAMES[name]}"
+        return {"check": "Check your answers", "done": "Saved"}.get(name, "")
+
+    async def _prepare(self, name: str) -> None:
+        """Fetch what a page shows before it appears, so it never flickers half-filled."""
+        svc, actor = self.services, self.actor
+        try:
+            if name == "recipient" and self.recipients is None:
+                self.recipients = await self.call(svc.decisions.recent_recipients, actor)
+            if name in ("consent", "check") and not self.state.urgent_path:
+                await self._load_consent(self.state.data.subject_id)
+        except ShareError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+
+    async def _load_consent(self, person_id: int | None) -> None:
+        self.consent_lines = (
+            []
+            if person_id is None
+            else await self.call(self.services.consent.current, self.actor, person_id)
+        )
+
+    async def _leave(self) -> None:
+        await self._save_draft()
+        if self.draft_id is not None:
+            self.notify("Kept as a draft under My drafts on your home screen.", markup=False)
+        self.app.pop_screen()
+
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_snapshot(self) -> DraftSnapshot | None:
+        """The answers and the current page's typed values, for switch user / sign out."""
+        if not self.loaded or self.saved is not None:
+            return None
+        page = self.page_widget
+        if page is not None:
+            page.collect()
+        if self.state.is_empty and self.draft_id is None:
+            return None
+        return DraftSnapshot(
+            kind=DRAFT_KIND,
+            payload=self.state.to_payload(),
+            page=self.state.page,
+            title=self._draft_title(),
+            draft_id=self.draft_id,
+        )
+
+    def draft_saved(self, draft_id: int) -> None:
+        self.draft_id = draft_id
+
+    def _draft_title(self) -> str:
+        d = self.state.data
+        title = (
+            f"Amendment of decision {self.state.amend_of}"
+            if self.state.amend_of is not None
+            else "Sharing decision"
+        )
+        person = self.people.get(d.subject_id or 0)
+        if person is not None:
+            title += f": {person_name(person)}"
+        if d.urgent:
+            title += " (urgent)"
+        return title
+
+    async def _save_draft(self, *, force: bool = False) -> None:
+        """Saved at every page change; a failure is said, and nothing on screen is lost."""
+        if not self.loaded or self.saved is not None:
+            return
+        if self.state.is_empty and self.draft_id is None and not force:
+            return
+        for _attempt in range(2):
+            try:
+                view = await self.call(
+                    self.services.drafts.save,
+                    self.actor,
+                    kind=DRAFT_KIND,
+                    payload=self.state.to_payload(),
+                    page=self.state.page,
+                    title=self._draft_title(),
+                    draft_id=self.draft_id,
+                )
+            except NotFound:
+                self.draft_id = None  # discarded elsewhere: keep the work as a new draft
+                continue
+            except ShareError as exc:
+                self.notify(
+                    f"The draft could not be saved: {exc.message}. Your answers are still here.",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            self.draft_id = view.id
+            return
+
+    # -- saving the decision --------------------------------------------------------------
+    async def _save_decision(self, page: FlowPage) -> None:
+        state = self.state
+        errors = state.all_errors()
+        if errors:
+            page.show_errors(errors)
+            return
+        svc, actor = self.services, self.actor
+        try:
+            if state.amend_of is not None:
+                view = await self.call(
+                    svc.decisions.amend,
+                    actor,
+                    state.amend_of,
+                    state.data,
+                    state.extras.get("amend_reason", ""),
+                )
+            else:
+                view = await self.call(svc.decisions.log, actor, state.data, draft_id=self.draft_id)
+        except ValidationFailed as exc:
+            page.show_errors(exc.field_errors)
+            return
+        except ShareError as exc:
+            page.show_errors({"save": exc.message})
+            return
+        if state.amend_of is not None and self.draft_id is not None:
+            with contextlib.suppress(ShareError):  # already gone: nothing to tidy
+                await self.call(svc.drafts.discard, actor, self.draft_id)
+        self.draft_id = None
+        self.saved = view
+        await self._close_advice()
+        await self._show("done")
+
+    async def _close_advice(self) -> None:
+        """The outcome of the advice, when typed, is recorded with the advice."""
+        outcome = self.state.extras.get("advice_outcome", "").strip()
+        if not outcome:
+            return
+        for advice in self.advice:
+            if advice.status is AdviceStatus.ADVISED:
+                try:
+                    await self.call(self.services.advice.close, self.actor, advice.id, outcome)
+                except ShareError as exc:
+                    self.notify(exc.message, severity="error", markup=False)
+
+    def open_saved(self) -> None:
+        if self.saved is None:
+            return
+        decision_id = self.saved.id
+        app = self.share_app
+        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+        app.pop_screen()
+        from sharetui.ui.screens.decision_view import DecisionScreen
+
+        if not isinstance(below, DecisionScreen):
+            app.open_decision(decision_id)  # an amendment returns to the record it came from
+
+    # -- seek advice ----------------------------------------------------------------------
+    def action_seek_advice(self) -> None:
+        self._seek_advice()
+
+    @work(group="flow-nav", exit_on_error=False)
+    async def _seek_advice(self) -> None:
+        async with self._lock:
+            page = self.page_widget
+            if page is None:
+                return
+            page.collect()
+            await self._save_draft(force=True)
+        if self.draft_id is None:
+            return
+        from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
+
+        self.app.push_screen(
+            RaiseAdviceDialog(person_id=self.state.data.subject_id, draft_id=self.draft_id),
+            self._advice_raised,
+        )
+
+    def _advice_raised(self, advice: AdviceView | None) -> None:
+        if advice is None:
+            return
+        self._after_advice()
+
+    @work(group="flow-nav", exit_on_error=False)
+    async def _after_advice(self) -> None:
+        async with self._lock:
+            if self.draft_id is not None:
+                self.advice = await self.call(
+                    self.services.advice.for_draft, self.actor, self.draft_id
+                )
+            await self._show(self.state.page)
+        if self.state.urgent_path:
+            self.notify(
+                "Advice requested. Do not wait for it: carry on with the share.", markup=False
+            )
+            return
+
+        def leave(answer: bool | None) -> None:
+            if answer:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Advice requested. This decision waits under My drafts as pending advice; "
+                "carry on from there when the advice comes back. Leave it for now?",
+                yes="Leave it for now",
+                no="Carry on now",
+            ),
+            leave,
+        )
+
+    # -- record consent now ---------------------------------------------------------------
+    def record_consent_now(self) -> None:
+        page = self.page_widget
+        if page is not None:
+            page.collect()
+        d = self.state.data
+        if d.subject_id is None:
+            self.notify("Choose the person first (step 2).", severity="error", markup=False)
+            return
+        from sharetui.ui.flow.consent_dialog import ConsentNowDialog
+
+        self.app.push_screen(
+            ConsentNowDialog(d.subject_id, d.information, d.recipient_org, d.purpose),
+            self._consent_recorded,
+        )
+
+    def _consent_recorded(self, event: ConsentEventView | None) -> None:
+        if event is not None:
+            self._reload_consent(event.id)
+
+    @work(group="flow-nav", exit_on_error=False)
+    async def _reload_consent(self, event_id: int) -> None:
+        async with self._lock:
+            await self._load_consent(self.state.data.subject_id)
+            self.state.data.consent_event_id = event_id
+            page = self.page_widget
+            refresh = getattr(page, "refresh_records", None)
+            if callable(refresh):
+                refresh(event_id)
+                if page is not None:
+                    page.advance(page.query_one("#f-consent-event-id"))
+
+
+def consent_event_words(ev: ConsentEventView, tz: Any) -> str:
+    """One consent record in words, for the record and check-your-answers."""
+    when = ev.effective_at.astimezone(tz).strftime("%d %B %Y")
+    who = ev.given_by.label.lower() if ev.given_by else "someone"
+    if ev.given_by_name:
+        who = f"{ev.given_by_name} ({who})"
+    verb = ev.status.label.lower()
+    if ev.status is ConsentStatus.NOT_SOUGHT:
+        return f"Consent not sought on {when}"
+    return (
+        f"Consent {verb} by {who} on {when}, for {ev.scope_information} to "
+        f"{ev.scope_recipient} for {ev.scope_purpose} (record {ev.id})"
+    )
+
+
+def _basis_help() -> dict[str, str]:
+    from sharetui.ui.flow.pages_consent import ART9_HELP, BASIS_HELP
+
+    return {"f-lawful-basis": BASIS_HELP, "f-art9-condition": ART9_HELP}

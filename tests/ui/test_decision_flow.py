@@ -1,0 +1,440 @@
+"""Logging a sharing decision from the keyboard: the typical call in 30 keys or fewer, the
+urgent path, shares with and without consent, 'do not share', special category data without a
+condition, seeking advice and finishing later, a draft kept across a switch of user, and an
+amendment that keeps both versions. Snapshots of the consent, checks and check-your-answers
+pages at 80x24."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Static
+
+from sharetui.domain.decision import DecisionInput, QualityCheck
+from sharetui.domain.enums import (
+    AdviceStatus,
+    Art9Condition,
+    CallerCheck,
+    ConsentPosition,
+    ConsentStatus,
+    LawfulBasis,
+    NotSoughtReason,
+    Outcome,
+    Quality,
+    RequestOrigin,
+    ShareMethod,
+)
+from sharetui.services.facade import Services
+from sharetui.services.store import Actor
+from sharetui.ui.app import ShareApp
+from sharetui.ui.flow.choices import Choices
+from sharetui.ui.flow.state import DRAFT_KIND, FlowState
+from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+from sharetui.ui.screens.decision_view import DecisionScreen
+from sharetui.ui.screens.home import HomeScreen
+from sharetui.ui.screens.lock import LockScreen
+from sharetui.ui.screens.signin import SignInScreen
+from tests.ui.conftest import settle, sign_in
+from tests.ui.typical_call import (
+    INFORMATION,
+    PURPOSE,
+    RECIPIENT_ORG,
+    actor,
+    calm,
+    consent_given,
+    drive,
+    earlier_share,
+    keystrokes,
+    known_person,
+    type_text,
+    typical_call_steps,
+)
+
+
+# -- helpers --------------------------------------------------------------------------------
+def shown(widget: Widget) -> bool:
+    node: Widget | None = widget
+    while node is not None:
+        if not node.display:
+            return False
+        node = node.parent if isinstance(node.parent, Widget) else None
+    return True
+
+
+def screen_text(app: ShareApp) -> str:
+    """What a person can read on the current screen (shown text and typed values)."""
+    parts = [str(w.render()) for w in app.screen.query(Static) if shown(w)]
+    parts += [str(w.render()) for w in app.screen.query(Choices) if shown(w)]
+    parts += [box.value for box in app.screen.query(Input) if shown(box)]
+    return "\n".join(parts)
+
+
+def flow(app: ShareApp) -> DecisionFlowScreen:
+    assert isinstance(app.screen, DecisionFlowScreen), app.screen
+    return app.screen
+
+
+async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    for key in keys:
+        await pilot.press(key)
+        await calm(pilot)
+
+
+async def paste(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await type_text(pilot, text)
+    await calm(pilot)
+
+
+def early_answers(subject_id: int, **changes: object) -> DecisionInput:
+    """What a call has answered by the consent page."""
+    d = DecisionInput(
+        subject_id=subject_id,
+        urgent=False,
+        origin=RequestOrigin.INCOMING_REQUEST,
+        caller_check=CallerCheck.KNOWN_CONTACT,
+        recipient_org=RECIPIENT_ORG,
+        recipient_role="Duty social worker",
+        purpose=PURPOSE,
+        information=INFORMATION,
+        special_category=False,
+        criminal_offence=False,
+    )
+    for name, value in changes.items():
+        setattr(d, name, value)
+    return d
+
+
+def complete_answers(subject_id: int) -> DecisionInput:
+    d = early_answers(subject_id)
+    d.consent_position = ConsentPosition.NOT_SOUGHT
+    d.not_sought_reason = NotSoughtReason.WOULD_PREJUDICE
+    d.without_consent_reason = "Asking would alert the adult suspected of harm"
+    d.lawful_basis = LawfulBasis.PUBLIC_TASK
+    d.checks = {q.value: QualityCheck(True) for q in Quality}
+    d.person_told = False
+    d.not_told_reason = "Telling would put the child at risk"
+    return d
+
+
+def arrange_draft(svc: Services, who: Actor, state: FlowState) -> int:
+    return svc.drafts.save(
+        who, kind=DRAFT_KIND, payload=state.to_payload(), page=state.page, title="Sharing decision"
+    ).id
+
+
+async def open_draft(pilot, draft_id: int) -> None:  # type: ignore[no-untyped-def]
+    pilot.app.start_decision(draft_id=draft_id)
+    await settle(pilot)
+
+
+# -- the typical call -----------------------------------------------------------------------
+async def test_typical_call_takes_no_more_than_30_keys(make_app, ui_services) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    consent = consent_given(ui_services, pat, jane.id)
+    earlier_share(ui_services, pat, jane.id)
+    steps = typical_call_steps()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        count = await drive(pilot, steps)
+        print(f"\ntypical call: {count} keystrokes beyond the free text")
+        screen = flow(app)
+        assert screen.state.page == "done"
+        assert "Decision saved" in screen_text(app)
+        saved = screen.saved
+        assert saved is not None
+        assert f"Reference: decision {saved.root_id}" in screen_text(app)
+    assert count == keystrokes(steps) <= 30
+    record = ui_services.decisions.to_input(ui_services.decisions.versions(pat, saved.id)[-1])
+    assert record.consent_position is ConsentPosition.GIVEN
+    assert record.consent_event_id == consent.id
+    assert record.recipient_org == RECIPIENT_ORG
+    assert record.recipient_contact == "duty@northshire.gov.uk"  # from the recent recipient
+    assert record.caller_check is CallerCheck.KNOWN_CONTACT
+    assert record.lawful_basis is LawfulBasis.PUBLIC_TASK
+    assert all(c.confirmed for c in record.checks.values()) and len(record.checks) == 6
+    assert record.outcome is Outcome.SHARE and record.share_method is ShareMethod.SECURE_EMAIL
+    assert ui_services.drafts.mine(pat) == []  # saved: the draft is gone
+
+
+# -- the urgent path ------------------------------------------------------------------------
+async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_needed(
+    make_app, ui_services
+) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    earlier_share(ui_services, pat, jane.id)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.start_decision(person_id=jane.id)
+        await settle(pilot)
+        await press(pilot, "y")
+        assert "Consent is not needed" in screen_text(app)
+        assert "Do not let seeking consent or advice delay the share" in screen_text(app)
+        await press(pilot, "enter", "enter")  # urgency, then the person already chosen
+        assert flow(app).state.page == "recipient"
+        text = screen_text(app)
+        assert "URGENT: share now" in text
+        assert "incoming request or our own initiative" not in text  # not needed to share now
+        await press(pilot, "1")  # the recent recipient
+        await paste(pilot, "Immediate protection")
+        await press(pilot, "enter")
+        await paste(pilot, "Bruising seen today")
+        await press(pilot, "tab", "y", "n", "enter")  # special category yes
+        assert flow(app).state.page == "consent"
+        assert "Why are you sharing without consent?" in screen_text(app)
+        await press(pilot, "enter")
+        assert "Enter why you are sharing without consent" in screen_text(app)
+        await paste(pilot, "A child is at risk of significant harm")
+        await press(pilot, "enter")
+        assert flow(app).state.page == "basis"
+        await press(pilot, "1", "1", "enter")  # public task; Sch 1 para 18
+        assert flow(app).state.page == "decision"  # no rule 6 checklist on the urgent path
+        await press(pilot, "1", "2")  # share, by phone
+        await paste(pilot, "Child at immediate risk")
+        await press(pilot, "enter")
+        assert flow(app).state.page == "check"
+        assert "Not needed: a child is at risk of significant harm" in screen_text(app)
+        await press(pilot, "enter")
+        screen = flow(app)
+        assert screen.state.page == "done"
+        assert "It is marked urgent" in screen_text(app)
+        saved = screen.saved
+    assert saved is not None and saved.urgent
+    record = ui_services.decisions.to_input(saved)
+    assert record.consent_position is None
+    assert record.without_consent_reason == "A child is at risk of significant harm"
+    assert record.art9_condition is Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING
+    assert record.checks == {}
+
+
+# -- without consent; consent that was refused; special category without a condition ---------
+async def test_share_without_consent_needs_a_reason_and_refused_consent_cannot_be_relied_on(
+    make_app, ui_services
+) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    consent_given(ui_services, pat, jane.id, status=ConsentStatus.REFUSED)
+    state = FlowState(data=early_answers(jane.id, special_category=True), page="consent")
+    draft_id = arrange_draft(ui_services, pat, state)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await open_draft(pilot, draft_id)
+        assert "REFUSED" in screen_text(app)  # the consent on record, said in words
+        await press(pilot, "1")  # "consent given": stopped, with the reason why
+        assert "You cannot rely on consent: it was refused on 03 March 2026" in screen_text(app)
+        await press(pilot, "enter")
+        assert flow(app).state.page == "consent"
+        assert "There is a problem" in screen_text(app)
+        await press(pilot, "shift+tab", "2", "enter")  # consent refused, no reason yet
+        assert flow(app).state.page == "consent"
+        assert "Enter why you are sharing without consent" in screen_text(app)
+        await paste(pilot, "Risk of harm outweighs the refusal")
+        await press(pilot, "enter")
+        assert flow(app).state.page == "basis"
+        await press(pilot, "4", "enter")  # consent as the basis, although it was refused
+        assert "You cannot rely on consent: it is consent refused" in screen_text(app)
+        await press(pilot, "1", "enter")  # public task, but no Article 9 condition
+        assert flow(app).state.page == "basis"
+        text = screen_text(app)
+        assert "Choose an Article 9 condition: special category data is shared" in text
+        assert "Schedule 1 paragraph 18" in text
+        await press(pilot, "1", "enter")
+        assert flow(app).state.page == "checks"
+        await press(pilot, "a", "n")
+        await paste(pilot, "Telling them would put the child at risk")
+        await press(pilot, "enter", "1", "1")
+        await paste(pilot, "Needed for the enquiry despite the refusal")
+        await press(pilot, "enter", "enter")
+        saved = flow(app).saved
+    assert saved is not None
+    record = ui_services.decisions.to_input(saved)
+    assert record.consent_position is ConsentPosition.REFUSED
+    assert record.without_consent_reason == "Risk of harm outweighs the refusal"
+    assert record.art9_condition is Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING
+    assert record.person_told is False
+
+
+# -- do not share ---------------------------------------------------------------------------
+async def test_do_not_share_still_needs_reasons(make_app, ui_services) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.start_decision(person_id=jane.id)
+        await settle(pilot)
+        await press(pilot, "n", "enter", "enter", "f9")  # not sharing: straight to the decision
+        assert flow(app).state.page == "decision"
+        await press(pilot, "3", "enter")
+        assert flow(app).state.page == "decision"
+        assert "Enter the reasons for this decision" in screen_text(app)
+        await paste(pilot, "Already known to social care; nothing new to add")
+        await press(pilot, "enter")
+        assert flow(app).state.page == "check"
+        assert "Do not share" in screen_text(app)
+        await press(pilot, "enter")
+        saved = flow(app).saved
+    assert saved is not None and saved.outcome is Outcome.DO_NOT_SHARE
+    record = ui_services.decisions.to_input(saved)
+    assert record.reasons == "Already known to social care; nothing new to add"
+    assert record.shared_at is None and record.share_method is None
+
+
+# -- seek advice, finish later --------------------------------------------------------------
+async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
+    make_app, ui_services
+) -> None:
+    pat, sam = actor(ui_services, "pat"), actor(ui_services, "sam")
+    jane = known_person(ui_services, pat)
+    draft_id = arrange_draft(
+        ui_services, pat, FlowState(data=complete_answers(jane.id), page="decision")
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await open_draft(pilot, draft_id)
+        await press(pilot, "f4")
+        await paste(pilot, "Should we share the health notes too?")
+        await press(pilot, "tab", "d", "tab", "t", "ctrl+s")
+        await press(pilot, "y")  # leave it until the advice comes back
+        assert isinstance(app.screen, HomeScreen)
+        drafts = ui_services.drafts.mine(pat)
+        assert [d.status for d in drafts] == ["pending_advice"]
+
+        [advice] = ui_services.advice.for_draft(pat, draft_id)
+        ui_services.advice.claim(sam, advice.id)
+        ui_services.advice.advise(sam, advice.id, "Share the attendance only, not health notes")
+
+        await press(pilot, "g")  # refresh home
+        app.screen.query_one("#drafts-table", DataTable).focus()
+        await press(pilot, "enter")
+        screen = flow(app)
+        assert screen.state.page == "decision"  # the same page, the same answers
+        assert "Share the attendance only, not health notes" in screen_text(app)
+        await press(pilot, "2", "1")  # share in part, by secure email
+        await paste(pilot, "Attendance only, as advised")
+        await press(pilot, "enter")
+        assert screen.state.page == "check"
+        await press(pilot, "tab")
+        await paste(pilot, "Followed: health notes not shared")
+        await press(pilot, "enter")
+        saved = screen.saved
+    assert saved is not None and saved.outcome is Outcome.SHARE_IN_PART
+    [linked] = ui_services.advice.for_decision(pat, saved.id)
+    assert linked.id == advice.id
+    assert linked.status is AdviceStatus.CLOSED
+    assert linked.outcome_text == "Followed: health notes not shared"
+    assert ui_services.drafts.mine(pat) == []
+
+
+# -- switch user ----------------------------------------------------------------------------
+async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui_services) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.start_decision(person_id=jane.id)
+        await settle(pilot)
+        await press(pilot, "n", "enter", "enter", "2")  # own initiative; focus moves on
+        await paste(pilot, "Northshire Early Help")  # typed, not yet submitted
+        await press(pilot, "ctrl+l")
+        assert isinstance(app.screen, LockScreen)
+        await press(pilot, "f6")
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "pat")
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one("#drafts-table", DataTable).focus()
+        await press(pilot, "enter")
+        screen = flow(app)
+        assert screen.state.page == "recipient"
+        assert app.screen.query_one("#f-recipient-org", Input).value == "Northshire Early Help"
+        assert app.screen.query_one("#f-origin", Choices).value == "own_initiative"
+    [draft] = ui_services.drafts.mine(pat)
+    assert draft.page == "recipient"
+
+
+# -- amendment ------------------------------------------------------------------------------
+async def test_amendment_is_a_new_version_and_both_are_visible(make_app, ui_services) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    earlier_share(ui_services, pat, jane.id)
+    [original] = ui_services.decisions.mine(pat)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.open_decision(original.id)
+        await settle(pilot)
+        assert "Showing version 1 of 1" in screen_text(app)
+        await press(pilot, "m")
+        assert flow(app).state.page == "check"
+        await press(pilot, "8", "tab", "tab", "ctrl+a", "ctrl+k")  # change the decision
+        await paste(pilot, "Risk of significant harm; the school nurse confirmed the bruising")
+        await press(pilot, "enter")
+        assert flow(app).state.page == "check"  # straight back to the summary
+        await press(pilot, "enter")
+        assert "Enter the reason for this amendment" in screen_text(app)
+        assert app.focused is app.screen.query_one("#f-amend-reason")  # the field with the problem
+        await paste(pilot, "Added what the nurse confirmed")
+        await press(pilot, "enter")
+        assert flow(app).state.page == "done"
+        await press(pilot, "o")
+        assert isinstance(app.screen, DecisionScreen)
+        text = screen_text(app)
+        assert "Showing version 2 of 2 (the latest)" in text
+        assert "version 1" in text and "the original decision" in text
+        assert "amended because Added what the nurse confirmed" in text
+        assert "the school nurse confirmed the bruising" in text
+        await press(pilot, "1")
+        text = screen_text(app)
+        assert "Showing version 1 of 2 (NOT the latest)" in text
+        assert "Reasons: Risk of significant harm" in text
+    versions = ui_services.decisions.versions(pat, original.id)
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[1].amend_reason == "Added what the nurse confirmed"
+
+
+# -- snapshots ------------------------------------------------------------------------------
+def _snapshot_run(draft_id: int):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await sign_in(pilot, "pat")
+        await open_draft(pilot, draft_id)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return run_before
+
+
+def test_snapshot_consent_page(make_app, ui_services, snap_compare) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    consent_given(ui_services, pat, jane.id)
+    draft_id = arrange_draft(
+        ui_services, pat, FlowState(data=early_answers(jane.id), page="consent")
+    )
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_snapshot_run(draft_id))
+
+
+def test_snapshot_checks_page(make_app, ui_services, snap_compare) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    d = complete_answers(jane.id)
+    d.checks, d.person_told, d.not_told_reason = {}, None, ""
+    draft_id = arrange_draft(ui_services, pat, FlowState(data=d, page="checks"))
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_snapshot_run(draft_id))
+
+
+def test_snapshot_check_your_answers(make_app, ui_services, snap_compare) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    d = complete_answers(jane.id)
+    d.outcome, d.reasons = Outcome.SHARE, "Risk of significant harm"
+    d.share_method = ShareMethod.SECURE_EMAIL
+    d.shared_at = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
+    draft_id = arrange_draft(ui_services, pat, FlowState(data=d, page="check"))
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_snapshot_run(draft_id))
