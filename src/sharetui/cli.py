@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 
 from sharetui import __version__
-from sharetui.launcher import sanitise_environment
 
 PROG = "sharetui"
 DEBUG_VARIABLE = "SHARETUI_DEBUG"
@@ -66,7 +65,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, run, and turn every failure into one line on stderr and an exit status."""
-    sanitise_environment()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1347,7 +1347,12 @@ def _plan_standalone_advice(w: _World, plan: _Plan, families: list[_Family]) -> 
         "The family has moved out of area. Should we send the records to the new school now?",
         "Grandparent caring informally wants the child's medical information. Can we share?",
     )
-    states = ["pending"] * 7 + ["claimed"] * 5 + ["advised"] * 6 + ["closed"] * 26
+    scale = min(1.0, len(families) / FAMILIES)  # a smaller demo has a shorter queue
+    states = [
+        state
+        for state, count in (("pending", 7), ("claimed", 5), ("advised", 6), ("closed", 26))
+        for _ in range(max(1, round(count * scale)))
+    ]
     for i, final in enumerate(states):
         fam = rng.choice(families)
         child = rng.choice(fam.children)
@@ -1478,7 +1483,7 @@ def seed(
                 _plan_consent_history(world, plan, fam, child, start, end)
                 _plan_decisions(world, plan, fam, child, start, end)
         # A few decisions still waiting for advice today, whatever the seed.
-        for fam in rng.sample(fams, k=3):
+        for fam in rng.sample(fams, k=min(3, len(fams))):
             waiting = now - timedelta(hours=rng.uniform(1, 40))
             _pending_advice(world, plan, fam, fam.children[0], waiting, now)
         _plan_standalone_advice(world, plan, fams)

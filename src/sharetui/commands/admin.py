@@ -204,9 +204,12 @@ def _copy(store: Store, target: Path, key: str | None) -> int:
         source: Any = raw.driver_connection
         dest = _connect_like(source, tmp, key)
         try:
-            with progress("Backing up") as update:
+            # One step: a single read of a consistent snapshot. Copying in chunks would let
+            # SQLite restart the copy at every write from another terminal, for ever on a
+            # busy desk; WAL keeps the writers going meanwhile.
+            with progress("Backing up (pages)") as update:
                 source.backup(
-                    dest, pages=1024, progress=lambda _s, rem, total: update(total - rem, total)
+                    dest, pages=-1, progress=lambda _s, rem, total: update(total - rem, total)
                 )
             check = dest.execute("PRAGMA quick_check").fetchone()
             pages = dest.execute("PRAGMA page_count").fetchone()[0]

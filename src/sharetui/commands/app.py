@@ -45,12 +45,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "placed relative to today",
     )
     demo.add_argument(
+        "--families",
+        type=_families,
+        default=None,
+        metavar="N",
+        help="how many households to make, 1 to 2000 (default 80: about 300 people)",
+    )
+    demo.add_argument(
         "--reset", action="store_true", help="delete the demo file first and make it again"
     )
     demo.add_argument(
         "--no-open", action="store_true", help="only make the database and print the accounts"
     )
     demo.set_defaults(handler=demo_command)
+
+
+def _families(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 2000:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a number from 1 to 2000")
+    return value
 
 
 def _open_app(settings: Settings, demo_accounts: list[tuple[str, str, str]] | None) -> int:
@@ -100,7 +117,9 @@ def demo_command(args: argparse.Namespace) -> int:
         if state == "empty":
             seed = demo.DEFAULT_SEED if args.seed is None else args.seed
             with progress("Making the demo database") as update:
-                summary = demo.seed(svc, seed, progress=update)
+                summary = demo.seed(
+                    svc, seed, families=args.families or demo.FAMILIES, progress=update
+                )
             console.print(Text(f"Made the demo database at {where} (seed {seed}):"))
             statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.advice_by_status.items()))
             console.print(

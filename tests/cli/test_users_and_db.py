@@ -1,0 +1,148 @@
+"""`sharetui user ...` and `sharetui db ...` on SQLite and PostgreSQL: what each prints, that
+the account really changed (signing in through the services), and one-line refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sharetui.config import Settings
+from sharetui.domain.errors import SignInFailed
+from sharetui.services.facade import Services
+from sharetui.store.migrate import head_revision
+from tests.cli.conftest import PASSPHRASE, Cli
+
+NEW = "a brand new passphrase for jo"
+
+
+def _sign_in(url: str, username: str, passphrase: str) -> str:
+    svc = Services.open(Settings(database_url=url, terminal="t"))
+    try:
+        return svc.users.sign_in(username, passphrase).role
+    finally:
+        svc.close()
+
+
+def test_add_and_list(cli: Cli, database_url: str) -> None:
+    added = cli(
+        "user",
+        "add",
+        "jo",
+        "--name",
+        "Jo [b]Bloggs[/b]",
+        "--role",
+        "supervisor",
+        "--advice-roles",
+        "dsl,caldicott",
+        "--passphrase-stdin",
+        database=database_url,
+        stdin=PASSPHRASE + "\n",
+    )
+    assert added.code == 0, added.err
+    assert added.out.strip() == (
+        "Created jo (Jo [b]Bloggs[/b]): Supervisor, Designated safeguarding lead, "
+        "Caldicott guardian"
+    )
+    assert _sign_in(database_url, "jo", PASSPHRASE) == "supervisor"
+
+    listed = cli("user", "list", database=database_url)
+    assert listed.code == 0
+    row = next(line for line in listed.out.splitlines() if line.split()[:1] == ["jo"])
+    assert "Jo [b]Bloggs[/b]" in row  # stored text printed literally, not as markup
+    assert "active" in row
+    assert {line.split()[0] for line in listed.out.splitlines()[1:]} >= {"pat", "sam", "ada"}
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> str:
+    db = tmp_path / "users.db"
+    db.write_bytes(sqlite_template.read_bytes())
+    return f"sqlite:///{db}"
+
+
+def test_disable_enable_passphrase_and_roles(cli: Cli, sqlite_db: str) -> None:
+    database_url = sqlite_db
+    assert _sign_in(database_url, "sam", PASSPHRASE) == "supervisor"
+    assert cli("user", "disable", "sam", database=database_url).out.strip() == "Disabled sam"
+    with pytest.raises(SignInFailed, match="disabled"):
+        _sign_in(database_url, "sam", PASSPHRASE)
+    assert "disabled" in cli("user", "list", database=database_url).out
+    assert cli("user", "enable", "sam", database=database_url).out.strip() == "Enabled sam"
+
+    changed = cli(
+        "user",
+        "set-passphrase",
+        "sam",
+        "--passphrase-stdin",
+        database=database_url,
+        stdin=NEW + "\n",
+    )
+    assert changed.out.strip() == "Set a new passphrase for sam"
+    with pytest.raises(SignInFailed):
+        _sign_in(database_url, "sam", PASSPHRASE)
+    assert _sign_in(database_url, "sam", NEW) == "supervisor"
+
+    roles = cli("user", "set-roles", "sam", "--role", "practitioner", database=database_url)
+    assert roles.out.strip() == "Updated sam (Sam Supervisor): Practitioner"
+    assert _sign_in(database_url, "sam", NEW) == "practitioner"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            ["user", "add", "kim", "--name", "Kim", "--role", "boss", "--passphrase-stdin"],
+            "short\n",
+            "Choose practitioner, supervisor or admin; Enter a passphrase of at least",
+        ),
+        (
+            ["user", "add", "pat", "--name", "Pat", "--role", "practitioner", "--passphrase-stdin"],
+            PASSPHRASE + "\n",
+            "The username pat is taken",
+        ),
+        (
+            ["user", "add", "kim", "--name", "Kim", "--role", "admin"],
+            None,
+            "No terminal to ask for the passphrase: pipe it in with --passphrase-stdin",
+        ),
+        (["user", "disable", "nobody"], None, "No user called nobody"),
+        (
+            ["user", "set-roles", "pat", "--role", "supervisor"],
+            None,
+            "Choose at least one advice role for a supervisor",
+        ),
+    ],
+    ids=["bad-role-and-passphrase", "taken", "no-terminal", "unknown-user", "no-advice-role"],
+)
+def test_refusals_are_one_line(
+    cli: Cli,
+    sqlite_template: Path,
+    tmp_path: Path,
+    args: list[str],
+    stdin: str | None,
+    message: str,
+) -> None:
+    db = tmp_path / "users.db"
+    db.write_bytes(sqlite_template.read_bytes())
+    ran = cli(*args, database=f"sqlite:///{db}", stdin=stdin)
+    assert ran.error_line().startswith(message)
+
+
+def test_db_current_and_upgrade_on_a_new_file(cli: Cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    head = head_revision()
+    assert cli("db", "current", database=url).out.strip() == (
+        f"No schema yet; this sharetui uses {head}. Run: sharetui db upgrade"
+    )
+    up = cli("--database", url, "db", "upgrade")
+    assert up.out.strip() == f"Upgraded the database schema from empty to {head}."
+    assert cli("db", "current", "--database", url).out.strip() == f"Schema {head}: up to date."
+    again = cli("db", "upgrade", database=url)
+    assert again.out.strip() == f"The database schema is already up to date ({head})."
+
+
+def test_db_current_on_both_backends(cli: Cli, database_url: str) -> None:
+    ran = cli("db", "current", database=database_url)
+    assert ran.code == 0
+    assert ran.out.strip() == f"Schema {head_revision()}: up to date."
