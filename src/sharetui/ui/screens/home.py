@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
 from sharetui.ui.literal import lit, one_line, when
@@ -30,10 +31,13 @@ class HomeScreen(KioskScreen):
         Binding("v", "verify_audit", "Verify audit"),
         Binding("g", "refresh", "Refresh"),
     ]
+    QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, dict[str, tuple[str, int]]] = {}
+        self._urgent_seen: int | None = None
+        self._counts_loader: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,9 +88,51 @@ class HomeScreen(KioskScreen):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
         self.action_refresh()
+        if Role(self.actor.role) is Role.SUPERVISOR:
+            self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def _tick_counts(self) -> None:
+        """Supervisors see new advice requests without pressing a key (only while on view)."""
+        running = self._counts_loader is not None and self._counts_loader.is_running
+        if self.is_current and not running:
+            self._counts_loader = self._load_counts()
+
+    @work(exclusive=True, group="home-counts", exit_on_error=False)
+    async def _load_counts(self) -> None:
+        from sharetui.domain.errors import ShareError
+
+        try:
+            counts = await self.call(self.services.advice.counts, self.actor)
+        except ShareError:
+            return  # the next tick tries again; a full refresh (g) reports the problem
+        if self.is_attached:
+            self._show_counts(counts)
+
+    def _show_counts(self, c: dict[str, Any]) -> None:
+        by = c["by_urgency"]
+        if self._urgent_seen is not None and by["urgent"] > self._urgent_seen:
+            self.notify(
+                "A new urgent advice request is waiting in the queue (a).",
+                title="Urgent advice needed",
+                severity="warning",
+                markup=False,
+            )
+        self._urgent_seen = by["urgent"]
+        text = Text()
+        text.append(
+            f"Urgent: {by['urgent']}   Today: {by['today']}   "
+            f"Routine: {by['routine']}   Total open: {c['total']}"
+        )
+        if c["overdue"]:
+            text.append(
+                f"\nOVERDUE: {c['overdue']} item(s) past their due time", style="bold reverse"
+            )
+        else:
+            text.append("\nNothing overdue")
+        self.query_one("#queue-counts", Static).update(text)
 
     def action_refresh(self) -> None:
         self._load()
@@ -111,20 +157,7 @@ class HomeScreen(KioskScreen):
         tz = self.share_app.settings.tz
         self._rows = {}
         if "counts" in data:
-            c = data["counts"]
-            by = c["by_urgency"]
-            text = Text()
-            text.append(
-                f"Urgent: {by['urgent']}   Today: {by['today']}   "
-                f"Routine: {by['routine']}   Total open: {c['total']}"
-            )
-            if c["overdue"]:
-                text.append(
-                    f"\nOVERDUE: {c['overdue']} item(s) past their due time", style="bold reverse"
-                )
-            else:
-                text.append("\nNothing overdue")
-            self.query_one("#queue-counts", Static).update(text)
+            self._show_counts(data["counts"])
         if "drafts" in data:
             rows = [
                 (

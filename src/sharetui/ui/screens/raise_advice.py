@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static, TextArea
 
 from sharetui.domain.enums import AdviceRole, Urgency
@@ -244,8 +245,15 @@ class RaiseAdviceDialog(KioskModal["AdviceView | None"]):
         text.append_text(lit("\n".join(f"- {message}" for message in errors.values())))
         summary.update(text)
         summary.add_class("-shown")
-        # The summary comes into view; typing goes to the first field with a problem.
-        self.query_one("#raise-body", VerticalScroll).scroll_home(animate=False)
+        # From the top (the summary), down only as far as the first field with a problem, so
+        # on a tall screen both show and on a small one the field being typed into does.
         first = next((name for name in FIELDS if name in errors), None)
         if first is not None:
-            self.query_one(f"#{first}").focus(scroll_visible=False)
+            field = self.query_one(f"#{first}")
+            field.focus(scroll_visible=False)
+            self.call_after_refresh(self._bring_into_view, self.query_one(f"#{first}-error"))
+
+    def _bring_into_view(self, message: Widget) -> None:
+        body = self.query_one("#raise-body", VerticalScroll)
+        body.scroll_home(animate=False, immediate=True)
+        body.scroll_to_widget(message, animate=False, immediate=True)

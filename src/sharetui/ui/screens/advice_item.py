@@ -1,0 +1,372 @@
+"""One advice request, for the adviser (claim, release, advise, reveal, record the outcome) and
+for the requester (read the advice, record the outcome, carry on with the decision). Every
+step shows who and when; the service decides who may do what, the keys only follow it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Label, Static, TextArea
+
+from sharetui.domain.enums import AdviceEventKind, AdviceStatus, Role
+from sharetui.domain.errors import Conflict, ShareError, ValidationFailed
+from sharetui.services.views import AdviceEventView, AdviceView
+from sharetui.ui.literal import lit, when
+from sharetui.ui.screens import advice_queue
+from sharetui.ui.screens.base import KioskModal, KioskScreen
+from sharetui.ui.screens.dialogs import MessageDialog
+
+Submit = Callable[[str], Awaitable[AdviceView]]
+
+EVENT_WORDS = {
+    AdviceEventKind.RAISED.value: "Asked for advice",
+    AdviceEventKind.CLAIMED.value: "Claimed",
+    AdviceEventKind.RELEASED.value: "Released to the queue",
+    AdviceEventKind.ADVISED.value: "Gave advice",
+    AdviceEventKind.REVEALED.value: "Revealed the identity",
+    AdviceEventKind.CLOSED.value: "Recorded the outcome",
+}
+
+
+class TextEntryDialog(KioskModal["AdviceView | None"]):
+    """One piece of text sent to a service call; its error shows under the box, text kept."""
+
+    DEFAULT_CSS = """
+    TextEntryDialog #entry-text { height: 8; }
+    TextEntryDialog #entry-buttons { height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, title: str, label: str, hint: str, field: str, submit: Submit) -> None:
+        super().__init__()
+        self.title_text = title
+        self.label = label
+        self.hint = hint
+        self.field = field
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="entry-dialog"):
+            yield Static(lit(self.title_text), classes="dialog-title")
+            yield Label(lit(self.label), classes="field-label")
+            yield Static(lit(self.hint), classes="hint")
+            yield TextArea(id="entry-text", soft_wrap=True)
+            yield Static("", id="entry-error", classes="error-message")
+            with Horizontal(id="entry-buttons"):
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-text", TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        self._save(self.query_one("#entry-text", TextArea).text)
+
+    @work(exclusive=True, group="text-entry", exit_on_error=False)
+    async def _save(self, text: str) -> None:
+        error = self.query_one("#entry-error", Static)
+        try:
+            view = await self.submit(text)
+        except ValidationFailed as exc:
+            error.update(lit(exc.field_errors.get(self.field) or exc.message))
+            return
+        except ShareError as exc:
+            error.update(lit(exc.message))
+            return
+        self.dismiss(view)
+
+
+class AdviceItemScreen(KioskScreen):
+    """The whole request and its history. Keys appear only when the step is open to you."""
+
+    DEFAULT_CSS = """
+    AdviceItemScreen #item-body { padding: 0 1; }
+    AdviceItemScreen #item-status { text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("c", "claim", "Claim"),
+        Binding("l", "release", "Release"),
+        Binding("a", "advise", "Record advice"),
+        Binding("o", "close_item", "Record outcome"),
+        Binding("i", "reveal", "Reveal identity"),
+        Binding("d", "continue_decision", "Continue decision"),
+        Binding("g", "reload", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    FIELD_HELP = {
+        "item-body": "Claim the request so nobody else works on it, record your advice, and "
+        "make sure the outcome is recorded: every advice discussion ends with its outcome "
+        "written down (rule 7).",
+    }
+
+    def __init__(self, advice_id: int) -> None:
+        super().__init__()
+        self.advice_id = advice_id
+        self.view: AdviceView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="item-body"):
+            yield Static("Loading…", id="item-status")
+            yield Static("", id="item-notice", classes="error-message")
+            yield Static("", id="item-facts")
+            yield Static("Question", classes="section-title")
+            yield Static("", id="item-question")
+            yield Static("Advice", classes="section-title")
+            yield Static("", id="item-advice")
+            yield Static("Outcome", classes="section-title")
+            yield Static("", id="item-outcome")
+            yield Static("History", classes="section-title")
+            yield Static("", id="item-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = "Advice request"
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    # -- who may do what ------------------------------------------------------------------
+    @property
+    def is_adviser(self) -> bool:
+        actor = self.share_app.actor
+        return (
+            self.view is not None
+            and actor is not None
+            and actor.role == Role.SUPERVISOR.value
+            and self.view.advice_role.value in actor.advice_roles
+        )
+
+    @property
+    def is_requester(self) -> bool:
+        actor = self.share_app.actor
+        return (
+            self.view is not None
+            and actor is not None
+            and self.view.raised_by_id == (actor.user_id)
+        )
+
+    @property
+    def holds_it(self) -> bool:
+        actor = self.share_app.actor
+        return (
+            self.view is not None
+            and actor is not None
+            and self.view.status in (AdviceStatus.CLAIMED, AdviceStatus.ADVISED)
+            and self.view.claimed_by_id == actor.user_id
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        view = self.view
+        status = view.status if view else None
+        allowed = {
+            "claim": self.is_adviser and status is AdviceStatus.PENDING,
+            "release": self.holds_it and status is AdviceStatus.CLAIMED,
+            "advise": self.holds_it and status is AdviceStatus.CLAIMED,
+            "close_item": status is AdviceStatus.ADVISED and (self.is_requester or self.holds_it),
+            "reveal": self.is_adviser
+            and view is not None
+            and view.anonymised
+            and view.person_id is None
+            and not self.is_requester,
+            "continue_decision": self.is_requester
+            and view is not None
+            and view.draft_id is not None,
+        }
+        if action in allowed:
+            return allowed[action]
+        return super().check_action(action, parameters)
+
+    # -- loading and showing --------------------------------------------------------------
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="advice-item-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            view = await self.call(self.services.advice.get, self.actor, self.advice_id)
+            history = await self.call(self.services.advice.history, self.actor, self.advice_id)
+        except ShareError as exc:
+            if self.is_attached:
+                self.query_one("#item-status", Static).update(
+                    lit(f"This request could not be opened: {exc.message}")
+                )
+            return
+        if self.is_attached:
+            self._show(view, history)
+
+    def _show(self, view: AdviceView, history: list[AdviceEventView]) -> None:
+        self.view = view
+        tz = self.share_app.settings.tz
+        now = advice_queue.now_utc()
+        self.query_one("#item-status", Static).update(self._status_line(view))
+        facts = Text()
+        facts.append(f"Urgency:   {view.urgency.label}\n")
+        facts.append(f"Due:       {when(view.due_at, tz)}")
+        if view.overdue(now):
+            facts.append("  ")
+            facts.append_text(advice_queue.due_words(view, now, tz))
+        facts.append(f"\nAsked of:  {view.advice_role.label}\n")
+        facts.append_text(lit(f"Asked by:  {view.raised_by} at {when(view.raised_at, tz)}\n"))
+        facts.append("About:     ")
+        facts.append_text(lit(view.person_label))
+        if view.anonymised and view.person_id is None:
+            facts.append("  (identity hidden; i reveals it and the reveal is recorded)")
+        elif view.anonymised:
+            facts.append("  (hidden from other advisers)")
+        if view.draft_id is not None:
+            facts.append("\nLinked to: an unfinished decision")
+        if view.decision_id is not None:
+            facts.append(f"\nLinked to: decision {view.decision_id}")
+        self.query_one("#item-facts", Static).update(facts)
+        self.query_one("#item-question", Static).update(lit(view.question))
+        if view.advice_text:
+            advice = lit(f"{view.advised_by}, {when(view.advised_at, tz)}:\n", style="italic")
+            advice.append_text(lit(view.advice_text))
+        else:
+            advice = Text("No advice recorded yet.")
+        self.query_one("#item-advice", Static).update(advice)
+        outcome = (
+            lit(f"{when(view.closed_at, tz)}:\n{view.outcome_text}")
+            if view.outcome_text
+            else Text("Not recorded yet: every advice request ends with its outcome recorded.")
+        )
+        self.query_one("#item-outcome", Static).update(outcome)
+        lines = Text()
+        for event in history:
+            if lines:
+                lines.append("\n")
+            lines.append(f"{when(event.at, tz)}  ")
+            lines.append_text(lit(event.by))
+            lines.append(f": {EVENT_WORDS.get(event.kind, event.kind)}")
+            if event.note:
+                lines.append_text(lit(f" ({event.note})"))
+        self.query_one("#item-history", Static).update(lines)
+        self.refresh_bindings()
+
+    def _status_line(self, view: AdviceView) -> Text:
+        tz = self.share_app.settings.tz
+        if view.status is AdviceStatus.PENDING:
+            text = "PENDING: waiting for an adviser to claim it"
+        elif view.status is AdviceStatus.CLAIMED:
+            text = f"CLAIMED by {view.claimed_by} at {when(view.claimed_at, tz, '%H:%M')}"
+            if self.holds_it:
+                text += " (you): record your advice, or release it"
+        elif view.status is AdviceStatus.ADVISED:
+            text = (
+                f"ADVICE GIVEN by {view.advised_by} at {when(view.advised_at, tz, '%H:%M')}: "
+                "the outcome is still to be recorded"
+            )
+        else:
+            text = f"CLOSED at {when(view.closed_at, tz)}: outcome recorded"
+        return lit(text)
+
+    def _notice(self, message: str) -> None:
+        self.query_one("#item-notice", Static).update(lit(message))
+
+    # -- actions --------------------------------------------------------------------------
+    def action_claim(self) -> None:
+        self._act("claim")
+
+    def action_release(self) -> None:
+        self._act("release")
+
+    @work(exclusive=True, group="advice-item-act", exit_on_error=False)
+    async def _act(self, step: str) -> None:
+        advice = self.services.advice
+        fn = advice.claim if step == "claim" else advice.release
+        try:
+            await self.call(fn, self.actor, self.advice_id)
+        except Conflict as exc:
+            self._notice(exc.message)
+            title = "Someone else has this request" if step == "claim" else "Not released"
+            self.app.push_screen(MessageDialog(title, exc.message))
+        except ShareError as exc:
+            self._notice(exc.message)
+        else:
+            self._notice("")
+            if step == "claim":
+                self.notify("Claimed: it is yours until you release it or give advice.")
+            else:
+                self.notify("Released back to the queue.")
+        self.action_reload()
+
+    def action_advise(self) -> None:
+        self._entry(
+            TextEntryDialog(
+                "Record your advice",
+                "Your advice",
+                "What you advise and why. The requester sees it on their home screen.",
+                "advice_text",
+                self._submit(lambda text: (self.services.advice.advise, text)),
+            )
+        )
+
+    def action_close_item(self) -> None:
+        self._entry(
+            TextEntryDialog(
+                "Record the outcome",
+                "What happened after the advice",
+                "For example: shared with children's social care under public task; or not "
+                "shared, and why.",
+                "outcome_text",
+                self._submit(lambda text: (self.services.advice.close, text)),
+            )
+        )
+
+    def action_reveal(self) -> None:
+        self._entry(
+            TextEntryDialog(
+                "Reveal who this is about",
+                "Why do you need to know who this is about?",
+                "Your reason is recorded with your name in the request's history and the "
+                "audit trail.",
+                "reason",
+                self._submit(lambda text: (self.services.advice.reveal, text)),
+            )
+        )
+
+    def _submit(self, pick: Callable[[str], tuple[Callable[..., AdviceView], str]]) -> Submit:
+        async def submit(text: str) -> AdviceView:
+            fn, value = pick(text)
+            return await self.call(fn, self.actor, self.advice_id, value)
+
+        return submit
+
+    def _entry(self, dialog: TextEntryDialog) -> None:
+        def done(view: AdviceView | None) -> None:
+            if view is not None:
+                self._notice("")
+                self.notify(f"Saved. Status: {view.status.label}.", markup=False)
+
+        self.app.push_screen(dialog, done)
+
+    def action_continue_decision(self) -> None:
+        if self.view is not None and self.view.draft_id is not None:
+            self.share_app.start_decision(draft_id=self.view.draft_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
