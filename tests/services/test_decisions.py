@@ -323,3 +323,13 @@ def test_two_terminals_amending_the_same_version_at_once(settings, actors):
     finally:
         for t in terminals:
             t.close()
+
+
+def test_lists_show_each_decision_once_at_its_latest_version(svc, actors):
+    p = person(svc, actors.pat)
+    v1 = svc.decisions.log(actors.pat, no_share(p.id))
+    other = svc.decisions.log(actors.pat, share(p.id))
+    v2 = svc.decisions.amend(actors.pat, v1.id, no_share(p.id, "Corrected"), "typo")
+    assert [d.id for d in svc.decisions.mine(actors.pat)] == [v2.id, other.id]
+    assert [d.id for d in svc.decisions.for_person(actors.pat, p.id).items] == [v2.id, other.id]
+    assert svc.decisions.mine(actors.pip) == []

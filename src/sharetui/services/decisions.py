@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import exists
 from sqlalchemy import func as sa_func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from sharetui.domain.decision import DecisionInput, validate_decision
@@ -95,6 +97,14 @@ def record_dict(row: SharingDecision) -> dict[str, Any]:
     data["checks"] = dict(row.checks)
     data["subject_id"] = row.subject_id
     return data
+
+
+def is_latest_version() -> Any:
+    """No later version of the same decision exists (uses the (root_id, version) key)."""
+    newer = aliased(SharingDecision)
+    return ~exists().where(
+        newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
+    )
 
 
 class Decisions:
@@ -338,7 +348,7 @@ class Decisions:
         def work(s: Session) -> list[DecisionView]:
             rows = s.exec(
                 select(SharingDecision)
-                .where(SharingDecision.decided_by_id == actor.user_id)
+                .where(SharingDecision.decided_by_id == actor.user_id, is_latest_version())
                 .order_by(col(SharingDecision.decided_at).desc())
                 .limit(limit)
             ).all()
@@ -354,7 +364,7 @@ class Decisions:
         def work(s: Session) -> Page[DecisionView]:
             rows = s.exec(
                 select(SharingDecision)
-                .where(SharingDecision.subject_id == person_id)
+                .where(SharingDecision.subject_id == person_id, is_latest_version())
                 .order_by(col(SharingDecision.decided_at).desc())
                 .offset(offset)
                 .limit(limit + 1)
