@@ -236,6 +236,10 @@ async def test_share_without_consent_needs_a_reason_and_refused_consent_cannot_b
         await paste(pilot, "Risk of harm outweighs the refusal")
         await press(pilot, "enter")
         assert flow(app).state.page == "basis"
+        assert app.screen.query_one("#f-lawful-basis", Choices).value is None  # nothing chosen
+        await press(pilot, "f1")
+        assert "Public task (1): usual for a public body" in screen_text(app)
+        await press(pilot, "escape")
         await press(pilot, "4", "enter")  # consent as the basis, although it was refused
         assert "You cannot rely on consent: it is consent refused" in screen_text(app)
         await press(pilot, "1", "enter")  # public task, but no Article 9 condition
@@ -268,7 +272,9 @@ async def test_do_not_share_still_needs_reasons(make_app, ui_services) -> None:
         await sign_in(pilot, "pat")
         app.start_decision(person_id=jane.id)
         await settle(pilot)
-        await press(pilot, "n", "enter", "enter", "f9")  # not sharing: straight to the decision
+        await press(pilot, "n", "enter", "enter", "1", "5")  # incoming; caller not verified
+        assert "Caller not verified: this will be flagged on the record" in screen_text(app)
+        await press(pilot, "f9")  # not sharing: straight to the decision
         assert flow(app).state.page == "decision"
         await press(pilot, "3", "enter")
         assert flow(app).state.page == "decision"
@@ -277,9 +283,11 @@ async def test_do_not_share_still_needs_reasons(make_app, ui_services) -> None:
         await press(pilot, "enter")
         assert flow(app).state.page == "check"
         assert "Do not share" in screen_text(app)
+        assert "CALLER NOT VERIFIED" in screen_text(app)
         await press(pilot, "enter")
         saved = flow(app).saved
     assert saved is not None and saved.outcome is Outcome.DO_NOT_SHARE
+    assert saved.caller_unverified
     record = ui_services.decisions.to_input(saved)
     assert record.reasons == "Already known to social care; nothing new to add"
     assert record.shared_at is None and record.share_method is None
@@ -291,13 +299,28 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
 ) -> None:
     pat, sam = actor(ui_services, "pat"), actor(ui_services, "sam")
     jane = known_person(ui_services, pat)
-    draft_id = arrange_draft(
-        ui_services, pat, FlowState(data=complete_answers(jane.id), page="decision")
-    )
+    answers = complete_answers(jane.id)
+    answers.consent_position, answers.not_sought_reason = None, None
+    answers.without_consent_reason = ""
+    draft_id = arrange_draft(ui_services, pat, FlowState(data=answers, page="consent"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "pat")
         await open_draft(pilot, draft_id)
+        await press(pilot, "1")  # consent given, and none on record yet
+        assert "No consent is on record: record it now (r)" in screen_text(app)
+        await press(pilot, "r", "2")  # record it now: given by a parent with PR
+        await paste(pilot, "Ann Smith")
+        await press(pilot, "tab", "1")  # verbally
+        await paste(pilot, "Who would see the attendance record, and why")
+        await press(pilot, "ctrl+s")
+        assert flow(app).state.page == "consent"
+        assert "Given " in str(app.screen.query_one("#f-consent-event-id", Choices).render())
+        [recorded] = ui_services.consent.history(pat, jane.id)
+        assert flow(app).state.data.consent_event_id == recorded.id
+        assert recorded.scope_recipient == RECIPIENT_ORG  # filled in from this share
+        await press(pilot, "enter", "enter", "enter")  # consent, basis, checks: answered
+        assert flow(app).state.page == "decision"
         await press(pilot, "f4")
         await paste(pilot, "Should we share the health notes too?")
         await press(pilot, "tab", "d", "tab", "t", "ctrl+s")
@@ -329,6 +352,7 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
     assert linked.id == advice.id
     assert linked.status is AdviceStatus.CLOSED
     assert linked.outcome_text == "Followed: health notes not shared"
+    assert ui_services.decisions.to_input(saved).consent_event_id == recorded.id
     assert ui_services.drafts.mine(pat) == []
 
 
@@ -343,6 +367,10 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
         await settle(pilot)
         await press(pilot, "n", "enter", "enter", "2")  # own initiative; focus moves on
         await paste(pilot, "Northshire Early Help")  # typed, not yet submitted
+        await press(pilot, "escape")
+        assert flow(app).state.page == "who"
+        await press(pilot, "enter")  # back on the page: what was typed is still there
+        assert app.screen.query_one("#f-recipient-org", Input).value == "Northshire Early Help"
         await press(pilot, "ctrl+l")
         assert isinstance(app.screen, LockScreen)
         await press(pilot, "f6")
@@ -362,7 +390,7 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
 # -- amendment ------------------------------------------------------------------------------
 async def test_amendment_is_a_new_version_and_both_are_visible(make_app, ui_services) -> None:
     pat = actor(ui_services, "pat")
-    jane = known_person(ui_services, pat)
+    jane = known_person(ui_services, pat, given="[/]Jo [@click=app.quit]x[/]")  # shown literally
     earlier_share(ui_services, pat, jane.id)
     [original] = ui_services.decisions.mine(pat)
     app = make_app()
@@ -371,6 +399,7 @@ async def test_amendment_is_a_new_version_and_both_are_visible(make_app, ui_serv
         app.open_decision(original.id)
         await settle(pilot)
         assert "Showing version 1 of 1" in screen_text(app)
+        assert "Smith, [/]Jo [@click=app.quit]x[/]" in screen_text(app)
         await press(pilot, "m")
         assert flow(app).state.page == "check"
         await press(pilot, "8", "tab", "tab", "ctrl+a", "ctrl+k")  # change the decision

@@ -125,7 +125,7 @@ class ConsentPage(FlowPage):
                 id=field_id("consent_position"),
             ),
         )
-        stopped = Static(self.stopped_text(), classes="warning", id="consent-stopped")
+        stopped = Static(Text(self.stopped_text()), classes="warning", id="consent-stopped")
         stopped.display = position is ConsentPosition.GIVEN and not self.given_lines()
         yield stopped
         yield self.field(
@@ -238,7 +238,7 @@ class ConsentPage(FlowPage):
         self.show_group("not_sought_reason", position is ConsentPosition.NOT_SOUGHT)
         self.show_group("without_consent_reason", position is not ConsentPosition.GIVEN)
         stopped = self.query_one("#consent-stopped", Static)
-        stopped.update(self.stopped_text())
+        stopped.update(Text(self.stopped_text()))
         stopped.display = position is ConsentPosition.GIVEN and not self.given_lines()
         return None
 

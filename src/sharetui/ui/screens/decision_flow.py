@@ -183,6 +183,8 @@ class DecisionFlowScreen(KioskScreen):
             try:
                 if self.draft_id is not None:
                     draft = await self.call(svc.drafts.load, actor, self.draft_id)
+                    if draft.kind != DRAFT_KIND:
+                        raise NotFound("That draft is not a sharing decision")
                     state = FlowState.from_payload(draft.payload, draft.page)
                     self.advice = await self.call(svc.advice.for_draft, actor, self.draft_id)
                 elif self.initial is not None:
