@@ -377,7 +377,9 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "pat")
         assert isinstance(app.screen, HomeScreen)
-        app.screen.query_one("#drafts-table", DataTable).focus()
+        drafts = app.screen.query_one("#drafts-table", DataTable)
+        assert str(drafts.get_row_at(0)[0]) == "Sharing decision: Smith, Jane"  # offered
+        drafts.focus()
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "recipient"

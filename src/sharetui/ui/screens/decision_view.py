@@ -182,16 +182,17 @@ class DecisionScreen(KioskScreen):
         before = self._parts(self.shown - 1)
         after = self._parts(self.shown)
         old = {(p.title, label): value for p in before for label, value in p.rows}
+        new = {(p.title, label): value for p in after for label, value in p.rows}
         found = False
-        for p in after:
-            for label, value in p.rows:
-                previous = old.get((p.title, label))
-                if previous is not None and previous != value:
-                    found = True
-                    text.append(f"\n  {p.title}, {label}: ", style="bold")
-                    text.append(plain(previous, 300))
-                    text.append("  ->  ")
-                    text.append(plain(value, 300))
+        for key in [*new, *(k for k in old if k not in new)]:
+            previous, current = old.get(key, "not asked"), new.get(key, "not asked")
+            if previous != current:
+                found = True
+                title, label = key
+                text.append(f"\n  {title if title == label else f'{title}, {label}'}: ")
+                text.append(plain(previous, 300))
+                text.append("  ->  ")
+                text.append(plain(current, 300))
         if not found:
             text.append("\n  No answer changed.")
         return text
