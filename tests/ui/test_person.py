@@ -484,6 +484,40 @@ async def test_opening_the_view_writes_an_audit_event(
     assert [(v.username, v.terminal) for v in views] == [("pat", "ui-test")]
 
 
+async def test_from_the_record_seek_advice_start_a_decision_and_open_timeline_entries(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+    from sharetui.ui.screens.decision_view import DecisionScreen
+    from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
+
+    jane = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "R1")
+    arrange_timeline(
+        ui_services, actor(ui_services, "pat"), jane.id, consent=1, decisions=1, advice=0
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, jane.id)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, RaiseAdviceDialog)
+        assert app.screen.person_id == jane.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionFlowScreen)
+        assert app.screen.person_id == jane.id
+        app.pop_screen()
+        await settle(pilot)
+        await pilot.press("t")
+        assert cells(screen.query_one("#timeline", DataTable), 1)[0] == "Decision: Do not share"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+
+
 # -- hostile data ------------------------------------------------------------------------------
 async def test_a_hostile_name_is_shown_literally_and_harms_nothing(
     make_app: Callable[..., ShareApp], ui_services: Services

@@ -9,7 +9,8 @@ The terminal title never names the person; the page itself does.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +19,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     OptionList,
     Static,
@@ -37,10 +37,14 @@ from sharetui.services.views import (
     PersonDetail,
     TimelineEntry,
 )
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import day, lit, one_line, when
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.widgets.person_text import person_name
+
+if TYPE_CHECKING:
+    from sharetui.services.audit import ViewRecord
 
 TIMELINE_PAGE = 20
 
@@ -56,6 +60,16 @@ NO_CONSENT = (
     "No consent recorded for this person. Press r to record consent given, refused, "
     "withdrawn, or not sought (with the reason)."
 )
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What one read of the record returns (detail is None when it was not re-read)."""
+
+    detail: PersonDetail | None
+    timeline: Page[TimelineEntry]
+    consent: list[ConsentLine]
+    viewed_by: list[ViewRecord] | None
 
 
 class _PagedTable(DataTable[Text]):
@@ -137,6 +151,7 @@ class PersonScreen(KioskScreen):
         self.first_page_shown = asyncio.Event()
         self._loaded = False
         self._covered_by_screen = False
+        self._prefetch: asyncio.Future[_Record] | None = None
 
     # -- layout ---------------------------------------------------------------------------
     @property
@@ -144,6 +159,7 @@ class PersonScreen(KioskScreen):
         return allowed(Role(self.actor.role), Permission.OVERSEE)
 
     def compose(self) -> ComposeResult:
+        self._start_fetch()
         yield Header()
         yield Static("Loading the record…", id="person-heading")
         with TabbedContent(initial=TABS["consent"]):
@@ -165,7 +181,7 @@ class PersonScreen(KioskScreen):
             if self.oversees:
                 with TabPane("Viewed by (v)", id=TABS["viewed"]):
                     yield DataTable(id="viewed-by", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()  # the keys that work now, without Footer's rebuild per focus change
 
     def on_mount(self) -> None:
         self.title = "sharetui"
@@ -200,21 +216,37 @@ class PersonScreen(KioskScreen):
             self._reload(details=False)
 
     # -- loading --------------------------------------------------------------------------
+    def _fetch(self, *, details: bool, timeline_offset: int) -> _Record:
+        """Everything the screen shows, read in one go in a worker thread: one hand-over
+        between threads instead of four, and no half-drawn screen in between."""
+        from sharetui.services import audit
+
+        svc, actor, pid = self.services, self.actor, self.person_id
+        return _Record(
+            detail=svc.people.open(actor, pid) if details else None,
+            timeline=svc.people.timeline(actor, pid, timeline_offset, TIMELINE_PAGE),
+            consent=svc.consent.current(actor, pid),
+            viewed_by=audit.viewed_by(svc.store, actor, pid) if self.oversees else None,
+        )
+
+    def _start_fetch(self) -> None:
+        """Read the record while the widgets are still being built (mounting takes longer
+        than the reading): the loading worker picks the result up."""
+        if self._prefetch is None:
+            self._prefetch = asyncio.ensure_future(
+                asyncio.to_thread(self._fetch, details=True, timeline_offset=0)
+            )
+
     @work(exclusive=True, group="person-load", exit_on_error=False)
     async def _load_all(self) -> None:
-        svc, actor = self.services, self.actor
+        self._start_fetch()
+        assert self._prefetch is not None
         try:
-            detail = await self.call(svc.people.open, actor, self.person_id)
+            record = await self._prefetch
         except ShareError as exc:
             self._cannot_open(exc.message)
             return
-        self._show_detail(detail)
-        timeline = await self.call(svc.people.timeline, actor, self.person_id, 0, TIMELINE_PAGE)
-        self._show_timeline(timeline)
-        lines = await self.call(svc.consent.current, actor, self.person_id)
-        self._show_consent(lines)
-        if self.oversees:
-            await self._load_viewed_by()
+        self._show(record)
         self._loaded = True
 
     def _cannot_open(self, message: str) -> None:
@@ -225,26 +257,36 @@ class PersonScreen(KioskScreen):
         self.app.push_screen(MessageDialog("This record cannot be opened", message), back)
 
     def _reload(self, *, details: bool) -> None:
-        self._refresh(details, self.timeline.offset if not details else 0)
+        self._refresh(details, 0 if details else self.timeline.offset)
 
     @work(exclusive=True, group="person-reload", exit_on_error=False)
     async def _refresh(self, details: bool, timeline_offset: int) -> None:
-        svc, actor = self.services, self.actor
-        if details:
-            self._show_detail(await self.call(svc.people.open, actor, self.person_id))
-        self._show_consent(await self.call(svc.consent.current, actor, self.person_id))
-        self._show_timeline(
-            await self.call(
-                svc.people.timeline, actor, self.person_id, timeline_offset, TIMELINE_PAGE
-            )
-        )
-        if self.oversees:
-            await self._load_viewed_by()
+        try:
+            record = await self.call(self._fetch, details=details, timeline_offset=timeline_offset)
+        except ShareError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self._show(record)
 
-    async def _load_viewed_by(self) -> None:
-        from sharetui.services import audit
+    def _show(self, record: _Record) -> None:
+        keys_before = self._key_state()
+        if record.detail is not None:
+            self._show_detail(record.detail)
+        self._show_consent(record.consent)
+        if record.viewed_by is not None:
+            self._show_viewed_by(record.viewed_by)
+        self._show_timeline(record.timeline)
+        self._refresh_keys(keys_before)
 
-        views = await self.call(audit.viewed_by, self.services.store, self.actor, self.person_id)
+    def _key_state(self) -> tuple[bool, bool, bool]:
+        """What decides which keys the footer offers (redrawing it is slow: only on change)."""
+        return (bool(self.consent_lines), self.timeline.has_more, self.timeline.offset > 0)
+
+    def _refresh_keys(self, before: tuple[bool, bool, bool]) -> None:
+        if self._key_state() != before:
+            self.refresh_bindings()
+
+    def _show_viewed_by(self, views: list[ViewRecord]) -> None:
         tz = self.share_app.settings.tz
         table = self.query_one("#viewed-by", DataTable)
         table.clear()
@@ -304,7 +346,6 @@ class PersonScreen(KioskScreen):
     def _show_consent(self, lines: list[ConsentLine]) -> None:
         from sharetui.services.consent import describe
 
-        had_lines = bool(self.consent_lines)
         self.consent_lines = lines
         tz = self.share_app.settings.tz
         options = self.query_one("#consent-lines", OptionList)
@@ -320,11 +361,8 @@ class PersonScreen(KioskScreen):
             options.highlighted = min(highlighted or 0, len(lines) - 1)
         self.query_one("#no-consent").set_class(bool(lines), "hidden")
         options.set_class(not lines, "hidden")
-        if bool(lines) != had_lines:
-            self.refresh_bindings()
 
     def _show_timeline(self, page: Page[TimelineEntry]) -> None:
-        before = (self.timeline.has_more, self.timeline.offset > 0)
         self.timeline = page
         tz = self.share_app.settings.tz
         table = self.query_one("#timeline", DataTable)
@@ -347,8 +385,6 @@ class PersonScreen(KioskScreen):
         else:
             words = "Nothing recorded about this person yet."
         self.query_one("#timeline-status", Static).update(Text(words))
-        if (page.has_more, page.offset > 0) != before:
-            self.refresh_bindings()
         self.first_page_shown.set()
 
     # -- keys -----------------------------------------------------------------------------
@@ -408,7 +444,9 @@ class PersonScreen(KioskScreen):
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
+        keys_before = self._key_state()
         self._show_timeline(page)
+        self._refresh_keys(keys_before)
         self.query_one("#timeline", DataTable).move_cursor(row=0)
 
     @on(DataTable.RowSelected, "#timeline")

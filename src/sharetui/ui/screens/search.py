@@ -7,14 +7,17 @@ of rows is ever in the table (the database does the paging).
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonSummary
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import one_line
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH
@@ -77,13 +80,14 @@ class PersonSearchScreen(KioskScreen):
         self.page_offset = 0
         self.has_more = False
         self._seq = 0
+        self.results_shown = asyncio.Event()  # set when a query's page is on screen
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Name, date of birth or reference", id="search", max_length=200)
         yield Static(HOW_TO_SEARCH, id="search-status")
         yield _ResultsTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()  # the keys that work now, without Footer's rebuild per focus change
 
     def on_mount(self) -> None:
         self.title = "sharetui"
@@ -116,6 +120,7 @@ class PersonSearchScreen(KioskScreen):
 
     def _start(self, text: str, offset: int) -> None:
         self._seq += 1
+        self.results_shown.clear()
         if not text.strip():
             self._show((), 0, False, text)
             return
@@ -153,6 +158,7 @@ class PersonSearchScreen(KioskScreen):
         )
         if paging_changed:  # redrawing the footer on every key is slow: only when it changes
             self.refresh_bindings()
+        self.results_shown.set()
 
     @staticmethod
     def _status_text(
