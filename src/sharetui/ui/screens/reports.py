@@ -1,0 +1,294 @@
+"""Reports in the app for supervisors and administrators: decisions per week and advice
+turnaround against its target as charts, with the same numbers in tables (the report service
+is shared with `sharetui report`, so screen and command line never disagree)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from sharetui.domain.enums import Urgency
+from sharetui.domain.errors import ShareError
+from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
+from sharetui.ui.literal import lit, one_line
+from sharetui.ui.screens.base import KioskScreen
+
+# Bars told apart by their fill as well as their colour.
+MARKERS = ["█", "▒", "░"]
+URGENCY_WORD = {Urgency.URGENT: "Urgent", Urgency.TODAY: "Today", Urgency.ROUTINE: "Routine"}
+
+
+def duration_words(minutes: float | None) -> str:
+    """'45 min', '3.5 h', '2.1 days'; '-' when there is nothing to measure."""
+    if minutes is None:
+        return "-"
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} days"
+
+
+def _percent(row: TurnaroundRow) -> float:
+    """Median time to advice over the time allowed, in percent (0 when nothing to measure)."""
+    if row.median_minutes is None or not row.target_minutes:
+        return 0.0
+    return round(100 * row.median_minutes / row.target_minutes, 1)
+
+
+def _count_ticks(plot: PlotextPlot, values: list[float]) -> None:
+    """Whole numbers on a count axis (never 8.3 decisions)."""
+    top = int(max(values, default=0))
+    step = max(1, -(-top // 5))
+    plot.plt.yticks(list(range(0, top + step + 1, step)))
+
+
+class ReportsScreen(KioskScreen):
+    """The last weeks at a glance; 4, 13 or 52 weeks on one key each."""
+
+    DEFAULT_WEEKS: ClassVar[int] = 13
+
+    DEFAULT_CSS = """
+    ReportsScreen #report-body { padding: 0 1; }
+    ReportsScreen PlotextPlot { height: 14; }
+    ReportsScreen DataTable { max-height: 100; }
+    """
+
+    BINDINGS = [
+        Binding("4", "period(4)", "4 weeks"),
+        Binding("3", "period(13)", "13 weeks"),
+        Binding("5", "period(52)", "52 weeks"),
+        Binding("g", "reload", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    FIELD_HELP = {
+        "report-body": "Counts only, no one's details. Decisions count once, in the week they "
+        "were first made, with the values of their latest version. Advice turnaround is the "
+        "time from asking to advice given, against the time allowed by its urgency (urgent: "
+        "an hour; today: 5 pm; routine: three working days).",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weeks = self.DEFAULT_WEEKS
+        self.report: Report | None = None
+        # What each chart was last drawn from, by series name (read by the tests).
+        self.series: dict[str, dict[str, list[float]]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="report-body"):
+            yield Static("Loading the report…", id="report-period")
+            yield Static("Decisions per week", classes="section-title")
+            yield PlotextPlot(id="decisions-chart")
+            yield DataTable(id="report-totals", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "Advice turnaround against target: median time to advice as a share of the "
+                "time allowed (urgent: an hour; today: 5 pm; routine: three working days)",
+                classes="section-title",
+            )
+            yield PlotextPlot(id="turnaround-chart")
+            yield Static("Advice given per week, on time or late", classes="section-title")
+            yield PlotextPlot(id="advice-weeks-chart")
+            yield DataTable(id="report-turnaround", cursor_type="none", zebra_stripes=True)
+            yield Static("Shared decisions by lawful basis", classes="section-title")
+            yield DataTable(id="report-basis", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "By receiving organisation (most decisions first)", classes="section-title"
+            )
+            yield DataTable(id="report-recipients", cursor_type="none", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = "Reports"
+        self.query_one("#report-totals", DataTable).add_columns("Decisions", "Number")
+        self.query_one("#report-turnaround", DataTable).add_columns(
+            "Urgency", "Asked", "Advised", "On time", "Late", "Open", "Overdue", "Median", "Target"
+        )
+        self.query_one("#report-basis", DataTable).add_columns("Lawful basis", "Shared")
+        self.query_one("#report-recipients", DataTable).add_columns(
+            "Organisation", "Decisions", "Shared", "Not shared"
+        )
+        self.query_one("#report-body", VerticalScroll).focus()
+        self.action_reload()
+
+    # -- loading --------------------------------------------------------------------------
+    def period(self) -> tuple[date, date]:
+        """Whole weeks, Monday first, ending with the current week."""
+        today = date.today()
+        return week_start(today) - timedelta(weeks=self.weeks - 1), today
+
+    def action_period(self, weeks: int) -> None:
+        self.weeks = weeks
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load(*self.period())
+
+    @work(exclusive=True, group="report-load", exit_on_error=False)
+    async def _load(self, start: date, end: date) -> None:
+        status = self.query_one("#report-period", Static)
+        status.update(lit(f"Counting {start:%d %b %Y} to {end:%d %b %Y}…"))
+        try:
+            report = await self.call(Reports(self.services.store).build, self.actor, start, end)
+        except ShareError as exc:
+            status.update(lit(f"The report could not be made: {exc.message}"))
+            return
+        if self.is_attached:
+            self._show(report)
+
+    # -- showing --------------------------------------------------------------------------
+    def _show(self, report: Report) -> None:
+        self.report = report
+        t = report.totals
+        self.query_one("#report-period", Static).update(
+            lit(
+                f"From {report.start:%d %b %Y} to {report.end:%d %b %Y} ({self.weeks} weeks; "
+                f"times in {report.timezone}). {t.decisions} decision(s), "
+                f"{t.shared_any} shared, {t.not_shared} not shared."
+            )
+        )
+        self._decisions_chart(report)
+        self._turnaround_chart(report)
+        self._advice_weeks_chart(report)
+        self._fill(
+            "#report-totals",
+            [
+                ("Decisions made", t.decisions),
+                ("Shared", t.shared),
+                ("Shared in part", t.shared_in_part),
+                ("Not shared", t.not_shared),
+                ("Pending advice", t.pending_advice),
+                ("Shared without consent", t.shared_without_consent),
+                ("Urgent", t.urgent),
+                ("Amended (more than one version)", t.amended),
+            ],
+        )
+        self._fill(
+            "#report-turnaround",
+            [
+                (
+                    URGENCY_WORD[r.urgency],
+                    r.raised,
+                    r.advised,
+                    r.on_time,
+                    r.late,
+                    r.open_in_time,
+                    Text(str(r.open_overdue), style="bold reverse")
+                    if r.open_overdue
+                    else str(r.open_overdue),
+                    duration_words(r.median_minutes),
+                    duration_words(r.target_minutes),
+                )
+                for r in report.turnaround
+            ],
+        )
+        self._fill(
+            "#report-basis",
+            [(b.label, b.shared) for b in report.by_lawful_basis if b.shared],
+            empty="No shared decisions in this period",
+        )
+        self._fill(
+            "#report-recipients",
+            [
+                (one_line(r.organisation, 40), r.decisions, r.shared, r.not_shared)
+                for r in report.by_recipient[:20]
+            ],
+            empty="No decisions in this period",
+        )
+
+    def _fill(self, table_id: str, rows: list[tuple[object, ...]], empty: str = "") -> None:
+        table = self.query_one(table_id, DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*(c if isinstance(c, Text) else str(c) for c in row))
+        if not rows and empty:
+            table.add_row(lit(empty), *[""] * (len(table.columns) - 1))
+
+    def _week_ticks(self, plot: PlotextPlot, starts: list[date]) -> None:
+        """Label at most about eight weeks so the dates stay readable at 80 columns."""
+        step = max(1, -(-len(starts) // 8))
+        ticks = list(range(1, len(starts) + 1, step))
+        plot.plt.xticks(ticks, [f"{starts[i - 1]:%d %b}" for i in ticks])
+
+    def _decisions_chart(self, report: Report) -> None:
+        plot = self.query_one("#decisions-chart", PlotextPlot)
+        starts = [w.start for w in report.weeks]
+        series = {
+            "Shared (in full or part)": [float(w.counts.shared_any) for w in report.weeks],
+            "Not shared": [float(w.counts.not_shared) for w in report.weeks],
+            "Pending advice": [float(w.counts.pending_advice) for w in report.weeks],
+        }
+        self.series["decisions"] = series
+        plt = plot.plt
+        plt.clear_figure()
+        plt.stacked_bar(
+            list(range(1, len(starts) + 1)),
+            list(series.values()),
+            labels=list(series),
+            marker=MARKERS,
+        )
+        self._week_ticks(plot, starts)
+        _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
+        plt.ylabel("decisions")
+        plot.refresh()
+
+    def _turnaround_chart(self, report: Report) -> None:
+        """Median time to advice as a share of the time allowed: 100% is exactly on the due
+        time, so urgent (an hour) and routine (days) read on one scale."""
+        plot = self.query_one("#turnaround-chart", PlotextPlot)
+        rows = report.turnaround
+        values = [_percent(r) for r in rows]
+        self.series["turnaround"] = {"Median time to advice (% of time allowed)": values}
+        plt = plot.plt
+        plt.clear_figure()
+        positions = list(range(1, len(rows) + 1))
+        plt.bar(
+            positions,
+            values,
+            marker=MARKERS[0],
+            width=0.4,
+            label="Median time to advice (% of time allowed)",
+        )
+        plt.plot([0.5, len(rows) + 0.5], [100, 100], label="Due time (100%)", marker="─")
+        plt.xticks(positions, [URGENCY_WORD[r.urgency] for r in rows])
+        top = max([*values, 100.0]) * 1.2
+        step = next(s for s in (10, 25, 50, 100, 250, 500, 1000, 2500, 5000) if top / s <= 6)
+        plt.yticks(list(range(0, int(top) + step, step)))
+        plt.ylim(0, top)
+        plt.ylabel("% of time allowed")
+        plot.refresh()
+
+    def _advice_weeks_chart(self, report: Report) -> None:
+        plot = self.query_one("#advice-weeks-chart", PlotextPlot)
+        starts = [w.start for w in report.advice_weeks]
+        series = {
+            "On time": [float(w.on_time) for w in report.advice_weeks],
+            "Late": [float(w.late) for w in report.advice_weeks],
+        }
+        self.series["advice_weeks"] = series
+        plt = plot.plt
+        plt.clear_figure()
+        plt.stacked_bar(
+            list(range(1, len(starts) + 1)),
+            list(series.values()),
+            labels=list(series),
+            marker=MARKERS[:2],
+        )
+        self._week_ticks(plot, starts)
+        _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
+        plt.ylabel("advice given")
+        plot.refresh()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
