@@ -27,7 +27,8 @@ def test_backup_while_in_use(cli: Cli, sqlite_template: Path, tmp_path: Path) ->
     written: list[int] = []
 
     def keep_writing() -> None:
-        while not stop.is_set():
+        # A colleague saving a record every few milliseconds, until the backup is done.
+        while not stop.wait(0.005):
             written.append(person(svc, pat, "Busy", f"Writer{len(written)}").id)
 
     writer = threading.Thread(target=keep_writing)
