@@ -3,7 +3,6 @@ advise, reveal an anonymised person (recorded), close with the outcome."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import update
@@ -79,7 +78,8 @@ class Advice:
             description = ""
             if person_id is not None:
                 person = load_person(s, person_id)
-                description = anonymous_description(person.date_of_birth, date.today())
+                today = utcnow().astimezone(self.store.settings.tz).date()  # as the record's clock
+                description = anonymous_description(person.date_of_birth, today)
                 touch(s, person_id)
             if decision_id is not None and s.get(SharingDecision, decision_id) is None:
                 raise ValidationFailed({"decision_id": "Choose a decision that is on record"})
