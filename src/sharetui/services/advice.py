@@ -280,7 +280,9 @@ class Advice:
             raise ValidationFailed({"outcome_text": msg})
 
         def work(s: Session) -> AdviceView:
-            row = s.get(AdviceRequest, advice_id)
+            row = s.exec(
+                select(AdviceRequest).where(AdviceRequest.id == advice_id).with_for_update()
+            ).first()
             if row is None:
                 raise NotFound("That advice request does not exist")
             if actor.user_id not in (row.raised_by_id, row.advised_by_id):

@@ -105,7 +105,7 @@ def append(
     prev = last_hash or GENESIS
     user_id = actor.user_id if actor else None
     name = actor.username if actor else username
-    term = (actor.terminal if actor else terminal) or terminal
+    term = ((actor.terminal if actor else terminal) or terminal)[:100]
     ent_id = "" if entity_id is None else str(entity_id)
     digest = event_hash(
         prev, event_id, at, user_id, name, term, action, entity_type, ent_id, summary[:300]
