@@ -40,7 +40,7 @@ def _database_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sharetui.commands import admin, app, data, users
+    from sharetui.commands import admin, app, data, keys, users
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.register(sub, common)
     admin.register(sub, common)
     data.register(sub, common)
+    keys.register(sub, common)
     parser.set_defaults(handler=app.run_command)
     return parser
 

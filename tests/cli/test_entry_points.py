@@ -34,6 +34,9 @@ COMMANDS = [
     ["export", "person"],
     ["report"],
     ["backup"],
+    ["key"],
+    ["key", "create"],
+    ["key", "encrypt"],
 ]
 
 

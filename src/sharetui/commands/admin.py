@@ -86,10 +86,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     from sharetui.store.engine import make_engine
+    from sharetui.store.keys import check_opens
     from sharetui.store.migrate import current_revision, upgrade
 
     settings = settings_from(args)
-    engine = make_engine(settings.database_url, key=load_key(settings))
+    key = load_key(settings)
+    engine = make_engine(settings.database_url, key=key)
+    check_opens(engine, keyed=key is not None)
     try:
         before = current_revision(engine)
         after = upgrade(engine)
@@ -104,10 +107,13 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _db_current(args: argparse.Namespace) -> int:
     from sharetui.store.engine import make_engine
+    from sharetui.store.keys import check_opens
     from sharetui.store.migrate import current_revision, head_revision
 
     settings = settings_from(args)
-    engine = make_engine(settings.database_url, key=load_key(settings))
+    key = load_key(settings)
+    engine = make_engine(settings.database_url, key=key)
+    check_opens(engine, keyed=key is not None)
     try:
         current = current_revision(engine)
     finally:
@@ -149,6 +155,7 @@ def _backup(args: argparse.Namespace) -> int:
     from sharetui.services.audit import append
     from sharetui.services.store import Store
     from sharetui.store.engine import make_engine, normalise_url
+    from sharetui.store.keys import check_opens
 
     settings = settings_from(args)
     url = make_url(normalise_url(settings.database_url))
@@ -172,7 +179,9 @@ def _backup(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         raise CommandFailed(f"The folder {target.parent} does not exist")
     key = load_key(settings)
-    store = Store(make_engine(settings.database_url, key=key), settings)
+    engine = make_engine(settings.database_url, key=key)
+    check_opens(engine, keyed=key is not None)
+    store = Store(engine, settings)
     try:
         # Audited first, so the copy records that it was made.
         store.write(

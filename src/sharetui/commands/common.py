@@ -8,7 +8,6 @@ import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -40,25 +39,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def load_key(settings: Settings) -> str | None:
-    """The SQLCipher key from SHARETUI_KEY_FILE, when the database is encrypted."""
-    if not settings.key_file:
-        return None
-    path = Path(settings.key_file).expanduser()
-    try:
-        key = path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise CommandFailed(
-            f"Cannot read the key file {path} (SHARETUI_KEY_FILE): {exc.strerror or exc}"
-        ) from exc
-    if not key:
-        raise CommandFailed(f"The key file {path} (SHARETUI_KEY_FILE) is empty")
-    return key
+    """The SQLCipher key from SHARETUI_KEY_FILE, for commands that open an engine themselves
+    (None for plain SQLite). Services.open reads it on its own."""
+    from sharetui.store.keys import key_for
+
+    return key_for(settings)
 
 
 def open_services(settings: Settings, *, migrate: bool = True) -> Services:
     from sharetui.services.facade import Services
 
-    return Services.open(settings, key=load_key(settings), migrate=migrate)
+    return Services.open(settings, migrate=migrate)
 
 
 def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
