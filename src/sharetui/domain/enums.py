@@ -23,6 +23,8 @@ class LabelledEnum(StrEnum):
     @classmethod
     def parse(cls, value: str) -> LabelledEnum:
         """Accept a stored value or a label, case-insensitively; raise ValueError otherwise."""
+        if not isinstance(value, str):  # nothing chosen (None) is not a choice
+            raise ValueError(value)
         text = value.strip().lower().replace("-", "_").replace(" ", "_")
         for member in cls:
             if text in (member.value, member.label.lower().replace(" ", "_")):

@@ -91,7 +91,7 @@ def parse_date(text: str) -> date | None:
         pass
     for sep in ("/", "-", ".", " "):
         parts = raw.split(sep)
-        if len(parts) == 3 and all(x.isdecimal() for x in parts):
+        if len(parts) == 3 and all(x.isdecimal() and len(x) <= 4 for x in parts):
             d, m, y = (int(x) for x in parts)
             if y < 100:
                 return None

@@ -6,8 +6,12 @@ import re
 import unicodedata
 
 # C0 and C1 control characters except tab and newline, plus DEL. Bidi overrides and
-# isolates are removed too: they can make a stored reason read differently on screen.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# isolates are removed too: they can make a stored reason read differently on screen. Lone
+# surrogates (a broken paste, a bad terminal) cannot be written as UTF-8, so no database or
+# export could hold them.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 SHORT_TEXT = 200
 LONG_TEXT = 20_000
@@ -19,6 +23,22 @@ def clean(value: str | None) -> str:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text).strip()
+
+
+def scrub(value: str) -> str:
+    """Only the characters no record may hold removed; whitespace kept as typed (drafts)."""
+    return _CONTROL.sub("", value)
+
+
+def scrub_json(value: object) -> object:
+    """scrub() every string, keys included, of a JSON-like value."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(str(k)): scrub_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_json(v) for v in value]
+    return value
 
 
 def clean_line(value: str | None) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from sharetui.domain.errors import NotFound, ValidationFailed
-from sharetui.domain.text import clean_line
+from sharetui.domain.text import clean_line, scrub_json
 from sharetui.services.audit import append
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import DraftView
@@ -40,10 +40,17 @@ class Drafts:
         draft_id: int | None = None,
     ) -> DraftView:
         """Create or overwrite the caller's draft; committed before this returns."""
-        size = len(json.dumps(payload, default=str))
-        if size > MAX_PAYLOAD:
+        try:  # characters no record may hold are dropped; NaN is not JSON a database takes
+            text = json.dumps(scrub_json(payload), default=str, allow_nan=False)
+        except (TypeError, ValueError):
+            raise ValidationFailed(
+                {"payload": "This form holds a value that cannot be saved"}
+            ) from None
+        if len(text) > MAX_PAYLOAD:
             raise ValidationFailed({"payload": "This form is too large to save as a draft"})
-        safe = json.loads(json.dumps(payload, default=str))
+        safe = json.loads(text)
+        kind = clean_line(kind)[:40]
+        page = clean_line(page)[:40]
 
         def work(s: Session) -> DraftView:
             now = utcnow()
@@ -52,15 +59,15 @@ class Drafts:
                 if d is None or d.user_id != actor.user_id:
                     raise NotFound("That draft is gone")
                 d.payload = safe
-                d.page = page[:40]
+                d.page = page
                 d.title = clean_line(title)[:200]
                 d.updated_at = now
             else:
                 d = Draft(
                     user_id=actor.user_id,
-                    kind=kind[:40],
+                    kind=kind,
                     title=clean_line(title)[:200],
-                    page=page[:40],
+                    page=page,
                     payload=safe,
                     created_at=now,
                     updated_at=now,
@@ -68,7 +75,7 @@ class Drafts:
             s.add(d)
             s.flush()
             if draft_id is None:
-                append(s, actor, "draft.create", "draft", d.id, kind[:40])
+                append(s, actor, "draft.create", "draft", d.id, kind)
             return _view(d)
 
         return self.store.write(work)

@@ -14,11 +14,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from sharetui.config import Settings
-from sharetui.domain.errors import StoreUnavailable
+from sharetui.domain.errors import NotFound, StoreUnavailable
 from sharetui.store.engine import is_sqlite, make_engine
 
 T = TypeVar("T")
 RETRIES = 8
+NO_SUCH_NUMBER = "There is no record with that number"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,12 @@ class Store:
                     if commit:
                         session.commit()
                     return result
+            except OverflowError as exc:
+                # SQLite integers are 64-bit: a larger id (typed or passed) matches no record.
+                raise NotFound(NO_SUCH_NUMBER) from exc
             except (OperationalError, DBAPIError) as exc:
+                if getattr(exc.orig, "sqlstate", None) == "22003":  # PostgreSQL, same case
+                    raise NotFound(NO_SUCH_NUMBER) from exc
                 if _transient(exc) and attempt < RETRIES - 1:
                     time.sleep(delay + random.random() * delay)
                     delay = min(delay * 2, 1.0)
