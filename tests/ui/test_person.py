@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from sharetui.domain.consent import ConsentInput
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
@@ -371,6 +371,49 @@ async def test_not_sought_needs_a_reason(
         assert app.screen is screen
         toasts = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
         assert "not sought: only consent that is given can be withdrawn" in toasts
+
+
+async def test_a_half_typed_consent_record_survives_sign_out_as_a_draft(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    jane = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "R1")
+    pat = actor(ui_services, "pat")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_person(pilot, jane.id)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter", "tab", "enter", "tab", *"Jane", "tab", "down", "enter")
+        app.screen.query_one("#told", TextArea).text = "Who would see it"
+        await pilot.press("ctrl+q", "y")  # sign out before saving
+        await settle(pilot)
+        assert ui_services.consent.history(pat, jane.id) == []
+        drafts = ui_services.drafts.mine(pat)
+        assert [d.title for d in drafts] == ["Consent record: Smith, Jane"]
+
+        await sign_in(pilot, "pat")
+        assert "Consent record: Smith, Jane" in screen_text(pilot)
+        app.screen.query_one("#drafts-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RecordConsentDialog)
+        assert dialog.values()["status"] == "given"
+        assert dialog.values()["given_by"] == "person"
+        assert dialog.values()["given_by_name"] == "Jane"
+        assert dialog.values()["method"] == "written"
+        assert dialog.values()["told"] == "Who would see it"
+        for field, text in (
+            ("scope_information", "Health"),
+            ("scope_recipient", "GP"),
+            ("scope_purpose", "Care"),
+        ):
+            dialog.query_one(f"#{field}", Input).value = text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert consent_words(app.screen)[0].startswith("GIVEN: Consent given by Jane (the person)")
+        assert ui_services.drafts.mine(pat) == []
 
 
 async def test_refused_and_withdrawn_scopes_are_as_visible_as_given(

@@ -165,7 +165,7 @@ class HomeScreen(KioskScreen):
                     d.page,
                     d.status.replace("_", " "),
                     when(d.updated_at, tz),
-                    ("draft", d.id),
+                    ("consent-draft" if d.kind == "consent" else "draft", d.id),
                 )
                 for d in data["drafts"]
             ]
@@ -237,6 +237,10 @@ class HomeScreen(KioskScreen):
         app = self.share_app
         if kind == "draft":
             app.start_decision(draft_id=ident)
+        elif kind == "consent-draft":
+            from sharetui.ui.screens.record_consent import resume_consent_draft
+
+            resume_consent_draft(app, ident)
         elif kind == "advice":
             app.open_advice(ident)
         elif kind == "decision":

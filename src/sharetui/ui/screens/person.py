@@ -142,9 +142,13 @@ class PersonScreen(KioskScreen):
         "viewed-by": "Everyone who opened this record, newest first, with the terminal used.",
     }
 
-    def __init__(self, person_id: int) -> None:
+    def __init__(
+        self, person_id: int, *, consent_draft: tuple[int, dict[str, str]] | None = None
+    ) -> None:
+        """consent_draft: (draft id, answers) of a consent record to carry on with."""
         super().__init__()
         self.person_id = person_id
+        self.consent_draft = consent_draft
         self.detail: PersonDetail | None = None
         self.consent_lines: list[ConsentLine] = []
         self.timeline: Page[TimelineEntry] = Page((), 0, TIMELINE_PAGE, False)
@@ -152,11 +156,16 @@ class PersonScreen(KioskScreen):
         self._loaded = False
         self._covered_by_screen = False
         self._prefetch: asyncio.Future[_Record] | None = None
+        self._oversees: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------
     @property
     def oversees(self) -> bool:
-        return allowed(Role(self.actor.role), Permission.OVERSEE)
+        """Whether the signed-in user may see who viewed the record. Decided once, when the
+        screen is built: key checks still run while a sign-out clears the screens."""
+        if self._oversees is None:
+            self._oversees = allowed(Role(self.actor.role), Permission.OVERSEE)
+        return self._oversees
 
     def compose(self) -> ComposeResult:
         self._start_fetch()
@@ -246,8 +255,14 @@ class PersonScreen(KioskScreen):
         except ShareError as exc:
             self._cannot_open(exc.message)
             return
+        if not self.is_attached:  # closed (or signed out) while reading
+            return
         self._show(record)
         self._loaded = True
+        if self.consent_draft is not None:
+            draft_id, values = self.consent_draft
+            self.consent_draft = None
+            self._open_consent_dialog(values=values, draft_id=draft_id)
 
     def _cannot_open(self, message: str) -> None:
         def back(_: None) -> None:
@@ -266,7 +281,8 @@ class PersonScreen(KioskScreen):
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
-        self._show(record)
+        if self.is_attached:
+            self._show(record)
 
     def _show(self, record: _Record) -> None:
         keys_before = self._key_state()
@@ -444,6 +460,8 @@ class PersonScreen(KioskScreen):
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
+        if not self.is_attached:
+            return
         keys_before = self._key_state()
         self._show_timeline(page)
         self._refresh_keys(keys_before)
@@ -508,10 +526,18 @@ class PersonScreen(KioskScreen):
         return self.consent_lines[index]
 
     def action_record_consent(self) -> None:
+        self._open_consent_dialog()
+
+    def _open_consent_dialog(
+        self, values: dict[str, str] | None = None, draft_id: int | None = None
+    ) -> None:
         from sharetui.ui.screens.record_consent import RecordConsentDialog
 
         label = person_name(self.detail.summary) if self.detail else ""
-        self.app.push_screen(RecordConsentDialog(self.person_id, label), self._consent_saved)
+        self.app.push_screen(
+            RecordConsentDialog(self.person_id, label, values=values, draft_id=draft_id),
+            self._consent_saved,
+        )
 
     def action_withdraw_consent(self) -> None:
         from sharetui.services.consent import describe

@@ -7,9 +7,11 @@ No answer is preselected where it carries weight (what happened, who, how).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import date, datetime, time
 from enum import Enum
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,14 +20,18 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
 
-from sharetui.domain.consent import ConsentInput
+from sharetui.domain.consent import ConsentInput, validate_consent
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
 from sharetui.domain.person import parse_date
 from sharetui.services.views import ConsentEventView, ConsentLine
 from sharetui.ui.literal import lit, when
-from sharetui.ui.screens.base import KioskModal
+from sharetui.ui.screens.base import DraftSnapshot, KioskModal
+from sharetui.ui.screens.dialogs import ConfirmDialog
 from sharetui.ui.widgets.choice import ChoiceButton
+
+if TYPE_CHECKING:
+    from sharetui.ui.app import ShareApp
 
 E = TypeVar("E", bound=Enum)
 
@@ -35,6 +41,22 @@ STATUS_WORDS = {
     ConsentStatus.WITHDRAWN: "Withdrawn: they took back consent given before",
     ConsentStatus.NOT_SOUGHT: "Not sought: consent was not asked for",
 }
+
+DRAFT_KIND = "consent"
+
+RADIO_FIELDS: dict[str, list[Any]] = {
+    "status": list(ConsentStatus),
+    "not_sought_reason": list(NotSoughtReason),
+    "given_by": list(ConsentGiver),
+    "method": list(ConsentMethod),
+}
+TEXT_FIELDS = (
+    "given_by_name",
+    "scope_information",
+    "scope_recipient",
+    "scope_purpose",
+    "effective_at",
+)
 
 DATE_FORMAT_ERROR = "Enter the date as day/month/year, for example 3/3/2026, or leave it blank"
 
@@ -134,16 +156,21 @@ class _ConsentForm(KioskModal[ConsentEventView | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    async def _save(self, fn: object, *args: object, **kwargs: object) -> None:
+    async def _save(
+        self, fn: Any, *args: object, dismiss: bool = True, **kwargs: object
+    ) -> ConsentEventView | None:
+        """Call the service; field errors go on the fields and nothing typed is lost."""
         try:
-            saved = await self.call(fn, *args, **kwargs)  # type: ignore[arg-type]
+            saved: ConsentEventView = await self.call(fn, *args, **kwargs)
         except ValidationFailed as exc:
             self._show_errors(exc.field_errors)
-            return
+            return None
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
-            return
-        self.dismiss(saved)
+            return None
+        if dismiss:
+            self.dismiss(saved)
+        return saved
 
 
 def _error(field: str) -> Static:
@@ -188,12 +215,25 @@ class RecordConsentDialog(_ConsentForm):
         "effective_at": "When it was given, refused or withdrawn. Blank means now.",
     }
 
-    def __init__(self, person_id: int, person_label: str = "") -> None:
+    def __init__(
+        self,
+        person_id: int,
+        person_label: str = "",
+        *,
+        values: dict[str, str] | None = None,
+        draft_id: int | None = None,
+    ) -> None:
         super().__init__()
         self.person_id = person_id
         self.person_label = person_label
+        self.initial = values or {}
+        self.draft_id = draft_id
+
+    def _choice(self, field: str, members: list[E]) -> E | None:
+        return next((m for m in members if m.value == self.initial.get(field)), None)
 
     def compose(self) -> ComposeResult:
+        v = self.initial.get
         with Vertical(classes="dialog"):
             yield Static("Record consent", classes="dialog-title")
             if self.person_label:
@@ -201,40 +241,51 @@ class RecordConsentDialog(_ConsentForm):
             yield Static("", id="error-summary", classes="error-summary hidden")
             with VerticalScroll(classes="form-body"):
                 yield Label("What happened?", classes="form-label")
-                yield radio_set("status", list(ConsentStatus))
+                yield radio_set(
+                    "status", list(ConsentStatus), self._choice("status", list(ConsentStatus))
+                )
                 yield _error("status")
                 with Vertical(id="not-sought-part", classes="hidden"):
                     yield Label("Why was consent not sought?", classes="form-label")
-                    yield radio_set("not_sought_reason", list(NotSoughtReason))
+                    yield radio_set(
+                        "not_sought_reason",
+                        list(NotSoughtReason),
+                        self._choice("not_sought_reason", list(NotSoughtReason)),
+                    )
                     yield _error("not_sought_reason")
                 with Vertical(id="who-part"):
                     yield Label("Who gave, refused or withdrew it?", classes="form-label")
-                    yield radio_set("given_by", list(ConsentGiver))
+                    yield radio_set(
+                        "given_by", list(ConsentGiver), self._choice("given_by", list(ConsentGiver))
+                    )
                     yield _error("given_by")
                     yield Label("Their name (optional)", classes="form-label")
-                    yield Input(id="given_by_name", max_length=200)
+                    yield Input(v("given_by_name", ""), id="given_by_name", max_length=200)
                     yield _error("given_by_name")
                     yield Label("How?", classes="form-label")
-                    yield radio_set("method", list(ConsentMethod))
+                    yield radio_set(
+                        "method", list(ConsentMethod), self._choice("method", list(ConsentMethod))
+                    )
                     yield _error("method")
                 yield Label("What were they told about the sharing?", classes="form-label")
-                yield TextArea(id="told", soft_wrap=True)
+                yield TextArea(v("told", ""), id="told", soft_wrap=True)
                 yield _error("told")
                 yield Label("Which information?", classes="form-label")
-                yield Input(id="scope_information", max_length=200)
+                yield Input(v("scope_information", ""), id="scope_information", max_length=200)
                 yield _error("scope_information")
                 yield Label("Shared with whom?", classes="form-label")
-                yield Input(id="scope_recipient", max_length=200)
+                yield Input(v("scope_recipient", ""), id="scope_recipient", max_length=200)
                 yield _error("scope_recipient")
                 yield Label("For what purpose?", classes="form-label")
-                yield Input(id="scope_purpose", max_length=200)
+                yield Input(v("scope_purpose", ""), id="scope_purpose", max_length=200)
                 yield _error("scope_purpose")
                 yield Label("Date (day/month/year; blank for today)", classes="form-label")
-                yield Input(id="effective_at", max_length=20)
+                yield Input(v("effective_at", ""), id="effective_at", max_length=20)
                 yield _error("effective_at")
             yield Static("Ctrl+S: save   Esc: cancel   Tab: next question", classes="hint")
 
     def on_mount(self) -> None:
+        self._status_changed()
         self.query_one("#status", RadioSet).focus()
 
     @on(RadioSet.Changed, "#status")
@@ -248,41 +299,105 @@ class RecordConsentDialog(_ConsentForm):
     def _next_field(self) -> None:
         self.focus_next()
 
-    def action_save(self) -> None:
-        status = chosen_member(self.query_one("#status", RadioSet), list(ConsentStatus))
+    # -- the answers ---------------------------------------------------------------------
+    def values(self) -> dict[str, str]:
+        """Every answer as typed or chosen ('' when none): what a draft keeps."""
+        out: dict[str, str] = {}
+        for field, members in RADIO_FIELDS.items():
+            chosen = chosen_member(self.query_one(f"#{field}", RadioSet), members)
+            out[field] = chosen.value if chosen is not None else ""
+        for field in TEXT_FIELDS:
+            out[field] = self.query_one(f"#{field}", Input).value
+        out["told"] = self.query_one("#told", TextArea).text
+        return out
+
+    def _input(self, values: dict[str, str], effective: datetime | None) -> ConsentInput:
+        status = next((m for m in ConsentStatus if m.value == values["status"]), None)
         not_sought = status is ConsentStatus.NOT_SOUGHT
-        effective, date_error = effective_from(
-            self.query_one("#effective_at", Input).value, self.share_app.settings.tz
-        )
-        if date_error:
-            self._show_errors({"effective_at": date_error})
-            return
-        data = ConsentInput(
+
+        def member(field: str) -> Any:
+            return next((m for m in RADIO_FIELDS[field] if m.value == values[field]), None)
+
+        return ConsentInput(
             person_id=self.person_id,
             status=status,
-            not_sought_reason=chosen_member(
-                self.query_one("#not_sought_reason", RadioSet), list(NotSoughtReason)
-            )
-            if not_sought
-            else None,
-            given_by=None
-            if not_sought
-            else chosen_member(self.query_one("#given_by", RadioSet), list(ConsentGiver)),
-            given_by_name="" if not_sought else self.query_one("#given_by_name", Input).value,
-            method=None
-            if not_sought
-            else chosen_member(self.query_one("#method", RadioSet), list(ConsentMethod)),
-            told=self.query_one("#told", TextArea).text,
-            scope_information=self.query_one("#scope_information", Input).value,
-            scope_recipient=self.query_one("#scope_recipient", Input).value,
-            scope_purpose=self.query_one("#scope_purpose", Input).value,
+            not_sought_reason=member("not_sought_reason") if not_sought else None,
+            given_by=None if not_sought else member("given_by"),
+            given_by_name="" if not_sought else values["given_by_name"],
+            method=None if not_sought else member("method"),
+            told=values["told"],
+            scope_information=values["scope_information"],
+            scope_recipient=values["scope_recipient"],
+            scope_purpose=values["scope_purpose"],
             effective_at=effective,
         )
+
+    def action_save(self) -> None:
+        values = self.values()
+        effective, date_error = effective_from(values["effective_at"], self.share_app.settings.tz)
+        data = self._input(values, effective)
+        if date_error:  # list every problem at once, not the date alone
+            errors = validate_consent(data.cleaned())
+            errors["effective_at"] = date_error
+            self._show_errors(errors)
+            return
         self._record(data)
 
     @work(exclusive=True, group="record-consent", exit_on_error=False)
     async def _record(self, data: ConsentInput) -> None:
-        await self._save(self.services.consent.record, self.actor, data)
+        saved = await self._save(self.services.consent.record, self.actor, data, dismiss=False)
+        if saved is None:
+            return
+        if self.draft_id is not None:  # the draft became a record: it is no longer unfinished
+            with contextlib.suppress(ShareError):
+                await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+        self.dismiss(saved)
+
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_snapshot(self) -> DraftSnapshot | None:
+        """What was typed, kept when the user switches or signs out before saving."""
+        values = self.values()
+        if self.draft_id is None and not any(v.strip() for v in values.values()):
+            return None
+        title = "Consent record"
+        if self.person_label:
+            title += f": {self.person_label}"
+        return DraftSnapshot(
+            kind=DRAFT_KIND,
+            payload={"person_id": self.person_id, "values": values},
+            page="consent",
+            title=title,
+            draft_id=self.draft_id,
+        )
+
+    def draft_saved(self, draft_id: int) -> None:
+        self.draft_id = draft_id
+
+    def action_cancel(self) -> None:
+        if self.draft_id is None:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._discard_draft()
+            else:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this unfinished consent record? No: keep it under My drafts.",
+                yes="Discard",
+                no="Keep the draft",
+            ),
+            answered,
+        )
+
+    @work(exclusive=True, group="record-consent", exit_on_error=False)
+    async def _discard_draft(self) -> None:
+        assert self.draft_id is not None
+        await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+        self.dismiss(None)
 
 
 class WithdrawConsentDialog(_ConsentForm):
@@ -421,3 +536,24 @@ class ConsentEventDialog(KioskModal[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def resume_consent_draft(app: ShareApp, draft_id: int) -> None:
+    """Carry on with a consent record kept as a draft: the person's record opens with the
+    dialog on top, every answer as it was left."""
+    app.run_worker(
+        _resume(app, draft_id), group="consent-draft", exclusive=True, exit_on_error=False
+    )
+
+
+async def _resume(app: ShareApp, draft_id: int) -> None:
+    from sharetui.ui.screens.person import PersonScreen
+
+    services, actor = await app.wait_services(), app.actor
+    assert actor is not None
+    draft = await asyncio.to_thread(services.drafts.load, actor, draft_id)
+    if draft.kind != DRAFT_KIND:
+        raise NotFound("That draft is not a consent record")
+    values = {str(k): str(v) for k, v in dict(draft.payload.get("values") or {}).items()}
+    person_id = int(draft.payload["person_id"])
+    await app.push_screen(PersonScreen(person_id, consent_draft=(draft_id, values)))

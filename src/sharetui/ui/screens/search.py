@@ -131,7 +131,7 @@ class PersonSearchScreen(KioskScreen):
         try:
             page = await self.call(self.services.people.find, self.actor, text, offset, PAGE_SIZE)
         except ShareError as exc:
-            if seq == self._seq:
+            if seq == self._seq and self.is_attached:
                 self.query_one("#search-status", Static).update(Text(exc.message))
             return
         if seq != self._seq or not self.is_attached:
