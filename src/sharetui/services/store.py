@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from sharetui.config import Settings
 from sharetui.domain.errors import NotFound, StoreUnavailable
-from sharetui.store.engine import is_sqlite, make_engine
+from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
+from sharetui.store.write_turns import WriteTurns
 
 T = TypeVar("T")
 RETRIES = 8
@@ -52,14 +53,17 @@ class Store:
         self._write_engine = (
             engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
         )
+        self._turns = WriteTurns.for_engine(engine, BUSY_TIMEOUT_MS / 1000)
 
     @classmethod
     def open(cls, settings: Settings, *, key: str | None = None) -> Store:
         return cls(make_engine(settings.database_url, key=key), settings)
 
     def write(self, work: Callable[[Session], T]) -> T:
-        """Run work in a write transaction and commit; retry the whole unit when busy."""
-        return self._run(work, self._write_engine, commit=True)
+        """Run work in a write transaction and commit; retry the whole unit when busy.
+        On SQLite, writers on this machine take turns first (see store/write_turns.py)."""
+        with self._turns.turn():
+            return self._run(work, self._write_engine, commit=True)
 
     def read(self, work: Callable[[Session], T]) -> T:
         return self._run(work, self.engine, commit=False)
@@ -93,3 +97,4 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._turns.close()
