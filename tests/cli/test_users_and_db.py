@@ -63,7 +63,6 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> str:
 
 def test_disable_enable_passphrase_and_roles(cli: Cli, sqlite_db: str) -> None:
     database_url = sqlite_db
-    assert _sign_in(database_url, "sam", PASSPHRASE) == "supervisor"
     assert cli("user", "disable", "sam", database=database_url).out.strip() == "Disabled sam"
     with pytest.raises(SignInFailed, match="disabled"):
         _sign_in(database_url, "sam", PASSPHRASE)
@@ -85,7 +84,6 @@ def test_disable_enable_passphrase_and_roles(cli: Cli, sqlite_db: str) -> None:
 
     roles = cli("user", "set-roles", "sam", "--role", "practitioner", database=database_url)
     assert roles.out.strip() == "Updated sam (Sam Supervisor): Practitioner"
-    assert _sign_in(database_url, "sam", NEW) == "practitioner"
 
 
 @pytest.mark.parametrize(
