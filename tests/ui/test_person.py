@@ -165,6 +165,33 @@ async def test_search_pages_results_and_shows_only_the_latest_query(
         assert cells(table) == ["Okafor, Ada"]
 
 
+async def test_namesakes_show_newest_activity_first(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    first = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "OLD1")
+    add(ui_services, "Smith", "Jane", date(2012, 1, 1), "NEW2")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_search(pilot)
+        table = await search(pilot, "jane smith")
+        assert cells(table, 3) == ["NEW2", "OLD1"]
+        # something is recorded about the older record: it comes first now
+        ui_services.consent.record(
+            actor(ui_services, "pat"),
+            ConsentInput(
+                person_id=first.id,
+                status=ConsentStatus.REFUSED,
+                given_by=ConsentGiver.PERSON,
+                method=ConsentMethod.VERBAL,
+                scope_information="Health",
+                scope_recipient="GP",
+                scope_purpose="Care",
+            ),
+        )
+        table = await search(pilot, "jane smith")
+        assert cells(table, 3) == ["OLD1", "NEW2"]
+
+
 async def test_add_person_checks_for_a_duplicate_first(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:
@@ -268,6 +295,39 @@ async def test_navigate_through_a_family_link_and_add_one(
         assert app.screen is screen
         assert cells(links, 1) == ["Smith, Mary", "Smith, Tom"]
         assert "Sibling" in cells(links)
+
+
+async def test_the_picker_adds_someone_not_on_record_without_leaving_the_form(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from sharetui.ui.screens.link_person import LinkPersonDialog
+
+    jane = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "R1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, jane.id)
+        await pilot.press("p", "l")
+        await settle(pilot)
+        await pilot.press(*"Ola Adebayo")
+        await settle(pilot)
+        assert "No one found for that search. Ctrl+N: add a person." in screen_text(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        adding = app.screen
+        assert isinstance(adding, AddPersonDialog)
+        assert adding.query_one("#given_names", Input).value == "Ola"
+        assert adding.query_one("#family_name", Input).value == "Adebayo"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        linking = app.screen
+        assert isinstance(linking, LinkPersonDialog)
+        assert "Chosen: Adebayo, Ola" in str(linking.query_one("#chosen", Static).render())
+        await pilot.press("down", "down", "enter", "ctrl+s")  # Carer (parental responsibility)
+        await settle(pilot)
+        assert app.screen is screen
+        links = screen.query_one("#links", DataTable)
+        assert cells(links) == ["Carer (parental responsibility)"]
+        assert cells(links, 1) == ["Adebayo, Ola"]
 
 
 async def test_record_given_then_withdraw_changes_the_current_state_in_words(

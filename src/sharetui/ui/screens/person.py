@@ -9,6 +9,7 @@ The terminal title never names the person; the page itself does.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -225,25 +226,30 @@ class PersonScreen(KioskScreen):
             self._reload(details=False)
 
     # -- loading --------------------------------------------------------------------------
-    def _fetch(self, *, details: bool, timeline_offset: int) -> _Record:
+    def _fetch(self, *, details: bool, timeline_offset: int) -> Callable[[], _Record]:
         """Everything the screen shows, read in one go in a worker thread: one hand-over
-        between threads instead of four, and no half-drawn screen in between."""
+        between threads instead of four, and no half-drawn screen in between. Who and what
+        are settled here, on the screen's thread; the returned function only reads."""
         from sharetui.services import audit
 
-        svc, actor, pid = self.services, self.actor, self.person_id
-        return _Record(
-            detail=svc.people.open(actor, pid) if details else None,
-            timeline=svc.people.timeline(actor, pid, timeline_offset, TIMELINE_PAGE),
-            consent=svc.consent.current(actor, pid),
-            viewed_by=audit.viewed_by(svc.store, actor, pid) if self.oversees else None,
-        )
+        svc, actor, pid, oversees = self.services, self.actor, self.person_id, self.oversees
+
+        def read() -> _Record:
+            return _Record(
+                detail=svc.people.open(actor, pid) if details else None,
+                timeline=svc.people.timeline(actor, pid, timeline_offset, TIMELINE_PAGE),
+                consent=svc.consent.current(actor, pid),
+                viewed_by=audit.viewed_by(svc.store, actor, pid) if oversees else None,
+            )
+
+        return read
 
     def _start_fetch(self) -> None:
         """Read the record while the widgets are still being built (mounting takes longer
         than the reading): the loading worker picks the result up."""
         if self._prefetch is None:
             self._prefetch = asyncio.ensure_future(
-                asyncio.to_thread(self._fetch, details=True, timeline_offset=0)
+                asyncio.to_thread(self._fetch(details=True, timeline_offset=0))
             )
 
     @work(exclusive=True, group="person-load", exit_on_error=False)
@@ -277,7 +283,7 @@ class PersonScreen(KioskScreen):
     @work(exclusive=True, group="person-reload", exit_on_error=False)
     async def _refresh(self, details: bool, timeline_offset: int) -> None:
         try:
-            record = await self.call(self._fetch, details=details, timeline_offset=timeline_offset)
+            record = await self.call(self._fetch(details=details, timeline_offset=timeline_offset))
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
