@@ -165,8 +165,8 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def remove_sqlite_files(path: Path) -> None:
-    """Delete a SQLite database with its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    """Delete a SQLite database with its WAL, shared-memory and writers' turn files."""
+    for suffix in ("", "-wal", "-shm", "-journal", "-writers"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
