@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from sharetui.config import Settings
-from sharetui.domain.errors import ShareError
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 from sharetui.services.users import actor_for
@@ -22,7 +23,6 @@ from sharetui.store.keys import (
     WRONG_KEY,
     KeyFileError,
     WrongKey,
-    backup_to,
     create_key_file,
     encrypt_copy,
     key_for,
@@ -191,11 +191,26 @@ def test_a_plain_database_does_not_open_with_a_key(site: Settings, tmp_path: Pat
 
 
 def test_backup_of_an_encrypted_database_stays_encrypted(site: Settings, tmp_path: Path) -> None:
+    """`sharetui backup`, taken while the kiosk is in use, writes an encrypted copy."""
     svc = _write_known_records(site)
+    copy = tmp_path / "backups" / "monday.db"
+    copy.parent.mkdir()
+    env = {
+        **os.environ,
+        "SHARETUI_DATABASE_URL": site.database_url,
+        "SHARETUI_KEY_FILE": site.key_file,
+    }
     try:
-        copy = backup_to(svc.store.engine, tmp_path / "backups" / "monday.db")
+        done = subprocess.run(
+            [sys.executable, "-m", "sharetui", "backup", str(copy)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         svc.close()
+    assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert _leaks(copy) == []
     restored = Services.open(replace(site, database_url=f"sqlite:///{copy}"), migrate=False)
@@ -204,12 +219,8 @@ def test_backup_of_an_encrypted_database_stays_encrypted(site: Settings, tmp_pat
         assert [p.reference for p in restored.people.find(pat, "wolsten").items] == ["TW-5520"]
     finally:
         restored.close()
-    svc = Services.open(site)
-    try:
-        with pytest.raises(ShareError, match="already exists"):
-            backup_to(svc.store.engine, copy)
-    finally:
-        svc.close()
+    with pytest.raises(WrongKey):
+        Services.open(replace(site, database_url=f"sqlite:///{copy}", key_file=""))
 
 
 def test_a_plain_site_can_switch_to_encryption(

@@ -164,24 +164,6 @@ def check_opens(engine: Engine, *, keyed: bool) -> None:
         raise
 
 
-def backup_to(engine: Engine, destination: str | os.PathLike[str]) -> Path:
-    """A consistent copy of a live SQLite database (VACUUM INTO). An encrypted database gives
-    an encrypted copy under the same key; nothing is ever written out in clear."""
-    if not is_sqlite(engine):
-        raise EncryptionError("Backups of a database server are made with the server's tools")
-    target = Path(destination).expanduser().resolve()
-    if target.exists():
-        raise EncryptionError(f"{target} already exists; choose a new file for the backup")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    raw = engine.raw_connection()
-    try:
-        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
-    finally:
-        raw.close()
-    os.chmod(target, 0o600)
-    return target
-
-
 def encrypt_copy(
     plain: str | os.PathLike[str], destination: str | os.PathLike[str], hex_key: str
 ) -> Path:
