@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import JSON, String, Text, func, select
 from sqlmodel import SQLModel
@@ -47,21 +47,9 @@ from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
 from sharetui.store import models
-from tests.proofs.scale import FULL
+from tests.proofs.scale import FULL, PROFILE
 from tests.proofs.workload import PASSPHRASE, consent, share
 
-settings.register_profile(
-    "sharetui-proof",
-    max_examples=300 if FULL else 30,
-    deadline=None,
-    database=None,  # nothing written into the working tree
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,  # one database per test, shared by its examples
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
-PROFILE = settings.get_profile("sharetui-proof")
 # Sign-in and account creation pay for an argon2 hash per example.
 SLOW_PROFILE = settings(PROFILE, max_examples=120 if FULL else 12)
 

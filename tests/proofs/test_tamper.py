@@ -18,7 +18,7 @@ from sharetui.domain.person import PersonInput
 from sharetui.services.audit import verify
 from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent, AuditHead
-from tests.proofs.test_bad_input import PROFILE
+from tests.proofs.scale import PROFILE
 from tests.proofs.workload import consent, share
 
 EVENTS = AuditEvent.__table__
