@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor, Store
-from sharetui.services.users import Users, actor_for, _view
+from sharetui.services.users import Users, _view, actor_for
 from sharetui.store.engine import make_engine
 from sharetui.store.migrate import upgrade
 from sharetui.store.models import User
@@ -73,8 +72,9 @@ def pg_template() -> Iterator[str]:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001
         if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required (SHARETUI_REQUIRE_POSTGRES=1) but unreachable: "
-                        f"{exc}")
+            pytest.fail(
+                f"PostgreSQL is required (SHARETUI_REQUIRE_POSTGRES=1) but unreachable: {exc}"
+            )
         pytest.skip(f"no PostgreSQL server at {PG_ADMIN_URL}: {exc.__class__.__name__}")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"'))
@@ -95,6 +95,104 @@ def _pg_url(dbname: str) -> str:
     return f"{base}/{dbname}"
 
 
+class PgWorkerDatabase:
+    """One PostgreSQL database per test process, reset between tests.
+
+    Creating a database per test costs about a second here (CREATE ... TEMPLATE and DROP each
+    flush to disk); emptying the tables and restoring the seeded rows costs a few
+    milliseconds. A test that damages the schema (drops a table, stamps another revision) is
+    detected and the database is rebuilt from the template.
+    """
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.name = f"sharetui_w_{os.getpid()}"
+        self.url = _pg_url(self.name)
+        self._create()
+        engine = create_engine(self.url)
+        self.tables = list(SQLModel.metadata.sorted_tables)
+        with engine.connect() as conn:
+            self.rows = {
+                t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in self.tables
+            }
+            self.revision = conn.execute(
+                text("SELECT version_num FROM alembic_version")
+            ).scalar_one()
+        engine.dispose()
+
+    def _create(self) -> None:
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"'))
+        admin.dispose()
+
+    def _intact(self, conn: object) -> bool:
+        try:
+            names = set(
+                conn.execute(
+                    text(  # type: ignore[attr-defined]
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema='public'"
+                    )
+                ).scalars()
+            )
+            revision = conn.execute(
+                text("SELECT version_num FROM alembic_version")  # type: ignore[attr-defined]
+            ).scalar_one()
+        except Exception:  # noqa: BLE001 - any failure means: rebuild
+            return False
+        return revision == self.revision and {t.name for t in self.tables} <= names
+
+    def reset(self) -> str:
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :db AND pid <> pg_backend_pid()"
+                ),
+                {"db": self.name},
+            )
+        admin.dispose()
+        engine = create_engine(self.url)
+        with engine.begin() as conn:
+            intact = self._intact(conn)
+        if not intact:
+            engine.dispose()
+            self._create()
+            return self.url
+        with engine.begin() as conn:
+            # DELETE, not TRUNCATE: on tables this small it avoids new files and their fsyncs.
+            for table in reversed(self.tables):
+                conn.execute(table.delete())
+            for table in self.tables:
+                rows = self.rows[table.name]
+                if rows:
+                    conn.execute(table.insert(), rows)
+                if "id" in table.c and table.c.id.autoincrement is not False:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+                        )
+                    )
+        engine.dispose()
+        return self.url
+
+    def drop(self) -> None:
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_worker(pg_template: str) -> Iterator[PgWorkerDatabase]:
+    worker = PgWorkerDatabase(pg_template)
+    yield worker
+    worker.drop()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated database with the test accounts, on each backend."""
@@ -104,17 +202,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("pg_template")
-    name = f"sharetui_t_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield _pg_url(name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    worker: PgWorkerDatabase = request.getfixturevalue("pg_worker")
+    yield worker.reset()
 
 
 @pytest.fixture
