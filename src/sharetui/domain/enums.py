@@ -78,6 +78,7 @@ class Relationship(LabelledEnum):
     PARENT_WITHOUT_PR = "parent_without_pr"
     CARER_WITH_PR = "carer_with_pr"
     CARER_WITHOUT_PR = "carer_without_pr"
+    PARENT_PR_NOT_RECORDED = "parent_pr_not_recorded"
     CHILD = "child"
     SIBLING = "sibling"
     HOUSEHOLD_MEMBER = "household_member"
@@ -90,7 +91,8 @@ RELATIONSHIP_INVERSE: dict[Relationship, Relationship] = {
     Relationship.PARENT_WITHOUT_PR: Relationship.CHILD,
     Relationship.CARER_WITH_PR: Relationship.CHILD,
     Relationship.CARER_WITHOUT_PR: Relationship.CHILD,
-    Relationship.CHILD: Relationship.PARENT_WITHOUT_PR,
+    Relationship.PARENT_PR_NOT_RECORDED: Relationship.CHILD,
+    Relationship.CHILD: Relationship.PARENT_PR_NOT_RECORDED,
     Relationship.SIBLING: Relationship.SIBLING,
     Relationship.HOUSEHOLD_MEMBER: Relationship.HOUSEHOLD_MEMBER,
     Relationship.OTHER_RELATIVE: Relationship.OTHER_RELATIVE,
@@ -226,6 +228,7 @@ _LABELS = _by_member(
         (ConsentGiver.OTHER, "Someone else"),
         (Relationship.PARENT_WITH_PR, "Parent (parental responsibility)"),
         (Relationship.PARENT_WITHOUT_PR, "Parent (no parental responsibility)"),
+        (Relationship.PARENT_PR_NOT_RECORDED, "Parent (parental responsibility not recorded)"),
         (Relationship.CARER_WITH_PR, "Carer (parental responsibility)"),
         (Relationship.CARER_WITHOUT_PR, "Carer (no parental responsibility)"),
         (RequestOrigin.INCOMING_REQUEST, "An incoming request"),

@@ -59,7 +59,8 @@ def describe(line: ConsentLine, tz: object) -> str:
         f"for {first.scope_purpose}"
     )
     for i, ev in enumerate(line.history):
-        when = ev.effective_at.astimezone(tz).strftime("%-d %B %Y")  # type: ignore[arg-type]
+        local = ev.effective_at.astimezone(tz)  # type: ignore[arg-type]
+        when = f"{local.day} {local:%B %Y}"
         if ev.status is ConsentStatus.NOT_SOUGHT:
             reason = ev.not_sought_reason.label.lower() if ev.not_sought_reason else ""
             text = (
@@ -133,21 +134,29 @@ class Consent:
     ) -> ConsentEventView:
         """Withdraw the consent of one scope, copying its scope: one action, as easy as giving."""
         require(actor, Permission.WORK_WITH_PEOPLE)
-        base = self.store.read(lambda s: s.get(ConsentEvent, event_id))
+
+        def scope(s: Session) -> tuple[int, str, str, str] | None:
+            row = s.get(ConsentEvent, event_id)
+            if row is None:
+                return None
+            return (row.person_id, row.scope_information, row.scope_recipient, row.scope_purpose)
+
+        base = self.store.read(scope)
         if base is None:
             raise NotFound("That consent record does not exist")
+        person_id, information, recipient, purpose = base
         return self.record(
             actor,
             ConsentInput(
-                person_id=base.person_id,
+                person_id=person_id,
                 status=ConsentStatus.WITHDRAWN,
                 given_by=given_by,
                 given_by_name=given_by_name,
                 method=method,
                 told="",
-                scope_information=base.scope_information,
-                scope_recipient=base.scope_recipient,
-                scope_purpose=base.scope_purpose,
+                scope_information=information,
+                scope_recipient=recipient,
+                scope_purpose=purpose,
             ),
         )
 
