@@ -9,7 +9,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
-from sharetui.ui.literal import lit
+from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
 
 
@@ -39,7 +39,7 @@ class SignInScreen(KioskScreen):
                 yield Static("Demo accounts (this is demonstration data)", classes="section-title")
                 for username, passphrase, role in self.demo_accounts:
                     yield Static(
-                        lit(f"{username:<10} {passphrase:<30} {role}"), classes="demo-line"
+                        one_line(f"{username:<8} {passphrase:<24} {role}", 58), classes="demo-line"
                     )
         yield Footer()
 
