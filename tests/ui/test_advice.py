@@ -552,9 +552,12 @@ def test_snapshot_raise_dialog_with_errors(
     async def run_before(pilot: Pilot[None]) -> None:
         await sign_in(pilot, "pat")
         await open_dialog(pilot, RaiseAdviceDialog(person_id=None))
-        pilot.app.screen.query_one("#question", TextArea).cursor_blink = False
+        question = pilot.app.screen.query_one("#question", TextArea)
+        question.cursor_blink = False
         await pilot.press("ctrl+s")
         await settle(pilot)
+        send = pilot.app.screen.query_one("#send")
+        await wait_for(pilot, lambda: question.has_focus and not send.disabled)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
 
@@ -592,3 +595,34 @@ def test_snapshot_queue(
 
     with replayed_clock(lambda: FIXED):  # the services count overdue items at the same time
         assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_snapshot_anonymised_item_claimed_large(
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., ShareApp],
+    ui_services: Services,
+    who: Callable[[str], Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(advice_queue, "now_utc", lambda: FIXED)
+    pat = who("pat")
+    child = person(ui_services, pat, family="Brown", given="Ellie", dob=date(2018, 1, 1))
+    with replayed_clock(lambda: FIXED - timedelta(hours=2)):
+        request = ask(
+            ui_services,
+            pat,
+            "Mother's new partner asks the school for the child's address. [b]Share?[/b]",
+            urgency="urgent",
+            person_id=child.id,
+            anonymised=True,
+        )
+    with replayed_clock(lambda: FIXED - timedelta(minutes=90)):
+        ui_services.advice.claim(who("sam"), request.id)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await sign_in(pilot, "sam")
+        pilot.app.open_advice(request.id)  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    with replayed_clock(lambda: FIXED):
+        assert snap_compare(make_app(), run_before=run_before, terminal_size=(120, 36))

@@ -145,6 +145,7 @@ class AdviceItemScreen(KioskScreen):
     def on_mount(self) -> None:
         self.title = "sharetui"
         self.sub_title = "Advice request"
+        self.query_one("#item-body", VerticalScroll).focus()  # arrows and PageDown scroll it
 
     def on_screen_resume(self) -> None:
         self.action_reload()

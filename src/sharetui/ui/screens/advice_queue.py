@@ -98,6 +98,7 @@ class AdviceQueueScreen(KioskScreen):
         self._by_key: dict[str, AdviceView] = {}
         self._seen_urgent: set[int] | None = None
         self._loader: Worker[None] | None = None
+        self._again = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,15 +128,31 @@ class AdviceQueueScreen(KioskScreen):
     def _tick(self) -> None:
         """Refresh only while this screen is the one on view (not behind a lock or a dialog),
         and never on top of a load still running (a slow database must not pile them up)."""
-        if self.is_current and not (self._loader and self._loader.is_running):
+        if self.is_current and not (self._loader and not self._loader.is_finished):
             self.action_reload()
 
     # -- loading --------------------------------------------------------------------------
     def action_reload(self) -> None:
+        """Load the page as now filtered. One load at a time: a request made meanwhile runs
+        when the current one ends (so filters and pages typed quickly are never lost)."""
+        if self._loader is not None and not self._loader.is_finished:
+            self._again = True
+            return
+        self._again = False
         self._loader = self._load()
 
-    @work(exclusive=True, group="queue-load", exit_on_error=False)
+    def _loaded(self) -> None:
+        if self._again and self.is_attached:
+            self.action_reload()
+
+    @work(group="queue-load", exit_on_error=False)
     async def _load(self) -> None:
+        try:
+            await self._fetch_and_show()
+        finally:
+            self.call_later(self._loaded)
+
+    async def _fetch_and_show(self) -> None:
         svc, actor = self.services, self.actor
         try:
             page = await self.call(
@@ -156,7 +173,7 @@ class AdviceQueueScreen(KioskScreen):
         if not page.items and self.page_offset > 0:
             # The page emptied (items claimed or closed elsewhere): go back to the first page.
             self.page_offset = 0
-            self._load()
+            self._again = True
             return
         if self.is_attached:
             self._show(page, counts)

@@ -96,7 +96,7 @@ class HomeScreen(KioskScreen):
 
     def _tick_counts(self) -> None:
         """Supervisors see new advice requests without pressing a key (only while on view)."""
-        running = self._counts_loader is not None and self._counts_loader.is_running
+        running = self._counts_loader is not None and not self._counts_loader.is_finished
         if self.is_current and not running:
             self._counts_loader = self._load_counts()
 
