@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -35,6 +35,7 @@ from sharetui.store.models import (
 from sharetui.store.types import utcnow
 
 PAGE_SIZE = 20
+CANDIDATES = 2_000  # on PostgreSQL, a first name word matching more is walked in name order
 
 
 class PossibleDuplicate(ShareError):
@@ -180,23 +181,40 @@ class People:
         """Partial names in any order (accent- and case-insensitive, other names included),
         a date of birth, or a reference / NHS number prefix. Names tie: newest activity first."""
         require(actor, Permission.WORK_WITH_PEOPLE)
-        stmt = self._find_statement(query)
-        if stmt is None:
+        found = self._find_statement(query)
+        if found is None:
             return Page((), offset, limit, False)
-        stmt = (
-            stmt.order_by(col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
-            .offset(max(offset, 0))
-            .limit(limit + 1)
-        )
+        stmt, first = found
+        order = (col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
 
         def work(s: Session) -> Page[PersonSummary]:
-            rows = s.exec(stmt).all()
+            q = stmt
+            if first is not None:
+                q = q.where(col(Person.id).in_(self._candidates(s, first)))
+            rows = s.exec(q.order_by(*order).offset(max(offset, 0)).limit(limit + 1)).all()
             return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
 
         return self.store.read(work)
 
     @staticmethod
+    def _candidates(s: Session, token: str) -> object:
+        """Who has a name word starting with token. SQLite always lists these first and
+        sorts only them. PostgreSQL may instead walk every name in order until a page has
+        matched: quick when matches are everywhere ('j'), 60 to 140 ms at 100,000 people
+        when they cluster ('wri', 'sm' are mostly Wright, Smith). So when few match, the
+        list is made first there too (a materialized CTE); when many do, the walk is kept."""
+        sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
+        if s.get_bind().dialect.name != "postgresql":
+            return sub
+        counted = select(func.count()).select_from(sub.limit(CANDIDATES + 1).subquery())
+        if s.exec(counted).one() > CANDIDATES:
+            return sub
+        return select(sub.cte("candidates").prefix_with("MATERIALIZED").c.person_id)
+
+    @staticmethod
     def _find_statement(query: str):  # type: ignore[no-untyped-def]
+        """The search without its first name word, which find() adds once it knows how many
+        people that word matches; None when the query holds nothing to search by."""
         words = search_terms(clean_line(query))
         stmt = select(Person)
         conditions = 0
@@ -218,11 +236,11 @@ class People:
                 )
             else:
                 name_words.append(word)
+        first: str | None = None
         for n, token in enumerate(query_tokens(" ".join(name_words))):
             conditions += 1
-            if n == 0:  # the longest word picks the candidates through the token index
-                sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
-                stmt = stmt.where(col(Person.id).in_(sub))
+            if n == 0:  # the longest word picks the candidates (see _candidates)
+                first = token
             else:  # the others are checked per candidate, never listed: 'ch' matches thousands
                 stmt = stmt.where(
                     exists().where(
@@ -231,7 +249,7 @@ class People:
                     )
                 )
         # Punctuation alone ('%', '-') would otherwise match everyone.
-        return stmt if conditions else None
+        return (stmt, first) if conditions else None
 
     # -- open -------------------------------------------------------------------------
     def open(self, actor: Actor, person_id: int) -> PersonDetail:
