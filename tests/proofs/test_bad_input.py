@@ -44,6 +44,7 @@ from sharetui.domain.enums import (
 )
 from sharetui.domain.errors import ShareError, StoreUnavailable
 from sharetui.domain.person import PersonInput
+from sharetui.domain.text import clean, clean_line, scrub_json
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
 from sharetui.store import models
@@ -493,6 +494,17 @@ def test_drafts_save(svc: Services, world: World, data: st.DataObject) -> None:
     if saved is not None:
         world.drafts.append(saved.id)
         assert svc.drafts.load(who, saved.id).payload == saved.payload
+
+
+def test_text_no_database_can_hold_is_taken_out_on_the_way_in() -> None:
+    """NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8 at all) never get past the
+    domain layer; drafts keep the whitespace a person typed."""
+    assert clean(" Ja\ud800ne\x00 \udfff") == "Jane"
+    assert clean_line("Mary\n\ud83d Smith") == "Mary Smith"
+    assert clean("\U0001f600") == "😀"  # a real astral character is kept
+    assert scrub_json({"na\x00me": [" Jane \ud800", 3, None, {"k": "\x1b[2J"}]}) == {
+        "name": [" Jane ", 3, None, {"k": "[2J"}]
+    }
 
 
 def test_every_model_is_checked() -> None:
