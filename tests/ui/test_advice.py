@@ -571,7 +571,7 @@ def test_snapshot_queue(
 ) -> None:
     monkeypatch.setattr(advice_queue, "now_utc", lambda: FIXED)
     pat = who("pat")
-    child = person(ui_services, pat, dob=date(2018, 1, 1))
+    child = person(ui_services, pat, dob=date(2018, 1, 1), reference="SNAP01")
     for question, urgency, age, anonymised in (
         ("Father asks for school reports [b]x[/b]", "today", timedelta(hours=2), True),
         ("Disclosure in class this morning", "urgent", timedelta(hours=3), False),
@@ -606,7 +606,9 @@ def test_snapshot_anonymised_item_claimed_large(
 ) -> None:
     monkeypatch.setattr(advice_queue, "now_utc", lambda: FIXED)
     pat = who("pat")
-    child = person(ui_services, pat, family="Brown", given="Ellie", dob=date(2018, 1, 1))
+    child = person(
+        ui_services, pat, family="Brown", given="Ellie", dob=date(2018, 1, 1), reference="SNAP02"
+    )
     with replayed_clock(lambda: FIXED - timedelta(hours=2)):
         request = ask(
             ui_services,
