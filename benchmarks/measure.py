@@ -201,7 +201,7 @@ class Capture:
     def _hook(
         self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool
     ) -> None:
-        if self.on and statement.lstrip().upper().startswith("SELECT"):
+        if self.on and statement.lstrip().upper().startswith(("SELECT", "WITH")):
             self.statements.append((statement, params))
 
     def close(self) -> None:
@@ -235,9 +235,10 @@ def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int)
     raw: list[float] = []
     raw_cpu: list[float] = []
     conn = svc.store.engine.raw_connection()
+    driver = conn.driver_connection
+    pg = svc.store.engine.dialect.name == "postgresql"
     try:
-        driver = conn.driver_connection
-        if hasattr(driver, "autocommit") and svc.store.engine.dialect.name == "postgresql":
+        if pg:
             driver.autocommit = True  # type: ignore[union-attr]
         cur = conn.cursor()
         for stmts in raw_sql:
@@ -255,6 +256,8 @@ def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int)
                 raw_cpu.append(ms(time.thread_time_ns() - c))
         cur.close()
     finally:
+        if pg:  # back to the pool as it came out, or later transactions would not be ones
+            driver.autocommit = False  # type: ignore[union-attr]
         conn.close()
     r.median, r.p95 = summarise(service)
     r.cpu_median, r.cpu_p95 = summarise(cpu)

@@ -184,31 +184,34 @@ class People:
         found = self._find_statement(query)
         if found is None:
             return Page((), offset, limit, False)
-        stmt, first = found
+        stmt, first, conditions = found
         order = (col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
 
         def work(s: Session) -> Page[PersonSummary]:
             q = stmt
             if first is not None:
-                q = q.where(col(Person.id).in_(self._candidates(s, first)))
+                walk = conditions == 1  # the word alone: the name order may be walked
+                q = q.where(col(Person.id).in_(self._candidates(s, first, walk)))
             rows = s.exec(q.order_by(*order).offset(max(offset, 0)).limit(limit + 1)).all()
             return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
 
         return self.store.read(work)
 
     @staticmethod
-    def _candidates(s: Session, token: str) -> object:
+    def _candidates(s: Session, token: str, walk: bool) -> object:
         """Who has a name word starting with token. SQLite always lists these first and
         sorts only them. PostgreSQL may instead walk every name in order until a page has
         matched: quick when matches are everywhere ('j'), 60 to 140 ms at 100,000 people
-        when they cluster ('wri', 'sm' are mostly Wright, Smith). So when few match, the
-        list is made first there too (a materialized CTE); when many do, the walk is kept."""
+        when they cluster ('wri', 'sm' are mostly Wright, Smith), or when other words must
+        match too ('ni wil'). So the list is made first there too (a materialized CTE),
+        unless the word is all there is to match and many people have it."""
         sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
         if s.get_bind().dialect.name != "postgresql":
             return sub
-        counted = select(func.count()).select_from(sub.limit(CANDIDATES + 1).subquery())
-        if s.exec(counted).one() > CANDIDATES:
-            return sub
+        if walk:
+            counted = select(func.count()).select_from(sub.limit(CANDIDATES + 1).subquery())
+            if s.exec(counted).one() > CANDIDATES:
+                return sub
         return select(sub.cte("candidates").prefix_with("MATERIALIZED").c.person_id)
 
     @staticmethod
@@ -241,15 +244,11 @@ class People:
             conditions += 1
             if n == 0:  # the longest word picks the candidates (see _candidates)
                 first = token
-            else:  # the others are checked per candidate, never listed: 'ch' matches thousands
-                stmt = stmt.where(
-                    exists().where(
-                        PersonToken.person_id == Person.id,
-                        _prefix_range(PersonToken.token, token),
-                    )
-                )
+            else:
+                sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
+                stmt = stmt.where(col(Person.id).in_(sub))
         # Punctuation alone ('%', '-') would otherwise match everyone.
-        return (stmt, first) if conditions else None
+        return (stmt, first, conditions) if conditions else None
 
     # -- open -------------------------------------------------------------------------
     def open(self, actor: Actor, person_id: int) -> PersonDetail:
