@@ -312,3 +312,44 @@ async def test_unlock_returns_to_the_same_screen_with_typed_text(make_app) -> No
         box = app.screen.query_one("#search", Input)
         assert box.value == "mcgregor 2016"
         assert app.focused is box
+
+
+async def test_nothing_opens_above_the_lock(make_app) -> None:
+    """Ctrl+P on the lock screen offered "Find a person": the search opened above the lock,
+    without the passphrase. Locked, the palette stays shut and nothing opens a screen."""
+    from sharetui.ui.screens.dialogs import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles == ["Help: the seven golden rules"]
+        # Work finishing under the lock (a claim, a search) cannot open a record over it.
+        app.open_search()
+        app.start_decision()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        # Help over the lock: still locked, so no second lock and still no palette.
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and app.lock_is_up
+        await pilot.press("ctrl+p", "ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert sum(isinstance(s, LockScreen) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and not app.lock_is_up
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert "Find a person" in [c.title for c in app.get_system_commands(app.screen)]
+        assert type(app.screen).__name__ == "CommandPalette"

@@ -125,11 +125,15 @@ class ShareApp(App[None], inherit_bindings=False):
 
     # -- kiosk ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_palette" and self.lock_is_up:
+            return False  # its commands would open screens above the lock
         return action in APP_ACTIONS or action in own_actions(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Only the app's own commands in the palette."""
+        """Only the app's own commands in the palette; none that opens a record while locked."""
         yield SystemCommand("Help: the seven golden rules", "Show guidance", self.action_help)
+        if self.lock_is_up:
+            return
         if self.actor is None:
             yield SystemCommand("Quit", "Close sharetui", self.action_sign_out)
             return
@@ -169,8 +173,13 @@ class ShareApp(App[None], inherit_bindings=False):
     def is_locked(self) -> bool:
         return isinstance(self.screen, LockScreen)
 
+    @property
+    def lock_is_up(self) -> bool:
+        """A lock screen is on the stack, perhaps under help or a message: still locked."""
+        return any(isinstance(s, LockScreen) for s in self.screen_stack)
+
     def action_lock(self) -> None:
-        if self.actor is None or self.is_locked:
+        if self.actor is None or self.lock_is_up:
             return
         self.push_screen(LockScreen(self.actor.display_name))
 
@@ -312,40 +321,47 @@ class ShareApp(App[None], inherit_bindings=False):
         self.clear_notifications()
 
     # -- navigation to the other screens --------------------------------------------------
+    # A screen pushed while the lock is up would show above it; work that finishes under the
+    # lock (a claim, a search) must not open anything until the user unlocks.
     def start_decision(self, draft_id: int | None = None, person_id: int | None = None) -> None:
         from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 
-        self.push_screen(DecisionFlowScreen(draft_id=draft_id, person_id=person_id))
+        self._open(DecisionFlowScreen(draft_id=draft_id, person_id=person_id))
 
     def open_decision(self, decision_id: int) -> None:
         from sharetui.ui.screens.decision_view import DecisionScreen
 
-        self.push_screen(DecisionScreen(decision_id))
+        self._open(DecisionScreen(decision_id))
 
     def open_search(self) -> None:
         from sharetui.ui.screens.search import PersonSearchScreen
 
-        self.push_screen(PersonSearchScreen())
+        self._open(PersonSearchScreen())
 
     def open_person(self, person_id: int) -> None:
         from sharetui.ui.screens.person import PersonScreen
 
-        self.push_screen(PersonScreen(person_id))
+        self._open(PersonScreen(person_id))
 
     def open_queue(self) -> None:
         from sharetui.ui.screens.advice_queue import AdviceQueueScreen
 
-        self.push_screen(AdviceQueueScreen())
+        self._open(AdviceQueueScreen())
 
     def open_advice(self, advice_id: int) -> None:
         from sharetui.ui.screens.advice_item import AdviceItemScreen
 
-        self.push_screen(AdviceItemScreen(advice_id))
+        self._open(AdviceItemScreen(advice_id))
 
     def open_reports(self) -> None:
         from sharetui.ui.screens.reports import ReportsScreen
 
-        self.push_screen(ReportsScreen())
+        self._open(ReportsScreen())
+
+    def _open(self, screen: Screen[Any]) -> None:
+        if self.actor is None or self.lock_is_up:
+            return
+        self.push_screen(screen)
 
     # -- errors ---------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
