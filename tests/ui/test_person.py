@@ -11,7 +11,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from sharetui.domain.consent import ConsentInput
-from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
+from sharetui.domain.enums import (
+    ConsentGiver,
+    ConsentMethod,
+    ConsentStatus,
+    NotSoughtReason,
+    Relationship,
+)
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 from sharetui.services.views import PersonSummary
@@ -289,7 +295,7 @@ async def test_navigate_through_a_family_link_and_add_one(
         await pilot.press(*"tom smi")
         await settle(pilot)
         await pilot.press("down", "enter")  # choose the match
-        await pilot.press("down", "down", "down", "down", "down", "enter")  # Sibling
+        await pilot.press(*["down"] * list(Relationship).index(Relationship.SIBLING), "enter")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
