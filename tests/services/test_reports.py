@@ -99,6 +99,13 @@ def test_only_overseers_and_a_valid_period(svc, actors) -> None:  # type: ignore
     with pytest.raises(ValidationFailed) as bad:
         reports.build(actors.sam, date(YEAR, 2, 1), date(YEAR, 1, 1))
     assert "to" in bad.value.field_errors
+    # A date the time zone cannot carry is refused in words, not with an OverflowError.
+    with pytest.raises(ValidationFailed) as far:
+        reports.build(actors.sam, date(YEAR, 1, 1), date(9999, 12, 31))
+    assert "to" in far.value.field_errors
+    with pytest.raises(ValidationFailed) as early:
+        reports.build(actors.sam, date(1, 1, 1), date(1, 1, 5))
+    assert "from" in early.value.field_errors
     before = last_audit_id(svc)
     empty = reports.build(actors.sam, date(YEAR, 1, 1), date(YEAR, 12, 31))
     assert len(empty.months) == 12 and empty.totals.decisions == 0

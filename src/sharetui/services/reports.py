@@ -28,6 +28,9 @@ from sharetui.store.models import AdviceRequest, SharingDecision
 from sharetui.store.types import utcnow
 
 MAX_DAYS = 366 * 10
+# Dates a report can cover: beyond them the period's bounds in UTC cannot be computed.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9998, 12, 31)
 NO_RECIPIENT = "(no organisation recorded)"
 
 
@@ -133,7 +136,10 @@ def validate_period(start: date | None, end: date | None) -> dict[str, str]:
         e["from"] = "Enter the first day of the report, like 2026-01-01"
     if end is None:
         e["to"] = "Enter the last day of the report, like 2026-03-31"
-    if start and end:
+    for key, day in (("from", start), ("to", end)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            e[key] = f"Enter a date from {EARLIEST:%d %B %Y} to {LATEST:%d %B %Y}"
+    if start and end and not e:
         if end < start:
             e["to"] = "The last day must be the same as or after the first day"
         elif (end - start).days > MAX_DAYS:
