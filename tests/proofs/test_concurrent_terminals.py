@@ -13,6 +13,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from datetime import date
@@ -23,7 +24,7 @@ from sqlalchemy import func, select
 
 from sharetui.config import Settings
 from sharetui.domain.person import PersonInput
-from sharetui.services.audit import verify
+from sharetui.services.audit import VerifyResult, verify
 from sharetui.services.facade import Services
 from sharetui.store.models import (
     AdviceEvent,
@@ -42,7 +43,24 @@ SEED = int(os.environ.get("SHARETUI_PROOF_SEED", "0")) or random.randrange(1, 2*
 AUDITED = ("decisions", "consents", "raised", "claimed", "advised", "closed")
 
 
-def _run_terminals(url: str, people: list[int]) -> tuple[list[dict[str, Any]], float]:
+class Verifier(threading.Thread):
+    """An administrator checking the audit trail again and again while the terminals work:
+    a chain being written to must never look broken."""
+
+    def __init__(self, svc: Services) -> None:
+        super().__init__(daemon=True)
+        self.svc = svc
+        self.stop = threading.Event()
+        self.results: list[VerifyResult] = []
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):  # paced, so the terminals keep the machine
+            self.results.append(verify(self.svc.store))
+
+
+def _run_terminals(
+    url: str, people: list[int], verifier: Verifier
+) -> tuple[list[dict[str, Any]], float]:
     procs = [
         subprocess.Popen(
             [
@@ -69,6 +87,7 @@ def _run_terminals(url: str, people: list[int]) -> tuple[list[dict[str, Any]], f
             line = p.stdout.readline().strip()
             assert line == "ready", p.stderr.read() if p.stderr else line
         started = time.perf_counter()
+        verifier.start()
         for p in procs:
             assert p.stdin is not None
             p.stdin.write("go\n")
@@ -80,6 +99,9 @@ def _run_terminals(url: str, people: list[int]) -> tuple[list[dict[str, Any]], f
             reports.append(json.loads(out.strip().splitlines()[-1]))
         return reports, time.perf_counter() - started
     finally:
+        verifier.stop.set()
+        if verifier.is_alive():
+            verifier.join(120)
         for p in procs:
             if p.poll() is None:
                 p.kill()
@@ -105,7 +127,11 @@ def test_eight_terminals_lose_nothing(database_url: str) -> None:
             audit_before = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
             consents_before = conn.execute(select(ConsentEvent.id)).scalars().all()
 
-        reports, seconds = _run_terminals(database_url, people)
+        verifier = Verifier(svc)
+        reports, seconds = _run_terminals(database_url, people, verifier)
+        broken = [r for r in verifier.results if not r.ok]
+        assert broken == [], f"verify while in use: {broken[:3]}"
+        assert verifier.results, "the audit trail was never checked while in use"
 
         errors = [e for r in reports for e in r["errors"]]
         assert errors == [], f"(SHARETUI_PROOF_SEED={SEED}) {errors[:5]}"
@@ -160,5 +186,6 @@ def test_eight_terminals_lose_nothing(database_url: str) -> None:
         f"\nconcurrency proof ({backend}): {TERMINALS} terminals x {OPS} operations, "
         f"{reported} saves in {seconds:.1f} s ({total / seconds:.0f} operations/s), "
         f"{len(claimed)} claims won, {races} claim races lost cleanly, "
-        f"{unavailable} 'try again' messages, seed {SEED}"
+        f"{unavailable} 'try again' messages, audit trail verified {len(verifier.results)} "
+        f"times while in use, seed {SEED}"
     )

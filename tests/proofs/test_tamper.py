@@ -1,6 +1,10 @@
-"""Tamper: whoever edits the audit table directly (alters a field, deletes a row, deletes the
-newest rows, swaps two rows) is caught by verify, which names the first broken event; put
-back as it was, the chain verifies again. Random row, random kind of tamper, both engines.
+"""Tamper: whoever edits the audit table directly (alters a field or a hash, deletes a row,
+deletes the newest rows, swaps two rows, adds a made-up event) is caught by verify, which
+names the first broken event; put back as it was, the chain verifies again. Random row,
+random kind of tamper, both engines.
+
+(Someone able to rewrite every later hash and the chain head too is not caught by a chain
+kept inside the same database: a limit stated with the figures in the README.)
 
 This proof plays the attacker: it is the one place that writes around the services.
 """
@@ -15,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
 
 from sharetui.domain.person import PersonInput
-from sharetui.services.audit import verify
+from sharetui.services.audit import event_hash, verify
 from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent, AuditHead
 from tests.proofs.scale import PROFILE
@@ -24,7 +28,16 @@ from tests.proofs.workload import consent, share
 EVENTS = AuditEvent.__table__
 HEAD = AuditHead.__table__
 HASHED = ["at", "user_id", "username", "terminal", "action", "entity_type", "entity_id", "summary"]
-KINDS = ["alter", "alter_hash", "alter_prev_hash", "delete", "delete_newest", "swap", "head"]
+KINDS = [
+    "alter",
+    "alter_hash",
+    "alter_prev_hash",
+    "delete",
+    "delete_newest",
+    "swap",
+    "forge_newest",
+    "head",
+]
 
 
 def _rows(svc: Services) -> list[dict[str, Any]]:
@@ -108,6 +121,12 @@ def test_any_tamper_is_caught_at_the_first_broken_event(
                 values = {c: v for c, v in content.items() if c != "id"}
                 conn.execute(update(EVENTS).where(EVENTS.c.id == row_id).values(values))
             expected = a
+        elif kind == "forge_newest":  # a made-up event, chained properly, past the head
+            last = rows[-1]
+            forged = {**last, "id": n + 1, "summary": "nothing to see", "prev_hash": last["hash"]}
+            forged["hash"] = event_hash(last["hash"], n + 1, *(forged[c] for c in HASHED))
+            conn.execute(insert(EVENTS).values(forged))
+            expected = n + 1
         else:  # the chain head itself
             conn.execute(update(HEAD).values(last_event_id=n - 1 - pick % (n - 1)))
             expected = None

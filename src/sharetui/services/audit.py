@@ -150,6 +150,10 @@ def verify(store: Store, progress: Callable[[int, int], None] | None = None) -> 
     else:
         at_col = type_coerce(cols.at, DateTime()).label("at")
     with store.engine.connect() as conn:
+        if not is_sqlite(store.engine):
+            # One snapshot for the head and every row: terminals appending meanwhile must
+            # not look like a broken chain. (A SQLite read transaction is a snapshot already.)
+            conn.execution_options(isolation_level="REPEATABLE READ")
         total = conn.execute(sa_select(func.count()).select_from(table)).scalar_one()
         head = conn.execute(sa_select(AuditHead.__table__)).first()
         result = conn.execution_options(yield_per=20_000).execute(
@@ -200,6 +204,13 @@ def verify(store: Store, progress: Callable[[int, int], None] | None = None) -> 
             progress(checked, total)
     if head is not None:
         last_id, last_hash = head.last_event_id, head.last_hash
+        if last_id < checked:  # rows written past the head: added around the app
+            return VerifyResult(
+                False,
+                last_id,
+                last_id + 1,
+                f"event {last_id + 1} was added after the last event the app wrote ({last_id})",
+            )
         if last_id != checked or (checked and last_hash != prev):
             return VerifyResult(
                 False,
