@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from sharetui.domain.enums import Relationship
-from sharetui.services.export import CSV_COLUMNS, REVIEW_GUIDE, Export
+from sharetui.services.export import CSV_COLUMNS, REVIEW_GUIDE, Export, to_csv
 from sharetui.services.export_pdf import unicode_font
 from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo
 from tests.services.helpers import consent, person, share
@@ -297,3 +297,19 @@ def test_unicode_names_on_both_backends(  # type: ignore[no-untyped-def]
     assert marks[("affected", "Zoë Nowak (U3)")] == "third_party"
     assert marks[("name", "Ewa Dvořák")] == "third_party"
     assert marks[("decided_by", "Pat Practitioner")] == "staff"
+
+
+def test_no_csv_cell_starts_a_formula(svc, actors) -> None:  # type: ignore[no-untyped-def]
+    """Typed text reaches the name, reference and record columns too, not only the values."""
+    child = person(
+        svc, actors.pat, "Smith", '=HYPERLINK("https://evil.example","x")', reference="=1+2"
+    )
+    svc.consent.record(actors.pat, consent(child.id, given_by_name="@SUM(A1)"))
+    rows = list(
+        csv.reader(io.StringIO(to_csv(Export(svc.store).person(actors.ada, "=1+2", "csv"))))
+    )
+    cells = [cell for row in rows for cell in row]
+    assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+    assert "'=1+2" in cells  # the reference, as the record's id
+    assert '\'=HYPERLINK("https://evil.example","x") Smith (=1+2)' in cells
+    assert "'@SUM(A1)" in cells

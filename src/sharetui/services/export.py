@@ -646,10 +646,21 @@ CSV_COLUMNS = (
 )
 
 
+class _SafeWriter:
+    """A csv writer that quotes every cell a spreadsheet would run as a formula: names,
+    references and titles hold typed text as much as the values do."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\r\n")
+
+    def writerow(self, row: list[str] | tuple[str, ...]) -> None:
+        self._writer.writerow([_csv_safe(str(cell)) for cell in row])
+
+
 def to_csv(export: SubjectAccessExport) -> str:
     """One row per field, so a reviewer can filter on the review columns in a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = _SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerow(
         [
@@ -691,7 +702,7 @@ def to_csv(export: SubjectAccessExport) -> str:
                         r.review,
                         f.key,
                         f.label,
-                        _csv_safe(f.value),
+                        f.value,
                         f.review,
                     ]
                 )
