@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Label, Static, TextArea
+from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceEventKind, AdviceStatus, Role
 from sharetui.domain.errors import Conflict, ShareError, ValidationFailed
@@ -125,6 +126,8 @@ class AdviceItemScreen(KioskScreen):
         super().__init__()
         self.advice_id = advice_id
         self.view: AdviceView | None = None
+        self._loader: Worker[None] | None = None
+        self._again = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -203,10 +206,25 @@ class AdviceItemScreen(KioskScreen):
 
     # -- loading and showing --------------------------------------------------------------
     def action_reload(self) -> None:
-        self._load()
+        """One load at a time; asked for again meanwhile, it loads once more afterwards."""
+        if self._loader is not None and not self._loader.is_finished:
+            self._again = True
+            return
+        self._again = False
+        self._loader = self._load()
 
-    @work(exclusive=True, group="advice-item-load", exit_on_error=False)
+    def _loaded(self) -> None:
+        if self._again and self.is_attached:
+            self.action_reload()
+
+    @work(group="advice-item-load", exit_on_error=False)
     async def _load(self) -> None:
+        try:
+            await self._fetch_and_show()
+        finally:
+            self.call_later(self._loaded)
+
+    async def _fetch_and_show(self) -> None:
         try:
             view = await self.call(self.services.advice.get, self.actor, self.advice_id)
             history = await self.call(self.services.advice.history, self.actor, self.advice_id)
