@@ -265,7 +265,11 @@ def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int)
     r.ratio = r.p95 / r.baseline if r.baseline else None
     r.samples = len(service)
     r.passed = r.p95 <= 5.0 and (r.ratio or 0) <= 10.0
+    # The raw side's CPU holds SQLite's work but not PostgreSQL's (another process): there
+    # the wall-clock ratio, which both sides' waits share, stands for it.
     cpu_ratio = r.cpu_p95 / p95(raw_cpu) if p95(raw_cpu) else 0.0
+    if svc.store.engine.dialect.name != "sqlite":
+        cpu_ratio = r.ratio or 0.0
     r.cpu_passed = r.cpu_p95 <= 5.0 and cpu_ratio <= 10.0
     slowest = sorted(zip(service, queries * passes, strict=True), reverse=True)[:5]
     r.note = f"{hits}/{len(queries)} queries found someone; raw median {raw_median:.2f} ms"
