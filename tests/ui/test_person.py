@@ -482,6 +482,52 @@ async def test_a_half_typed_consent_record_survives_sign_out_as_a_draft(
         assert ui_services.drafts.mine(pat) == []
 
 
+async def test_esc_on_a_typed_consent_record_asks_and_keeps_it_by_default(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from sharetui.ui.screens.dialogs import ConfirmDialog
+
+    jane = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "R1")
+    pat = actor(ui_services, "pat")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_person(pilot, jane.id)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: it just closes
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter", "tab", "enter", "tab", *"Jane")
+        await pilot.press("escape")  # typed: it asks, and Esc again keeps the answers
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        [draft] = ui_services.drafts.mine(pat)
+        assert draft.payload["values"]["given_by_name"] == "Jane"
+
+        screen._open_consent_dialog(values=draft.payload["values"], draft_id=draft.id)
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RecordConsentDialog)
+        dialog.query_one("#scope_recipient", Input).value = "GP"
+        await pilot.press("escape", "escape")  # keeping now keeps the change as well
+        await settle(pilot)
+        [kept] = ui_services.drafts.mine(pat)
+        assert kept.id == draft.id and kept.payload["values"]["scope_recipient"] == "GP"
+
+        screen._open_consent_dialog(values=kept.payload["values"], draft_id=kept.id)
+        await settle(pilot)
+        await pilot.press("escape", "y")  # discard: the draft goes, nothing is recorded
+        await settle(pilot)
+        assert app.screen is screen
+        assert ui_services.drafts.mine(pat) == []
+        assert ui_services.consent.history(pat, jane.id) == []
+
+
 async def test_refused_and_withdrawn_scopes_are_as_visible_as_given(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:

@@ -374,7 +374,9 @@ class RecordConsentDialog(_ConsentForm):
         self.draft_id = draft_id
 
     def action_cancel(self) -> None:
-        if self.draft_id is None:
+        """Esc with nothing typed closes; otherwise ask, and keeping is the default (Esc
+        again): the answers as they are now go to My drafts, not only as first saved."""
+        if self.draft_snapshot() is None:
             self.dismiss(None)
             return
 
@@ -382,7 +384,7 @@ class RecordConsentDialog(_ConsentForm):
             if discard:
                 self._discard_draft()
             else:
-                self.dismiss(None)
+                self._keep_draft()
 
         self.app.push_screen(
             ConfirmDialog(
@@ -395,8 +397,38 @@ class RecordConsentDialog(_ConsentForm):
 
     @work(exclusive=True, group="record-consent", exit_on_error=False)
     async def _discard_draft(self) -> None:
-        assert self.draft_id is not None
-        await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+        if self.draft_id is not None:
+            with contextlib.suppress(NotFound):  # already gone: nothing to discard
+                await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+        self.dismiss(None)
+
+    @work(exclusive=True, group="record-consent", exit_on_error=False)
+    async def _keep_draft(self) -> None:
+        snap = self.draft_snapshot()
+        if snap is None:
+            self.dismiss(None)
+            return
+        save = self.services.drafts.save
+        fields = {
+            "kind": snap.kind,
+            "payload": snap.payload,
+            "page": snap.page,
+            "title": snap.title,
+        }
+        try:
+            try:
+                saved = await self.call(save, self.actor, draft_id=snap.draft_id, **fields)
+            except NotFound:  # discarded elsewhere meanwhile: keep the answers as a new draft
+                saved = await self.call(save, self.actor, draft_id=None, **fields)
+        except ShareError as exc:
+            self.notify(
+                f"The draft could not be saved: {exc.message}. Your answers are still here.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.draft_id = saved.id
+        self.notify("Kept as a draft under My drafts on your home screen.", markup=False)
         self.dismiss(None)
 
 
