@@ -263,6 +263,35 @@ async def test_add_person_shows_field_errors_and_keeps_what_was_typed(
         assert dialog.query_one("#date_of_birth", Input).value == "next tuesday"
 
 
+async def test_esc_asks_before_discarding_typed_details_of_a_new_person(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from sharetui.ui.screens.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot)
+        await search(pilot, "Okafor")
+        await pilot.press("ctrl+n", "escape")  # only what the search filled in: closes
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press(*"Ada")  # the given names
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # no: keep typing, everything still there
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#given_names", Input).value == "Ada"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert ui_services.people.find(actor(ui_services, "pat"), "okafor").items == ()
+
+
 # -- the person view ---------------------------------------------------------------------------
 async def test_navigate_through_a_family_link_and_add_one(
     make_app: Callable[..., ShareApp], ui_services: Services

@@ -22,6 +22,7 @@ from sharetui.domain.person import PersonInput, parse_date, validate_person
 from sharetui.services.views import PersonSummary
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskModal
+from sharetui.ui.screens.dialogs import ConfirmDialog
 from sharetui.ui.widgets.choice import TickBox
 from sharetui.ui.widgets.person_text import person_line
 
@@ -246,7 +247,29 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
         self.dismiss(self.matches[min(index, len(self.matches) - 1)])
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc closes at once only when nothing was typed beyond what the search filled in."""
+        if not self._typed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard the details you typed? Nobody has been added.",
+                yes="Discard",
+                no="Keep typing",
+            ),
+            answered,
+        )
+
+    def _typed(self) -> bool:
+        given, family, dob = split_name(self.prefill_name)
+        filled_in = {"family_name": family, "given_names": given, "date_of_birth": dob}
+        changed = any(self._value(f).strip() != filled_in.get(f, "") for f in FIELDS)
+        return changed or self.query_one("#dob_estimated", Checkbox).value
 
     @on(OptionList.OptionSelected, "#duplicate-list")
     def _match_chosen(self, event: OptionList.OptionSelected) -> None:
