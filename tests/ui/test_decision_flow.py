@@ -356,6 +356,39 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
     assert ui_services.drafts.mine(pat) == []
 
 
+async def test_esc_in_record_consent_now_asks_before_discarding_what_was_typed(
+    make_app, ui_services
+) -> None:
+    from sharetui.ui.flow.consent_dialog import ConsentNowDialog
+    from sharetui.ui.screens.dialogs import ConfirmDialog
+
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    answers = complete_answers(jane.id)
+    answers.consent_position, answers.not_sought_reason = None, None
+    answers.without_consent_reason = ""
+    draft_id = arrange_draft(ui_services, pat, FlowState(data=answers, page="consent"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        await open_draft(pilot, draft_id)
+        await press(pilot, "1", "r")  # consent given: record it now
+        assert isinstance(app.screen, ConsentNowDialog)
+        await press(pilot, "escape")  # only the share's own details: closes at once
+        assert flow(app).state.page == "consent"
+        await press(pilot, "r", "2")  # a parent with parental responsibility
+        await paste(pilot, "Ann Smith")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "escape")  # no: keep typing
+        dialog = app.screen
+        assert isinstance(dialog, ConsentNowDialog)
+        assert dialog.query_one("#given_by_name", Input).value == "Ann Smith"
+        await press(pilot, "escape", "y")
+        assert flow(app).state.page == "consent"
+    assert ui_services.consent.history(pat, jane.id) == []
+
+
 # -- switch user ----------------------------------------------------------------------------
 async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui_services) -> None:
     pat = actor(ui_services, "pat")

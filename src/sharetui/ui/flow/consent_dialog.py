@@ -17,6 +17,7 @@ from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.screens.base import KioskModal
+from sharetui.ui.screens.dialogs import ConfirmDialog
 
 ORDER = (
     "given_by",
@@ -113,7 +114,33 @@ class ConsentNowDialog(KioskModal["ConsentEventView | None"]):
         self.action_save()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc closes at once only when nothing was typed beyond what the share filled in."""
+        if not self._typed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard the consent you typed? Nothing has been recorded.",
+                yes="Discard",
+                no="Keep typing",
+            ),
+            answered,
+        )
+
+    def _typed(self) -> bool:
+        if any(self.query_one(f"#{name}", Choices).value for name in ("given_by", "method")):
+            return True
+        return any(
+            self.query_one(f"#{name}", Input).value.strip()
+            != self.prefill.get(name, "")[:SHORT_TEXT].strip()
+            for name in ORDER
+            if name not in ("given_by", "method")
+        )
 
     def action_save(self) -> None:
         given_by = self.query_one("#given_by", Choices).value
