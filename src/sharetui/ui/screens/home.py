@@ -87,7 +87,7 @@ class HomeScreen(KioskScreen):
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
-        self.action_refresh()
+        # No load here: ScreenResume follows the first mount too, and loads once.
         if Role(self.actor.role) is Role.SUPERVISOR:
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
 
