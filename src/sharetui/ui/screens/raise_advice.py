@@ -3,24 +3,19 @@ the person's identity from the adviser. Used from the decision flow and a person
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static, TextArea
 
 from sharetui.domain.enums import AdviceRole, Urgency
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskModal
-
-if TYPE_CHECKING:
-    pass
+from sharetui.ui.widgets.choice import ChoiceButton, TickBox
 
 # (shortcut key, stored value, words shown). The shortcut is the first letter people say.
 ROLE_CHOICES: list[tuple[str, str, str]] = [
@@ -36,24 +31,6 @@ URGENCY_CHOICES: list[tuple[str, str, str]] = [
 ]
 
 FIELDS = ("question", "advice_role", "urgency", "anonymised")
-
-
-class ChoiceButton(RadioButton):
-    """A radio button whose mark is empty when off: chosen or not is seen without colour."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else " "
-        return super()._button
-
-
-class TickBox(Checkbox):
-    """A checkbox showing X only when ticked (the stock one shows X either way, in colour)."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "X" if self.value else " "
-        return super()._button
 
 
 class ChoiceList(RadioSet):
