@@ -389,6 +389,25 @@ async def test_esc_in_record_consent_now_asks_before_discarding_what_was_typed(
     assert ui_services.consent.history(pat, jane.id) == []
 
 
+async def test_leaving_at_once_from_a_persons_record_keeps_no_draft(make_app, ui_services) -> None:
+    pat = actor(ui_services, "pat")
+    jane = known_person(ui_services, pat)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.start_decision(person_id=jane.id)
+        await settle(pilot)
+        await press(pilot, "escape")  # nothing answered: nothing to keep
+        assert isinstance(app.screen, HomeScreen)
+        assert ui_services.drafts.mine(pat) == []
+        app.start_decision(person_id=jane.id)
+        await settle(pilot)
+        await press(pilot, "y", "escape")  # one answer: kept
+        assert isinstance(app.screen, HomeScreen)
+        [draft] = ui_services.drafts.mine(pat)
+        assert FlowState.from_payload(draft.payload).data.urgent is True
+
+
 # -- switch user ----------------------------------------------------------------------------
 async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui_services) -> None:
     pat = actor(ui_services, "pat")

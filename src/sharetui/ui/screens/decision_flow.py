@@ -292,7 +292,7 @@ class DecisionFlowScreen(KioskScreen):
         page = self.page_widget
         if page is not None:
             page.collect()
-        if self.state.is_empty and self.draft_id is None:
+        if self._nothing_answered() and self.draft_id is None:
             return None
         return DraftSnapshot(
             kind=DRAFT_KIND,
@@ -304,6 +304,16 @@ class DecisionFlowScreen(KioskScreen):
 
     def draft_saved(self, draft_id: int) -> None:
         self.draft_id = draft_id
+
+    def _nothing_answered(self) -> bool:
+        """Nothing chosen or typed beyond the person the flow was opened for (from their
+        record): leaving at once keeps no draft, as leaving an empty flow keeps none."""
+        if self.state.amend_of is not None:
+            return False
+        return self.state.is_empty or (
+            self.state.data == DecisionInput(subject_id=self.person_id)
+            and not any(self.state.extras.values())
+        )
 
     def _draft_title(self) -> str:
         d = self.state.data
@@ -323,7 +333,7 @@ class DecisionFlowScreen(KioskScreen):
         """Saved at every page change; a failure is said, and nothing on screen is lost."""
         if not self.loaded or self.saved is not None:
             return
-        if self.state.is_empty and self.draft_id is None and not force:
+        if self._nothing_answered() and self.draft_id is None and not force:
             return
         for _attempt in range(2):
             try:
