@@ -304,6 +304,22 @@ def test_draft_round_trip_and_bad_values() -> None:
     broken = d.to_dict() | {"outcome": "maybe", "shared_at": "yesterday", "unknown": 1}
     back = DecisionInput.from_dict(broken)
     assert back.outcome is None and back.shared_at is None
+    # Values of the wrong kind (another version's draft, or an altered one) read as not
+    # answered, instead of reaching the form or the services as they are.
+    wrong = DecisionInput.from_dict(
+        {
+            "subject_id": "x",
+            "others_affected": "abc",
+            "urgent": "yes",
+            "reasons": 7,
+            "categories": ["health", 3],
+            "checks": {"relevant": {"confirmed": True, "bogus": 1}, "timely": "yes"},
+            "shared_at": 12,
+        }
+    )
+    assert (wrong.subject_id, wrong.others_affected, wrong.urgent) == (None, [], None)
+    assert (wrong.reasons, wrong.categories, wrong.shared_at) == ("", ["health"], None)
+    assert wrong.checks == {"relevant": QualityCheck(True, ""), "timely": QualityCheck()}
 
 
 def test_errors_for_page_selects_only_that_page() -> None:

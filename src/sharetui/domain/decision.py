@@ -90,26 +90,26 @@ class DecisionInput:
             "outcome": Outcome,
             "share_method": ShareMethod,
         }
-        known = {f.name for f in fields(cls)}
+        defaults = cls()
         values: dict[str, Any] = {}
         for key, value in data.items():
-            if key not in known:
+            if key not in _FIELD_NAMES:
                 continue
             if key in enum_fields and value is not None:
                 try:
                     value = enum_fields[key](value)
                 except ValueError:
                     value = None
-            elif key == "shared_at" and isinstance(value, str):
+            elif key == "shared_at":
                 try:
-                    value = datetime.fromisoformat(value)
+                    value = datetime.fromisoformat(value) if isinstance(value, str) else None
                 except ValueError:
                     value = None
-            elif key == "checks" and isinstance(value, dict):
-                value = {
-                    k: QualityCheck(**v) if isinstance(v, dict) else QualityCheck()
-                    for k, v in value.items()
-                }
+            elif key == "checks":
+                checks = value if isinstance(value, dict) else {}
+                value = {str(k): _quality_check(v) for k, v in checks.items()}
+            else:
+                value = _plain_value(key, value, getattr(defaults, key))
             values[key] = value
         return cls(**values)
 
@@ -145,6 +145,38 @@ class DecisionInput:
     @property
     def caller_unverified(self) -> bool:
         return self.caller_check is CallerCheck.NOT_VERIFIED
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(DecisionInput))
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _quality_check(value: object) -> QualityCheck:
+    """One stored check; a value of the wrong kind reads as not answered."""
+    if not isinstance(value, dict):
+        return QualityCheck()
+    confirmed, note = value.get("confirmed"), value.get("note")
+    return QualityCheck(
+        confirmed if isinstance(confirmed, bool) else None,
+        note if isinstance(note, str) else "",
+    )
+
+
+def _plain_value(key: str, value: object, default: object) -> object:
+    """A stored value kept only when it is of the kind the field holds, else the field's
+    default: a draft written by another version, or altered, never breaks the form."""
+    if key in ("subject_id", "consent_event_id"):
+        return value if _is_id(value) else None
+    if key == "others_affected":
+        return [x for x in value if _is_id(x)] if isinstance(value, list) else []
+    if key == "categories":
+        return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
+    if isinstance(default, str):
+        return value if isinstance(value, str) else default
+    return value if value is None or isinstance(value, bool) else None  # the yes/no answers
 
 
 # Field groups by page, so a screen can ask for the errors of its own page only.
