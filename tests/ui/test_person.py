@@ -557,6 +557,23 @@ async def test_esc_on_a_typed_consent_record_asks_and_keeps_it_by_default(
         assert ui_services.consent.history(pat, jane.id) == []
 
 
+async def test_a_consent_draft_this_version_cannot_read_is_said_so_in_words(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from sharetui.ui.screens.dialogs import MessageDialog
+
+    pat = actor(ui_services, "pat")
+    ui_services.drafts.save(pat, kind="consent", payload={"person_id": "x"}, title="Consent")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.screen.query_one("#drafts-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        assert "not a consent record this version can open" in screen_text(pilot)
+
+
 async def test_refused_and_withdrawn_scopes_are_as_visible_as_given(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:

@@ -584,8 +584,10 @@ async def _resume(app: ShareApp, draft_id: int) -> None:
     services, actor = await app.wait_services(), app.actor
     assert actor is not None
     draft = await asyncio.to_thread(services.drafts.load, actor, draft_id)
-    if draft.kind != DRAFT_KIND:
-        raise NotFound("That draft is not a consent record")
-    values = {str(k): str(v) for k, v in dict(draft.payload.get("values") or {}).items()}
-    person_id = int(draft.payload["person_id"])
-    await app.push_screen(PersonScreen(person_id, consent_draft=(draft_id, values)))
+    person_id = draft.payload.get("person_id")
+    stored = draft.payload.get("values")
+    if draft.kind != DRAFT_KIND or not isinstance(person_id, int) or not isinstance(stored, dict):
+        raise NotFound("That draft is not a consent record this version can open")
+    values = {str(k): v for k, v in stored.items() if isinstance(v, str)}
+    if not app.lock_is_up:  # locked meanwhile: the draft stays under My drafts
+        await app.push_screen(PersonScreen(person_id, consent_draft=(draft_id, values)))
