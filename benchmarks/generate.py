@@ -1149,7 +1149,7 @@ def generate(url: str, scale: float, seed: int, replace: bool, console: Console)
         stages["advice"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        audit_count, last_id = write_chain(loader, world, staff, progress)
+        _, last_id = write_chain(loader, world, staff, progress)
         stages["audit"] = time.perf_counter() - t
 
         t = time.perf_counter()
