@@ -169,6 +169,42 @@ def test_draft_becomes_a_decision_and_its_advice_follows(svc, actors):
         svc.drafts.load(actors.pat, draft.id)
 
 
+def test_advice_stays_with_its_decision_when_a_draft_id_comes_round_again(svc, actors):
+    """SQLite gives a deleted draft's id to the next draft: the advice of a decision made
+    from the first must not show on the second, nor move to its decision."""
+    pat = actors.pat
+    p = person(svc, pat)
+
+    def raise_on(draft_id: int) -> int:
+        q = f"Advice on draft {draft_id}?"
+        return svc.advice.raise_request(
+            pat, question=q, advice_role="dsl", urgency="routine", draft_id=draft_id
+        ).id
+
+    first = svc.drafts.save(pat, kind="decision", payload={}, page="who")
+    asked = raise_on(first.id)
+    a = svc.decisions.log(pat, no_share(p.id, "First"), draft_id=first.id)
+    second = svc.drafts.save(pat, kind="decision", payload={}, page="who")
+    assert svc.advice.for_draft(pat, second.id) == []
+    b = svc.decisions.log(pat, no_share(p.id, "Second"), draft_id=second.id)
+    assert [x.id for x in svc.advice.for_decision(pat, a.id)] == [asked]
+    assert svc.advice.for_decision(pat, b.id) == []
+
+    # The same for an amendment made from a draft, and for a draft thrown away.
+    third = svc.drafts.save(pat, kind="decision", payload={}, page="check")
+    amend_asked = raise_on(third.id)
+    v2 = svc.decisions.amend(
+        pat, b.id, no_share(p.id, "Second, corrected"), "typo", draft_id=third.id
+    )
+    assert [x.id for x in svc.advice.for_decision(pat, v2.id)] == [amend_asked]
+    assert count(svc, Draft) == 0
+    fourth = svc.drafts.save(pat, kind="decision", payload={}, page="who")
+    raise_on(fourth.id)
+    svc.drafts.discard(pat, fourth.id)
+    fifth = svc.drafts.save(pat, kind="decision", payload={}, page="who")
+    assert svc.advice.for_draft(pat, fifth.id) == []
+
+
 def test_someone_elses_draft_is_left_alone(svc, actors):
     p = person(svc, actors.pat)
     draft = svc.drafts.save(actors.pip, kind="decision", payload={}, page="who")

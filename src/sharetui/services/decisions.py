@@ -99,6 +99,25 @@ def record_dict(row: SharingDecision) -> dict[str, Any]:
     return data
 
 
+def _finish_draft(s: Session, actor: Actor, draft_id: int | None, row: SharingDecision) -> None:
+    """The draft became this decision: its advice now points at the decision, not at the
+    draft, whose id SQLite may give to the next draft (and with it this advice)."""
+    if draft_id is None:
+        return
+    draft = s.get(Draft, draft_id)
+    if draft is None or draft.user_id != actor.user_id:
+        return
+    for adv in s.exec(
+        select(AdviceRequest).where(
+            AdviceRequest.draft_id == draft_id, AdviceRequest.raised_by_id == actor.user_id
+        )
+    ).all():
+        adv.decision_id = row.id
+        adv.draft_id = None
+        s.add(adv)
+    s.delete(draft)
+
+
 def is_latest_version() -> Any:
     """No later version of the same decision exists (uses the (root_id, version) key)."""
     newer = aliased(SharingDecision)
@@ -128,15 +147,7 @@ class Decisions:
             row, subject, others = self._insert(
                 s, actor, d, root_id=None, version=1, supersedes=None, reason=""
             )
-            if draft_id is not None:
-                draft = s.get(Draft, draft_id)
-                if draft is not None and draft.user_id == actor.user_id:
-                    for adv in s.exec(
-                        select(AdviceRequest).where(AdviceRequest.draft_id == draft_id)
-                    ).all():
-                        adv.decision_id = row.id
-                        s.add(adv)
-                    s.delete(draft)
+            _finish_draft(s, actor, draft_id, row)
             append(
                 s,
                 actor,
@@ -152,9 +163,16 @@ class Decisions:
         return self.store.write(work)
 
     def amend(
-        self, actor: Actor, decision_id: int, data: DecisionInput, reason: str
+        self,
+        actor: Actor,
+        decision_id: int,
+        data: DecisionInput,
+        reason: str,
+        *,
+        draft_id: int | None = None,
     ) -> DecisionView:
-        """A correction: a new version pointing at the current one, with its own reason."""
+        """A correction: a new version pointing at the current one, with its own reason.
+        From a draft, the draft goes and its advice is linked to the new version, as in log."""
         require(actor, Permission.WORK_WITH_PEOPLE)
         d = data.cleaned()
         why = clean(reason)
@@ -214,6 +232,7 @@ class Decisions:
                 supersedes=latest.id,
                 reason=why,
             )
+            _finish_draft(s, actor, draft_id, row)
             append(
                 s,
                 actor,

@@ -14,7 +14,7 @@ from sharetui.domain.text import clean_line, scrub_json
 from sharetui.services.audit import append
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import DraftView
-from sharetui.store.models import Draft
+from sharetui.store.models import AdviceRequest, Draft
 from sharetui.store.types import utcnow
 
 MAX_PAYLOAD = 1_000_000
@@ -106,6 +106,11 @@ class Drafts:
             d = s.get(Draft, draft_id)
             if d is None or d.user_id != actor.user_id:
                 raise NotFound("That draft is gone")
+            for adv in s.exec(
+                select(AdviceRequest).where(AdviceRequest.draft_id == draft_id)
+            ).all():
+                adv.draft_id = None  # the id may go to a new draft: the advice must not follow
+                s.add(adv)
             s.delete(d)
             append(s, actor, "draft.discard", "draft", draft_id)
 

@@ -9,7 +9,6 @@ saved as a decision until check-your-answers.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from textual import work
@@ -375,6 +374,7 @@ class DecisionFlowScreen(KioskScreen):
                     state.amend_of,
                     state.data,
                     state.extras.get("amend_reason", ""),
+                    draft_id=self.draft_id,
                 )
             else:
                 view = await self.call(svc.decisions.log, actor, state.data, draft_id=self.draft_id)
@@ -384,9 +384,6 @@ class DecisionFlowScreen(KioskScreen):
         except ShareError as exc:
             page.show_errors({"save": exc.message})
             return
-        if state.amend_of is not None and self.draft_id is not None:
-            with contextlib.suppress(ShareError):  # already gone: nothing to tidy
-                await self.call(svc.drafts.discard, actor, self.draft_id)
         self.draft_id = None
         self.saved = view
         await self._close_advice()
