@@ -71,6 +71,11 @@ def test_consent_scope_person_status_and_future_date() -> None:
     e = validate_consent(given(effective_at=NOW + timedelta(days=1)), NOW)
     assert e == {"effective_at": "The date cannot be in the future"}
     assert validate_consent(given(effective_at=NOW - timedelta(days=1)), NOW) == {}
+    # '5/3/206' for 2026: a withdrawal dated then would sort before the consent it ends.
+    slip = datetime(206, 3, 5, 12, tzinfo=UTC)
+    assert validate_consent(given(effective_at=slip), NOW) == {
+        "effective_at": "Enter a date in 1900 or later"
+    }
 
 
 def test_consent_lengths_and_cleaning() -> None:

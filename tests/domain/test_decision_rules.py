@@ -220,6 +220,10 @@ def test_shared_at_cannot_be_in_the_future() -> None:
     assert e == {"shared_at": "The time of sharing cannot be in the future"}
     naive = (NOW + timedelta(days=1)).replace(tzinfo=None)
     assert "shared_at" in errors(full_share(shared_at=naive))
+    slip = datetime(206, 3, 5, 14, 30, tzinfo=UTC)  # '05/03/0206': a year typed short
+    assert errors(full_share(shared_at=slip)) == {
+        "shared_at": "Enter a time of sharing in 1900 or later"
+    }
 
 
 @pytest.mark.parametrize(

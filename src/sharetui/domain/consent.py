@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sharetui.domain.decision import FUTURE_TOLERANCE
+from sharetui.domain.decision import EARLIEST, FUTURE_TOLERANCE
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line, fold, length_error
 
@@ -78,6 +78,8 @@ def validate_consent(c: ConsentInput, now: datetime | None = None) -> dict[str, 
         eff = c.effective_at if c.effective_at.tzinfo else c.effective_at.replace(tzinfo=UTC)
         if eff > now + FUTURE_TOLERANCE:
             e["effective_at"] = "The date cannot be in the future"
+        elif eff < EARLIEST:
+            e["effective_at"] = "Enter a date in 1900 or later"
     for name, limit, label in (
         ("given_by_name", SHORT_TEXT, "Name"),
         ("scope_information", SHORT_TEXT, "Information"),

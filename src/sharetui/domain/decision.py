@@ -25,6 +25,9 @@ from sharetui.domain.enums import (
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line, length_error
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# The earliest moment a record can say something happened: a year typed short ('5/3/206')
+# is a slip, and a consent event dated then would sort before every real one.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 SHARING = (Outcome.SHARE, Outcome.SHARE_IN_PART)
 
 
@@ -276,6 +279,8 @@ def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str
         shared = d.shared_at if d.shared_at.tzinfo else d.shared_at.replace(tzinfo=UTC)
         if shared > now + FUTURE_TOLERANCE:
             e["shared_at"] = "The time of sharing cannot be in the future"
+        elif shared < EARLIEST:
+            e["shared_at"] = "Enter a time of sharing in 1900 or later"
 
     for name, limit, label in (
         ("recipient_org", SHORT_TEXT, "Organisation"),
