@@ -43,6 +43,8 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 
+STORE_OPEN_DELAY = 0.3
+
 # Textual actions a kiosk keeps at app level; everything else must be sharetui's own.
 APP_ACTIONS = frozenset({"focus_next", "focus_previous", "command_palette"})
 
@@ -88,9 +90,16 @@ class ShareApp(App[None], inherit_bindings=False):
         if self._high_contrast:
             self.theme = HIGH_CONTRAST.name
         self.push_screen(SignInScreen(self.demo_accounts))
-        self.run_worker(self._open_services, thread=True, group="startup", exit_on_error=False)
+        # Open the database once the sign-in screen is up: importing the store (SQLModel,
+        # SQLAlchemy, Alembic: ~0.6 s) in a thread would otherwise compete with building the
+        # first screen for the interpreter lock. Nobody types a username in 0.3 s, and
+        # signing in waits for the store anyway.
+        self.set_timer(STORE_OPEN_DELAY, self._start_services)
         interval = min(1.0, max(self.settings.idle_lock_seconds / 4, 0.05))
         self.set_interval(interval, self._check_idle)
+
+    def _start_services(self) -> None:
+        self.run_worker(self._open_services, thread=True, group="startup", exit_on_error=False)
 
     def _open_services(self) -> None:
         try:
