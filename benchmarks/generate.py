@@ -632,6 +632,8 @@ def decision_fields(
 
 def check_decision(fields: dict[str, Any], subject_id: int, at: datetime, n: int) -> None:
     data = dict(fields, subject_id=subject_id)
+    if data["shared_at"] is not None:  # as a form or draft holds it
+        data["shared_at"] = data["shared_at"].isoformat()
     errors = validate_decision(DecisionInput.from_dict(data), now=at)
     if errors:
         raise AssertionError(f"generated decision {n} is invalid: {errors}")
