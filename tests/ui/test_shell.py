@@ -45,6 +45,13 @@ HOSTILE = [
 ]
 
 
+def shown(cell: object) -> str:
+    """A DataTable cell as the table draws it."""
+    from textual.widgets._data_table import default_cell_formatter
+
+    return default_cell_formatter(cell).plain  # type: ignore[union-attr]
+
+
 def screen_text(app: ShareApp) -> str:
     """Everything the user can read on the current screen."""
     parts: list[str] = []
@@ -256,6 +263,8 @@ async def test_hostile_text_renders_literally(sqlite_template: Path, tmp_path: P
     for i, text in enumerate(HOSTILE):
         services.users.create(admin, f"h{i}", text, "practitioner", [], PASSPHRASE)
         _arrange_person_and_decision(services, text)
+        pat = services.users.sign_in("pat", PASSPHRASE, "t")
+        services.drafts.save(pat, kind="decision", payload={}, page=text, title=text)
     services.close()
     app = ShareApp(Settings(database_url=url, terminal="t"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -275,6 +284,10 @@ async def test_hostile_text_renders_literally(sqlite_template: Path, tmp_path: P
         cells = " ".join(str(cell) for r in range(table.row_count) for cell in table.get_row_at(r))
         for text in HOSTILE:
             assert clean_line(text)[:20] in cells
+        # A draft's page as the table draws it (a str cell would be read as markup).
+        drafts = app.screen.query_one("#drafts-table")
+        drawn = {shown(drafts.get_row_at(r)[1]) for r in range(drafts.row_count)}
+        assert {clean_line(text)[:40] for text in HOSTILE} <= drawn
         long_text = "[b]" + "A" * 10_000 + "[/"
         app.push_screen(MessageDialog("Stored text", long_text))
         await settle(pilot)

@@ -162,8 +162,8 @@ class HomeScreen(KioskScreen):
             rows = [
                 (
                     lit(d.title or d.kind, limit=50),
-                    d.page,
-                    d.status.replace("_", " "),
+                    lit(d.page),  # stored text, like the title: never markup
+                    lit(d.status.replace("_", " ")),
                     when(d.updated_at, tz),
                     ("consent-draft" if d.kind == "consent" else "draft", d.id),
                 )
@@ -204,7 +204,7 @@ class HomeScreen(KioskScreen):
         if "users" in data:
             rows = [
                 (
-                    u.username,
+                    lit(u.username),
                     one_line(u.display_name, 30),
                     u.role.label,
                     ", ".join(r.label for r in u.advice_roles) or "-",
