@@ -366,3 +366,33 @@ async def test_nothing_opens_above_the_lock(make_app) -> None:
         await settle(pilot)
         assert "Find a person" in [c.title for c in app.get_system_commands(app.screen)]
         assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_a_screen_closing_itself_under_the_lock_leaves_the_lock_in_place(
+    make_app, ui_services
+) -> None:
+    """A save that finishes after Ctrl+L used to close the screen on top: the lock itself.
+    The screen that asked to close goes when the user unlocks."""
+    from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.start_decision()
+        await settle(pilot)
+        flow = app.screen
+        assert isinstance(flow, DecisionFlowScreen)
+        await pilot.press("y")  # one answer, so leaving keeps a draft
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        flow.action_back()  # Esc pressed just before the lock: saves the draft, then leaves
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert flow in app.screen_stack
+        app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert flow not in app.screen_stack
+        pat = ui_services.users.sign_in("pat", PASSPHRASE, "t")
+        assert [d.kind for d in ui_services.drafts.mine(pat)] == ["decision"]

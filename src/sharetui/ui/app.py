@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
@@ -83,6 +84,8 @@ class ShareApp(App[None], inherit_bindings=False):
         self._services_ready = asyncio.Event()
         self._last_input = time.monotonic()
         self._high_contrast = high_contrast
+        self._popping_lock = False
+        self._closed_under_lock = 0
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -260,8 +263,28 @@ class ShareApp(App[None], inherit_bindings=False):
             return exc.message
         self._last_input = time.monotonic()
         if self.is_locked:
-            self.pop_screen()
+            self._pop_lock()
         return None
+
+    def pop_screen(self) -> AwaitComplete:
+        """Keep the lock on top. A screen under it that closes itself (its save finished
+        after Ctrl+L, say) would pop the lock instead: it is closed when the user unlocks."""
+        if isinstance(self.screen, LockScreen) and not self._popping_lock:
+            self._closed_under_lock += 1
+            return AwaitComplete.nothing()
+        return super().pop_screen()
+
+    def _pop_lock(self) -> None:
+        """Unlocked: the lock goes, then the screens that closed themselves under it."""
+        self._popping_lock = True
+        try:
+            self.pop_screen()
+            pending, self._closed_under_lock = self._closed_under_lock, 0
+            for _ in range(pending):
+                if len(self.screen_stack) > 2 and not isinstance(self.screen, LockScreen):
+                    self.pop_screen()  # never home itself, nor another lock
+        finally:
+            self._popping_lock = False
 
     async def save_all_drafts(self) -> None:
         """Save every unfinished form of the current user, durably, before anything changes.
@@ -321,8 +344,12 @@ class ShareApp(App[None], inherit_bindings=False):
 
     async def _reset_to(self, screen: Screen[Any]) -> None:
         """Clear every screen (and what they show), then show one."""
-        while len(self.screen_stack) > 2:
-            await self.pop_screen()
+        self._popping_lock, self._closed_under_lock = True, 0
+        try:
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+        finally:
+            self._popping_lock = False
         if len(self.screen_stack) == 2:
             await self.switch_screen(screen)
         else:

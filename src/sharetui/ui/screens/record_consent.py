@@ -228,6 +228,7 @@ class RecordConsentDialog(_ConsentForm):
         self.person_label = person_label
         self.initial = values or {}
         self.draft_id = draft_id
+        self.recorded = False  # saved as a record: nothing unfinished left to keep
 
     def _choice(self, field: str, members: list[E]) -> E | None:
         return next((m for m in members if m.value == self.initial.get(field)), None)
@@ -348,6 +349,7 @@ class RecordConsentDialog(_ConsentForm):
         saved = await self._save(self.services.consent.record, self.actor, data, dismiss=False)
         if saved is None:
             return
+        self.recorded = True
         if self.draft_id is not None:  # the draft became a record: it is no longer unfinished
             with contextlib.suppress(ShareError):
                 await self.call(self.services.drafts.discard, self.actor, self.draft_id)
@@ -357,7 +359,7 @@ class RecordConsentDialog(_ConsentForm):
     def draft_snapshot(self) -> DraftSnapshot | None:
         """What was typed, kept when the user switches or signs out before saving."""
         values = self.values()
-        if self.draft_id is None and not any(v.strip() for v in values.values()):
+        if self.recorded or (self.draft_id is None and not any(v.strip() for v in values.values())):
             return None
         title = "Consent record"
         if self.person_label:
