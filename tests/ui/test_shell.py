@@ -396,3 +396,46 @@ async def test_a_screen_closing_itself_under_the_lock_leaves_the_lock_in_place(
         assert flow not in app.screen_stack
         pat = ui_services.users.sign_in("pat", PASSPHRASE, "t")
         assert [d.kind for d in ui_services.drafts.mine(pat)] == ["decision"]
+
+
+async def test_a_screen_opened_under_the_lock_shows_only_after_unlocking(
+    make_app, ui_services
+) -> None:
+    """A record that finished loading after Ctrl+L opened its consent dialog (naming the
+    person) above the lock. It now waits for the unlock, and a switch of user drops it."""
+    from sharetui.domain.person import PersonInput
+    from sharetui.ui.screens.person import PersonScreen
+    from sharetui.ui.screens.record_consent import RecordConsentDialog
+
+    pat = ui_services.users.sign_in("pat", PASSPHRASE, "t")
+    jane = ui_services.people.create(pat, PersonInput("Quist", "Jane", reference="R1"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        for then in ("unlock", "switch"):
+            app.open_person(jane.id)
+            await settle(pilot)
+            record = app.screen
+            assert isinstance(record, PersonScreen)
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            record._open_consent_dialog()  # as the loading worker does for a consent draft
+            await settle(pilot)
+            assert isinstance(app.screen, LockScreen)
+            assert "Quist" not in screen_text(app)
+            if then == "unlock":
+                app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
+                await pilot.press("enter")
+                await settle(pilot)
+                assert isinstance(app.screen, RecordConsentDialog)
+                await pilot.press("escape")  # nothing typed: closes
+                await settle(pilot)
+                assert app.screen is record
+                await pilot.press("escape")
+                await settle(pilot)
+            else:
+                await pilot.press("f6")
+                await settle(pilot)
+                await sign_in(pilot, "pip")
+                assert isinstance(app.screen, HomeScreen)
+                assert len(app.screen_stack) == 2

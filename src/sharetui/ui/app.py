@@ -46,6 +46,9 @@ HIGH_CONTRAST = Theme(
 
 STORE_OPEN_DELAY = 0.3
 
+# What may show above the lock: help, and the lock's own questions and messages.
+SHOWN_OVER_LOCK = (LockScreen, HelpScreen, ConfirmDialog, MessageDialog)
+
 # Textual actions a kiosk keeps at app level; everything else must be sharetui's own.
 APP_ACTIONS = frozenset({"focus_next", "focus_previous", "command_palette"})
 
@@ -86,6 +89,7 @@ class ShareApp(App[None], inherit_bindings=False):
         self._high_contrast = high_contrast
         self._popping_lock = False
         self._closed_under_lock = 0
+        self._opened_under_lock: list[tuple[Screen[Any], Any]] = []
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -274,8 +278,24 @@ class ShareApp(App[None], inherit_bindings=False):
             return AwaitComplete.nothing()
         return super().pop_screen()
 
+    def push_screen(  # type: ignore[override]
+        self, screen: Screen[Any] | str, callback: Any = None, wait_for_dismiss: bool = False
+    ) -> Any:
+        """While locked, only help, a message or a question may show above the lock; any
+        other screen a worker opens meanwhile (a dialog, a record) waits for the unlock."""
+        if (
+            self.lock_is_up
+            and isinstance(screen, Screen)
+            and not isinstance(screen, SHOWN_OVER_LOCK)
+            and not wait_for_dismiss
+        ):
+            self._opened_under_lock.append((screen, callback))
+            return AwaitComplete.nothing()
+        return super().push_screen(screen, callback, wait_for_dismiss)
+
     def _pop_lock(self) -> None:
-        """Unlocked: the lock goes, then the screens that closed themselves under it."""
+        """Unlocked: the lock goes, then the screens that closed themselves under it go,
+        and those opened under it show."""
         self._popping_lock = True
         try:
             self.pop_screen()
@@ -285,6 +305,9 @@ class ShareApp(App[None], inherit_bindings=False):
                     self.pop_screen()  # never home itself, nor another lock
         finally:
             self._popping_lock = False
+        opened, self._opened_under_lock = self._opened_under_lock, []
+        for screen, callback in opened:
+            self.push_screen(screen, callback)
 
     async def save_all_drafts(self) -> None:
         """Save every unfinished form of the current user, durably, before anything changes.
@@ -345,6 +368,7 @@ class ShareApp(App[None], inherit_bindings=False):
     async def _reset_to(self, screen: Screen[Any]) -> None:
         """Clear every screen (and what they show), then show one."""
         self._popping_lock, self._closed_under_lock = True, 0
+        self._opened_under_lock = []  # opened for the user who is leaving: never shown
         try:
             while len(self.screen_stack) > 2:
                 await self.pop_screen()
