@@ -130,10 +130,6 @@ class Decisions:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def validate(self, data: DecisionInput) -> dict[str, str]:
-        """The golden-rule checks alone, for a screen to show before saving."""
-        return validate_decision(data.cleaned())
-
     def log(
         self, actor: Actor, data: DecisionInput, *, draft_id: int | None = None
     ) -> DecisionView:
