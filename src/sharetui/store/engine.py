@@ -7,6 +7,8 @@ so two terminals never deadlock upgrading a read lock. PostgreSQL: psycopg 3, pr
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
     parsed = make_url(url)
     database = parsed.database or ""
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(database).expanduser())
     if key is not None:
         import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
 
@@ -88,3 +90,13 @@ def _quote(key: str) -> str:
     from urllib.parse import quote
 
     return quote(key, safe="")
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner only (SQLite gives the -wal and -shm
+    files the same mode); the folder is made owner-only too when sharetui creates it."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
