@@ -17,7 +17,7 @@ from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.screens.base import KioskModal
-from sharetui.ui.screens.dialogs import ConfirmDialog
+from sharetui.ui.screens.dialogs import cancel_asking_first
 
 ORDER = (
     "given_by",
@@ -115,21 +115,8 @@ class ConsentNowDialog(KioskModal["ConsentEventView | None"]):
 
     def action_cancel(self) -> None:
         """Esc closes at once only when nothing was typed beyond what the share filled in."""
-        if not self._typed():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard the consent you typed? Nothing has been recorded.",
-                yes="Discard",
-                no="Keep typing",
-            ),
-            answered,
+        cancel_asking_first(
+            self, self._typed(), "Discard the consent you typed? Nothing has been recorded."
         )
 
     def _typed(self) -> bool:

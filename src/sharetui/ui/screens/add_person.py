@@ -22,7 +22,7 @@ from sharetui.domain.person import PersonInput, parse_date, validate_person
 from sharetui.services.views import PersonSummary
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskModal
-from sharetui.ui.screens.dialogs import ConfirmDialog
+from sharetui.ui.screens.dialogs import cancel_asking_first
 from sharetui.ui.widgets.choice import TickBox
 from sharetui.ui.widgets.person_text import person_line
 
@@ -248,21 +248,8 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
 
     def action_cancel(self) -> None:
         """Esc closes at once only when nothing was typed beyond what the search filled in."""
-        if not self._typed():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard the details you typed? Nobody has been added.",
-                yes="Discard",
-                no="Keep typing",
-            ),
-            answered,
+        cancel_asking_first(
+            self, self._typed(), "Discard the details you typed? Nobody has been added."
         )
 
     def _typed(self) -> bool:

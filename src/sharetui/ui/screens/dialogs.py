@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -37,6 +39,20 @@ class ConfirmDialog(KioskModal[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+def cancel_asking_first(dialog: KioskModal[Any], typed: bool, question: str) -> None:
+    """Esc on a dialog: it closes at once when nothing was typed; otherwise it asks, and
+    the answer on Esc (No) keeps everything typed on screen."""
+    if not typed:
+        dialog.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            dialog.dismiss(None)
+
+    dialog.app.push_screen(ConfirmDialog(question, yes="Discard", no="Keep typing"), answered)
 
 
 class MessageDialog(KioskModal[None]):
