@@ -6,9 +6,11 @@ writes it as JSON (benchmarks/out/results.json, and results-<backend>.json besid
     .venv/bin/python benchmarks/measure.py --only search,save --previous benchmarks/out/before.json
 
 Every figure goes through the services as the app calls them (sign-in, role checks,
-validation, audit events), on the database generate.py built. Measuring writes to that
-database (decisions saved, audit events); the BENCH-300 person is never written to, so the
-"open a person" figure keeps measuring exactly 300 timeline entries.
+validation, audit events), on the database generate.py built, or through the app itself run
+headless (open a person to the first page painted, peak memory, keystrokes). Measuring writes
+to that database (decisions saved, audit events; the app measures use a copy of a SQLite
+file); the BENCH-300 person is never written to, so the "open a person" figures keep
+measuring exactly 300 timeline entries.
 """
 
 from __future__ import annotations
