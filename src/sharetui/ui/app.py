@@ -279,7 +279,12 @@ class ShareApp(App[None], inherit_bindings=False):
         return super().pop_screen()
 
     def push_screen(  # type: ignore[override]
-        self, screen: Screen[Any] | str, callback: Any = None, wait_for_dismiss: bool = False
+        self,
+        screen: Screen[Any] | str,
+        callback: Any = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
     ) -> Any:
         """While locked, only help, a message or a question may show above the lock; any
         other screen a worker opens meanwhile (a dialog, a record) waits for the unlock."""
@@ -291,7 +296,7 @@ class ShareApp(App[None], inherit_bindings=False):
         ):
             self._opened_under_lock.append((screen, callback))
             return AwaitComplete.nothing()
-        return super().push_screen(screen, callback, wait_for_dismiss)
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
 
     def _pop_lock(self) -> None:
         """Unlocked: the lock goes, then the screens that closed themselves under it go,
