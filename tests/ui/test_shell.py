@@ -66,6 +66,7 @@ def screen_text(app: ShareApp) -> str:
 async def test_first_run_creates_the_first_admin(tmp_path: Path) -> None:
     app = ShareApp(Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}", terminal="t"))
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_services()  # the store opens a moment after the first screen
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
         screen = app.screen
