@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
 
 from sharetui.domain.decision import SHARING
 from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome, Urgency
@@ -191,32 +193,37 @@ class Reports:
         hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
         now = utcnow()
 
-        decisions, advice = self.store.read(lambda s: (_decisions(s, lo, hi), _advice(s, lo, hi)))
-
         def local_day(at: datetime) -> date:
             return at.astimezone(tz).date()
 
-        totals = _Tally()
-        months = {m: _Tally() for m in _months(start, end)}
-        weeks = {w: _Tally() for w in _weeks(start, end)}
-        basis: Counter[str | None] = Counter()
-        recipients: dict[str, dict[str, Any]] = {}
-        for row in decisions:
-            day = local_day(row["first_at"])
-            args = (row["outcome"], row["consent_position"], row["urgent"], row["versions"])
-            totals.add(*args)
-            months[month_start(day)].add(*args)
-            weeks[week_start(day)].add(*args)
-            sharing = row["outcome"] in {o.value for o in SHARING}
-            if sharing:
-                basis[row["lawful_basis"]] += 1
-            org = clean_line(row["recipient_org"]) or NO_RECIPIENT
-            key = " ".join(fold(org).split())
-            entry = recipients.setdefault(key, {"names": Counter(), "n": 0, "s": 0, "ns": 0})
-            entry["names"][org] += 1
-            entry["n"] += 1
-            entry["s"] += int(sharing)
-            entry["ns"] += int(row["outcome"] == Outcome.DO_NOT_SHARE.value)
+        def tally(s: Session) -> tuple[Any, ...]:
+            # Counted while the rows stream past (a retried read starts from zero again), so a
+            # report over years holds counters, not a million rows.
+            totals = _Tally()
+            months = {m: _Tally() for m in _months(start, end)}
+            weeks = {w: _Tally() for w in _weeks(start, end)}
+            basis: Counter[str | None] = Counter()
+            recipients: dict[str, dict[str, Any]] = {}
+            sharing_values = {o.value for o in SHARING}
+            for row in _decisions(s, lo, hi):
+                day = local_day(row["first_at"])
+                args = (row["outcome"], row["consent_position"], row["urgent"], row["versions"])
+                totals.add(*args)
+                months[month_start(day)].add(*args)
+                weeks[week_start(day)].add(*args)
+                sharing = row["outcome"] in sharing_values
+                if sharing:
+                    basis[row["lawful_basis"]] += 1
+                org = clean_line(row["recipient_org"]) or NO_RECIPIENT
+                key = " ".join(fold(org).split())
+                entry = recipients.setdefault(key, {"names": Counter(), "n": 0, "s": 0, "ns": 0})
+                entry["names"][org] += 1
+                entry["n"] += 1
+                entry["s"] += int(sharing)
+                entry["ns"] += int(row["outcome"] == Outcome.DO_NOT_SHARE.value)
+            return totals, months, weeks, basis, recipients, _advice(s, lo, hi)
+
+        totals, months, weeks, basis, recipients, advice = self.store.read(tally)
 
         basis_rows = [BasisRow(b, b.label, basis.get(b.value, 0)) for b in LawfulBasis]
         if basis.get(None):
@@ -264,42 +271,54 @@ def _weeks(start: date, end: date) -> list[date]:
     return out
 
 
-def _decisions(s: Session, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any]]:
     """One row per decision first made in [lo, hi): the first version's time, the latest
-    version's values and how many versions it has."""
-    roots = select(SharingDecision.id).where(
-        SharingDecision.version == 1,
-        col(SharingDecision.decided_at) >= lo,
-        col(SharingDecision.decided_at) < hi,
-    )
-    rows = s.exec(
+    version's values and how many versions it has. Streamed, a thousand rows at a time."""
+    first = aliased(SharingDecision)
+    latest = aliased(SharingDecision)
+    agg = (
         select(
-            SharingDecision.root_id,
-            SharingDecision.version,
-            SharingDecision.decided_at,
-            SharingDecision.outcome,
-            SharingDecision.consent_position,
-            SharingDecision.lawful_basis,
-            SharingDecision.recipient_org,
-            SharingDecision.urgent,
-        ).where(col(SharingDecision.root_id).in_(roots))
-    ).all()
-    by_root: dict[int, dict[str, Any]] = {}
-    for root_id, version, at, outcome, consent, basis, org, urgent in rows:
-        entry = by_root.setdefault(root_id, {"versions": 0, "latest": 0})
-        entry["versions"] += 1
-        if version == 1:
-            entry["first_at"] = at
-        if version > entry["latest"]:
-            entry.update(
-                latest=version,
-                outcome=outcome,
-                consent_position=consent,
-                lawful_basis=basis,
-                recipient_org=org,
-                urgent=urgent,
+            SharingDecision.root_id.label("root_id"),  # type: ignore[union-attr]
+            func.count().label("versions"),
+            func.max(SharingDecision.version).label("latest"),
+        )
+        .where(
+            col(SharingDecision.root_id).in_(
+                select(SharingDecision.id).where(
+                    SharingDecision.version == 1,
+                    col(SharingDecision.decided_at) >= lo,
+                    col(SharingDecision.decided_at) < hi,
+                )
             )
-    return [e for e in by_root.values() if "first_at" in e]
+        )
+        .group_by(SharingDecision.root_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            first.decided_at,
+            latest.outcome,
+            latest.consent_position,
+            latest.lawful_basis,
+            latest.recipient_org,
+            latest.urgent,
+            agg.c.versions,
+        )
+        .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
+        .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
+    )
+    for at, outcome, consent, basis, org, urgent, versions in s.execute(
+        stmt.execution_options(yield_per=1000)
+    ):
+        yield {
+            "first_at": at,
+            "outcome": outcome,
+            "consent_position": consent,
+            "lawful_basis": basis,
+            "recipient_org": org,
+            "urgent": urgent,
+            "versions": versions,
+        }
 
 
 def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
