@@ -189,3 +189,18 @@ def test_parallel_guesses_still_lock_the_account(settings):
     finally:
         for t in terminals:
             t.close()
+
+
+def test_the_last_active_administrator_cannot_be_disabled_or_demoted(svc, actors):
+    import pytest
+
+    from sharetui.domain.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as disabled:
+        svc.users.set_active(actors.ada, "ada", False)
+    assert "last active administrator" in disabled.value.field_errors["username"]
+    with pytest.raises(ValidationFailed):
+        svc.users.set_roles(actors.ada, "ada", "practitioner", [])
+    assert [u.active for u in svc.users.list(actors.ada) if u.username == "ada"] == [True]
+    svc.users.create(actors.ada, "ada2", "Second Admin", "admin", [], "another long passphrase")
+    assert svc.users.set_active(actors.ada, "ada", False).active is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from sharetui.config import Settings
+from sharetui.domain.errors import ShareError
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
 from tests.conftest import PASSPHRASE
@@ -49,7 +51,13 @@ def ui_services(ui_db: str) -> Services:
 
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish and the screen repaint (no sleeps). A worker replaced by a newer
-    one of its exclusive group is cancelled: that is expected, not a failure to wait on."""
+    one of its exclusive group is cancelled: that is expected, not a failure to wait on.
+    The store opens a moment after the first screen: wait for it too, so what a test sees
+    does not depend on that timer."""
+    app = pilot.app
+    if isinstance(app, ShareApp) and not app.startup_error:
+        with contextlib.suppress(ShareError):
+            await asyncio.wait_for(app.wait_services(), timeout=30)
     for _ in range(3):
         await pilot.pause()
         with contextlib.suppress(WorkerCancelled):

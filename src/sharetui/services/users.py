@@ -324,7 +324,19 @@ class Users:
             u = s.exec(select(User).where(User.username == uname)).first()
             if u is None:
                 raise NotFound(f"No user called {uname}")
+            was_admin = u.role == Role.ADMIN.value and u.active
             change(u)  # type: ignore[operator]
+            if was_admin and not (u.role == Role.ADMIN.value and u.active):
+                others = s.exec(
+                    select(func.count())
+                    .select_from(User)
+                    .where(User.role == Role.ADMIN.value, User.active, User.id != u.id)
+                ).one()
+                if not others:
+                    # Without an active administrator nobody could manage accounts again.
+                    raise ValidationFailed(
+                        {"username": f"{uname} is the last active administrator: add another first"}
+                    )
             s.add(u)
             append(s, actor, action, "user", u.id, "", username="(command line)")
             return _view(u)
