@@ -19,7 +19,7 @@ from sharetui.domain.errors import Conflict, ShareError, ValidationFailed
 from sharetui.services.views import AdviceEventView, AdviceView
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens import advice_queue
-from sharetui.ui.screens.base import KioskModal, KioskScreen
+from sharetui.ui.screens.base import KioskModal, KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
 
 Submit = Callable[[str], Awaitable[AdviceView]]
@@ -97,7 +97,7 @@ class TextEntryDialog(KioskModal["AdviceView | None"]):
         self.dismiss(view)
 
 
-class AdviceItemScreen(KioskScreen):
+class AdviceItemScreen(SerialLoadMixin, KioskScreen):
     """The whole request and its history. Keys appear only when the step is open to you."""
 
     DEFAULT_CSS = """
@@ -205,25 +205,6 @@ class AdviceItemScreen(KioskScreen):
         return super().check_action(action, parameters)
 
     # -- loading and showing --------------------------------------------------------------
-    def action_reload(self) -> None:
-        """One load at a time; asked for again meanwhile, it loads once more afterwards."""
-        if self._loader is not None and not self._loader.is_finished:
-            self._again = True
-            return
-        self._again = False
-        self._loader = self._load()
-
-    def _loaded(self) -> None:
-        if self._again and self.is_attached:
-            self.action_reload()
-
-    @work(group="advice-item-load", exit_on_error=False)
-    async def _load(self) -> None:
-        try:
-            await self._fetch_and_show()
-        finally:
-            self.call_later(self._loaded)
-
     async def _fetch_and_show(self) -> None:
         try:
             view = await self.call(self.services.advice.get, self.actor, self.advice_id)

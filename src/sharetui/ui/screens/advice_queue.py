@@ -19,7 +19,7 @@ from sharetui.domain.enums import AdviceRole, AdviceStatus, Urgency
 from sharetui.domain.errors import Conflict, ShareError
 from sharetui.services.views import AdviceView, Page
 from sharetui.ui.literal import lit, one_line
-from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
 
 OPEN = (AdviceStatus.PENDING, AdviceStatus.CLAIMED)
@@ -58,7 +58,7 @@ def status_words(view: AdviceView) -> Text:
     return Text(view.status.label)
 
 
-class AdviceQueueScreen(KioskScreen):
+class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
     """Enter opens an item; c claims it here; r and u filter; PageDown / PageUp page."""
 
     REFRESH_SECONDS: ClassVar[float] = 5.0
@@ -132,26 +132,6 @@ class AdviceQueueScreen(KioskScreen):
             self.action_reload()
 
     # -- loading --------------------------------------------------------------------------
-    def action_reload(self) -> None:
-        """Load the page as now filtered. One load at a time: a request made meanwhile runs
-        when the current one ends (so filters and pages typed quickly are never lost)."""
-        if self._loader is not None and not self._loader.is_finished:
-            self._again = True
-            return
-        self._again = False
-        self._loader = self._load()
-
-    def _loaded(self) -> None:
-        if self._again and self.is_attached:
-            self.action_reload()
-
-    @work(group="queue-load", exit_on_error=False)
-    async def _load(self) -> None:
-        try:
-            await self._fetch_and_show()
-        finally:
-            self.call_later(self._loaded)
-
     async def _fetch_and_show(self) -> None:
         svc, actor = self.services, self.actor
         try:

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import work
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
@@ -86,3 +88,33 @@ class KioskScreen(KioskMixin, Screen[Any]):
 
 class KioskModal(KioskMixin, ModalScreen[T]):
     """Base of every dialog."""
+
+
+class SerialLoadMixin:
+    """One load at a time: asked for again meanwhile, it loads once more when the current one
+    ends, so a timed refresh never cancels a page or filter change typed quickly. The screen
+    supplies _fetch_and_show()."""
+
+    _loader: Worker[None] | None = None
+    _again: bool = False
+
+    def action_reload(self) -> None:
+        if self._loader is not None and not self._loader.is_finished:
+            self._again = True
+            return
+        self._again = False
+        self._loader = self._load()
+
+    def _loaded(self) -> None:
+        if self._again and self.is_attached:  # type: ignore[attr-defined]
+            self.action_reload()
+
+    @work(group="serial-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            await self._fetch_and_show()
+        finally:
+            self.call_later(self._loaded)  # type: ignore[attr-defined]
+
+    async def _fetch_and_show(self) -> None:
+        raise NotImplementedError
