@@ -57,6 +57,14 @@ TABS = {
     "viewed": "viewed-tab",
 }
 
+TABLE_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
+    "links": (("Relationship", 34), ("Name", 26), ("Born", 17)),
+    "timeline": (("When", 17), ("What", 24), ("Detail", 28)),
+    "viewed-by": (("When", 17), ("Who", 30), ("Terminal", 22)),
+}
+
+LAZY_TABS = ("people", "details", "viewed")
+
 NO_CONSENT = (
     "No consent recorded for this person. Press r to record consent given, refused, "
     "withdrawn, or not sought (with the reason)."
@@ -158,6 +166,8 @@ class PersonScreen(KioskScreen):
         self._covered_by_screen = False
         self._prefetch: asyncio.Future[_Record] | None = None
         self._oversees: bool | None = None
+        self._viewed_by: list[ViewRecord] | None = None
+        self._built: set[str] = set()
 
     # -- layout ---------------------------------------------------------------------------
     @property
@@ -180,35 +190,61 @@ class PersonScreen(KioskScreen):
                     "r: record consent   w: withdraw the selected consent   Enter: in full",
                     classes="pane-hint",
                 )
-            with TabPane("People (p)", id=TABS["people"]):
-                yield DataTable(id="links", cursor_type="row", zebra_stripes=True)
-                yield Static("Enter: open that person   l: link a person", classes="pane-hint")
+            # the hidden tabs are filled when first shown: building them all up front
+            # was most of the time taken to open a record
+            yield TabPane("People (p)", id=TABS["people"])
             with TabPane("Timeline (t)", id=TABS["timeline"]):
                 yield _PagedTable(id="timeline", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="timeline-status", classes="pane-hint")
-            with TabPane("Details (d)", id=TABS["details"]), VerticalScroll():
-                yield Static("", id="details")
+            yield TabPane("Details (d)", id=TABS["details"])
             if self.oversees:
-                with TabPane("Viewed by (v)", id=TABS["viewed"]):
-                    yield DataTable(id="viewed-by", cursor_type="row", zebra_stripes=True)
+                yield TabPane("Viewed by (v)", id=TABS["viewed"])
         yield KeyBar()  # the keys that work now, without Footer's rebuild per focus change
 
     def on_mount(self) -> None:
         self.title = "sharetui"
         self.sub_title = "Person record"
-        for table_id, columns in (
-            ("#links", (("Relationship", 34), ("Name", 26), ("Born", 17))),
-            ("#timeline", (("When", 17), ("What", 24), ("Detail", 28))),
-            ("#viewed-by", (("When", 17), ("Who", 30), ("Terminal", 22))),
-        ):
-            for table in self.query(table_id).results(DataTable):
-                # fill the tab (the shared sheet sizes tables to their rows, capped at 12)
-                table.styles.height = "1fr"
-                table.styles.max_height = "100%"
-                for label, width in columns:
-                    table.add_column(label, width=width)
+        self._add_columns(self.query_one("#timeline", DataTable))
         self.query_one("#consent-lines", OptionList).focus()
         self._load_all()
+
+    @staticmethod
+    def _add_columns(table: DataTable[Any]) -> None:
+        """Columns for one of the screen's tables, sized to fill its tab."""
+        # fill the tab (the shared sheet sizes tables to their rows, capped at 12)
+        table.styles.height = "1fr"
+        table.styles.max_height = "100%"
+        for label, width in TABLE_COLUMNS[table.id or ""]:
+            table.add_column(label, width=width)
+
+    def _build_tab(self, name: str) -> None:
+        """Mount a hidden tab's widgets the first time it is shown, filled with what was read."""
+        if name in self._built or name not in LAZY_TABS:
+            return
+        if name == "viewed" and not self.oversees:
+            return
+        self._built.add(name)
+        pane = self.query_one(f"#{TABS[name]}", TabPane)
+        if name == "people":
+            links = DataTable[Text](id="links", cursor_type="row", zebra_stripes=True)
+            self._add_columns(links)
+            pane.mount_all(
+                [links, Static("Enter: open that person   l: link a person", classes="pane-hint")]
+            )
+            if self.detail is not None:
+                self._fill_links(self.detail)
+        elif name == "details":
+            scroll = VerticalScroll()
+            pane.mount(scroll)
+            scroll.mount(Static("", id="details"))
+            if self.detail is not None:
+                self._fill_details(self.detail)
+        else:
+            viewed = DataTable[Text](id="viewed-by", cursor_type="row", zebra_stripes=True)
+            self._add_columns(viewed)
+            pane.mount(viewed)
+            if self._viewed_by is not None:
+                self._fill_viewed_by(self._viewed_by)
 
     def on_screen_suspend(self) -> None:
         """Note whether another record's screen covers this one (not a dialog or the lock)."""
@@ -309,6 +345,11 @@ class PersonScreen(KioskScreen):
             self.refresh_bindings()
 
     def _show_viewed_by(self, views: list[ViewRecord]) -> None:
+        self._viewed_by = views
+        if "viewed" in self._built:
+            self._fill_viewed_by(views)
+
+    def _fill_viewed_by(self, views: list[ViewRecord]) -> None:
         tz = self.share_app.settings.tz
         table = self.query_one("#viewed-by", DataTable)
         table.clear()
@@ -330,6 +371,13 @@ class PersonScreen(KioskScreen):
         heading.append(f"  born {p.dob_text}  ref ")
         heading.append(lit(p.reference))
         self.query_one("#person-heading", Static).update(heading)
+        if "details" in self._built:
+            self._fill_details(detail)
+        if "people" in self._built:
+            self._fill_links(detail)
+
+    def _fill_details(self, detail: PersonDetail) -> None:
+        p = detail.summary
         tz = self.share_app.settings.tz
         rows = [
             ("Family name", p.family_name),
@@ -353,6 +401,8 @@ class PersonScreen(KioskScreen):
             text.append(f"{label}: ", style="bold")
             text.append(lit(value))
         self.query_one("#details", Static).update(text)
+
+    def _fill_links(self, detail: PersonDetail) -> None:
         table = self.query_one("#links", DataTable)
         table.clear()
         for i, link in enumerate(detail.links):
@@ -430,12 +480,14 @@ class PersonScreen(KioskScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        self._build_tab(self.active_tab)
         self.refresh_bindings()
 
     def action_show_tab(self, name: str) -> None:
         if name not in TABS or (name == "viewed" and not self.oversees):
             return
         self.query_one(TabbedContent).active = TABS[name]
+        self._build_tab(name)
         focus = {
             "consent": "#consent-lines",
             "people": "#links",
