@@ -63,7 +63,7 @@ TABLE_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     "viewed-by": (("When", 17), ("Who", 30), ("Terminal", 22)),
 }
 
-LAZY_TABS = ("people", "details", "viewed")
+LAZY_TABS = ("people", "timeline", "details", "viewed")
 
 NO_CONSENT = (
     "No consent recorded for this person. Press r to record consent given, refused, "
@@ -193,9 +193,7 @@ class PersonScreen(KioskScreen):
             # the hidden tabs are filled when first shown: building them all up front
             # was most of the time taken to open a record
             yield TabPane("People (p)", id=TABS["people"])
-            with TabPane("Timeline (t)", id=TABS["timeline"]):
-                yield _PagedTable(id="timeline", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="timeline-status", classes="pane-hint")
+            yield TabPane("Timeline (t)", id=TABS["timeline"])
             yield TabPane("Details (d)", id=TABS["details"])
             if self.oversees:
                 yield TabPane("Viewed by (v)", id=TABS["viewed"])
@@ -204,7 +202,6 @@ class PersonScreen(KioskScreen):
     def on_mount(self) -> None:
         self.title = "sharetui"
         self.sub_title = "Person record"
-        self._add_columns(self.query_one("#timeline", DataTable))
         self.query_one("#consent-lines", OptionList).focus()
         self._load_all()
 
@@ -233,6 +230,11 @@ class PersonScreen(KioskScreen):
             )
             if self.detail is not None:
                 self._fill_links(self.detail)
+        elif name == "timeline":
+            timeline = _PagedTable(id="timeline", cursor_type="row", zebra_stripes=True)
+            self._add_columns(timeline)
+            pane.mount_all([timeline, Static("", id="timeline-status", classes="pane-hint")])
+            self._fill_timeline(self.timeline)
         elif name == "details":
             scroll = VerticalScroll()
             pane.mount(scroll)
@@ -436,6 +438,11 @@ class PersonScreen(KioskScreen):
 
     def _show_timeline(self, page: Page[TimelineEntry]) -> None:
         self.timeline = page
+        if "timeline" in self._built:
+            self._fill_timeline(page)
+        self.first_page_shown.set()
+
+    def _fill_timeline(self, page: Page[TimelineEntry]) -> None:
         tz = self.share_app.settings.tz
         table = self.query_one("#timeline", DataTable)
         table.clear()
@@ -457,7 +464,6 @@ class PersonScreen(KioskScreen):
         else:
             words = "Nothing recorded about this person yet."
         self.query_one("#timeline-status", Static).update(Text(words))
-        self.first_page_shown.set()
 
     # -- keys -----------------------------------------------------------------------------
     @property
@@ -523,7 +529,8 @@ class PersonScreen(KioskScreen):
         keys_before = self._key_state()
         self._show_timeline(page)
         self._refresh_keys(keys_before)
-        self.query_one("#timeline", DataTable).move_cursor(row=0)
+        for table in self.query("#timeline").results(DataTable):
+            table.move_cursor(row=0)
 
     @on(DataTable.RowSelected, "#timeline")
     def _open_entry(self, event: DataTable.RowSelected) -> None:
