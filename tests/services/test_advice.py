@@ -255,3 +255,24 @@ def test_request_linked_to_a_decision(svc, actors):
     item = ask(svc, actors.pat, person_id=p.id, decision_id=d.id, urgency=Urgency.ROUTINE.value)
     assert [a.id for a in svc.advice.for_decision(actors.pat, d.id)] == [item.id]
     assert svc.advice.get(actors.pat, item.id).question == "Can I share with the school nurse?"
+
+
+def test_an_over_long_reveal_reason_is_refused_not_cut(svc, actors):
+    import pytest
+
+    from sharetui.domain.errors import ValidationFailed
+    from tests.services.helpers import person
+
+    child = person(svc, actors.pat)
+    item = svc.advice.raise_request(
+        actors.pat,
+        question="q",
+        advice_role="dsl",
+        urgency="today",
+        person_id=child.id,
+        anonymised=True,
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        svc.advice.reveal(actors.sam, item.id, "r" * 2_001)
+    assert "2,000 characters or fewer" in refused.value.field_errors["reason"]
+    assert [e.kind for e in svc.advice.history(actors.sam, item.id)] == ["raised"]

@@ -35,6 +35,7 @@ from sharetui.store.models import (
 )
 from sharetui.store.types import utcnow
 
+REVEAL_REASON_LIMIT = 2_000
 OPEN = (AdviceStatus.PENDING.value, AdviceStatus.CLAIMED.value)
 
 
@@ -306,10 +307,14 @@ class Advice:
         why = clean(reason)
         if not why:
             raise ValidationFailed({"reason": "Enter why you need to know who this is about"})
+        if len(why) > REVEAL_REASON_LIMIT:
+            raise ValidationFailed(
+                {"reason": f"Enter a reason of {REVEAL_REASON_LIMIT:,} characters or fewer"}
+            )
 
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
-            self._event(s, row, actor, AdviceEventKind.REVEALED, why[:2000])
+            self._event(s, row, actor, AdviceEventKind.REVEALED, why)
             append(s, actor, "advice.reveal", "person", row.person_id, f"advice {advice_id}")
             return self._view(s, row, actor)
 

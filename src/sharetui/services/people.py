@@ -342,7 +342,9 @@ class People:
                     created_at=utcnow(),
                 )
             )
+            # A link changes both records: each person's trail shows it.
             append(s, actor, "person.link", "person", to_id, f"linked to {from_id}")
+            append(s, actor, "person.link", "person", from_id, f"linked to {to_id}")
 
         self.store.write(work)
 
