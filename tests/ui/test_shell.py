@@ -4,22 +4,12 @@ kiosk hardening and literal text."""
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from textual.widgets import Input, Static
 
 from sharetui.config import Settings
-from sharetui.domain.decision import DecisionInput, QualityCheck
-from sharetui.domain.enums import (
-    ConsentPosition,
-    LawfulBasis,
-    NotSoughtReason,
-    Outcome,
-    Quality,
-    RequestOrigin,
-    ShareMethod,
-)
 from sharetui.domain.person import PersonInput
 from sharetui.domain.text import clean_line
 from sharetui.services.facade import Services
@@ -32,6 +22,7 @@ from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+from tests.services.helpers import share
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
 
 HOSTILE = [
@@ -125,29 +116,7 @@ def _arrange_person_and_decision(services: Services, name: str) -> None:
         PersonInput(name, "Child", date_of_birth=date(2017, 5, 1)),
         confirm_not_duplicate=True,
     )
-    services.decisions.log(
-        actor,
-        DecisionInput(
-            subject_id=person.id,
-            urgent=False,
-            origin=RequestOrigin.INCOMING_REQUEST,
-            recipient_org=name,
-            purpose="p",
-            information="i",
-            special_category=False,
-            consent_position=ConsentPosition.NOT_SOUGHT,
-            not_sought_reason=NotSoughtReason.UNSAFE,
-            without_consent_reason="risk",
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            checks={q.value: QualityCheck(True, "") for q in Quality},
-            person_told=False,
-            not_told_reason="unsafe",
-            outcome=Outcome.SHARE,
-            reasons="needed",
-            shared_at=datetime.now(UTC),
-            share_method=ShareMethod.SECURE_EMAIL,
-        ),
-    )
+    services.decisions.log(actor, share(person.id, recipient_org=name))
 
 
 async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_services) -> None:

@@ -14,19 +14,11 @@ from textual import events
 from textual.pilot import Pilot
 
 from sharetui.domain.consent import ConsentInput
-from sharetui.domain.decision import DecisionInput, QualityCheck
 from sharetui.domain.enums import (
     CallerCheck,
     ConsentGiver,
     ConsentMethod,
-    ConsentPosition,
     ConsentStatus,
-    LawfulBasis,
-    NotSoughtReason,
-    Outcome,
-    Quality,
-    RequestOrigin,
-    ShareMethod,
 )
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
@@ -34,6 +26,7 @@ from sharetui.services.store import Actor
 from sharetui.services.users import _view, actor_for
 from sharetui.services.views import ConsentEventView, PersonSummary
 from sharetui.store.models import User
+from tests.services.helpers import share
 
 Step = tuple[str, str]
 
@@ -152,29 +145,13 @@ def earlier_share(services: Services, by: Actor, person_id: int) -> None:
     """A past decision, so the recipient is offered as recently used."""
     services.decisions.log(
         by,
-        DecisionInput(
-            subject_id=person_id,
-            urgent=False,
-            origin=RequestOrigin.OWN_INITIATIVE,
+        share(
+            person_id,
             caller_check=CallerCheck.NOT_BY_PHONE,
             recipient_org=RECIPIENT_ORG,
             recipient_role="Duty social worker",
             recipient_name="Sam Patel",
             recipient_contact="duty@northshire.gov.uk",
-            purpose="Referral",
-            information="Disclosure made in class",
-            special_category=False,
-            criminal_offence=False,
-            consent_position=ConsentPosition.NOT_SOUGHT,
-            not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
-            without_consent_reason="Asking would alert the adult suspected of harm",
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            checks={q.value: QualityCheck(True) for q in Quality},
-            person_told=False,
-            not_told_reason="Telling would put the child at risk",
-            outcome=Outcome.SHARE,
-            reasons="Risk of significant harm",
             shared_at=datetime.now(UTC) - timedelta(days=2),
-            share_method=ShareMethod.SECURE_EMAIL,
         ),
     )
