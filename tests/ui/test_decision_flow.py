@@ -28,7 +28,7 @@ from sharetui.domain.enums import (
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
 from sharetui.ui.app import ShareApp
-from sharetui.ui.flow.choices import Choices
+from sharetui.ui.forms.choices import Choices
 from sharetui.ui.flow.state import DRAFT_KIND, FlowState
 from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 from sharetui.ui.screens.decision_view import DecisionScreen
@@ -360,7 +360,7 @@ async def test_esc_in_record_consent_now_asks_before_discarding_what_was_typed(
     make_app, ui_services
 ) -> None:
     from sharetui.ui.flow.consent_dialog import ConsentNowDialog
-    from sharetui.ui.screens.dialogs import ConfirmDialog
+    from sharetui.ui.screens.dialogs import LeaveDialog
 
     pat = actor(ui_services, "pat")
     jane = known_person(ui_services, pat)
@@ -379,12 +379,12 @@ async def test_esc_in_record_consent_now_asks_before_discarding_what_was_typed(
         await press(pilot, "r", "2")  # a parent with parental responsibility
         await paste(pilot, "Ann Smith")
         await press(pilot, "escape")
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, LeaveDialog)
         await press(pilot, "escape")  # no: keep typing
         dialog = app.screen
         assert isinstance(dialog, ConsentNowDialog)
         assert dialog.query_one("#given_by_name", Input).value == "Ann Smith"
-        await press(pilot, "escape", "y")
+        await press(pilot, "escape", "d")
         assert flow(app).state.page == "consent"
     assert ui_services.consent.history(pat, jane.id) == []
 

@@ -14,8 +14,8 @@ from textual.widgets import Input, Static
 
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
-from sharetui.ui.flow.choices import Choices
 from sharetui.ui.flow.state import QUESTIONS
+from sharetui.ui.forms.choices import Choices
 from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:

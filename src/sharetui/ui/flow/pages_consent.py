@@ -18,8 +18,8 @@ from sharetui.domain.enums import (
 from sharetui.domain.text import LONG_TEXT, fold
 from sharetui.services.consent import describe
 from sharetui.services.views import ConsentLine
-from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.flow.page import FlowPage, field_id
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_text import person_name
 

@@ -13,11 +13,11 @@ from textual.widgets import Input, Static
 from sharetui.domain.decision import QualityCheck
 from sharetui.domain.enums import AdviceStatus, Outcome, Quality, ShareMethod
 from sharetui.domain.text import LONG_TEXT
-from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.flow.page import FlowPage, field_id
 from sharetui.ui.flow.pages_start import bool_value, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
 from sharetui.ui.flow.summary import WHEN_FORMAT, parts
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 
 CONFIRM = [Choice("y", "yes", "Confirmed"), Choice("n", "no", "Not confirmed")]

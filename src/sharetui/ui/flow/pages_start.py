@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.views import PersonSummary
-from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.flow.page import FieldHead, FlowPage, FocusText, field_id
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import person_line
