@@ -146,10 +146,18 @@ class Choices(Widget, can_focus=True):
             event.stop()
             event.prevent_default()
             self.choose(self.options[self.cursor].value)
-        elif event.is_printable:
+        elif event.is_printable and not self._bound_above(event.key):
             event.stop()
             event.prevent_default()
             self._say_keys()
+
+    def _bound_above(self, key: str) -> bool:
+        """A key the page or screen binds (a to confirm all, say) is theirs, not a stray."""
+        return any(
+            key in node._bindings.key_to_bindings
+            for node in self.ancestors
+            if hasattr(node, "_bindings")
+        )
 
     def _cursor_moved(self) -> bool:
         """Enter chooses the option the arrows moved to; on the chosen one (or with none

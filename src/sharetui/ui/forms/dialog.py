@@ -189,7 +189,10 @@ class FormDialog(KioskModal[Any]):
         if first is not None:
             widget = self._widget(first)
             if widget is not None:
-                widget.focus()
+                widget.focus(scroll_visible=False)
+                # the whole question (its label, its error and the box) in view, once laid out
+                whole = widget.parent if isinstance(widget.parent, Field) else widget
+                self.call_after_refresh(whole.scroll_visible, animate=False, immediate=True)
         elif errors:
             for summary in self.query(ErrorSummary).results(ErrorSummary):
                 summary.scroll_visible()
