@@ -342,6 +342,8 @@ SCRIPTS = {
     "Amharic": "ሰላም",
     "Thai": "สมชาย",
     "an emoji family, joined by ZWJ": "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "an emoji with its presentation selector": "\u2764\ufe0f",
+    "Japanese with an ideographic variation selector": "\u845b\U000e0100\u98fe",
 }
 
 
@@ -365,7 +367,7 @@ def _export_pdf(cli: Cli, database_url: str, ref: str, out: Path):  # type: igno
 def test_every_script_stored_is_in_the_pdf(  # type: ignore[no-untyped-def]
     cli: Cli, database_url: str, svc, actors, tmp_path: Path
 ) -> None:
-    """Names in eighteen scripts, joiners included, drawn in the fonts that ship with
+    """Names in eighteen scripts, joiners and variation selectors included, drawn in the fonts that ship with
     sharetui (none of the computer's) and found again in the PDF's text."""
     child = person(
         svc,

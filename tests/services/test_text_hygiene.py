@@ -4,6 +4,8 @@ back and searched for them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import replace
@@ -16,6 +18,7 @@ from sharetui.domain.decision import QualityCheck
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, Quality
 from sharetui.domain.person import PersonInput
 from sharetui.services import audit
+from sharetui.services.export import Export, to_csv, to_json
 from tests.services.helpers import consent, share
 
 BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -150,3 +153,10 @@ def test_joiners_and_variation_selectors_are_stored_exactly(svc, actors):
         actors.pat, kind="decision", payload={"reasons": NEEDED["given_names"] + "\x07"}
     )
     assert svc.drafts.load(actors.pat, draft.id).payload == {"reasons": NEEDED["given_names"]}
+    exported = Export(svc.store).person(actors.ada, p.reference, "json")
+    details = {f.key: f.value for f in exported.records("person")[0].fields}
+    assert {k: details[k] for k in NEEDED} == NEEDED
+    in_json = json.loads(to_json(exported))["sections"][0]["records"][0]["fields"]
+    assert {f["key"]: f["value"] for f in in_json if f["key"] in NEEDED} == NEEDED
+    in_csv = {row["field"]: row["value"] for row in csv.DictReader(io.StringIO(to_csv(exported)))}
+    assert {k: in_csv[k] for k in NEEDED} == NEEDED
