@@ -227,18 +227,11 @@ class ScriptDoc(FPDF):
     def to_bytes(self) -> bytes:
         """The PDF; UndrawableCharacter if any font was asked for a glyph it lacks (fpdf2
         itself only logs a warning then)."""
-        unmapped = {
-            code
-            for font in self.fonts.values()
-            if isinstance(font, TTFFont)
-            for glyph, code in font.subset.items()
-            if glyph is not None and not glyph.unicode
-        }
-        token = _UNMAPPED.set(frozenset(unmapped))
+        token = _WRITING.set(self)
         try:
             data = bytes(self.output())
         finally:
-            _UNMAPPED.reset(token)
+            _WRITING.reset(token)
         for font in self.fonts.values():
             if isinstance(font, TTFFont) and font.missing_glyphs:
                 raise UndrawableCharacter(chr(font.missing_glyphs[0]), "the export")
@@ -285,18 +278,31 @@ def _continues(previous: Fragment | None, fragment: Fragment) -> bool:
     )
 
 
-# Codes of glyphs that carry no text of their own in the document being written.
-_UNMAPPED: ContextVar[frozenset[int]] = ContextVar("sharetui_unmapped_glyphs", default=frozenset())
+# The document being written, for the ToUnicode entries below.
+_WRITING: ContextVar[ScriptDoc | None] = ContextVar("sharetui_pdf_writing", default=None)
 _FPDF_BUILD_CMAP_BLOCKS = fpdf.output._build_cmap_blocks
+
+
+def _unmapped_codes(doc: ScriptDoc) -> set[int]:
+    """Codes of glyphs that carry no text of their own: all glyphs are placed by now (the
+    fonts are written after the pages, the last footer included)."""
+    return {
+        code
+        for font in doc.fonts.values()
+        if isinstance(font, TTFFont)
+        for glyph, code in font.subset.items()
+        if glyph is not None and not glyph.unicode
+    }
 
 
 def _build_cmap_blocks(entries: list[str], operator: Any) -> str:
     """fpdf2's ToUnicode blocks, plus an empty entry (no text) for each glyph that shares a
     cluster with another, instead of no entry, which readers copy as its raw code."""
-    unmapped = _UNMAPPED.get()
-    if operator == "bfchar" and unmapped and entries and entries[0].index(">") == 5:
+    doc = _WRITING.get()
+    if doc is not None and operator == "bfchar" and entries and entries[0].index(">") == 5:
         present = {int(entry[1:5], 16) for entry in entries}
-        entries = entries + [f"<{code:04X}> <>\n" for code in sorted(unmapped - present)]
+        missing = sorted(_unmapped_codes(doc) - present)
+        entries = entries + [f"<{code:04X}> <>\n" for code in missing]
     return str(_FPDF_BUILD_CMAP_BLOCKS(entries, operator))
 
 
