@@ -32,3 +32,5 @@ def test_undrawable_names_what_no_font_has() -> None:
     assert undrawable("\u845b\U000e0100 \u2764\ufe0f نیک\u200cنام\nx", folder) is None
     assert undrawable("Ada \ue000 \U0010fffd", folder) == "\ue000"
     assert undrawable("unassigned \u0378", folder) == "\u0378"
+    assert undrawable("Kaithi number sign \U000110bd", folder) == "\U000110bd"  # drawn, not ours
+    assert undrawable("soft\u00adhyphen, word\u2060joiner", folder) is None  # not drawn

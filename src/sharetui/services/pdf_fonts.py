@@ -72,6 +72,9 @@ FALLBACKS: tuple[str, ...] = (
     "NotoSansMath-Regular.ttf",
 )
 _VARIATION_SELECTORS = frozenset(range(0xFE00, 0xFE10)) | frozenset(range(0xE0100, 0xE01F0))
+# Format characters that are drawn: the prepended concatenation marks (an Arabic number sign,
+# the Syriac abbreviation mark, the Kaithi number signs).
+_VISIBLE_FORMAT = frozenset((*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x08E2, 0x110BD, 0x110CD))
 
 
 class UndrawableCharacter(ShareError):
@@ -92,11 +95,11 @@ def font_folder() -> Traversable:
 
 
 def needs_glyph(char: str) -> bool:
-    """False for what is not drawn itself: joiners, variation selectors, format characters
-    (they shape their neighbours) and the line break."""
-    return char != "\n" and (
-        ord(char) not in _VARIATION_SELECTORS and unicodedata.category(char) != "Cf"
-    )
+    """False for what is not drawn itself: joiners, variation selectors, other invisible
+    format characters (they shape their neighbours) and the line break."""
+    if char == "\n" or ord(char) in _VARIATION_SELECTORS:
+        return False
+    return unicodedata.category(char) != "Cf" or ord(char) in _VISIBLE_FORMAT
 
 
 @cache
@@ -240,7 +243,7 @@ class ScriptDoc(FPDF):
 
 def _joins(char: str) -> bool:
     """A joiner, variation selector or other format character: it belongs to its neighbours."""
-    return ord(char) in _VARIATION_SELECTORS or unicodedata.category(char) == "Cf"
+    return char != "\n" and not needs_glyph(char)
 
 
 def _join_segments(
