@@ -126,6 +126,11 @@ class LongText(TextArea):
             return
         await super()._on_key(event)
 
+    def on_resize(self) -> None:
+        """A box that grows with its text stays in view in a scrolling form."""
+        if self.has_focus:
+            self.call_after_refresh(self.scroll_visible, animate=False, immediate=True)
+
     def action_new_line(self) -> None:
         self._replace_via_keyboard("\n", *self.selection)
 
