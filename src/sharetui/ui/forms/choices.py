@@ -174,6 +174,10 @@ class Choices(Widget, can_focus=True):
             which = ", ".join(keys[:-1]) + (f" or {keys[-1]}" if len(keys) > 1 else keys[0])
         self.hint = f"Press {which} to choose, Tab for the next question"
         self.refresh(layout=True)
+        self.call_after_refresh(self._show_hint)
+
+    def _show_hint(self) -> None:
+        """Once the list has grown by the hint line, scroll so the hint can be read."""
         self.call_after_refresh(self.scroll_visible, animate=False, immediate=True)
 
     # -- drawing --------------------------------------------------------------------------
