@@ -44,11 +44,11 @@ def test_possible_duplicate_then_confirmed(svc, actors):
     assert first.reference in err.value.message
     assert count(svc, Person) == 1
     assert [
-        m.id
+        (m.person.id, m.reason)
         for m in svc.people.possible_duplicates(
             actors.pat, PersonInput("Smith", "Jane", date_of_birth=DOB)
         )
-    ] == [first.id]
+    ] == [(first.id, "exact")]
     second = svc.people.create(
         actors.pat, PersonInput("Smith", "Jane", date_of_birth=DOB), confirm_not_duplicate=True
     )
