@@ -14,8 +14,9 @@ in layers, each with the reason the desk is shown:
 - **short form**: a given name and a short form of it (Liz, Beth for Elizabeth; Bill for
   William), from the list in data/given_name_forms.txt, which names its source.
 - **sounds like**: the same Double Metaphone code (primary or alternative), computed on the
-  transliterated word (Mohammed, Muhammad, Mohamed; Catherine, Kathryn; Steven, Stephen; Aisha,
-  Ayesha; Thompson, Thomson). Reid and Read (and Reed) share a code, so each finds the others
+  transliterated word, and letters alike enough that they are not two names sharing consonants
+  (Mohammed, Muhammad, Mohamed; Catherine, Kathryn; Steven, Stephen; Aisha, Ayesha; but not
+  Jane, John: see _sounds_alike). Reid and Read (and Reed) share a code, so each finds the others
   as "sounds like", never as exact: they are different stored names, yet on the phone a caller
   cannot tell them apart, and missing a known family costs far more than reading one more line
   marked with its reason.
@@ -46,6 +47,7 @@ from anyascii import anyascii
 from doublemetaphone import doublemetaphone
 
 KEY_LENGTH = 200
+SOUNDS_ALIKE_SIMILARITY = 0.7  # see _sounds_alike
 TYPO_MIN_LENGTH = 5  # the longer word of a one-letter-different pair has at least this many
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _OTHER_SPELLINGS = str.maketrans(
@@ -232,7 +234,7 @@ class StoredName:
         for field in (family_name, given_names, other_names):
             self.forms |= word_forms(field)
             self.words |= _single_words(field)
-        self.codes = {c for f in self.forms for c in phonetic(f)}
+        self.codes = {f: phonetic(f) for f in self.forms}
         self.fulls: set[str] = set()
         for field in (given_names, other_names):
             for word in _single_words(field):
@@ -247,7 +249,7 @@ class StoredName:
                 continue
             if short_forms(f) & self.fulls:
                 best = min(best or Reason.SHORT_FORM, Reason.SHORT_FORM)
-            elif phonetic(f) & self.codes:
+            elif any(_sounds_alike(f, form, codes) for form, codes in self.codes.items()):
                 best = min(best or Reason.SOUNDS_LIKE, Reason.SOUNDS_LIKE)
             elif any(_one_letter(f, w) for w in self.words):
                 best = min(best or Reason.ONE_LETTER, Reason.ONE_LETTER)
@@ -272,6 +274,18 @@ class StoredName:
         worst = max(r for r in reasons if r is not None)
         word = "" if worst == Reason.EXACT else words[reasons.index(worst)]
         return NameMatch(worst, word)
+
+
+def _sounds_alike(word: str, stored: str, stored_codes: set[str]) -> bool:
+    """Same Double Metaphone code, and not two different names that merely share consonants:
+    the code drops vowels, so Jane and John share one. A Jaro-Winkler similarity of 0.7 keeps
+    Catherine/Kathryn (0.76), Aisha/Ayesha (0.84) and Pham/Fam (0.72) and drops Jane/John
+    (0.67); names of three letters or fewer (Li, Lee) are too short to judge that way."""
+    if not phonetic(word) & stored_codes:
+        return False
+    if max(len(word), len(stored)) <= 3:
+        return True
+    return jellyfish.jaro_winkler_similarity(word, stored) >= SOUNDS_ALIKE_SIMILARITY
 
 
 def _one_letter(a: str, b: str) -> bool:

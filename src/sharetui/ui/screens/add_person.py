@@ -203,17 +203,21 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
                 self.query_one(f"#{first}").focus()
         summary.set_class(not errors, "hidden")
 
-    def _show_duplicates(self, matches: list[PersonSummary]) -> None:
+    def _show_duplicates(self, matches: list[PersonSummary], reasons: list[str]) -> None:
         self.matches = matches
         self.query_one("#duplicate-message", Static).update(
             Text(
-                "Possible duplicate: someone with the same name and date of birth is "
-                "already held. Open that record, or confirm this is a different person."
+                "Possible duplicate: someone with the same or a similar name and the same date "
+                "of birth is already held. Open that record, or confirm this is a different "
+                "person."
             )
         )
         options = self.query_one("#duplicate-list", OptionList)
         options.clear_options()
-        options.add_options(Option(person_line(m), id=f"m{i}") for i, m in enumerate(matches))
+        options.add_options(
+            Option(Text("" if why == "exact" else f"{why}: ") + person_line(m), id=f"m{i}")
+            for i, (m, why) in enumerate(zip(matches, reasons, strict=True))
+        )
         options.highlighted = 0
         self.query_one("#duplicates").remove_class("hidden")
         options.focus()
@@ -289,7 +293,7 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
                 confirm_not_duplicate=confirm_not_duplicate,
             )
         except PossibleDuplicate as exc:
-            self._show_duplicates(exc.matches)
+            self._show_duplicates(exc.matches, exc.reasons)
             return
         except ValidationFailed as exc:
             self._show_errors(exc.field_errors)
