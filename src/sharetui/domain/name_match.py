@@ -97,11 +97,14 @@ def spellings(text: str) -> list[list[str]]:
 
 
 def word_forms(text: str) -> set[str]:
-    """Every word of a name field and every pair of neighbours joined, in each spelling."""
+    """Every word of a name field, every pair of neighbours joined and (for three or four
+    words) all of them joined, in each spelling."""
     forms: set[str] = set()
     for words in spellings(text):
         forms.update(words)
         forms.update(a + b for a, b in zip(words, words[1:], strict=False))
+        if 2 < len(words) <= 4:  # 'Abd al-Rahman' is also 'abdalrahman'
+            forms.add("".join(words))
     return {f[: KEY_LENGTH - 2] for f in forms}
 
 
