@@ -57,8 +57,10 @@ class PersonNameKey(SQLModel, table=True):
     person, so a search reads an index instead of scanning names."""
 
     __tablename__ = "person_name_key"
+    # (person_id, key) answers "does this person have a key like this?" from the index alone.
+    __table_args__ = (Index("ix_person_name_key_person_id_key", "person_id", "key"),)
     key: str = Field(max_length=200, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
 
 
 class PersonLink(SQLModel, table=True):
