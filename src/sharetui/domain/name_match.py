@@ -188,7 +188,6 @@ class Term:
         for f in self.forms:
             if len(f) < 2 or not f.isalpha():
                 continue
-            keys.add("w:" + f)  # a word of a longer stored name ('donald' in 'mc donald')
             keys.update("p:" + code for code in phonetic(f))
             keys.update("s:" + full for full in short_forms(f))
             if len(f) >= TYPO_MIN_LENGTH - 1:
