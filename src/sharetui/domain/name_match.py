@@ -48,6 +48,7 @@ from doublemetaphone import doublemetaphone
 
 KEY_LENGTH = 200
 SOUNDS_ALIKE_SIMILARITY = 0.7  # see _sounds_alike
+SHORT_WORD = 4  # see phonetic_keys
 TYPO_MIN_LENGTH = 5  # the longer word of a one-letter-different pair has at least this many
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _OTHER_SPELLINGS = str.maketrans(
@@ -120,6 +121,18 @@ def phonetic(word: str) -> set[str]:
     return {code for code in doublemetaphone(word) if code}
 
 
+def phonetic_keys(word: str) -> set[str]:
+    """The stored and looked-up form of the codes. A code of one letter ("L", "A", "S") would
+    join a word to thousands of names, so it is kept only for short words (four letters or
+    fewer: Li, Lee, Lea; Zoe, Zoey), in their own namespace ("q:"), matched only with other
+    short words; short words also keep their longer codes as "p:" (Fam, Pham)."""
+    codes = phonetic(word)
+    keys = {"p:" + c for c in codes if len(c) > 1}
+    if len(word) <= SHORT_WORD:
+        keys |= {"q:" + c for c in codes}
+    return keys
+
+
 def deletions(word: str) -> set[str]:
     """The word with each one letter left out."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
@@ -156,7 +169,7 @@ def person_keys(family_name: str, given_names: str, other_names: str) -> set[str
     for field in (family_name, given_names, other_names):
         for form in word_forms(field):
             keys.add("w:" + form)
-            keys.update("p:" + code for code in phonetic(form))
+            keys.update(phonetic_keys(form))
         for word in _single_words(field):
             if len(word) >= TYPO_MIN_LENGTH:
                 keys.update("d:" + d for d in deletions(word))
@@ -188,7 +201,7 @@ class Term:
         for f in self.forms:
             if len(f) < 2 or not f.isalpha():
                 continue
-            keys.update("p:" + code for code in phonetic(f))
+            keys.update(phonetic_keys(f))
             keys.update("s:" + full for full in short_forms(f))
             if len(f) >= TYPO_MIN_LENGTH - 1:
                 keys.add("d:" + f)
@@ -225,6 +238,7 @@ def joined_terms(words: Sequence[str]) -> list[tuple[int, int, Term]]:
 class NameMatch:
     reason: Reason
     word: str  # the query word that decided the reason ("" for exact)
+    closeness: float = 1.0  # Jaro-Winkler of that word to the nearest stored name word
 
 
 class StoredName:
@@ -236,7 +250,7 @@ class StoredName:
         for field in (family_name, given_names, other_names):
             self.forms |= word_forms(field)
             self.words |= _single_words(field)
-        self.codes = {f: phonetic(f) for f in self.forms}
+        self.codes = {f: phonetic_keys(f) for f in self.forms}
         self.fulls: set[str] = set()
         for field in (given_names, other_names):
             for word in _single_words(field):
@@ -274,8 +288,14 @@ class StoredName:
         if not reasons or any(r is None for r in reasons):
             return None
         worst = max(r for r in reasons if r is not None)
-        word = "" if worst == Reason.EXACT else words[reasons.index(worst)]
-        return NameMatch(worst, word)
+        if worst == Reason.EXACT:
+            return NameMatch(worst, "")
+        word = words[reasons.index(worst)]
+        forms = query_terms([word])[0].forms
+        closeness = max(
+            jellyfish.jaro_winkler_similarity(f, form) for f in forms for form in self.forms
+        )
+        return NameMatch(worst, word, closeness)
 
 
 def _sounds_alike(word: str, stored: str, stored_codes: set[str]) -> bool:
@@ -283,7 +303,7 @@ def _sounds_alike(word: str, stored: str, stored_codes: set[str]) -> bool:
     the code drops vowels, so Jane and John share one. A Jaro-Winkler similarity of 0.7 keeps
     Catherine/Kathryn (0.76), Aisha/Ayesha (0.84) and Pham/Fam (0.72) and drops Jane/John
     (0.67); names of three letters or fewer (Li, Lee) are too short to judge that way."""
-    if not phonetic(word) & stored_codes:
+    if not phonetic_keys(word) & stored_codes:
         return False
     if max(len(word), len(stored)) <= 3:
         return True

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
 from sharetui.domain.name_match import (
+    NameMatch,
     Reason,
     StoredName,
     Term,
@@ -48,7 +49,7 @@ from sharetui.store.types import utcnow
 PAGE_SIZE = 20
 CANDIDATES = 2_000  # on PostgreSQL, a first name word matching more is walked in name order
 DUPLICATES_SHOWN = 5
-SIMILAR_CAP = 500  # similar candidates read per query word (a name's similar group is far fewer)
+SIMILAR_CAP = 200  # similar candidates read per query word: more would not be read at a desk
 
 
 class PossibleDuplicate(ShareError):
@@ -370,20 +371,22 @@ class People:
             ids.update(s.exec(stmt.distinct().limit(SIMILAR_CAP)).all())
         if not ids:
             return []
-        found: list[tuple[Reason, str, PersonSummary]] = []
+        found: list[tuple[NameMatch, PersonSummary]] = []
         for p in s.exec(select(Person).where(col(Person.id).in_(sorted(ids)))).all():
             match = StoredName(p.family_name, p.given_names, p.other_names).classify(words)
             if match is not None and match.reason != Reason.EXACT:
-                found.append((match.reason, match.word, summary(p)))
+                found.append((match, summary(p)))
+        # Closest spelling first within each reason, then as the exact group is ordered.
         found.sort(
             key=lambda f: (
-                f[0],
-                sort_key(f[2].family_name, f[2].given_names),
-                -f[2].last_activity_at.timestamp(),
-                f[2].id,
+                f[0].reason,
+                -round(f[0].closeness, 2),
+                sort_key(f[1].family_name, f[1].given_names),
+                -f[1].last_activity_at.timestamp(),
+                f[1].id,
             )
         )
-        return [PersonMatch(p, reason.label, word) for reason, word, p in found]
+        return [PersonMatch(p, m.reason.label, m.word) for m, p in found]
 
     # -- open -------------------------------------------------------------------------
     def open(self, actor: Actor, person_id: int) -> PersonDetail:
