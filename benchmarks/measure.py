@@ -369,10 +369,18 @@ def measure_similar_count(svc: Services, actor: Actor, n: int, rng: random.Rando
         ]
     chosen = rng.sample(people, min(n, len(people)))
     counts = [
-        float(svc.people.search(actor, f"{given.split()[0]} {family}").similar_count)
+        float(
+            svc.people.search(
+                actor, f"{given.split()[0]} {family}", count_similar=True
+            ).similar_count
+            or 0
+        )
         for family, given in chosen
     ]
-    alone = [float(svc.people.search(actor, family).similar_count) for family in common]
+    alone = [
+        float(svc.people.search(actor, family, count_similar=True).similar_count or 0)
+        for family in common
+    ]
     r.median, r.p95 = summarise(counts)
     r.samples = len(counts)
     r.passed = None

@@ -84,20 +84,22 @@ def _ascii_words(text: str) -> list[str]:
     return [w for w in _SPLIT.split(anyascii(text).casefold()) if w]
 
 
-def spellings(text: str) -> list[list[str]]:
+@lru_cache(maxsize=8192)
+def spellings(text: str) -> tuple[tuple[str, ...], ...]:
     """The ASCII word lists a name is written as: anyascii's, then (if different) the one with
     ü→ue, ä→ae, ö→oe, đ→dj."""
     nfc = unicodedata.normalize("NFC", text or "")
-    out = [_ascii_words(nfc)]
+    out = [tuple(_ascii_words(nfc))]
     other = nfc.translate(_OTHER_SPELLINGS)
     if other != nfc:
-        alt = _ascii_words(other)
+        alt = tuple(_ascii_words(other))
         if alt != out[0]:
             out.append(alt)
-    return out
+    return tuple(out)
 
 
-def word_forms(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def word_forms(text: str) -> frozenset[str]:
     """Every word of a name field, every pair of neighbours joined and (for three or four
     words) all of them joined, in each spelling."""
     forms: set[str] = set()
@@ -106,22 +108,25 @@ def word_forms(text: str) -> set[str]:
         forms.update(a + b for a, b in zip(words, words[1:], strict=False))
         if 2 < len(words) <= 4:  # 'Abd al-Rahman' is also 'abdalrahman'
             forms.add("".join(words))
-    return {f[: KEY_LENGTH - 2] for f in forms}
+    return frozenset(f[: KEY_LENGTH - 2] for f in forms)
 
 
-def _single_words(text: str) -> set[str]:
-    return {w for words in spellings(text) for w in words}
+@lru_cache(maxsize=8192)
+def _single_words(text: str) -> frozenset[str]:
+    return frozenset(w for words in spellings(text) for w in words)
 
 
 # -- the keys of each kind ------------------------------------------------------------------------
-def phonetic(word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def phonetic(word: str) -> frozenset[str]:
     """Double Metaphone codes (primary and alternative) of an ASCII word; none for digits."""
     if not word.isalpha():
-        return set()
-    return {code for code in doublemetaphone(word) if code}
+        return frozenset()
+    return frozenset(code for code in doublemetaphone(word) if code)
 
 
-def phonetic_keys(word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def phonetic_keys(word: str) -> frozenset[str]:
     """The stored and looked-up form of the codes. A code of one letter ("L", "A", "S") would
     join a word to thousands of names, so it is kept only for short words (four letters or
     fewer: Li, Lee, Lea; Zoe, Zoey), in their own namespace ("q:"), matched only with other
@@ -130,7 +135,7 @@ def phonetic_keys(word: str) -> set[str]:
     keys = {"p:" + c for c in codes if len(c) > 1}
     if len(word) <= SHORT_WORD:
         keys |= {"q:" + c for c in codes}
-    return keys
+    return frozenset(keys)
 
 
 def deletions(word: str) -> set[str]:
@@ -298,7 +303,7 @@ class StoredName:
         return NameMatch(worst, word, closeness)
 
 
-def _sounds_alike(word: str, stored: str, stored_codes: set[str]) -> bool:
+def _sounds_alike(word: str, stored: str, stored_codes: frozenset[str]) -> bool:
     """Same Double Metaphone code, and not two different names that merely share consonants:
     the code drops vowels, so Jane and John share one. A Jaro-Winkler similarity of 0.7 keeps
     Catherine/Kathryn (0.76), Aisha/Ayesha (0.84) and Pham/Fam (0.72) and drops Jane/John

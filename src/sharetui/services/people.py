@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete, exists, func, or_
+from sqlalchemy import and_, delete, exists, func, intersect, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -109,19 +109,17 @@ def _prefix_range(column: object, prefix: str) -> object:
     return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
 
 
-def _word_prefix(term: Term, person_id: object = None):  # type: ignore[no-untyped-def]
+def _word_prefix(term: Term):  # type: ignore[no-untyped-def]
     """The people with a name word (or joined pair of words) starting with the term."""
     ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
-    stmt = select(PersonNameKey.person_id).where(or_(*ranges))
-    return stmt if person_id is None else stmt.where(PersonNameKey.person_id == person_id)
+    return select(PersonNameKey.person_id).where(or_(*ranges))
 
 
-def _word_match(term: Term, keys: set[str], person_id: object):  # type: ignore[no-untyped-def]
-    """The person has the term exactly (a word start) or one of its similar keys."""
+def _word_match(term: Term, keys: set[str]):  # type: ignore[no-untyped-def]
+    """The people who have the term exactly (a word start) or one of its similar keys."""
     ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(
-        PersonNameKey.person_id == person_id,
-        or_(col(PersonNameKey.key).in_(sorted(keys)), *ranges),
+        or_(col(PersonNameKey.key).in_(sorted(keys)), *ranges)
     )
 
 
@@ -275,24 +273,34 @@ class People:
         return self.store.read(lambda s: self._exact_page(s, q, offset, limit))
 
     def search(
-        self, actor: Actor, query: str, offset: int = 0, limit: int = PAGE_SIZE
+        self,
+        actor: Actor,
+        query: str,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        *,
+        count_similar: bool = False,
     ) -> SearchPage:
         """What the search screens show: the exact group (as find()) first, then the similar
         names (sounds like, spelling, short form, one letter different; see
         domain.name_match), each with its reason, paged as one list. A query of only a
-        reference, NHS number or date has no similar group."""
+        reference, NHS number or date has no similar group. While the exact matches fill the
+        page the similar names are not looked for unless count_similar is set."""
         require(actor, Permission.WORK_WITH_PEOPLE)
         q = parse_query(query)
         if q is None:
             return SearchPage((), offset, limit, False, 0, 0)
-        return self.store.read(lambda s: self._search(s, q, max(offset, 0), limit))
+        return self.store.read(lambda s: self._search(s, q, max(offset, 0), limit, count_similar))
 
-    def _search(self, s: Session, q: ParsedQuery, offset: int, limit: int) -> SearchPage:
+    def _search(
+        self, s: Session, q: ParsedQuery, offset: int, limit: int, count_similar: bool = False
+    ) -> SearchPage:
         exact = self._exact_page(s, q, offset, limit)
-        similar = self._similar(s, q)
         items = [PersonMatch(p, "exact") for p in exact.items]
         if exact.has_more:
-            return SearchPage(tuple(items), offset, limit, True, len(similar))
+            count = len(self._similar(s, q)) if count_similar else None
+            return SearchPage(tuple(items), offset, limit, True, count)
+        similar = self._similar(s, q)
         if exact.items or offset == 0:
             exact_total = offset + len(exact.items)
         else:
@@ -345,9 +353,9 @@ class People:
     def _similar(self, s: Session, q: ParsedQuery) -> list[PersonMatch]:
         """Everyone whose names match every query word, at least one of them only similarly
         (not as the start of a word). Each word in turn is the one that is only similar: its
-        similar keys are looked up by equality (indexed), people who have it exactly are left
-        out, and the other words must match some key of the same person. The candidates are
-        then checked and ranked by domain.name_match."""
+        similar keys are looked up by equality (indexed), the people with some key of each
+        other word are intersected with them, and those who have the word exactly are taken
+        out. The candidates are then checked and ranked by domain.name_match."""
         words = q.words
         if not words:
             return []
@@ -360,22 +368,40 @@ class People:
         for i, term in enumerate(terms):
             if not keys[i]:
                 continue
-            k = aliased(PersonNameKey)
-            stmt = select(k.person_id).where(col(k.key).in_(sorted(keys[i])))
-            stmt = stmt.where(~exists(_word_prefix(term, k.person_id)))
+            # Sets, not row-by-row probes: who has a similar key of this word, and some key
+            # of each other word, and (if given) the date of birth, but not this word exactly.
+            parts = [
+                select(PersonNameKey.person_id).where(col(PersonNameKey.key).in_(sorted(keys[i])))
+            ]
             for j, other in enumerate(terms):
                 if j != i:
-                    stmt = stmt.where(exists(_word_match(other, keys[j], k.person_id)))
+                    parts.append(_word_match(other, keys[j]))
             if q.filters:
-                stmt = stmt.where(col(k.person_id).in_(select(Person.id).where(*q.filters)))
-            ids.update(s.exec(stmt.distinct().limit(SIMILAR_CAP)).all())
+                parts.append(select(Person.id).where(*q.filters))
+            found_i = (intersect(*parts) if len(parts) > 1 else parts[0]).subquery()
+            stmt = (
+                select(found_i.c.person_id)
+                .where(found_i.c.person_id.not_in(_word_prefix(term)))
+                .limit(SIMILAR_CAP)
+            )
+            ids.update(s.exec(stmt).all())
         if not ids:
             return []
         found: list[tuple[NameMatch, PersonSummary]] = []
-        for p in s.exec(select(Person).where(col(Person.id).in_(sorted(ids)))).all():
-            match = StoredName(p.family_name, p.given_names, p.other_names).classify(words)
+        shown = select(  # plain rows: ORM objects cost more than the whole check here
+            Person.id,
+            Person.family_name,
+            Person.given_names,
+            Person.other_names,
+            Person.date_of_birth,
+            Person.dob_estimated,
+            Person.reference,
+            Person.last_activity_at,
+        ).where(col(Person.id).in_(sorted(ids)))
+        for row in s.exec(shown).all():
+            match = StoredName(row[1], row[2], row[3]).classify(words)
             if match is not None and match.reason != Reason.EXACT:
-                found.append((match, summary(p)))
+                found.append((match, PersonSummary(*row)))
         # Closest spelling first within each reason, then as the exact group is ordered.
         found.sort(
             key=lambda f: (

@@ -192,11 +192,13 @@ class PersonMatch:
 class SearchPage:
     """A page of a grouped search: exact matches first, then similar names, never mixed.
     exact_count is how many exact matches precede the similar group (known once a page
-    reaches past them), similar_count how many similar names there are in all."""
+    reaches past them), similar_count how many similar names there are in all (None when the
+    exact matches fill this page and nobody asked to count them: typing "mar" needs no
+    similar names yet, and looking for them is most of the work)."""
 
     items: tuple[PersonMatch, ...]
     offset: int
     limit: int
     has_more: bool
-    similar_count: int
+    similar_count: int | None
     exact_count: int | None = None

@@ -80,7 +80,7 @@ class PersonSearchScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.results: tuple[PersonMatch, ...] = ()
-        self.similar_count = 0
+        self.similar_count: int | None = 0
         self.page_offset = 0
         self.has_more = False
         self._seq = 0
@@ -178,7 +178,11 @@ class PersonSearchScreen(KioskScreen):
 
     @staticmethod
     def _status_text(
-        items: tuple[PersonMatch, ...], offset: int, has_more: bool, text: str, similar: int
+        items: tuple[PersonMatch, ...],
+        offset: int,
+        has_more: bool,
+        text: str,
+        similar: int | None,
     ) -> Text:
         if not text.strip():
             return Text(HOW_TO_SEARCH)

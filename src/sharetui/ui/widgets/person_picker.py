@@ -35,8 +35,10 @@ def group_heading(reason: str) -> str:
     return f"Similar names: {reason}"
 
 
-def similar_words(items: tuple[PersonMatch, ...], similar: int) -> str:
+def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
     """How many similar names there are, and where, for a status line."""
+    if similar is None:
+        return " Similar names, if any, follow the exact ones."
     if not similar:
         return ""
     if any(not m.exact for m in items):
@@ -124,7 +126,7 @@ class PersonPicker(Vertical):
         self.placeholder = placeholder
         self.chosen: PersonSummary | None = None
         self.results: tuple[PersonMatch, ...] = ()
-        self.similar_count = 0
+        self.similar_count: int | None = 0
         self.page_offset = 0
         self.has_more = False
         self._seq = 0
