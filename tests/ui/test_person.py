@@ -128,9 +128,9 @@ async def test_similar_names_come_after_the_exact_ones_under_headings_with_the_r
         screen = await open_search(pilot)
         table = await search(pilot, "liz smith")
         assert cells(table) == [
-            "Similar names: short form",
-            "Smith, Beth",
+            "Similar names: short form",  # closest spelling first
             "Smith, Elizabeth",
+            "Smith, Beth",
             "Similar names: sounds like",
             "Smyth, Elizabeth",
             "Similar names: one letter different",
