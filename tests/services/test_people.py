@@ -244,6 +244,7 @@ def test_odd_queries_find_nothing_and_never_fail(svc, actors):
     person(svc, actors.pat)
     for query in ("1\x002", "²/3/2016", "%_*", "\x1b[2J", "\u202e123", "'; drop table person; --"):
         assert svc.people.find(actors.pat, query).items == (), query
+        assert svc.people.search(actors.pat, query).items == (), query
 
 
 def test_search_pages_exact_matches_then_similar_names(svc, actors):
