@@ -12,11 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from sharetui.domain.enums import Relationship
 from sharetui.services.export import CSV_COLUMNS, REVIEW_GUIDE, Export, to_csv
-from sharetui.services.export_pdf import unicode_font
+from sharetui.services.pdf_fonts import BODY, FALLBACKS, font_folder
 from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo
 from tests.services.helpers import consent, person, share
 
@@ -285,18 +286,138 @@ def test_unicode_names_on_both_backends(  # type: ignore[no-untyped-def]
         stdin=PASSPHRASE + "\n",
     )
     assert ran.code == 0, ran.err
-    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
-    if unicode_font() is not None:
-        assert "Łucja Dvořák (U1)" in text
-        assert "Zoë Nowak (U3)" in text
-    else:
-        assert "No Unicode font was found" in text
+    text = _pdf_text(out)
+    assert "Łucja Dvořák (U1)" in text
+    assert "Zoë Nowak (U3)" in text
     doc = Export(svc.store).person(actors.ada, "U1", "json")  # the same marks, in process
     marks = {(f.key, f.value): f.review for s in doc.sections for r in s.records for f in r.fields}
     assert marks[("given_by_name", "Ewa Dvořák")] == "third_party"
     assert marks[("affected", "Zoë Nowak (U3)")] == "third_party"
     assert marks[("name", "Ewa Dvořák")] == "third_party"
     assert marks[("decided_by", "Pat Practitioner")] == "staff"
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _embedded_fonts(path: Path) -> set[str]:
+    """The fonts the PDF carries, without the subset tag: MPDFAA+NotoSans is NotoSans."""
+    names: set[str] = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            name = font.get("/BaseFont") or font["/Name"]  # colour emoji are a Type 3 font
+            names.add(str(name).lstrip("/").split("+")[-1])
+    return names
+
+
+def _bundled_fonts() -> dict[str, str]:
+    """Full name without spaces, as a PDF calls the font, of each file in sharetui/fonts."""
+    folder = Path(str(font_folder()))
+    return {
+        TTFont(folder / file, lazy=True)["name"].getBestFullName().replace(" ", ""): file
+        for file in (*BODY, *FALLBACKS)
+    }
+
+
+# One name or note per script a UK site meets, each a single word (a PDF holds right-to-left
+# text in display order, so a reader copies two Hebrew words back to front).
+SCRIPTS = {
+    "Chinese": "李小龍",
+    "Malayalam, chillu letters by ZWJ": "അന്\u200dവര്\u200d",
+    "Sinhala, conjunct by ZWJ": "ශ්\u200dරීනාත්",
+    "Persian, ZWNJ": "نیک\u200cنام",
+    "Arabic": "محمد",
+    "Hebrew": "כהן",
+    "Devanagari": "लक्ष्मी",
+    "Bengali, vowel sign before its consonant": "রহিম",
+    "Gurmukhi": "ਗੁਰਪ੍ਰੀਤ",
+    "Gujarati": "પટેલ",
+    "Tamil": "முருகன்",
+    "Greek": "Ελένη",
+    "Cyrillic": "Олена",
+    "Korean": "김민준",
+    "Japanese": "さくら",
+    "Amharic": "ሰላም",
+    "Thai": "สมชาย",
+    "an emoji family, joined by ZWJ": "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "an emoji with its presentation selector": "\u2764\ufe0f",
+    "Japanese with an ideographic variation selector": "\u845b\U000e0100\u98fe",
+}
+
+
+def _export_pdf(cli: Cli, database_url: str, ref: str, out: Path):  # type: ignore[no-untyped-def]
+    return cli(
+        "export",
+        "person",
+        ref,
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--user",
+        "ada",
+        "--passphrase-stdin",
+        database=database_url,
+        stdin=PASSPHRASE + "\n",
+    )
+
+
+def test_every_script_stored_is_in_the_pdf(  # type: ignore[no-untyped-def]
+    cli: Cli, database_url: str, svc, actors, tmp_path: Path
+) -> None:
+    """Names in eighteen scripts, joiners and variation selectors included, drawn in the fonts that ship with
+    sharetui (none of the computer's) and found again in the PDF's text."""
+    child = person(
+        svc,
+        actors.pat,
+        SCRIPTS["Chinese"],
+        SCRIPTS["Malayalam, chillu letters by ZWJ"],
+        other_names=SCRIPTS["Sinhala, conjunct by ZWJ"],
+        notes="\n".join(SCRIPTS.values()),
+        reference="S1",
+    )
+    mother = person(svc, actors.pat, SCRIPTS["Persian, ZWNJ"], SCRIPTS["Arabic"], reference="S2")
+    svc.people.link(actors.pat, mother.id, child.id, Relationship.PARENT_WITH_PR.value)
+    svc.consent.record(actors.pat, consent(child.id, given_by_name=SCRIPTS["Korean"]))
+    out = tmp_path / "s1.pdf"
+    ran = _export_pdf(cli, database_url, "s1", out)
+    assert ran.code == 0, ran.err
+    assert "missing" not in ran.err, ran.err
+    text = _pdf_text(out)
+    missing = {script: name for script, name in SCRIPTS.items() if name not in text}
+    assert missing == {}
+    # the ZWJ and ZWNJ are in the text, not only in the notes
+    assert f"{SCRIPTS['Malayalam, chillu letters by ZWJ']} {SCRIPTS['Chinese']} (S1)" in text
+    assert text.count(SCRIPTS["Persian, ZWNJ"]) == 2  # the notes, and the mother's name
+    bundled = _bundled_fonts()
+    used = {bundled[name] for name in _embedded_fonts(out)}  # KeyError: not one of ours
+    assert {"NotoSansMalayalam-Regular.ttf", "DroidSansFallbackFull.ttf"} <= used
+    assert {"NanumSquareR.ttf", "NotoColorEmoji.ttf"} <= used
+
+
+def test_a_character_no_font_has_stops_the_export(  # type: ignore[no-untyped-def]
+    cli: Cli, database_url: str, svc, actors, tmp_path: Path
+) -> None:
+    """A private-use character (a font's own icon on one computer) would be left out of the
+    disclosure: the export stops and says which character and where, and writes nothing."""
+    person(svc, actors.pat, "Okafor", "Ada", notes="Prefers \ue000 as her sign", reference="P1")
+    out = tmp_path / "p1.pdf"
+    ran = _export_pdf(cli, database_url, "p1", out)
+    assert ran.error_line() == (
+        "The PDF was not written: no font can show U+E000 (no name: private use or not "
+        "assigned) in the field 'Notes' of 'Personal details'. The JSON and CSV exports "
+        "hold the exact text"
+    )
+    assert not out.exists()
+    json_out = tmp_path / "p1.json"
+    ran = cli(
+        "export", "person", "p1", "--format", "json", "--out", str(json_out), "--user", "ada",
+        "--passphrase-stdin", database=database_url, stdin=PASSPHRASE + "\n",
+    )  # fmt: skip
+    assert ran.code == 0, ran.err
+    assert "Prefers \ue000 as her sign" in json_out.read_text(encoding="utf-8")
 
 
 def test_no_csv_cell_starts_a_formula(svc, actors) -> None:  # type: ignore[no-untyped-def]

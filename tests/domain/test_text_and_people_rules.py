@@ -14,7 +14,15 @@ from sharetui.domain.person import (
     parse_date,
     validate_person,
 )
-from sharetui.domain.text import clean, clean_line, fold, length_error, name_tokens, query_tokens
+from sharetui.domain.text import (
+    clean,
+    clean_line,
+    fold,
+    length_error,
+    name_tokens,
+    query_tokens,
+    scrub_json,
+)
 
 TODAY = date(2026, 3, 4)
 
@@ -27,6 +35,14 @@ TODAY = date(2026, 3, 4)
         ("a\u2066b\u2067c\u2068d\u2069e\u200ef\u200fg", "abcdefg"),
         ("nul\x00 del\x7f c1\x85\x9f", "nul del c1"),
         ("keep\ttab\nnewline", "keep\ttab\nnewline"),
+        # what names need stays: joiner, non-joiner, variation selectors (emoji, ideographic)
+        (
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        ),
+        ("\u202eنیک\u200cنام\u2066", "نیک\u200cنام"),
+        ("അന്\u200dവര്\u200d\x1b", "അന്\u200dവര്\u200d"),
+        ("\u2764\ufe0f \u845b\U000e0100\u200f", "\u2764\ufe0f \u845b\U000e0100"),
         ("  crlf\r\nand cr\r  ", "crlf\nand cr"),
         (None, ""),
     ],
@@ -37,6 +53,12 @@ def test_clean(raw: str | None, expected: str) -> None:
 
 def test_clean_line_collapses_whitespace() -> None:
     assert clean_line(" Jane\n\tMary \x1b Smith ") == "Jane Mary Smith"
+    assert clean_line(" ශ්\u200dරී\n लक्ष्\u200dमी ") == "ශ්\u200dරී लक्ष्\u200dमी"
+
+
+def test_scrub_json_keeps_joiners_in_drafts() -> None:
+    typed = {"given\u200c": ["ශ්\u200dරී\u202e", "\u2764\ufe0f"]}
+    assert scrub_json(typed) == {"given\u200c": ["ශ්\u200dරී", "\u2764\ufe0f"]}
 
 
 def test_fold_is_case_and_accent_insensitive() -> None:

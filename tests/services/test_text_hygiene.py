@@ -4,6 +4,8 @@ back and searched for them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import replace
@@ -16,6 +18,7 @@ from sharetui.domain.decision import QualityCheck
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, Quality
 from sharetui.domain.person import PersonInput
 from sharetui.services import audit
+from sharetui.services.export import Export, to_csv, to_json
 from tests.services.helpers import consent, share
 
 BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -124,3 +127,36 @@ def test_no_control_characters_are_stored_anywhere(svc, actors):
     # And the readable text survived.
     stored = svc.people.open(actors.pat, p.id).summary
     assert stored.family_name == "[31m]8;;http://xESCSmith[31m]8;;http://xESC Smith"
+
+
+# What names need is kept exactly: the zero-width non-joiner and joiner, and variation
+# selectors, even with controls and bidi overrides wrapped around them.
+NEEDED = {
+    "family_name": "അന്\u200dവര്\u200d",  # Malayalam chillu letters (ZWJ)
+    "given_names": "نیک\u200cنام ශ්\u200dරීනාත්",  # Persian (ZWNJ), Sinhala conjunct (ZWJ)
+    "other_names": "\U0001f468\u200d\U0001f469\u200d\U0001f467 \u2764\ufe0f \u845b\U000e0100",
+    "notes": "लक्ष्\u200dमी\nक्\u200cष",  # Devanagari half form asked for, and refused
+}
+
+
+def test_joiners_and_variation_selectors_are_stored_exactly(svc, actors):
+    dirty = {k: f"\u202e{v}\x1b\u2066" for k, v in NEEDED.items()}
+    p = svc.people.create(actors.pat, PersonInput(**dirty))
+    detail = svc.people.open(actors.pat, p.id)
+    names = {k: getattr(detail.summary, k) for k in ("family_name", "given_names", "other_names")}
+    assert {**names, "notes": detail.notes} == NEEDED
+    found = svc.people.find(actors.pat, NEEDED["family_name"]).items
+    assert [x.id for x in found] == [p.id]
+    decision = svc.decisions.log(actors.pat, share(p.id, reasons=f"\u202e{NEEDED['notes']}"))
+    assert svc.decisions.versions(actors.pat, decision.id)[0].fields["reasons"] == NEEDED["notes"]
+    draft = svc.drafts.save(
+        actors.pat, kind="decision", payload={"reasons": NEEDED["given_names"] + "\x07"}
+    )
+    assert svc.drafts.load(actors.pat, draft.id).payload == {"reasons": NEEDED["given_names"]}
+    exported = Export(svc.store).person(actors.ada, p.reference, "json")
+    details = {f.key: f.value for f in exported.records("person")[0].fields}
+    assert {k: details[k] for k in NEEDED} == NEEDED
+    in_json = json.loads(to_json(exported))["sections"][0]["records"][0]["fields"]
+    assert {f["key"]: f["value"] for f in in_json if f["key"] in NEEDED} == NEEDED
+    in_csv = {row["field"]: row["value"] for row in csv.DictReader(io.StringIO(to_csv(exported)))}
+    assert {k: in_csv[k] for k in NEEDED} == NEEDED

@@ -16,6 +16,7 @@ from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
+from sharetui.ui.screens.base import LoadingScreen
 from tests.conftest import PASSPHRASE
 
 __all__ = ["PASSPHRASE", "make_app", "sign_in", "settle"]
@@ -49,19 +50,37 @@ def ui_services(ui_db: str) -> Services:
     services.close()
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the screen repaint (no sleeps). A worker replaced by a newer
-    one of its exclusive group is cancelled: that is expected, not a failure to wait on.
+async def settle(pilot: Pilot[None], timeout: float = 30.0) -> None:
+    """Let every worker finish and the screen repaint (no sleeps).
+
+    A worker often starts another (sign-in starts the trip home, home starts its load), so
+    this waits until no worker is left running rather than a fixed number of rounds; a
+    worker replaced by a newer one of its exclusive group is cancelled, which is expected.
     The store opens a moment after the first screen: wait for it too, so what a test sees
-    does not depend on that timer."""
+    does not depend on that timer. Last, a screen that loads data says when its first load
+    is on screen (KioskMixin.loaded): wait for that signal."""
     app = pilot.app
     if isinstance(app, ShareApp) and not app.startup_error:
         with contextlib.suppress(ShareError):
-            await asyncio.wait_for(app.wait_services(), timeout=30)
-    for _ in range(3):
+            await asyncio.wait_for(app.wait_services(), timeout=timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
         await pilot.pause()
+        running = [w for w in app.workers if not w.is_finished]
+        if not running:
+            screen = app.screen
+            loaded = screen.loaded if isinstance(screen, LoadingScreen) else None
+            if loaded is None or loaded.is_set():
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(loaded.wait(), timeout=0.05)
+            if loaded.is_set():
+                continue  # one more round: a load may start workers of its own
+        if loop.time() > deadline:
+            raise AssertionError(f"still busy after {timeout} s: {running or app.screen}")
         with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
+            await asyncio.wait_for(app.workers.wait_for_complete(running), timeout=timeout)
     await pilot.pause()
 
 

@@ -130,8 +130,8 @@ async def test_raise_shows_errors_on_fields_keeps_text_then_sends(
         assert "Choose who to ask" in str(dialog.query_one("#advice_role-error").render())
 
         dialog.query_one("#advice_role").focus()
-        await pilot.press("c")  # Caldicott guardian, one key
-        await pilot.press("tab", "t")  # today
+        await pilot.press("c")  # Caldicott guardian, one key: on to the next question
+        await pilot.press("t")  # today
         await pilot.press("ctrl+s")
         await settle(pilot)
 
@@ -152,7 +152,7 @@ async def test_raise_cancel_sends_nothing(
         await sign_in(pilot, "pat")
         results = await open_dialog(pilot, RaiseAdviceDialog())
         await pilot.press(*"half a question")
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # typed: it asks; d discards
         await settle(pilot)
         assert results == [None]
         assert ui_services.advice.mine(who("pat")) == []
@@ -167,7 +167,7 @@ async def test_named_request_shows_the_name_to_the_adviser(
         await sign_in(pilot, "pat")
         await open_dialog(pilot, RaiseAdviceDialog(person_id=child.id))
         await pilot.press(*"Should I share the bruising report?")
-        await pilot.press("tab", "d", "tab", "u")
+        await pilot.press("tab", "d", "u")  # a choice moves on to the next question
         await pilot.press("ctrl+s")
         await settle(pilot)
         (request,) = ui_services.advice.mine(who("pat"))
@@ -190,7 +190,7 @@ async def test_anonymised_request_adviser_sees_description_and_reveal_is_recorde
         await sign_in(pilot, "pat")
         await open_dialog(pilot, RaiseAdviceDialog(person_id=child.id))
         await pilot.press(*"Father asks for school reports")
-        await pilot.press("tab", "d", "tab", "t", "tab", "space")  # tick "hide identity"
+        await pilot.press("tab", "d", "t", "h")  # DSL, today, tick "hide identity"
         await pilot.press("ctrl+s")
         await settle(pilot)
     (request,) = ui_services.advice.mine(who("pat"))

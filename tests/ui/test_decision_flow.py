@@ -28,8 +28,8 @@ from sharetui.domain.enums import (
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
 from sharetui.ui.app import ShareApp
-from sharetui.ui.flow.choices import Choices
 from sharetui.ui.flow.state import DRAFT_KIND, FlowState
+from sharetui.ui.forms.choices import Choices
 from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 from sharetui.ui.screens.decision_view import DecisionScreen
 from sharetui.ui.screens.home import HomeScreen
@@ -193,9 +193,9 @@ async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_need
         assert flow(app).state.page == "basis"
         await press(pilot, "1", "1", "enter")  # public task; Sch 1 para 18
         assert flow(app).state.page == "decision"  # no rule 6 checklist on the urgent path
-        await press(pilot, "1", "2")  # share, by phone
+        await press(pilot, "1")  # share: on to the reasons
         await paste(pilot, "Child at immediate risk")
-        await press(pilot, "enter")
+        await press(pilot, "tab", "2", "enter")  # by phone
         assert flow(app).state.page == "check"
         assert "Not needed: a child is at risk of significant harm" in screen_text(app)
         await press(pilot, "enter")
@@ -251,9 +251,9 @@ async def test_share_without_consent_needs_a_reason_and_refused_consent_cannot_b
         assert flow(app).state.page == "checks"
         await press(pilot, "a", "n")
         await paste(pilot, "Telling them would put the child at risk")
-        await press(pilot, "enter", "1", "1")
+        await press(pilot, "enter", "1")  # share: on to the reasons
         await paste(pilot, "Needed for the enquiry despite the refusal")
-        await press(pilot, "enter", "enter")
+        await press(pilot, "tab", "1", "enter", "enter")
         saved = flow(app).saved
     assert saved is not None
     record = ui_services.decisions.to_input(saved)
@@ -323,7 +323,7 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
         assert flow(app).state.page == "decision"
         await press(pilot, "f4")
         await paste(pilot, "Should we share the health notes too?")
-        await press(pilot, "tab", "d", "tab", "t", "ctrl+s")
+        await press(pilot, "tab", "d", "t", "ctrl+s")
         await press(pilot, "y")  # leave it until the advice comes back
         assert isinstance(app.screen, HomeScreen)
         drafts = ui_services.drafts.mine(pat)
@@ -339,9 +339,9 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
         screen = flow(app)
         assert screen.state.page == "decision"  # the same page, the same answers
         assert "Share the attendance only, not health notes" in screen_text(app)
-        await press(pilot, "2", "1")  # share in part, by secure email
+        await press(pilot, "2")  # share in part: on to the reasons
         await paste(pilot, "Attendance only, as advised")
-        await press(pilot, "enter")
+        await press(pilot, "tab", "1", "enter")  # by secure email
         assert screen.state.page == "check"
         await press(pilot, "tab")
         await paste(pilot, "Followed: health notes not shared")
@@ -360,7 +360,7 @@ async def test_esc_in_record_consent_now_asks_before_discarding_what_was_typed(
     make_app, ui_services
 ) -> None:
     from sharetui.ui.flow.consent_dialog import ConsentNowDialog
-    from sharetui.ui.screens.dialogs import ConfirmDialog
+    from sharetui.ui.screens.dialogs import LeaveDialog
 
     pat = actor(ui_services, "pat")
     jane = known_person(ui_services, pat)
@@ -379,12 +379,12 @@ async def test_esc_in_record_consent_now_asks_before_discarding_what_was_typed(
         await press(pilot, "r", "2")  # a parent with parental responsibility
         await paste(pilot, "Ann Smith")
         await press(pilot, "escape")
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, LeaveDialog)
         await press(pilot, "escape")  # no: keep typing
         dialog = app.screen
         assert isinstance(dialog, ConsentNowDialog)
         assert dialog.query_one("#given_by_name", Input).value == "Ann Smith"
-        await press(pilot, "escape", "y")
+        await press(pilot, "escape", "d")
         assert flow(app).state.page == "consent"
     assert ui_services.consent.history(pat, jane.id) == []
 
@@ -456,7 +456,7 @@ async def test_amendment_is_a_new_version_and_both_are_visible(make_app, ui_serv
         assert "Smith, [/]Jo [@click=app.quit]x[/]" in screen_text(app)
         await press(pilot, "m")
         assert flow(app).state.page == "check"
-        await press(pilot, "8", "tab", "tab", "ctrl+a", "ctrl+k")  # change the decision
+        await press(pilot, "8", "tab", "f7")  # the decision's reasons, all selected
         await paste(pilot, "Risk of significant harm; the school nurse confirmed the bruising")
         await press(pilot, "enter")
         assert flow(app).state.page == "check"  # straight back to the summary

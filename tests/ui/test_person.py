@@ -328,7 +328,7 @@ async def test_add_person_shows_field_errors_and_keeps_what_was_typed(
 async def test_esc_asks_before_discarding_typed_details_of_a_new_person(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:
-    from sharetui.ui.screens.dialogs import ConfirmDialog
+    from sharetui.ui.screens.dialogs import LeaveDialog
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -343,12 +343,12 @@ async def test_esc_asks_before_discarding_typed_details_of_a_new_person(
         await pilot.press(*"Ada")  # the given names
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, LeaveDialog)
         await pilot.press("escape")  # no: keep typing, everything still there
         await settle(pilot)
         assert app.screen is dialog
         assert dialog.query_one("#given_names", Input).value == "Ada"
-        await pilot.press("escape", "y")
+        await pilot.press("escape", "d")
         await settle(pilot)
         assert app.screen is screen
         assert ui_services.people.find(actor(ui_services, "pat"), "okafor").items == ()
@@ -449,7 +449,7 @@ async def test_the_picker_adds_someone_not_on_record_without_leaving_the_form(
         linking = app.screen
         assert isinstance(linking, LinkPersonDialog)
         assert "Chosen: Adebayo, Ola" in str(linking.query_one("#chosen", Static).render())
-        await pilot.press("down", "down", "enter", "ctrl+s")  # Carer (parental responsibility)
+        await pilot.press("3", "ctrl+s")  # Carer (parental responsibility)
         await settle(pilot)
         assert app.screen is screen
         links = screen.query_one("#links", DataTable)
@@ -474,11 +474,11 @@ async def test_record_given_then_withdraw_changes_the_current_state_in_words(
         assert "There is a problem" in shown
         assert "Choose given, refused, withdrawn or not sought" in shown
         await pilot.press(
-            "enter",  # Given (the first choice)
-            "tab", "down", "enter",  # a parent with parental responsibility
-            "tab", *"Mary Smith",
-            "tab", "enter",  # verbal
-            "tab", *"Who would see it and why",
+            "1",  # Given: a choice moves on to the next question
+            "2",  # a parent with parental responsibility
+            *"Mary Smith",
+            "tab", "1",  # verbal
+            *"Who would see it and why",
             "tab", *"Health information",
             "tab", *"School nurse",
             "tab", *"Care plan",
@@ -534,17 +534,17 @@ async def test_not_sought_needs_a_reason(
         screen = await open_person(pilot, jane.id)
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press("down", "down", "down", "enter")  # Not sought
+        await pilot.press("4")  # Not sought: on to why
         # past the reason and 'what they were told' (not needed here) to the scope
         await pilot.press(
-            "tab", "tab", "tab", *"Health information", "tab", *"Social care", "tab", *"Referral"
+            "tab", "tab", *"Health information", "tab", *"Social care", "tab", *"Referral"
         )  # fmt: skip
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Choose why consent was not sought" in screen_text(pilot)
         dialog = app.screen
         dialog.query_one("#not_sought_reason").focus()
-        await pilot.press("enter")  # Seeking it would be unsafe
+        await pilot.press("1")  # Seeking it would be unsafe
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
@@ -570,7 +570,7 @@ async def test_a_half_typed_consent_record_survives_sign_out_as_a_draft(
         await open_person(pilot, jane.id)
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press("enter", "tab", "enter", "tab", *"Jane", "tab", "down", "enter")
+        await pilot.press("1", "1", *"Jane", "tab", "2")
         app.screen.query_one("#told", TextArea).text = "Who would see it"
         await pilot.press("ctrl+q", "y")  # sign out before saving
         await settle(pilot)
@@ -606,7 +606,7 @@ async def test_a_half_typed_consent_record_survives_sign_out_as_a_draft(
 async def test_esc_on_a_typed_consent_record_asks_and_keeps_it_by_default(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:
-    from sharetui.ui.screens.dialogs import ConfirmDialog
+    from sharetui.ui.screens.dialogs import LeaveDialog
 
     jane = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "R1")
     pat = actor(ui_services, "pat")
@@ -620,11 +620,14 @@ async def test_esc_on_a_typed_consent_record_asks_and_keeps_it_by_default(
         assert app.screen is screen
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press("enter", "tab", "enter", "tab", *"Jane")
-        await pilot.press("escape")  # typed: it asks, and Esc again keeps the answers
+        await pilot.press("1", "1", *"Jane")
+        await pilot.press("escape")  # typed: it asks; k keeps the answers as a draft
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("escape")
+        assert isinstance(app.screen, LeaveDialog)
+        await pilot.press("escape")  # Esc: back to the form, nothing lost
+        await settle(pilot)
+        assert app.screen.query_one("#given_by_name", Input).value == "Jane"
+        await pilot.press("escape", "k")
         await settle(pilot)
         assert app.screen is screen
         [draft] = ui_services.drafts.mine(pat)
@@ -635,14 +638,20 @@ async def test_esc_on_a_typed_consent_record_asks_and_keeps_it_by_default(
         dialog = app.screen
         assert isinstance(dialog, RecordConsentDialog)
         dialog.query_one("#scope_recipient", Input).value = "GP"
-        await pilot.press("escape", "escape")  # keeping now keeps the change as well
+        await pilot.press("escape", "k")  # keeping now keeps the change as well
         await settle(pilot)
         [kept] = ui_services.drafts.mine(pat)
         assert kept.id == draft.id and kept.payload["values"]["scope_recipient"] == "GP"
 
         screen._open_consent_dialog(values=kept.payload["values"], draft_id=kept.id)
         await settle(pilot)
-        await pilot.press("escape", "y")  # discard: the draft goes, nothing is recorded
+        await pilot.press("escape")  # reopened and left untouched: the draft stays as it was
+        await settle(pilot)
+        assert app.screen is screen
+        assert [d.id for d in ui_services.drafts.mine(pat)] == [kept.id]
+        screen._open_consent_dialog(values=kept.payload["values"], draft_id=kept.id)
+        await settle(pilot)
+        await pilot.press("ctrl+d", "y")  # discard: the draft goes, nothing is recorded
         await settle(pilot)
         assert app.screen is screen
         assert ui_services.drafts.mine(pat) == []

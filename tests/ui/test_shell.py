@@ -121,12 +121,15 @@ def _arrange_person_and_decision(services: Services, name: str) -> None:
 
 async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_services) -> None:
     _arrange_person_and_decision(ui_services, "Zzyzx")
-    app = make_app(idle_lock_seconds=1)
+    app = make_app(idle_lock_seconds=60)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "pat")
         assert isinstance(app.screen, HomeScreen)
         assert "Zzyzx" in str(app.screen.query_one("#decisions-table").get_row_at(0))
-        # No input: the idle timer locks the terminal by itself.
+        # No input for longer than the setting (the last key is moved back in time rather
+        # than waited for, so a slow sign-in cannot lock first): the idle timer locks the
+        # terminal by itself, within its one-second check.
+        app._last_input -= 61
         for _ in range(60):
             await pilot.pause(0.1)
             if isinstance(app.screen, LockScreen):

@@ -63,9 +63,10 @@ def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
         ("key", "a"),  # all six rule 6 qualities confirmed
         ("key", "y"),  # the person was told
         ("key", "enter"),
-        ("key", "1"),  # share
-        ("key", "1"),  # by secure email
+        ("key", "1"),  # share: on to the reasons
         ("text", "Consent given; needed for the enquiry"),
+        ("key", "tab"),  # to how it was shared
+        ("key", "1"),  # by secure email
         ("key", "enter"),  # when: now
         ("key", "enter"),  # check your answers: save
     ]

@@ -9,9 +9,16 @@ import unicodedata
 # isolates are removed too: they can make a stored reason read differently on screen. Lone
 # surrogates (a broken paste, a bad terminal) cannot be written as UTF-8, so no database or
 # export could hold them.
+#
+# Deliberately NOT removed, though they are invisible too: the zero-width non-joiner and joiner
+# (U+200C, U+200D) and the variation selectors (U+FE00-FE0F, U+E0100-E01EF). Names need them:
+# Persian and Malayalam words, Sinhala and Devanagari conjuncts, emoji such as a family. Removing
+# them changes the name as typed. KEPT_FORMAT lists them for the layers that filter keystrokes.
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+KEPT_FORMAT = frozenset("\u200c\u200d")
+
 
 SHORT_TEXT = 200
 LONG_TEXT = 20_000

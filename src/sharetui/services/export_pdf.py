@@ -1,99 +1,78 @@
 """The subject access export as a PDF (fpdf2): one field per line pair, every value marked for
 review shaded and tagged, so a reviewer can work through it on paper or screen.
 
-Names are written in a Unicode font found on the system (DejaVu, Liberation or Noto). Without
-one, the PDF falls back to a built-in font that covers Western European letters only, says so
-on its first page, and points to the JSON or CSV export for the exact text.
+Every character stored is drawn, in the fonts bundled with sharetui (services/pdf_fonts.py):
+the export checks each value first, and a character no font can show stops it with its code
+point, name and field, so an incomplete disclosure is never written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT, SubjectAccessExport
+from sharetui.services.pdf_fonts import ScriptDoc, UndrawableCharacter, font_folder, undrawable
 
-FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    ),
-    ("/Library/Fonts/Arial Unicode.ttf", ""),
-    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
-)
+__all__ = ["UndrawableCharacter", "to_pdf"]
+
 REVIEW_FILL = (255, 236, 160)
 LINE = 5.0
 
 
-def unicode_font() -> tuple[Path, Path | None] | None:
-    for regular, bold in FONT_CANDIDATES:
-        if Path(regular).is_file():
-            return Path(regular), (Path(bold) if bold and Path(bold).is_file() else None)
-    return None
+def _texts(export: SubjectAccessExport) -> Iterator[tuple[str, str]]:
+    """Every stored value the PDF shows, with where a reviewer would find it."""
+    yield "the person's name", export.name
+    yield "the person's reference", export.reference
+    yield "the name of who made the export", export.generated_by
+    for section in export.sections:
+        for record in section.records:
+            place = f"{record.title!r}"
+            if record.title != section.title:
+                place += f" in {section.title!r}"
+            yield f"the title of {place}", record.title
+            for f in record.fields:
+                yield f"the field {f.label!r} of {place}", f.value
 
 
-class _Doc(FPDF):
+class _Doc(ScriptDoc):
     footer_text = ""
 
     def footer(self) -> None:
+        shaping = self.text_shaping  # the footer can fall in the middle of a paragraph
         self.set_y(-12)
-        self.set_font(self.font_family, "", 8)
+        self.set_font("body", "", 8)
         self.set_text_color(90, 90, 90)
+        self.shape_for(self.footer_text)
         self.cell(0, 5, self.footer_text, align="L")
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
+        self.text_shaping = shaping
 
 
 class _Writer:
-    def __init__(self, export: SubjectAccessExport) -> None:
-        self.pdf = _Doc(format="A4")
+    def __init__(self, export: SubjectAccessExport, folder: Path) -> None:
+        self.pdf = _Doc(folder, "".join(text for _, text in _texts(export)))
         self.pdf.set_auto_page_break(True, margin=16)
         self.pdf.set_margins(15, 15, 15)
         self.pdf.set_title(f"Subject access export {export.reference}")
         self.pdf.set_creator("sharetui")
-        font = unicode_font()
-        self.exact = font is not None
-        self.bold = ""
-        if font is not None:
-            regular, bold = font
-            self.pdf.add_font("body", "", str(regular))
-            if bold is not None:
-                self.pdf.add_font("body", "B", str(bold))
-                self.bold = "B"
-            self.family = "body"
-        else:
-            self.family = "helvetica"
-            self.bold = "B"
-        self.pdf.set_font(self.family, "", 10)
         self.pdf.footer_text = f"{export.reference}: personal data, handle securely"
         self.export = export
 
-    def text(self, value: str) -> str:
-        if self.exact:
-            return value
-        return value.encode("latin-1", "replace").decode("latin-1")
-
     def para(self, value: str, *, size: float = 10, style: str = "", fill: bool = False) -> None:
         pdf = self.pdf
-        pdf.set_font(self.family, style if style != "B" else self.bold, size)
+        pdf.set_font("body", style, size)
+        pdf.shape_for(value)
         if fill:
             pdf.set_fill_color(*REVIEW_FILL)
         pdf.multi_cell(
             0,
             LINE if size <= 10 else size * 0.5,
-            self.text(value),
+            value.expandtabs(4),
             fill=fill,
             align="L",
             new_x=XPos.LMARGIN,
@@ -111,12 +90,6 @@ class _Writer:
         self.para(f"Person: {e.name} ({e.reference})", size=12, style="B")
         produced = e.generated_at.strftime("%Y-%m-%d %H:%M UTC")
         self.para(f"Produced {produced} by {e.generated_by}. Times are {e.timezone} time.")
-        if not self.exact:
-            self.para(
-                "No Unicode font was found on this computer: letters outside Western European "
-                "alphabets show as '?'. The JSON and CSV exports hold the exact text.",
-                style="B",
-            )
         self.gap(4)
         self.para("Before disclosure", size=12, style="B")
         self.para(
@@ -143,8 +116,14 @@ class _Writer:
                     self.pdf.set_text_color(0, 0, 0)
                     value = f.value + (f"  [{REVIEW_SHORT[f.review]}]" if f.review else "")
                     self.para(value, fill=bool(f.review))
-        return bytes(self.pdf.output())
+        return self.pdf.to_bytes()
 
 
 def to_pdf(export: SubjectAccessExport) -> bytes:
-    return _Writer(export).build()
+    """The PDF, or UndrawableCharacter naming the first character it could not show."""
+    with resources.as_file(font_folder()) as folder:
+        for where, text in _texts(export):
+            char = undrawable(text, folder)
+            if char is not None:
+                raise UndrawableCharacter(char, where)
+        return _Writer(export, folder).build()

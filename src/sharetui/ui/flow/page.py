@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
-from sharetui.ui.flow.choices import Choices
 from sharetui.ui.flow.state import QUESTIONS
+from sharetui.ui.forms import Choices, Field, FieldHead, LongText, ShortText
 from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:
@@ -43,37 +43,6 @@ class FocusText(Static, can_focus=True):
     FocusText { padding: 0 1; border-left: blank; }
     FocusText:focus { border-left: thick $accent; background: $boost; }
     """
-
-
-class FieldHead(Static):
-    """A field's label, hint and error message in one block (GOV.UK order: the error sits
-    between the hint and the answer, and starts with the word 'Error')."""
-
-    DEFAULT_CSS = """
-    FieldHead { margin: 1 0 0 0; height: auto; }
-    FieldHead.-bare { margin: 0; }
-    """
-
-    def __init__(self, name: str, label: str, hint: str) -> None:
-        super().__init__(id=error_id(name), classes="field-head")
-        self.label, self.hint, self.error = label, hint, ""
-        self.set_class(not label and not hint, "-bare")
-
-    def on_mount(self) -> None:
-        self.set_error("")
-
-    def set_error(self, message: str) -> None:
-        self.error = message
-        text = Text()
-        if self.label:
-            text.append(self.label, style="bold")
-        if self.hint:
-            text.append(("\n" if text else "") + self.hint, style="dim")
-        if message:
-            text.append("\n" if text else "")
-            text.append("Error: " + plain(message), style="bold red")
-        self.update(text)
-        self.display = bool(text)
 
 
 class FlowPage(VerticalScroll, can_focus=False):
@@ -141,12 +110,25 @@ class FlowPage(VerticalScroll, can_focus=False):
 
     def field(
         self, name: str, label: str, widget: Widget, hint: str = "", *, shown: bool = True
-    ) -> Vertical:
+    ) -> Field:
         """A label, its hint, the widget and its error line, shown or hidden together."""
-        parts: list[Widget] = [FieldHead(name, label, hint), widget]
-        group = Vertical(*parts, classes="field", id=f"g-{field_id(name)[2:]}")
-        group.display = shown
-        return group
+        return Field(
+            name,
+            label,
+            widget,
+            hint,
+            head_id=error_id(name),
+            id=f"g-{field_id(name)[2:]}",
+            shown=shown,
+        )
+
+    def long_text(self, name: str, value: str, limit: int) -> LongText:
+        """A multi-line answer: Enter goes on as everywhere in the flow, Ctrl+J starts a new
+        line, and pasted lines are kept."""
+        return LongText(value, id=field_id(name), max_length=limit, submit_on_enter=True)
+
+    def short_text(self, name: str, value: str, limit: int) -> ShortText:
+        return ShortText(value, id=field_id(name), max_length=limit)
 
     def show_group(self, name: str, shown: bool) -> None:
         for group in self.query(f"#g-{field_id(name)[2:]}"):
@@ -166,13 +148,15 @@ class FlowPage(VerticalScroll, can_focus=False):
         return self.query_one(f"#{field_id(name)}", Choices).value
 
     def text_of(self, name: str) -> str:
-        return self.query_one(f"#{field_id(name)}", Input).value
+        box = self.query_one(f"#{field_id(name)}")
+        assert isinstance(box, ShortText | LongText)
+        return box.value
 
     # -- focus ----------------------------------------------------------------------------
     def fields_in_order(self) -> list[Widget]:
         return [
             w
-            for w in self.query("Choices, Input, FocusText").results(Widget)
+            for w in self.query("Choices, Input, LongText, FocusText").results(Widget)
             if w.focusable and self._shown(w)
         ]
 
@@ -213,6 +197,10 @@ class FlowPage(VerticalScroll, can_focus=False):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a text box goes on, as everywhere in the flow."""
+        event.stop()
+        self.flow.action_continue()
+
+    def on_long_text_submitted(self, event: LongText.Submitted) -> None:
         event.stop()
         self.flow.action_continue()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from sharetui.domain.enums import (
     Art9Condition,
@@ -18,8 +18,8 @@ from sharetui.domain.enums import (
 from sharetui.domain.text import LONG_TEXT, fold
 from sharetui.services.consent import describe
 from sharetui.services.views import ConsentLine
-from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.flow.page import FlowPage, field_id
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_text import person_name
 
@@ -103,11 +103,7 @@ class ConsentPage(FlowPage):
             yield self.field(
                 "without_consent_reason",
                 "Reason",
-                Input(
-                    value=d.without_consent_reason,
-                    id=field_id("without_consent_reason"),
-                    max_length=LONG_TEXT,
-                ),
+                self.long_text("without_consent_reason", d.without_consent_reason, LONG_TEXT),
                 "For example: a child is at risk of significant harm and cannot wait.",
             )
             return
@@ -151,11 +147,7 @@ class ConsentPage(FlowPage):
         yield self.field(
             "without_consent_reason",
             "Why are you sharing without consent?",
-            Input(
-                value=d.without_consent_reason,
-                id=field_id("without_consent_reason"),
-                max_length=LONG_TEXT,
-            ),
+            self.long_text("without_consent_reason", d.without_consent_reason, LONG_TEXT),
             shown=position not in (None, ConsentPosition.GIVEN),
         )
 
@@ -313,7 +305,7 @@ class BasisPage(FlowPage):
         yield self.field(
             "necessity",
             "Why is sharing necessary? (optional)",
-            Input(value=d.necessity, id=field_id("necessity"), max_length=LONG_TEXT),
+            self.long_text("necessity", d.necessity, LONG_TEXT),
         )
 
     def collect(self) -> dict[str, str]:

@@ -8,16 +8,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from sharetui.domain.decision import QualityCheck
 from sharetui.domain.enums import AdviceStatus, Outcome, Quality, ShareMethod
 from sharetui.domain.text import LONG_TEXT
-from sharetui.ui.flow.choices import Choice, Choices
 from sharetui.ui.flow.page import FlowPage, field_id
 from sharetui.ui.flow.pages_start import bool_value, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
 from sharetui.ui.flow.summary import WHEN_FORMAT, parts
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 
 CONFIRM = [Choice("y", "yes", "Confirmed"), Choice("n", "no", "Not confirmed")]
@@ -51,12 +51,7 @@ class ChecksPage(FlowPage):
             yield self.field(
                 f"note.{quality.value}",
                 "",
-                Input(
-                    value=check.note,
-                    id=field_id(f"note.{quality.value}"),
-                    placeholder="Why not? What did you do about it?",
-                    max_length=LONG_TEXT,
-                ),
+                self.long_text(f"note.{quality.value}", check.note, LONG_TEXT),
                 shown=check.confirmed is False,
             )
         yield self.field(
@@ -73,18 +68,14 @@ class ChecksPage(FlowPage):
         yield self.field(
             "not_told_reason",
             "Why not?",
-            Input(value=d.not_told_reason, id=field_id("not_told_reason"), max_length=LONG_TEXT),
+            self.long_text("not_told_reason", d.not_told_reason, LONG_TEXT),
             "For example: telling them would put the child at risk.",
             shown=d.person_told is False,
         )
         yield self.field(
             "identities_protected",
             "Identities protected (optional)",
-            Input(
-                value=d.identities_protected,
-                id=field_id("identities_protected"),
-                max_length=LONG_TEXT,
-            ),
+            self.long_text("identities_protected", d.identities_protected, LONG_TEXT),
             "Whose details were left out so they cannot reach someone who could harm them.",
         )
 
@@ -124,7 +115,10 @@ class ChecksPage(FlowPage):
 
 class DecisionPage(FlowPage):
     PAGE = "decision"
-    HINT = "Record your reasons whatever you decide (rule 7)."
+    HINT = (
+        "Record your reasons whatever you decide (rule 7). The reasons come straight after "
+        "the decision, so typing them can never change how it was shared."
+    )
 
     def body(self) -> ComposeResult:
         d = self.data
@@ -156,6 +150,11 @@ class DecisionPage(FlowPage):
             ),
         )
         yield self.field(
+            "reasons",
+            "Reasons",
+            self.long_text("reasons", d.reasons, LONG_TEXT),
+        )
+        yield self.field(
             "share_method",
             "How was it shared?",
             Choices(
@@ -165,11 +164,6 @@ class DecisionPage(FlowPage):
             ),
             shown=sharing,
         )
-        yield self.field(
-            "reasons",
-            "Reasons",
-            Input(value=d.reasons, id=field_id("reasons"), max_length=LONG_TEXT),
-        )
         typed = self.flow.state.extras.get("shared_at_text")
         if typed is None:
             when = d.shared_at or datetime.now(tz)
@@ -177,7 +171,7 @@ class DecisionPage(FlowPage):
         yield self.field(
             "shared_at",
             "When was it shared? (day/month/year hours:minutes)",
-            Input(value=typed, id=field_id("shared_at"), max_length=40),
+            self.short_text("shared_at", typed, 40),
             "Now, unless you change it.",
             shown=sharing,
         )
@@ -238,22 +232,14 @@ class CheckPage(FlowPage, can_focus=True):
             yield self.field(
                 "amend_reason",
                 "Why are you amending this decision?",
-                Input(
-                    value=state.extras.get("amend_reason", ""),
-                    id=field_id("amend_reason"),
-                    max_length=LONG_TEXT,
-                ),
+                self.long_text("amend_reason", state.extras.get("amend_reason", ""), LONG_TEXT),
                 "The earlier version is kept; this reason is shown with the new one.",
             )
         if any(a.status is AdviceStatus.ADVISED for a in self.flow.advice):
             yield self.field(
                 "advice_outcome",
                 "What came of the advice? (optional: recorded with the advice)",
-                Input(
-                    value=state.extras.get("advice_outcome", ""),
-                    id=field_id("advice_outcome"),
-                    max_length=LONG_TEXT,
-                ),
+                self.long_text("advice_outcome", state.extras.get("advice_outcome", ""), LONG_TEXT),
             )
 
     def answers(self, errors: dict[str, str] | None = None) -> Text:
@@ -302,7 +288,7 @@ class CheckPage(FlowPage, can_focus=True):
         for name in ("amend_reason", "advice_outcome"):
             found = self.query(f"#{field_id(name)}")
             if found:
-                extras[name] = found.first(Input).value
+                extras[name] = self.text_of(name)
         return {}
 
     def show_errors(self, errors: dict[str, str], labels: dict[str, str] | None = None) -> None:

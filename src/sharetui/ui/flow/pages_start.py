@@ -7,13 +7,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.views import PersonSummary
-from sharetui.ui.flow.choices import Choice, Choices
-from sharetui.ui.flow.page import FieldHead, FlowPage, FocusText, field_id
+from sharetui.ui.flow.page import FlowPage, FocusText, field_id
+from sharetui.ui.forms import FieldHead, ShortText
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import person_line
@@ -247,12 +248,12 @@ class RecipientPage(FlowPage):
             yield self.field(
                 name,
                 label,
-                Input(value=getattr(d, name), id=field_id(name), max_length=limit),
+                self.short_text(name, getattr(d, name), limit),
             )
         yield self.field(
             "purpose",
             "Purpose of sharing",
-            Input(value=d.purpose, id=field_id("purpose"), max_length=LONG_TEXT),
+            self.long_text("purpose", d.purpose, LONG_TEXT),
             "What the recipient will use it for.",
         )
 
@@ -270,7 +271,7 @@ class RecipientPage(FlowPage):
                 ("recipient_name", recent.name),
                 ("recipient_contact", recent.contact),
             ):
-                self.query_one(f"#{field_id(name)}", Input).value = text
+                self.query_one(f"#{field_id(name)}", ShortText).value = text
             return self.query_one(f"#{field_id('purpose')}")
         return None
 
@@ -314,7 +315,7 @@ class WhatPage(FlowPage):
         yield self.field(
             "information",
             "The information",
-            Input(value=d.information, id=field_id("information"), max_length=LONG_TEXT),
+            self.long_text("information", d.information, LONG_TEXT),
         )
         yield self.field(
             "special_category",

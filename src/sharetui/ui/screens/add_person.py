@@ -8,23 +8,25 @@ the dialog shows them and asks: open that record, or say this is a different per
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.domain.person import PersonInput, parse_date, validate_person
+from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import PersonSummary
-from sharetui.ui.literal import lit
-from sharetui.ui.screens.base import KioskModal
-from sharetui.ui.screens.dialogs import cancel_asking_first
-from sharetui.ui.widgets.choice import TickBox
+from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms.dialog import KEEP_OPEN, FormDialog, saving_status
 from sharetui.ui.widgets.person_text import person_line
+
+if TYPE_CHECKING:
+    from sharetui.ui.app import ShareApp
 
 FIELDS = (
     "family_name",
@@ -58,8 +60,8 @@ def split_name(text: str) -> tuple[str, str, str]:
     return " ".join(words[:-1]), words[-1], dob
 
 
-class AddPersonDialog(KioskModal[PersonSummary | None]):
-    """Returns the person added, the existing record chosen instead, or None when cancelled."""
+class AddPersonDialog(FormDialog):
+    """Returns the person added (or the existing record chosen), or None when cancelled."""
 
     DEFAULT_CSS = """
     AddPersonDialog > .dialog {
@@ -68,20 +70,14 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
     AddPersonDialog #add-person-body {
         height: 1fr;
     }
-    AddPersonDialog #notes {
-        height: 4;
-    }
     AddPersonDialog #duplicates {
         height: auto;
+        max-height: 12;
         border: heavy $warning;
-        padding: 0 1;
     }
     AddPersonDialog #duplicate-list {
         height: auto;
-        max-height: 5;
-    }
-    AddPersonDialog .form-label {
-        text-style: bold;
+        max-height: 6;
     }
     AddPersonDialog #duplicate-actions {
         height: auto;
@@ -92,11 +88,14 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Add person"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Add person", priority=True),
         Binding("ctrl+o", "open_existing", "Open that record"),
         Binding("ctrl+n", "different_person", "A different person"),
     ]
+
+    FIELDS = (*FIELDS[:4], "dob_estimated", *FIELDS[4:])
+    DRAFT_KIND = "add-person"
+    DRAFT_TITLE = "New person"
 
     FIELD_HELP = {
         "family_name": "The family name (surname) as the person or family uses it.",
@@ -109,16 +108,23 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
         "notes": "Only what helps colleagues identify the person. Keep fact apart from opinion.",
     }
 
-    def __init__(self, prefill_name: str = "") -> None:
-        super().__init__()
+    def __init__(
+        self,
+        prefill_name: str = "",
+        *,
+        values: dict[str, Any] | None = None,
+        draft_id: int | None = None,
+    ) -> None:
+        given, family, dob = split_name(prefill_name)
+        start = {"family_name": family, "given_names": given, "date_of_birth": dob}
+        super().__init__(values={**start, **(values or {})}, draft_id=draft_id)
         self.prefill_name = prefill_name
         self.matches: list[PersonSummary] = []
 
     def compose(self) -> ComposeResult:
-        given, family, dob = split_name(self.prefill_name)
         with Vertical(classes="dialog"):
             yield Static("Add a person", classes="dialog-title")
-            yield Static("", id="error-summary", classes="error-summary hidden")
+            yield ErrorSummary()
             with Vertical(id="duplicates", classes="hidden"):
                 yield Static("", id="duplicate-message")
                 yield OptionList(id="duplicate-list")
@@ -126,82 +132,70 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
                     yield Button("Open that record (Ctrl+O)", id="open-existing", variant="primary")
                     yield Button("A different person (Ctrl+N)", id="different-person")
             with VerticalScroll(id="add-person-body"):
-                yield Label("Family name", classes="form-label")
-                yield Input(family, id="family_name", max_length=200)
-                yield Static("", id="family_name-error", classes="error-message hidden")
-                yield Label("Given names", classes="form-label")
-                yield Input(given, id="given_names", max_length=200)
-                yield Static("", id="given_names-error", classes="error-message hidden")
-                yield Label("Other names (optional)", classes="form-label")
-                yield Input(id="other_names", max_length=200)
-                yield Static("", id="other_names-error", classes="error-message hidden")
-                yield Label("Date of birth (day/month/year, if known)", classes="form-label")
-                yield Input(dob, id="date_of_birth", placeholder="4/3/2016", max_length=20)
-                yield TickBox("The date of birth is estimated", id="dob_estimated")
-                yield Static("", id="date_of_birth-error", classes="error-message hidden")
-                yield Label("Reference (optional)", classes="form-label")
-                yield Input(id="reference", max_length=200)
-                yield Static("", id="reference-error", classes="error-message hidden")
-                yield Label("NHS number (optional)", classes="form-label")
-                yield Input(id="nhs_number", max_length=20)
-                yield Static("", id="nhs_number-error", classes="error-message hidden")
-                yield Label("Notes (optional)", classes="form-label")
-                yield TextArea(id="notes", soft_wrap=True)
-                yield Static("", id="notes-error", classes="error-message hidden")
+                yield Field("family_name", "Family name", ShortText(id="family_name"))
+                yield Field("given_names", "Given names", ShortText(id="given_names"))
+                yield Field(
+                    "other_names", "Other names (optional)", ShortText(id="other_names")
+                )
+                yield Field(
+                    "date_of_birth",
+                    "Date of birth (day/month/year, if known)",
+                    ShortText(id="date_of_birth", placeholder="4/3/2016", max_length=20),
+                )
+                yield Field(
+                    "dob_estimated",
+                    "",
+                    Choices(
+                        [Choice("e", "yes", "The date of birth is estimated")],
+                        id="dob_estimated",
+                        multiple=True,
+                    ),
+                )
+                yield Field("reference", "Reference (optional)", ShortText(id="reference"))
+                yield Field(
+                    "nhs_number",
+                    "NHS number (optional)",
+                    ShortText(id="nhs_number", max_length=20),
+                )
+                yield Field(
+                    "notes",
+                    "Notes (optional)",
+                    LongText(id="notes", max_length=LONG_TEXT),
+                    "Enter starts a new line; Ctrl+S adds the person.",
+                )
+            yield saving_status()
             yield Static("Ctrl+S: add this person   Esc: cancel", classes="hint")
 
-    def on_mount(self) -> None:
+    def focus_first(self) -> None:
         target = "#given_names" if self.query_one("#family_name", Input).value else "#family_name"
         self.query_one(target, Input).focus()
 
-    # -- reading the form -----------------------------------------------------------------
-    def _value(self, field: str) -> str:
-        if field == "notes":
-            return self.query_one("#notes", TextArea).text
-        return self.query_one(f"#{field}", Input).value
+    def draft_context(self) -> dict[str, Any]:
+        return {}
 
-    def _read(self) -> tuple[PersonInput | None, dict[str, str]]:
+    # -- reading the form -----------------------------------------------------------------
+    def _read(self, values: dict[str, Any]) -> tuple[PersonInput, dict[str, str]]:
         errors: dict[str, str] = {}
-        dob_text = self._value("date_of_birth").strip()
+        dob_text = values["date_of_birth"].strip()
         dob = parse_date(dob_text) if dob_text else None
         if dob_text and dob is None:
             errors["date_of_birth"] = DOB_FORMAT_ERROR
         data = PersonInput(
-            family_name=self._value("family_name"),
-            given_names=self._value("given_names"),
-            other_names=self._value("other_names"),
+            family_name=values["family_name"],
+            given_names=values["given_names"],
+            other_names=values["other_names"],
             date_of_birth=dob,
-            dob_estimated=self.query_one("#dob_estimated", Checkbox).value,
-            reference=self._value("reference"),
-            nhs_number=self._value("nhs_number"),
-            notes=self._value("notes"),
+            dob_estimated="yes" in values["dob_estimated"],
+            reference=values["reference"],
+            nhs_number=values["nhs_number"],
+            notes=values["notes"],
         )
         # check the rest too, so every problem is listed at once, not one round at a time
         errors.update(validate_person(data.cleaned(), date.today()))
-        return (None if errors else data), errors
+        return data, errors
 
-    # -- errors ---------------------------------------------------------------------------
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for field in FIELDS:
-            message = errors.get(field, "")
-            error = self.query_one(f"#{field}-error", Static)
-            error.update(lit(message))
-            error.set_class(not message, "hidden")
-            widget = self.query_one(f"#{field}")
-            widget.set_class(bool(message), "-invalid")
-        summary = self.query_one("#error-summary", Static)
-        if errors:
-            text = Text("There is a problem\n", style="bold")
-            for message in errors.values():
-                text.append("- ")
-                text.append(lit(message))
-                text.append("\n")
-            text.rstrip()
-            summary.update(text)
-            first = next((f for f in FIELDS if f in errors), None)
-            if first is not None:
-                self.query_one(f"#{first}").focus()
-        summary.set_class(not errors, "hidden")
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        return self._read(values)[1]
 
     def _show_duplicates(self, matches: list[PersonSummary], reasons: list[str]) -> None:
         self.matches = matches
@@ -237,30 +231,16 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
     def _next_field(self) -> None:
         self.focus_next()
 
-    def action_save(self) -> None:
-        self._submit(confirm_not_duplicate=False)
-
     def action_different_person(self) -> None:
         if self.matches:
-            self._submit(confirm_not_duplicate=True)
+            self.save_with(confirm_not_duplicate=True)
 
     def action_open_existing(self) -> None:
         if not self.matches:
             return
         index = self.query_one("#duplicate-list", OptionList).highlighted or 0
+        self.finished = True
         self.dismiss(self.matches[min(index, len(self.matches) - 1)])
-
-    def action_cancel(self) -> None:
-        """Esc closes at once only when nothing was typed beyond what the search filled in."""
-        cancel_asking_first(
-            self, self._typed(), "Discard the details you typed? Nobody has been added."
-        )
-
-    def _typed(self) -> bool:
-        given, family, dob = split_name(self.prefill_name)
-        filled_in = {"family_name": family, "given_names": given, "date_of_birth": dob}
-        changed = any(self._value(f).strip() != filled_in.get(f, "") for f in FIELDS)
-        return changed or self.query_one("#dob_estimated", Checkbox).value
 
     @on(OptionList.OptionSelected, "#duplicate-list")
     def _match_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -275,30 +255,29 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
     def _different_pressed(self) -> None:
         self.action_different_person()
 
-    def _submit(self, *, confirm_not_duplicate: bool) -> None:
-        data, errors = self._read()
-        self._show_errors(errors)
-        if data is not None:
-            self._create(data, confirm_not_duplicate)
-
-    @work(exclusive=True, group="add-person", exit_on_error=False)
-    async def _create(self, data: PersonInput, confirm_not_duplicate: bool) -> None:
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
         from sharetui.services.people import PossibleDuplicate
 
+        data, _errors = self._read(values)
         try:
-            person = await self.call(
+            return await self.call(
                 self.services.people.create,
                 self.actor,
                 data,
-                confirm_not_duplicate=confirm_not_duplicate,
+                confirm_not_duplicate=bool(options.get("confirm_not_duplicate")),
             )
         except PossibleDuplicate as exc:
             self._show_duplicates(exc.matches, exc.reasons)
-            return
-        except ValidationFailed as exc:
-            self._show_errors(exc.field_errors)
-            return
-        except ShareError as exc:
-            self.notify(exc.message, severity="error", markup=False)
-            return
-        self.dismiss(person)
+            return KEEP_OPEN
+
+
+async def reopen(
+    app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """A new person kept as a draft: the form opens again; once added, their record opens."""
+
+    def added(person: PersonSummary | None) -> None:
+        if person is not None:
+            app.open_person(person.id)
+
+    await app.push_screen(AddPersonDialog(values=values, draft_id=draft_id), added)

@@ -4,25 +4,30 @@ step shows who and when; the service decides who may do what, the keys only foll
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, Static, TextArea
+from textual.widgets import Button, Footer, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceEventKind, AdviceStatus, Role
-from sharetui.domain.errors import Conflict, ShareError, ValidationFailed
+from sharetui.domain.errors import Conflict, NotFound, ShareError
+from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceEventView, AdviceView
+from sharetui.ui.forms import ErrorSummary, Field, LongText
+from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens import advice_queue
-from sharetui.ui.screens.base import KioskModal, KioskScreen, SerialLoadMixin
+from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
 
-Submit = Callable[[str], Awaitable[AdviceView]]
+if TYPE_CHECKING:
+    from sharetui.ui.app import ShareApp
+
 
 EVENT_WORDS = {
     AdviceEventKind.RAISED.value: "Asked for advice",
@@ -34,67 +39,106 @@ EVENT_WORDS = {
 }
 
 
-class TextEntryDialog(KioskModal["AdviceView | None"]):
-    """One piece of text sent to a service call; its error shows under the box, text kept."""
+# What each text step asks: (title, label, hint, service method name, error field, draft title)
+TEXT_STEPS: dict[str, tuple[str, str, str, str, str, str]] = {
+    "advise": (
+        "Record your advice",
+        "Your advice",
+        "What you advise and why. The requester sees it on their home screen.",
+        "advise",
+        "advice_text",
+        "Advice",
+    ),
+    "close": (
+        "Record the outcome",
+        "What happened after the advice",
+        "For example: shared with children's social care under public task; or not "
+        "shared, and why.",
+        "close",
+        "outcome_text",
+        "Outcome of advice",
+    ),
+    "reveal": (
+        "Reveal who this is about",
+        "Why do you need to know who this is about?",
+        "Your reason is recorded with your name in the request's history and the audit trail.",
+        "reveal",
+        "reason",
+        "Reason to reveal an identity",
+    ),
+}
+
+
+class TextEntryDialog(FormDialog):
+    """One piece of text for an advice request (the advice, the outcome, the reason to
+    reveal an identity); its error shows on the field, the text is kept, and it is kept as
+    a draft when the user locks, switches or signs out."""
 
     DEFAULT_CSS = """
-    TextEntryDialog #entry-text { height: 8; }
     TextEntryDialog #entry-buttons { height: auto; }
+    TextEntryDialog #entry-text { min-height: 5; }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    FIELDS = ("text",)
+    DRAFT_KIND = "advice-text"
 
-    def __init__(self, title: str, label: str, hint: str, field: str, submit: Submit) -> None:
-        super().__init__()
-        self.title_text = title
-        self.label = label
-        self.hint = hint
-        self.field = field
-        self.submit = submit
+    def __init__(
+        self,
+        advice_id: int,
+        step: str,
+        *,
+        values: dict[str, Any] | None = None,
+        draft_id: int | None = None,
+    ) -> None:
+        super().__init__(values=values, draft_id=draft_id)
+        self.advice_id = advice_id
+        self.step = step
+        self.title_text, self.label, self.hint, self.method, self.field, self.title = TEXT_STEPS[
+            step
+        ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="entry-dialog"):
             yield Static(lit(self.title_text), classes="dialog-title")
-            yield Label(lit(self.label), classes="field-label")
-            yield Static(lit(self.hint), classes="hint")
-            yield TextArea(id="entry-text", soft_wrap=True)
-            yield Static("", id="entry-error", classes="error-message")
+            yield ErrorSummary()
+            yield Field(
+                "text",
+                self.label,
+                LongText(id="text", max_length=LONG_TEXT, classes="entry-text"),
+                self.hint + " Enter starts a new line; Ctrl+S saves.",
+                head_id="entry-error",
+            )
+            yield saving_status()
             with Horizontal(id="entry-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Save (Ctrl+S)", id="save", variant="primary", classes="save-button")
+                yield Button("Cancel (Esc)", id="cancel", classes="cancel-button")
 
-    def on_mount(self) -> None:
-        self.query_one("#entry-text", TextArea).focus()
+    def draft_title(self) -> str:
+        return self.title
 
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
+    def draft_context(self) -> dict[str, Any]:
+        return {"advice_id": self.advice_id, "step": self.step}
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+    def field_of(self, error_key: str) -> str:
+        return "text" if error_key in (self.field, "text") else error_key
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def submit(self, values: dict[str, Any], **options: Any) -> AdviceView:
+        fn = getattr(self.services.advice, self.method)
+        view: AdviceView = await self.call(fn, self.actor, self.advice_id, values["text"])
+        return view
 
-    def action_save(self) -> None:
-        self._save(self.query_one("#entry-text", TextArea).text)
 
-    @work(exclusive=True, group="text-entry", exit_on_error=False)
-    async def _save(self, text: str) -> None:
-        error = self.query_one("#entry-error", Static)
-        try:
-            view = await self.submit(text)
-        except ValidationFailed as exc:
-            error.update(lit(exc.field_errors.get(self.field) or exc.message))
-            return
-        except ShareError as exc:
-            error.update(lit(exc.message))
-            return
-        self.dismiss(view)
+async def reopen(
+    app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Advice, an outcome or a reveal reason kept as a draft: the request opens with the
+    dialog on top, the text as it was left."""
+    advice_id, step = context.get("advice_id"), context.get("step")
+    if not isinstance(advice_id, int) or step not in TEXT_STEPS:
+        raise NotFound("That draft is not one this version can open")
+    screen = AdviceItemScreen(advice_id)
+    await app.push_screen(screen)
+    screen.open_entry(TextEntryDialog(advice_id, str(step), values=values, draft_id=draft_id))
 
 
 class AdviceItemScreen(SerialLoadMixin, KioskScreen):
@@ -315,52 +359,20 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
         self.action_reload()
 
     def action_advise(self) -> None:
-        self._entry(
-            TextEntryDialog(
-                "Record your advice",
-                "Your advice",
-                "What you advise and why. The requester sees it on their home screen.",
-                "advice_text",
-                self._submit(lambda text: (self.services.advice.advise, text)),
-            )
-        )
+        self.open_entry(TextEntryDialog(self.advice_id, "advise"))
 
     def action_close_item(self) -> None:
-        self._entry(
-            TextEntryDialog(
-                "Record the outcome",
-                "What happened after the advice",
-                "For example: shared with children's social care under public task; or not "
-                "shared, and why.",
-                "outcome_text",
-                self._submit(lambda text: (self.services.advice.close, text)),
-            )
-        )
+        self.open_entry(TextEntryDialog(self.advice_id, "close"))
 
     def action_reveal(self) -> None:
-        self._entry(
-            TextEntryDialog(
-                "Reveal who this is about",
-                "Why do you need to know who this is about?",
-                "Your reason is recorded with your name in the request's history and the "
-                "audit trail.",
-                "reason",
-                self._submit(lambda text: (self.services.advice.reveal, text)),
-            )
-        )
+        self.open_entry(TextEntryDialog(self.advice_id, "reveal"))
 
-    def _submit(self, pick: Callable[[str], tuple[Callable[..., AdviceView], str]]) -> Submit:
-        async def submit(text: str) -> AdviceView:
-            fn, value = pick(text)
-            return await self.call(fn, self.actor, self.advice_id, value)
-
-        return submit
-
-    def _entry(self, dialog: TextEntryDialog) -> None:
+    def open_entry(self, dialog: TextEntryDialog) -> None:
         def done(view: AdviceView | None) -> None:
             if view is not None:
                 self._notice("")
                 self.notify(f"Saved. Status: {view.status.label}.", markup=False)
+                self.action_reload()
 
         self.app.push_screen(dialog, done)
 

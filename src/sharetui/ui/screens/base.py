@@ -86,6 +86,21 @@ class KioskScreen(KioskMixin, Screen[Any]):
     """Base of every full screen."""
 
 
+class LoadingScreen(KioskScreen):
+    """A screen that fetches what it shows after it opens. `loaded` is set once the first
+    load is on screen (after the repaint), so tests and snapshots wait for the screen's own
+    signal instead of guessing how long a load takes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.loaded = asyncio.Event()
+
+    def mark_loaded(self) -> None:
+        """The first load is shown: set `loaded` once the screen has repainted with it."""
+        if not self.loaded.is_set():
+            self.call_after_refresh(self.loaded.set)
+
+
 class KioskModal(KioskMixin, ModalScreen[T]):
     """Base of every dialog."""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -41,18 +39,32 @@ class ConfirmDialog(KioskModal[bool]):
         self.dismiss(value)
 
 
-def cancel_asking_first(dialog: KioskModal[Any], typed: bool, question: str) -> None:
-    """Esc on a dialog: it closes at once when nothing was typed; otherwise it asks, and
-    the answer on Esc (No) keeps everything typed on screen."""
-    if not typed:
-        dialog.dismiss(None)
-        return
+class LeaveDialog(KioskModal["str | None"]):
+    """Leaving a form with typed answers: discard them (d), keep them as a draft under My
+    drafts (k), or stay and keep typing (Esc). Returns "discard", "keep" or None."""
 
-    def answered(discard: bool | None) -> None:
-        if discard:
-            dialog.dismiss(None)
+    BINDINGS = [
+        Binding("d", "answer('discard')", "Discard"),
+        Binding("k", "answer('keep')", "Keep as a draft"),
+        Binding("escape", "answer('')", "Keep typing"),
+    ]
 
-    dialog.app.push_screen(ConfirmDialog(question, yes="Discard", no="Keep typing"), answered)
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(lit(self.question), classes="dialog-title")
+            yield Button("Keep it as a draft (k)", id="keep", variant="primary")
+            yield Button("Discard what was typed (d)", id="discard", variant="error")
+            yield Button("Keep typing (Esc)", id="stay")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_answer("" if event.button.id == "stay" else str(event.button.id))
+
+    def action_answer(self, value: str) -> None:
+        self.dismiss(value or None)
 
 
 class MessageDialog(KioskModal[None]):

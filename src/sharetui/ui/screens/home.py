@@ -16,10 +16,10 @@ from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
 from sharetui.ui.literal import lit, one_line, when
-from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.screens.base import LoadingScreen
 
 
-class HomeScreen(KioskScreen):
+class HomeScreen(LoadingScreen):
     """One home per role; every screen is a key away (see the footer)."""
 
     BINDINGS = [
@@ -139,6 +139,15 @@ class HomeScreen(KioskScreen):
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def _load(self) -> None:
+        try:
+            data = await self._fetch()
+            if self.is_attached:
+                self._show(data)
+        finally:  # shown, or failed and said so: either way the screen is settled
+            if self.is_attached:
+                self.mark_loaded()
+
+    async def _fetch(self) -> dict[str, Any]:
         svc, actor = self.services, self.actor
         role = Role(actor.role)
         data: dict[str, Any] = {}
@@ -150,8 +159,7 @@ class HomeScreen(KioskScreen):
             data["decisions"] = await self.call(svc.decisions.mine, actor)
         if role is Role.SUPERVISOR:
             data["counts"] = await self.call(svc.advice.counts, actor)
-        if self.is_attached:
-            self._show(data)
+        return data
 
     def _show(self, data: dict[str, Any]) -> None:
         tz = self.share_app.settings.tz
@@ -165,7 +173,7 @@ class HomeScreen(KioskScreen):
                     lit(d.page),  # stored text, like the title: never markup
                     lit(d.status.replace("_", " ")),
                     when(d.updated_at, tz),
-                    ("consent-draft" if d.kind == "consent" else "draft", d.id),
+                    ("draft:" + d.kind, d.id),
                 )
                 for d in data["drafts"]
             ]
@@ -235,12 +243,10 @@ class HomeScreen(KioskScreen):
             return
         kind, ident = target
         app = self.share_app
-        if kind == "draft":
-            app.start_decision(draft_id=ident)
-        elif kind == "consent-draft":
-            from sharetui.ui.screens.record_consent import resume_consent_draft
+        if kind.startswith("draft:"):
+            from sharetui.ui.screens.resume import resume_draft
 
-            resume_consent_draft(app, ident)
+            resume_draft(app, ident, kind.removeprefix("draft:"))
         elif kind == "advice":
             app.open_advice(ident)
         elif kind == "decision":

@@ -2,42 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, RadioSet, Static
+from textual.widgets import Static
 
 from sharetui.domain.enums import Relationship
-from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.views import PersonSummary
-from sharetui.ui.literal import lit
-from sharetui.ui.screens.base import KioskModal
-from sharetui.ui.screens.record_consent import DIALOG_CSS, chosen_member, radio_set
+from sharetui.ui.forms import Choices, ErrorSummary, Field
+from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import person_line
 
 RELATIONSHIPS = list(Relationship)
 
 
-class LinkPersonDialog(KioskModal[bool]):
+class LinkPersonDialog(FormDialog):
     """Choose a person and what they are to this person; True when a link was saved."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="LinkPersonDialog")
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save link"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    FIELDS = ("person", "relationship")
+    DRAFT_KIND = "link"
+    DRAFT_TITLE = "Link between people"
 
     FIELD_HELP = {
         "relationship": "What the chosen person is to the person whose record is open: "
         "for a mother with parental responsibility, choose 'Parent (parental responsibility)'.",
     }
 
-    def __init__(self, person_id: int, person_label: str) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        person_id: int,
+        person_label: str,
+        *,
+        values: dict[str, Any] | None = None,
+        draft_id: int | None = None,
+    ) -> None:
+        super().__init__(values=values, draft_id=draft_id)
         self.person_id = person_id
         self.person_label = person_label
         self.other: PersonSummary | None = None
@@ -45,22 +51,45 @@ class LinkPersonDialog(KioskModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Link a person", classes="dialog-title")
-            yield Static("", id="error-summary", classes="error-summary hidden")
+            yield ErrorSummary()
             with VerticalScroll(classes="form-body"):
-                yield Label("Who? Type to search, Down and Enter to choose", classes="form-label")
-                yield PersonPicker(id="link-picker", page_size=5)
-                yield Static("Nobody chosen yet", id="chosen")
-                yield Static("", id="person-error", classes="error-message hidden")
-                yield Label(
-                    Text.assemble("What are they to ", lit(self.person_label), "?"),
-                    classes="form-label",
+                yield Field(
+                    "person",
+                    "Who? Type to search, Down and Enter to choose",
+                    PersonPicker(id="link-picker", page_size=5),
                 )
-                yield radio_set("relationship", RELATIONSHIPS)
-                yield Static("", id="relationship-error", classes="error-message hidden")
+                yield Static("Nobody chosen yet", id="chosen")
+                yield Field(
+                    "relationship",
+                    "",
+                    Choices(
+                        enum_choices(RELATIONSHIPS),
+                        id="relationship",
+                        prompt=f"What are they to {self.person_label}?",
+                    ),
+                )
+            yield saving_status()
             yield Static("Ctrl+S: save the link   Esc: cancel", classes="hint")
 
-    def on_mount(self) -> None:
+    # The person picker is not one of the kit's boxes: its search text and the chosen
+    # person are read and restored here.
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        out["search"] = self.query_one(PersonPicker).query_text
+        out["person"] = self.other.id if self.other else None
+        return out
+
+    def restore(self, values: dict[str, Any]) -> None:
+        super().restore({k: v for k, v in values.items() if k == "relationship"})
+        search = values.get("search")
+        if isinstance(search, str) and search:
+            self.query_one(PersonPicker).search(search)
+
+    def focus_first(self) -> None:
         self.query_one(PersonPicker).focus_input()
+
+    def draft_context(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "person_label": self.person_label, "link": True}
 
     @on(PersonPicker.Picked)
     def _picked(self, event: PersonPicker.Picked) -> None:
@@ -68,52 +97,30 @@ class LinkPersonDialog(KioskModal[bool]):
         self.query_one("#chosen", Static).update(
             Text.assemble(("Chosen: ", "bold"), person_line(event.person))
         )
-        self.query_one("#relationship", RadioSet).focus()
+        self.query_one("#relationship", Choices).focus()
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        person_msg = next(
-            (errors[k] for k in ("to_person_id", "from_person_id", "person") if k in errors), ""
-        )
-        rel_msg = errors.get("relationship", "")
-        for target, message in (("#person-error", person_msg), ("#relationship-error", rel_msg)):
-            static = self.query_one(target, Static)
-            static.update(lit(message))
-            static.set_class(not message, "hidden")
-        summary = self.query_one("#error-summary", Static)
-        if errors:
-            text = Text("There is a problem\n", style="bold")
-            text.append(lit("\n".join(f"- {m}" for m in errors.values())))
-            summary.update(text)
-        summary.set_class(not errors, "hidden")
+    def field_of(self, error_key: str) -> str:
+        if error_key in ("to_person_id", "from_person_id", "person"):
+            return "person"
+        return error_key
 
-    def action_save(self) -> None:
-        relationship = chosen_member(self.query_one("#relationship", RadioSet), RELATIONSHIPS)
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
         errors = {}
         if self.other is None:
             errors["person"] = "Choose the person to link: search, then Down and Enter"
-        if relationship is None:
+        if not values["relationship"]:
             errors["relationship"] = "Choose what they are to this person"
-        self._show_errors(errors)
-        if self.other is not None and relationship is not None:
-            self._link(self.other.id, relationship)
+        return errors
 
-    @work(exclusive=True, group="link-person", exit_on_error=False)
-    async def _link(self, other_id: int, relationship: Relationship) -> None:
-        try:
-            await self.call(
-                self.services.people.link,
-                self.actor,
-                other_id,
-                self.person_id,
-                relationship.value,
-            )
-        except ValidationFailed as exc:
-            self._show_errors(exc.field_errors)
-            return
-        except ShareError as exc:
-            self.notify(exc.message, severity="error", markup=False)
-            return
-        self.dismiss(True)
+    async def submit(self, values: dict[str, Any], **options: Any) -> bool:
+        assert self.other is not None
+        await self.call(
+            self.services.people.link,
+            self.actor,
+            self.other.id,
+            self.person_id,
+            values["relationship"],
+        )
+        return True
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+

@@ -152,12 +152,16 @@ class PersonScreen(KioskScreen):
     }
 
     def __init__(
-        self, person_id: int, *, consent_draft: tuple[int, dict[str, str]] | None = None
+        self,
+        person_id: int,
+        *,
+        resume: tuple[int, dict[str, Any], dict[str, Any]] | None = None,
     ) -> None:
-        """consent_draft: (draft id, answers) of a consent record to carry on with."""
+        """resume: (draft id, context, answers) of a consent record, a withdrawal or a link
+        kept as a draft, opened again on top once the record is shown."""
         super().__init__()
         self.person_id = person_id
-        self.consent_draft = consent_draft
+        self.resume = resume
         self.detail: PersonDetail | None = None
         self.consent_lines: list[ConsentLine] = []
         self.timeline: Page[TimelineEntry] = Page((), 0, TIMELINE_PAGE, False)
@@ -303,10 +307,10 @@ class PersonScreen(KioskScreen):
             return
         self._show(record)
         self._loaded = True
-        if self.consent_draft is not None:
-            draft_id, values = self.consent_draft
-            self.consent_draft = None
-            self._open_consent_dialog(values=values, draft_id=draft_id)
+        if self.resume is not None:
+            draft_id, context, values = self.resume
+            self.resume = None
+            self._reopen(draft_id, context, values)
 
     def _cannot_open(self, message: str) -> None:
         def back(_: None) -> None:
@@ -568,7 +572,27 @@ class PersonScreen(KioskScreen):
         if 0 <= index < len(links):
             self.share_app.open_person(links[index].person.id)
 
-    def action_link_person(self) -> None:
+    def _reopen(self, draft_id: int, context: dict[str, Any], values: dict[str, Any]) -> None:
+        """Carry on with a dialog kept as a draft, by the kind of dialog it was."""
+        if "event_id" in context:
+            line = next(
+                (ln for ln in self.consent_lines if ln.current.id == context["event_id"]), None
+            )
+            if line is None or line.current.status is not ConsentStatus.GIVEN:
+                self.notify(
+                    "That consent is no longer given: there is nothing to withdraw",
+                    markup=False,
+                )
+                return
+            self._open_withdraw(line, values=values, draft_id=draft_id)
+        elif context.get("link"):
+            self.action_link_person(values=values, draft_id=draft_id)
+        else:
+            self._open_consent_dialog(values=values, draft_id=draft_id)
+
+    def action_link_person(
+        self, values: dict[str, Any] | None = None, draft_id: int | None = None
+    ) -> None:
         from sharetui.ui.screens.link_person import LinkPersonDialog
 
         if self.detail is None:
@@ -580,7 +604,13 @@ class PersonScreen(KioskScreen):
                 self._reload(details=True)
 
         self.app.push_screen(
-            LinkPersonDialog(self.person_id, person_name(self.detail.summary)), linked
+            LinkPersonDialog(
+                self.person_id,
+                person_name(self.detail.summary),
+                values=values,
+                draft_id=draft_id,
+            ),
+            linked,
         )
 
     # -- consent --------------------------------------------------------------------------
@@ -594,7 +624,7 @@ class PersonScreen(KioskScreen):
         self._open_consent_dialog()
 
     def _open_consent_dialog(
-        self, values: dict[str, str] | None = None, draft_id: int | None = None
+        self, values: dict[str, Any] | None = None, draft_id: int | None = None
     ) -> None:
         from sharetui.ui.screens.record_consent import RecordConsentDialog
 
@@ -605,9 +635,6 @@ class PersonScreen(KioskScreen):
         )
 
     def action_withdraw_consent(self) -> None:
-        from sharetui.services.consent import describe
-        from sharetui.ui.screens.record_consent import WithdrawConsentDialog
-
         line = self._selected_line()
         if line is None:
             self.notify("Select a consent line first", markup=False)
@@ -620,8 +647,19 @@ class PersonScreen(KioskScreen):
                 markup=False,
             )
             return
+        self._open_withdraw(line)
+
+    def _open_withdraw(
+        self, line: ConsentLine, values: dict[str, Any] | None = None, draft_id: int | None = None
+    ) -> None:
+        from sharetui.services.consent import describe
+        from sharetui.ui.screens.record_consent import WithdrawConsentDialog
+
         words = describe(line, self.share_app.settings.tz)
-        self.app.push_screen(WithdrawConsentDialog(line, words), self._consent_saved)
+        self.app.push_screen(
+            WithdrawConsentDialog(line, words, values=values, draft_id=draft_id),
+            self._consent_saved,
+        )
 
     def _consent_saved(self, saved: object) -> None:
         if saved is not None:
@@ -638,22 +676,17 @@ class PersonScreen(KioskScreen):
 
     # -- elsewhere ------------------------------------------------------------------------
     def action_seek_advice(self) -> None:
-        try:
-            from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
-        except ImportError:
-            self.notify(
-                "Seeking advice is not available in this version of sharetui",
-                severity="error",
-                markup=False,
-            )
-            return
+        from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
 
         def raised(advice: object) -> None:
             if advice is not None:
                 self.notify("Advice requested", markup=False)
                 self._reload(details=False)
 
-        self.app.push_screen(RaiseAdviceDialog(person_id=self.person_id), raised)
+        label = person_name(self.detail.summary) if self.detail else ""
+        self.app.push_screen(
+            RaiseAdviceDialog(person_id=self.person_id, person_label=label), raised
+        )
 
     def action_new_decision(self) -> None:
         self._navigate(self.share_app.start_decision, person_id=self.person_id)

@@ -1,8 +1,12 @@
-"""Radio-style and tick-box choices with a one-key shortcut shown on every option.
+"""The one choice list of every form: radio-style or tick-box options, each with a one-key
+shortcut shown on it.
 
 Nothing is chosen in advance unless the form already holds an answer (a resumed draft). The
-chosen option is marked in words and shape ("(x)"), never by colour alone. Pressing an option's
-key chooses it and posts Choices.Picked, which the page uses to move on to the next question.
+chosen option is marked in words and shape ("(x)"), never by colour alone. Only the list's
+own keys change an answer: an option's key, or Enter on the option the arrows moved to. Any
+other printable key (a letter or space meant for the next text box) changes nothing and
+shows a short hint instead, so typing ahead can never silently pick an answer. A choice
+posts Choices.Picked, which the form uses to move on to the next question.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ class Choices(Widget, can_focus=True):
         self.prompt = prompt
         self.selected: list[str] = list(values) if multiple else ([value] if value else [])
         self.cursor = 0
+        self.hint = ""  # shown under the options after a key that is not the list's own
+        self._moved = False  # the arrows moved the cursor since the last choice
         if self.selected:
             first = self.selected[0]
             self.cursor = next((i for i, o in enumerate(self.options) if o.value == first), 0)
@@ -107,7 +113,9 @@ class Choices(Widget, can_focus=True):
         else:
             self.selected = [value]
         self.cursor = next((i for i, o in enumerate(self.options) if o.value == value), 0)
-        self.refresh()
+        self.hint = ""
+        self._moved = False
+        self.refresh(layout=True)
         if announce:
             self.post_message(self.Picked(self, value))
 
@@ -127,15 +135,45 @@ class Choices(Widget, can_focus=True):
         if event.key in ("up", "left") and self.cursor > 0:
             event.stop()
             self.cursor -= 1
+            self._moved = True
             self.refresh()
         elif event.key in ("down", "right") and self.cursor < len(self.options) - 1:
             event.stop()
             self.cursor += 1
+            self._moved = True
             self.refresh()
-        elif event.key == "space" and self.options:
+        elif event.key == "enter" and self.options and self._cursor_moved():
             event.stop()
             event.prevent_default()
             self.choose(self.options[self.cursor].value)
+        elif event.is_printable and not self._bound_above(event.key):
+            event.stop()
+            event.prevent_default()
+            self._say_keys()
+
+    def _bound_above(self, key: str) -> bool:
+        """A key the page or screen binds (a to confirm all, say) is theirs, not a stray."""
+        return any(
+            key in node._bindings.key_to_bindings
+            for node in self.ancestors
+            if hasattr(node, "_bindings")
+        )
+
+    def _cursor_moved(self) -> bool:
+        """Enter chooses the option the arrows moved to; on the chosen one (or with none
+        moved to) it goes on, as Enter does everywhere in a form."""
+        if not self.options or not self._moved:
+            return False
+        return self.multiple or self.options[self.cursor].value not in self.selected
+
+    def _say_keys(self) -> None:
+        keys = [o.key for o in self.options]
+        if keys and all(k.isdigit() for k in keys):
+            which = f"{keys[0]} to {keys[-1]}" if len(keys) > 1 else keys[0]
+        else:
+            which = ", ".join(keys[:-1]) + (f" or {keys[-1]}" if len(keys) > 1 else keys[0])
+        self.hint = f"Press {which} to choose, Tab for the next question"
+        self.refresh(layout=True)
 
     # -- drawing --------------------------------------------------------------------------
     def _mark(self, option: Choice) -> str:
@@ -151,6 +189,13 @@ class Choices(Widget, can_focus=True):
         return len(self._lines(width))
 
     def _lines(self, width: int) -> list[Text]:
+        """The options, then the key hint if one is due."""
+        lines = self._option_lines(width)
+        if self.hint:
+            lines += [Text(part, style="bold") for part in textwrap.wrap(self.hint, max(width, 20))]
+        return lines
+
+    def _option_lines(self, width: int) -> list[Text]:
         """The options wrapped to the width with hanging indents, so a long hint stays
         under its option instead of running back to the margin."""
         width = max(width, 20)
@@ -196,4 +241,8 @@ class Choices(Widget, can_focus=True):
         self.refresh()
 
     def on_blur(self) -> None:
-        self.refresh()
+        if self.hint:
+            self.hint = ""
+            self.refresh(layout=True)
+        else:
+            self.refresh()

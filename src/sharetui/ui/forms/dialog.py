@@ -1,0 +1,304 @@
+"""The base of every dialog that takes typed answers (consent, withdraw, add a person, link
+a person, ask for advice, advice, outcome, reveal reason).
+
+What it gives each of them, once:
+- answers read from and written back to the kit's widgets by field name (values / restore);
+- single-flight saving (Ctrl+S or the save button runs the save once; "Saving…" meanwhile);
+- errors on the fields and in the summary at the top, typed text never cleared;
+- drafts: what was typed is kept when the user locks, switches or signs out, and offered
+  back at the next sign-in (ShareApp.save_all_drafts asks draft_snapshot); Esc on typed text
+  asks before discarding, and keeping saves a draft (staying on the form, with the reason,
+  if the draft cannot be saved); Ctrl+D discards the draft, after a confirmation. A form
+  opened and left untouched keeps no draft.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, ClassVar
+
+from textual import on
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
+from sharetui.ui.forms.choices import Choices
+from sharetui.ui.forms.field import ErrorSummary, Field
+from sharetui.ui.forms.saving import SingleFlight
+from sharetui.ui.forms.text import LongText, ShortText
+from sharetui.ui.screens.base import DraftSnapshot, KioskModal
+from sharetui.ui.screens.dialogs import ConfirmDialog, LeaveDialog
+
+# submit() returns this when the form must stay open without an error (a possible
+# duplicate is shown and the person chooses what to do).
+KEEP_OPEN = object()
+
+
+class FormDialog(KioskModal[Any]):
+    """Subclasses compose Fields (the kit's widgets with ids = field names), list the names
+    in FIELDS, and implement submit(values) (a service call; raises ValidationFailed with
+    field errors) and draft_context() (what is needed to open the form again)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+d", "discard_draft", "Discard draft"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    DRAFT_KIND: ClassVar[str] = ""
+    DRAFT_TITLE: ClassVar[str] = "Unfinished form"
+    SAVED_WORDS: ClassVar[str] = ""  # said after a save ("" for nothing)
+
+    def __init__(
+        self, *, values: dict[str, Any] | None = None, draft_id: int | None = None
+    ) -> None:
+        super().__init__()
+        self.initial: dict[str, Any] = dict(values or {})
+        self.draft_id = draft_id
+        self.finished = False  # saved as a record (or discarded): nothing left to keep
+        self.saving = SingleFlight(self)
+        self._baseline: dict[str, Any] = {}
+
+    # -- answers --------------------------------------------------------------------------
+    def _widget(self, name: str) -> Widget | None:
+        found = self.query(f"#{name}")
+        return found.first() if found else None
+
+    def values(self) -> dict[str, Any]:
+        """Every answer as typed or chosen ('' / [] when none)."""
+        out: dict[str, Any] = {}
+        for name in self.FIELDS:
+            widget = self._widget(name)
+            if isinstance(widget, Choices):
+                out[name] = widget.values if widget.multiple else (widget.value or "")
+            elif isinstance(widget, ShortText | LongText):
+                out[name] = widget.value
+        return out
+
+    def restore(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            widget = self._widget(name)
+            if isinstance(widget, Choices):
+                if widget.multiple and isinstance(value, list):
+                    for item in value:
+                        widget.choose(str(item), announce=False)
+                elif isinstance(value, str) and value:
+                    widget.choose(value, announce=False)
+            elif isinstance(widget, ShortText) and isinstance(value, str):
+                widget.value = value
+            elif isinstance(widget, LongText) and isinstance(value, str):
+                widget.load_text(value)
+
+    def on_mount(self) -> None:
+        self.restore(self.initial)
+        self._baseline = self.values()
+        self.call_after_refresh(self.focus_first)
+
+    def focus_first(self) -> None:
+        for name in self.FIELDS:
+            widget = self._widget(name)
+            if widget is not None and widget.focusable and self._shown(widget):
+                widget.focus()
+                return
+
+    def _shown(self, widget: Widget) -> bool:
+        node: Widget | None = widget
+        while node is not None and node is not self:
+            if not node.display:
+                return False
+            node = node.parent  # type: ignore[assignment]
+        return True
+
+    @on(Choices.Picked)
+    def _next_question(self, event: Choices.Picked) -> None:
+        """After a choice the next question has the focus (a tick box keeps it, for more)."""
+        if not event.choices.multiple:
+            self.call_after_refresh(self.focus_next)
+
+    @property
+    def typed(self) -> bool:
+        """Anything changed since the form opened (a resumed draft counts as a start)."""
+        return self.is_mounted and self.values() != self._baseline
+
+    # -- saving ---------------------------------------------------------------------------
+    @on(Button.Pressed, ".save-button")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, ".cancel-button")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        self.save_with()
+
+    def save_with(self, **options: Any) -> None:
+        """Check, then save once (options go to submit, e.g. a confirmation)."""
+        if self.finished or self.saving.in_flight:
+            return
+        values = self.values()
+        errors = self.check(values)
+        self.show_errors(errors)
+        if errors:
+            return
+        self.saving.run(lambda: self._save_now(values, **options))
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Problems the screen can see before the service is asked (none by default)."""
+        return {}
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
+        raise NotImplementedError
+
+    async def _save_now(self, values: dict[str, Any], **options: Any) -> None:
+        try:
+            result = await self.submit(values, **options)
+        except ValidationFailed as exc:
+            self.show_errors(exc.field_errors)
+            return
+        except ShareError as exc:
+            self.show_errors({"": exc.message})
+            return
+        if result is KEEP_OPEN:
+            return
+        self.finished = True
+        if self.draft_id is not None:  # the draft became a record: no longer unfinished
+            with contextlib.suppress(ShareError):
+                await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+        if self.SAVED_WORDS:
+            self.notify(self.SAVED_WORDS, markup=False)
+        self.dismiss(result)
+
+    # -- errors ---------------------------------------------------------------------------
+    def field_of(self, error_key: str) -> str:
+        """The field an error from the service belongs to (subclasses map other names)."""
+        return error_key
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """The summary at the top lists every problem; each field shows its own."""
+        by_field: dict[str, str] = {}
+        for key, message in errors.items():
+            by_field.setdefault(self.field_of(key), message)
+        for field in self.query(Field).results(Field):
+            field.set_error(by_field.get(field.field_name, ""))
+        for summary in self.query(ErrorSummary).results(ErrorSummary):
+            summary.show({k: v for k, v in by_field.items()})
+        first = next((n for n in self.FIELDS if n in by_field), None)
+        if first is not None:
+            widget = self._widget(first)
+            if widget is not None:
+                widget.focus(scroll_visible=False)
+                # the whole question (its label, its error and the box) in view, once laid out
+                whole = widget.parent if isinstance(widget.parent, Field) else widget
+                self.call_after_refresh(whole.scroll_visible, animate=False, immediate=True)
+        elif errors:
+            for summary in self.query(ErrorSummary).results(ErrorSummary):
+                summary.scroll_visible()
+
+    @on(ErrorSummary.Jump)
+    def _jump(self, event: ErrorSummary.Jump) -> None:
+        widget = self._widget(event.name)
+        if widget is not None:
+            widget.focus()
+
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_context(self) -> dict[str, Any]:
+        """What is needed to open this form again (ids, labels); JSON-safe."""
+        return {}
+
+    def draft_title(self) -> str:
+        return self.DRAFT_TITLE
+
+    def draft_snapshot(self) -> DraftSnapshot | None:
+        if self.finished or not self.DRAFT_KIND or not self.is_mounted:
+            return None
+        if self.draft_id is None and not self.typed:
+            return None
+        return DraftSnapshot(
+            kind=self.DRAFT_KIND,
+            payload={"context": self.draft_context(), "values": self.values()},
+            page=self.DRAFT_KIND,
+            title=self.draft_title(),
+            draft_id=self.draft_id,
+        )
+
+    def draft_saved(self, draft_id: int) -> None:
+        self.draft_id = draft_id
+
+    def action_cancel(self) -> None:
+        """Esc with nothing typed closes; otherwise ask: discard, keep as a draft, or stay."""
+        if not self.typed:
+            self.dismiss(None)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "discard":
+                self._discard()
+            elif choice == "keep":
+                self.saving.run(self._keep_draft, label="Keeping a draft…")
+
+        self.app.push_screen(
+            LeaveDialog(f"Leave this {self.draft_title().lower()}? Nothing has been saved yet."),
+            answered,
+        )
+
+    def action_discard_draft(self) -> None:
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._discard()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this form and its draft? What was typed cannot be brought back.",
+                yes="Discard",
+                no="Keep it",
+            ),
+            answered,
+        )
+
+    def _discard(self) -> None:
+        async def discard() -> None:
+            if self.draft_id is not None:
+                try:
+                    await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+                except NotFound:
+                    pass  # already gone: nothing to discard
+                except ShareError as exc:
+                    self.show_errors({"": f"The draft could not be discarded: {exc.message}"})
+                    return
+            self.finished = True
+            self.dismiss(None)
+
+        self.saving.run(discard, label="Discarding…")
+
+    async def _keep_draft(self) -> None:
+        snap = self.draft_snapshot()
+        if snap is None:
+            self.dismiss(None)
+            return
+        save = self.services.drafts.save
+        fields = {"kind": snap.kind, "payload": snap.payload, "page": snap.page}
+        fields["title"] = snap.title
+        try:
+            try:
+                saved = await self.call(save, self.actor, draft_id=snap.draft_id, **fields)
+            except NotFound:  # discarded elsewhere meanwhile: keep the answers as a new one
+                saved = await self.call(save, self.actor, draft_id=None, **fields)
+        except ShareError as exc:
+            self.show_errors(
+                {"": f"The draft could not be saved: {exc.message}. Your answers are still here."}
+            )
+            return
+        self.draft_id = saved.id
+        self.finished = True
+        self.notify("Kept as a draft under My drafts on your home screen.", markup=False)
+        self.dismiss(None)
+
+
+def saving_status() -> Static:
+    """The line that says "Saving…" while a save is in flight."""
+    status = Static("", id="saving-status", classes="saving-status")
+    status.display = False
+    return status

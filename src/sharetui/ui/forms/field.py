@@ -1,0 +1,141 @@
+"""A question on a form: its label, hint, error message and the answer box, and the error
+summary at the top of a form (GOV.UK order: the error sits between the hint and the answer,
+and starts with the word 'Error')."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual import events
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from sharetui.ui.forms.text import LimitReached
+from sharetui.ui.literal import plain
+
+
+class FieldHead(Static):
+    """A field's label, hint, error message and any note about its limit, in one block."""
+
+    DEFAULT_CSS = """
+    FieldHead { margin: 1 0 0 0; height: auto; }
+    FieldHead.-bare { margin: 0; }
+    """
+
+    def __init__(self, name: str, label: str, hint: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="field-head")
+        self.field_name = name
+        self.label, self.hint, self.error, self.note = label, hint, "", ""
+        self.set_class(not label and not hint, "-bare")
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def set_error(self, message: str) -> None:
+        self.error = message
+        self._draw()
+
+    def set_note(self, message: str) -> None:
+        self.note = message
+        self._draw()
+
+    def _draw(self) -> None:
+        text = Text()
+        if self.label:
+            text.append(plain(self.label), style="bold")
+        if self.hint:
+            text.append(("\n" if text else "") + plain(self.hint), style="dim")
+        if self.error:
+            text.append("\n" if text else "")
+            text.append("Error: " + plain(self.error), style="bold red")
+        if self.note:
+            text.append("\n" if text else "")
+            text.append(plain(self.note), style="bold")
+        self.update(text)
+        self.display = bool(text)
+
+
+class Field(Vertical):
+    """One question: its head (label, hint, error, note) above the answer widget. Shown or
+    hidden together; a LimitReached from the box is said here, on the field."""
+
+    DEFAULT_CSS = "Field { height: auto; }"
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        widget: Widget,
+        hint: str = "",
+        *,
+        head_id: str | None = None,
+        id: str | None = None,
+        shown: bool = True,
+    ) -> None:
+        self.head = FieldHead(name, label, hint, id=head_id or f"{name}-error")
+        self.widget = widget
+        super().__init__(self.head, widget, classes="field", id=id)
+        self.field_name = name
+        self.display = shown
+
+    def on_limit_reached(self, event: LimitReached) -> None:
+        event.stop()
+        self.head.set_note(event.message)
+
+    def set_error(self, message: str) -> None:
+        self.head.set_error(message)
+        self.widget.set_class(bool(message), "-invalid")
+
+
+class ErrorSummary(Static, can_focus=True):
+    """'There is a problem', then each problem; Enter (or a click) on the summary jumps to
+    the first field with a problem, and each field shows its own message too."""
+
+    DEFAULT_CSS = """
+    ErrorSummary { display: none; height: auto; border: heavy $error; padding: 0 1; }
+    ErrorSummary.-shown { display: block; }
+    ErrorSummary:focus { background: $boost; }
+    """
+
+    class Jump(Message):
+        """Go to the field with this name."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def __init__(self, *, id: str | None = "error-summary") -> None:
+        super().__init__("", id=id, classes="error-summary")
+        self.names: list[str] = []
+
+    def show(self, errors: Mapping[str, str], labels: Mapping[str, str] | None = None) -> None:
+        self.names = list(errors)
+        if not errors:
+            self.update("")
+            self.remove_class("-shown")
+            return
+        text = Text("There is a problem", style="bold")
+        for key, message in errors.items():
+            text.append("\n- ")
+            if labels and key in labels:
+                text.append(plain(labels[key]) + ": ")
+            text.append(plain(message))
+        self.update(text)
+        self.add_class("-shown")
+
+    @property
+    def shown(self) -> bool:
+        return self.has_class("-shown")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.names:
+            event.stop()
+            self.post_message(self.Jump(self.names[0]))
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y - 1  # the first line is the heading
+        if 0 <= line < len(self.names):
+            self.post_message(self.Jump(self.names[line]))
