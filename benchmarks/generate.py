@@ -1,6 +1,6 @@
 """Builds the scale database that benchmarks/measure.py runs against.
 
-100,000 people (name words in person_token), 1,000,000 sharing decisions, 1,000,000 consent
+100,000 people (name search keys in person_name_key), 1,000,000 sharing decisions, 1,000,000 consent
 events, 50,000 advice items of which 5,000 pending, their advice events, and the audit events
 they imply, on one valid hash chain. Rows go in with bulk Core inserts (COPY on PostgreSQL)
 against the app's own tables after the app's own migrations, in the value formats the services
@@ -72,8 +72,8 @@ from sharetui.domain.enums import (
     ShareMethod,
     Urgency,
 )
+from sharetui.domain.name_match import person_keys
 from sharetui.domain.person import anonymous_description
-from sharetui.domain.text import name_tokens
 from sharetui.services.audit import GENESIS, event_hash
 from sharetui.services.people import sort_key
 from sharetui.services.store import Store
@@ -89,7 +89,7 @@ from sharetui.store.models import (
     DecisionAffected,
     Person,
     PersonLink,
-    PersonToken,
+    PersonNameKey,
     SharingDecision,
 )
 from sharetui.store.types import UTCDateTime
@@ -117,7 +117,7 @@ SUPERVISORS = [
 ]
 BULK_TABLES = [
     "person",
-    "person_token",
+    "person_name_key",
     "person_link",
     "consent_event",
     "sharing_decision",
@@ -1105,13 +1105,13 @@ def generate(url: str, scale: float, seed: int, replace: bool, console: Console)
         t = time.perf_counter()
         people_task = progress.add_task("People, names, links", total=len(world.people))
         loader.stream(Person.__table__, person_rows(world, pracs), progress, people_task)
-        tokens = [
-            {"token": tok[:200], "person_id": p.id}
+        keys = [
+            {"key": key, "person_id": p.id}
             for p in world.people
-            for tok in sorted(name_tokens(p.family, p.given, p.other))
+            for key in sorted(person_keys(p.family, p.given, p.other))
         ]
-        token_task = progress.add_task("Name tokens", total=len(tokens))
-        loader.stream(PersonToken.__table__, iter(tokens), progress, token_task)
+        key_task = progress.add_task("Name search keys", total=len(keys))
+        loader.stream(PersonNameKey.__table__, iter(keys), progress, key_task)
         link_task = progress.add_task("Links", total=len(world.links))
         loader.stream(PersonLink.__table__, link_rows(world, pracs), progress, link_task)
         stages["people"] = time.perf_counter() - t

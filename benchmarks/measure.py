@@ -208,17 +208,70 @@ class Capture:
         event.remove(self.engine, "before_cursor_execute", self._hook)
 
 
-def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int) -> Result:
-    r = Result(
-        "search", "Person search (service), p95 of 200 queries", "ms", "<= 5 ms and <= 10x raw SQL"
-    )
+def misspell(query: str, rng: random.Random) -> str:
+    """The query as a caller might spell it: in its longest word (five letters or more), one
+    letter transposed, dropped, doubled or changed to a vowel, or a vowel changed."""
+    words = query.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    w = words[longest]
+    if len(w) < 5 or not w.isalpha():
+        return query
+    i = rng.randrange(1, len(w) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        w = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+    elif kind == 1:
+        w = w[:i] + w[i + 1 :]
+    elif kind == 2:
+        w = w[:i] + w[i] + w[i:]
+    else:
+        w = w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1 :]
+    words[longest] = w
+    return " ".join(words)
+
+
+def similar_queries(people: list[dict[str, Any]], rng: random.Random) -> list[str]:
+    """What the search screens run as the desk types a name: half as stored (partial, either
+    order, with a date), half misspelled, so the similar group has work to do."""
+    typed = search_queries(people, rng)
+    return [misspell(q, rng) if i % 2 else q for i, q in enumerate(typed)]
+
+
+def measure_search(
+    svc: Services,
+    actor: Actor,
+    queries: list[str],
+    passes: int,
+    *,
+    grouped: bool = False,
+) -> Result:
+    if grouped:
+        r = Result(
+            "search_similar",
+            "Person search with similar names (service, as the screens call it), p95 of 200 queries",
+            "ms",
+            "<= 20 ms and <= 10x raw SQL",
+        )
+        limit_ms = 20.0
+    else:
+        r = Result(
+            "search",
+            "Person search, exact matches (service), p95 of 200 queries",
+            "ms",
+            "<= 5 ms and <= 10x raw SQL",
+        )
+        limit_ms = 5.0
+
+    def call(q: str) -> Any:
+        return svc.people.search(actor, q) if grouped else svc.people.find(actor, q)
+
     capture = Capture(svc.store.engine)
     raw_sql: list[list[tuple[str, Any]]] = []
     hits = 0
     for q in queries:  # warm-up pass, capturing each query's SQL
         capture.statements = []
         capture.on = True
-        page = svc.people.find(actor, q)
+        page = call(q)
         capture.on = False
         hits += bool(page.items)
         raw_sql.append(list(capture.statements))
@@ -229,7 +282,7 @@ def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int)
         for q in queries:
             c = time.thread_time_ns()
             t = time.perf_counter_ns()
-            svc.people.find(actor, q)
+            call(q)
             service.append(ms(time.perf_counter_ns() - t))
             cpu.append(ms(time.thread_time_ns() - c))
     raw: list[float] = []
@@ -264,13 +317,13 @@ def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int)
     raw_median, r.baseline = summarise(raw)
     r.ratio = r.p95 / r.baseline if r.baseline else None
     r.samples = len(service)
-    r.passed = r.p95 <= 5.0 and (r.ratio or 0) <= 10.0
+    r.passed = r.p95 <= limit_ms and (r.ratio or 0) <= 10.0
     # The raw side's CPU holds SQLite's work but not PostgreSQL's (another process): there
     # the wall-clock ratio, which both sides' waits share, stands for it.
     cpu_ratio = r.cpu_p95 / p95(raw_cpu) if p95(raw_cpu) else 0.0
     if svc.store.engine.dialect.name != "sqlite":
         cpu_ratio = r.ratio or 0.0
-    r.cpu_passed = r.cpu_p95 <= 5.0 and cpu_ratio <= 10.0
+    r.cpu_passed = r.cpu_p95 <= limit_ms and cpu_ratio <= 10.0
     slowest = sorted(zip(service, queries * passes, strict=True), reverse=True)[:5]
     r.note = f"{hits}/{len(queries)} queries found someone; raw median {raw_median:.2f} ms"
     r.extra = {
@@ -281,6 +334,65 @@ def measure_search(svc: Services, actor: Actor, queries: list[str], passes: int)
         "ratio_cpu_p95": (r.cpu_p95 or 0) / p95(raw_cpu) if p95(raw_cpu) else None,
         "slowest": [(round(t, 2), q) for t, q in slowest],
         "queries": queries,
+    }
+    return r
+
+
+def measure_similar_count(svc: Services, actor: Actor, n: int, rng: random.Random) -> Result:
+    """Precision: how long the similar-names group is for people with the commonest family
+    names, searched by full name as a caller gives it, and for each such family name alone."""
+    r = Result(
+        "similar_count",
+        f"Similar names shown for {n} common-surname queries (full name)",
+        "names",
+        "short enough to read (reported)",
+    )
+    with svc.store.engine.connect() as conn:
+        common = [
+            row[0]
+            for row in conn.execute(
+                text(
+                    "SELECT family_name FROM person GROUP BY family_name "
+                    "ORDER BY COUNT(*) DESC, family_name LIMIT 20"
+                )
+            )
+        ]
+        people = [
+            (row[0], row[1])
+            for row in conn.execute(
+                text(
+                    "SELECT family_name, given_names FROM person WHERE family_name IN ("
+                    + ",".join(f"'{f}'" for f in common if "'" not in f)
+                    + ") ORDER BY id"
+                )
+            )
+        ]
+    chosen = rng.sample(people, min(n, len(people)))
+    counts = [
+        float(
+            svc.people.search(
+                actor, f"{given.split()[0]} {family}", count_similar=True
+            ).similar_count
+            or 0
+        )
+        for family, given in chosen
+    ]
+    alone = [
+        float(svc.people.search(actor, family, count_similar=True).similar_count or 0)
+        for family in common
+    ]
+    r.median, r.p95 = summarise(counts)
+    r.samples = len(counts)
+    r.passed = None
+    alone_median, alone_p95 = summarise(alone)
+    r.note = (
+        f"the {len(common)} commonest family names alone: median {alone_median:.0f}, "
+        f"p95 {alone_p95:.0f}, most {max(alone):.0f}"
+    )
+    r.extra = {
+        "common_family_names": common,
+        "family_alone": dict(zip(common, alone, strict=True)),
+        "max_full_name": max(counts),
     }
     return r
 
@@ -1050,6 +1162,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 ALL = (
     "search",
+    "search_similar",
+    "similar_count",
     "open",
     "open_app",
     "queue",
@@ -1108,6 +1222,15 @@ def main(argv: list[str] | None = None) -> int:
             results.append(
                 measure_search(svc, practitioner, search_queries(people, rng), args.passes)
             )
+        elif key == "search_similar":
+            people = sample_people(svc, args.queries, rng, special)
+            results.append(
+                measure_search(
+                    svc, practitioner, similar_queries(people, rng), args.passes, grouped=True
+                )
+            )
+        elif key == "similar_count":
+            results.append(measure_similar_count(svc, practitioner, args.queries, rng))
         elif key == "open":
             results.append(measure_open(svc, practitioner, special, args.runs))
         elif key == "queue":

@@ -69,3 +69,81 @@ def test_newer_schema_is_refused(settings, svc):
         "install that version or newer to open it"
     )
     assert current_revision(svc.store.engine) == "9999_from_the_future"  # left as it was
+
+
+def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
+    """A site on the first schema: 0002 fills person_name_key for each person already held,
+    reporting progress, and the search then finds them by a similar name."""
+    from alembic import command
+
+    from sharetui.store.engine import make_engine
+    from sharetui.store.migrate import alembic_config
+    from sharetui.store.models import Person, User
+    from sharetui.store.types import utcnow
+
+    engine = make_engine(empty_url)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+        now = utcnow()
+        with engine.begin() as conn:
+            conn.execute(
+                User.__table__.insert(),
+                [
+                    {
+                        "id": 1,
+                        "username": "ada",
+                        "display_name": "Ada",
+                        "role": "admin",
+                        "advice_roles": "",
+                        "passphrase_hash": "x",
+                        "active": True,
+                        "failed_signins": 0,
+                        "created_at": now,
+                    }
+                ],
+            )
+            conn.execute(
+                Person.__table__.insert(),
+                [
+                    {
+                        "family_name": family,
+                        "given_names": given,
+                        "other_names": "",
+                        "sort_key": f"{family} {given}".lower(),
+                        "dob_estimated": False,
+                        "reference": f"R{n}",
+                        "notes": "",
+                        "created_by_id": 1,
+                        "created_at": now,
+                        "last_activity_at": now,
+                    }
+                    for n, (family, given) in enumerate(
+                        [("Wójcik", "Łucja"), ("O'Brien", "Siobhan"), ("Mohammed", "Ali")]
+                    )
+                ],
+            )
+        seen: list[tuple[int, int]] = []
+        assert upgrade(engine, lambda done, total: seen.append((done, total))) == head_revision()
+        assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+        with engine.connect() as conn:
+            keys = {
+                r[0]
+                for r in conn.execute(text("SELECT key FROM person_name_key WHERE key LIKE 'w:%'"))
+            }
+        assert {"w:lucja", "w:wojcik", "w:obrien", "w:mohammed"} <= keys
+    finally:
+        engine.dispose()
+    svc = Services.open(Settings(database_url=empty_url, terminal="t"))
+    try:
+        from sharetui.services.store import Actor
+
+        pat = Actor(1, "ada", "Ada", "practitioner", (), "t")
+        found = svc.people.search(pat, "ali muhammad")
+        assert [(m.person.family_name, m.reason) for m in found.items] == [
+            ("Mohammed", "sounds like")
+        ]
+    finally:
+        svc.close()

@@ -44,11 +44,11 @@ def test_possible_duplicate_then_confirmed(svc, actors):
     assert first.reference in err.value.message
     assert count(svc, Person) == 1
     assert [
-        m.id
+        (m.person.id, m.reason)
         for m in svc.people.possible_duplicates(
             actors.pat, PersonInput("Smith", "Jane", date_of_birth=DOB)
         )
-    ] == [first.id]
+    ] == [(first.id, "exact")]
     second = svc.people.create(
         actors.pat, PersonInput("Smith", "Jane", date_of_birth=DOB), confirm_not_duplicate=True
     )
@@ -244,3 +244,45 @@ def test_odd_queries_find_nothing_and_never_fail(svc, actors):
     person(svc, actors.pat)
     for query in ("1\x002", "²/3/2016", "%_*", "\x1b[2J", "\u202e123", "'; drop table person; --"):
         assert svc.people.find(actors.pat, query).items == (), query
+        assert svc.people.search(actors.pat, query).items == (), query
+
+
+def test_search_pages_exact_matches_then_similar_names(svc, actors):
+    exact = [person(svc, actors.pat, "Page", f"Kid{i:02d}").id for i in range(21)]
+    similar = [
+        person(svc, actors.pat, "Paige", "Amy").id,
+        person(svc, actors.pat, "Pagre", "Bo").id,
+    ]
+    first = svc.people.search(actors.pat, "page", 0, 20)
+    assert [m.reason for m in first.items] == ["exact"] * 20 and first.has_more
+    assert first.similar_count is None  # not looked for while exact matches fill the page
+    assert svc.people.search(actors.pat, "page", 0, 20, count_similar=True).similar_count == 2
+    second = svc.people.search(actors.pat, "page", 20, 20)
+    assert [(m.person.id, m.reason) for m in second.items] == [
+        (exact[-1], "exact"),
+        (similar[0], "sounds like"),
+        (similar[1], "one letter different"),
+    ]
+    assert not second.has_more and second.exact_count == 21
+    third = svc.people.search(actors.pat, "page", 21, 20)  # starts past the exact group
+    assert [m.person.id for m in third.items] == similar and third.exact_count == 21
+
+
+def test_search_by_reference_or_number_stays_exact(svc, actors):
+    a = person(svc, actors.pat, reference="CASE-1001")
+    person(svc, actors.pat, "Jones", "Tom", reference="CASE-1011")
+    page = svc.people.search(actors.pat, "case-1001")
+    assert [(m.person.id, m.reason) for m in page.items] == [(a.id, "exact")]
+    assert page.similar_count == 0
+    assert svc.people.search(actors.pat, "case-1002").items == ()
+
+
+def test_search_by_year_of_birth_narrows_names(svc, actors):
+    born_2016 = person(svc, actors.pat, "Smith", "Jane", dob=DOB)
+    person(svc, actors.pat, "Smith", "Janet", dob=date(2015, 3, 4))
+    smyth = person(svc, actors.pat, "Smyth", "Jane", dob=date(2016, 7, 1))
+    page = svc.people.search(actors.pat, "jane smith 2016")
+    assert [(m.person.id, m.reason) for m in page.items] == [
+        (born_2016.id, "exact"),
+        (smyth.id, "sounds like"),
+    ]

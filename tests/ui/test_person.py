@@ -116,6 +116,47 @@ async def test_search_by_partial_names_in_any_order_ignoring_accents_and_case(
         assert "No one found" in status and "Ctrl+N" in status
 
 
+async def test_similar_names_come_after_the_exact_ones_under_headings_with_the_reason(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    add(ui_services, "Smith", "Elizabeth", date(2016, 3, 4), "S1")
+    smyth = add(ui_services, "Smyth", "Elizabeth", date(2015, 1, 2), "S2")
+    add(ui_services, "Smith", "Beth", date(2014, 5, 6), "S3")
+    add(ui_services, "Snith", "Elizabeth", date(2013, 5, 6), "S4")  # a keying slip
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot)
+        table = await search(pilot, "liz smith")
+        assert cells(table) == [
+            "Similar names: short form",  # closest spelling first
+            "Smith, Elizabeth",
+            "Smith, Beth",
+            "Similar names: sounds like",
+            "Smyth, Elizabeth",
+            "Similar names: one letter different",
+            "Snith, Elizabeth",
+        ]
+        table = await search(pilot, "elizabeth smith")
+        assert cells(table) == [
+            "Smith, Elizabeth",
+            "Similar names: short form",
+            "Smith, Beth",
+            "Similar names: sounds like",
+            "Smyth, Elizabeth",
+            "Similar names: one letter different",
+            "Snith, Elizabeth",
+        ]
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "3 similar names, after the exact ones." in status
+        # Enter on a heading does nothing; on a similar name it opens that person
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen) and app.screen.person_id == smyth.id
+
+
 async def test_search_by_date_of_birth_and_by_reference(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:
@@ -242,6 +283,27 @@ async def test_add_person_checks_for_a_duplicate_first(
         assert len(ui_services.people.find(pat, "smith jane").items) == 2
 
 
+async def test_add_person_shows_similar_names_born_the_same_day_before_adding(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    existing = add(ui_services, "Smyth", "Katherine", date(2016, 3, 4), "R1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_search(pilot)
+        await search(pilot, "Catherine Smith 4/3/2016")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AddPersonDialog)
+        shown = screen_text(pilot)
+        assert "Possible duplicate" in shown
+        assert "sounds like: Smyth, Katherine" in shown and "ref R1" in shown
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen) and app.screen.person_id == existing.id
+
+
 async def test_add_person_shows_field_errors_and_keeps_what_was_typed(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:
@@ -330,6 +392,36 @@ async def test_navigate_through_a_family_link_and_add_one(
         assert app.screen is screen
         assert cells(links, 1) == ["Smith, Mary", "Smith, Tom"]
         assert "Sibling" in cells(links)
+
+
+async def test_the_picker_shows_similar_names_under_a_heading_and_picks_one(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from sharetui.ui.screens.link_person import LinkPersonDialog
+
+    jane = add(ui_services, "Smith", "Jane", date(2016, 3, 4), "R1")
+    add(ui_services, "O'Brien", "Łucja", date(2017, 3, 4), "R2")
+    mohammed = add(ui_services, "Khan", "Mohammed", date(2012, 3, 4), "R3")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_person(pilot, jane.id)
+        await pilot.press("p", "l")
+        await settle(pilot)
+        await pilot.press(*"lucja obrien")
+        await settle(pilot)
+        assert "O'Brien, Łucja" in screen_text(pilot)
+        linking = app.screen
+        assert isinstance(linking, LinkPersonDialog)
+        box = linking.query_one(".picker-input", Input)
+        box.value = ""
+        await pilot.press(*"muhammad kahn")
+        await settle(pilot)
+        shown = screen_text(pilot)
+        assert "Similar names: sounds like" in shown and "Khan, Mohammed" in shown
+        await pilot.press("down", "enter")  # the first match, not the heading
+        await settle(pilot)
+        assert "Chosen: Khan, Mohammed" in str(linking.query_one("#chosen", Static).render())
+        assert mohammed.id != jane.id
 
 
 async def test_the_picker_adds_someone_not_on_record_without_leaving_the_form(

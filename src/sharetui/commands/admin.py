@@ -95,7 +95,8 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     check_opens(engine, keyed=key is not None)
     try:
         before = current_revision(engine)
-        after = upgrade(engine)
+        with progress("Building search keys (people)") as update:
+            after = upgrade(engine, update)
     finally:
         engine.dispose()
     if before == after:

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, delete, exists, func, intersect, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
+from sharetui.domain.name_match import (
+    NameMatch,
+    Reason,
+    StoredName,
+    Term,
+    joined_terms,
+    person_keys,
+    query_terms,
+)
 from sharetui.domain.permissions import Permission
 from sharetui.domain.person import PersonInput, parse_date, validate_person
-from sharetui.domain.text import clean_line, fold, name_tokens, query_tokens
+from sharetui.domain.text import clean_line, fold
 from sharetui.services.audit import append, require
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import (
     LinkView,
     Page,
     PersonDetail,
+    PersonMatch,
     PersonSummary,
+    SearchPage,
     TimelineEntry,
 )
 from sharetui.store.models import (
@@ -29,24 +41,27 @@ from sharetui.store.models import (
     DecisionAffected,
     Person,
     PersonLink,
-    PersonToken,
+    PersonNameKey,
     SharingDecision,
 )
 from sharetui.store.types import utcnow
 
 PAGE_SIZE = 20
 CANDIDATES = 2_000  # on PostgreSQL, a first name word matching more is walked in name order
+DUPLICATES_SHOWN = 5
+SIMILAR_CAP = 200  # similar candidates read per query word: more would not be read at a desk
 
 
 class PossibleDuplicate(ShareError):
-    """Someone with the same name and date of birth is already held."""
+    """Someone with the same or a similar name and the same date of birth is already held."""
 
-    def __init__(self, matches: list[PersonSummary]) -> None:
-        self.matches = matches
-        refs = ", ".join(m.reference for m in matches[:3])
+    def __init__(self, matches: list[PersonMatch]) -> None:
+        self.matches = [m.person for m in matches]
+        self.reasons = [m.reason for m in matches]
+        refs = ", ".join(m.person.reference for m in matches[:3])
         super().__init__(
-            f"A person with the same name and date of birth is already held ({refs}). "
-            "Open that record, or confirm this is a different person"
+            "A person with the same or a similar name and the same date of birth is already "
+            f"held ({refs}). Open that record, or confirm this is a different person"
         )
 
 
@@ -68,6 +83,13 @@ def sort_key(family: str, given: str) -> str:
     return f"{fold(family)} {fold(given)}"[:420]
 
 
+def write_keys(s: Session, person_id: int, family: str, given: str, other: str) -> None:
+    """(Re)write a person's search keys: called whenever their names are written."""
+    s.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id) == person_id))
+    for key in sorted(person_keys(family, given, other)):
+        s.add(PersonNameKey(key=key, person_id=person_id))
+
+
 def touch(s: Session, person_id: int) -> None:
     """Record activity on a person so equal names sort newest-activity first."""
     p = s.get(Person, person_id)
@@ -85,6 +107,68 @@ def load_person(s: Session, person_id: int | None, field: str = "person_id") -> 
 
 def _prefix_range(column: object, prefix: str) -> object:
     return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
+
+
+def _word_prefix(term: Term):  # type: ignore[no-untyped-def]
+    """The people with a name word (or joined pair of words) starting with the term."""
+    ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
+    return select(PersonNameKey.person_id).where(or_(*ranges))
+
+
+def _word_match(term: Term, keys: set[str]):  # type: ignore[no-untyped-def]
+    """The people who have the term exactly (a word start) or one of its similar keys."""
+    ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
+    return select(PersonNameKey.person_id).where(
+        or_(col(PersonNameKey.key).in_(sorted(keys)), *ranges)
+    )
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query read as the desk types it: conditions on the person (date of birth, year,
+    reference or NHS number) and the name words, as typed and as folded terms."""
+
+    filters: tuple[object, ...]
+    words: tuple[str, ...]
+    terms: tuple[Term, ...]  # folded, longest first
+
+    @property
+    def conditions(self) -> int:
+        return len(self.filters) + len(self.terms)
+
+
+def parse_query(query: str) -> ParsedQuery | None:
+    """None when the query holds nothing to search by (punctuation alone would otherwise
+    match everyone)."""
+    filters: list[object] = []
+    words: list[str] = []
+    this_year = date.today().year
+    for word in search_terms(clean_line(query)):
+        when = parse_date(word)
+        if when is not None:
+            filters.append(Person.date_of_birth == when)
+        elif any(ch.isdigit() for ch in word):
+            upper = word.upper()
+            digits = "".join(ch for ch in word if ch.isdigit())
+            either = [
+                _prefix_range(Person.reference, upper),
+                _prefix_range(Person.nhs_number, digits),
+            ]
+            if word.isdecimal() and len(word) == 4 and 1880 <= int(word) <= this_year:
+                year = int(word)  # a year alone: born that year (or a number starting so)
+                either.append(
+                    and_(
+                        col(Person.date_of_birth) >= date(year, 1, 1),
+                        col(Person.date_of_birth) <= date(year, 12, 31),
+                    )
+                )
+            filters.append(or_(*either))
+        elif query_terms([word]):
+            words.append(word)
+    terms = tuple(query_terms(words))
+    if not filters and not terms:
+        return None
+    return ParsedQuery(tuple(filters), tuple(words), terms)
 
 
 def search_terms(query: str) -> list[str]:
@@ -150,26 +234,27 @@ class People:
             if not p.reference:
                 person.reference = f"P{person.id:06d}"
                 s.add(person)
-            for token in name_tokens(p.family_name, p.given_names, p.other_names):
-                s.add(PersonToken(token=token[:200], person_id=person.id))
+            write_keys(s, person.id, p.family_name, p.given_names, p.other_names)
             append(s, actor, "person.create", "person", person.id)
             s.flush()
             return summary(person)
 
         return self.store.write(work)
 
-    def _duplicates(self, s: Session, p: PersonInput) -> list[PersonSummary]:
-        rows = s.exec(
-            select(Person)
-            .where(
-                Person.sort_key == sort_key(p.family_name, p.given_names),
-                Person.date_of_birth == p.date_of_birth,
-            )
-            .limit(5)
-        ).all()
-        return [summary(r) for r in rows]
+    def _duplicates(self, s: Session, p: PersonInput) -> list[PersonMatch]:
+        """The search's own matcher on the new person's family and given names, among
+        people born the same day: exact matches first, then similar names with the reason."""
+        if p.date_of_birth is None:
+            return []
+        words = f"{p.family_name} {p.given_names}".split()
+        terms = tuple(query_terms(words))
+        if not terms:
+            return []
+        words = [w for w in words if query_terms([w])]
+        q = ParsedQuery((Person.date_of_birth == p.date_of_birth,), tuple(words), terms)
+        return list(self._search(s, q, 0, DUPLICATES_SHOWN).items)
 
-    def possible_duplicates(self, actor: Actor, data: PersonInput) -> list[PersonSummary]:
+    def possible_duplicates(self, actor: Actor, data: PersonInput) -> list[PersonMatch]:
         require(actor, Permission.WORK_WITH_PEOPLE)
         p = data.cleaned()
         return self.store.read(lambda s: self._duplicates(s, p))
@@ -178,34 +263,85 @@ class People:
     def find(
         self, actor: Actor, query: str, offset: int = 0, limit: int = PAGE_SIZE
     ) -> Page[PersonSummary]:
-        """Partial names in any order (accent- and case-insensitive, other names included),
-        a date of birth, or a reference / NHS number prefix. Names tie: newest activity first."""
+        """The exact group only: partial names in any order (transliterated, case, accents and
+        punctuation inside names ignored, other names included), a date of birth or a year,
+        or a reference / NHS number prefix. Names tie: newest activity first."""
         require(actor, Permission.WORK_WITH_PEOPLE)
-        found = self._find_statement(query)
-        if found is None:
+        q = parse_query(query)
+        if q is None:
             return Page((), offset, limit, False)
-        stmt, first, conditions = found
+        return self.store.read(lambda s: self._exact_page(s, q, offset, limit))
+
+    def search(
+        self,
+        actor: Actor,
+        query: str,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        *,
+        count_similar: bool = False,
+    ) -> SearchPage:
+        """What the search screens show: the exact group (as find()) first, then the similar
+        names (sounds like, spelling, short form, one letter different; see
+        domain.name_match), each with its reason, paged as one list. A query of only a
+        reference, NHS number or date has no similar group. While the exact matches fill the
+        page the similar names are not looked for unless count_similar is set."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        q = parse_query(query)
+        if q is None:
+            return SearchPage((), offset, limit, False, 0, 0)
+        return self.store.read(lambda s: self._search(s, q, max(offset, 0), limit, count_similar))
+
+    def _search(
+        self, s: Session, q: ParsedQuery, offset: int, limit: int, count_similar: bool = False
+    ) -> SearchPage:
+        exact = self._exact_page(s, q, offset, limit)
+        items = [PersonMatch(p, "exact") for p in exact.items]
+        if exact.has_more:
+            count = len(self._similar(s, q)) if count_similar else None
+            return SearchPage(tuple(items), offset, limit, True, count)
+        similar = self._similar(s, q)
+        if exact.items or offset == 0:
+            exact_total = offset + len(exact.items)
+        else:
+            exact_total = self._exact_count(s, q)
+        start = max(offset - exact_total, 0)
+        room = limit - len(items)
+        items += similar[start : start + room]
+        more = len(similar) > start + room
+        return SearchPage(tuple(items), offset, limit, more, len(similar), exact_total)
+
+    def _exact_page(
+        self, s: Session, q: ParsedQuery, offset: int, limit: int
+    ) -> Page[PersonSummary]:
+        stmt = self._exact_statement(s, q)
         order = (col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
+        rows = s.exec(stmt.order_by(*order).offset(max(offset, 0)).limit(limit + 1)).all()
+        return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
 
-        def work(s: Session) -> Page[PersonSummary]:
-            q = stmt
-            if first is not None:
-                walk = conditions == 1  # the word alone: the name order may be walked
-                q = q.where(col(Person.id).in_(self._candidates(s, first, walk)))
-            rows = s.exec(q.order_by(*order).offset(max(offset, 0)).limit(limit + 1)).all()
-            return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
+    def _exact_count(self, s: Session, q: ParsedQuery) -> int:
+        stmt = self._exact_statement(s, q).with_only_columns(Person.id)
+        return s.exec(select(func.count()).select_from(stmt.subquery())).one()
 
-        return self.store.read(work)
+    def _exact_statement(self, s: Session, q: ParsedQuery):  # type: ignore[no-untyped-def]
+        stmt = select(Person).where(*q.filters)
+        for n, term in enumerate(q.terms):
+            if n == 0:  # the longest word picks the candidates (see _candidates)
+                walk = q.conditions == 1  # the word alone: the name order may be walked
+                stmt = stmt.where(col(Person.id).in_(self._candidates(s, term, walk)))
+            else:
+                stmt = stmt.where(col(Person.id).in_(_word_prefix(term)))
+        return stmt
 
     @staticmethod
-    def _candidates(s: Session, token: str, walk: bool) -> object:
-        """Who has a name word starting with token. SQLite always lists these first and
+    def _candidates(s: Session, term: Term, walk: bool) -> object:
+        """Who has a name word starting with the term. SQLite always lists these first and
         sorts only them. PostgreSQL may instead walk every name in order until a page has
         matched: quick when matches are everywhere ('j'), 60 to 140 ms at 100,000 people
         when they cluster ('wri', 'sm' are mostly Wright, Smith), or when other words must
         match too ('ni wil'). So the list is made first there too (a materialized CTE),
         unless the word is all there is to match and many people have it."""
-        sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
+        sub = _word_prefix(term)
         if s.get_bind().dialect.name != "postgresql":
             return sub
         if walk:
@@ -214,41 +350,69 @@ class People:
                 return sub
         return select(sub.cte("candidates").prefix_with("MATERIALIZED").c.person_id)
 
-    @staticmethod
-    def _find_statement(query: str):  # type: ignore[no-untyped-def]
-        """The search without its first name word, which find() adds once it knows how many
-        people that word matches; None when the query holds nothing to search by."""
-        words = search_terms(clean_line(query))
-        stmt = select(Person)
-        conditions = 0
-        name_words: list[str] = []
-        for word in words:
-            when = parse_date(word)
-            if when is not None:
-                conditions += 1
-                stmt = stmt.where(Person.date_of_birth == when)
-            elif any(ch.isdigit() for ch in word):
-                conditions += 1
-                upper = word.upper()
-                digits = "".join(ch for ch in word if ch.isdigit())
-                stmt = stmt.where(
-                    or_(
-                        _prefix_range(Person.reference, upper),
-                        _prefix_range(Person.nhs_number, digits),
-                    )
-                )
-            else:
-                name_words.append(word)
-        first: str | None = None
-        for n, token in enumerate(query_tokens(" ".join(name_words))):
-            conditions += 1
-            if n == 0:  # the longest word picks the candidates (see _candidates)
-                first = token
-            else:
-                sub = select(PersonToken.person_id).where(_prefix_range(PersonToken.token, token))
-                stmt = stmt.where(col(Person.id).in_(sub))
-        # Punctuation alone ('%', '-') would otherwise match everyone.
-        return (stmt, first, conditions) if conditions else None
+    def _similar(self, s: Session, q: ParsedQuery) -> list[PersonMatch]:
+        """Everyone whose names match every query word, at least one of them only similarly
+        (not as the start of a word). Each word in turn is the one that is only similar: its
+        similar keys are looked up by equality (indexed), the people with some key of each
+        other word are intersected with them, and those who have the word exactly are taken
+        out. The candidates are then checked and ranked by domain.name_match."""
+        words = q.words
+        if not words:
+            return []
+        terms = [query_terms([w])[0] for w in words]
+        keys = [t.similar_keys() for t in terms]
+        for i, j, joined in joined_terms(words):
+            keys[i].add("w:" + joined.text)
+            keys[j].add("w:" + joined.text)
+        ids: set[int] = set()
+        for i, term in enumerate(terms):
+            if not keys[i]:
+                continue
+            # Sets, not row-by-row probes: who has a similar key of this word, and some key
+            # of each other word, and (if given) the date of birth, but not this word exactly.
+            parts = [
+                select(PersonNameKey.person_id).where(col(PersonNameKey.key).in_(sorted(keys[i])))
+            ]
+            for j, other in enumerate(terms):
+                if j != i:
+                    parts.append(_word_match(other, keys[j]))
+            if q.filters:
+                parts.append(select(Person.id).where(*q.filters))
+            found_i = (intersect(*parts) if len(parts) > 1 else parts[0]).subquery()
+            stmt = (
+                select(found_i.c.person_id)
+                .where(found_i.c.person_id.not_in(_word_prefix(term)))
+                .limit(SIMILAR_CAP)
+            )
+            ids.update(s.exec(stmt).all())
+        if not ids:
+            return []
+        found: list[tuple[NameMatch, PersonSummary]] = []
+        shown = select(  # plain rows: ORM objects cost more than the whole check here
+            Person.id,
+            Person.family_name,
+            Person.given_names,
+            Person.other_names,
+            Person.date_of_birth,
+            Person.dob_estimated,
+            Person.reference,
+            Person.last_activity_at,
+        ).where(col(Person.id).in_(sorted(ids)))
+        for row in s.exec(shown).all():
+            match = StoredName(row[1], row[2], row[3]).classify(words)
+            if match is not None and match.reason != Reason.EXACT:
+                found.append((match, PersonSummary(*row)))
+        # Closest spelling first within each reason, then as the exact group is ordered.
+        found.sort(
+            key=lambda f: (
+                f[0].reason,
+                -round(f[0].closeness, 2),
+                sort_key(f[1].family_name, f[1].given_names),
+                -f[1].last_activity_at.timestamp(),
+                f[1].id,
+            )
+        )
+        return [PersonMatch(p, m.reason.label, m.word) for m, p in found]
 
     # -- open -------------------------------------------------------------------------
     def open(self, actor: Actor, person_id: int) -> PersonDetail:

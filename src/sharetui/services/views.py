@@ -171,3 +171,34 @@ class Page(Generic[T]):
     offset: int
     limit: int
     has_more: bool
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """One search result: the person, and why they matched. reason is "exact" for the exact
+    group, else what made the name similar ("sounds like", "spelling", "short form", "one
+    letter different"); word is the query word it was about."""
+
+    person: PersonSummary
+    reason: str
+    word: str = ""
+
+    @property
+    def exact(self) -> bool:
+        return self.reason == "exact"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of a grouped search: exact matches first, then similar names, never mixed.
+    exact_count is how many exact matches precede the similar group (known once a page
+    reaches past them), similar_count how many similar names there are in all (None when the
+    exact matches fill this page and nobody asked to count them: typing "mar" needs no
+    similar names yet, and looking for them is most of the work)."""
+
+    items: tuple[PersonMatch, ...]
+    offset: int
+    limit: int
+    has_more: bool
+    similar_count: int | None
+    exact_count: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -55,11 +56,13 @@ def check_not_newer(engine: Engine) -> None:
         ) from exc
 
 
-def upgrade(engine: Engine) -> str:
-    """Upgrade to head inside one transaction; returns the new revision."""
+def upgrade(engine: Engine, progress: Callable[[int, int], None] | None = None) -> str:
+    """Upgrade to head inside one transaction; returns the new revision. A migration that
+    rewrites every person (0002's search keys) reports progress(done, total) as it goes."""
     check_not_newer(engine)
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        cfg.attributes["progress"] = progress
         command.upgrade(cfg, "head")
     return head_revision()

@@ -50,12 +50,17 @@ class Person(SQLModel, table=True):
     last_activity_at: datetime = _dt(index=True)
 
 
-class PersonToken(SQLModel, table=True):
-    """One folded name word per row: partial, any-order name search through an index."""
+class PersonNameKey(SQLModel, table=True):
+    """One search key of a person's names per row (domain.name_match.person_keys): "w:" word
+    forms, prefix-searched for exact matches; "p:" phonetic codes, "s:" short-form groups and
+    "d:" one-letter deletions, looked up by equality for similar names. Written with the
+    person, so a search reads an index instead of scanning names."""
 
-    __tablename__ = "person_token"
-    token: str = Field(max_length=200, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    __tablename__ = "person_name_key"
+    # (person_id, key) answers "does this person have a key like this?" from the index alone.
+    __table_args__ = (Index("ix_person_name_key_person_id_key", "person_id", "key"),)
+    key: str = Field(max_length=200, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
 
 
 class PersonLink(SQLModel, table=True):

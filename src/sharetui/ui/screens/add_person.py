@@ -197,17 +197,21 @@ class AddPersonDialog(FormDialog):
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         return self._read(values)[1]
 
-    def _show_duplicates(self, matches: list[PersonSummary]) -> None:
+    def _show_duplicates(self, matches: list[PersonSummary], reasons: list[str]) -> None:
         self.matches = matches
         self.query_one("#duplicate-message", Static).update(
             Text(
-                "Possible duplicate: someone with the same name and date of birth is "
-                "already held. Open that record, or confirm this is a different person."
+                "Possible duplicate: someone with the same or a similar name and the same date "
+                "of birth is already held. Open that record, or confirm this is a different "
+                "person."
             )
         )
         options = self.query_one("#duplicate-list", OptionList)
         options.clear_options()
-        options.add_options(Option(person_line(m), id=f"m{i}") for i, m in enumerate(matches))
+        options.add_options(
+            Option(Text("" if why == "exact" else f"{why}: ") + person_line(m), id=f"m{i}")
+            for i, (m, why) in enumerate(zip(matches, reasons, strict=True))
+        )
         options.highlighted = 0
         self.query_one("#duplicates").remove_class("hidden")
         options.focus()
@@ -263,7 +267,7 @@ class AddPersonDialog(FormDialog):
                 confirm_not_duplicate=bool(options.get("confirm_not_duplicate")),
             )
         except PossibleDuplicate as exc:
-            self._show_duplicates(exc.matches)
+            self._show_duplicates(exc.matches, exc.reasons)
             return KEEP_OPEN
 
 

@@ -16,11 +16,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
 
 from sharetui.domain.errors import ShareError
-from sharetui.services.views import PersonSummary
+from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import one_line
 from sharetui.ui.screens.base import KioskScreen
-from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH
+from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH, group_heading, similar_words
 from sharetui.ui.widgets.person_text import person_name
 
 PAGE_SIZE = 15
@@ -66,9 +66,12 @@ class PersonSearchScreen(KioskScreen):
     ]
 
     FIELD_HELP = {
-        "search": "Type part of a name in any order (accents and capitals do not matter; "
-        "other names are searched too), a date of birth such as 4/3/2016, or the start of a "
-        "reference or NHS number. Words narrow the search: 'smi ja 2016-03-04'. "
+        "search": "Type part of a name in any order (accents, capitals, other alphabets and "
+        "punctuation inside names do not matter; other names are searched too), a date of "
+        "birth such as 4/3/2016 or a year of birth, or the start of a reference or NHS number. "
+        "Words narrow the search: 'smi ja 2016-03-04'. Exact matches come first; then, under "
+        "their own headings, similar names: sounds like, spelling, short form (Liz for "
+        "Elizabeth), one letter different. "
         "If nobody fits, press Ctrl+N to add the person: the app checks for a duplicate first.",
         "results": "Enter opens the person's record (the opening is recorded). PageDown and "
         "PageUp move between pages of matches.",
@@ -76,7 +79,8 @@ class PersonSearchScreen(KioskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.results: tuple[PersonSummary, ...] = ()
+        self.results: tuple[PersonMatch, ...] = ()
+        self.similar_count: int | None = 0
         self.page_offset = 0
         self.has_more = False
         self._seq = 0
@@ -129,23 +133,33 @@ class PersonSearchScreen(KioskScreen):
     @work(exclusive=True, group="person-search", exit_on_error=False)
     async def _find(self, text: str, offset: int, seq: int) -> None:
         try:
-            page = await self.call(self.services.people.find, self.actor, text, offset, PAGE_SIZE)
+            page = await self.call(self.services.people.search, self.actor, text, offset, PAGE_SIZE)
         except ShareError as exc:
             if seq == self._seq and self.is_attached:
                 self.query_one("#search-status", Static).update(Text(exc.message))
             return
         if seq != self._seq or not self.is_attached:
             return  # the text changed while this ran: a newer search is on its way
+        self.similar_count = page.similar_count
         self._show(page.items, page.offset, page.has_more, text)
 
-    def _show(
-        self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
-    ) -> None:
+    def _show(self, items: tuple[PersonMatch, ...], offset: int, has_more: bool, text: str) -> None:
         paging_changed = (has_more, offset > 0) != (self.has_more, self.page_offset > 0)
         self.results, self.page_offset, self.has_more = items, offset, has_more
         table = self.query_one("#results", DataTable)
         table.clear()
-        for i, p in enumerate(items):
+        reason = "exact"
+        for i, m in enumerate(items):
+            if m.reason != reason:  # a heading row starts each group of similar names
+                reason = m.reason
+                table.add_row(
+                    Text(group_heading(reason), style="bold"),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    key=f"heading-{i}",
+                )
+            p = m.person
             table.add_row(
                 one_line(person_name(p), 27),
                 one_line(p.other_names or "", 15),
@@ -153,8 +167,10 @@ class PersonSearchScreen(KioskScreen):
                 one_line(p.reference, 11),
                 key=str(i),
             )
+        if not text.strip():
+            self.similar_count = 0
         self.query_one("#search-status", Static).update(
-            self._status_text(items, offset, has_more, text)
+            self._status_text(items, offset, has_more, text, self.similar_count)
         )
         if paging_changed:  # redrawing the footer on every key is slow: only when it changes
             self.refresh_bindings()
@@ -162,7 +178,11 @@ class PersonSearchScreen(KioskScreen):
 
     @staticmethod
     def _status_text(
-        items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
+        items: tuple[PersonMatch, ...],
+        offset: int,
+        has_more: bool,
+        text: str,
+        similar: int | None,
     ) -> Text:
         if not text.strip():
             return Text(HOW_TO_SEARCH)
@@ -175,6 +195,7 @@ class PersonSearchScreen(KioskScreen):
             )
         words = f"Matches {offset + 1} to {offset + len(items)}"
         words += ", more on the next page (PageDown)." if has_more else "."
+        words += similar_words(items, similar)
         words += " Down, then Enter to open. Ctrl+N: add a person."
         return Text(words)
 
@@ -197,9 +218,12 @@ class PersonSearchScreen(KioskScreen):
 
     @on(DataTable.RowSelected, "#results")
     def _open(self, event: DataTable.RowSelected) -> None:
-        index = int(str(event.row_key.value))
+        key = str(event.row_key.value)
+        if not key.isdecimal():
+            return  # a group heading
+        index = int(key)
         if 0 <= index < len(self.results):
-            self.share_app.open_person(self.results[index].id)
+            self.share_app.open_person(self.results[index].person.id)
 
     def action_add_person(self) -> None:
         from sharetui.ui.screens.add_person import AddPersonDialog

@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharetui.domain.errors import ShareError
-from sharetui.services.views import PersonSummary
+from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import lit
 from sharetui.ui.widgets.person_text import person_line
 
@@ -28,6 +28,22 @@ if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
 
 HOW_TO_SEARCH = "Type part of a name (any order), a date of birth such as 4/3/2016, or a reference"
+
+
+def group_heading(reason: str) -> str:
+    """The heading over a group of similar names: the reason is said, never left implied."""
+    return f"Similar names: {reason}"
+
+
+def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
+    """How many similar names there are, and where, for a status line."""
+    if similar is None:
+        return " Similar names, if any, follow the exact ones."
+    if not similar:
+        return ""
+    if any(not m.exact for m in items):
+        return f" {similar:,} similar name{'s' if similar != 1 else ''}, after the exact ones."
+    return f" {similar:,} similar name{'s' if similar != 1 else ''} after the exact matches."
 
 
 class _Results(OptionList):
@@ -109,7 +125,8 @@ class PersonPicker(Vertical):
         self.allow_add = allow_add
         self.placeholder = placeholder
         self.chosen: PersonSummary | None = None
-        self.results: tuple[PersonSummary, ...] = ()
+        self.results: tuple[PersonMatch, ...] = ()
+        self.similar_count: int | None = 0
         self.page_offset = 0
         self.has_more = False
         self._seq = 0
@@ -169,7 +186,7 @@ class PersonPicker(Vertical):
             return
         try:
             page = await asyncio.to_thread(
-                services.people.find, actor, text, offset, self.page_size
+                services.people.search, actor, text, offset, self.page_size
             )
         except ShareError as exc:
             if seq == self._seq and self.is_attached:
@@ -177,21 +194,29 @@ class PersonPicker(Vertical):
             return
         if seq != self._seq or not self.is_attached:
             return  # the text changed while this search ran: a newer one is on its way
+        self.similar_count = page.similar_count
         self._show(page.items, page.offset, page.has_more, text)
 
-    def _show(
-        self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
-    ) -> None:
+    def _show(self, items: tuple[PersonMatch, ...], offset: int, has_more: bool, text: str) -> None:
         self.results, self.page_offset, self.has_more = items, offset, has_more
+        if not text.strip():
+            self.similar_count = 0
         results = self.result_list
         results.clear_options()
-        results.add_options(Option(person_line(p), id=f"p{i}") for i, p in enumerate(items))
+        options: list[Option] = []
+        reason = "exact"
+        for i, m in enumerate(items):
+            if m.reason != reason:  # each group of similar names under its own heading
+                reason = m.reason
+                options.append(Option(Text(group_heading(reason), style="bold"), disabled=True))
+            options.append(Option(person_line(m.person), id=f"p{i}"))
+        results.add_options(options)
         if items:
-            results.highlighted = 0
+            results.highlighted = next(n for n, o in enumerate(options) if not o.disabled)
         self.status.update(self._status_text(items, offset, has_more, text))
 
     def _status_text(
-        self, items: tuple[PersonSummary, ...], offset: int, has_more: bool, text: str
+        self, items: tuple[PersonMatch, ...], offset: int, has_more: bool, text: str
     ) -> Text:
         if not text.strip():
             return Text(HOW_TO_SEARCH)
@@ -205,6 +230,7 @@ class PersonPicker(Vertical):
         words += ", more: PageDown." if has_more else "."
         if offset:
             words += " PageUp: previous."
+        words += similar_words(items, self.similar_count)
         words += " Down then Enter to choose."
         return Text(words)
 
@@ -229,9 +255,12 @@ class PersonPicker(Vertical):
     @on(OptionList.OptionSelected, ".picker-results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        index = event.option_index
+        option_id = event.option.id or ""
+        if not option_id.startswith("p"):
+            return  # a group heading
+        index = int(option_id[1:])
         if 0 <= index < len(self.results):
-            self._pick(self.results[index])
+            self._pick(self.results[index].person)
 
     def _pick(self, person: PersonSummary) -> None:
         self.chosen = person
