@@ -22,6 +22,7 @@ from sharetui.domain.person import PersonInput
 from sharetui.services.audit import event_hash, verify
 from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent, AuditHead
+from tests.attacker import around_the_triggers
 from tests.proofs.scale import PROFILE
 from tests.proofs.workload import consent, share
 
@@ -95,7 +96,7 @@ def test_any_tamper_is_caught_at_the_first_broken_event(
     k = target["id"]
     engine = svc.store.engine
 
-    with engine.begin() as conn:
+    with engine.begin() as conn, around_the_triggers(conn):
         if kind == "alter":
             new = _changed(column, target[column], nudge)
             conn.execute(update(EVENTS).where(EVENTS.c.id == k).values({column: new}))
@@ -139,7 +140,7 @@ def test_any_tamper_is_caught_at_the_first_broken_event(
             assert result.checked == expected - 1
     finally:
         # Put everything back exactly as it was: the chain is whole again.
-        with engine.begin() as conn:
+        with engine.begin() as conn, around_the_triggers(conn):
             conn.execute(delete(EVENTS))
             conn.execute(insert(EVENTS), rows)
             conn.execute(update(HEAD).values(last_event_id=n, last_hash=rows[-1]["hash"]))

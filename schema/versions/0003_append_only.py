@@ -1,0 +1,25 @@
+"""append-only tables kept by the database (triggers)
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-12-02 10:40:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from sharetui.store import append_only
+
+revision: str = "0003"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    append_only.install(op.get_bind())
+
+
+def downgrade() -> None:
+    append_only.remove(op.get_bind())
