@@ -164,9 +164,15 @@ def _audit_verify(args: argparse.Namespace) -> int:
     finally:
         svc.close()
     if not result.ok:
+        passed_over = bool(result.inserted) and result.first_broken_id == result.inserted[0]
+        intact = (
+            f"the {result.checked:,} events the app wrote are intact"
+            if passed_over
+            else f"{result.checked:,} events before it are intact"
+        )
         raise CommandFailed(
             f"The audit trail is broken at event {result.first_broken_id}: {result.problem} "
-            f"({result.checked:,} events before it are intact)"
+            f"({intact})"
         )
     lines = [
         f"The audit trail is intact: {result.checked:,} events checked.",
