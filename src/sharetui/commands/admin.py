@@ -105,20 +105,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
+    """The one command that makes a new database (besides the first-run set-up), and says
+    where; an existing one is checked before anything is written to it."""
     from sharetui.store.engine import make_engine
     from sharetui.store.keys import check_opens
     from sharetui.store.migrate import current_revision, upgrade
+    from sharetui.store.opening import is_new, require_healthy, where
 
     settings = settings_from(args)
+    url = settings.database_url
+    new = is_new(url)
     key = load_key(settings)
-    engine = make_engine(settings.database_url, key=key)
-    check_opens(engine, keyed=key is not None)
+    engine = make_engine(url, key=key)
     try:
+        check_opens(engine, keyed=key is not None)
+        if not new:
+            require_healthy(engine, url)
         before = current_revision(engine)
         after = upgrade(engine)
     finally:
         engine.dispose()
-    if before == after:
+    if new:
+        out().print(Text(f"Made a new database at {where(url)} (schema {after})."))
+    elif before == after:
         out().print(Text(f"The database schema is already up to date ({after})."))
     else:
         out().print(Text(f"Upgraded the database schema from {before or 'empty'} to {after}."))
@@ -126,23 +135,32 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_current(args: argparse.Namespace) -> int:
+    """Reads only; exit 1 for anything this sharetui cannot use as it is."""
     from sharetui.store.engine import make_engine
     from sharetui.store.keys import check_opens
-    from sharetui.store.migrate import current_revision, head_revision
+    from sharetui.store.migrate import check_not_newer, current_revision, head_revision
+    from sharetui.store.opening import require_existing, require_healthy, where
 
     settings = settings_from(args)
+    url = settings.database_url
+    require_existing(url)
     key = load_key(settings)
-    engine = make_engine(settings.database_url, key=key)
-    check_opens(engine, keyed=key is not None)
+    engine = make_engine(url, key=key)
     try:
+        check_opens(engine, keyed=key is not None)
+        require_healthy(engine, url)
+        check_not_newer(engine)
         current = current_revision(engine)
     finally:
         engine.dispose()
     head = head_revision()
+    if current is None:
+        raise CommandFailed(
+            f"{where(url)} holds no sharetui database yet; this sharetui uses {head}. "
+            "Make one there with: sharetui db upgrade"
+        )
     if current == head:
         text = f"Schema {current}: up to date."
-    elif current is None:
-        text = f"No schema yet; this sharetui uses {head}. Run: sharetui db upgrade"
     else:
         text = f"Schema {current}; this sharetui uses {head}. Run: sharetui db upgrade"
     out().print(Text(text))
@@ -251,6 +269,8 @@ def _backup(args: argparse.Namespace) -> int:
     from sharetui.services.store import Store
     from sharetui.store.engine import make_engine, normalise_url
     from sharetui.store.keys import check_opens
+    from sharetui.store.migrate import check_not_newer
+    from sharetui.store.opening import require_existing, require_healthy, require_schema
 
     settings = settings_from(args)
     url = make_url(normalise_url(settings.database_url))
@@ -264,8 +284,7 @@ def _backup(args: argparse.Namespace) -> int:
     if not url.database or url.database == ":memory:":
         raise CommandFailed("There is no database file to back up")
     source = Path(url.database)
-    if not source.exists():
-        raise CommandFailed(f"There is no database at {source}")
+    require_existing(settings.database_url)
     target: Path = args.path.expanduser()
     if target.resolve() == source.resolve():
         raise CommandFailed("The backup cannot overwrite the database itself")
@@ -275,9 +294,14 @@ def _backup(args: argparse.Namespace) -> int:
         raise CommandFailed(f"The folder {target.parent} does not exist")
     key = load_key(settings)
     engine = make_engine(settings.database_url, key=key)
-    check_opens(engine, keyed=key is not None)
     store = Store(engine, settings)
     try:
+        # Nothing is written (not even the audit event) into a damaged file, a database
+        # without the schema, or one from a newer sharetui.
+        check_opens(engine, keyed=key is not None)
+        require_healthy(engine, settings.database_url)
+        require_schema(engine, settings.database_url)
+        check_not_newer(engine)
         # Audited first, so the copy records that it was made.
         store.write(
             lambda s: append(
