@@ -3,8 +3,9 @@ deletes the newest rows, swaps two rows, adds a made-up event) is caught by veri
 names the first broken event; put back as it was, the chain verifies again. Random row,
 random kind of tamper, both engines.
 
-(Someone able to rewrite every later hash and the chain head too is not caught by a chain
-kept inside the same database: a limit stated with the figures in the README.)
+(Someone able to rewrite every later hash and the chain head too is not caught by a plain
+chain kept inside the same database: the site key and the seal are for that, proved in
+tests/services/test_audit_seal.py.)
 
 This proof plays the attacker: it is the one place that writes around the services.
 """
