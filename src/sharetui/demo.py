@@ -50,6 +50,7 @@ from sharetui.services.views import DecisionView
 from sharetui.store.engine import is_sqlite, make_engine, normalise_url
 from sharetui.store.migrate import upgrade
 from sharetui.store.models import AuditEvent, User
+from sharetui.store.opening import require_healthy
 from sharetui.store.types import replayed_clock
 
 DEFAULT_SEED = 1
@@ -100,9 +101,36 @@ def default_demo_url() -> str:
 
 
 # -- the state of a database ----------------------------------------------------------------
+# What someone trying the demo does without adding anything: reads, signing in and out,
+# checks. Any other audited action after the demo was made added or changed a record.
+_READS = (".view", ".list", ".history", ".summary", ".timeline", ".export", ".reveal")
+_READ_PREFIXES = ("signin.", "signout", "report.", "audit.", "db.", "demo.", "lock.", "unlock")
+
+
+def added_since_demo(store: Store) -> str:
+    """'' when a finished demo holds only what the demo made; else what was added."""
+    return store.read(_added_since)
+
+
+def _added_since(s: Session) -> str:
+    known = {a.username for a in DEMO_ACCOUNTS}
+    extra = sorted(u for u in s.exec(select(User.username)).all() if u not in known)
+    if extra:
+        return f"the account {extra[0]}" + (f" and {len(extra) - 1} more" if len(extra) > 1 else "")
+    done = s.exec(select(func.max(AuditEvent.id)).where(AuditEvent.action == DEMO_COMPLETE)).one()
+    later = s.exec(
+        select(AuditEvent.action, AuditEvent.id).where(AuditEvent.id > (done or 0))
+    ).all()
+    for action, event_id in later:
+        if not (action.endswith(_READS) or action.startswith(_READ_PREFIXES)):
+            return f"records added after the demo was made (audit event {event_id}: {action})"
+    return ""
+
+
 def demo_state(store: Store) -> str:
-    """'empty' (no accounts yet), 'demo' (a finished demo), 'incomplete' (a demo seeding that
-    stopped part way) or 'other' (real records: never seed into it)."""
+    """'empty' (no accounts yet), 'demo' (a finished demo), 'changed' (a finished demo to
+    which someone has since added accounts or records: reused, never reset), 'incomplete' (a
+    demo seeding that stopped part way) or 'other' (real records: never seed into it)."""
 
     def work(s: Session) -> str:
         users = s.exec(select(func.count()).select_from(User)).one()
@@ -114,7 +142,7 @@ def demo_state(store: Store) -> str:
             ).all()
         )
         if DEMO_COMPLETE in marks:
-            return "demo"
+            return "changed" if _added_since(s) else "demo"
         if DEMO_BEGIN in marks:
             return "incomplete"
         return "empty" if users == 0 else "other"
@@ -182,7 +210,8 @@ def open_for_seeding(settings: Settings) -> Services:
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.close()
 
-    upgrade(engine)
+    require_healthy(engine, settings.database_url)
+    upgrade(engine)  # refuses a newer schema before writing
     return Services(Store(engine, settings))
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from sqlalchemy import create_engine, text
 
 from sharetui.store.engine import normalise_url
+from tests.attacker import around_the_triggers
 from tests.cli.conftest import PASSPHRASE, Cli
 
 
 def _sql(url: str, statement: str) -> object:
     engine = create_engine(normalise_url(url))
     try:
-        with engine.begin() as conn:
+        with engine.begin() as conn, around_the_triggers(conn):
             result = conn.execute(text(statement))
             return result.scalar() if result.returns_rows else None
     finally:

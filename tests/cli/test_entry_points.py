@@ -72,9 +72,7 @@ def test_a_mistyped_command_exits_2_with_usage(cli: Cli) -> None:
 def test_the_app_needs_a_terminal_and_never_loads_a_textual_driver(
     cli: Cli, tmp_path: Path
 ) -> None:
-    ran = cli(
-        "--database",
-        str(tmp_path / "x.db"),
+    ran = cli(  # the first run at the default location: the app would make the database
         env={"TEXTUAL_DRIVER": "no_such_module_anywhere:Driver", "TEXTUAL": "devtools"},
     )
     assert "needs a terminal" in ran.error_line()

@@ -118,14 +118,19 @@ def test_refusals_are_one_line(
 
 
 def test_db_current_and_upgrade_on_a_new_file(cli: Cli, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+    path = tmp_path / "new.db"
+    url = f"sqlite:///{path}"
     head = head_revision()
-    assert cli("db", "current", database=url).out.strip() == (
-        f"No schema yet; this sharetui uses {head}. Run: sharetui db upgrade"
+    assert cli("db", "current", database=url).error_line() == (
+        f"There is no database at {path}; check the path, or make a new one with: "
+        f"sharetui --database {path} db upgrade"
     )
+    assert not path.exists()
     up = cli("--database", url, "db", "upgrade")
-    assert up.out.strip() == f"Upgraded the database schema from empty to {head}."
+    assert up.out.strip() == f"Made a new database at {path} (schema {head})."
     assert cli("db", "current", "--database", url).out.strip() == f"Schema {head}: up to date."
+    again = cli("--database", url, "db", "upgrade")
+    assert again.out.strip() == f"The database schema is already up to date ({head})."
 
 
 def test_db_current_on_both_backends(cli: Cli, database_url: str) -> None:

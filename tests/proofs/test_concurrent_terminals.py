@@ -3,6 +3,11 @@ on PostgreSQL. No lost update (the database holds exactly what the terminals wer
 saved, and one audit event for each), each advice item claimed once, no "database is locked"
 or serialization error reaching a user, and the audit chain verifies.
 
+Before the mix, all 8 race, round after round, to add the same new person, to add a person
+with the same reference, and to link the same two people (each with a relationship of its
+own): exactly one wins each race, and every other is told why in the words one terminal alone
+would hear (no second person, no second link, no raw database error).
+
 CI runs 8 x 30 operations; SHARETUI_PROOF_SCALE=full runs the issue's 8 x 200.
 """
 
@@ -31,6 +36,8 @@ from sharetui.store.models import (
     AdviceRequest,
     AuditEvent,
     ConsentEvent,
+    Person,
+    PersonLink,
     SharingDecision,
 )
 from tests.proofs.scale import scaled
@@ -39,6 +46,7 @@ from tests.proofs.workload import actor
 ROOT = Path(__file__).resolve().parents[2]
 TERMINALS = 8
 OPS = scaled(30, 200)
+RACES = scaled(8, 40)
 SEED = int(os.environ.get("SHARETUI_PROOF_SEED", "0")) or random.randrange(1, 2**31)
 AUDITED = ("decisions", "consents", "raised", "claimed", "advised", "closed")
 
@@ -59,7 +67,7 @@ class Verifier(threading.Thread):
 
 
 def _run_terminals(
-    url: str, people: list[int], verifier: Verifier
+    url: str, people: list[int], link_people: list[int], verifier: Verifier
 ) -> tuple[list[dict[str, Any]], float]:
     procs = [
         subprocess.Popen(
@@ -72,6 +80,7 @@ def _run_terminals(
                 str(OPS),
                 str(SEED),
                 ",".join(map(str, people)),
+                ",".join(map(str, link_people)),
             ],
             cwd=ROOT,
             stdin=subprocess.PIPE,
@@ -123,12 +132,20 @@ def test_eight_terminals_lose_nothing(database_url: str) -> None:
             ).id
             for n in range(6)
         ]
+        link_people = [
+            svc.people.create(
+                pat,
+                PersonInput("Linked", f"Lee{n}", date_of_birth=date(2011, 1, 1 + n % 28)),
+                confirm_not_duplicate=True,
+            ).id
+            for n in range(2 * RACES)
+        ]
         with svc.store.engine.connect() as conn:
             audit_before = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
             consents_before = conn.execute(select(ConsentEvent.id)).scalars().all()
 
         verifier = Verifier(svc)
-        reports, seconds = _run_terminals(database_url, people, verifier)
+        reports, seconds = _run_terminals(database_url, people, link_people, verifier)
         broken = [r for r in verifier.results if not r.ok]
         assert broken == [], f"verify while in use: {broken[:3]}"
         assert verifier.results, "the audit trail was never checked while in use"
@@ -153,6 +170,32 @@ def test_eight_terminals_lose_nothing(database_url: str) -> None:
                 .all()
             )
             audit_after = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
+            race_people = Counter(
+                conn.execute(
+                    select(Person.given_names).where(Person.family_name == "Race")
+                ).scalars()
+            )
+            race_refs = Counter(
+                conn.execute(
+                    select(Person.reference).where(Person.reference.startswith("RACE-"))  # type: ignore[attr-defined]
+                ).scalars()
+            )
+            pairs = Counter(
+                frozenset(pair)
+                for pair in conn.execute(
+                    select(PersonLink.from_person_id, PersonLink.to_person_id)
+                ).all()
+            )
+
+        # Each race won exactly once, by the terminal told it had won; the others told why.
+        assert race_people == {f"Round{r}": 1 for r in range(RACES)}, race_people
+        assert race_refs == {f"RACE-{r}": 1 for r in range(RACES)}, race_refs
+        assert pairs == {frozenset(link_people[2 * r : 2 * r + 2]): 1 for r in range(RACES)}
+        for kind, won in (("person", "race_people"), ("reference", "race_references")):
+            assert len(_all(reports, won)) == RACES
+            assert sum(r["lost"].get(kind, 0) for r in reports) == RACES * (TERMINALS - 1)
+        assert sorted(_all(reports, "race_links")) == list(range(RACES))
+        assert sum(r["lost"].get("link", 0) for r in reports) == RACES * (TERMINALS - 1)
 
         # No lost update, nothing saved that no terminal was told about.
         assert sorted(decisions) == sorted(_all(reports, "decisions"))
@@ -173,7 +216,7 @@ def test_eight_terminals_lose_nothing(database_url: str) -> None:
         assert set(closes) == set(closed) and set(closes.values()) <= {1}
         assert all(advice[i].status == "closed" for i in closed)
         # One audit event for every piece of work reported, in one unbroken chain.
-        reported = sum(len(_all(reports, key)) for key in AUDITED)
+        reported = sum(len(_all(reports, key)) for key in AUDITED) + 4 * RACES  # 1+1+2 each
         assert audit_after - audit_before == reported
         result = verify(svc.store)
         assert result.ok, result.problem
@@ -186,6 +229,8 @@ def test_eight_terminals_lose_nothing(database_url: str) -> None:
         f"\nconcurrency proof ({backend}): {TERMINALS} terminals x {OPS} operations, "
         f"{reported} saves in {seconds:.1f} s ({total / seconds:.0f} operations/s), "
         f"{len(claimed)} claims won, {races} claim races lost cleanly, "
-        f"{unavailable} 'try again' messages, audit trail verified {len(verifier.results)} "
+        f"{unavailable} 'try again' messages, {RACES} rounds of 3 races x {TERMINALS} terminals "
+        f"each won once ({3 * RACES * (TERMINALS - 1)} losers told why), "
+        f"audit trail verified {len(verifier.results)} "
         f"times while in use, seed {SEED}"
     )

@@ -23,6 +23,7 @@ from sharetui.store.keys import (
     WRONG_KEY,
     KeyFileError,
     WrongKey,
+    audit_key,
     create_key_file,
     encrypt_copy,
     key_for,
@@ -303,10 +304,13 @@ def test_bad_key_files_are_named(tmp_path: Path, content: bytes | None, expected
         read_key(path)
 
 
-def test_key_file_with_a_database_server_is_refused(tmp_path: Path) -> None:
+def test_key_file_with_a_database_server_keys_the_audit_chain_only(tmp_path: Path) -> None:
     path = create_key_file(tmp_path / "site.key")
     settings = Settings(database_url="postgresql://x@127.0.0.1/db", key_file=str(path))
-    with pytest.raises(KeyFileError, match="Unset SHARETUI_KEY_FILE"):
+    assert key_for(settings) is None  # no SQLCipher for a server...
+    assert audit_key(settings) is not None  # ...but the audit chain is keyed
+    path.chmod(0o644)
+    with pytest.raises(KeyFileError, match="can be read by other accounts"):
         key_for(settings)
 
 

@@ -3,8 +3,9 @@ deletes the newest rows, swaps two rows, adds a made-up event) is caught by veri
 names the first broken event; put back as it was, the chain verifies again. Random row,
 random kind of tamper, both engines.
 
-(Someone able to rewrite every later hash and the chain head too is not caught by a chain
-kept inside the same database: a limit stated with the figures in the README.)
+(Someone able to rewrite every later hash and the chain head too is not caught by a plain
+chain kept inside the same database: the site key and the seal are for that, proved in
+tests/services/test_audit_seal.py.)
 
 This proof plays the attacker: it is the one place that writes around the services.
 """
@@ -22,6 +23,7 @@ from sharetui.domain.person import PersonInput
 from sharetui.services.audit import event_hash, verify
 from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent, AuditHead
+from tests.attacker import around_the_triggers
 from tests.proofs.scale import PROFILE
 from tests.proofs.workload import consent, share
 
@@ -95,7 +97,7 @@ def test_any_tamper_is_caught_at_the_first_broken_event(
     k = target["id"]
     engine = svc.store.engine
 
-    with engine.begin() as conn:
+    with engine.begin() as conn, around_the_triggers(conn):
         if kind == "alter":
             new = _changed(column, target[column], nudge)
             conn.execute(update(EVENTS).where(EVENTS.c.id == k).values({column: new}))
@@ -139,7 +141,7 @@ def test_any_tamper_is_caught_at_the_first_broken_event(
             assert result.checked == expected - 1
     finally:
         # Put everything back exactly as it was: the chain is whole again.
-        with engine.begin() as conn:
+        with engine.begin() as conn, around_the_triggers(conn):
             conn.execute(delete(EVENTS))
             conn.execute(insert(EVENTS), rows)
             conn.execute(update(HEAD).values(last_event_id=n, last_hash=rows[-1]["hash"]))

@@ -15,6 +15,7 @@ from sharetui.domain.enums import ConsentGiver, ConsentMethod
 from sharetui.services import audit
 from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent
+from tests.attacker import around_the_triggers
 from tests.services.helpers import audit_actions, consent, last_audit_id, no_share, person
 
 T = AuditEvent.__table__
@@ -130,7 +131,7 @@ def test_verify_passes_on_an_untouched_chain(svc, actors):
 
 
 def _tamper(svc, sql: str, **params: object) -> None:
-    with svc.store.engine.begin() as conn:
+    with svc.store.engine.begin() as conn, around_the_triggers(conn):
         conn.execute(text(sql), params)
 
 
@@ -194,7 +195,7 @@ def test_deleted_last_row_is_found(svc, chain):
 def test_swapped_rows_are_found(svc, chain):
     a, b = _row(svc, 3), _row(svc, 7)
     cols = [c for c in a if c != "id"]
-    with svc.store.engine.begin() as conn:
+    with svc.store.engine.begin() as conn, around_the_triggers(conn):
         conn.execute(update(T).where(T.c.id == 3).values({c: b[c] for c in cols}))
         conn.execute(update(T).where(T.c.id == 7).values({c: a[c] for c in cols}))
     result = audit.verify(svc.store)

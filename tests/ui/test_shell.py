@@ -54,8 +54,25 @@ def screen_text(app: ShareApp) -> str:
     return "\n".join(parts)
 
 
+async def test_a_missing_database_is_not_offered_as_a_first_run(tmp_path: Path) -> None:
+    """A mistyped path named to the app: a message naming it, no 'create the first
+    administrator' for whoever is at the terminal, and no file made."""
+    missing = tmp_path / "typo" / "sharetui.db"
+    app = ShareApp(Settings(database_url=f"sqlite:///{missing}", terminal="t"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        while not app.startup_error:
+            await pilot.pause()
+        await settle(pilot)
+        assert not isinstance(app.screen, FirstRunScreen)
+        assert f"There is no database at {missing}" in app.startup_error
+        assert "The database could not be opened" in screen_text(app)
+    assert not missing.parent.exists()
+
+
 async def test_first_run_creates_the_first_admin(tmp_path: Path) -> None:
-    app = ShareApp(Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}", terminal="t"))
+    app = ShareApp(
+        Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}", terminal="t"), create=True
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_services()  # the store opens a moment after the first screen
         await settle(pilot)

@@ -66,8 +66,28 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "Needs an administrator's sign-in; the check is itself audited."
         ),
     )
+    ver.add_argument(
+        "--seal",
+        type=Path,
+        metavar="FILE",
+        help="also prove that nothing up to the sealed event changed (see: audit seal)",
+    )
     add_sign_in_options(ver)
     ver.set_defaults(handler=_audit_verify)
+    seal = audit_actions.add_parser(
+        "seal",
+        parents=[common],
+        help="verify, then write the chain's head (count, time, hash) to a file kept elsewhere",
+        description=(
+            "Verify the whole chain, then print its head and write it, with a checkpoint every "
+            "100 events, to FILE. Keep the file away from the database (another machine, a "
+            "printout): `audit verify --seal FILE` then proves that nothing before it changed, "
+            "even if someone rewrote the whole chain. Needs an administrator's sign-in."
+        ),
+    )
+    seal.add_argument("--out", type=Path, metavar="FILE", required=True, help="the seal file")
+    add_sign_in_options(seal)
+    seal.set_defaults(handler=_audit_seal)
 
     backup = sub.add_parser(
         "backup",
@@ -85,21 +105,30 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
+    """The one command that makes a new database (besides the first-run set-up), and says
+    where; an existing one is checked before anything is written to it."""
     from sharetui.store.engine import make_engine
     from sharetui.store.keys import check_opens
     from sharetui.store.migrate import current_revision, upgrade
+    from sharetui.store.opening import is_new, require_healthy, where
 
     settings = settings_from(args)
+    url = settings.database_url
+    new = is_new(url)
     key = load_key(settings)
-    engine = make_engine(settings.database_url, key=key)
-    check_opens(engine, keyed=key is not None)
+    engine = make_engine(url, key=key)
     try:
+        check_opens(engine, keyed=key is not None)
+        if not new:
+            require_healthy(engine, url)
         before = current_revision(engine)
         with progress("Building search keys (people)") as update:
             after = upgrade(engine, update)
     finally:
         engine.dispose()
-    if before == after:
+    if new:
+        out().print(Text(f"Made a new database at {where(url)} (schema {after})."))
+    elif before == after:
         out().print(Text(f"The database schema is already up to date ({after})."))
     else:
         out().print(Text(f"Upgraded the database schema from {before or 'empty'} to {after}."))
@@ -107,23 +136,32 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_current(args: argparse.Namespace) -> int:
+    """Reads only; exit 1 for anything this sharetui cannot use as it is."""
     from sharetui.store.engine import make_engine
     from sharetui.store.keys import check_opens
-    from sharetui.store.migrate import current_revision, head_revision
+    from sharetui.store.migrate import check_not_newer, current_revision, head_revision
+    from sharetui.store.opening import require_existing, require_healthy, where
 
     settings = settings_from(args)
+    url = settings.database_url
+    require_existing(url)
     key = load_key(settings)
-    engine = make_engine(settings.database_url, key=key)
-    check_opens(engine, keyed=key is not None)
+    engine = make_engine(url, key=key)
     try:
+        check_opens(engine, keyed=key is not None)
+        require_healthy(engine, url)
+        check_not_newer(engine)
         current = current_revision(engine)
     finally:
         engine.dispose()
     head = head_revision()
+    if current is None:
+        raise CommandFailed(
+            f"{where(url)} holds no sharetui database yet; this sharetui uses {head}. "
+            "Make one there with: sharetui db upgrade"
+        )
     if current == head:
         text = f"Schema {current}: up to date."
-    elif current is None:
-        text = f"No schema yet; this sharetui uses {head}. Run: sharetui db upgrade"
     else:
         text = f"Schema {current}; this sharetui uses {head}. Run: sharetui db upgrade"
     out().print(Text(text))
@@ -132,21 +170,96 @@ def _db_current(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     from sharetui.services.audit import verify_as
+    from sharetui.services.audit_seal import read_seal
 
     settings = settings_from(args)
+    sealed = read_seal(args.seal) if args.seal else None
     svc = open_services(settings)
     try:
         actor = sign_in(svc, args, settings)
         with progress("Checking the audit trail") as update:
-            result = verify_as(svc.store, actor, update)
+            result = verify_as(svc.store, actor, update, sealed)
+        keyed = svc.store.audit_key is not None
     finally:
         svc.close()
     if not result.ok:
+        passed_over = bool(result.inserted) and result.first_broken_id == result.inserted[0]
+        intact = (
+            f"the {result.checked:,} events the app wrote are intact"
+            if passed_over
+            else f"{result.checked:,} events before it are intact"
+        )
         raise CommandFailed(
             f"The audit trail is broken at event {result.first_broken_id}: {result.problem} "
-            f"({result.checked:,} events before it are intact)"
+            f"({intact})"
         )
-    out().print(Text(f"The audit trail is intact: {result.checked:,} events checked."))
+    lines = [
+        f"The audit trail is intact: {result.checked:,} events checked.",
+        _scheme(result, keyed),
+    ]
+    if sealed is not None:
+        lines.append(
+            f"It matches the seal of {sealed.sealed_at:%Y-%m-%d %H:%M} UTC: nothing up to event "
+            f"{sealed.last_event_id} ({sealed.events:,} events) has changed."
+        )
+    out().print(Text("\n".join(lines)))
+    return 0
+
+
+def _scheme(result: Any, keyed: bool) -> str:
+    """How the chain is hashed, and what that proves against someone who can write the file."""
+    if result.keyed_from is None:
+        why = (
+            "this site has no key file (SHARETUI_KEY_FILE)"
+            if not keyed
+            else "no event has been written with the site key yet"
+        )
+        return (
+            f"Hashed with plain SHA-256 ({why}): anyone able to write the database could "
+            "recompute the whole chain. Keep a seal elsewhere (sharetui audit seal) and check "
+            "against it with --seal."
+        )
+    if result.keyed_from <= 1:
+        return "Keyed with the site key (HMAC-SHA-256) from the first event."
+    return (
+        f"Keyed with the site key (HMAC-SHA-256) from event {result.keyed_from}; the "
+        f"{result.keyed_from - 1:,} events before it, written before the site had a key, are "
+        "plain SHA-256: a seal proves those."
+    )
+
+
+def _audit_seal(args: argparse.Namespace) -> int:
+    from sharetui.services.audit import seal_as
+    from sharetui.services.audit_seal import write_seal
+
+    settings = settings_from(args)
+    target: Path = args.out.expanduser()
+    if target.exists():
+        raise CommandFailed(f"{target} already exists; keep old seals and choose a new file name")
+    if not target.parent.is_dir():
+        raise CommandFailed(f"The folder {target.parent} does not exist")
+    svc = open_services(settings)
+    try:
+        actor = sign_in(svc, args, settings)
+        with progress("Checking the audit trail") as update:
+            result, seal = seal_as(svc.store, actor, update)
+    finally:
+        svc.close()
+    if seal is None:
+        raise CommandFailed(
+            f"Nothing sealed: the audit trail is broken at event {result.first_broken_id}: "
+            f"{result.problem}"
+        )
+    write_seal(seal, target)
+    out().print(
+        Text(
+            f"Sealed {seal.events:,} events at {seal.sealed_at:%Y-%m-%d %H:%M:%S} UTC.\n"
+            f"Last event: {seal.last_event_id}\n"
+            f"Hash: {seal.last_hash}\n"
+            f"Written to {target}. Keep it away from the database; check with: "
+            f"sharetui audit verify --seal {target}"
+        )
+    )
     return 0
 
 
@@ -157,6 +270,8 @@ def _backup(args: argparse.Namespace) -> int:
     from sharetui.services.store import Store
     from sharetui.store.engine import make_engine, normalise_url
     from sharetui.store.keys import check_opens
+    from sharetui.store.migrate import check_not_newer
+    from sharetui.store.opening import require_existing, require_healthy, require_schema
 
     settings = settings_from(args)
     url = make_url(normalise_url(settings.database_url))
@@ -170,8 +285,7 @@ def _backup(args: argparse.Namespace) -> int:
     if not url.database or url.database == ":memory:":
         raise CommandFailed("There is no database file to back up")
     source = Path(url.database)
-    if not source.exists():
-        raise CommandFailed(f"There is no database at {source}")
+    require_existing(settings.database_url)
     target: Path = args.path.expanduser()
     if target.resolve() == source.resolve():
         raise CommandFailed("The backup cannot overwrite the database itself")
@@ -181,9 +295,14 @@ def _backup(args: argparse.Namespace) -> int:
         raise CommandFailed(f"The folder {target.parent} does not exist")
     key = load_key(settings)
     engine = make_engine(settings.database_url, key=key)
-    check_opens(engine, keyed=key is not None)
     store = Store(engine, settings)
     try:
+        # Nothing is written (not even the audit event) into a damaged file, a database
+        # without the schema, or one from a newer sharetui.
+        check_opens(engine, keyed=key is not None)
+        require_healthy(engine, settings.database_url)
+        require_schema(engine, settings.database_url)
+        check_not_newer(engine)
         # Audited first, so the copy records that it was made.
         store.write(
             lambda s: append(

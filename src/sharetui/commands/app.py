@@ -8,7 +8,14 @@ import sys
 from rich.table import Table
 from rich.text import Text
 
-from sharetui.commands.common import CommandFailed, out, progress, settings_from
+from sharetui.commands.common import (
+    CommandFailed,
+    database_named,
+    err,
+    out,
+    progress,
+    settings_from,
+)
 from sharetui.config import Settings
 from sharetui.launcher import sanitise_environment
 
@@ -70,24 +77,52 @@ def _families(raw: str) -> int:
     return value
 
 
-def _open_app(settings: Settings, demo_accounts: list[tuple[str, str, str]] | None) -> int:
+def _open_app(
+    settings: Settings,
+    demo_accounts: list[tuple[str, str, str]] | None,
+    *,
+    first_run: bool = False,
+) -> int:
     sanitise_environment()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CommandFailed("The app needs a terminal: run sharetui from a terminal window")
     from sharetui.ui.app import run_app
 
-    run_app(settings, demo_accounts=demo_accounts)
+    if first_run:
+        from sharetui.store.opening import where
+
+        err().print(
+            Text(
+                f"First run: making a new database at {where(settings.database_url)}; "
+                "the app then asks for its first administrator."
+            )
+        )
+    run_app(settings, demo_accounts=demo_accounts, create=first_run)
     return 0
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return _open_app(settings_from(args), None)
+    """Open the app. Only the default location, with nothing there yet, is a first run that
+    makes a database; a database named with --database or SHARETUI_DATABASE_URL must exist
+    (a mistyped path is refused, never offered to a stranger as a new site)."""
+    from sharetui.store.opening import is_new, require_existing
+
+    settings = settings_from(args)
+    first_run = False
+    if database_named(args):
+        require_existing(settings.database_url)
+    else:
+        first_run = is_new(settings.database_url)
+    return _open_app(settings, None, first_run=first_run)
 
 
 def demo_command(args: argparse.Namespace) -> int:
     from sharetui import demo
 
-    url = getattr(args, "database", None) or demo.default_demo_url()
+    given = getattr(args, "database", None)
+    if given is not None and not given.strip():
+        raise CommandFailed("--database is empty; give a file path or URL for the demo database")
+    url = given or demo.default_demo_url()
     settings = Settings.from_env(database_url=url)
     file = demo.sqlite_file(url)
     where = _where(url, file)
@@ -96,6 +131,19 @@ def demo_command(args: argparse.Namespace) -> int:
         raise CommandFailed(
             f"{where} holds records that are not demo data; sharetui demo never writes into "
             "or deletes it. Choose another --database"
+        )
+    if args.reset and before == "changed":
+        from sharetui.services.store import Store
+        from sharetui.store.engine import make_engine
+
+        store = Store(make_engine(url), settings)
+        try:
+            added = demo.added_since_demo(store)
+        finally:
+            store.dispose()
+        raise CommandFailed(
+            f"{where} holds {added}; sharetui demo --reset never deletes what people added. "
+            "Choose another --database, or remove the file yourself"
         )
     if args.reset and before != "absent":
         if file is None:
@@ -109,6 +157,8 @@ def demo_command(args: argparse.Namespace) -> int:
         state = demo.demo_state(svc.store)
         if state == "other":
             raise CommandFailed(f"{where} holds records that are not demo data")
+        if state == "changed":
+            state = "demo"  # reused as it is: what people added stays
         if state == "incomplete":
             raise CommandFailed(
                 f"The demo database at {where} was not finished; run sharetui demo --reset"

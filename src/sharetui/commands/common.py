@@ -35,7 +35,23 @@ def err() -> Console:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(database_url=getattr(args, "database", None))
+    given = getattr(args, "database", None)
+    if given is not None and not given.strip():
+        raise CommandFailed(
+            "--database is empty; give a database file path or URL (or leave the option out "
+            "for SHARETUI_DATABASE_URL or the default)"
+        )
+    return Settings.from_env(database_url=given)
+
+
+def database_named(args: argparse.Namespace) -> bool:
+    """True when the database was named (--database or SHARETUI_DATABASE_URL) rather than
+    the default location."""
+    import os
+
+    return bool(getattr(args, "database", None)) or bool(
+        os.environ.get("SHARETUI_DATABASE_URL", "").strip()
+    )
 
 
 def load_key(settings: Settings) -> str | None:
@@ -47,9 +63,11 @@ def load_key(settings: Settings) -> str | None:
 
 
 def open_services(settings: Settings, *, migrate: bool = True) -> Services:
+    """The services on an existing database: a missing path, an empty file or a database
+    without the sharetui schema is refused, never created (only db upgrade makes one)."""
     from sharetui.services.facade import Services
 
-    return Services.open(settings, migrate=migrate)
+    return Services.open(settings, migrate=migrate, create=False)
 
 
 def add_sign_in_options(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,6 @@ or its totals, so both ask a supervisor or administrator to sign in, and both ar
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import sys
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from sharetui.commands.common import (
     sign_in,
 )
 from sharetui.domain.person import parse_date
+from sharetui.services.csv_out import SafeCsvWriter
 
 if TYPE_CHECKING:
     from sharetui.services.reports import DecisionCounts, Report
@@ -296,14 +296,10 @@ def _counts(c: DecisionCounts) -> list[str]:
     return [f"{getattr(c, key):,}" for key, _ in _COUNT_COLUMNS]
 
 
-def _csv_text(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def report_csv(report: Report) -> str:
     """Tidy rows (table,row,column,value): easy to pivot, and one file for every table."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = SafeCsvWriter(buf, lineterminator="\n")
     w.writerow(("table", "row", "column", "value"))
     w.writerow(("period", "all", "from", report.start.isoformat()))
     w.writerow(("period", "all", "to", report.end.isoformat()))
@@ -319,7 +315,7 @@ def report_csv(report: Report) -> str:
             ("lawful_basis", b.basis.value if b.basis else "not_recorded", "shared", b.shared)
         )
     for r in report.by_recipient:
-        name = _csv_text(r.organisation)
+        name = r.organisation
         w.writerow(("recipient", name, "decisions", r.decisions))
         w.writerow(("recipient", name, "shared", r.shared))
         w.writerow(("recipient", name, "not_shared", r.not_shared))

@@ -22,6 +22,7 @@ from sharetui.services.consent import check_relied_consent
 from sharetui.services.people import load_person, summary, touch
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import DecisionView, Page
+from sharetui.store.locks import LockSpace, lock, next_id
 from sharetui.store.models import (
     AdviceRequest,
     DecisionAffected,
@@ -186,10 +187,10 @@ class Decisions:
             root_id = base.root_id or base.id
             # Lock the first version: two terminals amending at once queue here, and the
             # second then sees the first's version instead of colliding on the same number.
+            lock(s, LockSpace.DECISION, root_id)
             root = s.exec(
                 select(SharingDecision)
                 .where(SharingDecision.id == root_id)
-                .with_for_update()
                 .execution_options(populate_existing=True)
             ).one()
             if root.decided_by_id != actor.user_id:
@@ -272,15 +273,17 @@ class Decisions:
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
         other_people = [load_person(s, pid, "others_affected") for pid in others]
         row = _row_from_input(d, actor)
+        if root_id is None:
+            # A first version is its own root: take its id first, since the row can never
+            # be updated once written (store/append_only.py).
+            row.id = next_id(s, "sharing_decision")
+            root_id = row.id
         row.root_id = root_id
         row.version = version
         row.supersedes_id = supersedes
         row.amend_reason = reason
         s.add(row)
         s.flush()
-        if root_id is None:
-            row.root_id = row.id
-            s.add(row)
         for pid in others:
             s.add(DecisionAffected(decision_id=row.id, person_id=pid))
         touch(s, row.subject_id)

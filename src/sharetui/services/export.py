@@ -15,7 +15,6 @@ identities is marked never to disclose. Nothing is removed: redaction is a human
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -55,6 +54,7 @@ from sharetui.domain.errors import NotFound, ValidationFailed
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
+from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.store import Actor, Store
 from sharetui.store.models import (
     AdviceEvent,
@@ -646,21 +646,10 @@ CSV_COLUMNS = (
 )
 
 
-class _SafeWriter:
-    """A csv writer that quotes every cell a spreadsheet would run as a formula: names,
-    references and titles hold typed text as much as the values do."""
-
-    def __init__(self, out: io.StringIO) -> None:
-        self._writer = csv.writer(out, lineterminator="\r\n")
-
-    def writerow(self, row: list[str] | tuple[str, ...]) -> None:
-        self._writer.writerow([_csv_safe(str(cell)) for cell in row])
-
-
 def to_csv(export: SubjectAccessExport) -> str:
     """One row per field, so a reviewer can filter on the review columns in a spreadsheet."""
     out = io.StringIO()
-    writer = _SafeWriter(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerow(
         [
@@ -707,13 +696,6 @@ def to_csv(export: SubjectAccessExport) -> str:
                     ]
                 )
     return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula: quote it as text."""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def render(export: SubjectAccessExport, fmt: str) -> bytes:

@@ -11,7 +11,8 @@ from sharetui.services.people import People
 from sharetui.services.store import Store
 from sharetui.services.users import Users
 from sharetui.store.keys import check_opens, key_for
-from sharetui.store.migrate import upgrade
+from sharetui.store.migrate import check_not_newer, upgrade
+from sharetui.store.opening import require_existing, require_healthy, require_schema
 
 
 class Services:
@@ -25,15 +26,37 @@ class Services:
         self.drafts = Drafts(store)
 
     @classmethod
-    def open(cls, settings: Settings, *, key: str | None = None, migrate: bool = True) -> Services:
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        key: str | None = None,
+        migrate: bool = True,
+        create: bool = True,
+    ) -> Services:
         """Connect, bring the schema up to date (refusing a newer one), return the services.
-        With settings.key_file set, the SQLite database is opened with the site key."""
+        With settings.key_file set, the SQLite database is opened with the site key.
+
+        create=False (every command, and the app on a named database) refuses a database
+        that does not exist yet instead of making it (store/opening.py). Either way a damaged
+        SQLite file or a newer schema is refused before anything is written."""
+        url = settings.database_url
+        if not create:
+            require_existing(url)
         if key is None:
             key = key_for(settings)
         store = Store.open(settings, key=key)
-        check_opens(store.engine, keyed=key is not None)
-        if migrate:
-            upgrade(store.engine)
+        try:
+            check_opens(store.engine, keyed=key is not None)
+            require_healthy(store.engine, url)
+            if not create:
+                require_schema(store.engine, url)
+            check_not_newer(store.engine)
+            if migrate:
+                upgrade(store.engine)
+        except BaseException:
+            store.dispose()
+            raise
         return cls(store)
 
     def close(self) -> None:

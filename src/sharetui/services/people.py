@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, delete, exists, func, intersect, or_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -35,6 +36,7 @@ from sharetui.services.views import (
     SearchPage,
     TimelineEntry,
 )
+from sharetui.store.locks import LockSpace, key_of, lock
 from sharetui.store.models import (
     AdviceRequest,
     ConsentEvent,
@@ -201,14 +203,24 @@ class People:
         p = data.cleaned()
         check(validate_person(p, date.today()))
 
+        taken = ValidationFailed(
+            {"reference": f"The reference {p.reference} is already used by another person"}
+        )
+
         def work(s: Session) -> PersonSummary:
+            # Terminals adding the same reference, or the same name and date of birth, take
+            # turns here (PostgreSQL; SQLite writers already do), so each check below sees
+            # what the one before committed: the loser is told, not let past.
+            if p.reference:
+                lock(s, LockSpace.REFERENCE, key_of(p.reference))
+            if not confirm_not_duplicate:
+                identity = key_of(sort_key(p.family_name, p.given_names), p.date_of_birth)
+                lock(s, LockSpace.PERSON_IDENTITY, identity)
             if (
                 p.reference
                 and s.exec(select(Person.id).where(Person.reference == p.reference)).first()
             ):
-                raise ValidationFailed(
-                    {"reference": f"The reference {p.reference} is already used by another person"}
-                )
+                raise taken
             if not confirm_not_duplicate:
                 dupes = self._duplicates(s, p)
                 if dupes:
@@ -229,7 +241,12 @@ class People:
                 last_activity_at=now,
             )
             s.add(person)
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError as exc:  # the unique index, should anything pass the lock
+                if p.reference and "reference" in str(exc.orig):
+                    raise taken from exc
+                raise
             assert person.id is not None
             if not p.reference:
                 person.reference = f"P{person.id:06d}"
@@ -481,6 +498,9 @@ class People:
         check(e)
 
         def work(s: Session) -> None:
+            # One link between two people, whichever way round: links of the same pair take
+            # turns (PostgreSQL; SQLite writers already do), so the check sees the first.
+            lock(s, LockSpace.PERSON_LINK, key_of(min(from_id, to_id), max(from_id, to_id)))
             load_person(s, from_id, "from_person_id")
             load_person(s, to_id, "to_person_id")
             existing = s.exec(

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from sharetui.config import Settings
 from sharetui.domain.errors import NotFound, StoreUnavailable
 from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
+from sharetui.store.keys import audit_key
 from sharetui.store.write_turns import WriteTurns
 
 T = TypeVar("T")
@@ -54,6 +55,8 @@ class Store:
             engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
         )
         self._turns = WriteTurns.for_engine(engine, BUSY_TIMEOUT_MS / 1000)
+        # The audit chain's key (services/audit.py), handed to every session it opens.
+        self.audit_key = audit_key(self.settings)
 
     @classmethod
     def open(cls, settings: Settings, *, key: str | None = None) -> Store:
@@ -72,7 +75,9 @@ class Store:
         delay = 0.02
         for attempt in range(RETRIES):
             try:
-                with Session(engine, expire_on_commit=False) as session:
+                with Session(
+                    engine, expire_on_commit=False, info={"audit_key": self.audit_key}
+                ) as session:
                     result = work(session)
                     if commit:
                         session.commit()

@@ -12,6 +12,8 @@ encryption (tests, or sites whose disks are encrypted).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -131,14 +133,15 @@ def pragma_key(hex_key: str) -> str:
 
 
 def key_for(settings: Settings) -> str | None:
-    """The SQLCipher key for these settings, or None for plain SQLite (no key file set)."""
+    """The SQLCipher key for these settings, or None for plain SQLite (no key file set) and
+    for a database server."""
     if not settings.key_file:
         return None
     if make_url(normalise_url(settings.database_url)).get_backend_name() != "sqlite":
-        raise KeyFileError(
-            "SHARETUI_KEY_FILE encrypts a SQLite database; this site uses a database server, "
-            "whose storage is protected by the server. Unset SHARETUI_KEY_FILE"
-        )
+        # A database server's storage is the server's to protect; there the key file keys
+        # the audit chain only (audit_key), and is checked when the store reads it.
+        read_key(settings.key_file)
+        return None
     try:
         import sqlcipher3  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
@@ -147,6 +150,19 @@ def key_for(settings: Settings) -> str | None:
             "install sharetui with the 'encryption' extra (sqlcipher3-binary)"
         ) from None
     return pragma_key(read_key(settings.key_file))
+
+
+AUDIT_KEY_LABEL = b"sharetui audit chain v1"
+
+
+def audit_key(settings: Settings) -> bytes | None:
+    """The key that chains the audit trail (HMAC-SHA-256), derived from the site key so that
+    the one file serves both purposes without the database key itself hashing anything.
+    None where the site has no key: the chain is then plain SHA-256."""
+    if not settings.key_file:
+        return None
+    site = bytes.fromhex(read_key(settings.key_file))
+    return hmac.new(site, AUDIT_KEY_LABEL, hashlib.sha256).digest()
 
 
 def check_opens(engine: Engine, *, keyed: bool) -> None:

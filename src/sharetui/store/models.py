@@ -221,9 +221,12 @@ class AuditEvent(SQLModel, table=True):
 
 
 class AuditHead(SQLModel, table=True):
-    """The last link of the chain, so that deleting the newest events is also detected."""
+    """The last link of the chain, so that deleting the newest events is also detected.
+    keyed_from: the first event hashed with the site key (HMAC); earlier ones are plain SHA-256
+    (written before the site had a key). None: no event is keyed."""
 
     __tablename__ = "audit_head"
     id: int = Field(default=1, primary_key=True)
     last_event_id: int = 0
     last_hash: str = Field(default="", max_length=64)
+    keyed_from: int | None = None

@@ -77,9 +77,12 @@ class ShareApp(App[None], inherit_bindings=False):
         demo_accounts: list[tuple[str, str, str]] | None = None,
         services: Services | None = None,
         high_contrast: bool = False,
+        create: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
+        # Only a first run at the default location may make the database (commands/app.py).
+        self.create = create
         self.demo_accounts = demo_accounts
         self.services: Services | None = services
         self.actor: Actor | None = None
@@ -113,7 +116,7 @@ class ShareApp(App[None], inherit_bindings=False):
             if self.services is None:
                 from sharetui.services.facade import Services
 
-                self.services = Services.open(self.settings)
+                self.services = Services.open(self.settings, create=self.create)
             count = self.services.users.count()
         except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
             self.startup_error = _describe(exc)
@@ -453,6 +456,9 @@ def run_app(
     settings: Settings,
     demo_accounts: list[tuple[str, str, str]] | None = None,
     high_contrast: bool = False,
+    create: bool = False,
 ) -> None:
     """Entry point used by the command line."""
-    ShareApp(settings, demo_accounts=demo_accounts, high_contrast=high_contrast).run()
+    ShareApp(
+        settings, demo_accounts=demo_accounts, high_contrast=high_contrast, create=create
+    ).run()
