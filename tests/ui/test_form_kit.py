@@ -9,10 +9,10 @@ sign-in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-import re
 from typing import Any
 
 import pytest
@@ -444,7 +444,7 @@ async def test_typed_text_survives_lock_and_switch_user(
         await pilot.press("enter")
         await settle(pilot)
         back = app.screen
-        assert isinstance(back, FormDialog) and back.DRAFT_KIND == kind, back
+        assert isinstance(back, FormDialog) and kind == back.DRAFT_KIND, back
         kept = back.values()
         for name, value in typed.items():
             if name in ("person",):  # the person picked in a link is chosen again
