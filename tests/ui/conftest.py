@@ -81,7 +81,16 @@ async def settle(pilot: Pilot[None], timeout: float = 30.0) -> None:
             raise AssertionError(f"still busy after {timeout} s: {running or app.screen}")
         with contextlib.suppress(WorkerCancelled):
             await asyncio.wait_for(app.workers.wait_for_complete(running), timeout=timeout)
+    steady_cursors(app)
     await pilot.pause()
+
+
+def steady_cursors(app: object) -> None:
+    """A blinking cursor is drawn or not depending on when the screen is read: a snapshot of
+    a focused box taken on a busy machine caught it off. Cursors stay drawn in tests."""
+    for screen in getattr(app, "screen_stack", []):
+        for widget in screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
 
 
 async def sign_in(pilot: Pilot[None], username: str = "pat", passphrase: str = PASSPHRASE) -> None:
