@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from sharetui.commands import move
 from sharetui.commands.common import (
     CommandFailed,
     add_sign_in_options,
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     db = sub.add_parser(
         "db",
         parents=[common],
-        help="database schema: upgrade, or show the current version",
+        help="database: upgrade the schema, show its version, copy a site, verify a copy",
         description="Bring the database schema up to date, or show which version it is at.",
     )
     db_actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -48,6 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Show the schema version of the database and of this sharetui.",
     )
     cur.set_defaults(handler=_db_current)
+    move.register(db_actions, common)
 
     audit = sub.add_parser(
         "audit",
