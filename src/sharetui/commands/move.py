@@ -114,7 +114,9 @@ def _db_verify(args: argparse.Namespace) -> int:
     with progress("Checking the audit trail") as update:
         report = check_copy(target, progress=update)
     if not report.ok:
-        raise CommandFailed(f"{target.shown} would not serve the site: {'; '.join(report.problems)}")
+        raise CommandFailed(
+            f"{target.shown} would not serve the site: {'; '.join(report.problems)}"
+        )
     rows = sum(report.counts.values())
     out().print(
         Text(

@@ -30,6 +30,7 @@ from sharetui.store.keys import check_opens
 from sharetui.store.migrate import check_not_newer, current_revision, head_revision, upgrade
 from sharetui.store.transfer import (
     BATCH_ROWS,
+    RowsRejected,
     copy_rows,
     reset_sequences,
     row_counts,
@@ -158,12 +159,18 @@ def _copy(
         counts = row_counts(source_conn)
         total = sum(counts.values())
         with tgt.connect() as target_conn, target_conn.begin():
-            copy_rows(
-                source_conn,
-                target_conn,
-                progress=(lambda done: progress(done, total)) if progress else None,
-                batch_rows=batch_rows,
-            )
+            try:
+                copy_rows(
+                    source_conn,
+                    target_conn,
+                    progress=(lambda done: progress(done, total)) if progress else None,
+                    batch_rows=batch_rows,
+                )
+            except RowsRejected as exc:
+                raise CopyFailed(
+                    f"Table {exc.table}: the target refused a row ({exc.reason}); the copy "
+                    "was undone and the source is unchanged"
+                ) from None
             reset_sequences(target_conn)
             copied = row_counts(target_conn)
             for table in site_tables():
@@ -240,8 +247,7 @@ def check_copy(
             events = result.checked
             if not result.ok:
                 problems.append(
-                    f"the audit trail is broken at event {result.first_broken_id}: "
-                    f"{result.problem}"
+                    f"the audit trail is broken at event {result.first_broken_id}: {result.problem}"
                 )
     finally:
         engine.dispose()

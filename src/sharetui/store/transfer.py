@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from sharetui.store import models  # noqa: F401 - registers every table on the metadata
@@ -24,6 +25,15 @@ from sharetui.store.models import AuditHead
 
 BATCH_ROWS = 5_000
 Progress = Callable[[int], None]  # rows copied so far, all tables together
+
+
+class RowsRejected(Exception):
+    """The target refused a batch of one table (a constraint, a type): which table, and why."""
+
+    def __init__(self, table: str, reason: str) -> None:
+        super().__init__(f"{table}: {reason}")
+        self.table = table
+        self.reason = reason
 
 
 def site_tables() -> list[Table]:
@@ -45,9 +55,7 @@ def row_counts(conn: Connection, tables: list[Table] | None = None) -> dict[str,
     counts: dict[str, int] = {}
     for table in tables or site_tables():
         if table.name in present:
-            counts[table.name] = conn.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
+            counts[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
     return counts
 
 
@@ -85,10 +93,14 @@ def copy_rows(
     done = 0
     for table in site_tables():
         for rows in _batches(source, table, batch_rows):
-            if table.name == head.name:
-                write_head(target, rows)
-            else:
-                insert_batch(target, table, rows)
+            try:
+                if table.name == head.name:
+                    write_head(target, rows)
+                else:
+                    insert_batch(target, table, rows)
+            except DBAPIError as exc:
+                reason = " ".join(str(exc.orig).split())[:300]
+                raise RowsRejected(table.name, reason) from exc
             done += len(rows)
             if progress:
                 progress(done)
