@@ -253,7 +253,9 @@ def test_an_event_altered_in_the_copy_is_detected(
 def test_verify_names_a_damaged_backup(cli: Cli, demo_db: Demo, tmp_path: Path) -> None:
     site = private_copy(demo_db, tmp_path)
     backup = tmp_path / "backup.db"
-    assert cli("backup", str(backup), database=str(site)).code == 0
+    made = cli("backup", str(backup), "--verify", database=str(site))
+    assert made.code == 0, made.err
+    assert f"{backup} opens and is whole: schema " in made.out
     assert cli("db", "verify", str(backup)).code == 0
     with sqlite3.connect(backup) as conn:
         conn.execute("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")

@@ -83,6 +83,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    backup.add_argument(
+        "--verify",
+        action="store_true",
+        help="then open the copy and check it as a restore would (sharetui db verify PATH)",
+    )
     backup.set_defaults(handler=_backup)
 
 
@@ -203,6 +208,8 @@ def _backup(args: argparse.Namespace) -> int:
         store.dispose()
     size = target.stat().st_size
     out().print(Text(f"Backed up to {target} ({size / 1_048_576:.1f} MB, {pages:,} pages)."))
+    if args.verify:
+        return move.verify_database(str(target), key_file=settings.key_file or "none")
     return 0
 
 

@@ -107,10 +107,14 @@ def _db_copy(args: argparse.Namespace) -> int:
 
 
 def _db_verify(args: argparse.Namespace) -> int:
+    return verify_database(args.target or settings_from(args).database_url, args.key_file)
+
+
+def verify_database(url: str, key_file: str | None) -> int:
+    """The restore drill: prints what was checked, or fails naming what is wrong."""
     from sharetui.services.site_copy import check_copy
 
-    url = args.target or settings_from(args).database_url
-    target = endpoint(url, args.key_file)
+    target = endpoint(url, key_file)
     with progress("Checking the audit trail") as update:
         report = check_copy(target, progress=update)
     if not report.ok:
