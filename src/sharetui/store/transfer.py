@@ -98,8 +98,10 @@ def copy_rows(
                     write_head(target, rows)
                 else:
                     insert_batch(target, table, rows)
-            except DBAPIError as exc:
-                reason = " ".join(str(exc.orig).split())[:300]
+            except (DBAPIError, target.dialect.loaded_dbapi.Error) as exc:
+                # COPY talks to the driver directly, so its errors come unwrapped.
+                detail = exc.orig if isinstance(exc, DBAPIError) else exc
+                reason = " ".join(str(detail).split())[:300]
                 raise RowsRejected(table.name, reason) from exc
             done += len(rows)
             if progress:
@@ -107,8 +109,31 @@ def copy_rows(
 
 
 def insert_batch(target: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One multi-row insert (executemany; SQLAlchemy batches it into few statements)."""
-    target.execute(table.insert(), rows)
+    """Write one batch: COPY on PostgreSQL (several times faster than INSERT for millions of
+    rows), a multi-row insert elsewhere. Values go through each column's own type first, so
+    both paths store exactly what the app would."""
+    if target.dialect.name == "postgresql":
+        _copy_batch(target, table, rows)
+    else:
+        target.execute(table.insert(), rows)
+
+
+def _copy_batch(target: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    dialect = target.dialect
+    columns = list(table.columns)
+    convert = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    quoted = dialect.identifier_preparer.format_table(table)
+    driver = target.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    row[c.name] if f is None else f(row[c.name])
+                    for c, f in zip(columns, convert, strict=True)
+                ]
+            )
 
 
 def write_head(target: Connection, rows: list[dict[str, Any]]) -> None:
