@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,15 +35,36 @@ def _int_env(name: str, default: int) -> int:
 
 
 def terminal_id() -> str:
-    """Which workstation wrote an audit event: SHARETUI_TERMINAL_ID, else host and tty."""
+    """Which workstation wrote an audit event: SHARETUI_TERMINAL_ID, else the SSH client's
+    address and port when the app runs for an SSH connection, else host and tty."""
     explicit = os.environ.get("SHARETUI_TERMINAL_ID", "").strip()
     if explicit:
         return explicit[:100]
+    over_ssh = ssh_terminal_id(os.environ)
+    if over_ssh:
+        return over_ssh
     tty = ""
     with contextlib.suppress(OSError):
         tty = os.ttyname(0).removeprefix("/dev/")
     host = socket.gethostname()
     return f"{host}:{tty}"[:100] if tty else host[:100]
+
+
+def ssh_terminal_id(environ: Mapping[str, str]) -> str:
+    """'ssh:ADDRESS:PORT' of the connecting terminal, from what sshd sets (SSH_CONNECTION is
+    'client-address client-port server-address server-port'; older servers set SSH_CLIENT).
+    The port tells two connections from one machine apart; sshd sets these variables itself,
+    and the deploy/ set-up accepts none from the client."""
+    for name in ("SSH_CONNECTION", "SSH_CLIENT"):
+        parts = environ.get(name, "").split()
+        if len(parts) >= 2 and all(_plain(p) for p in parts[:2]):
+            return f"ssh:{parts[0]}:{parts[1]}"[:100]
+    return ""
+
+
+def _plain(part: str) -> bool:
+    """An address or port as sshd writes them: hex digits, dots and colons (IPv6)."""
+    return bool(part) and all(c in "0123456789abcdefABCDEF.:%" for c in part)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from sharetui.commands import move
 from sharetui.commands.common import (
     CommandFailed,
     add_sign_in_options,
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     db = sub.add_parser(
         "db",
         parents=[common],
-        help="database schema: upgrade, or show the current version",
+        help="database: upgrade the schema, show its version, copy a site, verify a copy",
         description="Bring the database schema up to date, or show which version it is at.",
     )
     db_actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -48,6 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Show the schema version of the database and of this sharetui.",
     )
     cur.set_defaults(handler=_db_current)
+    move.register(db_actions, common)
 
     audit = sub.add_parser(
         "audit",
@@ -101,6 +103,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    backup.add_argument(
+        "--verify",
+        action="store_true",
+        help="then open the copy and check it as a restore would (sharetui db verify PATH)",
+    )
     backup.set_defaults(handler=_backup)
 
 
@@ -321,6 +328,8 @@ def _backup(args: argparse.Namespace) -> int:
         store.dispose()
     size = target.stat().st_size
     out().print(Text(f"Backed up to {target} ({size / 1_048_576:.1f} MB, {pages:,} pages)."))
+    if args.verify:
+        return move.verify_database(str(target), key_file=settings.key_file or "none")
     return 0
 
 

@@ -20,6 +20,7 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from sharetui.config import Settings
+from sharetui.ui import hangup
 from sharetui.ui.screens.base import KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
@@ -100,6 +101,7 @@ class ShareApp(App[None], inherit_bindings=False):
         if self._high_contrast:
             self.theme = HIGH_CONTRAST.name
         self.push_screen(SignInScreen(self.demo_accounts))
+        hangup.install(self)  # a dropped connection keeps typed work as drafts (ui/hangup.py)
         # Open the database once the sign-in screen is up: importing the store (SQLModel,
         # SQLAlchemy, Alembic: ~0.6 s) in a thread would otherwise compete with building the
         # first screen for the interpreter lock. Nobody types a username in 0.3 s, and
