@@ -17,7 +17,9 @@ from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+from sharetui.ui.screens.dialogs import HelpScreen
 from sharetui.ui.screens.home import HomeScreen
+from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.person import PersonScreen
 from sharetui.ui.screens.search import PersonSearchScreen
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
@@ -100,3 +102,45 @@ async def test_open_a_match_typed_in_one_burst(
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
         assert screen_text(pilot).count("Ellis, Jane") >= 1
+
+
+async def test_passphrase_typed_right_after_the_lock_key_unlocks(
+    make_app: Callable[..., ShareApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "pat")
+        await burst(pilot, "ctrl+l", *PASSPHRASE, "enter")
+        assert isinstance(app.screen, HomeScreen)
+        assert "Signed in as Pat" in screen_text(pilot)
+
+
+async def test_keys_waiting_when_the_lock_comes_up_are_dropped_not_typed_into_it(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    add_person(ui_services, "Ellis", "Jane", date(2022, 3, 24), "E1")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "pat")
+        await burst(pilot, "f", *"ellis", "down", "enter", "ctrl+l")
+        assert isinstance(app.screen, LockScreen)
+        assert app.screen.query_one("#unlock-passphrase", Input).value == ""
+        assert "Ellis" not in screen_text(pilot)
+        # nothing typed before the lock opens anything once it is gone
+        await burst(pilot, *PASSPHRASE, "enter")
+        assert isinstance(app.screen, HomeScreen)
+        assert not any(isinstance(s, (PersonSearchScreen, PersonScreen)) for s in app.screen_stack)
+
+
+async def test_help_typed_after_text_opens_for_the_field_the_text_reached(
+    make_app: Callable[..., ShareApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "pat")
+        await burst(pilot, "f", *"Ell", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "About this field" in screen_text(pilot)
+        assert "Type part of a name in any order" in screen_text(pilot)
+        await burst(pilot, "escape")
+        assert app.screen.query_one("#search", Input).value == "Ell"

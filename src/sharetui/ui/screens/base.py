@@ -121,7 +121,7 @@ class SerialLoadMixin:
 
     _loader: Worker[None] | None = None
     _again: bool = False
-    TYPEAHEAD_WAIT_GROUPS = frozenset({"serial-load"})
+    _first_load_done: bool = False
 
     def action_reload(self) -> None:
         if self._loader is not None and not self._loader.is_finished:
@@ -139,7 +139,13 @@ class SerialLoadMixin:
         try:
             await self._fetch_and_show()
         finally:
+            self._first_load_done = True
             self.call_later(self._loaded)  # type: ignore[attr-defined]
+
+    def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
+        """Keys typed while the screen first loads wait for its rows; a timed refresh of a
+        screen already shown does not hold them up."""
+        return self._first_load_done
 
     async def _fetch_and_show(self) -> None:
         raise NotImplementedError
