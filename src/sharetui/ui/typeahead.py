@@ -13,7 +13,9 @@ held already, no app-level navigation worker is running, the current screen is m
 it is ready for that key, and no message is waiting or being handled by the app or by any
 widget of the current screen (the key before has finished bubbling, its bindings and the
 messages they posted have run, a focus change has landed, no after-refresh callback is
-pending). Otherwise the key is held, and a short-lived app worker replays held keys one at a
+pending). Text for the text box that has focus may follow the text before it without that
+wait (see ``_more_text``), so a password manager's burst is not slowed down. Otherwise the
+key is held, and a short-lived app worker replays held keys one at a
 time, in order, each once the app has settled again, to whatever has focus then.
 
 Screens say when they are ready through ``typeahead_ready(event)`` (see
@@ -37,11 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
     from textual.message_pump import MessagePump
+    from textual.widget import Widget
 
 GIVE_UP_SECONDS = 10.0  # a screen still busy after this gets its keys anyway
 POLL_SECONDS = 0.005  # how often a wait on a worker or a repaint looks again
@@ -71,6 +75,19 @@ def _busy(pump: MessagePump, *, handling_now: bool = False) -> bool:
     if handling_now:
         return False
     return not getattr(queue.ready_event, "_waiters", True)
+
+
+def _is_text(event: HeldEvent) -> bool:
+    return isinstance(event, events.Paste) or event.is_printable
+
+
+def _takes_text(widget: Widget | None) -> bool:
+    """A text box that takes printable keys itself (and stops them there)."""
+    if widget is None or widget.disabled:
+        return False
+    if isinstance(widget, TextArea):
+        return not widget.read_only
+    return isinstance(widget, Input)
 
 
 class TypeAhead:
@@ -127,10 +144,15 @@ class TypeAhead:
                 await self._wait_settled(self._held[0])
                 if not self._held:
                     break  # dropped while waiting (the lock came up)
-                event = self._held.popleft()
-                self._released[id(event)] = event
-                self.app.post_message(event)
-                # the next key waits at the top of the loop until this one has done its work
+                batch = [self._held.popleft()]
+                if _is_text(batch[0]) and _takes_text(self.app.focused):
+                    # the rest of a run of text goes to the same box, in order, at once
+                    while self._held and _is_text(self._held[0]):
+                        batch.append(self._held.popleft())
+                for event in batch:
+                    self._released[id(event)] = event
+                    self.app.post_message(event)
+                # the next key waits at the top of the loop until these have done their work
         finally:
             self._pumping = False
 
@@ -159,7 +181,21 @@ class TypeAhead:
         ready = getattr(screen, "typeahead_ready", None)
         if callable(ready) and not ready(event):
             return False
-        return self._busy_pump(in_app_handler=in_app_handler) is None
+        if self._busy_pump(in_app_handler=in_app_handler) is None:
+            return True
+        return self._more_text(event, screen, in_app_handler=in_app_handler)
+
+    def _more_text(self, event: HeldEvent, screen: Screen[Any], *, in_app_handler: bool) -> bool:
+        """Text for the text box that has focus may follow the text before it at once: the
+        box takes its keys in order and stops them, so a printable key there can neither
+        trigger a binding nor move focus. No focus change may be on its way (the app's
+        queue and the screen's after-repaint callbacks are empty)."""
+        if not _is_text(event):
+            return False
+        if _busy(self.app, handling_now=in_app_handler) or screen._callbacks:
+            return False
+        focused = self.app.focused
+        return focused is not None and focused.screen is screen and _takes_text(focused)
 
     def _busy_pump(self, *, in_app_handler: bool) -> MessagePump | None:
         """The first of the app and the current screen's widgets that still has work in hand
