@@ -106,6 +106,9 @@ class TypeAhead:
         self._held: deque[HeldEvent] = deque()
         self._released: dict[int, HeldEvent] = {}
         self._pumping = False
+        # the text box the last key let through went to, when it was text (None otherwise):
+        # only text behind text for the same box may skip the wait
+        self._text_to: Widget | None = None
 
     @property
     def held(self) -> int:
@@ -120,8 +123,10 @@ class TypeAhead:
         if self._released.pop(id(event), None) is not None:
             return False  # its turn came: dispatch it as Textual would
         if isinstance(event, events.Key) and event.key in self.immediate_keys:
+            self._text_to = None
             return False  # the lock acts at once (it drops what was held itself)
         if not self._held and self._settled(event, in_app_handler=True):
+            self._note_sent(event)
             return False
         self._held.append(event)
         self._start_pump()
@@ -152,9 +157,14 @@ class TypeAhead:
                 for event in batch:
                     self._released[id(event)] = event
                     self.app.post_message(event)
+                self._note_sent(batch[-1])
                 # the next key waits at the top of the loop until these have done their work
         finally:
             self._pumping = False
+
+    def _note_sent(self, event: HeldEvent) -> None:
+        focused = self.app.focused
+        self._text_to = focused if _is_text(event) and _takes_text(focused) else None
 
     async def _wait_settled(self, event: HeldEvent) -> None:
         deadline = time.monotonic() + GIVE_UP_SECONDS
@@ -186,16 +196,19 @@ class TypeAhead:
         return self._more_text(event, screen, in_app_handler=in_app_handler)
 
     def _more_text(self, event: HeldEvent, screen: Screen[Any], *, in_app_handler: bool) -> bool:
-        """Text for the text box that has focus may follow the text before it at once: the
-        box takes its keys in order and stops them, so a printable key there can neither
-        trigger a binding nor move focus. No focus change may be on its way (the app's
-        queue and the screen's after-repaint callbacks are empty)."""
+        """Text for the text box that has focus may follow text sent to that same box at
+        once: the box takes its keys in order and stops them, so a printable key there can
+        neither trigger a binding nor move focus. No focus change may be on its way (the
+        last key sent was text for this box; the app's queue and the screen's after-repaint
+        callbacks are empty)."""
         if not _is_text(event):
             return False
         if _busy(self.app, handling_now=in_app_handler) or screen._callbacks:
             return False
         focused = self.app.focused
-        return focused is not None and focused.screen is screen and _takes_text(focused)
+        if focused is None or focused is not self._text_to or focused.screen is not screen:
+            return False  # a key before this one (Tab, Enter) may still move the focus
+        return _takes_text(focused)
 
     def _busy_pump(self, *, in_app_handler: bool) -> MessagePump | None:
         """The first of the app and the current screen's widgets that still has work in hand
