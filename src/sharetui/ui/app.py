@@ -25,6 +25,7 @@ from sharetui.ui.screens.base import KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+from sharetui.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
@@ -49,6 +50,10 @@ STORE_OPEN_DELAY = 0.3
 
 # What may show above the lock: help, and the lock's own questions and messages.
 SHOWN_OVER_LOCK = (LockScreen, HelpScreen, ConfirmDialog, MessageDialog)
+
+# App workers that change the screens (sign-in, sign-out, switch user): keys typed meanwhile
+# wait for the screen they lead to.
+NAV_WORKER_GROUPS = frozenset({"nav", "signout", "switch"})
 
 # Textual actions a kiosk keeps at app level; everything else must be sharetui's own.
 APP_ACTIONS = frozenset({"focus_next", "focus_previous", "command_palette"})
@@ -94,6 +99,11 @@ class ShareApp(App[None], inherit_bindings=False):
         self._popping_lock = False
         self._closed_under_lock = 0
         self._opened_under_lock: list[tuple[Screen[Any], Any]] = []
+        self.typeahead = TypeAhead(
+            self,
+            wait_groups=NAV_WORKER_GROUPS,
+            immediate_keys={b.key for b in self.BINDINGS if b.action == "lock"},  # type: ignore[union-attr]
+        )
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -183,6 +193,8 @@ class ShareApp(App[None], inherit_bindings=False):
             ),
         ):
             self._last_input = time.monotonic()
+        if self.typeahead.take(event):
+            return  # typed ahead of the screen: replayed in order when it is ready
         await super().on_event(event)
 
     def _check_idle(self) -> None:
@@ -202,6 +214,7 @@ class ShareApp(App[None], inherit_bindings=False):
     def action_lock(self) -> None:
         if self.actor is None or self.lock_is_up:
             return
+        self.typeahead.drop_held()  # typed for the screen being hidden: never replayed
         self.push_screen(LockScreen(self.actor.display_name))
 
     def action_toggle_contrast(self) -> None:

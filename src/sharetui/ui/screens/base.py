@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
@@ -46,6 +46,15 @@ class KioskMixin:
     """Shared by full screens and modals."""
 
     FIELD_HELP: dict[str, str] = {}
+    # Worker groups that load what the screen needs before it can take input: keys typed
+    # while one of them runs wait for it (ui/typeahead.py), then reach the screen in order.
+    TYPEAHEAD_WAIT_GROUPS: frozenset[str] = frozenset()
+
+    def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
+        """Whether a key typed ahead may reach this screen now (False: it waits its turn)."""
+        from sharetui.ui.typeahead import loading
+
+        return not loading(self, self.TYPEAHEAD_WAIT_GROUPS)  # type: ignore[arg-type]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action in BASE_ACTIONS or action in own_actions(self)
@@ -112,6 +121,7 @@ class SerialLoadMixin:
 
     _loader: Worker[None] | None = None
     _again: bool = False
+    _first_load_done: bool = False
 
     def action_reload(self) -> None:
         if self._loader is not None and not self._loader.is_finished:
@@ -129,7 +139,13 @@ class SerialLoadMixin:
         try:
             await self._fetch_and_show()
         finally:
+            self._first_load_done = True
             self.call_later(self._loaded)  # type: ignore[attr-defined]
+
+    def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
+        """Keys typed while the screen first loads wait for its rows; a timed refresh of a
+        screen already shown does not hold them up."""
+        return self._first_load_done
 
     async def _fetch_and_show(self) -> None:
         raise NotImplementedError

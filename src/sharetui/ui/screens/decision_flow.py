@@ -90,6 +90,7 @@ class DecisionFlowScreen(KioskScreen):
         Binding("f4", "seek_advice", "Seek advice"),
         Binding("f9", "to_decision", "Not sharing: decide"),
     ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"flow-nav"})  # keys typed ahead reach the next page
 
     def __init__(
         self,

@@ -38,6 +38,7 @@ class DecisionScreen(KioskScreen):
             for n in range(1, MAX_VERSIONS_BY_KEY + 1)
         ],
     ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"decision-load"})
 
     def __init__(self, decision_id: int) -> None:
         super().__init__()

@@ -32,6 +32,7 @@ class HomeScreen(LoadingScreen):
         Binding("g", "refresh", "Refresh"),
     ]
     QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"home-load"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -19,6 +19,7 @@ class LockScreen(KioskScreen):
         Binding("enter", "unlock", "Unlock", show=True),
         Binding("f6", "switch_user", "Switch user", show=True),
     ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"unlock"})
 
     def __init__(self, locked_by: str) -> None:
         super().__init__()

@@ -150,6 +150,7 @@ class PersonScreen(KioskScreen):
         "an entry in full; PageDown shows older entries.",
         "viewed-by": "Everyone who opened this record, newest first, with the terminal used.",
     }
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"person-load"})  # keys act on the record once shown
 
     def __init__(
         self,

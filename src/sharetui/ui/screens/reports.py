@@ -69,6 +69,7 @@ class ReportsScreen(KioskScreen):
         Binding("g", "reload", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"report-load"})
 
     FIELD_HELP = {
         "report-body": "Counts only, no one's details. Decisions count once, in the week they "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
@@ -64,6 +64,7 @@ class PersonSearchScreen(KioskScreen):
         Binding("pageup", "previous_page", "Back a page"),
         Binding("down", "to_results", "Matches", show=False),
     ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"person-search"})
 
     FIELD_HELP = {
         "search": "Type part of a name in any order (accents, capitals, other alphabets and "
@@ -112,6 +113,13 @@ class PersonSearchScreen(KioskScreen):
         if action == "previous_page":
             return self.page_offset > 0
         return super().check_action(action, parameters)
+
+    def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
+        """Text typed ahead goes straight to the box; a key that acts on the matches (Down,
+        Enter, PageDown) waits until the matches for what was typed before it are shown."""
+        if isinstance(event, events.Paste) or event.is_printable:
+            return True
+        return super().typeahead_ready(event)
 
     # -- searching ------------------------------------------------------------------------
     @property

@@ -17,6 +17,7 @@ class SignInScreen(KioskScreen):
     """Username and passphrase. A wrong pair says only that the pair is wrong."""
 
     BINDINGS = [Binding("enter", "submit", "Sign in", show=True)]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"signin"})
 
     def __init__(
         self, demo_accounts: list[tuple[str, str, str]] | None = None, message: str = ""
@@ -84,6 +85,7 @@ class FirstRunScreen(KioskScreen):
     """No accounts yet: create the first administrator."""
 
     BINDINGS = [Binding("ctrl+s", "submit", "Create administrator", show=True)]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"firstrun"})
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="firstrun-form"):
