@@ -476,3 +476,67 @@ async def test_a_paste_past_a_limit_keeps_what_fits_and_says_so(make_app, ui_ser
         box = app.screen.query_one("#family_name", Input)
         assert box.value == "x" * 200
         assert "holds up to 200 characters: the last 50" in words(pilot)
+
+
+async def test_a_decision_whose_draft_cannot_be_saved_stays_open(make_app, ui_services) -> None:
+    """The draft save fails (its table is made read-only by a trigger, as a full or locked
+    database would refuse it): Esc does not close the flow on answers that were not kept."""
+    import sqlite3
+
+    from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await sign_in(pilot, "pat")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("y")  # one answer: leaving should keep it
+        await settle(pilot)
+        path = ui_services.store.engine.url.database
+        with sqlite3.connect(path) as conn:
+            for verb in ("INSERT", "UPDATE"):
+                conn.execute(
+                    f"CREATE TRIGGER no_draft_{verb.lower()} BEFORE {verb} ON draft "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionFlowScreen)
+        said = [n.message for n in app._notifications]
+        assert any("The draft could not be saved" in m for m in said), said
+        assert app.screen.state.data.urgent is True  # the answer is still there
+    assert ui_services.drafts.mine(World(ui_services).who("pat")) == []
+
+
+async def test_drafts_are_discarded_from_the_form_and_from_my_drafts(
+    make_app, ui_services
+) -> None:
+    from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+    w = World(ui_services)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        for _ in range(2):  # two decisions left with one answer each: two drafts
+            await pilot.press("n")
+            await settle(pilot)
+            await pilot.press("y", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DecisionFlowScreen)
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+        assert len(ui_services.drafts.mine(w.who("pat"))) == 2
+        # from My drafts: x, then yes
+        app.screen.query_one("#drafts-table", DataTable).focus()
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert len(ui_services.drafts.mine(w.who("pat"))) == 1
+        # from the form: open the other, Ctrl+D, then yes
+        app.screen.query_one("#drafts-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionFlowScreen)
+        await pilot.press("ctrl+d", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert ui_services.drafts.mine(w.who("pat")) == []

@@ -89,6 +89,7 @@ class DecisionFlowScreen(KioskScreen):
         Binding("enter", "continue", "Continue"),
         Binding("f4", "seek_advice", "Seek advice"),
         Binding("f9", "to_decision", "Not sharing: decide"),
+        Binding("ctrl+d", "discard_draft", "Discard"),
     ]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"flow-nav"})  # keys typed ahead reach the next page
 
@@ -107,6 +108,7 @@ class DecisionFlowScreen(KioskScreen):
         self.initial = initial
         self.state = FlowState()
         self.loaded = False
+        self.saved_or_discarded = False  # discarded with Ctrl+D: nothing left to keep
         self.people: dict[int, PersonSummary] = {}
         self.recipients: list[Recipient] | None = None
         self.consent_lines: list[ConsentLine] = []
@@ -157,6 +159,8 @@ class DecisionFlowScreen(KioskScreen):
                 return page != "done"
         if action == "to_decision":
             return self.loaded and page in SKIPPABLE
+        if action == "discard_draft":
+            return self.loaded and page != "done"
         return super().check_action(action, parameters)
 
     def action_continue(self) -> None:
@@ -279,15 +283,55 @@ class DecisionFlowScreen(KioskScreen):
         )
 
     async def _leave(self) -> None:
-        await self._save_draft()
+        """Leave the flow, keeping the answers as a draft; if the draft cannot be saved the
+        flow stays open (the reason is said) rather than close on answers not kept."""
+        if not await self._save_draft():
+            return
         if self.draft_id is not None:
             self.notify("Kept as a draft under My drafts on your home screen.", markup=False)
+        self.app.pop_screen()
+
+    def action_discard_draft(self) -> None:
+        """Ctrl+D: throw the answers and the draft away, after a confirmation."""
+        from sharetui.ui.screens.dialogs import ConfirmDialog
+
+        if self.saved is not None:
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.run_worker(self._discard(), group="flow-nav", exit_on_error=False)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this decision and its draft? The answers cannot be brought back.",
+                yes="Discard",
+                no="Keep it",
+            ),
+            answered,
+        )
+
+    async def _discard(self) -> None:
+        if self.draft_id is not None:
+            try:
+                await self.call(self.services.drafts.discard, self.actor, self.draft_id)
+            except NotFound:
+                pass  # already gone
+            except ShareError as exc:
+                self.notify(
+                    f"The draft could not be discarded: {exc.message}",
+                    severity="error",
+                    markup=False,
+                )
+                return
+        self.saved_or_discarded = True
+        self.draft_id = None
         self.app.pop_screen()
 
     # -- drafts ---------------------------------------------------------------------------
     def draft_snapshot(self) -> DraftSnapshot | None:
         """The answers and the current page's typed values, for switch user / sign out."""
-        if not self.loaded or self.saved is not None:
+        if not self.loaded or self.saved is not None or self.saved_or_discarded:
             return None
         page = self.page_widget
         if page is not None:
@@ -329,12 +373,13 @@ class DecisionFlowScreen(KioskScreen):
             title += " (urgent)"
         return title
 
-    async def _save_draft(self, *, force: bool = False) -> None:
-        """Saved at every page change; a failure is said, and nothing on screen is lost."""
-        if not self.loaded or self.saved is not None:
-            return
+    async def _save_draft(self, *, force: bool = False) -> bool:
+        """Saved at every page change; a failure is said, and nothing on screen is lost.
+        False when the draft could not be saved."""
+        if not self.loaded or self.saved is not None or self.saved_or_discarded:
+            return True
         if self._nothing_answered() and self.draft_id is None and not force:
-            return
+            return True
         for _attempt in range(2):
             try:
                 view = await self.call(
@@ -355,9 +400,10 @@ class DecisionFlowScreen(KioskScreen):
                     severity="error",
                     markup=False,
                 )
-                return
+                return False
             self.draft_id = view.id
-            return
+            return True
+        return False
 
     # -- saving the decision --------------------------------------------------------------
     async def _save_decision(self, page: FlowPage) -> None:

@@ -30,6 +30,7 @@ class HomeScreen(LoadingScreen):
         Binding("u", "users", "Accounts"),
         Binding("v", "verify_audit", "Verify audit"),
         Binding("g", "refresh", "Refresh"),
+        Binding("x", "discard_draft", "Discard draft"),
     ]
     QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
     TYPEAHEAD_WAIT_GROUPS = frozenset({"home-load"})
@@ -75,6 +76,8 @@ class HomeScreen(LoadingScreen):
         }
         if action in per_role:
             return per_role[action]
+        if action == "discard_draft":
+            return self._chosen_draft() is not None
         return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
@@ -252,6 +255,48 @@ class HomeScreen(LoadingScreen):
             app.open_advice(ident)
         elif kind == "decision":
             app.open_decision(ident)
+
+    def _chosen_draft(self) -> int | None:
+        """The draft under the cursor of My drafts, when that list has the focus."""
+        tables = self.query("#drafts-table").results(DataTable)
+        table = next(iter(tables), None)
+        if table is None or not table.has_focus or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        target = self._rows.get("#drafts-table", {}).get(str(key))
+        return target[1] if target is not None else None
+
+    def action_discard_draft(self) -> None:
+        """x on My drafts: discard that draft, after a confirmation."""
+        from sharetui.ui.screens.dialogs import ConfirmDialog
+
+        draft_id = self._chosen_draft()
+        if draft_id is None:
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._discard(draft_id)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this draft? What was typed in it cannot be brought back.",
+                yes="Discard",
+                no="Keep it",
+            ),
+            answered,
+        )
+
+    @work(group="home-discard", exit_on_error=False)
+    async def _discard(self, draft_id: int) -> None:
+        import contextlib
+
+        from sharetui.domain.errors import NotFound
+
+        with contextlib.suppress(NotFound):  # gone already: nothing to discard
+            await self.call(self.services.drafts.discard, self.actor, draft_id)
+        self.notify("Draft discarded.", markup=False)
+        self.action_refresh()
 
     # -- navigation -----------------------------------------------------------------------
     def action_new_decision(self) -> None:
