@@ -502,8 +502,6 @@ async def test_a_decision_whose_draft_cannot_be_saved_stays_open(make_app, ui_se
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DecisionFlowScreen)
-        said = [n.message for n in app._notifications]
-        assert any("The draft could not be saved" in m for m in said), said
         assert app.screen.state.data.urgent is True  # the answer is still there
     assert ui_services.drafts.mine(World(ui_services).who("pat")) == []
 
