@@ -145,6 +145,16 @@ class ShareApp(App[None], inherit_bindings=False):
             return False  # its commands would open screens above the lock
         return action in APP_ACTIONS or action in own_actions(self)
 
+    def action_command_palette(self) -> None:
+        """Open the palette unless one is already on the stack. Textual checks only the
+        screen on top, so a palette under help or a question (Ctrl+P, F1, Ctrl+P) was
+        opened a second time with the same id and the app crashed on DuplicateIds."""
+        from textual.command import CommandPalette
+
+        if any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            return
+        super().action_command_palette()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Only the app's own commands in the palette; none that opens a record while locked."""
         yield SystemCommand("Help: the seven golden rules", "Show guidance", self.action_help)
