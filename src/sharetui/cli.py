@@ -1,7 +1,8 @@
 """The command line: `sharetui [--database URL] [COMMAND]`.
 
 Exit status: 0 when the command did what it says; 1 when it could not (the reason is one
-line on standard error); 2 for a mistyped command line; 130 when interrupted. Results go to
+line on standard error); 2 for a mistyped command line; 70 when the app stopped on an
+unexpected error (a plain message says where its crash report is); 130 when interrupted. Results go to
 standard output; prompts, progress bars and errors to standard error.
 """
 

@@ -52,6 +52,13 @@ class Settings:
     timezone: str = "Europe/London"
     terminal: str = field(default_factory=terminal_id)
     key_file: str = ""
+    crash_dir: str = ""  # where crash reports go; empty: beside the default database
+
+    @property
+    def crash_path(self) -> Path:
+        from sharetui.crash import default_crash_dir
+
+        return Path(self.crash_dir) if self.crash_dir else default_crash_dir()
 
     @property
     def tz(self) -> ZoneInfo:

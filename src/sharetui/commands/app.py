@@ -76,8 +76,7 @@ def _open_app(settings: Settings, demo_accounts: list[tuple[str, str, str]] | No
         raise CommandFailed("The app needs a terminal: run sharetui from a terminal window")
     from sharetui.ui.app import run_app
 
-    run_app(settings, demo_accounts=demo_accounts)
-    return 0
+    return run_app(settings, demo_accounts=demo_accounts)
 
 
 def run_command(args: argparse.Namespace) -> int:

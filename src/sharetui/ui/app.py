@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
@@ -20,6 +22,7 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from sharetui.config import Settings
+from sharetui.crash import plain_message, write_report
 from sharetui.ui.screens.base import KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
@@ -45,6 +48,7 @@ HIGH_CONTRAST = Theme(
 )
 
 STORE_OPEN_DELAY = 0.3
+CRASH_EXIT_CODE = 70  # EX_SOFTWARE: stopped on an internal error (1 is a refused command)
 
 # What may show above the lock: help, and the lock's own questions and messages.
 SHOWN_OVER_LOCK = (LockScreen, HelpScreen, ConfirmDialog, MessageDialog)
@@ -90,6 +94,9 @@ class ShareApp(App[None], inherit_bindings=False):
         self._popping_lock = False
         self._closed_under_lock = 0
         self._opened_under_lock: list[tuple[Screen[Any], Any]] = []
+        self._crashed = False
+        self.crash_report: Path | None = None
+        self.crash_drafts: tuple[int, int] = (0, 0)
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -439,6 +446,70 @@ class ShareApp(App[None], inherit_bindings=False):
         self.push_screen(screen)
 
     # -- errors ---------------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """The last line of defence for an exception nothing else caught. Textual would
+        print a traceback with local variables (a name, a passphrase) and exit; instead every
+        open form is saved as a draft, a report without local values goes to a file only the
+        kiosk account can read, and the terminal gets a plain message and a non-zero exit."""
+        self._return_code = CRASH_EXIT_CODE
+        if self._exception is None:  # run_test re-raises it, so a test sees the fault
+            self._exception = error
+            self._exception_event.set()
+        if self._crashed:
+            return
+        self._crashed = True
+        drafts = self._save_drafts_after_crash()
+        report: Path | None = None
+        try:
+            report = write_report(
+                error,
+                self.settings.crash_path,
+                context=[
+                    f"screens: {' > '.join(type(s).__name__ for s in self.screen_stack)}",
+                    f"drafts: {drafts}",
+                ],
+            )
+        except OSError:
+            report = None
+        self.crash_report = report
+        self._exit_renderables.append(Text(plain_message(report, drafts)))
+        self._close_messages_no_wait()
+
+    def _fatal_error(self) -> None:
+        """Never Textual's traceback with local variables: see _handle_exception."""
+        self._close_messages_no_wait()
+
+    def _save_drafts_after_crash(self) -> str:
+        """Save every open form now, on this thread: the app is about to stop. One form
+        that cannot be read or saved does not stop the others."""
+        if self.actor is None or self.services is None:
+            return "Nobody was signed in: nothing to save."
+        saved = failed = 0
+        for screen in list(self.screen_stack):
+            if not isinstance(screen, KioskMixin):
+                continue
+            try:
+                snap = screen.draft_snapshot()
+                if snap is None:
+                    continue
+                self.services.drafts.save(
+                    self.actor,
+                    kind=snap.kind,
+                    payload=snap.payload,
+                    page=snap.page,
+                    title=snap.title,
+                    draft_id=snap.draft_id,
+                )
+                saved += 1
+            except Exception:  # noqa: BLE001 - counted and said; the others still save
+                failed += 1
+        self.crash_drafts = (saved, failed)
+        if failed:
+            return f"{saved} unfinished form(s) saved as drafts; {failed} could not be saved."
+        if saved:
+            return f"Your unfinished form(s) ({saved}) were saved as drafts: see My drafts."
+        return "There was no unfinished form to save."
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker becomes a message on screen; typed work stays where it was."""
         if event.state is not WorkerState.ERROR:
@@ -463,6 +534,8 @@ def run_app(
     settings: Settings,
     demo_accounts: list[tuple[str, str, str]] | None = None,
     high_contrast: bool = False,
-) -> None:
-    """Entry point used by the command line."""
-    ShareApp(settings, demo_accounts=demo_accounts, high_contrast=high_contrast).run()
+) -> int:
+    """Entry point used by the command line; the exit status (non-zero after a crash)."""
+    app = ShareApp(settings, demo_accounts=demo_accounts, high_contrast=high_contrast)
+    app.run()
+    return app.return_code or 0
