@@ -87,17 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for any failure, without SQL or parameter values (they may hold names)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
+    """One line for any failure, without SQL or parameter values (they may hold names).
+    Database and file faults read as they do in the app (services/failures.py)."""
     from sharetui.domain.errors import ShareError
+    from sharetui.services.failures import cause_of, describe
 
     if isinstance(exc, ShareError):
-        return _one_line(exc.message)
-    if isinstance(exc, SQLAlchemyError):
-        orig = getattr(exc, "orig", None)
-        detail = _one_line(str(orig)) if orig is not None else type(exc).__name__
-        return f"the database could not be used: {detail[:200]}"
+        return _one_line(describe(exc, on_screen=False))
+    cause = cause_of(exc)
+    if cause is not None:
+        return cause.words(on_screen=False)
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or exc}{where}"

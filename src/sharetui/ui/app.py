@@ -19,11 +19,12 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from sharetui.config import Settings
 from sharetui.crash import plain_message, write_report
-from sharetui.ui.screens.base import KioskMixin, own_actions
+from sharetui.ui.screens.base import FAILED_TITLE, KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
@@ -123,7 +124,9 @@ class ShareApp(App[None], inherit_bindings=False):
                 self.services = Services.open(self.settings)
             count = self.services.users.count()
         except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
-            self.startup_error = _describe(exc)
+            from sharetui.services.failures import describe
+
+            self.startup_error = describe(exc, on_screen=False)
             self.call_from_thread(self._startup_failed)
             return
         self.call_from_thread(self._startup_done, count)
@@ -202,6 +205,20 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is not None and idle >= self.settings.idle_lock_seconds:
             self.action_lock()
 
+    # -- clipboard ------------------------------------------------------------------------
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy within sharetui only. Textual also sends the text to the terminal (OSC 52),
+        which puts a person's details in the workstation's clipboard, beyond the lock and the
+        sign-out; and nothing is ever copied out of a passphrase field."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.password:
+            return
+        self._clipboard = text
+
+    def clear_clipboard(self) -> None:
+        """At lock, switch user and sign out: the next person pastes nothing of this one's."""
+        self._clipboard = ""
+
     @property
     def is_locked(self) -> bool:
         return isinstance(self.screen, LockScreen)
@@ -214,6 +231,7 @@ class ShareApp(App[None], inherit_bindings=False):
     def action_lock(self) -> None:
         if self.actor is None or self.lock_is_up:
             return
+        self.clear_clipboard()
         self.push_screen(LockScreen(self.actor.display_name))
 
     def action_toggle_contrast(self) -> None:
@@ -366,6 +384,7 @@ class ShareApp(App[None], inherit_bindings=False):
             )
             return
         self.actor = None
+        self.clear_clipboard()
         await self._reset_to(SignInScreen(self.demo_accounts))
 
     def action_sign_out(self) -> None:
@@ -389,6 +408,7 @@ class ShareApp(App[None], inherit_bindings=False):
 
     async def _reset_to(self, screen: Screen[Any]) -> None:
         """Clear every screen (and what they show), then show one."""
+        self.clear_clipboard()
         self._popping_lock, self._closed_under_lock = True, 0
         self._opened_under_lock = []  # opened for the user who is leaving: never shown
         try:
@@ -514,20 +534,15 @@ class ShareApp(App[None], inherit_bindings=False):
         """A failed worker becomes a message on screen; typed work stays where it was."""
         if event.state is not WorkerState.ERROR:
             return
-        error = event.worker.error
-        self.push_screen(MessageDialog("That did not work", _describe(error)))
+        self.push_screen(MessageDialog(FAILED_TITLE, _describe(event.worker.error)))
 
 
 def _describe(exc: BaseException | None) -> str:
-    from sharetui.domain.errors import ShareError
+    """Words for a failure on screen: the same causes as the command line, and that what
+    was typed is still there."""
+    from sharetui.services.failures import describe
 
-    if isinstance(exc, ShareError):
-        return exc.message
-    name = type(exc).__name__ if exc else "unknown error"
-    return (
-        f"Something went wrong ({name}). Nothing on screen was lost; if you were saving, "
-        "try again. If it keeps happening, tell your administrator."
-    )
+    return describe(exc, on_screen=True)
 
 
 def run_app(

@@ -66,6 +66,14 @@ class LockScreen(KioskScreen):
         if message and self.is_attached:
             self.query_one("#unlock-error", Static).update(lit(message))
 
+    def worker_failed(self, error: BaseException | None) -> None:
+        """An unlock that could not be checked (the database cannot be reached, say) is
+        said on the lock's own error line; the screens under the lock keep their work."""
+        from sharetui.services.failures import describe
+
+        if self.is_attached:
+            self.query_one("#unlock-error", Static).update(lit(describe(error, on_screen=True)))
+
     def action_switch_user(self) -> None:
         self.share_app.run_worker(
             self.share_app.switch_user(), exclusive=True, group="switch", exit_on_error=False
