@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input
@@ -64,6 +65,7 @@ class ShareApp(App[None], inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "sharetui"
     ALLOW_SELECT = False
+    NOTIFICATION_TIMEOUT = 4  # seconds: long enough to read, gone before it is in the way
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
@@ -96,6 +98,7 @@ class ShareApp(App[None], inherit_bindings=False):
         self._closed_under_lock = 0
         self._opened_under_lock: list[tuple[Screen[Any], Any]] = []
         self._crashed = False
+        self._notes_under_lock: list[dict[str, Any]] = []
         self.crash_report: Path | None = None
         self.crash_drafts: tuple[int, int] = (0, 0)
 
@@ -205,6 +208,32 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is not None and idle >= self.settings.idle_lock_seconds:
             self.action_lock()
 
+    # -- notifications --------------------------------------------------------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Nothing shows above the lock but the lock: a notification raised while it is up
+        (a save finishing under it, a new urgent request) waits until the same user
+        unlocks, and is dropped if someone else signs in."""
+        if self.lock_is_up:
+            self._notes_under_lock.append(
+                {
+                    "message": message,
+                    "title": title,
+                    "severity": severity,
+                    "timeout": timeout,
+                    "markup": markup,
+                }
+            )
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # -- clipboard ------------------------------------------------------------------------
     def copy_to_clipboard(self, text: str) -> None:
         """Copy within sharetui only. Textual also sends the text to the terminal (OSC 52),
@@ -262,16 +291,14 @@ class ShareApp(App[None], inherit_bindings=False):
         from sharetui.ui.screens.home import HomeScreen
 
         assert self.services is not None and self.actor is not None
-        await self._reset_to(HomeScreen())
         drafts = await asyncio.to_thread(self.services.drafts.mine, self.actor)
+        welcome = ""
         if drafts:
-            self.notify(
-                f"You have {len(drafts)} unfinished draft(s): they are under My drafts. "
-                "Select one and press Enter to carry on.",
-                title="Welcome back",
-                markup=False,
-                timeout=10,
+            welcome = (
+                f"Welcome back: you have {len(drafts)} unfinished draft(s) under My drafts. "
+                "The first is selected: press Enter to carry on with it."
             )
+        await self._reset_to(HomeScreen(welcome=welcome))
 
     async def create_first_admin(self, username: str, display_name: str, passphrase: str) -> None:
         services = await self.wait_services()
@@ -348,6 +375,9 @@ class ShareApp(App[None], inherit_bindings=False):
         opened, self._opened_under_lock = self._opened_under_lock, []
         for screen, callback in opened:
             self.push_screen(screen, callback)
+        notes, self._notes_under_lock = self._notes_under_lock, []
+        for note in notes:
+            self.notify(**note)
 
     async def save_all_drafts(self) -> None:
         """Save every unfinished form of the current user, durably, before anything changes.
@@ -411,6 +441,7 @@ class ShareApp(App[None], inherit_bindings=False):
         self.clear_clipboard()
         self._popping_lock, self._closed_under_lock = True, 0
         self._opened_under_lock = []  # opened for the user who is leaving: never shown
+        self._notes_under_lock = []
         try:
             while len(self.screen_stack) > 2:
                 await self.pop_screen()

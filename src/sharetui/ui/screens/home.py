@@ -33,8 +33,10 @@ class HomeScreen(KioskScreen):
     ]
     QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
 
-    def __init__(self) -> None:
+    def __init__(self, welcome: str = "") -> None:
         super().__init__()
+        self.welcome = welcome
+        self._first_focus_done = False
         self._rows: dict[str, dict[str, tuple[str, int]]] = {}
         self._urgent_seen: int | None = None
         self._counts_loader: Worker[None] | None = None
@@ -46,6 +48,8 @@ class HomeScreen(KioskScreen):
             yield Static(
                 lit(f"Signed in as {self.actor.display_name} ({role.label.lower()})"), id="whoami"
             )
+            # Said once, on this screen only (a toast covered fields on the next screens).
+            yield Static(self.welcome, id="welcome", classes="hint", markup=False)
             if role is Role.SUPERVISOR:
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
@@ -87,12 +91,29 @@ class HomeScreen(KioskScreen):
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
+        self.query_one("#welcome", Static).display = bool(self.welcome)
         # No load here: ScreenResume follows the first mount too, and loads once.
         if Role(self.actor.role) is Role.SUPERVISOR:
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def on_screen_suspend(self) -> None:
+        self.query_one("#welcome", Static).display = False  # the welcome is said once
+
+    def _focus_first_list(self) -> None:
+        """After sign-in, the first list with something in it has the focus, so Enter opens
+        its first row; later refreshes leave the focus where the person put it."""
+        if self._first_focus_done:
+            return
+        self._first_focus_done = True
+        for table_id in ("#drafts-table", "#advice-table", "#decisions-table", "#users-table"):
+            if self._rows.get(table_id):
+                table = self.query_one(table_id, DataTable)
+                table.move_cursor(row=0)
+                table.focus()
+                return
 
     def _tick_counts(self) -> None:
         """Supervisors see new advice requests without pressing a key (only while on view)."""
@@ -214,6 +235,7 @@ class HomeScreen(KioskScreen):
                 for u in data["users"]
             ]
             self._fill("#users-table", rows, "No accounts")
+        self._focus_first_list()
 
     def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(table_id, DataTable)
