@@ -7,7 +7,11 @@ import os
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from sharetui.domain.clock import Clock
 
 APP_NAME = "sharetui"
 
@@ -53,6 +57,13 @@ class Settings:
     terminal: str = field(default_factory=terminal_id)
     key_file: str = ""
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
+
+    @property
+    def clock(self) -> Clock:
+        """The site's clock (see domain/clock.py); services pass their own source."""
+        from sharetui.domain.clock import Clock
+
+        return Clock(self.tz)
 
     @property
     def crash_path(self) -> Path:

@@ -148,7 +148,7 @@ def _report(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.out is not None and args.out.expanduser().exists() and not args.force:
         raise CommandFailed(f"{args.out} already exists; choose a new file name or add --force")
-    start, end = _period(args, date.today())
+    start, end = _period(args, settings.clock.today())
     svc = open_services(settings)
     try:
         actor = sign_in(svc, args, settings)

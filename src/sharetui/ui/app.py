@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from sharetui.config import Settings
 from sharetui.crash import plain_message, write_report
+from sharetui.domain.clock import Clock
 from sharetui.ui.screens.base import FAILED_TITLE, KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
@@ -84,9 +85,11 @@ class ShareApp(App[None], inherit_bindings=False):
         demo_accounts: list[tuple[str, str, str]] | None = None,
         services: Services | None = None,
         high_contrast: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.clock: Clock = clock or settings.clock  # every today, overdue and time shown
         self.demo_accounts = demo_accounts
         self.services: Services | None = services
         self.actor: Actor | None = None

@@ -7,8 +7,6 @@ the dialog shows them and asks: open that record, or say this is a different per
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -177,7 +175,7 @@ class AddPersonDialog(KioskModal[PersonSummary | None]):
             notes=self._value("notes"),
         )
         # check the rest too, so every problem is listed at once, not one round at a time
-        errors.update(validate_person(data.cleaned(), date.today()))
+        errors.update(validate_person(data.cleaned(), self.share_app.clock.today()))
         return (None if errors else data), errors
 
     # -- errors ---------------------------------------------------------------------------

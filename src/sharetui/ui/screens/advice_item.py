@@ -221,7 +221,7 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
     def _show(self, view: AdviceView, history: list[AdviceEventView]) -> None:
         self.view = view
         tz = self.share_app.settings.tz
-        now = advice_queue.now_utc()
+        now = self.share_app.clock.now()
         self.query_one("#item-status", Static).update(self._status_line(view))
         facts = Text()
         facts.append(f"Urgency:   {view.urgency.label}\n")

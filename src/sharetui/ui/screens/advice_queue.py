@@ -3,7 +3,7 @@ then oldest, a page at a time, refreshed on a timer so a new urgent item shows w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -30,11 +30,6 @@ SHORT_ROLE = {
     AdviceRole.INFORMATION_GOVERNANCE: "IG lead",
 }
 URGENCY_WORD = {Urgency.URGENT: "URGENT", Urgency.TODAY: "Today", Urgency.ROUTINE: "Routine"}
-
-
-def now_utc() -> datetime:
-    """The time ages and due times are measured against (one place, so tests can fix it)."""
-    return datetime.now(UTC)
 
 
 def due_words(view: AdviceView, now: datetime, tz: ZoneInfo) -> Text:
@@ -161,7 +156,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
     def _show(self, page: Page[AdviceView], counts: dict[str, object]) -> None:
         self.page = page
         tz = self.share_app.settings.tz
-        now = now_utc()
+        now = self.share_app.clock.now()
         table = self.query_one("#queue-table", DataTable)
         keep = self.highlighted
         table.clear()

@@ -3,7 +3,6 @@ supervisors the advice queue by urgency with overdue items said in words; for ad
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -192,7 +191,7 @@ class HomeScreen(KioskScreen):
             ]
             self._fill("#drafts-table", rows, "No drafts: nothing unfinished")
         if "advice" in data:
-            now = datetime.now(UTC)
+            now = self.share_app.clock.now()
             rows = []
             for a in data["advice"]:
                 status = a.status.label

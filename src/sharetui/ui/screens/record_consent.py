@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import date, datetime, time
+from datetime import datetime, time
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
 
+from sharetui.domain.clock import Clock
 from sharetui.domain.consent import ConsentInput, validate_consent
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
@@ -110,17 +111,18 @@ def chosen_member(radios: RadioSet, members: list[E]) -> E | None:
     return next((m for m in members if m.value == value), None)
 
 
-def effective_from(text: str, tz: object) -> tuple[datetime | None, str | None]:
-    """A typed date as the moment it took effect (midday local time); blank means now."""
+def effective_from(text: str, clock: Clock) -> tuple[datetime | None, str | None]:
+    """A typed date as the moment it took effect (midday site time); blank or the site's
+    today means now."""
     raw = text.strip()
     if not raw:
         return None, None
     day = parse_date(raw)
     if day is None:
         return None, DATE_FORMAT_ERROR
-    if day == date.today():
+    if day == clock.today():
         return None, None
-    return datetime.combine(day, time(12, 0), tzinfo=tz), None  # type: ignore[arg-type]
+    return datetime.combine(day, time(12, 0), tzinfo=clock.tz), None
 
 
 class _ConsentForm(KioskModal[ConsentEventView | None]):
@@ -335,7 +337,7 @@ class RecordConsentDialog(_ConsentForm):
 
     def action_save(self) -> None:
         values = self.values()
-        effective, date_error = effective_from(values["effective_at"], self.share_app.settings.tz)
+        effective, date_error = effective_from(values["effective_at"], self.share_app.clock)
         data = self._input(values, effective)
         if date_error:  # list every problem at once, not the date alone
             errors = validate_consent(data.cleaned())

@@ -125,7 +125,7 @@ class ReportsScreen(KioskScreen):
     # -- loading --------------------------------------------------------------------------
     def period(self) -> tuple[date, date]:
         """Whole weeks, Monday first, ending with the current week."""
-        today = date.today()
+        today = self.share_app.clock.today()  # the site's day, not the machine's
         return week_start(today) - timedelta(weeks=self.weeks - 1), today
 
     def action_period(self, weeks: int) -> None:
