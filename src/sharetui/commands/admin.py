@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "Needs an administrator's sign-in; the check is itself audited."
         ),
     )
-    add_sign_in_options(ver)
+    add_sign_in_options(ver, "administrator")
     ver.set_defaults(handler=_audit_verify)
 
     backup = sub.add_parser(

@@ -79,7 +79,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="first day, like 2026-01-01 (default: the first of the month, 11 months ago)",
     )
     report.add_argument(
-        "--to", dest="date_to", metavar="DATE", help="last day, inclusive (default: today)"
+        "--to",
+        dest="date_to",
+        metavar="DATE",
+        help="last day, inclusive (default: today in the site time zone, SHARETUI_TIMEZONE)",
     )
     report.add_argument("--format", choices=("table", "csv"), default="table")
     report.add_argument(

@@ -8,7 +8,6 @@ from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from sharetui.domain.clock import Clock
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
 from sharetui.domain.permissions import Permission
@@ -115,7 +114,7 @@ class People:
     ) -> PersonSummary:
         require(actor, Permission.WORK_WITH_PEOPLE)
         p = data.cleaned()
-        check(validate_person(p, Clock(self.store.settings.tz, utcnow).today()))
+        check(validate_person(p, self.store.settings.clock.today()))  # the site's real day
 
         def work(s: Session) -> PersonSummary:
             if (

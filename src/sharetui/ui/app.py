@@ -237,6 +237,12 @@ class ShareApp(App[None], inherit_bindings=False):
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """The same key names as the footer: "F1", "Ctrl+L", "Esc"."""
+        from sharetui.ui.flow.keybar import key_name
+
+        return binding.key_display or key_name(binding.key.split(",")[0])
+
     # -- clipboard ------------------------------------------------------------------------
     def copy_to_clipboard(self, text: str) -> None:
         """Copy within sharetui only. Textual also sends the text to the terminal (OSC 52),
@@ -323,12 +329,15 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is None or self.services is None:
             return "Nobody is signed in"
         from sharetui.domain.errors import SignInFailed
+        from sharetui.services.users import WRONG_PAIR
 
         try:
             await asyncio.to_thread(
                 self.services.users.sign_in, self.actor.username, passphrase, self.settings.terminal
             )
         except SignInFailed as exc:
+            if exc.message == WRONG_PAIR:  # there is no username to get wrong here
+                return "That passphrase is not right for this account"
             return exc.message
         self._last_input = time.monotonic()
         if self.is_locked:

@@ -16,22 +16,33 @@ KEY_NAMES = {
     "enter": "Enter",
     "tab": "Tab",
     "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "right": "Right",
+    "home": "Home",
+    "end": "End",
+    "delete": "Del",
+    "backspace": "Backspace",
 }
 
 
 def key_name(key: str) -> str:
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    if key.startswith("ctrl+"):
-        return "^" + key.removeprefix("ctrl+").upper()
-    return key.upper() if key.startswith("f") and key[1:].isdigit() else key
+    """One spelling of every key, everywhere: "F1", "Ctrl+L", "Shift+Tab", "Esc", "n"."""
+    *modifiers, last = key.split("+") if key != "+" else [key]
+    name = KEY_NAMES.get(last) or (last.upper() if last[:1] == "f" and last[1:].isdigit() else last)
+    if modifiers and len(name) == 1:
+        name = name.upper()
+    return "+".join([*(m.capitalize() for m in modifiers), name])
 
 
 class KeyBar(Static):
     """A footer in words: 'Esc Back  Enter Continue  F4 Seek advice ...'."""
 
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $panel; padding: 0 1; }
+    KeyBar { dock: bottom; height: auto; max-height: 3; background: $panel; padding: 0 1; }
     """
 
     def __init__(self, enter_words: str = "") -> None:
@@ -48,7 +59,7 @@ class KeyBar(Static):
     def _changed(self, screen: Screen[object]) -> None:
         if not self.is_attached or screen is not self.screen:
             return
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # wraps to a second line rather than dropping keys at 80 columns
         seen: set[str] = set()
         shown_keys: set[str] = set()
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
@@ -62,7 +73,7 @@ class KeyBar(Static):
             text.append(" " + binding.description)
         if "enter" not in shown_keys and self.enter_words:
             # In a text box Enter submits the box, which goes on: say so.
-            start = Text(no_wrap=True, overflow="ellipsis")
+            start = Text()
             start.append("Enter", style="bold reverse")
             start.append(f" {self.enter_words}  ")
             text = start + text

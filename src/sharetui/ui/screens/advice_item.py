@@ -11,12 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, Static, TextArea
+from textual.widgets import Button, Header, Label, Static, TextArea
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceEventKind, AdviceStatus, Role
 from sharetui.domain.errors import Conflict, ShareError, ValidationFailed
 from sharetui.services.views import AdviceEventView, AdviceView
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens import advice_queue
 from sharetui.ui.screens.base import KioskModal, KioskScreen, SerialLoadMixin
@@ -143,7 +144,7 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
             yield Static("", id="item-outcome")
             yield Static("History", classes="section-title")
             yield Static("", id="item-history")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "sharetui"

@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.advice_rules import age_in_words
 from sharetui.domain.enums import AdviceRole, AdviceStatus, Urgency
 from sharetui.domain.errors import Conflict, ShareError
 from sharetui.services.views import AdviceView, Page
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
@@ -102,7 +103,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
         yield Static("", id="queue-notice", classes="error-message")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="queue-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "sharetui"

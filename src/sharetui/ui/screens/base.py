@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
+from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -77,6 +78,18 @@ class KioskMixin(ReportsWorkerFailures):
     """Shared by full screens and modals."""
 
     FIELD_HELP: dict[str, str] = {}
+    KEY_LABELS: dict[str, str] = {}  # an app key's words on this screen ("ctrl+q": "Quit")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's keys, with this screen's words for app keys that do something else
+        here (Ctrl+Q quits before anyone signs in, and signs out after)."""
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        for key, label in self.KEY_LABELS.items():
+            if key in bindings:
+                active = bindings[key]
+                bindings[key] = active._replace(binding=replace(active.binding, description=label))
+        return bindings
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action in BASE_ACTIONS or action in own_actions(self)

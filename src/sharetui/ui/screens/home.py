@@ -10,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import KioskScreen
 
@@ -63,7 +64,7 @@ class HomeScreen(KioskScreen):
                 yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
                 yield DataTable(id="decisions-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         role = Role(self.actor.role) if self.share_app.actor else None

@@ -6,8 +6,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 
@@ -37,7 +38,7 @@ class LockScreen(KioskScreen):
             yield Static(
                 "Switching user keeps unfinished work as drafts for its owner.", classes="hint"
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#unlock-passphrase", Input).focus()
