@@ -38,6 +38,12 @@ def key_name(key: str) -> str:
     return "+".join([*(m.capitalize() for m in modifiers), name])
 
 
+def _pair(key: str, words: str) -> Text:
+    pair = Text(key, style="bold reverse")
+    pair.append(" " + words)
+    return pair
+
+
 class KeyBar(Static):
     """A footer in words: 'Esc Back  Enter Continue  F4 Seek advice ...'."""
 
@@ -59,7 +65,7 @@ class KeyBar(Static):
     def _changed(self, screen: Screen[object]) -> None:
         if not self.is_attached or screen is not self.screen:
             return
-        text = Text()  # wraps to a second line rather than dropping keys at 80 columns
+        pairs: list[Text] = []
         seen: set[str] = set()
         shown_keys: set[str] = set()
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
@@ -67,14 +73,29 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             shown_keys.add(binding.key)
-            if text:
-                text.append("  ")
-            text.append(key_name(binding.key.split(",")[0]), style="bold reverse")
-            text.append(" " + binding.description)
+            pairs.append(_pair(key_name(binding.key.split(",")[0]), binding.description))
         if "enter" not in shown_keys and self.enter_words:
             # In a text box Enter submits the box, which goes on: say so.
-            start = Text()
-            start.append("Enter", style="bold reverse")
-            start.append(f" {self.enter_words}  ")
-            text = start + text
+            pairs.insert(0, _pair("Enter", self.enter_words))
+        self._pairs = pairs
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Whole "key words" pairs per line: a narrow terminal gets a second line rather
+        than a key cut in half or dropped."""
+        width = max(self.size.width - 2, 20)
+        text = Text()
+        line = 0
+        for pair in getattr(self, "_pairs", []):
+            gap = 2 if line else 0
+            if line and line + gap + pair.cell_len > width:
+                text.append("\n")
+                line, gap = 0, 0
+            if gap:
+                text.append("  ")
+            text.append_text(pair)
+            line += gap + pair.cell_len
         self.update(text)
