@@ -595,7 +595,9 @@ def test_snapshot_queue(
         await settle(pilot)
 
     with replayed_clock(lambda: FIXED):  # the services count overdue items at the same time
-        assert snap_compare(make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(80, 24))
+        assert snap_compare(
+            make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(80, 24)
+        )
 
 
 def test_snapshot_anonymised_item_claimed_large(
@@ -627,4 +629,6 @@ def test_snapshot_anonymised_item_claimed_large(
         await settle(pilot)
 
     with replayed_clock(lambda: FIXED):
-        assert snap_compare(make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(120, 36))
+        assert snap_compare(
+            make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(120, 36)
+        )
