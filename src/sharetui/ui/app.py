@@ -300,14 +300,14 @@ class ShareApp(App[None], inherit_bindings=False):
         from sharetui.ui.screens.home import HomeScreen
 
         assert self.services is not None and self.actor is not None
+        home = HomeScreen()
+        await self._reset_to(home)  # first: a lock that comes meanwhile must stay on top
         drafts = await asyncio.to_thread(self.services.drafts.mine, self.actor)
-        welcome = ""
-        if drafts:
-            welcome = (
+        if drafts and home.is_attached:
+            home.show_welcome(
                 f"Welcome back: you have {len(drafts)} unfinished draft(s) under My drafts. "
                 "The first is selected: press Enter to carry on with it."
             )
-        await self._reset_to(HomeScreen(welcome=welcome))
 
     async def create_first_admin(self, username: str, display_name: str, passphrase: str) -> None:
         services = await self.wait_services()

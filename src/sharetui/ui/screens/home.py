@@ -33,9 +33,8 @@ class HomeScreen(KioskScreen):
     ]
     QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
 
-    def __init__(self, welcome: str = "") -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.welcome = welcome
         self._first_focus_done = False
         self._rows: dict[str, dict[str, tuple[str, int]]] = {}
         self._urgent_seen: int | None = None
@@ -48,8 +47,7 @@ class HomeScreen(KioskScreen):
             yield Static(
                 lit(f"Signed in as {self.actor.display_name} ({role.label.lower()})"), id="whoami"
             )
-            # Said once, on this screen only (a toast covered fields on the next screens).
-            yield Static(self.welcome, id="welcome", classes="hint", markup=False)
+            yield Static("", id="welcome", classes="hint", markup=False)
             if role is Role.SUPERVISOR:
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
@@ -91,13 +89,19 @@ class HomeScreen(KioskScreen):
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
-        self.query_one("#welcome", Static).display = bool(self.welcome)
+        self.query_one("#welcome", Static).display = False
         # No load here: ScreenResume follows the first mount too, and loads once.
         if Role(self.actor.role) is Role.SUPERVISOR:
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def show_welcome(self, words: str) -> None:
+        """Said once, on this screen only (a toast covered the fields of the next screens)."""
+        welcome = self.query_one("#welcome", Static)
+        welcome.update(words)
+        welcome.display = True
 
     def on_screen_suspend(self) -> None:
         self.query_one("#welcome", Static).display = False  # the welcome is said once
