@@ -51,6 +51,7 @@ HIGH_CONTRAST = Theme(
 )
 
 STORE_OPEN_DELAY = 0.3
+ERROR_NOTIFICATION_TIMEOUT = 8  # seconds: an error is read to the end before it goes
 CRASH_EXIT_CODE = 70  # EX_SOFTWARE: stopped on an internal error (1 is a refused command)
 
 # What may show above the lock: help, and the lock's own questions and messages.
@@ -224,6 +225,8 @@ class ShareApp(App[None], inherit_bindings=False):
         """Nothing shows above the lock but the lock: a notification raised while it is up
         (a save finishing under it, a new urgent request) waits until the same user
         unlocks, and is dropped if someone else signs in."""
+        if timeout is None and severity == "error":
+            timeout = ERROR_NOTIFICATION_TIMEOUT
         if self.lock_is_up:
             self._notes_under_lock.append(
                 {
