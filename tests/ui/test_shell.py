@@ -4,6 +4,7 @@ kiosk hardening and literal text."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -121,12 +122,14 @@ def _arrange_person_and_decision(services: Services, name: str) -> None:
 
 async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_services) -> None:
     _arrange_person_and_decision(ui_services, "Zzyzx")
-    app = make_app(idle_lock_seconds=1)
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "pat")
         assert isinstance(app.screen, HomeScreen)
         assert "Zzyzx" in str(app.screen.query_one("#decisions-table").get_row_at(0))
-        # No input: the idle timer locks the terminal by itself.
+        # No input: the idle timer locks the terminal by itself. (Shortened only now: on a
+        # loaded machine signing in and painting home can take longer than one second.)
+        app.settings = replace(app.settings, idle_lock_seconds=1)
         for _ in range(60):
             await pilot.pause(0.1)
             if isinstance(app.screen, LockScreen):
@@ -147,6 +150,7 @@ async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_servic
         assert str(app.screen.query_one("#unlock-error").render()) == (
             "That passphrase is not right for this account"  # there is no username here
         )
+        app.settings = replace(app.settings, idle_lock_seconds=3600)  # no re-lock meanwhile
         app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
         await pilot.press("enter")
         await settle(pilot)
