@@ -1,7 +1,8 @@
 """The command line: `sharetui [--database URL] [COMMAND]`.
 
 Exit status: 0 when the command did what it says; 1 when it could not (the reason is one
-line on standard error); 2 for a mistyped command line; 130 when interrupted. Results go to
+line on standard error); 2 for a mistyped command line; 70 when the app stopped on an
+unexpected error (a plain message says where its crash report is); 130 when interrupted. Results go to
 standard output; prompts, progress bars and errors to standard error.
 """
 
@@ -86,17 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for any failure, without SQL or parameter values (they may hold names)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
+    """One line for any failure, without SQL or parameter values (they may hold names).
+    Database and file faults read as they do in the app (services/failures.py)."""
     from sharetui.domain.errors import ShareError
+    from sharetui.services.failures import cause_of, describe
 
     if isinstance(exc, ShareError):
-        return _one_line(exc.message)
-    if isinstance(exc, SQLAlchemyError):
-        orig = getattr(exc, "orig", None)
-        detail = _one_line(str(orig)) if orig is not None else type(exc).__name__
-        return f"the database could not be used: {detail[:200]}"
+        return _one_line(describe(exc, on_screen=False))
+    cause = cause_of(exc)
+    if cause is not None:
+        return cause.words(on_screen=False)
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or exc}{where}"

@@ -8,7 +8,11 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from sharetui.domain.clock import Clock
 
 APP_NAME = "sharetui"
 
@@ -74,6 +78,20 @@ class Settings:
     timezone: str = "Europe/London"
     terminal: str = field(default_factory=terminal_id)
     key_file: str = ""
+    crash_dir: str = ""  # where crash reports go; empty: beside the default database
+
+    @property
+    def clock(self) -> Clock:
+        """The site's clock (see domain/clock.py); services pass their own source."""
+        from sharetui.domain.clock import Clock
+
+        return Clock(self.tz)
+
+    @property
+    def crash_path(self) -> Path:
+        from sharetui.crash import default_crash_dir
+
+        return Path(self.crash_dir) if self.crash_dir else default_crash_dir()
 
     @property
     def tz(self) -> ZoneInfo:

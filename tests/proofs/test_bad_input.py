@@ -42,7 +42,7 @@ from sharetui.domain.enums import (
     ShareMethod,
     Urgency,
 )
-from sharetui.domain.errors import ShareError, StoreUnavailable
+from sharetui.domain.errors import ShareError, StoreFailed
 from sharetui.domain.person import PersonInput
 from sharetui.domain.text import clean, clean_line, scrub_json
 from sharetui.services.facade import Services
@@ -213,7 +213,7 @@ def attempt(svc: Services, call: Callable[[], T], *, writes_on_refusal: bool = F
     result: T | None = None
     try:
         result = call()
-    except StoreUnavailable as exc:  # bad input must never look like a database outage
+    except StoreFailed as exc:  # bad input must never look like a database fault
         raise AssertionError(f"bad input reported as the database being down: {exc}") from exc
     except ShareError as exc:
         assert exc.message.strip(), "an error without words for the person at the desk"

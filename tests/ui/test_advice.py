@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TextArea
 
+from sharetui.domain.clock import Clock
 from sharetui.domain.enums import AdviceStatus
 from sharetui.domain.person import anonymous_description
 from sharetui.services.facade import Services
@@ -20,7 +22,6 @@ from sharetui.services.store import Actor
 from sharetui.services.views import AdviceView
 from sharetui.store.types import replayed_clock
 from sharetui.ui.app import ShareApp
-from sharetui.ui.screens import advice_queue
 from sharetui.ui.screens.advice_item import AdviceItemScreen, TextEntryDialog
 from sharetui.ui.screens.advice_queue import AdviceQueueScreen
 from sharetui.ui.screens.dialogs import MessageDialog
@@ -544,6 +545,7 @@ async def test_new_urgent_item_appears_on_queue_and_home_without_input(
 
 # -- pictures -----------------------------------------------------------------------------
 FIXED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)  # a Wednesday
+FIXED_CLOCK = Clock(ZoneInfo("Europe/London"), lambda: FIXED)
 
 
 def test_snapshot_raise_dialog_with_errors(
@@ -559,7 +561,7 @@ def test_snapshot_raise_dialog_with_errors(
         send = pilot.app.screen.query_one("#send")
         await wait_for(pilot, lambda: question.has_focus and not send.disabled)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+    assert snap_compare(make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(80, 24))
 
 
 def test_snapshot_queue(
@@ -569,7 +571,6 @@ def test_snapshot_queue(
     who: Callable[[str], Actor],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(advice_queue, "now_utc", lambda: FIXED)
     pat = who("pat")
     child = person(ui_services, pat, dob=date(2018, 1, 1), reference="SNAP01")
     for question, urgency, age, anonymised in (
@@ -594,7 +595,9 @@ def test_snapshot_queue(
         await settle(pilot)
 
     with replayed_clock(lambda: FIXED):  # the services count overdue items at the same time
-        assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+        assert snap_compare(
+            make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(80, 24)
+        )
 
 
 def test_snapshot_anonymised_item_claimed_large(
@@ -604,7 +607,6 @@ def test_snapshot_anonymised_item_claimed_large(
     who: Callable[[str], Actor],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(advice_queue, "now_utc", lambda: FIXED)
     pat = who("pat")
     child = person(
         ui_services, pat, family="Brown", given="Ellie", dob=date(2018, 1, 1), reference="SNAP02"
@@ -627,4 +629,6 @@ def test_snapshot_anonymised_item_claimed_large(
         await settle(pilot)
 
     with replayed_clock(lambda: FIXED):
-        assert snap_compare(make_app(), run_before=run_before, terminal_size=(120, 36))
+        assert snap_compare(
+            make_app(clock=FIXED_CLOCK), run_before=run_before, terminal_size=(120, 36)
+        )

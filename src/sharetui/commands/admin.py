@@ -74,7 +74,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         metavar="FILE",
         help="also prove that nothing up to the sealed event changed (see: audit seal)",
     )
-    add_sign_in_options(ver)
+    add_sign_in_options(ver, "administrator")
     ver.set_defaults(handler=_audit_verify)
     seal = audit_actions.add_parser(
         "seal",

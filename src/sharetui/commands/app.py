@@ -31,7 +31,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     demo = sub.add_parser(
         "demo",
-        parents=[common],
         help="open the app on a demo database of fictional families",
         description=(
             "Make (or reuse) a demo database of fictional families: several hundred people, "
@@ -42,6 +41,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "SHARETUI_DATABASE_URL is ignored, so real records are never touched, and "
             "sharetui demo refuses a database that holds anything but demo data."
         ),
+    )
+    demo.add_argument(  # its own: the shared option's help names another default
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="the demo database (default: demo.db in the user data folder; "
+        "SHARETUI_DATABASE_URL is ignored)",
     )
     demo.add_argument(
         "--seed",
@@ -97,8 +103,7 @@ def _open_app(
                 "the app then asks for its first administrator."
             )
         )
-    run_app(settings, demo_accounts=demo_accounts, create=first_run)
-    return 0
+    return run_app(settings, demo_accounts=demo_accounts, create=first_run)
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -70,8 +70,11 @@ def open_services(settings: Settings, *, migrate: bool = True) -> Services:
     return Services.open(settings, migrate=migrate, create=False)
 
 
-def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("signing in (supervisor or administrator)")
+def add_sign_in_options(
+    parser: argparse.ArgumentParser, who: str = "supervisor or administrator"
+) -> None:
+    """--user and --passphrase-stdin, under a heading that says whose sign-in is needed."""
+    group = parser.add_argument_group(f"signing in ({who})")
     group.add_argument("--user", metavar="NAME", help="your username (asked for when not given)")
     group.add_argument(
         "--passphrase-stdin",

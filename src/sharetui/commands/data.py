@@ -79,7 +79,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="first day, like 2026-01-01 (default: the first of the month, 11 months ago)",
     )
     report.add_argument(
-        "--to", dest="date_to", metavar="DATE", help="last day, inclusive (default: today)"
+        "--to",
+        dest="date_to",
+        metavar="DATE",
+        help="last day, inclusive (default: today in the site time zone, SHARETUI_TIMEZONE)",
     )
     report.add_argument("--format", choices=("table", "csv"), default="table")
     report.add_argument(
@@ -148,7 +151,7 @@ def _report(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.out is not None and args.out.expanduser().exists() and not args.force:
         raise CommandFailed(f"{args.out} already exists; choose a new file name or add --force")
-    start, end = _period(args, date.today())
+    start, end = _period(args, settings.clock.today())
     svc = open_services(settings)
     try:
         actor = sign_in(svc, args, settings)

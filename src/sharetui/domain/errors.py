@@ -36,8 +36,19 @@ class SignInFailed(ShareError):
     """Wrong username or passphrase, or a locked or disabled account."""
 
 
-class StoreUnavailable(ShareError):
-    """The database could not be reached or stayed busy; nothing was saved."""
+class StoreFailed(ShareError):
+    """The database could not do what was asked; nothing was saved. The message is for the
+    screen (it says the typed answers are still there); command_line says the same cause
+    without them, for the command line."""
+
+    def __init__(self, message: str, command_line: str | None = None) -> None:
+        super().__init__(message)
+        self.command_line = command_line or message
+
+
+class StoreUnavailable(StoreFailed):
+    """The database could not be reached, stayed busy, or cannot be written (a full disk,
+    a read-only or damaged file); nothing was saved."""
 
 
 def check(errors: dict[str, str]) -> None:

@@ -201,7 +201,7 @@ class People:
     ) -> PersonSummary:
         require(actor, Permission.WORK_WITH_PEOPLE)
         p = data.cleaned()
-        check(validate_person(p, date.today()))
+        check(validate_person(p, self.store.settings.clock.today()))  # the site's real day
 
         taken = ValidationFailed(
             {"reference": f"The reference {p.reference} is already used by another person"}

@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from sharetui.config import Settings
-from sharetui.domain.errors import NotFound, StoreUnavailable
+from sharetui.domain.errors import NotFound
+from sharetui.services.failures import store_failure
 from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
 from sharetui.store.keys import audit_key
 from sharetui.store.write_turns import WriteTurns
@@ -92,12 +93,7 @@ class Store:
                     time.sleep(delay + random.random() * delay)
                     delay = min(delay * 2, 1.0)
                     continue
-                if isinstance(exc, OperationalError) or _transient(exc):
-                    raise StoreUnavailable(
-                        "The database could not be reached or stayed busy; nothing was saved. "
-                        "Try again in a moment"
-                    ) from exc
-                raise
+                raise store_failure(exc) from exc
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:

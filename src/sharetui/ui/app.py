@@ -9,19 +9,25 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from sharetui.config import Settings
+from sharetui.crash import plain_message, write_report
+from sharetui.domain.clock import Clock
 from sharetui.ui import hangup
-from sharetui.ui.screens.base import KioskMixin, own_actions
+from sharetui.ui.screens.base import FAILED_TITLE, KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
@@ -47,6 +53,8 @@ HIGH_CONTRAST = Theme(
 )
 
 STORE_OPEN_DELAY = 0.3
+ERROR_NOTIFICATION_TIMEOUT = 8  # seconds: an error is read to the end before it goes
+CRASH_EXIT_CODE = 70  # EX_SOFTWARE: stopped on an internal error (1 is a refused command)
 
 # What may show above the lock: help, and the lock's own questions and messages.
 SHOWN_OVER_LOCK = (LockScreen, HelpScreen, ConfirmDialog, MessageDialog)
@@ -65,6 +73,7 @@ class ShareApp(App[None], inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "sharetui"
     ALLOW_SELECT = False
+    NOTIFICATION_TIMEOUT = 4  # seconds: long enough to read, gone before it is in the way
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
@@ -84,11 +93,13 @@ class ShareApp(App[None], inherit_bindings=False):
         services: Services | None = None,
         high_contrast: bool = False,
         create: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         # Only a first run at the default location may make the database (commands/app.py).
         self.create = create
+        self.clock: Clock = clock or settings.clock  # every today, overdue and time shown
         self.demo_accounts = demo_accounts
         self.services: Services | None = services
         self.actor: Actor | None = None
@@ -104,6 +115,10 @@ class ShareApp(App[None], inherit_bindings=False):
             wait_groups=NAV_WORKER_GROUPS,
             immediate_keys={b.key for b in self.BINDINGS if b.action == "lock"},  # type: ignore[union-attr]
         )
+        self._crashed = False
+        self._notes_under_lock: list[dict[str, Any]] = []
+        self.crash_report: Path | None = None
+        self.crash_drafts: tuple[int, int] = (0, 0)
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -131,7 +146,9 @@ class ShareApp(App[None], inherit_bindings=False):
                 self.services = Services.open(self.settings, create=self.create)
             count = self.services.users.count()
         except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
-            self.startup_error = _describe(exc)
+            from sharetui.services.failures import describe
+
+            self.startup_error = describe(exc, on_screen=False)
             self.call_from_thread(self._startup_failed)
             return
         self.call_from_thread(self._startup_done, count)
@@ -159,6 +176,16 @@ class ShareApp(App[None], inherit_bindings=False):
         if action == "command_palette" and self.lock_is_up:
             return False  # its commands would open screens above the lock
         return action in APP_ACTIONS or action in own_actions(self)
+
+    def action_command_palette(self) -> None:
+        """Open the palette unless one is already on the stack. Textual checks only the
+        screen on top, so a palette under help or a question (Ctrl+P, F1, Ctrl+P) was
+        opened a second time with the same id and the app crashed on DuplicateIds."""
+        from textual.command import CommandPalette
+
+        if any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            return
+        super().action_command_palette()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Only the app's own commands in the palette; none that opens a record while locked."""
@@ -202,6 +229,54 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is not None and idle >= self.settings.idle_lock_seconds:
             self.action_lock()
 
+    # -- notifications --------------------------------------------------------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Nothing shows above the lock but the lock: a notification raised while it is up
+        (a save finishing under it, a new urgent request) waits until the same user
+        unlocks, and is dropped if someone else signs in."""
+        if timeout is None and severity == "error":
+            timeout = ERROR_NOTIFICATION_TIMEOUT
+        if self.lock_is_up:
+            self._notes_under_lock.append(
+                {
+                    "message": message,
+                    "title": title,
+                    "severity": severity,
+                    "timeout": timeout,
+                    "markup": markup,
+                }
+            )
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The same key names as the footer: "F1", "Ctrl+L", "Esc"."""
+        from sharetui.ui.flow.keybar import key_name
+
+        return binding.key_display or key_name(binding.key.split(",")[0])
+
+    # -- clipboard ------------------------------------------------------------------------
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy within sharetui only. Textual also sends the text to the terminal (OSC 52),
+        which puts a person's details in the workstation's clipboard, beyond the lock and the
+        sign-out; and nothing is ever copied out of a passphrase field."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.password:
+            return
+        self._clipboard = text
+
+    def clear_clipboard(self) -> None:
+        """At lock, switch user and sign out: the next person pastes nothing of this one's."""
+        self._clipboard = ""
+
     @property
     def is_locked(self) -> bool:
         return isinstance(self.screen, LockScreen)
@@ -215,6 +290,7 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is None or self.lock_is_up:
             return
         self.typeahead.drop_held()  # typed for the screen being hidden: never replayed
+        self.clear_clipboard()
         self.push_screen(LockScreen(self.actor.display_name))
 
     def action_toggle_contrast(self) -> None:
@@ -245,15 +321,13 @@ class ShareApp(App[None], inherit_bindings=False):
         from sharetui.ui.screens.home import HomeScreen
 
         assert self.services is not None and self.actor is not None
-        await self._reset_to(HomeScreen())
+        home = HomeScreen()
+        await self._reset_to(home)  # first: a lock that comes meanwhile must stay on top
         drafts = await asyncio.to_thread(self.services.drafts.mine, self.actor)
-        if drafts:
-            self.notify(
-                f"You have {len(drafts)} unfinished draft(s): they are under My drafts. "
-                "Select one and press Enter to carry on.",
-                title="Welcome back",
-                markup=False,
-                timeout=10,
+        if drafts and home.is_attached:
+            home.show_welcome(
+                f"Welcome back: you have {len(drafts)} unfinished draft(s) under My drafts. "
+                "The first is selected: press Enter to carry on with it."
             )
 
     async def create_first_admin(self, username: str, display_name: str, passphrase: str) -> None:
@@ -276,12 +350,15 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is None or self.services is None:
             return "Nobody is signed in"
         from sharetui.domain.errors import SignInFailed
+        from sharetui.services.users import WRONG_PAIR
 
         try:
             await asyncio.to_thread(
                 self.services.users.sign_in, self.actor.username, passphrase, self.settings.terminal
             )
         except SignInFailed as exc:
+            if exc.message == WRONG_PAIR:  # there is no username to get wrong here
+                return "That passphrase is not right for this account"
             return exc.message
         self._last_input = time.monotonic()
         if self.is_locked:
@@ -331,6 +408,9 @@ class ShareApp(App[None], inherit_bindings=False):
         opened, self._opened_under_lock = self._opened_under_lock, []
         for screen, callback in opened:
             self.push_screen(screen, callback)
+        notes, self._notes_under_lock = self._notes_under_lock, []
+        for note in notes:
+            self.notify(**note)
 
     async def save_all_drafts(self) -> None:
         """Save every unfinished form of the current user, durably, before anything changes.
@@ -367,6 +447,7 @@ class ShareApp(App[None], inherit_bindings=False):
             )
             return
         self.actor = None
+        self.clear_clipboard()
         await self._reset_to(SignInScreen(self.demo_accounts))
 
     def action_sign_out(self) -> None:
@@ -390,8 +471,10 @@ class ShareApp(App[None], inherit_bindings=False):
 
     async def _reset_to(self, screen: Screen[Any]) -> None:
         """Clear every screen (and what they show), then show one."""
+        self.clear_clipboard()
         self._popping_lock, self._closed_under_lock = True, 0
         self._opened_under_lock = []  # opened for the user who is leaving: never shown
+        self._notes_under_lock = []
         try:
             while len(self.screen_stack) > 2:
                 await self.pop_screen()
@@ -447,24 +530,83 @@ class ShareApp(App[None], inherit_bindings=False):
         self.push_screen(screen)
 
     # -- errors ---------------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """The last line of defence for an exception nothing else caught. Textual would
+        print a traceback with local variables (a name, a passphrase) and exit; instead every
+        open form is saved as a draft, a report without local values goes to a file only the
+        kiosk account can read, and the terminal gets a plain message and a non-zero exit."""
+        self._return_code = CRASH_EXIT_CODE
+        if self._exception is None:  # run_test re-raises it, so a test sees the fault
+            self._exception = error
+            self._exception_event.set()
+        if self._crashed:
+            return
+        self._crashed = True
+        drafts = self._save_drafts_after_crash()
+        report: Path | None = None
+        try:
+            report = write_report(
+                error,
+                self.settings.crash_path,
+                context=[
+                    f"screens: {' > '.join(type(s).__name__ for s in self.screen_stack)}",
+                    f"drafts: {drafts}",
+                ],
+            )
+        except OSError:
+            report = None
+        self.crash_report = report
+        self._exit_renderables.append(Text(plain_message(report, drafts)))
+        self._close_messages_no_wait()
+
+    def _fatal_error(self) -> None:
+        """Never Textual's traceback with local variables: see _handle_exception."""
+        self._close_messages_no_wait()
+
+    def _save_drafts_after_crash(self) -> str:
+        """Save every open form now, on this thread: the app is about to stop. One form
+        that cannot be read or saved does not stop the others."""
+        if self.actor is None or self.services is None:
+            return "Nobody was signed in: nothing to save."
+        saved = failed = 0
+        for screen in list(self.screen_stack):
+            if not isinstance(screen, KioskMixin):
+                continue
+            try:
+                snap = screen.draft_snapshot()
+                if snap is None:
+                    continue
+                self.services.drafts.save(
+                    self.actor,
+                    kind=snap.kind,
+                    payload=snap.payload,
+                    page=snap.page,
+                    title=snap.title,
+                    draft_id=snap.draft_id,
+                )
+                saved += 1
+            except Exception:  # noqa: BLE001 - counted and said; the others still save
+                failed += 1
+        self.crash_drafts = (saved, failed)
+        if failed:
+            return f"{saved} unfinished form(s) saved as drafts; {failed} could not be saved."
+        if saved:
+            return f"Your unfinished form(s) ({saved}) were saved as drafts: see My drafts."
+        return "There was no unfinished form to save."
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker becomes a message on screen; typed work stays where it was."""
         if event.state is not WorkerState.ERROR:
             return
-        error = event.worker.error
-        self.push_screen(MessageDialog("That did not work", _describe(error)))
+        self.push_screen(MessageDialog(FAILED_TITLE, _describe(event.worker.error)))
 
 
 def _describe(exc: BaseException | None) -> str:
-    from sharetui.domain.errors import ShareError
+    """Words for a failure on screen: the same causes as the command line, and that what
+    was typed is still there."""
+    from sharetui.services.failures import describe
 
-    if isinstance(exc, ShareError):
-        return exc.message
-    name = type(exc).__name__ if exc else "unknown error"
-    return (
-        f"Something went wrong ({name}). Nothing on screen was lost; if you were saving, "
-        "try again. If it keeps happening, tell your administrator."
-    )
+    return describe(exc, on_screen=True)
 
 
 def run_app(
@@ -472,8 +614,10 @@ def run_app(
     demo_accounts: list[tuple[str, str, str]] | None = None,
     high_contrast: bool = False,
     create: bool = False,
-) -> None:
-    """Entry point used by the command line."""
-    ShareApp(
+) -> int:
+    """Entry point used by the command line; the exit status (non-zero after a crash)."""
+    app = ShareApp(
         settings, demo_accounts=demo_accounts, high_contrast=high_contrast, create=create
-    ).run()
+    )
+    app.run()
+    return app.return_code or 0

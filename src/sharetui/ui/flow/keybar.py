@@ -16,22 +16,39 @@ KEY_NAMES = {
     "enter": "Enter",
     "tab": "Tab",
     "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "right": "Right",
+    "home": "Home",
+    "end": "End",
+    "delete": "Del",
+    "backspace": "Backspace",
 }
 
 
 def key_name(key: str) -> str:
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    if key.startswith("ctrl+"):
-        return "^" + key.removeprefix("ctrl+").upper()
-    return key.upper() if key.startswith("f") and key[1:].isdigit() else key
+    """One spelling of every key, everywhere: "F1", "Ctrl+L", "Shift+Tab", "Esc", "n"."""
+    *modifiers, last = key.split("+") if key != "+" else [key]
+    name = KEY_NAMES.get(last) or (last.upper() if last[:1] == "f" and last[1:].isdigit() else last)
+    if modifiers and len(name) == 1:
+        name = name.upper()
+    return "+".join([*(m.capitalize() for m in modifiers), name])
+
+
+def _pair(key: str, words: str) -> Text:
+    pair = Text(key, style="bold reverse")
+    pair.append(" " + words)
+    return pair
 
 
 class KeyBar(Static):
     """A footer in words: 'Esc Back  Enter Continue  F4 Seek advice ...'."""
 
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $panel; padding: 0 1; }
+    KeyBar { dock: bottom; height: auto; max-height: 3; background: $panel; padding: 0 1; }
     """
 
     def __init__(self, enter_words: str = "") -> None:
@@ -48,7 +65,7 @@ class KeyBar(Static):
     def _changed(self, screen: Screen[object]) -> None:
         if not self.is_attached or screen is not self.screen:
             return
-        text = Text(no_wrap=True, overflow="ellipsis")
+        pairs: list[Text] = []
         seen: set[str] = set()
         shown_keys: set[str] = set()
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
@@ -56,14 +73,29 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             shown_keys.add(binding.key)
-            if text:
-                text.append("  ")
-            text.append(key_name(binding.key.split(",")[0]), style="bold reverse")
-            text.append(" " + binding.description)
+            pairs.append(_pair(key_name(binding.key.split(",")[0]), binding.description))
         if "enter" not in shown_keys and self.enter_words:
             # In a text box Enter submits the box, which goes on: say so.
-            start = Text(no_wrap=True, overflow="ellipsis")
-            start.append("Enter", style="bold reverse")
-            start.append(f" {self.enter_words}  ")
-            text = start + text
+            pairs.insert(0, _pair("Enter", self.enter_words))
+        self._pairs = pairs
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Whole "key words" pairs per line: a narrow terminal gets a second line rather
+        than a key cut in half or dropped."""
+        width = max(self.size.width - 2, 20)
+        text = Text()
+        line = 0
+        for pair in getattr(self, "_pairs", []):
+            gap = 2 if line else 0
+            if line and line + gap + pair.cell_len > width:
+                text.append("\n")
+                line, gap = 0, 0
+            if gap:
+                text.append("  ")
+            text.append_text(pair)
+            line += gap + pair.cell_len
         self.update(text)

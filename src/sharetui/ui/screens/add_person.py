@@ -7,7 +7,6 @@ the dialog shows them and asks: open that record, or say this is a different per
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -191,7 +190,7 @@ class AddPersonDialog(FormDialog):
             notes=values["notes"],
         )
         # check the rest too, so every problem is listed at once, not one round at a time
-        errors.update(validate_person(data.cleaned(), date.today()))
+        errors.update(validate_person(data.cleaned(), self.share_app.clock.today()))
         return data, errors
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:

@@ -11,13 +11,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceEventKind, AdviceStatus, Role
 from sharetui.domain.errors import Conflict, NotFound, ShareError
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceEventView, AdviceView
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import ErrorSummary, Field, LongText
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit, when
@@ -187,7 +188,7 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
             yield Static("", id="item-outcome")
             yield Static("History", classes="section-title")
             yield Static("", id="item-history")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "sharetui"
@@ -265,7 +266,7 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
     def _show(self, view: AdviceView, history: list[AdviceEventView]) -> None:
         self.view = view
         tz = self.share_app.settings.tz
-        now = advice_queue.now_utc()
+        now = self.share_app.clock.now()
         self.query_one("#item-status", Static).update(self._status_line(view))
         facts = Text()
         facts.append(f"Urgency:   {view.urgency.label}\n")

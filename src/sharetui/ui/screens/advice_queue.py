@@ -3,7 +3,7 @@ then oldest, a page at a time, refreshed on a timer so a new urgent item shows w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.advice_rules import age_in_words
 from sharetui.domain.enums import AdviceRole, AdviceStatus, Urgency
 from sharetui.domain.errors import Conflict, ShareError
 from sharetui.services.views import AdviceView, Page
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
@@ -30,11 +31,6 @@ SHORT_ROLE = {
     AdviceRole.INFORMATION_GOVERNANCE: "IG lead",
 }
 URGENCY_WORD = {Urgency.URGENT: "URGENT", Urgency.TODAY: "Today", Urgency.ROUTINE: "Routine"}
-
-
-def now_utc() -> datetime:
-    """The time ages and due times are measured against (one place, so tests can fix it)."""
-    return datetime.now(UTC)
 
 
 def due_words(view: AdviceView, now: datetime, tz: ZoneInfo) -> Text:
@@ -107,7 +103,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
         yield Static("", id="queue-notice", classes="error-message")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="queue-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "sharetui"
@@ -161,7 +157,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
     def _show(self, page: Page[AdviceView], counts: dict[str, object]) -> None:
         self.page = page
         tz = self.share_app.settings.tz
-        now = now_utc()
+        now = self.share_app.clock.now()
         table = self.query_one("#queue-table", DataTable)
         keep = self.highlighted
         table.clear()

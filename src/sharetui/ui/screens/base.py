@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, work
+from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # Actions of Textual's own that a kiosk screen keeps: moving focus, dismissing.
+FAILED_TITLE = "That did not work"
+
 BASE_ACTIONS = frozenset({"focus_next", "focus_previous", "dismiss", "scroll_up", "scroll_down"})
 
 
@@ -42,7 +45,36 @@ class DraftSnapshot:
     draft_id: int | None = None
 
 
-class KioskMixin:
+class SessionEnded(RuntimeError):
+    """Work that needs the signed-in user ran after they signed out or switched (a screen
+    reloading as it was being cleared away). Not a fault to show the next person."""
+
+
+class ReportsWorkerFailures:
+    """A failed worker becomes words on screen. Textual sends a worker's state only to the
+    node that started it (the message does not bubble), so the app never hears of a screen's
+    or a widget's failed worker: without this it vanished, and a save looked as if nothing
+    happened. What was typed stays where it was."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        if isinstance(event.worker.error, SessionEnded):
+            return  # its user signed out or switched meanwhile: nobody is waiting for it
+        self.worker_failed(event.worker.error)
+
+    def worker_failed(self, error: BaseException | None) -> None:
+        """Say it in a message above this screen; a screen with a place of its own for
+        errors (a field's message, the lock's line) overrides this."""
+        from sharetui.services.failures import describe
+        from sharetui.ui.screens.dialogs import MessageDialog
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            MessageDialog(FAILED_TITLE, describe(error, on_screen=True))
+        )
+
+
+class KioskMixin(ReportsWorkerFailures):
     """Shared by full screens and modals."""
 
     FIELD_HELP: dict[str, str] = {}
@@ -55,6 +87,19 @@ class KioskMixin:
         from sharetui.ui.typeahead import loading
 
         return not loading(self, self.TYPEAHEAD_WAIT_GROUPS)  # type: ignore[arg-type]
+
+    KEY_LABELS: dict[str, str] = {}  # an app key's words on this screen ("ctrl+q": "Quit")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's keys, with this screen's words for app keys that do something else
+        here (Ctrl+Q quits before anyone signs in, and signs out after)."""
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        for key, label in self.KEY_LABELS.items():
+            if key in bindings:
+                active = bindings[key]
+                bindings[key] = active._replace(binding=replace(active.binding, description=label))
+        return bindings
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action in BASE_ACTIONS or action in own_actions(self)
@@ -72,7 +117,8 @@ class KioskMixin:
     @property
     def actor(self) -> Actor:
         actor = self.share_app.actor
-        assert actor is not None, "nobody signed in"
+        if actor is None:
+            raise SessionEnded("nobody is signed in")
         return actor
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -81,7 +81,7 @@ class MessageDialog(KioskModal[None]):
         with Vertical(classes="dialog"):
             yield Static(lit(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(lit(self.message))
+                yield Static(lit(self.message), id="message-body")
             yield Button("Close (Enter)", id="close", variant="primary")
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:

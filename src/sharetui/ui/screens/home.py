@@ -3,7 +3,6 @@ supervisors the advice queue by urgency with overdue items said in words; for ad
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -11,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
 
@@ -37,6 +37,7 @@ class HomeScreen(LoadingScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._first_focus_done = False
         self._rows: dict[str, dict[str, tuple[str, int]]] = {}
         self._urgent_seen: int | None = None
         self._counts_loader: Worker[None] | None = None
@@ -48,6 +49,7 @@ class HomeScreen(LoadingScreen):
             yield Static(
                 lit(f"Signed in as {self.actor.display_name} ({role.label.lower()})"), id="whoami"
             )
+            yield Static("", id="welcome", classes="hint", markup=False)
             if role is Role.SUPERVISOR:
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
@@ -62,7 +64,7 @@ class HomeScreen(LoadingScreen):
                 yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
                 yield DataTable(id="decisions-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         role = Role(self.actor.role) if self.share_app.actor else None
@@ -91,12 +93,35 @@ class HomeScreen(LoadingScreen):
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
+        self.query_one("#welcome", Static).display = False
         # No load here: ScreenResume follows the first mount too, and loads once.
         if Role(self.actor.role) is Role.SUPERVISOR:
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def show_welcome(self, words: str) -> None:
+        """Said once, on this screen only (a toast covered the fields of the next screens)."""
+        welcome = self.query_one("#welcome", Static)
+        welcome.update(words)
+        welcome.display = True
+
+    def on_screen_suspend(self) -> None:
+        self.query_one("#welcome", Static).display = False  # the welcome is said once
+
+    def _focus_first_list(self) -> None:
+        """After sign-in, the first list with something in it has the focus, so Enter opens
+        its first row; later refreshes leave the focus where the person put it."""
+        if self._first_focus_done:
+            return
+        self._first_focus_done = True
+        for table_id in ("#drafts-table", "#advice-table", "#decisions-table", "#users-table"):
+            if self._rows.get(table_id):
+                table = self.query_one(table_id, DataTable)
+                table.move_cursor(row=0)
+                table.focus()
+                return
 
     def _tick_counts(self) -> None:
         """Supervisors see new advice requests without pressing a key (only while on view)."""
@@ -183,7 +208,7 @@ class HomeScreen(LoadingScreen):
             ]
             self._fill("#drafts-table", rows, "No drafts: nothing unfinished")
         if "advice" in data:
-            now = datetime.now(UTC)
+            now = self.share_app.clock.now()
             rows = []
             for a in data["advice"]:
                 status = a.status.label
@@ -226,6 +251,7 @@ class HomeScreen(LoadingScreen):
                 for u in data["users"]
             ]
             self._fill("#users-table", rows, "No accounts")
+        self._focus_first_list()
 
     def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(table_id, DataTable)

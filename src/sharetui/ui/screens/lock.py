@@ -6,8 +6,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 
@@ -38,7 +39,7 @@ class LockScreen(KioskScreen):
             yield Static(
                 "Switching user keeps unfinished work as drafts for its owner.", classes="hint"
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#unlock-passphrase", Input).focus()
@@ -66,6 +67,14 @@ class LockScreen(KioskScreen):
         message = await self.share_app.unlock(passphrase)
         if message and self.is_attached:
             self.query_one("#unlock-error", Static).update(lit(message))
+
+    def worker_failed(self, error: BaseException | None) -> None:
+        """An unlock that could not be checked (the database cannot be reached, say) is
+        said on the lock's own error line; the screens under the lock keep their work."""
+        from sharetui.services.failures import describe
+
+        if self.is_attached:
+            self.query_one("#unlock-error", Static).update(lit(describe(error, on_screen=True)))
 
     def action_switch_user(self) -> None:
         self.share_app.run_worker(

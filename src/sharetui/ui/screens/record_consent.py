@@ -7,7 +7,7 @@ No answer is preselected where it carries weight (what happened, who, how).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from sharetui.domain.clock import Clock
 from sharetui.domain.consent import ConsentInput, validate_consent
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
 from sharetui.domain.errors import NotFound, ShareError
@@ -70,17 +71,18 @@ def member_of(members: list[E], value: object) -> E | None:
     return next((m for m in members if m.value == value), None)
 
 
-def effective_from(text: str, tz: object) -> tuple[datetime | None, str | None]:
-    """A typed date as the moment it took effect (midday local time); blank means now."""
+def effective_from(text: str, clock: Clock) -> tuple[datetime | None, str | None]:
+    """A typed date as the moment it took effect (midday site time); blank or the site's
+    today means now."""
     raw = text.strip()
     if not raw:
         return None, None
     day = parse_date(raw)
     if day is None:
         return None, DATE_FORMAT_ERROR
-    if day == date.today():
+    if day == clock.today():
         return None, None
-    return datetime.combine(day, time(12, 0), tzinfo=tz), None  # type: ignore[arg-type]
+    return datetime.combine(day, time(12, 0), tzinfo=clock.tz), None
 
 
 class RecordConsentDialog(FormDialog):
@@ -244,7 +246,7 @@ class RecordConsentDialog(FormDialog):
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         """A date the screen cannot read: list every problem at once, not the date alone."""
-        _effective, date_error = effective_from(values["effective_at"], self.share_app.settings.tz)
+        _effective, date_error = effective_from(values["effective_at"], self.share_app.clock)
         if not date_error:
             return {}
         errors = validate_consent(self._input(values, None).cleaned())
@@ -252,7 +254,7 @@ class RecordConsentDialog(FormDialog):
         return errors
 
     async def submit(self, values: dict[str, Any], **options: Any) -> ConsentEventView:
-        effective, _ = effective_from(values["effective_at"], self.share_app.settings.tz)
+        effective, _ = effective_from(values["effective_at"], self.share_app.clock)
         saved: ConsentEventView = await self.call(
             self.services.consent.record, self.actor, self._input(values, effective)
         )

@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
 from sharetui.domain.enums import Urgency
 from sharetui.domain.errors import ShareError
 from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
 
@@ -107,7 +108,7 @@ class ReportsScreen(KioskScreen):
                 "By receiving organisation (most decisions first)", classes="section-title"
             )
             yield DataTable(id="report-recipients", cursor_type="none", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "sharetui"
@@ -126,7 +127,7 @@ class ReportsScreen(KioskScreen):
     # -- loading --------------------------------------------------------------------------
     def period(self) -> tuple[date, date]:
         """Whole weeks, Monday first, ending with the current week."""
-        today = date.today()
+        today = self.share_app.clock.today()  # the site's day, not the machine's
         return week_start(today) - timedelta(weeks=self.weeks - 1), today
 
     def action_period(self, weeks: int) -> None:

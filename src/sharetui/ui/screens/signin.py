@@ -6,15 +6,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
 
 
 class SignInScreen(KioskScreen):
     """Username and passphrase. A wrong pair says only that the pair is wrong."""
+
+    KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in: the key closes sharetui
 
     BINDINGS = [Binding("enter", "submit", "Sign in", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"signin"})
@@ -42,7 +45,7 @@ class SignInScreen(KioskScreen):
                     yield Static(
                         one_line(f"{username:<8} {passphrase:<24} {role}", 58), classes="demo-line"
                     )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
@@ -84,6 +87,8 @@ class SignInScreen(KioskScreen):
 class FirstRunScreen(KioskScreen):
     """No accounts yet: create the first administrator."""
 
+    KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in: the key closes sharetui
+
     BINDINGS = [Binding("ctrl+s", "submit", "Create administrator", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"firstrun"})
 
@@ -109,7 +114,7 @@ class FirstRunScreen(KioskScreen):
             yield Input(id="confirm", password=True, max_length=1024)
             yield Static("", id="confirm-error", classes="error-message")
             yield Button("Create administrator (Ctrl+S)", id="create", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

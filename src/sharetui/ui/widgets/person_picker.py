@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import lit
+from sharetui.ui.screens.base import ReportsWorkerFailures
 from sharetui.ui.widgets.person_text import person_line
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class _Results(OptionList):
         return None
 
 
-class PersonPicker(Vertical):
+class PersonPicker(ReportsWorkerFailures, Vertical):
     """A search box and its matches. Enter on a match posts PersonPicker.Picked."""
 
     DEFAULT_CSS = """
