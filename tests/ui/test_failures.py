@@ -131,6 +131,15 @@ async def test_sign_in_when_the_audit_insert_fails(
         assert app.screen.query_one("#username", Input).value == "pat"
 
 
+def _said_on(dialog: object) -> str:
+    """The problem as the form's error summary shows it, at the top of the dialog."""
+    from sharetui.ui.forms import ErrorSummary
+
+    summary = dialog.query_one(ErrorSummary)  # type: ignore[attr-defined]
+    assert summary.shown
+    return " ".join(str(summary.render()).split())
+
+
 async def test_add_person_clashing_with_a_unique_index(
     make_app: Callable[..., ShareApp], ui_services: Services
 ) -> None:
@@ -150,7 +159,7 @@ async def test_add_person_clashing_with_a_unique_index(
             await pilot.press("ctrl+n")  # a different person: save anyway
             await settle(pilot)
         assert app.screen is dialog
-        assert "This clashes with a record saved meanwhile: nothing was saved" in _toasts(app)
+        assert "This clashes with a record saved meanwhile: nothing was saved" in _said_on(dialog)
         assert _typed(dialog) == ("Quist", "Ada", "4/3/2016")
 
 
@@ -166,7 +175,7 @@ async def test_add_person_on_a_full_disk(make_app: Callable[..., ShareApp]) -> N
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
-        assert "The disk that holds the database is full: nothing was saved" in _toasts(app)
+        assert "The disk that holds the database is full: nothing was saved" in _said_on(dialog)
         assert _typed(dialog) == ("Quist", "Ada", "4/3/2016")
 
 
@@ -179,7 +188,7 @@ async def test_add_person_on_a_read_only_database(make_app: Callable[..., ShareA
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
-        assert "The database is read-only for this account: nothing was saved" in _toasts(app)
+        assert "The database is read-only for this account: nothing was saved" in _said_on(dialog)
         assert _typed(dialog) == ("Quist", "Ada", "4/3/2016")
 
 
