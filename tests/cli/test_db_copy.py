@@ -85,7 +85,9 @@ def test_demo_site_moves_to_postgresql_and_back(
     )
     assert verified.code == 0, verified.err
     # The copy's events, and the administrator's sign-in just before the check.
-    assert verified.out.strip() == f"The audit trail is intact: {events + 1:,} events checked."
+    assert verified.out.strip().splitlines()[0] == (
+        f"The audit trail is intact: {events + 1:,} events checked."
+    )
 
     # The copy serves the site: sign in, find, open, see drafts, and save a new record (the
     # PostgreSQL sequences were moved past the copied ids).
@@ -153,6 +155,7 @@ def test_a_target_with_records_is_refused(
 
     # A SQLite target where someone already made an account is not empty either.
     used = tmp_path / "used.db"
+    assert cli("db", "upgrade", database=str(used)).code == 0  # a database is made on purpose
     made = cli(
         "user",
         "add",
@@ -181,9 +184,15 @@ def test_a_target_with_records_is_refused(
 def test_a_broken_source_chain_is_named(
     cli: Cli, demo_db: Demo, pg_target: str, tmp_path: Path
 ) -> None:
+    from sqlalchemy import create_engine
+
+    from tests.attacker import around_the_triggers
+
     site = private_copy(demo_db, tmp_path)
-    with sqlite3.connect(site) as conn:
-        conn.execute("UPDATE audit_event SET summary = 'nothing to see' WHERE id = 40")
+    engine = create_engine(f"sqlite:///{site}")
+    with engine.begin() as conn, around_the_triggers(conn):  # as someone writing the file
+        conn.exec_driver_sql("UPDATE audit_event SET summary = 'nothing to see' WHERE id = 40")
+    engine.dispose()
     ran = cli("db", "copy", "--from", str(site), "--to", pg_target)
     assert ran.error_line().startswith(
         "The source's own audit trail is broken (event 40 was altered); the copy in "

@@ -44,4 +44,6 @@ def test_pg_dump_and_pg_restore_give_a_site_that_verifies(
         )  # fmt: skip
         assert verified.code == 0, verified.err
         # Every event of the original, and the administrator's sign-in before the check.
-        assert verified.out.strip() == f"The audit trail is intact: {events + 1:,} events checked."
+        assert verified.out.strip().splitlines()[0] == (
+            f"The audit trail is intact: {events + 1:,} events checked."
+        )
