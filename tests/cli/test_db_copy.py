@@ -266,8 +266,16 @@ def test_verify_names_a_damaged_backup(cli: Cli, demo_db: Demo, tmp_path: Path) 
     assert made.code == 0, made.err
     assert f"{backup} opens and is whole: schema " in made.out
     assert cli("db", "verify", str(backup)).code == 0
-    with sqlite3.connect(backup) as conn:
-        conn.execute("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
+    from sqlalchemy import create_engine
+
+    from tests.attacker import around_the_triggers
+
+    engine = create_engine(f"sqlite:///{backup}")
+    with engine.begin() as conn, around_the_triggers(conn):  # as someone writing the file
+        conn.exec_driver_sql(
+            "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)"
+        )
+    engine.dispose()
     drill = cli("db", "verify", str(backup))
     assert drill.error_line().startswith(
         f"{backup} would not serve the site: the audit trail is broken at event "
