@@ -71,6 +71,18 @@ def member_of(members: list[E], value: object) -> E | None:
     return next((m for m in members if m.value == value), None)
 
 
+def who_and_how(who_label: str) -> ComposeResult:
+    """Who gave (or withdrew) consent, their name, and how: asked alike by the consent form
+    and the withdrawal."""
+    yield Field("given_by", who_label, Choices(enum_choices(list(ConsentGiver)), id="given_by"))
+    yield Field(
+        "given_by_name",
+        "Their name (optional)",
+        ShortText(id="given_by_name", max_length=SHORT_TEXT),
+    )
+    yield Field("method", "How?", Choices(enum_choices(list(ConsentMethod)), id="method"))
+
+
 def effective_from(text: str, clock: Clock) -> tuple[datetime | None, str | None]:
     """A typed date as the moment it took effect (midday site time); blank or the site's
     today means now."""
@@ -156,19 +168,7 @@ class RecordConsentDialog(FormDialog):
                     shown=False,
                 )
                 with Vertical(id="who-part"):
-                    yield Field(
-                        "given_by",
-                        "Who gave, refused or withdrew it?",
-                        Choices(enum_choices(list(ConsentGiver)), id="given_by"),
-                    )
-                    yield Field(
-                        "given_by_name",
-                        "Their name (optional)",
-                        ShortText(id="given_by_name", max_length=SHORT_TEXT),
-                    )
-                    yield Field(
-                        "method", "How?", Choices(enum_choices(list(ConsentMethod)), id="method")
-                    )
+                    yield from who_and_how("Who gave, refused or withdrew it?")
                 yield Field(
                     "told",
                     "What were they told about the sharing?",
@@ -296,19 +296,7 @@ class WithdrawConsentDialog(FormDialog):
             yield ErrorSummary()
             with VerticalScroll(classes="form-body"):
                 yield Static(lit(self.description))
-                yield Field(
-                    "given_by",
-                    "Who withdrew it?",
-                    Choices(enum_choices(list(ConsentGiver)), id="given_by"),
-                )
-                yield Field(
-                    "given_by_name",
-                    "Their name (optional)",
-                    ShortText(id="given_by_name", max_length=SHORT_TEXT),
-                )
-                yield Field(
-                    "method", "How?", Choices(enum_choices(list(ConsentMethod)), id="method")
-                )
+                yield from who_and_how("Who withdrew it?")
             yield saving_status()
             yield Button(
                 "Withdraw consent (Ctrl+S)", id="withdraw", variant="error", classes="save-button"
