@@ -75,12 +75,11 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
     """A site on the first schema: 0002 fills person_name_key for each person already held,
     reporting progress, and the search then finds them by a similar name."""
     from alembic import command
-
-    from sharetui.store.engine import make_engine
-    from sharetui.store.migrate import alembic_config
     from sqlalchemy import column as sa_column
     from sqlalchemy import table as sa_table
 
+    from sharetui.store.engine import make_engine
+    from sharetui.store.migrate import alembic_config
     from sharetui.store.models import User
     from sharetui.store.types import utcnow
 

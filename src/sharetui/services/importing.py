@@ -27,7 +27,13 @@ from sqlmodel import Session, col
 
 from sharetui.domain.errors import ShareError
 from sharetui.domain.import_map import Mapping, MappingError, find_mapping, mapping_from, parse_map
-from sharetui.domain.import_rows import ContactRecord, ParsedFile, PupilRecord, Refusal, read_records
+from sharetui.domain.import_rows import (
+    ContactRecord,
+    ParsedFile,
+    PupilRecord,
+    Refusal,
+    read_records,
+)
 from sharetui.domain.import_table import TableError, read_table
 from sharetui.domain.name_match import person_keys
 from sharetui.domain.permissions import Permission
