@@ -29,13 +29,26 @@ from sharetui.store.engine import make_engine
 from sharetui.store.migrate import upgrade
 
 HEADERS = [
-    "Adno", "UPN", "Legal Surname", "Legal Forename", "Preferred Forename", "DOB", "Gender",
-    "Year", "Reg",
+    "Adno",
+    "UPN",
+    "Legal Surname",
+    "Legal Forename",
+    "Preferred Forename",
+    "DOB",
+    "Gender",
+    "Year",
+    "Reg",
 ] + [
     f"Contact {n} {what}"
     for n in (1, 2)
-    for what in ("Surname", "Forename", "Relationship", "Parental Responsibility",
-                 "Telephone", "Email")
+    for what in (
+        "Surname",
+        "Forename",
+        "Relationship",
+        "Parental Responsibility",
+        "Telephone",
+        "Email",
+    )
 ]
 PASSPHRASE = "benchmark import passphrase"
 
@@ -54,10 +67,22 @@ def generate(path: Path, pupils: int, contacts: int, seed: int = 19) -> None:
     n = 0
     for f in range(families):
         family = rng.choice(FAMILY_NAMES)
-        mum = (family, rng.choice(ADULT_WOMEN), "Mother", "Yes", f"07700 9{f:05d}",
-               f"parent{f}a@example.org")
-        dad = (rng.choice(FAMILY_NAMES), rng.choice(ADULT_MEN), "Father",
-               rng.choice(["Yes", "Yes", "No", ""]), f"07800 9{f:05d}", "")
+        mum = (
+            family,
+            rng.choice(ADULT_WOMEN),
+            "Mother",
+            "Yes",
+            f"07700 9{f:05d}",
+            f"parent{f}a@example.org",
+        )
+        dad = (
+            rng.choice(FAMILY_NAMES),
+            rng.choice(ADULT_MEN),
+            "Father",
+            rng.choice(["Yes", "Yes", "No", ""]),
+            f"07800 9{f:05d}",
+            "",
+        )
         kids = 2 if f < pupils - families else 1
         for _ in range(kids):
             if n >= pupils:
@@ -66,8 +91,21 @@ def generate(path: Path, pupils: int, contacts: int, seed: int = 19) -> None:
             given = rng.choice(GIRLS if girl else BOYS)
             year = rng.randint(0, 6)
             dob = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{2019 - year}"
-            rows.append([f"{n + 1:05d}", upn(n), family, given, "", dob, "F" if girl else "M",
-                         f"Year {year + 1}", f"{year + 1}{rng.choice('ABC')}", *mum, *dad])
+            rows.append(
+                [
+                    f"{n + 1:05d}",
+                    upn(n),
+                    family,
+                    given,
+                    "",
+                    dob,
+                    "F" if girl else "M",
+                    f"Year {year + 1}",
+                    f"{year + 1}{rng.choice('ABC')}",
+                    *mum,
+                    *dad,
+                ]
+            )
             n += 1
     with path.open("w", newline="", encoding="utf-8-sig") as out:
         writer = csv.writer(out)

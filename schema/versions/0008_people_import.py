@@ -37,13 +37,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("other_details", sa.JSON(), nullable=False, server_default="{}")
         )
+        batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         batch_op.add_column(
-            sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-        )
-        batch_op.add_column(
-            sa.Column(
-                "details_changed_at", sharetui.store.types.UTCDateTime(), nullable=True
-            )
+            sa.Column("details_changed_at", sharetui.store.types.UTCDateTime(), nullable=True)
         )
         batch_op.create_index(batch_op.f("ix_person_upn"), ["upn"], unique=True)
     op.create_table(

@@ -50,30 +50,63 @@ REQUIRED = ("family_name", "given_names", "date_of_birth")
 # file has several (SIMS has both "Legal Surname" and "Preferred Surname").
 PUPIL_ALIASES: dict[str, tuple[str, ...]] = {
     "family_name": (
-        "legal surname", "legal last name", "surname", "last name", "family name",
-        "student surname", "pupil surname", "student last name", "pupil last name",
+        "legal surname",
+        "legal last name",
+        "surname",
+        "last name",
+        "family name",
+        "student surname",
+        "pupil surname",
+        "student last name",
+        "pupil last name",
     ),
     "given_names": (
-        "legal forename", "legal first name", "forename", "forenames", "first name",
-        "given names", "given name", "student forename", "pupil forename",
-        "student first name", "pupil first name",
+        "legal forename",
+        "legal first name",
+        "forename",
+        "forenames",
+        "first name",
+        "given names",
+        "given name",
+        "student forename",
+        "pupil forename",
+        "student first name",
+        "pupil first name",
     ),
     "preferred_given_name": (
-        "preferred forename", "preferred first name", "known as", "preferred name",
+        "preferred forename",
+        "preferred first name",
+        "known as",
+        "preferred name",
     ),
     "preferred_family_name": ("preferred surname", "preferred last name"),
     "date_of_birth": ("date of birth", "dob", "d o b", "birth date", "birthdate", "born"),
     "gender": ("gender", "sex", "legal sex"),
     "upn": ("upn", "unique pupil number"),
     "reference": (
-        "adno", "admission number", "admission no", "arbor id", "mis id", "student id",
-        "pupil id", "local reference", "reference", "ref", "id",
+        "adno",
+        "admission number",
+        "admission no",
+        "arbor id",
+        "mis id",
+        "student id",
+        "pupil id",
+        "local reference",
+        "reference",
+        "ref",
+        "id",
     ),
     "nhs_number": ("nhs number", "nhs no", "nhs"),
     "year_group": ("year group", "year", "nc year", "national curriculum year", "curriculum year"),
     "registration_group": (
-        "registration group", "reg group", "reg", "registration form", "form group", "form",
-        "tutor group", "class",
+        "registration group",
+        "reg group",
+        "reg",
+        "registration form",
+        "form group",
+        "form",
+        "tutor group",
+        "class",
     ),
 }
 CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -82,25 +115,44 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name"),
     "title": ("title",),
     "relationship": (
-        "relationship", "relation", "relationship to student", "relationship to pupil",
+        "relationship",
+        "relation",
+        "relationship to student",
+        "relationship to pupil",
     ),
     "parental_responsibility": (
-        "parental responsibility", "has parental responsibility", "parental resp", "pr",
+        "parental responsibility",
+        "has parental responsibility",
+        "parental resp",
+        "pr",
     ),
     "telephone": (
-        "telephone", "phone", "mobile", "mobile phone", "telephone number", "phone number",
-        "primary telephone", "home phone", "home telephone",
+        "telephone",
+        "phone",
+        "mobile",
+        "mobile phone",
+        "telephone number",
+        "phone number",
+        "primary telephone",
+        "home phone",
+        "home telephone",
     ),
     "email": ("email", "email address", "e mail"),
     "reference": ("id", "reference", "ref"),
 }
 # Single contact columns that carry no "Contact" prefix in long exports.
-BARE_CONTACT = {"relationship": "relationship", "parental responsibility": "parental_responsibility"}
+BARE_CONTACT = {
+    "relationship": "relationship",
+    "parental responsibility": "parental_responsibility",
+}
 
 # Headers only one of the known systems writes: how the layout is named in the printout.
 LAYOUT_SIGNS = (
     ("SIMS student list", {"adno", "legal surname", "legal forename", "reg group", "reg"}),
-    ("Arbor student list", {"arbor id", "legal first name", "legal last name", "registration form"}),
+    (
+        "Arbor student list",
+        {"arbor id", "legal first name", "legal last name", "registration form"},
+    ),
 )
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -239,8 +291,10 @@ def mapping_from(pairs: dict[str, str], headers: tuple[str, ...], name: str) -> 
             continue
         problems.append(f"{field_name!r} is not a field sharetui imports")
     if problems:
-        known = ", ".join(PUPIL_FIELDS) + ", contact_FIELD or contact1_FIELD with FIELD one of " + (
-            ", ".join(CONTACT_FIELDS)
+        known = (
+            ", ".join(PUPIL_FIELDS)
+            + ", contact_FIELD or contact1_FIELD with FIELD one of "
+            + (", ".join(CONTACT_FIELDS))
         )
         raise MappingError(
             f"The map file {name}: " + "; ".join(problems) + f". Fields: {known}. The file's "
@@ -258,14 +312,17 @@ def _require(mapping: Mapping, *, automatic: bool) -> None:
     parts = []
     for f in missing:
         looked = ", ".join(repr(a.title()) for a in PUPIL_ALIASES[f][:4])
-        parts.append(f"{PUPIL_FIELDS[f]} (looked for {looked}...)" if automatic else PUPIL_FIELDS[f])
+        parts.append(
+            f"{PUPIL_FIELDS[f]} (looked for {looked}...)" if automatic else PUPIL_FIELDS[f]
+        )
     how = (
-        "name the columns in a map file (--map FILE, lines like "
-        'date_of_birth = "Birth Date")'
+        'name the columns in a map file (--map FILE, lines like date_of_birth = "Birth Date")'
         if automatic
         else "add them to the map file"
     )
     raise MappingError(
-        "The file has no column for " + "; ".join(parts) + f": {how}. The file's columns: "
+        "The file has no column for "
+        + "; ".join(parts)
+        + f": {how}. The file's columns: "
         + ", ".join(repr(h) for h in mapping.headers if h)
     )

@@ -34,9 +34,17 @@ MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -48,14 +56,42 @@ _DATE_SPLIT = re.compile(r"[\s/.\-,]+")
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord"}
 PARENT_WORDS = {"mother", "father", "parent", "mum", "dad", "mummy", "daddy"}
 CARER_WORDS = {
-    "carer", "foster carer", "foster parent", "foster mother", "foster father", "guardian",
-    "legal guardian", "special guardian", "step mother", "step father", "step parent",
-    "stepmother", "stepfather", "stepparent", "adoptive parent", "corporate parent",
+    "carer",
+    "foster carer",
+    "foster parent",
+    "foster mother",
+    "foster father",
+    "guardian",
+    "legal guardian",
+    "special guardian",
+    "step mother",
+    "step father",
+    "step parent",
+    "stepmother",
+    "stepfather",
+    "stepparent",
+    "adoptive parent",
+    "corporate parent",
 }
 RELATIVE_WORDS = {
-    "grandmother", "grandfather", "grandparent", "grandma", "grandad", "granddad", "nan",
-    "aunt", "auntie", "aunty", "uncle", "brother", "sister", "cousin", "other relative",
-    "relative", "family member", "sibling",
+    "grandmother",
+    "grandfather",
+    "grandparent",
+    "grandma",
+    "grandad",
+    "granddad",
+    "nan",
+    "aunt",
+    "auntie",
+    "aunty",
+    "uncle",
+    "brother",
+    "sister",
+    "cousin",
+    "other relative",
+    "relative",
+    "family member",
+    "sibling",
 }
 YES = {"yes", "y", "true", "1", "x", "pr", "has pr", "parental responsibility"}
 NO = {"no", "n", "false", "0", "no pr"}
@@ -83,8 +119,17 @@ class PupilRecord:
     details: tuple[tuple[str, str], ...]  # (label, value): year group, registration group
 
     def identity(self) -> tuple[object, ...]:
-        return (self.family_name, self.given_names, self.other_names, self.date_of_birth,
-                self.gender, self.upn, self.reference, self.nhs_number, self.details)
+        return (
+            self.family_name,
+            self.given_names,
+            self.other_names,
+            self.date_of_birth,
+            self.gender,
+            self.upn,
+            self.reference,
+            self.nhs_number,
+            self.details,
+        )
 
 
 @dataclass(frozen=True)
@@ -251,8 +296,12 @@ def read_records(table: Table, mapping: Mapping, today: date) -> ParsedFile:
             earlier = pupils[by_key[key]]
             if earlier.identity() != pupil.identity():
                 refusals.append(
-                    Refusal(number, "", f"The same pupil as row {earlier.rows[0]} ({_key_words(key)}) "
-                            "with different details: check which row is right")
+                    Refusal(
+                        number,
+                        "",
+                        f"The same pupil as row {earlier.rows[0]} ({_key_words(key)}) "
+                        "with different details: check which row is right",
+                    )
                 )
                 continue
             merged += 1
@@ -264,8 +313,9 @@ def read_records(table: Table, mapping: Mapping, today: date) -> ParsedFile:
             m.pupil_key = key
         mentions.extend(row_mentions)
     contacts, links = _group_contacts(mentions, by_key)
-    return ParsedFile(mapping, len(table.rows), tuple(pupils), contacts, links,
-                      tuple(refusals), merged)
+    return ParsedFile(
+        mapping, len(table.rows), tuple(pupils), contacts, links, tuple(refusals), merged
+    )
 
 
 def _pupil_key(p: PupilRecord) -> str:
@@ -289,7 +339,9 @@ def _pupil(row: _Row, mapping: Mapping, today: date) -> PupilRecord | None:
             row.refuse(col.get(name), f"The {PUPIL_FIELDS[name]} is empty")
     for name, value in values.items():
         if len(value) > SHORT_TEXT:
-            row.refuse(col.get(name), f"The {PUPIL_FIELDS[name]} is longer than {SHORT_TEXT} characters")
+            row.refuse(
+                col.get(name), f"The {PUPIL_FIELDS[name]} is longer than {SHORT_TEXT} characters"
+            )
     dob, problem = parse_dob(values["date_of_birth"], today)
     if problem:
         row.refuse(col.get("date_of_birth"), problem)
@@ -302,19 +354,33 @@ def _pupil(row: _Row, mapping: Mapping, today: date) -> PupilRecord | None:
     if row.refusals or dob is None:
         return None
     other = [
-        values[n] for n, legal in (("preferred_given_name", "given_names"),
-                                   ("preferred_family_name", "family_name"))
+        values[n]
+        for n, legal in (
+            ("preferred_given_name", "given_names"),
+            ("preferred_family_name", "family_name"),
+        )
         if values[n] and name_key(values[n], "") != name_key(values[legal], "")
     ]
     details = tuple(
-        (label, values[name]) for name, label in (("year_group", "Year group"),
-                                                 ("registration_group", "Registration group"))
+        (label, values[name])
+        for name, label in (
+            ("year_group", "Year group"),
+            ("registration_group", "Registration group"),
+        )
         if values[name]
     )
     gender = GENDERS.get(values["gender"].casefold(), values["gender"])
     return PupilRecord(
-        (row.number,), values["family_name"], values["given_names"], " ".join(other), dob,
-        gender, upn, values["reference"].upper(), nhs, details,
+        (row.number,),
+        values["family_name"],
+        values["given_names"],
+        " ".join(other),
+        dob,
+        gender,
+        upn,
+        values["reference"].upper(),
+        nhs,
+        details,
     )
 
 
@@ -335,16 +401,25 @@ def _mentions(row: _Row, mapping: Mapping, pupil: PupilRecord | None) -> list[_M
             row.refuse(col.get("family_name", col.get("name")), f"{label} has no family name")
             continue
         if len(family) > SHORT_TEXT or len(given) > SHORT_TEXT:
-            row.refuse(col.get("family_name"), f"{label}'s name is longer than {SHORT_TEXT} characters")
+            row.refuse(
+                col.get("family_name"), f"{label}'s name is longer than {SHORT_TEXT} characters"
+            )
             continue
         pr, problem = _pr(v["parental_responsibility"])
         if problem:
             row.refuse(col.get("parental_responsibility"), f"{label}: {problem}")
             continue
         out.append(
-            _Mention(row.number, family, given, v["telephone"], v["email"], v["reference"].upper(),
-                     relationship_of(v["relationship"], pr),
-                     pupil.family_name if pupil else "")
+            _Mention(
+                row.number,
+                family,
+                given,
+                v["telephone"],
+                v["email"],
+                v["reference"].upper(),
+                relationship_of(v["relationship"], pr),
+                pupil.family_name if pupil else "",
+            )
         )
     return out
 
@@ -399,8 +474,10 @@ def _group_contacts(
         index = len(contacts)
         contacts.append(
             ContactRecord(
-                tuple(sorted({m.row for m in ms})), first.family_name,
-                next((m.given_names for m in ms if m.given_names), ""), details,
+                tuple(sorted({m.row for m in ms})),
+                first.family_name,
+                next((m.given_names for m in ms if m.given_names), ""),
+                details,
                 frozenset(k for m in ms for k in m.keys),
             )
         )

@@ -164,8 +164,12 @@ def make_plan(
 ) -> Plan:
     pupils = parsed.pupils
     by_upn = {h.upn: h for h in _load(s, col(Person.upn), (p.upn for p in pupils))}
-    by_ref = {h.reference: h for h in _load(s, col(Person.reference), (p.reference for p in pupils))}
-    by_nhs = {h.nhs_number: h for h in _load(s, col(Person.nhs_number), (p.nhs_number for p in pupils))}
+    by_ref = {
+        h.reference: h for h in _load(s, col(Person.reference), (p.reference for p in pupils))
+    }
+    by_nhs = {
+        h.nhs_number: h for h in _load(s, col(Person.nhs_number), (p.nhs_number for p in pupils))
+    }
     by_dob: dict[date, list[Held]] = defaultdict(list)
     for h in _load(s, col(Person.date_of_birth), (p.date_of_birth for p in pupils)):
         by_dob[h.date_of_birth].append(h)  # type: ignore[index]
@@ -179,8 +183,10 @@ def make_plan(
             targets.append(Target())
         elif held is None:
             targets.append(Target(new=p))
-            lines.append(f"row {p.rows[0]}: new person {p.given_names} {p.family_name}, "
-                         f"born {p.date_of_birth:%d/%m/%Y}")
+            lines.append(
+                f"row {p.rows[0]}: new person {p.given_names} {p.family_name}, "
+                f"born {p.date_of_birth:%d/%m/%Y}"
+            )
         else:
             targets.append(_update(held, _pupil_changes(held, p), as_of, p.rows[0], review, lines))
         if progress and n % 100 == 0:
@@ -201,24 +207,36 @@ def _match(
     words = [w for w in f"{p.family_name} {p.given_names}".split() if query_terms([w])]
     hits = [
         (what, found)
-        for what, value, table in (("UPN", p.upn, by_upn), ("reference", p.reference, by_ref),
-                                   ("NHS number", p.nhs_number, by_nhs))
+        for what, value, table in (
+            ("UPN", p.upn, by_upn),
+            ("reference", p.reference, by_ref),
+            ("NHS number", p.nhs_number, by_nhs),
+        )
         if value and (found := table.get(value)) is not None
     ]
     if hits:
         (what, held), *others = hits
         for other_what, other in others:
             if other.id != held.id:
-                return None, (f"Not imported, for a person to decide: the {what} is held for "
-                              f"{held.reference} but the {other_what} for {other.reference}")
-        for what_id, mine, theirs in (("UPN", p.upn, held.upn), ("NHS number", p.nhs_number, held.nhs_number)):
+                return None, (
+                    f"Not imported, for a person to decide: the {what} is held for "
+                    f"{held.reference} but the {other_what} for {other.reference}"
+                )
+        for what_id, mine, theirs in (
+            ("UPN", p.upn, held.upn),
+            ("NHS number", p.nhs_number, held.nhs_number),
+        ):
             if mine and theirs and mine != theirs:
-                return None, (f"Not imported, for a person to decide: the {what} matches "
-                              f"{held.reference}, who is held with a different {what_id}")
+                return None, (
+                    f"Not imported, for a person to decide: the {what} matches "
+                    f"{held.reference}, who is held with a different {what_id}"
+                )
         same_name = StoredName(held.family_name, held.given_names, held.other_names).classify(words)
         if held.date_of_birth not in (None, p.date_of_birth) and same_name is None:
-            return None, (f"Not imported, for a person to decide: the {what} matches "
-                          f"{held.reference}, but neither the name nor the date of birth does")
+            return None, (
+                f"Not imported, for a person to decide: the {what} matches "
+                f"{held.reference}, but neither the name nor the date of birth does"
+            )
         return held, None
     exact: list[Held] = []
     similar: list[tuple[Held, str]] = []
@@ -237,24 +255,33 @@ def _match(
             similar.append((h, f"similar name: {reason}"))
     if len(exact) > 1:
         refs = ", ".join(h.reference for h in exact)
-        return None, (f"Not imported, for a person to decide: {len(exact)} people are held with "
-                      f"this name and date of birth ({refs})")
+        return None, (
+            f"Not imported, for a person to decide: {len(exact)} people are held with "
+            f"this name and date of birth ({refs})"
+        )
     if exact:
         return exact[0], None
     if similar and not decided_new:
         shown = "; ".join(f"{h.reference} ({why})" for h, why in similar[:3])
-        return None, (f"Not imported, for a person to decide: possibly the same person as {shown}, "
-                      "born the same day. If so, put their reference in this row's reference "
-                      "column; if not, import again with --new-person "
-                      f"{p.rows[0]}")
+        return None, (
+            f"Not imported, for a person to decide: possibly the same person as {shown}, "
+            "born the same day. If so, put their reference in this row's reference "
+            "column; if not, import again with --new-person "
+            f"{p.rows[0]}"
+        )
     return None, None
 
 
 def _pupil_changes(held: Held, p: PupilRecord) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for name, value in (("family_name", p.family_name), ("given_names", p.given_names),
-                        ("date_of_birth", p.date_of_birth), ("gender", p.gender),
-                        ("upn", p.upn), ("nhs_number", p.nhs_number)):
+    for name, value in (
+        ("family_name", p.family_name),
+        ("given_names", p.given_names),
+        ("date_of_birth", p.date_of_birth),
+        ("gender", p.gender),
+        ("upn", p.upn),
+        ("nhs_number", p.nhs_number),
+    ):
         if value and getattr(held, name) != value:
             changes[name] = value
     other = _more_other_names(held.other_names, p.other_names)
@@ -281,8 +308,12 @@ def _more_details(held: dict[str, str], extra: Iterable[tuple[str, str]]) -> dic
 
 
 def _update(
-    held: Held, changes: dict[str, Any], as_of: datetime | None, row: int,
-    review: list[Refusal], lines: list[str],
+    held: Held,
+    changes: dict[str, Any],
+    as_of: datetime | None,
+    row: int,
+    review: list[Refusal],
+    lines: list[str],
 ) -> Target:
     t = Target(held=held, changes=changes, person_id=held.id)
     if not changes:
@@ -290,16 +321,26 @@ def _update(
     what = ", ".join(FIELD_WORDS[k] for k in changes)
     if as_of is not None and held.changed_at > as_of:
         t.kept_newer = True
-        review.append(Refusal(row, "", f"Kept as held: {held.reference} was changed here after "
-                              f"this export was made, so its {what} were not replaced"))
+        review.append(
+            Refusal(
+                row,
+                "",
+                f"Kept as held: {held.reference} was changed here after "
+                f"this export was made, so its {what} were not replaced",
+            )
+        )
     else:
         lines.append(f"row {row}: update {held.label}: {what}")
     return t
 
 
 def _contacts(
-    s: Session, parsed: ParsedFile, pupils: list[Target], as_of: datetime | None,
-    review: list[Refusal], lines: list[str],
+    s: Session,
+    parsed: ParsedFile,
+    pupils: list[Target],
+    as_of: datetime | None,
+    review: list[Refusal],
+    lines: list[str],
 ) -> list[Target]:
     """Each contact: found by a key an earlier import recorded, else among the people already
     linked to its children with the same name, else new."""
@@ -327,8 +368,14 @@ def _contacts(
         found = {by_key[k] for k in c.keys if k in by_key}
         if len(found) > 1:
             refs = ", ".join(sorted(held_by_id[f].reference for f in found if f in held_by_id))
-            review.append(Refusal(c.rows[0], "", f"Contact {c.given_names} {c.family_name} not "
-                                  f"imported, for a person to decide: matches several people held ({refs})"))
+            review.append(
+                Refusal(
+                    c.rows[0],
+                    "",
+                    f"Contact {c.given_names} {c.family_name} not "
+                    f"imported, for a person to decide: matches several people held ({refs})",
+                )
+            )
             out.append(Target())
             continue
         if not found:
@@ -360,7 +407,9 @@ def _linked_people(s: Session, ids: list[int]) -> dict[int, set[int]]:
     for part in _chunks(ids):
         for a, b in s.execute(
             select(PersonLink.from_person_id, PersonLink.to_person_id).where(
-                or_(col(PersonLink.from_person_id).in_(part), col(PersonLink.to_person_id).in_(part))
+                or_(
+                    col(PersonLink.from_person_id).in_(part), col(PersonLink.to_person_id).in_(part)
+                )
             )
         ):
             out[a].add(b)
@@ -374,15 +423,24 @@ def _name(t: Target) -> str:
 
 
 def _links(
-    s: Session, parsed: ParsedFile, pupils: list[Target], contacts: list[Target],
-    review: list[Refusal], lines: list[str],
+    s: Session,
+    parsed: ParsedFile,
+    pupils: list[Target],
+    contacts: list[Target],
+    review: list[Refusal],
+    lines: list[str],
 ) -> tuple[list[tuple[Target, Target, Relationship, int]], list[tuple[Target, Target]]]:
     known = sorted({t.held.id for t in [*pupils, *contacts] if t.held is not None})
     existing: dict[frozenset[int], str] = {}
     for part in _chunks(known):
         for a, b, rel in s.execute(
-            select(PersonLink.from_person_id, PersonLink.to_person_id, PersonLink.relationship)
-            .where(or_(col(PersonLink.from_person_id).in_(part), col(PersonLink.to_person_id).in_(part)))
+            select(
+                PersonLink.from_person_id, PersonLink.to_person_id, PersonLink.relationship
+            ).where(
+                or_(
+                    col(PersonLink.from_person_id).in_(part), col(PersonLink.to_person_id).in_(part)
+                )
+            )
         ):
             existing.setdefault(frozenset((a, b)), rel)
     links: list[tuple[Target, Target, Relationship, int]] = []
@@ -396,14 +454,22 @@ def _links(
             rel = existing.get(frozenset((c.held.id, p.held.id)))
             if rel is not None:
                 if rel not in (link.relationship.value, Relationship.CHILD.value):
-                    review.append(Refusal(link.row, "", (
-                        f"Link kept as held: {c.held.reference} is held as "
-                        f"{Relationship(rel).label.lower()} of {p.held.reference}; the file says "
-                        f"{link.relationship.label.lower()}")))
+                    review.append(
+                        Refusal(
+                            link.row,
+                            "",
+                            (
+                                f"Link kept as held: {c.held.reference} is held as "
+                                f"{Relationship(rel).label.lower()} of {p.held.reference}; the file says "
+                                f"{link.relationship.label.lower()}"
+                            ),
+                        )
+                    )
                 continue
         links.append((c, p, link.relationship, link.row))
-        lines.append(f"row {link.row}: link {_name(c)}, {link.relationship.label.lower()}, "
-                     f"to {_name(p)}")
+        lines.append(
+            f"row {link.row}: link {_name(c)}, {link.relationship.label.lower()}, to {_name(p)}"
+        )
     siblings: list[tuple[Target, Target]] = []
     seen: set[tuple[int, int]] = set()
     for kids in shared.values():

@@ -185,7 +185,9 @@ def _read_bytes(path: Path, what: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ImportRefused(f"The {what} {path.name} is {size / 1e6:.0f} MB; the limit is 50 MB")
+            raise ImportRefused(
+                f"The {what} {path.name} is {size / 1e6:.0f} MB; the limit is 50 MB"
+            )
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise ImportRefused(f"There is no {what} at {path}") from exc
@@ -222,7 +224,9 @@ def _new_ids(s: Session, n: int) -> list[int]:
         return []
     if s.get_bind().dialect.name == "postgresql":
         rows = s.execute(
-            text("SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :n)"),
+            text(
+                "SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :n)"
+            ),
             {"n": n},
         )
         return [int(r[0]) for r in rows]
@@ -232,7 +236,9 @@ def _new_ids(s: Session, n: int) -> list[int]:
 
 def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]) -> None:
     now = utcnow()
-    event_id = int(s.execute(text("SELECT last_event_id FROM audit_head WHERE id = 1")).scalar_one())
+    event_id = int(
+        s.execute(text("SELECT last_event_id FROM audit_head WHERE id = 1")).scalar_one()
+    )
     source = f"import (audit event {event_id})"
     events: list[tuple[str, str, object, str]] = []
     new = [t for t in [*plan.pupils, *plan.contacts] if t.new is not None]
@@ -251,23 +257,40 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
         events.append(("person.import", "person", pid, f"created from {source}"))
     _insert(s, Person.__table__, people_rows)
     progress(len(plan.pupils) // 2)
-    updated = [t for t in [*plan.pupils, *plan.contacts]
-               if t.held is not None and t.changes and not t.kept_newer]
+    updated = [
+        t
+        for t in [*plan.pupils, *plan.contacts]
+        if t.held is not None and t.changes and not t.kept_newer
+    ]
     _update_people(s, actor, updated, now, source, key_rows, events)
     _insert(s, PersonNameKey.__table__, key_rows)
-    _insert(s, PersonImportKey.__table__, [
-        {"key": k, "person_id": t.person_id} for t in plan.contacts for k in sorted(t.keys)
-        if t.person_id is not None
-    ])
+    _insert(
+        s,
+        PersonImportKey.__table__,
+        [
+            {"key": k, "person_id": t.person_id}
+            for t in plan.contacts
+            for k in sorted(t.keys)
+            if t.person_id is not None
+        ],
+    )
     link_rows = []
     for contact, pupil, rel, _row in plan.links:
         link_rows.append(_link(contact.person_id, pupil.person_id, rel.value, actor, now))
-        events.append(("person.link", "person", pupil.person_id, f"linked to {contact.person_id} by {source}"))
-        events.append(("person.link", "person", contact.person_id, f"linked to {pupil.person_id} by {source}"))
+        events.append(
+            ("person.link", "person", pupil.person_id, f"linked to {contact.person_id} by {source}")
+        )
+        events.append(
+            ("person.link", "person", contact.person_id, f"linked to {pupil.person_id} by {source}")
+        )
     for a, b in plan.siblings:
         link_rows.append(_link(a.person_id, b.person_id, "sibling", actor, now))
-        events.append(("person.link", "person", b.person_id, f"linked to {a.person_id} by {source}"))
-        events.append(("person.link", "person", a.person_id, f"linked to {b.person_id} by {source}"))
+        events.append(
+            ("person.link", "person", b.person_id, f"linked to {a.person_id} by {source}")
+        )
+        events.append(
+            ("person.link", "person", a.person_id, f"linked to {b.person_id} by {source}")
+        )
     _insert(s, PersonLink.__table__, link_rows)
     append_many(s, actor, events)
     progress(len(plan.pupils))
@@ -279,11 +302,18 @@ def _insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _link(a: int | None, b: int | None, rel: str, actor: Actor, now: datetime) -> dict[str, Any]:
-    return {"from_person_id": a, "to_person_id": b, "relationship": rel,
-            "created_by_id": actor.user_id, "created_at": now}
+    return {
+        "from_person_id": a,
+        "to_person_id": b,
+        "relationship": rel,
+        "created_by_id": actor.user_id,
+        "created_at": now,
+    }
 
 
-def _new_person(rec: PupilRecord | ContactRecord, pid: int, actor: Actor, now: datetime) -> dict[str, Any]:
+def _new_person(
+    rec: PupilRecord | ContactRecord, pid: int, actor: Actor, now: datetime
+) -> dict[str, Any]:
     pupil = isinstance(rec, PupilRecord)
     return {
         "id": pid,
@@ -308,8 +338,13 @@ def _new_person(rec: PupilRecord | ContactRecord, pid: int, actor: Actor, now: d
 
 
 def _update_people(
-    s: Session, actor: Actor, targets: list[Target], now: datetime, source: str,
-    key_rows: list[dict[str, Any]], events: list[tuple[str, str, object, str]],
+    s: Session,
+    actor: Actor,
+    targets: list[Target],
+    now: datetime,
+    source: str,
+    key_rows: list[dict[str, Any]],
+    events: list[tuple[str, str, object, str]],
 ) -> None:
     """Each change is a new version: the values it replaces go to person_version first."""
     from sharetui.services.import_plan import FIELD_WORDS
@@ -319,30 +354,54 @@ def _update_people(
     for t in targets:
         h = t.held
         assert h is not None
-        versions.append({
-            "person_id": h.id, "version": h.version, "family_name": h.family_name,
-            "given_names": h.given_names, "other_names": h.other_names,
-            "date_of_birth": h.date_of_birth, "gender": h.gender, "reference": h.reference,
-            "upn": h.upn, "nhs_number": h.nhs_number, "other_details": h.other_details,
-            "replaced_by_id": actor.user_id, "replaced_at": now, "reason": source,
-        })
-        values = {**t.changes, "version": h.version + 1, "details_changed_at": now,
-                  "last_activity_at": now}
+        versions.append(
+            {
+                "person_id": h.id,
+                "version": h.version,
+                "family_name": h.family_name,
+                "given_names": h.given_names,
+                "other_names": h.other_names,
+                "date_of_birth": h.date_of_birth,
+                "gender": h.gender,
+                "reference": h.reference,
+                "upn": h.upn,
+                "nhs_number": h.nhs_number,
+                "other_details": h.other_details,
+                "replaced_by_id": actor.user_id,
+                "replaced_at": now,
+                "reason": source,
+            }
+        )
+        values = {
+            **t.changes,
+            "version": h.version + 1,
+            "details_changed_at": now,
+            "last_activity_at": now,
+        }
         if {"family_name", "given_names"} & t.changes.keys():
-            values["sort_key"] = sort_key(t.changes.get("family_name", h.family_name),
-                                          t.changes.get("given_names", h.given_names))
+            values["sort_key"] = sort_key(
+                t.changes.get("family_name", h.family_name),
+                t.changes.get("given_names", h.given_names),
+            )
         s.execute(update(Person).where(col(Person.id) == h.id).values(**values))
         if {"family_name", "given_names", "other_names"} & t.changes.keys():
             renamed.append(h.id)
             key_rows.extend(
                 {"key": k, "person_id": h.id}
-                for k in sorted(person_keys(t.changes.get("family_name", h.family_name),
-                                            t.changes.get("given_names", h.given_names),
-                                            t.changes.get("other_names", h.other_names)))
+                for k in sorted(
+                    person_keys(
+                        t.changes.get("family_name", h.family_name),
+                        t.changes.get("given_names", h.given_names),
+                        t.changes.get("other_names", h.other_names),
+                    )
+                )
             )
         what = ", ".join(FIELD_WORDS[k] for k in t.changes)
-        events.append(("person.import", "person", h.id,
-                       f"version {h.version + 1} from {source}: {what}"))
+        events.append(
+            ("person.import", "person", h.id, f"version {h.version + 1} from {source}: {what}")
+        )
     for i in range(0, len(renamed), 500):
-        s.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id).in_(renamed[i : i + 500])))
+        s.execute(
+            delete(PersonNameKey).where(col(PersonNameKey.person_id).in_(renamed[i : i + 500]))
+        )
     _insert(s, PersonVersion.__table__, versions)
