@@ -5,6 +5,7 @@ deploy/postgres-roles-append-only.sql may not even try, and cannot drop the trig
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -31,6 +32,11 @@ def _history(svc, actors) -> None:
         actors.pat, question="Tell the GP?", advice_role="dsl", urgency="today"
     )
     svc.advice.claim(actors.sam, a.id)
+    # an import that gives the person newer details: their earlier version is kept
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pupils.csv"
+        path.write_text("Surname,Forename,DOB,Year\nSmith,Jane,4/3/2016,Year 5\n")
+        svc.imports.run(actors.ada, svc.imports.read(actors.ada, path))
 
 
 def _first_id_column(table: str) -> str:
