@@ -101,7 +101,11 @@ def test_xlsx_dates_and_numbers_come_in_as_text():
     book.save(buf)
     parsed = records(buf.getvalue(), "pupils.xlsx")
     p = parsed.pupils[0]
-    assert (p.given_names, p.date_of_birth, p.nhs_number) == ("Łucja", date(2016, 3, 4), "9434765919")
+    assert (p.given_names, p.date_of_birth, p.nhs_number) == (
+        "Łucja",
+        date(2016, 3, 4),
+        "9434765919",
+    )
 
 
 # -- recognising columns -------------------------------------------------------------------------
@@ -110,8 +114,16 @@ def test_sims_arbor_and_generic_headers_are_recognised():
     assert sims.layout.startswith("SIMS")
     assert sims.contacts[1]["parental_responsibility"] == 12
     arbor = find_mapping(
-        ("Arbor ID", "Legal first name", "Legal last name", "Date of birth", "Registration form",
-         "Contact 1 first name", "Contact 1 last name", "Contact 1 relationship")
+        (
+            "Arbor ID",
+            "Legal first name",
+            "Legal last name",
+            "Date of birth",
+            "Registration form",
+            "Contact 1 first name",
+            "Contact 1 last name",
+            "Contact 1 relationship",
+        )
     )
     assert arbor.layout.startswith("Arbor")
     assert arbor.pupil["given_names"] == 1 and arbor.pupil["registration_group"] == 4
@@ -148,8 +160,16 @@ def test_a_map_file_in_toml_or_json_is_the_whole_mapping():
 
 # -- dates and checks ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "text", ["2016-03-04", "4/3/2016", "04-03-2016", "4.3.2016", "4 Mar 2016", "4 March 2016",
-             "2016-03-04 00:00:00"]
+    "text",
+    [
+        "2016-03-04",
+        "4/3/2016",
+        "04-03-2016",
+        "4.3.2016",
+        "4 Mar 2016",
+        "4 March 2016",
+        "2016-03-04 00:00:00",
+    ],
 )
 def test_dates_in_the_forms_exports_use(text):
     assert parse_dob(text, TODAY) == (date(2016, 3, 4), None)
@@ -198,14 +218,18 @@ def test_an_invalid_nhs_number_is_refused():
 def test_duplicate_rows_are_one_pupil_and_conflicting_ones_are_refused():
     row = "1,B801200005001,Smith,Jo,,4/3/2016,F,Y5,5B,Smith,Ann,Mother,Yes,07700900001\r\n"
     parsed = records(
-        SIMS + row + row
+        SIMS
+        + row
+        + row
         + "1,B801200005001,Smith,Jo,,4/3/2016,F,Y5,5B,Smith,Bob,Father,No,07700900002\r\n"
         + "1,B801200005001,Smith,Joanne,,4/3/2016,F,Y5,5B,,,,,\r\n"
     )
     assert len(parsed.pupils) == 1 and parsed.pupils[0].rows == (2, 3, 4)
     assert parsed.merged_rows == 2
     assert sorted(c.given_names for c in parsed.contacts) == ["Ann", "Bob"]
-    assert [(r.row, r.reason[:31]) for r in parsed.refusals] == [(5, "The same pupil as row 2 (same U")]
+    assert [(r.row, r.reason[:31]) for r in parsed.refusals] == [
+        (5, "The same pupil as row 2 (same U")
+    ]
 
 
 def test_a_contact_of_several_children_is_one_person_and_relationships_follow_pr():

@@ -30,8 +30,8 @@ HEADER = (
     "Contact 2 Parental Responsibility,Contact 2 Telephone\r\n"
 )
 ZOE = (
-    "A1,B801200005001,O'Brien,Zoë,Zo,04/03/2016,F,Year 5,\"5B, upstairs\",,"
-    "O'Brien,Mary,Mother,Yes,07700 900001,Smith,\"John\nPaul\",Father,No,07700 900002\r\n"
+    'A1,B801200005001,O\'Brien,Zoë,Zo,04/03/2016,F,Year 5,"5B, upstairs",,'
+    'O\'Brien,Mary,Mother,Yes,07700 900001,Smith,"John\nPaul",Father,No,07700 900002\r\n'
 )
 LIAM = "A2,,O'Brien,Liam,,2018-05-06,M,Year 3,3A,,O'Brien,Mary,Mother,Yes,07700900001,,,,,\r\n"
 TABLES = (Person, PersonLink, PersonVersion, PersonImportKey, PersonNameKey)
@@ -71,7 +71,10 @@ def test_an_export_brings_in_pupils_contacts_links_and_siblings(svc, actors, tmp
     held = people(svc)
     zoe = held["Zoë O'Brien"]
     assert (zoe.upn, zoe.reference, zoe.gender, zoe.other_names) == (
-        "B801200005001", "A1", "Female", "Zo"
+        "B801200005001",
+        "A1",
+        "Female",
+        "Zo",
     )
     assert zoe.other_details == {"Year group": "Year 5", "Registration group": "5B, upstairs"}
     assert held["Mary O'Brien"].other_details == {"Telephone": "07700 900001"}
@@ -90,7 +93,9 @@ def test_an_export_brings_in_pupils_contacts_links_and_siblings(svc, actors, tmp
     assert sum(1 for a in actions if a[0] == "person.import") == 4
     assert sum(1 for a in actions if a[0] == "person.link") == 8  # each side of 4 links
     with svc.store.engine.connect() as conn:
-        summaries = [r[0] for r in conn.execute(select(AuditEvent.summary).where(AuditEvent.id > before))]
+        summaries = [
+            r[0] for r in conn.execute(select(AuditEvent.summary).where(AuditEvent.id > before))
+        ]
     assert summaries[0].startswith("rows 2, pupils 2, contacts 2, created 4")
     assert not any(word in s for s in summaries for word in ("Zo", "Brien", "Mary", "B8012"))
     assert svc.store.write(lambda s: True)  # the chain still appends
@@ -136,7 +141,11 @@ def test_refused_rows_stop_the_whole_file_unless_partial(svc, actors, tmp_path):
     assert lines[0] == ["row", "column", "reason"]
     assert lines[1][:2] == ["4", "UPN"] and "first letter does not match" in lines[1][2]
     assert lines[2][:2] == ["5", "NHS Number"] and "Check the NHS number" in lines[2][2]
-    assert lines[3] == ["6", "DOB", "'31/02/2016' is not a date: that day does not exist in that month"]
+    assert lines[3] == [
+        "6",
+        "DOB",
+        "'31/02/2016' is not a date: that day does not exist in that month",
+    ]
     assert lines[4][:2] == ["7", "DOB"] and "write the year in full" in lines[4][2]
     partial = run(svc, actors.ada, path, partial=True)
     assert partial.written and partial.created == 4
@@ -145,7 +154,9 @@ def test_refused_rows_stop_the_whole_file_unless_partial(svc, actors, tmp_path):
 
 def test_windows_1252_with_a_bom_free_file_and_missing_columns(svc, actors, tmp_path):
     path = tmp_path / "old.csv"
-    path.write_bytes("Surname;Forename;Date of Birth\r\nO\u2019Brien;Zo\u00eb;4.3.2016\r\n".encode("cp1252"))
+    path.write_bytes(
+        "Surname;Forename;Date of Birth\r\nO\u2019Brien;Zo\u00eb;4.3.2016\r\n".encode("cp1252")
+    )
     result = run(svc, actors.ada, path)
     assert result.created == 1
     assert "Zo\u00eb O\u2019Brien" in people(svc)
@@ -162,7 +173,11 @@ def test_an_exact_match_takes_only_newer_details_as_a_new_version(svc, actors, t
     assert (result.created, result.updated) == (2, 1)  # the two contacts are new
     now = people(svc)["Zoë O'Brien"]
     assert now.id == held.id and now.version == 2
-    assert (now.upn, now.nhs_number, now.reference) == ("B801200005001", "9434765919", held.reference)
+    assert (now.upn, now.nhs_number, now.reference) == (
+        "B801200005001",
+        "9434765919",
+        held.reference,
+    )
     with svc.store.engine.connect() as conn:
         old = conn.execute(select(PersonVersion)).one()
     assert (old.person_id, old.version, old.upn, old.other_details) == (held.id, 1, None, {})
@@ -206,7 +221,9 @@ def test_a_name_change_found_by_upn_is_a_new_version_and_searchable(svc, actors,
     renamed = ZOE.replace("A1,B801200005001,O'Brien", "A1,B801200005001,Kowalska")
     result = run(svc, actors.ada, write(tmp_path, renamed))
     assert result.updated == 1
-    assert [p.family_name for p in svc.people.find(actors.pat, "kowalska zoe").items] == ["Kowalska"]
+    assert [p.family_name for p in svc.people.find(actors.pat, "kowalska zoe").items] == [
+        "Kowalska"
+    ]
     assert not svc.people.find(actors.pat, "obrien zoe").items
     with svc.store.engine.connect() as conn:
         assert conn.execute(select(PersonVersion.family_name)).scalar_one() == "O'Brien"
