@@ -117,7 +117,7 @@ def _rows(values: list[str]) -> frozenset[int]:
 
 
 def _import_people(args: argparse.Namespace) -> int:
-    from sharetui.services.importing import write_refusals
+    from sharetui.services.importing import summary_lines, write_refusals
 
     settings = settings_from(args)
     path: Path = args.path.expanduser()
@@ -150,7 +150,7 @@ def _import_people(args: argparse.Namespace) -> int:
     if args.dry_run and result.lines:
         show.print(Text("What would be done:\n  " + "\n  ".join(result.lines)))
     written_to = write_refusals(result, path)
-    for line in _summary(result, written_to):
+    for line in summary_lines(result, written_to):
         show.print(Text(line))
     if not result.written and not result.dry_run:
         raise CommandFailed(
@@ -159,36 +159,3 @@ def _import_people(args: argparse.Namespace) -> int:
             "rows with --partial"
         )
     return 0
-
-
-def _summary(result: object, written_to: Path | None) -> list[str]:
-    from sharetui.services.importing import ImportResult
-
-    assert isinstance(result, ImportResult)
-    r = result
-    if r.dry_run:
-        lead = "It would do: "
-    elif r.written:
-        lead = "Done: "
-    else:
-        lead = "Nothing written; with --partial it would do: "
-    people = (
-        f"{r.created:,} people created, {r.updated:,} updated with newer details, "
-        f"{r.unchanged:,} already up to date; {r.links:,} links to contacts and "
-        f"{r.siblings:,} sibling links made"
-    )
-    lines = [
-        f"The file: {r.rows:,} rows, {r.pupils:,} pupils"
-        + (f" ({r.merged_rows:,} rows named a pupil again)" if r.merged_rows else "")
-        + f", {r.contacts:,} contacts.",
-        lead + people + ".",
-    ]
-    if r.refused_rows:
-        lines.append(f"Refused: {r.refused_rows:,} rows that cannot be taken as they are.")
-    if r.review:
-        lines.append(f"For a person to decide: {len(r.review):,} (held back or kept as held).")
-    if written_to is not None:
-        lines.append(f"Row, column and reason of each: {written_to}")
-    if r.dry_run:
-        lines.append("Dry run: nothing was written.")
-    return lines

@@ -121,6 +121,32 @@ def write_refusals(result: ImportResult, path: Path) -> Path | None:
     return target
 
 
+def summary_lines(r: ImportResult, written_to: Path | None) -> list[str]:
+    """The end of an import in words, for the command line and the app alike."""
+    if r.dry_run:
+        lead = "It would do: "
+    elif r.written:
+        lead = "Done: "
+    else:
+        lead = "Nothing written; with --partial it would do: "
+    again = f" ({r.merged_rows:,} rows named a pupil again)" if r.merged_rows else ""
+    lines = [
+        f"The file: {r.rows:,} rows, {r.pupils:,} pupils{again}, {r.contacts:,} contacts.",
+        f"{lead}{r.created:,} people created, {r.updated:,} updated with newer details, "
+        f"{r.unchanged:,} already up to date; {r.links:,} links to contacts and "
+        f"{r.siblings:,} sibling links made.",
+    ]
+    if r.refused_rows:
+        lines.append(f"Refused: {r.refused_rows:,} rows that cannot be taken as they are.")
+    if r.review:
+        lines.append(f"For a person to decide: {len(r.review):,} (held back or kept as held).")
+    if written_to is not None:
+        lines.append(f"Row, column and reason of each: {written_to}")
+    if r.dry_run:
+        lines.append("Dry run: nothing was written.")
+    return lines
+
+
 class PeopleImport:
     def __init__(self, store: Store) -> None:
         self.store = store
