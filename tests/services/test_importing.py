@@ -244,3 +244,19 @@ def test_only_administrators_import(svc, actors, tmp_path):
         svc.imports.read(actors.sam, path)
     with pytest.raises(ImportRefused, match="There is no file"):
         svc.imports.read(actors.ada, tmp_path / "nowhere.csv")
+
+
+def test_the_subject_access_export_holds_the_imported_details_and_earlier_versions(
+    svc, actors, tmp_path
+):
+    from sharetui.services.export import Export
+
+    held = person(svc, actors.pat, "O'Brien", "Zoë", date(2016, 3, 4))
+    run(svc, actors.ada, write(tmp_path, ZOE))
+    export = Export(svc.store).person(actors.sam, held.reference, "json")
+    sections = {s.key: s for s in export.sections}
+    details = {f.label: f.value for f in sections["person"].records[0].fields}
+    assert details["Unique pupil number"] == "B801200005001"
+    assert details["Year group"] == "Year 5" and details["Gender"] == "Female"
+    (old,) = sections["versions"].records
+    assert {f.label: f.value for f in old.fields}["Reference"] == held.reference

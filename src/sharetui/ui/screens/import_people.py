@@ -27,10 +27,13 @@ MODES = [
 class ImportPeopleDialog(FormDialog):
     """Choose a file (and a map file), how to import, and run it; stays open on the result."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ImportPeopleDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ImportPeopleDialog")
+        + """
     ImportPeopleDialog #import-progress { display: none; }
     ImportPeopleDialog #import-progress.-running { display: block; }
     """
+    )
 
     FIELDS = ("path", "map_path", "mode", "new_rows")
     FIELD_HELP = {
@@ -48,14 +51,18 @@ class ImportPeopleDialog(FormDialog):
             yield Static("Import people from an export", classes="dialog-title")
             yield ErrorSummary()
             with VerticalScroll(classes="form-body"):
-                yield Field("path", "File to import (CSV or XLSX)", ShortText(id="path", max_length=1000))
                 yield Field(
-                    "map_path", "Map file (leave blank to recognise the headers)",
+                    "path", "File to import (CSV or XLSX)", ShortText(id="path", max_length=1000)
+                )
+                yield Field(
+                    "map_path",
+                    "Map file (leave blank to recognise the headers)",
                     ShortText(id="map_path", max_length=1000),
                 )
                 yield Field("mode", "", Choices(MODES, id="mode", prompt="What to do"))
                 yield Field(
-                    "new_rows", "Rows checked to be new people (optional)",
+                    "new_rows",
+                    "Rows checked to be new people (optional)",
                     ShortText(id="new_rows", max_length=200),
                 )
                 yield ProgressBar(id="import-progress", show_eta=False)
