@@ -75,11 +75,18 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
     """A site on the first schema: 0002 fills person_name_key for each person already held,
     reporting progress, and the search then finds them by a similar name."""
     from alembic import command
+    from sqlalchemy import column as sa_column
+    from sqlalchemy import table as sa_table
 
     from sharetui.store.engine import make_engine
     from sharetui.store.migrate import alembic_config
-    from sharetui.store.models import Person, User
+    from sharetui.store.models import User
     from sharetui.store.types import utcnow
+
+    PERSON_0001_COLUMNS = (  # noqa: N806
+        "family_name", "given_names", "other_names", "sort_key", "dob_estimated",
+        "reference", "created_by_id", "created_at", "last_activity_at",
+    )
 
     engine = make_engine(empty_url)
     try:
@@ -105,8 +112,12 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
                     }
                 ],
             )
+            # The table as it was at 0001 (the model has columns of later schemas).
+            person_0001 = sa_table(
+                "person", *(sa_column(c) for c in PERSON_0001_COLUMNS), sa_column("notes")
+            )
             conn.execute(
-                Person.__table__.insert(),
+                person_0001.insert(),
                 [
                     {
                         "family_name": family,

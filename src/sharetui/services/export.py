@@ -65,6 +65,7 @@ from sharetui.store.models import (
     Draft,
     Person,
     PersonLink,
+    PersonVersion,
     SharingDecision,
     User,
 )
@@ -283,6 +284,9 @@ class _Gather:
         advice = self._advice(decisions + affected)
         sections = (
             ExportSection("person", "Personal details", (self._details(),)),
+            ExportSection(
+                "versions", "Earlier versions of the personal details", tuple(self._versions())
+            ),
             ExportSection("links", "Linked people", tuple(self._links())),
             ExportSection("consent", "Consent", tuple(self._consent())),
             ExportSection(
@@ -344,10 +348,44 @@ class _Gather:
             b.add("date_of_birth", "Date of birth", dob)
         b.add("reference", "Reference", p.reference)
         b.add("nhs_number", "NHS number", p.nhs_number)
+        b.add("gender", "Gender", p.gender)
+        b.add("upn", "Unique pupil number", p.upn)
+        for label, value in sorted((p.other_details or {}).items()):
+            b.add("other_details", label, value)
         b.add("notes", "Notes", p.notes, FREE_TEXT)
         b.add("created_at", "Record created", p.created_at)
         b.add("created_by", "Created by", self.user(p.created_by_id), STAFF)
+        if p.version > 1:
+            b.add("version", "Version of these details", p.version)
         return ExportRecord("person", p.reference, "Personal details", b.done())
+
+    def _versions(self) -> list[ExportRecord]:
+        """Earlier versions of the personal details (each replaced by an import or a change)."""
+        rows = self.s.exec(
+            select(PersonVersion)
+            .where(PersonVersion.person_id == self.pid)
+            .order_by(col(PersonVersion.version))
+        ).all()
+        out = []
+        for v in rows:
+            b = self.b()
+            b.add("family_name", "Family name", v.family_name)
+            b.add("given_names", "Given names", v.given_names)
+            b.add("other_names", "Other names", v.other_names)
+            b.add("date_of_birth", "Date of birth", v.date_of_birth)
+            b.add("gender", "Gender", v.gender)
+            b.add("reference", "Reference", v.reference)
+            b.add("upn", "Unique pupil number", v.upn)
+            b.add("nhs_number", "NHS number", v.nhs_number)
+            for label, value in sorted((v.other_details or {}).items()):
+                b.add("other_details", label, value)
+            b.add("replaced_at", "Replaced", v.replaced_at)
+            b.add("replaced_by", "Replaced by", self.user(v.replaced_by_id), STAFF)
+            b.add("reason", "Why", v.reason)
+            out.append(
+                ExportRecord("person_version", str(v.version), f"Version {v.version}", b.done())
+            )
+        return out
 
     def _links(self) -> list[ExportRecord]:
         rows = self.s.exec(

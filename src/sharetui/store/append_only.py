@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-# Audit events, consent history, decision versions and the people each version names, and
-# the history of each advice request.
+# Audit events, consent history, decision versions and the people each version names, the
+# history of each advice request, and the earlier versions of people's details.
 APPEND_ONLY_TABLES = (
     "audit_event",
     "consent_event",
     "sharing_decision",
     "decision_affected",
     "advice_event",
+    "person_version",
 )
 
 PG_FUNCTION = "sharetui_append_only"
@@ -71,12 +72,23 @@ $$"""
     return out
 
 
+def _existing(conn: Connection) -> tuple[str, ...]:
+    """The append-only tables this database has: a migration before the one that made a
+    table installs the triggers of the tables made so far."""
+    from sqlalchemy import inspect
+
+    names = set(inspect(conn).get_table_names())
+    return tuple(t for t in APPEND_ONLY_TABLES if t in names)
+
+
 def install(conn: Connection) -> None:
-    """Create the triggers (idempotent); called by the migration that introduced them."""
+    """Create the triggers (idempotent) on the append-only tables that exist; called by the
+    migrations that made them (0003, 0008)."""
+    tables = _existing(conn)
     if conn.dialect.name == "sqlite":
-        statements = sqlite_statements()
+        statements = sqlite_statements(tables)
     elif conn.dialect.name == "postgresql":
-        statements = postgres_statements()
+        statements = postgres_statements(tables)
     else:  # pragma: no cover - only the two engines are supported
         raise ValueError(f"no append-only triggers for {conn.dialect.name}")
     for sql in statements:
@@ -112,7 +124,7 @@ def _revoke_changes(conn: Connection) -> None:
 
 def remove(conn: Connection) -> None:
     """Drop the triggers (the migration's downgrade)."""
-    for table in APPEND_ONLY_TABLES:
+    for table in _existing(conn):
         if conn.dialect.name == "sqlite":
             for op in ("update", "delete"):
                 conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{op}")

@@ -48,6 +48,50 @@ class Person(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = _dt()
     last_activity_at: datetime = _dt(index=True)
+    # From 0008 (imports): a school's identifiers and other details, and the version of the
+    # details above; each earlier version is kept in person_version.
+    gender: str = Field(default="", max_length=40)
+    upn: str | None = Field(default=None, max_length=13, unique=True, index=True)
+    other_details: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    version: int = 1
+    details_changed_at: datetime | None = _dt(nullable=True)  # None: not since created_at
+
+
+class PersonVersion(SQLModel, table=True):
+    """A person's details as they were before a change (append-only): the change itself is in
+    the person row, this keeps what it replaced, who replaced it, when and why."""
+
+    __tablename__ = "person_version"
+    __table_args__ = (UniqueConstraint("person_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    version: int
+    family_name: str = Field(max_length=200)
+    given_names: str = Field(max_length=200)
+    other_names: str = Field(default="", max_length=200)
+    date_of_birth: date | None = None
+    gender: str = Field(default="", max_length=40)
+    reference: str = Field(max_length=200)
+    upn: str | None = Field(default=None, max_length=13)
+    nhs_number: str | None = Field(default=None, max_length=10)
+    other_details: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    replaced_by_id: int = Field(foreign_key="app_user.id")
+    replaced_at: datetime = _dt()
+    reason: str = Field(default="", max_length=300)
+
+
+class PersonImportKey(SQLModel, table=True):
+    """How a later import finds a contact it brought in before (contacts have no date of
+    birth or UPN): digests of their reference, or of their name with an email or telephone
+    (domain/import_rows.py). Digests, so the table holds no readable contact details."""
+
+    __tablename__ = "person_import_key"
+    key: str = Field(max_length=64, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
 
 
 class PersonNameKey(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """Home: my drafts, my advice requests and the advice given on them, recent decisions; for
-supervisors the advice queue by urgency with overdue items said in words; for admins, accounts."""
+supervisors the advice queue by urgency with overdue items said in words; for admins, accounts
+and the import of a site's people (i)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class HomeScreen(LoadingScreen):
         Binding("r", "reports", "Reports"),
         Binding("u", "users", "Accounts"),
         Binding("v", "verify_audit", "Verify audit"),
+        Binding("i", "import_people", "Import people"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
     ]
@@ -76,6 +78,7 @@ class HomeScreen(LoadingScreen):
             "reports": role in (Role.SUPERVISOR, Role.ADMIN),
             "users": role is Role.ADMIN,
             "verify_audit": role is Role.ADMIN,
+            "import_people": role is Role.ADMIN,
         }
         if action in per_role:
             return per_role[action]
@@ -343,6 +346,11 @@ class HomeScreen(LoadingScreen):
 
     def action_verify_audit(self) -> None:
         self._verify()
+
+    def action_import_people(self) -> None:
+        from sharetui.ui.screens.import_people import ImportPeopleDialog
+
+        self.app.push_screen(ImportPeopleDialog())
 
     @work(exclusive=True, group="verify", exit_on_error=False)
     async def _verify(self) -> None:
