@@ -506,6 +506,7 @@ def decision_input(rng: random.Random, subject_id: int) -> DecisionInput:
         reasons=f"Disclosure at school on case {rng.randrange(10**6)}; strategy discussion due.",
         shared_at=datetime.now(UTC) - timedelta(minutes=5),
         share_method=ShareMethod.SECURE_EMAIL,
+        impact_if_not_shared="The enquiry would go ahead without what the school knows.",
     )
 
 

@@ -7,6 +7,7 @@ from sharetui.services.advice import Advice
 from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
+from sharetui.services.impact import Impact
 from sharetui.services.people import People
 from sharetui.services.store import Store
 from sharetui.services.users import Users
@@ -24,6 +25,7 @@ class Services:
         self.decisions = Decisions(store)
         self.advice = Advice(store)
         self.drafts = Drafts(store)
+        self.impact = Impact(store)
 
     @classmethod
     def open(
