@@ -1223,7 +1223,15 @@ def _pending_advice(
                 ),
                 when=t_close,
             )
-            for name in ("information", "purpose", "outcome", "reasons", "lawful_basis"):
+            for name in (
+                "information",
+                "purpose",
+                "outcome",
+                "reasons",
+                "lawful_basis",
+                "impact_if_not_shared",
+                "impact_if_shared",
+            ):
                 setattr(d, name, getattr(filled, name))
             if outcome is Outcome.SHARE:
                 for name in (
