@@ -197,16 +197,18 @@ async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_need
         await press(pilot, "1", "1", "enter")  # public task; Sch 1 para 18
         assert flow(app).state.page == "decision"  # no rule 6 checklist on the urgent path
         await press(pilot, "1")  # share: on to the reasons
+        assert "Urgent share: this is asked when you complete the record" in screen_text(app)
         await paste(pilot, "Child at immediate risk")
-        await press(pilot, "tab", "2", "enter")  # by phone
+        await press(pilot, "tab", "2", "enter")  # by phone; rule 5 waits for completion
         assert flow(app).state.page == "check"
         assert "Not needed: a child is at risk of significant harm" in screen_text(app)
+        assert "Not recorded yet (urgent share): to complete" in screen_text(app)
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "done"
         assert "It is marked urgent" in screen_text(app)
         saved = screen.saved
-    assert saved is not None and saved.urgent
+    assert saved is not None and saved.urgent and saved.to_complete
     record = ui_services.decisions.to_input(saved)
     assert record.consent_position is None
     assert record.without_consent_reason == "A child is at risk of significant harm"
