@@ -71,15 +71,27 @@ def share(subject_id: int, **changes: object) -> DecisionInput:
         reasons="Risk of significant harm",
         shared_at=datetime.now(UTC) - timedelta(minutes=10),
         share_method=ShareMethod.SECURE_EMAIL,
+        impact_if_not_shared="Social care could not act on the disclosure",
     )
     return replace(d, **changes)
 
 
+NO_SHARE_IMPACT = "Nothing changes for the child: social care already hold it"
+
+
 def no_share(
-    subject_id: int, reasons: str = "Not needed: already known to social care"
+    subject_id: int,
+    reasons: str = "Not needed: already known to social care",
+    impact: str = NO_SHARE_IMPACT,
 ) -> DecisionInput:
+    """A decision not to share, with its reasons and what could happen because it is not
+    shared (rule 5)."""
     return DecisionInput(
-        subject_id=subject_id, urgent=False, outcome=Outcome.DO_NOT_SHARE, reasons=reasons
+        subject_id=subject_id,
+        urgent=False,
+        outcome=Outcome.DO_NOT_SHARE,
+        reasons=reasons,
+        impact_if_not_shared=impact,
     )
 
 

@@ -1,4 +1,4 @@
-"""Logging a sharing decision from the keyboard: the typical call in 30 keys or fewer, the
+"""Logging a sharing decision from the keyboard: the typical call in 26 keys or fewer, the
 urgent path, shares with and without consent, 'do not share', special category data without a
 condition, seeking advice and finishing later, a draft kept across a switch of user, and an
 amendment that keeps both versions. Snapshots of the consent, checks and check-your-answers
@@ -38,6 +38,7 @@ from sharetui.ui.screens.signin import SignInScreen
 from tests.ui.conftest import settle, sign_in
 from tests.ui.screen import screen_text
 from tests.ui.typical_call import (
+    IMPACT,
     INFORMATION,
     PURPOSE,
     RECIPIENT_ORG,
@@ -122,7 +123,7 @@ async def open_draft(pilot, draft_id: int) -> None:  # type: ignore[no-untyped-d
 
 
 # -- the typical call -----------------------------------------------------------------------
-async def test_typical_call_takes_no_more_than_30_keys(make_app, ui_services) -> None:
+async def test_typical_call_takes_no_more_than_26_keys(make_app, ui_services) -> None:
     pat = actor(ui_services, "pat")
     jane = known_person(ui_services, pat)
     consent = consent_given(ui_services, pat, jane.id)
@@ -139,7 +140,7 @@ async def test_typical_call_takes_no_more_than_30_keys(make_app, ui_services) ->
         saved = screen.saved
         assert saved is not None
         assert f"Reference: decision {saved.root_id}" in screen_text(app)
-    assert count == keystrokes(steps) <= 30
+    assert count == keystrokes(steps) <= 26
     record = ui_services.decisions.to_input(ui_services.decisions.versions(pat, saved.id)[-1])
     assert record.consent_position is ConsentPosition.GIVEN
     assert record.consent_event_id == consent.id
@@ -149,6 +150,7 @@ async def test_typical_call_takes_no_more_than_30_keys(make_app, ui_services) ->
     assert record.lawful_basis is LawfulBasis.PUBLIC_TASK
     assert all(c.confirmed for c in record.checks.values()) and len(record.checks) == 6
     assert record.outcome is Outcome.SHARE and record.share_method is ShareMethod.SECURE_EMAIL
+    assert record.impact_if_not_shared == IMPACT  # rule 5, in a few words
     assert ui_services.drafts.mine(pat) == []  # saved: the draft is gone
 
 
@@ -175,8 +177,9 @@ async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_need
         await press(pilot, "1")  # the recent recipient
         await paste(pilot, "Immediate protection")
         await press(pilot, "enter")
+        await press(pilot, "y", "n")  # special category yes; on to the information
         await paste(pilot, "Bruising seen today")
-        await press(pilot, "tab", "y", "n", "enter")  # special category yes
+        await press(pilot, "enter")
         assert flow(app).state.page == "consent"
         assert "Why are you sharing without consent?" in screen_text(app)
         await press(pilot, "enter")
@@ -187,16 +190,18 @@ async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_need
         await press(pilot, "1", "1", "enter")  # public task; Sch 1 para 18
         assert flow(app).state.page == "decision"  # no rule 6 checklist on the urgent path
         await press(pilot, "1")  # share: on to the reasons
+        assert "Urgent share: this is asked when you complete the record" in screen_text(app)
         await paste(pilot, "Child at immediate risk")
-        await press(pilot, "tab", "2", "enter")  # by phone
+        await press(pilot, "tab", "2", "enter")  # by phone; rule 5 waits for completion
         assert flow(app).state.page == "check"
         assert "Not needed: a child is at risk of significant harm" in screen_text(app)
+        assert "Not recorded yet (urgent share): to complete" in screen_text(app)
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "done"
         assert "It is marked urgent" in screen_text(app)
         saved = screen.saved
-    assert saved is not None and saved.urgent
+    assert saved is not None and saved.urgent and saved.to_complete
     record = ui_services.decisions.to_input(saved)
     assert record.consent_position is None
     assert record.without_consent_reason == "A child is at risk of significant harm"
@@ -246,7 +251,9 @@ async def test_share_without_consent_needs_a_reason_and_refused_consent_cannot_b
         await paste(pilot, "Telling them would put the child at risk")
         await press(pilot, "enter", "1")  # share: on to the reasons
         await paste(pilot, "Needed for the enquiry despite the refusal")
-        await press(pilot, "tab", "1", "enter", "enter")
+        await press(pilot, "tab", "1")  # by secure email: on to rule 5
+        await paste(pilot, "The enquiry would go ahead without it")
+        await press(pilot, "enter", "enter")
         saved = flow(app).saved
     assert saved is not None
     record = ui_services.decisions.to_input(saved)
@@ -272,7 +279,12 @@ async def test_do_not_share_still_needs_reasons(make_app, ui_services) -> None:
         await press(pilot, "3", "enter")
         assert flow(app).state.page == "decision"
         assert "Enter the reasons for this decision" in screen_text(app)
+        assert "Enter what could happen to the child and others if this is not shared" in (
+            screen_text(app)
+        )
         await paste(pilot, "Already known to social care; nothing new to add")
+        await press(pilot, "tab")  # rule 5: if it is not shared
+        await paste(pilot, "Nothing changes for the child: social care hold it all")
         await press(pilot, "enter")
         assert flow(app).state.page == "check"
         assert "Do not share" in screen_text(app)
@@ -283,6 +295,7 @@ async def test_do_not_share_still_needs_reasons(make_app, ui_services) -> None:
     assert saved.caller_unverified
     record = ui_services.decisions.to_input(saved)
     assert record.reasons == "Already known to social care; nothing new to add"
+    assert record.impact_if_not_shared == "Nothing changes for the child: social care hold it all"
     assert record.shared_at is None and record.share_method is None
 
 
@@ -334,7 +347,9 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
         assert "Share the attendance only, not health notes" in screen_text(app)
         await press(pilot, "2")  # share in part: on to the reasons
         await paste(pilot, "Attendance only, as advised")
-        await press(pilot, "tab", "1", "enter")  # by secure email
+        await press(pilot, "tab", "1")  # by secure email: on to rule 5
+        await paste(pilot, "The health notes add nothing to the child's safety")
+        await press(pilot, "enter")
         assert screen.state.page == "check"
         await press(pilot, "tab")
         await paste(pilot, "Followed: health notes not shared")

@@ -33,6 +33,7 @@ Step = tuple[str, str]
 RECIPIENT_ORG = "Northshire Children's Social Care"
 PURPOSE = "Section 47 enquiry"
 INFORMATION = "Attendance record and the concerns logged this term"
+IMPACT = "The enquiry would miss what the school has seen"
 
 
 def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
@@ -50,10 +51,9 @@ def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
         ("key", "1"),  # the most recent recipient (fills organisation, role, name, contact)
         ("text", PURPOSE),
         ("key", "enter"),
-        ("text", INFORMATION),
-        ("key", "tab"),
         ("key", "n"),  # not special category
-        ("key", "n"),  # not criminal offence data
+        ("key", "n"),  # not criminal offence data: on to the information
+        ("text", INFORMATION),
         ("key", "enter"),
         ("key", "1"),  # consent given
         ("key", "1"),  # relies on the first consent record offered
@@ -66,8 +66,9 @@ def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
         ("key", "1"),  # share: on to the reasons
         ("text", "Consent given; needed for the enquiry"),
         ("key", "tab"),  # to how it was shared
-        ("key", "1"),  # by secure email
-        ("key", "enter"),  # when: now
+        ("key", "1"),  # by secure email (when: now); on to rule 5
+        ("text", IMPACT),  # if it were not shared, what could happen: a few words
+        ("key", "enter"),
         ("key", "enter"),  # check your answers: save
     ]
 

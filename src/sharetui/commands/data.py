@@ -186,6 +186,7 @@ _COUNT_COLUMNS = (
     ("shared_without_consent", "Shared\nwithout\nconsent"),
     ("urgent", "Urgent"),
     ("amended", "Amended"),
+    ("not_shared_impact_recorded", "Not\nshared:\nimpact\nrecorded"),
 )
 
 
@@ -231,7 +232,9 @@ def print_report(report: Report, console: object) -> None:
         Text(
             f"{t.decisions:,} decisions: {t.shared:,} shared, {t.shared_in_part:,} shared in "
             f"part, {t.not_shared:,} not shared, {t.pending_advice:,} pending advice; "
-            f"{t.shared_without_consent:,} shared without consent; {t.amended:,} amended."
+            f"{t.shared_without_consent:,} shared without consent; {t.amended:,} amended; "
+            f"{t.not_shared_impact_recorded:,} of the {t.not_shared:,} not shared record what "
+            "could happen because it was not (rule 5)."
         )
     )
     months = _table("Decisions by month (first made)")

@@ -830,7 +830,34 @@ def _base_share(
             if urgent
             else rng.choice((ShareMethod.SECURE_EMAIL, ShareMethod.PORTAL, ShareMethod.MEETING))
         ),
+        # Rule 5: an urgent share leaves it to complete later (some are, some are not yet).
+        impact_if_not_shared="" if urgent else rng.choice(IMPACT_WORDS[outcome]),
+        impact_if_shared=""
+        if urgent
+        else rng.choice(("", "The parent may be upset when told; the social worker will explain.")),
     )
+
+
+# What could happen if it were not shared (rule 5), by decision: one is picked per record.
+IMPACT_WORDS: dict[Outcome, tuple[str, ...]] = {
+    Outcome.SHARE: (
+        "The worries would stay with us alone and nobody could act on them.",
+        "The child's needs would go unmet while the family waits for help.",
+        "Brothers and sisters in the same home would stay at the same risk.",
+    ),
+    Outcome.SHARE_IN_PART: (
+        "Holding back the health notes changes nothing for the child's safety: the plan "
+        "needs only attendance.",
+    ),
+    Outcome.DO_NOT_SHARE: (
+        "Nothing is lost for the child: the worker already holds what they need.",
+        "The child stays safe as before; the request is logged in case it comes again.",
+    ),
+    Outcome.PENDING_ADVICE: ("",),
+}
+URGENT_IMPACT = (
+    "Had it waited, the child would have gone home tonight to the adult they are afraid of."
+)
 
 
 def _consent_share(
@@ -995,6 +1022,8 @@ def _urgent_share(
             d.not_told_reason = "The parents will be told by the social worker after the visit."
             d.consent_position = ConsentPosition.NOT_SOUGHT
             d.not_sought_reason = NotSoughtReason.UNSAFE
+            d.impact_if_not_shared = URGENT_IMPACT
+            d.impact_if_shared = "The parents may react angrily; police are aware."
 
         plan.at(
             w.cap(t + timedelta(hours=rng.randrange(12, 72))),
@@ -1059,6 +1088,13 @@ def _unverified_caller(
                 "The caller could not be verified and would not give a number to call back on "
                 "through the switchboard. Nothing shared; logged in case they call again."
             ),
+            impact_if_not_shared=(
+                "None for the child: anyone with a real need can ask through the switchboard."
+            ),
+            impact_if_shared=(
+                "The child's address could reach someone looking for them, perhaps the adult "
+                "they were moved away from."
+            ),
         )
 
     plan.at(t, _log_step(w, decider, build, box))
@@ -1089,6 +1125,9 @@ def _not_necessary(
             reasons=(
                 "Not necessary for the purpose: the housing team can rely on the parent's own "
                 "evidence. Explained the refusal to the requester."
+            ),
+            impact_if_not_shared=(
+                "The family's housing priority is unaffected: their own evidence is enough."
             ),
         )
 
@@ -1184,7 +1223,15 @@ def _pending_advice(
                 ),
                 when=t_close,
             )
-            for name in ("information", "purpose", "outcome", "reasons", "lawful_basis"):
+            for name in (
+                "information",
+                "purpose",
+                "outcome",
+                "reasons",
+                "lawful_basis",
+                "impact_if_not_shared",
+                "impact_if_shared",
+            ):
                 setattr(d, name, getattr(filled, name))
             if outcome is Outcome.SHARE:
                 for name in (

@@ -7,6 +7,7 @@ checks page by page so the person sees the message on the field they are looking
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,6 +73,9 @@ class DecisionInput:
     reasons: str = ""
     shared_at: datetime | None = None
     share_method: ShareMethod | None = None
+    # Rule 5: what could happen to the child, and to others affected, either way.
+    impact_if_not_shared: str = ""
+    impact_if_shared: str = ""
 
     # -- serialisation for drafts ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -135,6 +139,8 @@ class DecisionInput:
             "identities_protected",
             "not_told_reason",
             "reasons",
+            "impact_if_not_shared",
+            "impact_if_shared",
         ):
             setattr(out, name, clean(getattr(out, name)))
         out.categories = [clean_line(c) for c in out.categories if clean_line(c)]
@@ -204,14 +210,25 @@ PAGES: dict[str, tuple[str, ...]] = {
     ),
     "basis": ("lawful_basis", "art9_condition", "necessity"),
     "checks": ("checks", "identities_protected", "person_told", "not_told_reason"),
-    "decision": ("outcome", "reasons", "shared_at", "share_method"),
+    "decision": (
+        "outcome",
+        "reasons",
+        "shared_at",
+        "share_method",
+        "impact_if_not_shared",
+        "impact_if_shared",
+    ),
 }
 
 
-def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str, str]:
+def validate_decision(
+    d: DecisionInput, now: datetime | None = None, *, amendment: bool = False
+) -> dict[str, str]:
     """The golden-rule checks. Returns {field: instruction}; empty when the record may be saved.
 
-    Rule 7: reasons are always required, whatever the decision. Rule 4: sharing without
+    Rule 7: reasons are always required, whatever the decision. Rule 5: the impact of not
+    sharing (and of sharing) on the child and others (see impact_errors); an urgent share
+    leaves it for later, and any amendment (completing the record) asks it. Rule 4: sharing without
     consent needs its reason, and consent that was refused or withdrawn cannot be relied on.
     Art 9: special category data needs a condition. Rule 6: each quality confirmed or
     explained. Rule 2: if the person was not told, say why. The urgent path asks only what is
@@ -294,13 +311,73 @@ def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str
         ("identities_protected", LONG_TEXT, "Identities protected"),
         ("not_told_reason", LONG_TEXT, "Reason"),
         ("reasons", LONG_TEXT, "Reasons"),
+        ("impact_if_not_shared", LONG_TEXT, "Impact if not shared"),
+        ("impact_if_shared", LONG_TEXT, "Impact if shared"),
     ):
         msg = length_error(getattr(d, name), limit, label)
         if msg:
             e[name] = msg
     if len(d.categories) > 20:
         e["categories"] = "Choose 20 categories or fewer"
+    for name, message in impact_errors(d, deferred=impact_deferred(d, amendment=amendment)).items():
+        e.setdefault(name, message)
     return e
+
+
+# -- rule 5: the wider impact -------------------------------------------------------------------
+# What a version saved before the rule 5 question existed says in its place (never changed:
+# decision versions are append-only).
+IMPACT_NOT_ASKED = "Not recorded (before this question existed)"
+
+
+def impact_deferred(d: DecisionInput, *, amendment: bool = False) -> bool:
+    """An urgent share is saved with only what is needed to share now: the impact question
+    waits for the record to be completed (an amendment). Not sharing is never urgent to
+    record, so an urgent 'do not share' answers it at once."""
+    return bool(d.urgent) and d.is_sharing and not amendment
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words in the same order, whatever the case, spacing or punctuation."""
+    words_a, words_b = _WORD.findall(a.casefold()), _WORD.findall(b.casefold())
+    return bool(words_a) and words_a == words_b
+
+
+_WORD = re.compile(r"\w+")
+
+
+def impact_errors(d: DecisionInput, *, deferred: bool = False) -> dict[str, str]:
+    """Rule 5 (base decisions on the safety and well-being of the person and of others
+    affected). Held back in full or in part: what could happen if it is not shared is
+    required, in words of its own (not the reasons again). Shared: a short answer either way
+    is enough. Nothing is asked before the decision is made, or while it is deferred."""
+    if deferred or d.outcome not in (Outcome.SHARE, Outcome.SHARE_IN_PART, Outcome.DO_NOT_SHARE):
+        return {}
+    not_shared, shared = d.impact_if_not_shared.strip(), d.impact_if_shared.strip()
+    if d.outcome is Outcome.SHARE:
+        if not not_shared and not shared:
+            return {
+                "impact_if_not_shared": "Say what could happen to the child and others if this "
+                "were not shared, or if it is: a few words are enough (rule 5)"
+            }
+        return {}
+    held_back = "what is held back" if d.outcome is Outcome.SHARE_IN_PART else "this"
+    if not not_shared:
+        return {
+            "impact_if_not_shared": f"Enter what could happen to the child and others if "
+            f"{held_back} is not shared (rule 5)"
+        }
+    if same_words(not_shared, d.reasons):
+        return {
+            "impact_if_not_shared": "Say what could happen if it is not shared in words of "
+            "its own: this repeats the reasons"
+        }
+    return {}
+
+
+def impact_to_complete(d: DecisionInput) -> bool:
+    """An urgent record still waiting for its rule 5 answers (shown 'to complete')."""
+    return bool(d.urgent) and bool(impact_errors(d))
 
 
 def _consent_rules(d: DecisionInput, e: dict[str, str], urgent: bool) -> None:

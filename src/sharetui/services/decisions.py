@@ -12,7 +12,7 @@ from sqlalchemy import func as sa_func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from sharetui.domain.decision import DecisionInput, validate_decision
+from sharetui.domain.decision import DecisionInput, impact_to_complete, validate_decision
 from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
@@ -60,6 +60,8 @@ _RECORD_FIELDS = (
     "reasons",
     "shared_at",
     "share_method",
+    "impact_if_not_shared",
+    "impact_if_shared",
 )
 
 
@@ -119,6 +121,22 @@ def _finish_draft(s: Session, actor: Actor, draft_id: int | None, row: SharingDe
     s.delete(draft)
 
 
+def _to_complete(row: SharingDecision) -> bool:
+    """An urgent version saved before its rule 5 answers. A row from before the question
+    existed (NULL) is never 'to complete': it is left as it was."""
+    if row.impact_if_not_shared is None or row.impact_if_shared is None:
+        return False
+    return impact_to_complete(
+        DecisionInput(
+            urgent=row.urgent,
+            outcome=Outcome(row.outcome),
+            reasons=row.reasons,
+            impact_if_not_shared=row.impact_if_not_shared,
+            impact_if_shared=row.impact_if_shared,
+        )
+    )
+
+
 def is_latest_version() -> Any:
     """No later version of the same decision exists (uses the (root_id, version) key)."""
     newer = aliased(SharingDecision)
@@ -173,7 +191,7 @@ class Decisions:
         require(actor, Permission.WORK_WITH_PEOPLE)
         d = data.cleaned()
         why = clean(reason)
-        errors = validate_decision(d)
+        errors = validate_decision(d, amendment=True)
         if not why:
             errors["amend_reason"] = "Enter the reason for this amendment"
         elif len(why) > LONG_TEXT:
@@ -331,6 +349,7 @@ class Decisions:
             row.caller_unverified,
             record_dict(row),
             decided_by_id=row.decided_by_id,
+            to_complete=_to_complete(row),
         )
 
     def versions(self, actor: Actor, decision_id: int) -> list[DecisionView]:
@@ -371,6 +390,26 @@ class Decisions:
                 .limit(limit)
             ).all()
             return [self._view(s, r) for r in rows]
+
+        return self.store.read(work)
+
+    def to_complete(self, actor: Actor, limit: int = 50) -> list[DecisionView]:
+        """The caller's urgent decisions still waiting for their rule 5 answers (latest
+        versions, oldest first): the sender's home shows them 'to complete'."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> list[DecisionView]:
+            rows = s.exec(
+                select(SharingDecision)
+                .where(
+                    SharingDecision.decided_by_id == actor.user_id,
+                    SharingDecision.urgent == True,  # noqa: E712 - a SQL expression
+                    SharingDecision.impact_if_not_shared == "",
+                    is_latest_version(),
+                )
+                .order_by(col(SharingDecision.decided_at))
+            ).all()
+            return [self._view(s, r) for r in rows if _to_complete(r)][:limit]
 
         return self.store.read(work)
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from sharetui.domain.decision import DecisionInput
+from sharetui.domain.decision import IMPACT_NOT_ASKED, DecisionInput
 from sharetui.domain.enums import (
     RELATIONSHIP_INVERSE,
     AdviceEventKind,
@@ -208,7 +208,11 @@ _DECISION_FIELDS: tuple[tuple[str, str, type[LabelledEnum] | None, str], ...] = 
     ("reasons", "Reasons", None, FREE_TEXT),
     ("shared_at", "When shared", None, ""),
     ("share_method", "How shared", ShareMethod, ""),
+    ("impact_if_not_shared", "What could happen if it is not shared (rule 5)", None, FREE_TEXT),
+    ("impact_if_shared", "What could happen if it is shared (rule 5)", None, FREE_TEXT),
 )
+
+IMPACT_FIELDS = ("impact_if_not_shared", "impact_if_shared")
 
 _ACTIONS: dict[str, str] = {
     "person.create": "Created the record",
@@ -216,6 +220,7 @@ _ACTIONS: dict[str, str] = {
     "person.summary": "Looked up the person",
     "person.timeline": "Read the chronology",
     "person.link": "Linked to another person",
+    "person.children": "Looked up the linked children (for a sharing decision)",
     "person.export": "Subject access export",
     "consent.history": "Read the consent history",
     "consent.view": "Read a consent record",
@@ -486,6 +491,9 @@ class _Gather:
                 b.add("subject", "About", name, THIRD_PARTY)
         for key, label, enum_cls, review in _DECISION_FIELDS:
             raw = getattr(d, key)
+            if key in IMPACT_FIELDS and raw is None:  # decided before rule 5 was asked
+                b.add(key, label, IMPACT_NOT_ASKED)
+                continue
             value = _enum(enum_cls, raw) if enum_cls else raw
             b.add(key, label, value, review)
         if d.categories:

@@ -8,6 +8,7 @@ from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
 from sharetui.services.importing import PeopleImport
+from sharetui.services.impact import Impact
 from sharetui.services.people import People
 from sharetui.services.store import Store
 from sharetui.services.users import Users
@@ -26,6 +27,7 @@ class Services:
         self.advice = Advice(store)
         self.drafts = Drafts(store)
         self.imports = PeopleImport(store)
+        self.impact = Impact(store)
 
     @classmethod
     def open(

@@ -46,6 +46,9 @@ class DecisionCounts:
     shared_without_consent: int = 0  # shared or shared in part, consent not given
     urgent: int = 0
     amended: int = 0  # decisions with more than one version
+    # Rule 5 on "do not share": the impact of not sharing recorded (the rest were decided
+    # before the question existed; every newer one has it).
+    not_shared_impact_recorded: int = 0
 
     @property
     def shared_any(self) -> int:
@@ -155,7 +158,9 @@ class _Tally:
 
     values: Counter[str] = field(default_factory=Counter)
 
-    def add(self, outcome: str, consent: str | None, urgent: bool, versions: int) -> None:
+    def add(
+        self, outcome: str, consent: str | None, urgent: bool, versions: int, impact: str | None
+    ) -> None:
         v = self.values
         v["decisions"] += 1
         if outcome == Outcome.SHARE.value:
@@ -164,6 +169,8 @@ class _Tally:
             v["shared_in_part"] += 1
         elif outcome == Outcome.DO_NOT_SHARE.value:
             v["not_shared"] += 1
+            if impact and impact.strip():
+                v["not_shared_impact_recorded"] += 1
         elif outcome == Outcome.PENDING_ADVICE.value:
             v["pending_advice"] += 1
         if outcome in {o.value for o in SHARING} and consent != ConsentPosition.GIVEN.value:
@@ -207,7 +214,13 @@ class Reports:
             sharing_values = {o.value for o in SHARING}
             for row in _decisions(s, lo, hi):
                 day = local_day(row["first_at"])
-                args = (row["outcome"], row["consent_position"], row["urgent"], row["versions"])
+                args = (
+                    row["outcome"],
+                    row["consent_position"],
+                    row["urgent"],
+                    row["versions"],
+                    row["impact_if_not_shared"],
+                )
                 totals.add(*args)
                 months[month_start(day)].add(*args)
                 weeks[week_start(day)].add(*args)
@@ -303,11 +316,12 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
             latest.recipient_org,
             latest.urgent,
             agg.c.versions,
+            latest.impact_if_not_shared,
         )
         .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
         .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
     )
-    for at, outcome, consent, basis, org, urgent, versions in s.execute(
+    for at, outcome, consent, basis, org, urgent, versions, impact in s.execute(
         stmt.execution_options(yield_per=1000)
     ):
         yield {
@@ -318,6 +332,7 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
             "recipient_org": org,
             "urgent": urgent,
             "versions": versions,
+            "impact_if_not_shared": impact,
         }
 
 

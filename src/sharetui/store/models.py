@@ -17,7 +17,7 @@ def _dt(nullable: bool = False, index: bool = False) -> Any:
 
 
 def _text(nullable: bool = False) -> Any:
-    return Field(default="", sa_column=Column(Text(), nullable=nullable))
+    return Field(default=None if nullable else "", sa_column=Column(Text(), nullable=nullable))
 
 
 class User(SQLModel, table=True):
@@ -185,6 +185,10 @@ class SharingDecision(SQLModel, table=True):
     share_method: str | None = Field(default=None, max_length=20)
     decided_by_id: int = Field(foreign_key="app_user.id")
     decided_at: datetime = _dt(index=True)
+    # Rule 5. NULL: decided before the question existed (never filled in afterwards: the
+    # row is append-only); "" on a newer row: not answered yet (an urgent share to complete).
+    impact_if_not_shared: str | None = _text(nullable=True)
+    impact_if_shared: str | None = _text(nullable=True)
 
 
 class DecisionAffected(SQLModel, table=True):

@@ -311,12 +311,10 @@ class WhatPage(FlowPage):
     HINT = "Share only what is needed (rule 6), and keep fact apart from opinion."
 
     def body(self) -> ComposeResult:
+        """The two yes/no questions first, then the information: answering them moves
+        straight into the text box (no Tab), and typing the information can never change
+        them (as on the decision page)."""
         d = self.data
-        yield self.field(
-            "information",
-            "The information",
-            self.long_text("information", d.information, LONG_TEXT),
-        )
         yield self.field(
             "special_category",
             "",
@@ -338,6 +336,11 @@ class WhatPage(FlowPage):
                 value=bool_value(d.criminal_offence),
                 id=field_id("criminal_offence"),
             ),
+        )
+        yield self.field(
+            "information",
+            "The information",
+            self.long_text("information", d.information, LONG_TEXT),
         )
         if not self.flow.state.urgent_path:
             yield self.field(

@@ -100,6 +100,7 @@ class DecisionFlowScreen(KioskScreen):
         *,
         amend_of: int | None = None,
         initial: DecisionInput | None = None,
+        start_page: str = "check",
     ) -> None:
         super().__init__()
         self.draft_id = draft_id
@@ -115,7 +116,12 @@ class DecisionFlowScreen(KioskScreen):
         self.advice: list[AdviceView] = []
         self.saved: DecisionView | None = None
         self._lock = asyncio.Lock()
-        self.FIELD_HELP = {**FLOW_HELP, **_basis_help()}
+        self.FIELD_HELP = {**FLOW_HELP, **_basis_help(), **_impact_help()}
+        # Rule 5: the children linked to the person as a parent or carer, named on the
+        # decision page (fetched for this person when that page is shown).
+        self.linked_children: tuple[PersonSummary, ...] = ()
+        self._children_of: int | None = None
+        self.start_page = start_page
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -192,7 +198,9 @@ class DecisionFlowScreen(KioskScreen):
                     state = FlowState.from_payload(draft.payload, draft.page)
                     self.advice = await self.call(svc.advice.for_draft, actor, self.draft_id)
                 elif self.initial is not None:
-                    state = FlowState(data=self.initial, page="check", amend_of=self.amend_of)
+                    state = FlowState(data=self.initial, page=self.start_page)
+                    state.amend_of = self.amend_of
+                    state.return_to_check = self.start_page != "check"
                 else:
                     state = FlowState()
                     state.data.subject_id = self.person_id
@@ -272,6 +280,14 @@ class DecisionFlowScreen(KioskScreen):
                 self.recipients = await self.call(svc.decisions.recent_recipients, actor)
             if name in ("consent", "check") and not self.state.urgent_path:
                 await self._load_consent(self.state.data.subject_id)
+            subject = self.state.data.subject_id
+            if name == "decision" and subject != self._children_of:
+                self.linked_children = (
+                    ()
+                    if subject is None
+                    else await self.call(svc.impact.linked_children, actor, subject)
+                )
+                self._children_of = subject
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
 
@@ -560,6 +576,12 @@ def consent_event_words(ev: ConsentEventView, tz: Any) -> str:
         f"Consent {verb} by {who} on {when}, for {ev.scope_information} to "
         f"{ev.scope_recipient} for {ev.scope_purpose} (record {ev.id})"
     )
+
+
+def _impact_help() -> dict[str, str]:
+    from sharetui.ui.flow.impact_part import IMPACT_HELP
+
+    return IMPACT_HELP
 
 
 def _basis_help() -> dict[str, str]:

@@ -125,6 +125,7 @@ class DecisionScreen(KioskScreen):
             person=person,
             consent_record=consent,
             tz=self.share_app.settings.tz,
+            impact_asked=self.versions[index].impact_asked,
         )
 
     def _draw(self) -> None:
@@ -139,6 +140,14 @@ class DecisionScreen(KioskScreen):
             heading.append(", URGENT")
         if view.caller_unverified:
             heading.append(". CALLER NOT VERIFIED")
+        if view is latest and view.to_complete:
+            heading.append(
+                "\nTO COMPLETE: say what could happen to the child and others if it is shared "
+                "and if it is not (rule 5)",
+                style="bold",
+            )
+            if self._may_amend():
+                heading.append(": press m.", style="bold")
         self.query_one("#decision-heading", Static).update(heading)
 
         versions = Text("Versions (press the number to show one)", style="bold underline")
@@ -252,5 +261,10 @@ class DecisionScreen(KioskScreen):
 
         latest = self.versions[-1]
         self.app.push_screen(
-            DecisionFlowScreen(amend_of=latest.id, initial=self.services.decisions.to_input(latest))
+            DecisionFlowScreen(
+                amend_of=latest.id,
+                initial=self.services.decisions.to_input(latest),
+                # Completing an urgent record starts where rule 5 is asked.
+                start_page="decision" if latest.to_complete else "check",
+            )
         )

@@ -63,6 +63,17 @@ class HomeScreen(LoadingScreen):
             else:
                 yield Static("My drafts", classes="section-title")
                 yield Table(id="drafts-table", cursor_type="row", zebra_stripes=True)
+                # Urgent shares waiting for their rule 5 answers: shown only when there are any.
+                yield Static(
+                    "To complete: urgent shares (say what could happen if shared and if not)",
+                    classes="section-title to-complete",
+                )
+                yield Table(
+                    id="complete-table",
+                    cursor_type="row",
+                    zebra_stripes=True,
+                    classes="to-complete",
+                )
                 yield Static("My advice requests", classes="section-title")
                 yield Table(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
@@ -93,11 +104,14 @@ class HomeScreen(LoadingScreen):
             ("#drafts-table", ("Draft", "Page", "Status", "Saved")),
             ("#advice-table", ("Question", "Asked of", "Status", "Advice")),
             ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
+            ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
         self.query_one("#welcome", Static).display = False
+        for widget in self.query(".to-complete"):
+            widget.display = False  # until there is something to complete
         # No load here: ScreenResume follows the first mount too, and loads once.
         if Role(self.actor.role) is Role.SUPERVISOR:
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
@@ -120,7 +134,13 @@ class HomeScreen(LoadingScreen):
         if self._first_focus_done:
             return
         self._first_focus_done = True
-        for table_id in ("#drafts-table", "#advice-table", "#decisions-table", "#users-table"):
+        for table_id in (
+            "#drafts-table",
+            "#complete-table",
+            "#advice-table",
+            "#decisions-table",
+            "#users-table",
+        ):
             if self._rows.get(table_id):
                 table = self.query_one(table_id, DataTable)
                 table.move_cursor(row=0)
@@ -190,6 +210,7 @@ class HomeScreen(LoadingScreen):
             data["drafts"] = await self.call(svc.drafts.mine, actor)
             data["advice"] = await self.call(svc.advice.mine, actor)
             data["decisions"] = await self.call(svc.decisions.mine, actor)
+            data["to_complete"] = await self.call(svc.decisions.to_complete, actor)
         if role is Role.SUPERVISOR:
             data["counts"] = await self.call(svc.advice.counts, actor)
         return data
@@ -230,12 +251,28 @@ class HomeScreen(LoadingScreen):
                     )
                 )
             self._fill("#advice-table", rows, "No open advice requests")
+        if "to_complete" in data:
+            rows = [
+                (
+                    when(d.decided_at, tz),
+                    one_line(d.subject.full_name, 30),
+                    d.outcome.label + " (urgent): to complete",
+                    one_line(d.recipient_org or "-", 30),
+                    ("decision", d.id),
+                )
+                for d in data["to_complete"]
+            ]
+            self._fill("#complete-table", rows, "")
+            for widget in self.query(".to-complete"):
+                widget.display = bool(rows)
         if "decisions" in data:
             rows = [
                 (
                     when(d.decided_at, tz),
                     one_line(d.subject.full_name, 30),
-                    d.outcome.label + (" (urgent)" if d.urgent else ""),
+                    d.outcome.label
+                    + (" (urgent)" if d.urgent else "")
+                    + (": to complete" if d.to_complete else ""),
                     one_line(d.recipient_org or "-", 30),
                     ("decision", d.id),
                 )

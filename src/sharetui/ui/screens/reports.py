@@ -106,6 +106,12 @@ class ReportsScreen(KioskScreen):
             yield Static("Shared decisions by lawful basis", classes="section-title")
             yield Table(id="report-basis", cursor_type="none", zebra_stripes=True)
             yield Static(
+                "Not shared, by month: what could happen because it was not shared, recorded "
+                "(rule 5)",
+                classes="section-title",
+            )
+            yield DataTable(id="report-not-shared", cursor_type="none", zebra_stripes=True)
+            yield Static(
                 "By receiving organisation (most decisions first)", classes="section-title"
             )
             yield Table(id="report-recipients", cursor_type="none", zebra_stripes=True)
@@ -119,6 +125,9 @@ class ReportsScreen(KioskScreen):
             "Urgency", "Asked", "Advised", "On time", "Late", "Open", "Overdue", "Median", "Target"
         )
         self.query_one("#report-basis", DataTable).add_columns("Lawful basis", "Shared")
+        self.query_one("#report-not-shared", DataTable).add_columns(
+            "Month", "Not shared", "Impact recorded", "Before the question existed"
+        )
         self.query_one("#report-recipients", DataTable).add_columns(
             "Organisation", "Decisions", "Shared", "Not shared"
         )
@@ -175,6 +184,10 @@ class ReportsScreen(KioskScreen):
                 ("Shared without consent", t.shared_without_consent),
                 ("Urgent", t.urgent),
                 ("Amended (more than one version)", t.amended),
+                (
+                    "Not shared, impact of not sharing recorded (rule 5)",
+                    t.not_shared_impact_recorded,
+                ),
             ],
         )
         self._fill(
@@ -200,6 +213,20 @@ class ReportsScreen(KioskScreen):
             "#report-basis",
             [(b.label, b.shared) for b in report.by_lawful_basis if b.shared],
             empty="No shared decisions in this period",
+        )
+        self._fill(
+            "#report-not-shared",
+            [
+                (
+                    f"{m.start:%b %Y}",
+                    m.counts.not_shared,
+                    m.counts.not_shared_impact_recorded,
+                    m.counts.not_shared - m.counts.not_shared_impact_recorded,
+                )
+                for m in report.months
+                if m.counts.not_shared
+            ],
+            empty="No decisions not to share in this period",
         )
         self._fill(
             "#report-recipients",
