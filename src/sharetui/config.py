@@ -79,6 +79,8 @@ class Settings:
     terminal: str = field(default_factory=terminal_id)
     key_file: str = ""
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
+    bank_holidays: str = "england-and-wales"  # or scotland, northern-ireland
+    receipt_days: str = ""  # per kind: 'urgent=1/2,share=3/5,cp_transfer=5/5'
 
     @property
     def clock(self) -> Clock:
@@ -111,4 +113,18 @@ class Settings:
             idle_lock_seconds=_int_env("SHARETUI_IDLE_LOCK_SECONDS", 300),
             timezone=tz,
             key_file=os.environ.get("SHARETUI_KEY_FILE", "").strip(),
+            bank_holidays=_region_env(),
+            receipt_days=os.environ.get("SHARETUI_RECEIPT_DAYS", "").strip(),
         )
+
+
+def _region_env() -> str:
+    """SHARETUI_BANK_HOLIDAYS: the nation whose bank holidays the site keeps; a name the app
+    does not know falls back to England and Wales (the app says which on F1 and reports)."""
+    from sharetui.domain.calendar import BankHolidayRegion
+
+    raw = os.environ.get("SHARETUI_BANK_HOLIDAYS", "").strip()
+    try:
+        return BankHolidayRegion.parse(raw).value if raw else "england-and-wales"
+    except ValueError:
+        return "england-and-wales"

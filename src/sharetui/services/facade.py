@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sharetui.config import Settings
 from sharetui.services.advice import Advice
+from sharetui.services.calendar import Calendar
 from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
@@ -24,6 +25,7 @@ class Services:
         self.decisions = Decisions(store)
         self.advice = Advice(store)
         self.drafts = Drafts(store)
+        self.calendar = Calendar(store)
 
     @classmethod
     def open(

@@ -141,6 +141,16 @@ class SharingDecision(SQLModel, table=True):
     share_method: str | None = Field(default=None, max_length=20)
     decided_by_id: int = Field(foreign_key="app_user.id")
     decided_at: datetime = _dt(index=True)
+    # After the share (schema 0006). Plain ids, no foreign keys: adding a column with one
+    # would make SQLite rebuild this append-only table and lose its triggers.
+    kind: str = Field(default="share", max_length=20)
+    recipient_org_id: int | None = Field(default=None, index=True)
+    recipient_contact_id: int | None = None
+    agreement_id: int | None = None
+    agreement_cover: str | None = Field(default=None, max_length=20)
+    transfer_reason: str = _text()
+    moved_on: date | None = None
+    pupil_file_separate: bool | None = None
 
 
 class DecisionAffected(SQLModel, table=True):
@@ -230,3 +240,15 @@ class AuditHead(SQLModel, table=True):
     last_event_id: int = 0
     last_hash: str = Field(default="", max_length=64)
     keyed_from: int | None = None
+
+
+from sharetui.store.models_register import (  # noqa: E402,F401  (registers those tables)
+    Agreement,
+    AgreementParty,
+    IncomingFile,
+    ReceiptEvent,
+    RecipientAlias,
+    RecipientContact,
+    RecipientOrg,
+    SiteTerm,
+)
