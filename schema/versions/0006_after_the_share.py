@@ -209,11 +209,16 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("moved_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("pupil_file_separate", sa.Boolean(), nullable=True))
+        batch_op.add_column(
+            sa.Column("receipt_required", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch_op.create_index(
             batch_op.f("ix_sharing_decision_recipient_org_id"), ["recipient_org_id"], unique=False
         )
 
-    append_only.install(op.get_bind(), append_only.TABLES_SINCE["0006"])
+    # SQLite rebuilds sharing_decision to add its columns, losing its triggers: install
+    # every append-only table's triggers again (idempotent), the new receipt steps' too.
+    append_only.install(op.get_bind(), append_only.APPEND_ONLY_TABLES)
     import_free_text(op.get_bind())
 
 
@@ -221,6 +226,7 @@ def downgrade() -> None:
     append_only.remove(op.get_bind(), append_only.TABLES_SINCE["0006"])
     with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sharing_decision_recipient_org_id"))
+        batch_op.drop_column("receipt_required")
         batch_op.drop_column("pupil_file_separate")
         batch_op.drop_column("moved_on")
         batch_op.drop_column("transfer_reason")

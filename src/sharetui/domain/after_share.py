@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from anyascii import anyascii
 
@@ -228,6 +229,14 @@ _PURPOSE_STOP = {
     "children",
     "this",
     "that",
+    "protection",
+    "protect",
+    "protecting",
+    "safeguarding",
+    "welfare",
+    "concern",
+    "concerns",
+    "support",
 }
 
 
@@ -252,3 +261,38 @@ def purpose_matches(agreement_purposes: Iterable[str], purpose: str) -> str | No
 
 def purpose_lines(text: str) -> list[str]:
     return [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
+
+
+# -- child protection file transfers ---------------------------------------------------------
+class _TransferAnswers(Protocol):
+    recipient_org_id: int | None
+    transfer_reason: str
+    moved_on: date | None
+    pupil_file_separate: bool | None
+    share_method: object
+    outcome: object
+
+
+def validate_transfer(d: _TransferAnswers) -> dict[str, str]:
+    """KCSIE: the new setting is a known one (from the register), the reason and the date of
+    the move are recorded, the file goes separately from the main pupil file, securely, and
+    never by ordinary post."""
+    e: dict[str, str] = {}
+    if d.recipient_org_id is None:
+        e["recipient_org_id"] = "Choose the new setting from the register"
+    if not d.transfer_reason.strip():
+        e["transfer_reason"] = "Enter the reason for the move"
+    if d.moved_on is None:
+        e["moved_on"] = "Enter the date the child left or joined"
+    if d.pupil_file_separate is not True:
+        e["pupil_file_separate"] = (
+            "Send the child protection file separately from the main pupil file, then confirm it"
+        )
+    if getattr(d.share_method, "value", d.share_method) == "letter":
+        e["share_method"] = (
+            "Send the file securely (secure email, portal or by hand to the DSL): never by "
+            "ordinary post or with parents"
+        )
+    if getattr(d.outcome, "value", d.outcome) not in (None, "share"):
+        e["outcome"] = "A child protection file is transferred whole: choose share"
+    return e

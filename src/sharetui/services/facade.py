@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from sharetui.config import Settings
 from sharetui.services.advice import Advice
+from sharetui.services.agreements import Agreements
 from sharetui.services.calendar import Calendar
 from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
 from sharetui.services.people import People
+from sharetui.services.receipts import Receipts
+from sharetui.services.register import Register
 from sharetui.services.store import Store
 from sharetui.services.users import Users
 from sharetui.store.keys import check_opens, key_for
@@ -26,6 +29,9 @@ class Services:
         self.advice = Advice(store)
         self.drafts = Drafts(store)
         self.calendar = Calendar(store)
+        self.register = Register(store)
+        self.agreements = Agreements(store)
+        self.receipts = Receipts(store)
 
     @classmethod
     def open(

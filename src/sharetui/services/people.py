@@ -611,6 +611,9 @@ class People:
                         a.question[:120],
                     )
                 )
+            from sharetui.services.receipts import timeline_entries  # receipts reads people
+
+            entries.extend(timeline_entries(s, person_id, want))
             entries.sort(key=lambda en: (en.at, en.kind, en.id), reverse=True)
             if offset:
                 append(s, actor, "person.timeline", "person", person_id, f"offset {offset}")

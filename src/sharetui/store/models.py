@@ -151,6 +151,7 @@ class SharingDecision(SQLModel, table=True):
     transfer_reason: str = _text()
     moved_on: date | None = None
     pupil_file_separate: bool | None = None
+    receipt_required: bool = False  # sent where arrival is not seen: confirm receipt
 
 
 class DecisionAffected(SQLModel, table=True):
