@@ -13,6 +13,7 @@ from sharetui.services.people import People
 from sharetui.services.receipts import Receipts
 from sharetui.services.register import Register
 from sharetui.services.store import Store
+from sharetui.services.transfers import Transfers
 from sharetui.services.users import Users
 from sharetui.store.keys import check_opens, key_for
 from sharetui.store.migrate import check_not_newer, upgrade
@@ -32,6 +33,7 @@ class Services:
         self.register = Register(store)
         self.agreements = Agreements(store)
         self.receipts = Receipts(store)
+        self.transfers = Transfers(store)
 
     @classmethod
     def open(

@@ -113,10 +113,13 @@ def import_free_text(conn: sa.Connection, now: datetime | None = None) -> Import
         if any(x.strip() for x in (role, name, contact)):
             fields = (role.strip(), name.strip(), contact.strip())
             contacts[key].setdefault(tuple(" ".join(f.lower().split()) for f in fields), fields)  # type: ignore[arg-type]
-    existing = set(conn.execute(sa.select(_org.c.name_key)).scalars())
+    existing = dict(conn.execute(sa.select(_org.c.name_key, _org.c.id)).tuples().all())
+    aliased = set(conn.execute(sa.select(_alias.c.name_key)).scalars())
     names: dict[str, str] = {}
     for key, counts in sorted(spellings.items()):
-        if key in existing:
+        if key in existing:  # already in the register: its old spellings point at it
+            if key not in aliased:
+                conn.execute(sa.insert(_alias).values(name_key=key[:200], org_id=existing[key]))
             continue
         name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         names[key] = name
