@@ -179,6 +179,22 @@ def parse_receipt_days(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
+def strict_receipt_days(text: str) -> dict[str, tuple[int, int]]:
+    """As parse_receipt_days, but a part it cannot read is an error (settings check)."""
+    out = dict(RECEIPT_DAYS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, value = part.partition("=")
+        chase, _, overdue = value.partition("/")
+        try:
+            c, o = int(chase), int(overdue or chase)
+        except ValueError:
+            raise ValueError(part) from None
+        if key.strip() not in RECEIPT_DAYS or not 0 < c <= o <= 60:
+            raise ValueError(part)
+        out[key.strip()] = (c, o)
+    return out
+
+
 # -- names ---------------------------------------------------------------------------------
 _STOP = {"the", "of", "and", "for", "service", "services", "team", "dept", "department"}
 _ABBREVIATIONS = {"csc": "childrens social care", "cc": "county council", "st": "saint"}
