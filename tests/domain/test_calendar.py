@@ -54,9 +54,7 @@ def test_routine_advice_is_never_due_on_a_bank_holiday() -> None:
     assert due_at(Urgency.ROUTINE, raised, LONDON, EW) == datetime(2026, 12, 30, 17, 0, tzinfo=UTC)
     # "Today" advice raised on Good Friday is due on the Tuesday after Easter
     good_friday = datetime(2026, 4, 3, 9, 0, tzinfo=UTC)
-    assert due_at(Urgency.TODAY, good_friday, LONDON, EW) == datetime(
-        2026, 4, 7, 16, 0, tzinfo=UTC
-    )
+    assert due_at(Urgency.TODAY, good_friday, LONDON, EW) == datetime(2026, 4, 7, 16, 0, tzinfo=UTC)
 
 
 # A half-term: term to Friday 13 February 2026, half-term week, back Monday 23 February.
