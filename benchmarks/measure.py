@@ -853,13 +853,15 @@ def measure_keystrokes() -> Result:
         and record.consent_event_id == consent.id
         and record.recipient_org == tc.RECIPIENT_ORG
         and record.impact_if_not_shared == tc.IMPACT
+        and record.recipient_org_id is not None  # picked from the register
     )
     r.passed = r.passed and ok
     r.note = (
         f"tests/ui/typical_call.py (free text pasted, not counted); driven once headless on a "
         f"fresh database: {outcome.get('pressed')} keys pressed, "
         + (
-            "decision saved with the consent record, the recent recipient and rule 5"
+            "decision saved with the consent record, the recipient picked from the register "
+            "and rule 5"
             if ok
             else f"NOT saved (flow ended on page {outcome.get('page')!r})"
         )

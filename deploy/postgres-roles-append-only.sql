@@ -40,7 +40,8 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['audit_event', 'consent_event', 'sharing_decision',
-                             'decision_affected', 'advice_event', 'person_version'] LOOP
+                             'decision_affected', 'advice_event', 'person_version',
+                             'receipt_event'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM sharetui_app', t);
         END IF;

@@ -86,6 +86,28 @@ def _valid_zone(name: str) -> str:
 Zone = Annotated[str, AfterValidator(_valid_zone)]
 
 
+def _valid_region(name: str) -> str:
+    """The nation whose bank holidays working days skip (domain/calendar.py)."""
+    from sharetui.domain.calendar import BankHolidayRegion
+
+    try:
+        return BankHolidayRegion.parse(name).value
+    except ValueError as exc:
+        raise ValueError("england-and-wales, scotland or northern-ireland") from exc
+
+
+def _valid_receipt_days(text: str) -> str:
+    """'urgent=1/2,share=3/5,cp_transfer=5/5': every part names a kind and its days."""
+    from sharetui.domain.after_share import strict_receipt_days
+
+    strict_receipt_days(text)
+    return text.strip()
+
+
+Region = Annotated[str, AfterValidator(_valid_region)]
+ReceiptDays = Annotated[str, AfterValidator(_valid_receipt_days)]
+
+
 class Settings(BaseModel):
     """Everything the app reads from its surroundings, typed and validated once.
 
@@ -100,6 +122,8 @@ class Settings(BaseModel):
     terminal: str = Field(default_factory=terminal_id)
     key_file: str = ""
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
+    bank_holidays: Region = "england-and-wales"  # or scotland, northern-ireland
+    receipt_days: ReceiptDays = ""  # per kind: 'urgent=1/2,share=3/5,cp_transfer=5/5'
 
     @property
     def clock(self) -> Clock:
@@ -135,6 +159,8 @@ class Settings(BaseModel):
             timezone=env.timezone,
             terminal=terminal_id(),
             key_file=env.key_file.strip(),
+            bank_holidays=env.bank_holidays,
+            receipt_days=env.receipt_days,
         )
 
 
@@ -148,9 +174,14 @@ class _Environment(BaseSettings):
     idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
     timezone: Zone = "Europe/London"
     key_file: str = ""
+    bank_holidays: Region = "england-and-wales"
+    receipt_days: ReceiptDays = ""
 
 
 _ALLOWED = {
+    "bank_holidays": "england-and-wales, scotland or northern-ireland",
+    "receipt_days": "kinds with working days to chase/overdue, such as "
+    "urgent=1/2,share=3/5,cp_transfer=5/5",
     "idle_lock_seconds": f"a whole number of seconds from {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX}",
     "timezone": "an IANA time zone name such as Europe/London",
 }

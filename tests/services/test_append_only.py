@@ -28,7 +28,8 @@ def _history(svc, actors) -> None:
     p = person(svc, actors.pat)
     sibling = person(svc, actors.pat, given="Jo")
     svc.consent.record(actors.pat, consent(p.id))
-    svc.decisions.log(actors.pat, share(p.id, others_affected=[sibling.id]))
+    shared = svc.decisions.log(actors.pat, share(p.id, others_affected=[sibling.id]))
+    svc.receipts.record(actors.pat, shared.id, "chased", note="Asked them to confirm")
     a = svc.advice.raise_request(
         actors.pat, question="Tell the GP?", advice_role="dsl", urgency="today"
     )

@@ -140,12 +140,13 @@ async def test_typical_call_takes_no_more_than_26_keys(make_app, ui_services) ->
         saved = screen.saved
         assert saved is not None
         assert f"Reference: decision {saved.root_id}" in screen_text(app)
-    assert count == keystrokes(steps) <= 26
+    assert count == keystrokes(steps) <= 26  # with the recipient picked from the register
     record = ui_services.decisions.to_input(ui_services.decisions.versions(pat, saved.id)[-1])
     assert record.consent_position is ConsentPosition.GIVEN
     assert record.consent_event_id == consent.id
     assert record.recipient_org == RECIPIENT_ORG
-    assert record.recipient_contact == "duty@northshire.gov.uk"  # from the recent recipient
+    assert record.recipient_contact == "duty@northshire.gov.uk"  # from the register's entry
+    assert record.recipient_org_id is not None and record.recipient_contact_id is not None
     assert record.caller_check is CallerCheck.KNOWN_CONTACT
     assert record.lawful_basis is LawfulBasis.PUBLIC_TASK
     assert all(c.confirmed for c in record.checks.values()) and len(record.checks) == 6
@@ -174,7 +175,7 @@ async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_need
         text = screen_text(app)
         assert "URGENT: share now" in text
         assert "incoming request or our own initiative" not in text  # not needed to share now
-        await press(pilot, "1")  # the recent recipient
+        await press(pilot, "enter")  # the recipient used lately, from the register
         await paste(pilot, "Immediate protection")
         await press(pilot, "enter")
         await press(pilot, "y", "n")  # special category yes; on to the information
@@ -430,7 +431,8 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
         await press(pilot, "escape")
         assert flow(app).state.page == "who"
         await press(pilot, "enter")  # back on the page: what was typed is still there
-        assert app.screen.query_one("#f-recipient-org", Input).value == "Northshire Early Help"
+        search = "#recipient-picker Input"
+        assert app.screen.query_one(search, Input).value == "Northshire Early Help"
         await press(pilot, "ctrl+l")
         assert isinstance(app.screen, LockScreen)
         await press(pilot, "f6")
@@ -443,7 +445,7 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "recipient"
-        assert app.screen.query_one("#f-recipient-org", Input).value == "Northshire Early Help"
+        assert app.screen.query_one(search, Input).value == "Northshire Early Help"
         assert app.screen.query_one("#f-origin", Choices).value == "own_initiative"
     [draft] = ui_services.drafts.mine(pat)
     assert draft.page == "recipient"

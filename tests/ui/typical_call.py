@@ -1,5 +1,6 @@
-"""The typical duty-desk call, as keys: a known person, consent given, shared with a recent
-recipient. The Pilot test drives exactly this sequence and the benchmarks report its count.
+"""The typical duty-desk call, as keys: a known person, consent given, shared with a
+recipient picked from the register by typing (whose secure email route proposes how it is
+sent). The Pilot test drives exactly this sequence and the benchmarks report its count.
 
 A step is ("key", name): one keystroke, counted; ("text", words): free text typed by the
 practitioner, not counted (the issue counts keystrokes beyond the free text).
@@ -48,7 +49,8 @@ def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
         ("key", "enter"),  # continue
         ("key", "1"),  # an incoming request
         ("key", "3"),  # caller: a known contact
-        ("key", "1"),  # the most recent recipient (fills organisation, role, name, contact)
+        ("text", "Northshire duty"),  # search the register (organisation and role)
+        ("key", "enter"),  # take the match highlighted: organisation, role, name, contact
         ("text", PURPOSE),
         ("key", "enter"),
         ("key", "n"),  # not special category
@@ -144,12 +146,23 @@ def consent_given(
 
 
 def earlier_share(services: Services, by: Actor, person_id: int) -> None:
-    """A past decision, so the recipient is offered as recently used."""
+    """The recipient in the register (added from an earlier decision), and that decision."""
+    org = services.register.add_org(by, RECIPIENT_ORG, "social_care", from_decision=True)
+    contact = services.register.add_contact(
+        by,
+        org.org_id,
+        "Duty social worker",
+        "Sam Patel",
+        "duty@northshire.gov.uk",
+        from_decision=True,
+    )
     services.decisions.log(
         by,
         share(
             person_id,
             caller_check=CallerCheck.NOT_BY_PHONE,
+            recipient_org_id=contact.org_id,
+            recipient_contact_id=contact.contact_id,
             recipient_org=RECIPIENT_ORG,
             recipient_role="Duty social worker",
             recipient_name="Sam Patel",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sharetui.domain.after_share import DecisionKind, validate_transfer
 from sharetui.domain.enums import (
     Art9Condition,
     CallerCheck,
@@ -76,12 +77,22 @@ class DecisionInput:
     # Rule 5: what could happen to the child, and to others affected, either way.
     impact_if_not_shared: str = ""
     impact_if_shared: str = ""
+    # After the share: the register's entries, and a child protection file transfer's own
+    # answers (domain/after_share.py).
+    kind: DecisionKind = DecisionKind.SHARE
+    recipient_org_id: int | None = None
+    recipient_contact_id: int | None = None
+    transfer_reason: str = ""
+    moved_on: date | None = None
+    pupil_file_separate: bool | None = None
 
     # -- serialisation for drafts ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if self.shared_at is not None:
             data["shared_at"] = self.shared_at.isoformat()
+        if self.moved_on is not None:
+            data["moved_on"] = self.moved_on.isoformat()
         return data
 
     @classmethod
@@ -96,6 +107,7 @@ class DecisionInput:
             "art9_condition": Art9Condition,
             "outcome": Outcome,
             "share_method": ShareMethod,
+            "kind": DecisionKind,
         }
         defaults = cls()
         values: dict[str, Any] = {}
@@ -106,12 +118,14 @@ class DecisionInput:
                 try:
                     value = enum_fields[key](value)
                 except ValueError:
-                    value = None
+                    value = DecisionKind.SHARE if key == "kind" else None
             elif key == "shared_at":
                 try:
                     value = datetime.fromisoformat(value) if isinstance(value, str) else None
                 except ValueError:
                     value = None
+            elif key == "moved_on":
+                value = _date_value(value)
             elif key == "checks":
                 checks = value if isinstance(value, dict) else {}
                 value = {str(k): _quality_check(v) for k, v in checks.items()}
@@ -141,6 +155,7 @@ class DecisionInput:
             "reasons",
             "impact_if_not_shared",
             "impact_if_shared",
+            "transfer_reason",
         ):
             setattr(out, name, clean(getattr(out, name)))
         out.categories = [clean_line(c) for c in out.categories if clean_line(c)]
@@ -163,6 +178,15 @@ def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _date_value(value: object) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _quality_check(value: object) -> QualityCheck:
     """One stored check; a value of the wrong kind reads as not answered."""
     if not isinstance(value, dict):
@@ -177,7 +201,7 @@ def _quality_check(value: object) -> QualityCheck:
 def _plain_value(key: str, value: object, default: object) -> object:
     """A stored value kept only when it is of the kind the field holds, else the field's
     default: a draft written by another version, or altered, never breaks the form."""
-    if key in ("subject_id", "consent_event_id"):
+    if key in ("subject_id", "consent_event_id", "recipient_org_id", "recipient_contact_id"):
         return value if _is_id(value) else None
     if key == "others_affected":
         return [x for x in value if _is_id(x)] if isinstance(value, list) else []
@@ -194,6 +218,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "who": ("subject_id", "others_affected"),
     "recipient": (
         "origin",
+        "recipient_org_id",
+        "recipient_contact_id",
         "recipient_org",
         "recipient_role",
         "recipient_name",
@@ -218,6 +244,7 @@ PAGES: dict[str, tuple[str, ...]] = {
         "impact_if_not_shared",
         "impact_if_shared",
     ),
+    "transfer": ("transfer_reason", "moved_on", "pupil_file_separate"),
 }
 
 
@@ -250,6 +277,9 @@ def validate_decision(
         )
 
     sharing = d.is_sharing
+    transfer = d.kind is DecisionKind.CP_TRANSFER
+    if transfer:
+        e.update(validate_transfer(d))
     if sharing:
         if not d.recipient_org.strip():
             e["recipient_org"] = "Enter the organisation the information goes to"
@@ -270,8 +300,9 @@ def validate_decision(
             e["shared_at"] = "Enter when the information was shared"
         if d.share_method is None:
             e["share_method"] = "Choose how the information was shared"
-        _consent_rules(d, e, urgent)
-        if not urgent:
+        if not transfer:  # a transfer is a duty (KCSIE): no consent question, no rule-6 page
+            _consent_rules(d, e, urgent)
+        if not urgent and not transfer:
             if d.origin is None:
                 e["origin"] = "Say whether this was an incoming request or our own initiative"
             for quality in Quality:
@@ -313,6 +344,7 @@ def validate_decision(
         ("reasons", LONG_TEXT, "Reasons"),
         ("impact_if_not_shared", LONG_TEXT, "Impact if not shared"),
         ("impact_if_shared", LONG_TEXT, "Impact if shared"),
+        ("transfer_reason", LONG_TEXT, "Reason for the move"),
     ):
         msg = length_error(getattr(d, name), limit, label)
         if msg:

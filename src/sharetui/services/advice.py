@@ -22,6 +22,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import anonymous_description
 from sharetui.domain.text import LONG_TEXT, clean, length_error
 from sharetui.services.audit import append, require
+from sharetui.services.calendar import working_calendar
 from sharetui.services.people import load_person, touch
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import AdviceEventView, AdviceView, Page
@@ -99,7 +100,7 @@ class Advice:
                 advice_role=role.value,
                 urgency=urg.value,
                 urgency_rank=URGENCY_ORDER[urg],
-                due_at=due_at(urg, now, self.store.settings.tz),
+                due_at=due_at(urg, now, self.store.settings.tz, working_calendar(s, self.store)),
                 decision_id=decision_id,
                 draft_id=draft_id,
                 status=AdviceStatus.PENDING.value,

@@ -17,6 +17,7 @@ from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, O
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, clean
+from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
 from sharetui.services.people import load_person, summary, touch
@@ -62,7 +63,15 @@ _RECORD_FIELDS = (
     "share_method",
     "impact_if_not_shared",
     "impact_if_shared",
+    "kind",
+    "recipient_org_id",
+    "recipient_contact_id",
+    "transfer_reason",
+    "moved_on",
+    "pupil_file_separate",
 )
+# Worked out by the service when a version is saved, kept on the record with it.
+_DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ def _row_from_input(d: DecisionInput, actor: Actor) -> SharingDecision:
 
 
 def record_dict(row: SharingDecision) -> dict[str, Any]:
-    data = {name: getattr(row, name) for name in _RECORD_FIELDS}
+    data = {name: getattr(row, name) for name in (*_RECORD_FIELDS, *_DERIVED_FIELDS)}
     data["checks"] = dict(row.checks)
     data["subject_id"] = row.subject_id
     return data
@@ -291,6 +300,7 @@ class Decisions:
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
         other_people = [load_person(s, pid, "others_affected") for pid in others]
         row = _row_from_input(d, actor)
+        after_share(s, self.store, row)
         if root_id is None:
             # A first version is its own root: take its id first, since the row can never
             # be updated once written (store/append_only.py).

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from sharetui.config import Settings
 from sharetui.services.advice import Advice
+from sharetui.services.agreements import Agreements
+from sharetui.services.calendar import Calendar
 from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
-from sharetui.services.importing import PeopleImport
 from sharetui.services.impact import Impact
+from sharetui.services.importing import PeopleImport
 from sharetui.services.people import People
+from sharetui.services.receipts import Receipts
+from sharetui.services.register import Register
 from sharetui.services.store import Store
+from sharetui.services.transfers import Transfers
 from sharetui.services.users import Users
 from sharetui.store.keys import check_opens, key_for
 from sharetui.store.migrate import check_not_newer, upgrade
@@ -28,6 +33,11 @@ class Services:
         self.drafts = Drafts(store)
         self.imports = PeopleImport(store)
         self.impact = Impact(store)
+        self.calendar = Calendar(store)
+        self.register = Register(store)
+        self.agreements = Agreements(store)
+        self.receipts = Receipts(store)
+        self.transfers = Transfers(store)
 
     @classmethod
     def open(

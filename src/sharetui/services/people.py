@@ -611,6 +611,11 @@ class People:
                         a.question[:120],
                     )
                 )
+            from sharetui.services.receipts import timeline_entries  # receipts reads people
+            from sharetui.services.transfers import incoming_timeline
+
+            entries.extend(timeline_entries(s, person_id, want))
+            entries.extend(incoming_timeline(s, person_id, want))
             entries.sort(key=lambda en: (en.at, en.kind, en.id), reverse=True)
             if offset:
                 append(s, actor, "person.timeline", "person", person_id, f"offset {offset}")

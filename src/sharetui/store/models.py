@@ -189,6 +189,17 @@ class SharingDecision(SQLModel, table=True):
     # row is append-only); "" on a newer row: not answered yet (an urgent share to complete).
     impact_if_not_shared: str | None = _text(nullable=True)
     impact_if_shared: str | None = _text(nullable=True)
+    # After the share (schema 0006). Plain ids, no foreign keys: adding a column with one
+    # would make SQLite rebuild this append-only table and lose its triggers.
+    kind: str = Field(default="share", max_length=20)
+    recipient_org_id: int | None = Field(default=None, index=True)
+    recipient_contact_id: int | None = None
+    agreement_id: int | None = None
+    agreement_cover: str | None = Field(default=None, max_length=20)
+    transfer_reason: str = _text()
+    moved_on: date | None = None
+    pupil_file_separate: bool | None = None
+    receipt_required: bool = False  # sent where arrival is not seen: confirm receipt
 
 
 class DecisionAffected(SQLModel, table=True):
@@ -278,3 +289,15 @@ class AuditHead(SQLModel, table=True):
     last_event_id: int = 0
     last_hash: str = Field(default="", max_length=64)
     keyed_from: int | None = None
+
+
+from sharetui.store.models_register import (  # noqa: E402,F401  (registers those tables)
+    Agreement,
+    AgreementParty,
+    IncomingFile,
+    ReceiptEvent,
+    RecipientAlias,
+    RecipientContact,
+    RecipientOrg,
+    SiteTerm,
+)

@@ -20,7 +20,6 @@ from textual.widgets import Header, Static
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus, ConsentStatus
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
-from sharetui.services.decisions import Recipient
 from sharetui.services.views import (
     AdviceView,
     ConsentEventView,
@@ -48,7 +47,12 @@ FLOW_HELP: dict[str, str] = {
     "f-caller-check": "Before giving information over the phone, make sure the caller is who "
     "they say: call back on a number you already hold, or recognise a known contact. An "
     "unverified caller is flagged on the record.",
-    "f-recent": "Recipients you shared with lately: press the number to fill in their details.",
+    "f-recipient-search": "The recipient register: organisations and their contacts, with "
+    "their secure routes, kept by supervisors. Type any part of the organisation, role, name "
+    "or contact; Up/Down and Enter take one. A name the register lacks is added for review "
+    "(Ctrl+N). Share only with those who need it, securely (rule 6). Under the purpose: "
+    "whether a data sharing agreement covers this recipient and purpose (ICO data sharing "
+    "code, 2021). None is needed for a one-off or urgent share; it never stops one.",
     "f-purpose": "What the recipient will use the information for. Share only what that "
     "purpose needs (rule 6).",
     "f-information": "What you share. Keep fact apart from opinion, and leave out details "
@@ -111,7 +115,6 @@ class DecisionFlowScreen(KioskScreen):
         self.loaded = False
         self.saved_or_discarded = False  # discarded with Ctrl+D: nothing left to keep
         self.people: dict[int, PersonSummary] = {}
-        self.recipients: list[Recipient] | None = None
         self.consent_lines: list[ConsentLine] = []
         self.advice: list[AdviceView] = []
         self.saved: DecisionView | None = None
@@ -274,10 +277,7 @@ class DecisionFlowScreen(KioskScreen):
 
     async def _prepare(self, name: str) -> None:
         """Fetch what a page shows before it appears, so it never flickers half-filled."""
-        svc, actor = self.services, self.actor
         try:
-            if name == "recipient" and self.recipients is None:
-                self.recipients = await self.call(svc.decisions.recent_recipients, actor)
             if name in ("consent", "check") and not self.state.urgent_path:
                 await self._load_consent(self.state.data.subject_id)
             subject = self.state.data.subject_id
@@ -285,7 +285,7 @@ class DecisionFlowScreen(KioskScreen):
                 self.linked_children = (
                     ()
                     if subject is None
-                    else await self.call(svc.impact.linked_children, actor, subject)
+                    else await self.call(self.services.impact.linked_children, self.actor, subject)
                 )
                 self._children_of = subject
         except ShareError as exc:

@@ -18,6 +18,12 @@ from sharetui.domain.enums import AdviceStatus, Role
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.home_after_share import (
+    AFTER_SHARE_COLUMNS,
+    after_share_rows,
+    after_share_sections,
+    fetch_after_share,
+)
 from sharetui.ui.widgets.table import Table
 
 
@@ -78,6 +84,7 @@ class HomeScreen(LoadingScreen):
                 yield Table(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
                 yield Table(id="decisions-table", cursor_type="row", zebra_stripes=True)
+                yield from after_share_sections(role)
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -106,6 +113,7 @@ class HomeScreen(LoadingScreen):
             ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
+            *AFTER_SHARE_COLUMNS,
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
@@ -213,6 +221,8 @@ class HomeScreen(LoadingScreen):
             data["to_complete"] = await self.call(svc.decisions.to_complete, actor)
         if role is Role.SUPERVISOR:
             data["counts"] = await self.call(svc.advice.counts, actor)
+        if role is not Role.ADMIN:
+            data.update(await fetch_after_share(self, role))
         return data
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -279,6 +289,8 @@ class HomeScreen(LoadingScreen):
                 for d in data["decisions"]
             ]
             self._fill("#decisions-table", rows, "No decisions yet")
+        for table_id, rows, empty in after_share_rows(data, tz):
+            self._fill(table_id, rows, empty)
         if "users" in data:
             rows = [
                 (

@@ -110,7 +110,7 @@ class ReportsScreen(KioskScreen):
                 "(rule 5)",
                 classes="section-title",
             )
-            yield DataTable(id="report-not-shared", cursor_type="none", zebra_stripes=True)
+            yield Table(id="report-not-shared", cursor_type="none", zebra_stripes=True)
             yield Static(
                 "By receiving organisation (most decisions first)", classes="section-title"
             )
