@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -132,3 +133,11 @@ def last_audit_id(svc: Services) -> int:
     t = AuditEvent.__table__
     with svc.store.engine.connect() as conn:
         return conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()
+
+
+def insert_as_written(conn: Any, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows naming only the columns given: what an older app wrote, into a database
+    at an older schema (the current models would name columns that did not exist yet)."""
+    import sqlalchemy as sa
+
+    conn.execute(sa.table(table, *(sa.column(name) for name in rows[0])).insert(), rows)

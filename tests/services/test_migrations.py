@@ -17,6 +17,7 @@ from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.store.migrate import SchemaTooNew, current_revision, head_revision, upgrade
 from tests.conftest import _pg_admin_engine, _pg_url
+from tests.services.helpers import insert_as_written
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -80,7 +81,6 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
 
     from sharetui.store.engine import make_engine
     from sharetui.store.migrate import alembic_config
-    from sharetui.store.models import User
     from sharetui.store.types import utcnow
 
     PERSON_0001_COLUMNS = (  # noqa: N806
@@ -96,8 +96,9 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
             command.upgrade(cfg, "0001")
         now = utcnow()
         with engine.begin() as conn:
-            conn.execute(
-                User.__table__.insert(),
+            insert_as_written(
+                conn,
+                "app_user",
                 [
                     {
                         "id": 1,

@@ -13,6 +13,7 @@ from sharetui.services.store import Actor
 from sharetui.store.engine import make_engine
 from sharetui.store.migrate import alembic_config, head_revision, upgrade
 from sharetui.store.types import utcnow
+from tests.services.helpers import insert_as_written
 from tests.services.test_migrations import empty_url  # noqa: F401  (the fixture)
 
 RECORDED = [
@@ -64,7 +65,7 @@ def _decision_rows(now):
 
 
 def test_free_text_recipients_become_the_register(empty_url):  # noqa: F811
-    from sharetui.store.models import Person, SharingDecision, User
+    from sharetui.store.models import SharingDecision
 
     engine = make_engine(empty_url)
     try:
@@ -93,8 +94,9 @@ def test_free_text_recipients_become_the_register(empty_url):  # noqa: F811
             "sharing_decision", sa.MetaData(), *(c._copy() for c in old_columns)
         )
         with engine.begin() as conn:
-            conn.execute(
-                User.__table__.insert(),
+            insert_as_written(
+                conn,
+                "app_user",
                 [
                     {
                         "id": 1,
@@ -109,8 +111,9 @@ def test_free_text_recipients_become_the_register(empty_url):  # noqa: F811
                     }
                 ],
             )
-            conn.execute(
-                Person.__table__.insert(),
+            insert_as_written(
+                conn,
+                "person",
                 [
                     {
                         "id": 1,

@@ -20,6 +20,7 @@ from sharetui.store.types import replayed_clock
 from tests.services.helpers import (
     NO_SHARE_IMPACT,
     audit_actions,
+    insert_as_written,
     last_audit_id,
     no_share,
     person,
@@ -156,7 +157,7 @@ def test_decisions_held_before_the_question_are_left_as_they_were(empty_url):  #
     from sharetui.services.users import _view, actor_for
     from sharetui.store.engine import make_engine
     from sharetui.store.migrate import alembic_config
-    from sharetui.store.models import Person, SharingDecision, User
+    from sharetui.store.models import User
     from sharetui.store.types import utcnow
 
     year = date.today().year - 1
@@ -168,8 +169,9 @@ def test_decisions_held_before_the_question_are_left_as_they_were(empty_url):  #
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "0003")
         with engine.begin() as conn:  # what the app of schema 0003 wrote
-            conn.execute(
-                User.__table__.insert(),
+            insert_as_written(
+                conn,
+                "app_user",
                 [
                     {
                         "id": 1,
@@ -195,8 +197,9 @@ def test_decisions_held_before_the_question_are_left_as_they_were(empty_url):  #
                     },
                 ],
             )
-            conn.execute(
-                Person.__table__.insert(),
+            insert_as_written(
+                conn,
+                "person",
                 [
                     {
                         "id": 1,
@@ -213,8 +216,9 @@ def test_decisions_held_before_the_question_are_left_as_they_were(empty_url):  #
                     }
                 ],
             )
-            conn.execute(
-                SharingDecision.__table__.insert(),
+            insert_as_written(
+                conn,
+                "sharing_decision",
                 [
                     {
                         "id": 1,
