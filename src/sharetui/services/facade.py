@@ -8,6 +8,9 @@ from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
 from sharetui.services.people import People
+from sharetui.services.retention import Retention
+from sharetui.services.sar import SubjectAccess
+from sharetui.services.sar_review import SarReviews
 from sharetui.services.store import Store
 from sharetui.services.users import Users
 from sharetui.store.keys import check_opens, key_for
@@ -24,6 +27,9 @@ class Services:
         self.decisions = Decisions(store)
         self.advice = Advice(store)
         self.drafts = Drafts(store)
+        self.sar = SubjectAccess(store)
+        self.sar_reviews = SarReviews(store)
+        self.retention = Retention(store)
 
     @classmethod
     def open(

@@ -73,8 +73,7 @@ _ABOUT: dict[str, str] = {
     ),
 }
 _HOLD_ACTIVE = (
-    "EXISTS (SELECT 1 FROM legal_hold h WHERE h.person_id = NEW.person_id "
-    "AND h.lifted_at IS NULL)"
+    "EXISTS (SELECT 1 FROM legal_hold h WHERE h.person_id = NEW.person_id AND h.lifted_at IS NULL)"
 )
 
 
