@@ -179,15 +179,33 @@ def clean_up(engine) -> CleanUp:  # type: ignore[no-untyped-def]
         }
     )
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if is_sqlite(engine):
-                conn.exec_driver_sql("VACUUM")
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            else:
+        if is_sqlite(engine):
+            # The raw connection: the engine's own connections always BEGIN first, and VACUUM
+            # cannot run inside a transaction.
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("VACUUM")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
+        else:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                # VACUUM skips, with only a warning, a table the role does not own.
+                foreign = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_class WHERE relname = ANY(%(t)s) "
+                    "AND relnamespace = current_schema()::regnamespace "
+                    "AND NOT pg_has_role(relowner, 'USAGE')",
+                    {"t": tables},
+                ).scalar_one()
+                if foreign:
+                    raise PermissionError("this database role does not own the tables")
                 for table in tables:
-                    conn.exec_driver_sql(f"VACUUM FULL {table}")
+                    conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {table}")
     except Exception as exc:  # noqa: BLE001 - reported in words, the disposal itself stands
-        first = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+        text_ = str(getattr(exc, "orig", exc))
+        first = text_.splitlines()[0] if text_ else type(exc).__name__
         if is_sqlite(engine):
             advice = "run `sharetui db vacuum` when no terminal is using the database"
         else:
