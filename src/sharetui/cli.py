@@ -41,7 +41,7 @@ def _database_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sharetui.commands import admin, app, data, keys, users
+    from sharetui.commands import admin, app, data, governance, keys, users
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.register(sub, common)
     admin.register(sub, common)
     data.register(sub, common)
+    governance.register(sub, common)
     keys.register(sub, common)
     parser.set_defaults(handler=app.run_command)
     return parser

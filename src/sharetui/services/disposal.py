@@ -207,7 +207,7 @@ def clean_up(engine) -> CleanUp:  # type: ignore[no-untyped-def]
         text_ = str(getattr(exc, "orig", exc))
         first = text_.splitlines()[0] if text_ else type(exc).__name__
         if is_sqlite(engine):
-            advice = "run `sharetui db vacuum` when no terminal is using the database"
+            advice = "run `sharetui retention clean-up` when no terminal is using the database"
         else:
             advice = f"ask the database owner to run VACUUM FULL on: {', '.join(tables)}"
         return CleanUp(False, f"The database could not clean up its files yet ({first}); {advice}")

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, func, select
 
 from sharetui.domain.decision import SHARING
-from sharetui.domain.enums import ConsentPosition, LawfulBasis, Outcome
+from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import ValidationFailed
 from sharetui.domain.governance import SMALL, SarStatus
 from sharetui.domain.permissions import Permission
@@ -157,15 +157,21 @@ class Governors:
 
             a = "Advice requests"
             rows = _advice(s, lo, hi)
-            on_time = sum(1 for *_, due, advised in rows if advised is not None and advised <= due)
-            late = sum(1 for *_, due, advised in rows if advised is not None and advised > due)
-            open_late = sum(1 for *_, due, advised in rows if advised is None and now > due)
-            open_in_time = len(rows) - on_time - late - open_late
+            open_states = (AdviceStatus.PENDING.value, AdviceStatus.CLAIMED.value)
+            tally: Counter[str] = Counter()
+            for _, status, _, due, advised in rows:
+                if advised is not None:
+                    tally["on time" if advised <= due else "late"] += 1
+                elif status in open_states:
+                    tally["open late" if now > due else "open"] += 1
+                else:
+                    tally["closed"] += 1
             m.append((a, "Total raised", len(rows), "a"))
-            m.append((a, "Advised on time", on_time, "a"))
-            m.append((a, "Advised late", late, "a"))
-            m.append((a, "Open, past due", open_late, "a"))
-            m.append((a, "Open or closed without advice, in time", open_in_time, "a"))
+            m.append((a, "Advised on time", tally["on time"], "a"))
+            m.append((a, "Advised late", tally["late"], "a"))
+            m.append((a, "Still open, past due", tally["open late"], "a"))
+            m.append((a, "Still open, not yet due", tally["open"], "a"))
+            m.append((a, "Closed without advice", tally["closed"], "a"))
 
             r = "Subject access requests"
             sar = SubjectAccessRequest
