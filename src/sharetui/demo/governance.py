@@ -26,8 +26,11 @@ FORMER_PUPILS = (
 )
 
 
-def _at(w: _World, day: date, hour: int = 10) -> datetime:
+def _at(w: _World, day: date, hour: int = 10, after: datetime | None = None) -> datetime:
+    """A moment on that day, never before `after` (the child must be known by then)."""
     moment = datetime.combine(day, time(hour, 0), tzinfo=w.tz).astimezone(UTC)
+    if after is not None:
+        moment = max(moment, after + timedelta(hours=2))
     return w.cap(moment)
 
 
@@ -43,10 +46,17 @@ def plan_governance(w: _World, plan: _Plan, families: list[_Family]) -> None:
     rng = random.Random(f"governance-{w.now.date().isoformat()}-{len(families)}")
     today = w.now.astimezone(w.tz).date()
     sam = w.actors["sam"]
-    children = [c for fam in families for c in fam.children]
-    if len(children) < 4:
+    # Children known before the first request arrived (else the earliest four known).
+    known = sorted(
+        ((fam.first_contact, c) for fam in families for c in fam.children), key=lambda t: t[0]
+    )
+    if len(known) < 4:
         return
-    answered_child, overdue_child, soon_child, waiting_child = rng.sample(children, k=4)
+    early = [c for first, c in known if first < w.now - timedelta(days=70)]
+    pool = early if len(early) >= 4 else [c for _, c in known[:4]]
+    chosen = rng.sample(pool, k=4)
+    answered_child, overdue_child, soon_child, waiting_child = chosen
+    first_known = max(first for first, c in known if any(c is x for x in chosen))
 
     def reference(key: str) -> str:
         return w.svc.people.summary(sam, w.person_ids[key]).reference
@@ -86,25 +96,25 @@ def plan_governance(w: _World, plan: _Plan, families: list[_Family]) -> None:
         w.svc.sar_reviews.disclose(sam, sar_id, "json")
         w.svc.sar.answer(sam, sar_id, min(due_date(received) - timedelta(days=3), today))
 
-    plan.at(_at(w, received), answered_log)
-    plan.at(_at(w, received + timedelta(days=24), 14), answered_review)
+    plan.at(_at(w, received, after=first_known), answered_log)
+    plan.at(_at(w, received + timedelta(days=24), 14, after=first_known), answered_review)
 
     # Overdue: the clock ran out ten days ago.
     late = _working_day_before(today, 40)
     plan.at(
-        _at(w, late),
+        _at(w, late, after=first_known),
         lambda: log(overdue_child.key, late, late, "Solicitor acting for the mother", "acting_for"),
     )
     # Due within the week.
     soon = _working_day_before(today, 26)
     plan.at(
-        _at(w, soon),
+        _at(w, soon, after=first_known),
         lambda: log(soon_child.key, soon, soon, "Parent of the child", "parent_with_pr"),
     )
     # Waiting for proof of identity: the clock has not started.
     waiting = _working_day_before(today, 3)
     plan.at(
-        _at(w, waiting),
+        _at(w, waiting, after=first_known),
         lambda: log(
             waiting_child.key, waiting, None, "Caller saying she is the aunt", "acting_for"
         ),
