@@ -23,6 +23,12 @@ from functools import cache
 from sharetui.domain.enums import LabelledEnum
 
 
+def may_govern(role: str, advice_roles: tuple[str, ...] | list[str]) -> bool:
+    """Information governance work (subject access, retention, disposal): administrators,
+    and supervisors who answer as the information governance lead."""
+    return role == "admin" or (role == "supervisor" and "information_governance" in advice_roles)
+
+
 # -- the subject access clock ---------------------------------------------------------------
 def add_calendar_months(day: date, months: int) -> date:
     """The corresponding calendar date `months` later; the last day of that month when it

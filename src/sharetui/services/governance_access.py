@@ -4,8 +4,8 @@ legal holds and disposal all pass through require_governance()."""
 
 from __future__ import annotations
 
-from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import NotAllowed, ValidationFailed
+from sharetui.domain.governance import may_govern
 from sharetui.domain.text import clean, clean_line
 from sharetui.services.store import Actor
 
@@ -13,10 +13,7 @@ GOVERNANCE_DENIED = "Only the information governance lead and administrators can
 
 
 def is_governance(actor: Actor) -> bool:
-    role = Role(actor.role)
-    return role is Role.ADMIN or (
-        role is Role.SUPERVISOR and AdviceRole.INFORMATION_GOVERNANCE.value in actor.advice_roles
-    )
+    return may_govern(actor.role, actor.advice_roles)
 
 
 def require_governance(actor: Actor) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.domain.governance import may_govern
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
@@ -53,6 +54,10 @@ class HomeScreen(LoadingScreen):
             if role is Role.SUPERVISOR:
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
+            if may_govern(self.actor.role, self.actor.advice_roles):
+                yield Static("Subject access requests", classes="section-title")
+                yield DataTable(id="sar-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="retention-status")
             if role is Role.ADMIN:
                 yield Static("Accounts", classes="section-title")
                 yield DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
@@ -90,6 +95,7 @@ class HomeScreen(LoadingScreen):
             ("#advice-table", ("Question", "Asked of", "Status", "Advice")),
             ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
+            ("#sar-table", ("No.", "About", "Received", "Due", "Where it stands")),
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
@@ -188,6 +194,9 @@ class HomeScreen(LoadingScreen):
             data["decisions"] = await self.call(svc.decisions.mine, actor)
         if role is Role.SUPERVISOR:
             data["counts"] = await self.call(svc.advice.counts, actor)
+        if may_govern(actor.role, actor.advice_roles):
+            data["sar"] = await self.call(svc.sar.due, actor)
+            data["retention"] = await self.call(svc.retention.queue, actor)
         return data
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -238,6 +247,8 @@ class HomeScreen(LoadingScreen):
                 for d in data["decisions"]
             ]
             self._fill("#decisions-table", rows, "No decisions yet")
+        if "sar" in data:
+            self._show_governance(data["sar"], data["retention"])
         if "users" in data:
             rows = [
                 (
@@ -252,6 +263,35 @@ class HomeScreen(LoadingScreen):
             ]
             self._fill("#users-table", rows, "No accounts")
         self._focus_first_list()
+
+    def _show_governance(self, due: dict[str, Any], queue: list[Any]) -> None:
+        """Overdue requests first, in words as well as order; then due within the week, then
+        those whose clock has not started. Retention: how many records wait for review."""
+        today = self.share_app.clock.today()
+        rows = []
+        for group in ("overdue", "due_soon", "waiting"):
+            for v in due[group]:
+                stands = v.clock_text(today)
+                rows.append(
+                    (
+                        str(v.id),
+                        lit(v.reference or "(disposed of)"),
+                        f"{v.received_on:%d %b %Y}",
+                        f"{v.due_on:%d %b %Y}" if v.due_on else "-",
+                        Text(stands, style="bold reverse") if group == "overdue" else stands,
+                        ("sar", v.id),
+                    )
+                )
+        self._fill("#sar-table", rows, "No subject access request overdue or due this week")
+        held = sum(1 for q in queue if q.held)
+        words = (
+            f"Retention: {len(queue)} record(s) due for review"
+            + (f", {held} under a legal hold" if held else "")
+            + " (sharetui retention queue)"
+            if queue
+            else "Retention: no record is due for review"
+        )
+        self.query_one("#retention-status", Static).update(lit(words))
 
     def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(table_id, DataTable)
