@@ -39,7 +39,7 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['audit_event', 'consent_event', 'sharing_decision',
-                             'decision_affected', 'advice_event'] LOOP
+                             'decision_affected', 'advice_event', 'disposal'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM sharetui_app', t);
         END IF;
