@@ -13,7 +13,6 @@ import sqlmodel.sql.sqltypes  # noqa: F401
 from alembic import op
 
 import sharetui.store.types
-from sharetui.domain.governance import DEFAULT_RULES
 from sharetui.store import disposal_sql
 
 revision: str = "0007"
@@ -79,7 +78,8 @@ def upgrade() -> None:
         sa.Column("released", sa.Integer(), nullable=False),
     )
     op.create_index("ix_sar_disclosure_request_id", "sar_disclosure", ["request_id"])
-    rules = op.create_table(
+    # Only the site's own rules: the defaults and their sources live in domain/governance.py.
+    op.create_table(
         "retention_rule",
         sa.Column("kind", S(length=30), primary_key=True),
         sa.Column("age_years", sa.Integer(), nullable=True),
@@ -87,18 +87,6 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         _user("changed_by_id", nullable=True),
         sa.Column("changed_at", DT(), nullable=True),
-    )
-    op.bulk_insert(
-        rules,
-        [
-            {
-                "kind": r.kind.value,
-                "age_years": r.age_years,
-                "years_after": r.years_after,
-                "source": r.source,
-            }
-            for r in DEFAULT_RULES.values()
-        ],
     )
     op.create_table(
         "person_retention",
