@@ -46,6 +46,11 @@ def plan_governance(w: _World, plan: _Plan, families: list[_Family]) -> None:
     rng = random.Random(f"governance-{w.now.date().isoformat()}-{len(families)}")
     today = w.now.astimezone(w.tz).date()
     sam = w.actors["sam"]
+    # Former pupils past their 25th birthday: due for review; one under a legal hold.
+    created = w.now - timedelta(days=300)
+    for n, (family, given) in enumerate(FORMER_PUPILS):
+        plan.at(created + timedelta(hours=n), _former_pupil_step(w, rng, family, given, n == 2))
+
     # Children known before the first request arrived (else the earliest four known).
     known = sorted(
         ((fam.first_contact, c) for fam in families for c in fam.children), key=lambda t: t[0]
@@ -119,11 +124,6 @@ def plan_governance(w: _World, plan: _Plan, families: list[_Family]) -> None:
             waiting_child.key, waiting, None, "Caller saying she is the aunt", "acting_for"
         ),
     )
-
-    # Former pupils past their 25th birthday: due for review; one under a legal hold.
-    created = w.now - timedelta(days=300)
-    for n, (family, given) in enumerate(FORMER_PUPILS):
-        plan.at(created + timedelta(hours=n), _former_pupil_step(w, rng, family, given, n == 2))
 
 
 def _former_pupil_step(
