@@ -68,8 +68,8 @@ def _last_monday(year: int, month: int) -> date:
 @cache
 def bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays by the usual rules (Banking and Financial Dealings
-    Act 1971 and the annual proclamations), with weekend substitutes. One-off holidays
-    proclaimed for a single year (a coronation, a funeral) are not known to these rules."""
+    Act 1971 and the annual proclamations), with weekend substitutes, and the days moved or
+    added by proclamation since 2020. Ones proclaimed after this release are not known."""
     days: set[date] = set()
 
     def substitute(d: date) -> date:
@@ -87,7 +87,19 @@ def bank_holidays(year: int) -> frozenset[date]:
     christmas = substitute(date(year, 12, 25))
     days.add(christmas)
     days.add(substitute(date(year, 12, 26)))
-    return frozenset(days)
+    moved, added = _PROCLAIMED.get(year, ((), ()))
+    return frozenset((days - set(moved)) | set(added))
+
+
+# Bank holidays moved or added by proclamation (gov.uk/bank-holidays): (taken away, added).
+_PROCLAIMED: dict[int, tuple[tuple[date, ...], tuple[date, ...]]] = {
+    2020: ((date(2020, 5, 4),), (date(2020, 5, 8),)),  # VE Day anniversary
+    2022: (
+        (date(2022, 5, 30),),
+        (date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19)),  # Jubilee; state funeral
+    ),
+    2023: ((), (date(2023, 5, 8),)),  # the coronation
+}
 
 
 def next_working_day(day: date) -> date:
@@ -256,21 +268,6 @@ FEWER_THAN = "fewer than 5"
 
 
 def suppressed(count: int) -> str:
-    """A count as a report that leaves the building shows it: 1 to 4 as "fewer than 5", so
-    that no child can be picked out; none as "none"."""
-    if count == 0:
-        return "none"
-    if count < SMALL:
-        return FEWER_THAN
-    return f"{count:,}"
-
-
-def share_text(part: int, whole: int) -> str:
-    """A percentage, only where neither the part nor the rest is a small count (otherwise the
-    percentage would give the small count away)."""
-    rest = whole - part
-    if whole == 0:
-        return "-"
-    if 0 < part < SMALL or 0 < rest < SMALL:
-        return "not shown (small numbers)"
-    return f"{100 * part / whole:.0f}%"
+    """A count as a report that leaves the building shows it: under 5 (none included, so that
+    "none" cannot be told from "one") as "fewer than 5", so that no child can be picked out."""
+    return FEWER_THAN if count < SMALL else f"{count:,}"

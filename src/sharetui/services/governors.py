@@ -27,7 +27,7 @@ from sqlmodel import Session, col, func, select
 from sharetui.domain.decision import SHARING
 from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import ValidationFailed
-from sharetui.domain.governance import SMALL, SarStatus
+from sharetui.domain.governance import FEWER_THAN, SMALL, SarStatus, suppressed
 from sharetui.domain.permissions import Permission
 from sharetui.services.audit import append, require
 from sharetui.services.csv_out import SafeCsvWriter
@@ -36,7 +36,7 @@ from sharetui.services.store import Actor, Store
 from sharetui.store.models import Disposal, RetentionReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
 
-FEWER = "fewer than 5"
+FEWER = FEWER_THAN
 HIDDEN = "not shown"
 
 # Hook for the child protection file transfer log: given a session and the period's UTC
@@ -66,8 +66,7 @@ class GovernorsReport:
         return [m for m in self.measures if m.section == name]
 
 
-def _shown(n: int) -> str:
-    return FEWER if n < SMALL else f"{n:,}"
+_shown = suppressed
 
 
 def suppress(groups: list[tuple[int | None, list[int]]]) -> list[tuple[str | None, list[str]]]:
