@@ -10,7 +10,7 @@ protection record when the record was opened before their 18th birthday, else an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -125,16 +125,62 @@ class Retention:
     def _place(
         self, s: Session, person: Person, rules: dict[RecordKind, RetentionRule]
     ) -> tuple[RecordKind, RetentionRule, date]:
+        """The person's kind, its rule, and their review date."""
         assert person.id is not None
         own = s.get(PersonRetention, person.id)
+        return self._placed(
+            person.date_of_birth, person.created_at, person.last_activity_at, own, rules
+        )
+
+    def _placed(
+        self,
+        dob: date | None,
+        created_at: datetime,
+        last_activity_at: datetime,
+        own: PersonRetention | None,
+        rules: dict[RecordKind, RetentionRule],
+    ) -> tuple[RecordKind, RetentionRule, date]:
         tz = self.store.settings.tz
-        created = person.created_at.astimezone(tz).date()
-        kind = RecordKind(own.kind) if own else default_kind(person.date_of_birth, created)
+        created = created_at.astimezone(tz).date()
+        kind = RecordKind(own.kind) if own else default_kind(dob, created)
         rule = rules[kind]
         if own is not None and own.next_review_on is not None:
             return kind, rule, own.next_review_on
-        last = person.last_activity_at.astimezone(tz).date()
-        return kind, rule, rule.review_on(person.date_of_birth, last)
+        return kind, rule, rule.review_on(dob, last_activity_at.astimezone(tz).date())
+
+    def _due(self, s: Session, day: date) -> list[tuple[int, RecordKind, RetentionRule, date]]:
+        """Everyone due by `day`: plain columns, not whole rows, so 100,000 people are read
+        in well under a second."""
+        rules = self._rules(s)
+        own = {r.person_id: r for r in s.exec(select(PersonRetention)).all()}
+        rows = s.execute(
+            select(
+                Person.id, Person.date_of_birth, Person.created_at, Person.last_activity_at
+            ).execution_options(yield_per=5000)
+        )
+        out = []
+        for pid, dob, created, last in rows:
+            kind, rule, on = self._placed(dob, created, last, own.get(pid), rules)
+            if on <= day:
+                out.append((pid, kind, rule, on))
+        return out
+
+    def _held_ids(self, s: Session) -> set[int]:
+        return set(
+            s.exec(select(LegalHold.person_id).where(col(LegalHold.lifted_at).is_(None))).all()
+        )
+
+    def due_count(self, actor: Actor, today: date | None = None) -> tuple[int, int]:
+        """(records due for review, of which under a legal hold): for the home screen."""
+        require_governance(actor)
+        day = today or self.today()
+
+        def work(s: Session) -> tuple[int, int]:
+            due = self._due(s, day)
+            held = self._held_ids(s)
+            return len(due), sum(1 for pid, *_ in due if pid in held)
+
+        return self.store.read(work)
 
     def _person(self, s: Session, reference: str) -> Person:
         ref = clean_line(reference).upper()
@@ -159,26 +205,21 @@ class Retention:
         day = today or self.today()
 
         def work(s: Session) -> list[QueueItem]:
-            rules = self._rules(s)
-            held = set(
-                s.exec(select(LegalHold.person_id).where(col(LegalHold.lifted_at).is_(None))).all()
-            )
-            out = []
-            for person in s.exec(select(Person)).all():
-                kind, rule, on = self._place(s, person, rules)
-                if on <= day:
-                    assert person.id is not None
-                    out.append(
-                        QueueItem(
-                            person.id,
-                            person.reference,
-                            f"{person.given_names} {person.family_name}",
-                            kind,
-                            rule.describe(),
-                            on,
-                            person.id in held,
-                        )
-                    )
+            due = self._due(s, day)
+            held = self._held_ids(s)
+            names: dict[int, tuple[str, str]] = {}
+            ids = [pid for pid, *_ in due]
+            for i in range(0, len(ids), 500):
+                for pid, ref, given, family in s.execute(
+                    select(
+                        Person.id, Person.reference, Person.given_names, Person.family_name
+                    ).where(col(Person.id).in_(ids[i : i + 500]))
+                ):
+                    names[pid] = (ref, f"{given} {family}")
+            out = [
+                QueueItem(pid, *names[pid], kind, rule.describe(), on, pid in held)
+                for pid, kind, rule, on in due
+            ]
             return sorted(out, key=lambda q: (q.review_on, q.reference))
 
         return self.store.read(work)

@@ -196,7 +196,7 @@ class HomeScreen(LoadingScreen):
             data["counts"] = await self.call(svc.advice.counts, actor)
         if may_govern(actor.role, actor.advice_roles):
             data["sar"] = await self.call(svc.sar.due, actor)
-            data["retention"] = await self.call(svc.retention.queue, actor)
+            data["retention"] = await self.call(svc.retention.due_count, actor)
         return data
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -264,7 +264,7 @@ class HomeScreen(LoadingScreen):
             self._fill("#users-table", rows, "No accounts")
         self._focus_first_list()
 
-    def _show_governance(self, due: dict[str, Any], queue: list[Any]) -> None:
+    def _show_governance(self, due: dict[str, Any], review: tuple[int, int]) -> None:
         """Overdue requests first, in words as well as order; then due within the week, then
         those whose clock has not started. Retention: how many records wait for review."""
         today = self.share_app.clock.today()
@@ -283,12 +283,12 @@ class HomeScreen(LoadingScreen):
                     )
                 )
         self._fill("#sar-table", rows, "No subject access request overdue or due this week")
-        held = sum(1 for q in queue if q.held)
+        count, held = review
         words = (
-            f"Retention: {len(queue)} record(s) due for review"
+            f"Retention: {count} record(s) due for review"
             + (f", {held} under a legal hold" if held else "")
             + " (sharetui retention queue)"
-            if queue
+            if count
             else "Retention: no record is due for review"
         )
         self.query_one("#retention-status", Static).update(lit(words))
