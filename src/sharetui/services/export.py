@@ -232,6 +232,10 @@ _ACTIONS: dict[str, str] = {
     "advice.close": "Recorded the outcome of the advice",
     "advice.view": "Read the advice request",
     "advice.reveal": "Revealed who an anonymised advice request is about",
+    "retention.kind": "Set the kind of record for retention",
+    "retention.keep": "Retention review: kept, with the next review date",
+    "retention.hold": "Placed a legal hold",
+    "retention.lift": "Lifted a legal hold",
 }
 
 
