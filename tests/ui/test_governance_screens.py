@@ -62,6 +62,14 @@ async def test_governance_lead_home_lists_requests_in_words(
         assert listed[1][4].startswith("due in") or listed[1][4] == "due today"
         status = str(app.screen.query_one("#retention-status", Static).render())
         assert "1 record(s) due for review" in status
+        table = app.screen.query_one("#sar-table", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#message-body", Static).render())
+        assert "Requester: A Parent" in shown and "OVERDUE by" in shown
+        assert "[@click=app.quit]Jo Marker" in shown  # stored text shown literally
 
 
 async def test_administrator_home_too_and_practitioner_not(

@@ -321,6 +321,38 @@ class HomeScreen(LoadingScreen):
             app.open_advice(ident)
         elif kind == "decision":
             app.open_decision(ident)
+        elif kind == "sar":
+            self._show_request(ident)
+
+    @work(group="home-sar", exit_on_error=False)
+    async def _show_request(self, sar_id: int) -> None:
+        """A subject access request's details (opening it is audited); the work on it is
+        done with `sharetui sar` (docs/governance.md)."""
+        from sharetui.ui.screens.dialogs import MessageDialog
+
+        v = await self.call(self.services.sar.get, self.actor, sar_id)
+        today = self.share_app.clock.today()
+        lines = [
+            f"About: {v.person_name} ({v.reference})" if v.reference else "About: (disposed of)",
+            f"Requester: {v.requester_name} ({v.relationship.label.lower()})",
+            f"Received: {v.received_on:%d %B %Y}",
+            "Identity confirmed: "
+            + (f"{v.identity_confirmed_on:%d %B %Y}" if v.identity_confirmed_on else "not yet"),
+            "Due: " + (f"{v.due_on:%d %B %Y}" if v.due_on else "when identity is confirmed"),
+            f"Where it stands: {v.clock_text(today)}",
+        ]
+        if v.extension_months:
+            lines.append(
+                f"Extended by {v.extension_months} month(s); requester told "
+                f"{v.extension_told_on:%d %B %Y}: {v.extension_reason}"
+            )
+        lines += [
+            f"Handled by: {v.handler or '-'}",
+            f"Reviewed files given out: {v.disclosures}",
+            "",
+            f"Next steps from the command line: sharetui sar review {v.id}, then sar disclose.",
+        ]
+        self.app.push_screen(MessageDialog(f"Subject access request {v.id}", "\n".join(lines)))
 
     def _chosen_draft(self) -> int | None:
         """The draft under the cursor of My drafts, when that list has the focus."""
