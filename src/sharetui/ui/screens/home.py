@@ -18,6 +18,7 @@ from sharetui.domain.governance import may_govern
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.widgets.table import Table
 
 
 class HomeScreen(LoadingScreen):
@@ -56,19 +57,19 @@ class HomeScreen(LoadingScreen):
                 yield Static("Loading…", id="queue-counts")
             if may_govern(self.actor.role, self.actor.advice_roles):
                 yield Static("Subject access requests", classes="section-title")
-                yield DataTable(id="sar-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="sar-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="retention-status")
             if role is Role.ADMIN:
                 yield Static("Accounts", classes="section-title")
-                yield DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="audit-status")
             else:
                 yield Static("My drafts", classes="section-title")
-                yield DataTable(id="drafts-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="drafts-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My advice requests", classes="section-title")
-                yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
-                yield DataTable(id="decisions-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="decisions-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
