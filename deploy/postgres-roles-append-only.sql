@@ -41,7 +41,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['audit_event', 'consent_event', 'sharing_decision',
                              'decision_affected', 'advice_event', 'person_version',
-                             'receipt_event'] LOOP
+                             'receipt_event', 'disposal'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM sharetui_app', t);
         END IF;

@@ -42,7 +42,7 @@ def _database_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sharetui.commands import admin, app, data, importing, keys, users
+    from sharetui.commands import admin, app, data, governance, importing, keys, users
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register(sub, common)
     data.register(sub, common)
     importing.register(sub, common)
+    governance.register(sub, common)
     keys.register(sub, common)
     parser.set_defaults(handler=app.run_command)
     return parser

@@ -23,6 +23,7 @@ from sqlmodel import Session, func, select
 
 from sharetui.config import Settings, default_data_dir
 from sharetui.demo.after_share import plan_after_share
+from sharetui.demo.governance import plan_governance
 from sharetui.domain.consent import ConsentInput
 from sharetui.domain.decision import DecisionInput, QualityCheck
 from sharetui.domain.enums import (
@@ -1567,6 +1568,7 @@ def seed(
         _plan_views(world, plan, fams)
         _plan_drafts(world, plan, fams)
         plan_after_share(world, plan, fams)
+        plan_governance(world, plan, fams)
         steps = sorted(plan.steps, key=lambda st: (st[0], st[1]))
         total = len(steps)
         for done, (when, _, step) in enumerate(steps, start=1):

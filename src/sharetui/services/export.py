@@ -131,6 +131,9 @@ class SubjectAccessExport:
     generated_by: str
     timezone: str
     sections: tuple[ExportSection, ...]
+    # True for the reviewed file given out (services/sar_review.py): withheld values are
+    # gone, review marks and the reviewers' guide are left out.
+    disclosure: bool = False
 
     def records(self, kind: str) -> list[ExportRecord]:
         return [r for s in self.sections for r in s.records if r.kind == kind]
@@ -235,6 +238,10 @@ _ACTIONS: dict[str, str] = {
     "advice.close": "Recorded the outcome of the advice",
     "advice.view": "Read the advice request",
     "advice.reveal": "Revealed who an anonymised advice request is about",
+    "retention.kind": "Set the kind of record for retention",
+    "retention.keep": "Retention review: kept, with the next review date",
+    "retention.hold": "Placed a legal hold",
+    "retention.lift": "Lifted a legal hold",
 }
 
 
@@ -272,6 +279,12 @@ class Export:
             return _Gather(s, person, _Fmt(tz)).build(actor, self.store.settings.timezone)
 
         return self.store.write(work)
+
+
+def gather(s: Session, person: Person, actor: Actor, store: Store) -> SubjectAccessExport:
+    """Everything held about the person, read inside the caller's transaction (the caller
+    audits it): how a subject access request's review and disclosure read the record."""
+    return _Gather(s, person, _Fmt(store.settings.tz)).build(actor, store.settings.timezone)
 
 
 class _Gather:
@@ -647,6 +660,8 @@ class _Gather:
 
 # -- rendering ------------------------------------------------------------------------------
 def to_json(export: SubjectAccessExport) -> str:
+    if export.disclosure:
+        return _disclosure_json(export)
     doc = {
         "format": "sharetui subject access export",
         "version": 1,
@@ -669,6 +684,30 @@ def to_json(export: SubjectAccessExport) -> str:
                             {"key": f.key, "label": f.label, "value": f.value, "review": f.review}
                             for f in r.fields
                         ],
+                    }
+                    for r in s.records
+                ],
+            }
+            for s in export.sections
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _disclosure_json(export: SubjectAccessExport) -> str:
+    doc = {
+        "format": "sharetui subject access disclosure",
+        "version": 1,
+        "person": {"reference": export.reference, "name": export.name},
+        "generated_at": export.generated_at.isoformat(),
+        "timezone": export.timezone,
+        "sections": [
+            {
+                "title": s.title,
+                "records": [
+                    {
+                        "title": r.title,
+                        "fields": [{"label": f.label, "value": f.value} for f in r.fields],
                     }
                     for r in s.records
                 ],
@@ -723,7 +762,7 @@ def to_csv(export: SubjectAccessExport) -> str:
             "",
         ]
     )
-    for code, text in REVIEW_GUIDE.items():
+    for code, text in () if export.disclosure else REVIEW_GUIDE.items():
         writer.writerow(["export", "review_guide", code, "Review marks", "", code, code, text, ""])
     for s in export.sections:
         for r in s.records:

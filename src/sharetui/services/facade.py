@@ -14,6 +14,9 @@ from sharetui.services.importing import PeopleImport
 from sharetui.services.people import People
 from sharetui.services.receipts import Receipts
 from sharetui.services.register import Register
+from sharetui.services.retention import Retention
+from sharetui.services.sar import SubjectAccess
+from sharetui.services.sar_review import SarReviews
 from sharetui.services.store import Store
 from sharetui.services.transfers import Transfers
 from sharetui.services.users import Users
@@ -38,6 +41,9 @@ class Services:
         self.agreements = Agreements(store)
         self.receipts = Receipts(store)
         self.transfers = Transfers(store)
+        self.sar = SubjectAccess(store)
+        self.sar_reviews = SarReviews(store)
+        self.retention = Retention(store)
 
     @classmethod
     def open(

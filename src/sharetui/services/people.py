@@ -26,6 +26,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import PersonInput, parse_date, validate_person
 from sharetui.domain.text import clean_line, fold
 from sharetui.services.audit import append, require
+from sharetui.services.disposal import next_person_id
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import (
     LinkView,
@@ -227,6 +228,7 @@ class People:
                     raise PossibleDuplicate(dupes)
             now = utcnow()
             person = Person(
+                id=next_person_id(s),
                 family_name=p.family_name,
                 given_names=p.given_names,
                 other_names=p.other_names,

@@ -301,3 +301,137 @@ from sharetui.store.models_register import (  # noqa: E402,F401  (registers thos
     RecipientOrg,
     SiteTerm,
 )
+# -- information governance (subject access, retention, disposal) ----------------------------
+class SubjectAccessRequest(SQLModel, table=True):
+    """A subject access request on the clock. due_on is kept with the row (recomputed by the
+    service whenever a date it depends on changes) so that due and overdue lists are queries.
+    After the person is disposed of, person_id and the requester's name are cleared and the
+    dates stay, for the governors' counts."""
+
+    __tablename__ = "subject_access_request"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    requester_name: str = Field(default="", max_length=200)
+    relationship: str = Field(max_length=30)
+    received_on: date
+    identity_confirmed_on: date | None = None
+    extension_months: int = 0
+    extension_reason: str = _text()
+    extension_told_on: date | None = None
+    due_on: date | None = Field(default=None, index=True)
+    status: str = Field(max_length=20, index=True)
+    handler_id: int | None = Field(default=None, foreign_key="app_user.id")
+    answered_on: date | None = None
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = _dt()
+
+
+class SarReview(SQLModel, table=True):
+    """One reviewed entry of a request's export: a field marked for review ("kind:id:key"),
+    a whole record ("kind:id"), or every entry of one mark ("mark:staff"), withheld or
+    released with a reason. A later review of the same entry replaces the earlier one; both
+    are in the audit trail."""
+
+    __tablename__ = "sar_review"
+    __table_args__ = (UniqueConstraint("request_id", "entry"),)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="subject_access_request.id", index=True)
+    entry: str = Field(max_length=200)
+    choice: str = Field(max_length=10)
+    reason: str = _text()
+    reviewed_by_id: int = Field(foreign_key="app_user.id")
+    reviewed_at: datetime = _dt()
+
+
+class SarDisclosure(SQLModel, table=True):
+    """A reviewed file given out for a request: when, by whom, its format and SHA-256, and how
+    many entries were withheld and released. The file itself is not kept."""
+
+    __tablename__ = "sar_disclosure"
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="subject_access_request.id", index=True)
+    made_at: datetime = _dt()
+    made_by_id: int = Field(foreign_key="app_user.id")
+    format: str = Field(max_length=10)
+    sha256: str = Field(max_length=64)
+    withheld: int = 0
+    released: int = 0
+
+
+class RetentionRuleRow(SQLModel, table=True):
+    """The site's retention schedule, one row per kind of record (defaults in
+    domain/governance.py, with their sources)."""
+
+    __tablename__ = "retention_rule"
+    kind: str = Field(max_length=30, primary_key=True)
+    age_years: int | None = None
+    years_after: int | None = None
+    source: str = _text()
+    changed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    changed_at: datetime | None = _dt(nullable=True)
+
+
+class PersonRetention(SQLModel, table=True):
+    """A person's kind of record when a reviewer has set it, and the next review date a
+    'keep' decision set. Without a row: the default kind and the rule's date."""
+
+    __tablename__ = "person_retention"
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    kind: str = Field(max_length=30)
+    next_review_on: date | None = None
+    updated_by_id: int = Field(foreign_key="app_user.id")
+    updated_at: datetime = _dt()
+
+
+class RetentionReview(SQLModel, table=True):
+    """A review's decision: keep (with a reason and the next review date) or dispose. After a
+    disposal, person_id and the reason are cleared; the row stays for the counts."""
+
+    __tablename__ = "retention_review"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    record_kind: str = Field(max_length=30)
+    choice: str = Field(max_length=10)
+    reason: str = _text()
+    next_review_on: date | None = None
+    reviewed_by_id: int = Field(foreign_key="app_user.id")
+    reviewed_at: datetime = _dt(index=True)
+
+
+class LegalHold(SQLModel, table=True):
+    """A record under an inquiry or a court order: no disposal until the hold is lifted (the
+    database refuses one too)."""
+
+    __tablename__ = "legal_hold"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    reason: str = _text()
+    placed_by_id: int = Field(foreign_key="app_user.id")
+    placed_at: datetime = _dt()
+    lifted_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    lifted_at: datetime | None = _dt(nullable=True)
+    lift_reason: str = _text()
+
+
+class Disposal(SQLModel, table=True):
+    """The tombstone of a disposed record: what kind it was, when, under which rule, by whom,
+    and how many rows of each table went. No personal data. Append-only (database triggers).
+    former_person_id is the number audit events used for the person: the events stay, and
+    say nothing more than that number did."""
+
+    __tablename__ = "disposal"
+    id: int | None = Field(default=None, primary_key=True)
+    former_person_id: int = Field(index=True)
+    record_kind: str = Field(max_length=30)
+    rule: str = _text()
+    disposed_at: datetime = _dt(index=True)
+    disposed_by_id: int = Field(foreign_key="app_user.id")
+    removed: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DisposalPending(SQLModel, table=True):
+    """Present only inside a disposal's own transaction: the append-only triggers let rows
+    about this person be deleted while it exists, and at no other time."""
+
+    __tablename__ = "disposal_pending"
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})

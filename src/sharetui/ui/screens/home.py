@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.domain.governance import may_govern
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
@@ -62,6 +63,10 @@ class HomeScreen(LoadingScreen):
             if role is Role.SUPERVISOR:
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
+            if may_govern(self.actor.role, self.actor.advice_roles):
+                yield Static("Subject access requests", classes="section-title")
+                yield Table(id="sar-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="retention-status")
             if role is Role.ADMIN:
                 yield Static("Accounts", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
@@ -114,6 +119,7 @@ class HomeScreen(LoadingScreen):
             ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
             *AFTER_SHARE_COLUMNS,
+            ("#sar-table", ("No.", "About", "Received", "Due", "Where it stands")),
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
@@ -223,6 +229,9 @@ class HomeScreen(LoadingScreen):
             data["counts"] = await self.call(svc.advice.counts, actor)
         if role is not Role.ADMIN:
             data.update(await fetch_after_share(self, role))
+        if may_govern(actor.role, actor.advice_roles):
+            data["sar"] = await self.call(svc.sar.due, actor)
+            data["retention"] = await self.call(svc.retention.due_count, actor)
         return data
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -291,6 +300,8 @@ class HomeScreen(LoadingScreen):
             self._fill("#decisions-table", rows, "No decisions yet")
         for table_id, rows, empty in after_share_rows(data, tz):
             self._fill(table_id, rows, empty)
+        if "sar" in data:
+            self._show_governance(data["sar"], data["retention"])
         if "users" in data:
             rows = [
                 (
@@ -305,6 +316,35 @@ class HomeScreen(LoadingScreen):
             ]
             self._fill("#users-table", rows, "No accounts")
         self._focus_first_list()
+
+    def _show_governance(self, due: dict[str, Any], review: tuple[int, int]) -> None:
+        """Overdue requests first, in words as well as order; then due within the week, then
+        those whose clock has not started. Retention: how many records wait for review."""
+        today = self.share_app.clock.today()
+        rows = []
+        for group in ("overdue", "due_soon", "waiting"):
+            for v in due[group]:
+                stands = v.clock_text(today)
+                rows.append(
+                    (
+                        str(v.id),
+                        lit(v.reference or "(disposed of)"),
+                        f"{v.received_on:%d %b %Y}",
+                        f"{v.due_on:%d %b %Y}" if v.due_on else "-",
+                        Text(stands, style="bold reverse") if group == "overdue" else stands,
+                        ("sar", v.id),
+                    )
+                )
+        self._fill("#sar-table", rows, "No subject access request overdue or due this week")
+        count, held = review
+        words = (
+            f"Retention: {count} record(s) due for review"
+            + (f", {held} under a legal hold" if held else "")
+            + " (sharetui retention queue)"
+            if count
+            else "Retention: no record is due for review"
+        )
+        self.query_one("#retention-status", Static).update(lit(words))
 
     def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(table_id, DataTable)
@@ -334,6 +374,38 @@ class HomeScreen(LoadingScreen):
             app.open_advice(ident)
         elif kind == "decision":
             app.open_decision(ident)
+        elif kind == "sar":
+            self._show_request(ident)
+
+    @work(group="home-sar", exit_on_error=False)
+    async def _show_request(self, sar_id: int) -> None:
+        """A subject access request's details (opening it is audited); the work on it is
+        done with `sharetui sar` (docs/governance.md)."""
+        from sharetui.ui.screens.dialogs import MessageDialog
+
+        v = await self.call(self.services.sar.get, self.actor, sar_id)
+        today = self.share_app.clock.today()
+        lines = [
+            f"About: {v.person_name} ({v.reference})" if v.reference else "About: (disposed of)",
+            f"Requester: {v.requester_name} ({v.relationship.label.lower()})",
+            f"Received: {v.received_on:%d %B %Y}",
+            "Identity confirmed: "
+            + (f"{v.identity_confirmed_on:%d %B %Y}" if v.identity_confirmed_on else "not yet"),
+            "Due: " + (f"{v.due_on:%d %B %Y}" if v.due_on else "when identity is confirmed"),
+            f"Where it stands: {v.clock_text(today)}",
+        ]
+        if v.extension_months:
+            lines.append(
+                f"Extended by {v.extension_months} month(s); requester told "
+                f"{v.extension_told_on:%d %B %Y}: {v.extension_reason}"
+            )
+        lines += [
+            f"Handled by: {v.handler or '-'}",
+            f"Reviewed files given out: {v.disclosures}",
+            "",
+            f"Next steps from the command line: sharetui sar review {v.id}, then sar disclose.",
+        ]
+        self.app.push_screen(MessageDialog(f"Subject access request {v.id}", "\n".join(lines)))
 
     def _chosen_draft(self) -> int | None:
         """The draft under the cursor of My drafts, when that list has the focus."""

@@ -17,6 +17,7 @@ from textual_plotext import PlotextPlot
 
 from sharetui.domain.enums import Urgency
 from sharetui.domain.errors import ShareError
+from sharetui.services.governors import Governors, GovernorsReport
 from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
@@ -44,6 +45,36 @@ def _percent(row: TurnaroundRow) -> float:
     if row.median_minutes is None or not row.target_minutes:
         return 0.0
     return round(100 * row.median_minutes / row.target_minutes, 1)
+
+
+BAR_WIDTH = 30
+
+
+def governors_bars(report: GovernorsReport) -> Text:
+    """The governors' report as bars of plain text, one per count, scaled within a section.
+    A suppressed count has a fixed mark instead of a bar, so that its length cannot tell a
+    1 from a 4."""
+    out = Text()
+    section = ""
+    for m in report.measures:
+        if m.section != section:
+            section = m.section
+            out.append(f"\n{section}\n", style="bold")
+            scale = max(
+                (x.count for x in report.section(section) if x.bar and x.shown[0].isdigit()),
+                default=0,
+            )
+        label = f"  {m.label[:38]:<38} "
+        if not m.bar:
+            out.append(f"{label}{m.shown}\n", style="bold")
+        elif m.shown[0].isdigit():
+            length = max(1, round(BAR_WIDTH * m.count / scale)) if scale else 0
+            out.append(f"{label}{'█' * length} {m.shown}\n")
+        else:
+            out.append(f"{label}░ {m.shown}\n")
+    if not report.transfers_recorded:
+        out.append("\nChild protection file transfers: not recorded in sharetui at this site.\n")
+    return out
 
 
 def _count_ticks(plot: PlotextPlot, values: list[float]) -> None:
@@ -115,6 +146,12 @@ class ReportsScreen(KioskScreen):
                 "By receiving organisation (most decisions first)", classes="section-title"
             )
             yield Table(id="report-recipients", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "For governors and trustees (counts under 5 shown as \"fewer than 5\"; "
+                "the one-page PDF: sharetui governors-report)",
+                classes="section-title",
+            )
+            yield Static("", id="governors-bars")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -153,11 +190,15 @@ class ReportsScreen(KioskScreen):
         status.update(lit(f"Counting {start:%d %b %Y} to {end:%d %b %Y}…"))
         try:
             report = await self.call(Reports(self.services.store).build, self.actor, start, end)
+            governors = await self.call(
+                Governors(self.services.store).build, self.actor, start, end
+            )
         except ShareError as exc:
             status.update(lit(f"The report could not be made: {exc.message}"))
             return
         if self.is_attached:
             self._show(report)
+            self.query_one("#governors-bars", Static).update(governors_bars(governors))
 
     # -- showing --------------------------------------------------------------------------
     def _show(self, report: Report) -> None:

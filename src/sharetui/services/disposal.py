@@ -1,0 +1,214 @@
+"""Disposal of a person's record at the end of its retention: every row about them goes, from
+every table and from the search keys, in one transaction; a tombstone says what kind of
+record went, when, under which rule and by whom; the audit trail stays whole.
+
+Why the audit trail needs no change: its events hold ids, actions, staff usernames and
+terminals, never a person's details (services/audit.py append()). Once the person's rows are
+gone, "person 42 was opened" says nothing about anyone, and every hash still verifies.
+
+The database's part (which rows the append-only triggers let go, and only while the disposal
+is under way) is explained in store/disposal_sql.py. After disposal, clean_up() has the
+database rewrite its files (SQLite VACUUM and a WAL checkpoint; PostgreSQL VACUUM FULL, run by
+the owner role), so that no deleted page still holds the old values.
+
+Other modules that keep personal data about a person in tables of their own add a cleaner
+to CLEANERS (called inside the disposal's transaction with the person's id; returns rows
+removed per table). Rows in other people's records that merely mention the person in free
+text are part of those records and are kept with them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, text, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from sharetui.store.disposal_sql import DISPOSE_FUNCTION, STATEMENTS
+from sharetui.store.engine import is_sqlite
+from sharetui.store.models import (
+    Disposal,
+    DisposalPending,
+    Draft,
+    LegalHold,
+    Person,
+    PersonRetention,
+    RetentionReview,
+    SarReview,
+    SubjectAccessRequest,
+)
+
+Cleaner = Callable[[Session, int], dict[str, int]]
+# Hook for tables added by other features (for example a child protection file transfer
+# log): each is called with the session and the person's id before their rows go.
+CLEANERS: list[Cleaner] = []
+
+_DRAFT_KEYS = ("subject_id", "person_id", "from_person_id", "to_person_id")
+
+
+def next_person_id(s: Session) -> int | None:
+    """SQLite gives a new row the highest id + 1, so a disposed person's id could come back
+    for someone new, and old audit events for that number would seem to be about them. A new
+    person's id is therefore set above every disposed one. PostgreSQL's sequence never goes
+    back: None lets it choose."""
+    bind = s.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    tomb = s.execute(sa_select(func.max(Disposal.__table__.c.former_person_id))).scalar()
+    if tomb is None:
+        return None
+    high = s.execute(sa_select(func.max(Person.__table__.c.id))).scalar() or 0
+    return max(high, tomb) + 1
+
+
+def _names_person(payload: object, pid: int) -> bool:
+    if not isinstance(payload, dict):
+        return False
+    if any(payload.get(k) == pid for k in _DRAFT_KEYS):
+        return True
+    others = payload.get("others_affected") or []
+    return isinstance(others, list) and pid in others
+
+
+def _own_tables(s: Session, pid: int) -> dict[str, int]:
+    """Rows in tables the app role may change: drafts, the governance tables."""
+    removed: dict[str, int] = {}
+    drafts = [d for d in s.exec(select(Draft)).all() if _names_person(d.payload, pid)]
+    for d in drafts:
+        s.delete(d)
+    removed["draft"] = len(drafts)
+    sar_ids = list(
+        s.exec(select(SubjectAccessRequest.id).where(SubjectAccessRequest.person_id == pid)).all()
+    )
+    if sar_ids:
+        r = s.execute(delete(SarReview).where(SarReview.request_id.in_(sar_ids)))  # type: ignore[union-attr]
+        removed["sar_review"] = r.rowcount or 0
+        # The request stays for the counts (received, due, answered), without who asked.
+        s.execute(
+            update(SubjectAccessRequest)
+            .where(SubjectAccessRequest.person_id == pid)
+            .values(person_id=None, requester_name="", extension_reason="")
+        )
+    removed["subject_access_request (cleared)"] = len(sar_ids)
+    r = s.execute(
+        update(RetentionReview)
+        .where(RetentionReview.person_id == pid)
+        .values(person_id=None, reason="")
+    )
+    removed["retention_review (cleared)"] = r.rowcount or 0
+    r = s.execute(delete(PersonRetention).where(PersonRetention.person_id == pid))
+    removed["person_retention"] = r.rowcount or 0
+    r = s.execute(delete(LegalHold).where(LegalHold.person_id == pid))
+    removed["legal_hold"] = r.rowcount or 0
+    for cleaner in CLEANERS:
+        removed.update(cleaner(s, pid))
+    s.flush()
+    return removed
+
+
+def remove_person_rows(s: Session, pid: int) -> dict[str, int]:
+    """Everything about the person, inside the caller's transaction, which must already hold
+    the person's disposal_pending row. Returns rows removed per table."""
+    removed = _own_tables(s, pid)
+    if s.get_bind().dialect.name == "sqlite":
+        for table, sql in STATEMENTS:
+            r = s.execute(text(sql.format(p=":p")), {"p": pid})
+            removed[table] = r.rowcount or 0
+    else:
+        raw = s.execute(text(f"SELECT {DISPOSE_FUNCTION}(:p)"), {"p": pid}).scalar_one()
+        removed.update(json.loads(raw))
+    return {k: v for k, v in removed.items() if v}
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    id: int
+    former_person_id: int
+    record_kind: str
+    rule: str
+    disposed_at: datetime
+    disposed_by: str
+    removed: dict[str, int]
+
+
+def dispose_in(
+    s: Session, pid: int, *, kind: str, rule: str, by_user_id: int, at: datetime
+) -> Disposal:
+    """The whole disposal inside one transaction: pending row (refused by the database under
+    a legal hold), every row about the person, the tombstone, pending row gone."""
+    s.add(DisposalPending(person_id=pid))
+    s.flush()
+    removed = remove_person_rows(s, pid)
+    tomb = Disposal(
+        former_person_id=pid,
+        record_kind=kind,
+        rule=rule,
+        disposed_at=at,
+        disposed_by_id=by_user_id,
+        removed=removed,
+    )
+    s.add(tomb)
+    s.execute(delete(DisposalPending).where(DisposalPending.person_id == pid))
+    s.flush()
+    return tomb
+
+
+@dataclass(frozen=True)
+class CleanUp:
+    done: bool
+    message: str
+
+
+def clean_up(engine) -> CleanUp:  # type: ignore[no-untyped-def]
+    """Have the database rewrite its files so deleted rows are not left in free pages.
+    SQLite: VACUUM, then a WAL checkpoint that empties the -wal file. PostgreSQL: VACUUM FULL
+    of the tables a disposal touches (the owner role only; the app role is told to ask)."""
+    tables = sorted(
+        {t for t, _ in STATEMENTS}
+        | {
+            "draft",
+            "subject_access_request",
+            "sar_review",
+            "retention_review",
+            "person_retention",
+            "legal_hold",
+        }
+    )
+    try:
+        if is_sqlite(engine):
+            # The raw connection: the engine's own connections always BEGIN first, and VACUUM
+            # cannot run inside a transaction.
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("VACUUM")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
+        else:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                # VACUUM skips, with only a warning, a table the role does not own.
+                foreign = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_class WHERE relname = ANY(%(t)s) "
+                    "AND relnamespace = current_schema()::regnamespace "
+                    "AND NOT pg_has_role(relowner, 'USAGE')",
+                    {"t": tables},
+                ).scalar_one()
+                if foreign:
+                    raise PermissionError("this database role does not own the tables")
+                for table in tables:
+                    conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {table}")
+    except Exception as exc:  # noqa: BLE001 - reported in words, the disposal itself stands
+        text_ = str(getattr(exc, "orig", exc))
+        first = text_.splitlines()[0] if text_ else type(exc).__name__
+        if is_sqlite(engine):
+            advice = "run `sharetui retention clean-up` when no terminal is using the database"
+        else:
+            advice = f"ask the database owner to run VACUUM FULL on: {', '.join(tables)}"
+        return CleanUp(False, f"The database could not clean up its files yet ({first}); {advice}")
+    return CleanUp(True, "The database has rewritten its files: the deleted rows are gone")
