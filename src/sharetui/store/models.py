@@ -301,6 +301,8 @@ from sharetui.store.models_register import (  # noqa: E402,F401  (registers thos
     RecipientOrg,
     SiteTerm,
 )
+
+
 # -- information governance (subject access, retention, disposal) ----------------------------
 class SubjectAccessRequest(SQLModel, table=True):
     """A subject access request on the clock. due_on is kept with the row (recomputed by the
