@@ -52,6 +52,21 @@ def _pg_admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """sharetui makes its site key in the user's configuration folder on first use: the tests,
+    and the commands they run, get one of their own instead of the real one. One per test
+    process, like one kiosk account: the databases its commands make share that key."""
+    folder = tmp_path_factory.mktemp("config")
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tpl") / "template.db"

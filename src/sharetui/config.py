@@ -27,6 +27,19 @@ def default_database_url() -> str:
     return f"sqlite:///{default_data_dir() / 'sharetui.db'}"
 
 
+def default_key_file() -> Path:
+    """Where the site key is made on first use when SHARETUI_KEY_FILE is not set: the user's
+    configuration folder (on Linux ~/.config/sharetui/site.key), so that it is not in the
+    data folder beside the database, nor in a copy of that folder."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "site.key"
+
+
+def _flag_env(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -77,7 +90,12 @@ class Settings:
     idle_lock_seconds: int = 300
     timezone: str = "Europe/London"
     terminal: str = field(default_factory=terminal_id)
-    key_file: str = ""
+    key_file: str = ""  # the site key in force (SHARETUI_KEY_FILE, or settled: store/encryption.py)
+    # Encrypted by default: a new SQLite database is encrypted under the key at this path, made
+    # on first use, unless key_file names another. Empty (settings built in code, as the tests
+    # do): no default key, so a new database is plain.
+    default_key_file: str = ""
+    plain: bool = False  # SHARETUI_PLAIN / --plain: make new SQLite databases plain, by choice
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
 
     @property
@@ -111,4 +129,6 @@ class Settings:
             idle_lock_seconds=_int_env("SHARETUI_IDLE_LOCK_SECONDS", 300),
             timezone=tz,
             key_file=os.environ.get("SHARETUI_KEY_FILE", "").strip(),
+            default_key_file=str(default_key_file()),
+            plain=_flag_env("SHARETUI_PLAIN"),
         )
