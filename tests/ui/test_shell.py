@@ -4,7 +4,6 @@ kiosk hardening and literal text."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -168,7 +167,7 @@ async def test_idle_lock_hides_everything_and_unlock_returns(make_app, ui_servic
         assert str(app.screen.query_one("#unlock-error").render()) == (
             "That passphrase is not right for this account"  # there is no username here
         )
-        app.settings = replace(app.settings, idle_lock_seconds=3600)  # no re-lock meanwhile
+        app.settings = app.settings.replace(idle_lock_seconds=3600)  # no re-lock meanwhile
         app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
         await pilot.press("enter")
         await settle(pilot)

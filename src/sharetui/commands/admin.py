@@ -6,7 +6,6 @@ import argparse
 import os
 import sqlite3
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +127,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if args.plain:
-        settings = replace(settings, plain=True)
+        settings = settings.replace(plain=True)
     url = settings.database_url
     new = is_new(url)
     engine, settled = open_engine(settings, may_create=True)

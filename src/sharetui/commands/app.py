@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 
 from rich.table import Table
 from rich.text import Text
@@ -147,7 +146,7 @@ def demo_command(args: argparse.Namespace) -> int:
     url = given or demo.default_demo_url()
     settings = Settings.from_env(database_url=url)
     if args.plain:
-        settings = replace(settings, plain=True)
+        settings = settings.replace(plain=True)
     file = demo.sqlite_file(url)
     where = _where(url, file)
     before = demo.inspect_state(settings)

@@ -4,7 +4,6 @@ database at rest (see sharetui.store.keys), made and first used from the command
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -86,7 +85,7 @@ def _encrypt(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if args.plain is not None:
-        settings = replace(settings, database_url=str(args.plain))
+        settings = settings.replace(database_url=str(args.plain))
     path = sqlite_path(settings.database_url)
     if path is None:
         raise CommandFailed(

@@ -76,7 +76,6 @@ def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> End
     """A URL and its key: an explicit key file ('none' for a plain file), else the site key
     (SHARETUI_KEY_FILE, or the default one) for an encrypted SQLite file. may_create: a new
     SQLite target is made encrypted, as db upgrade makes one (SHARETUI_PLAIN: plain)."""
-    from dataclasses import replace
 
     from sharetui.config import Settings
     from sharetui.services.site_copy import Endpoint
@@ -88,8 +87,8 @@ def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> End
     settings = Settings.from_env(database_url=url)
     if key_file is not None:
         plain = key_file.lower() == "none"
-        settings = replace(
-            settings, key_file="" if plain else key_file, default_key_file="", plain=plain
+        settings = settings.replace(
+            key_file="" if plain else key_file, default_key_file="", plain=plain
         )
     settled = settle(settings, may_create=may_create)
     return Endpoint(url, key_for(settled.settings))

@@ -16,7 +16,7 @@ databases stay plain and no key derivation or page encryption is paid unless a t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -93,7 +93,7 @@ def settle(settings: Settings, *, may_create: bool) -> Settled:
             f"to the site's key file (there is none at {default}), or check "
             "SHARETUI_DATABASE_URL"
         )
-    return Settled(replace(settings, key_file=str(default)))
+    return Settled(settings.replace(key_file=str(default)))
 
 
 def _for_new(settings: Settings, database: Path) -> Settled:
@@ -133,7 +133,7 @@ def site_key(settings: Settings, database: Path) -> Settled:
         except KeyFileError:
             if not key.exists():  # another process made it first: use theirs
                 raise
-    return Settled(replace(settings, key_file=str(key)), made)
+    return Settled(settings.replace(key_file=str(key)), made)
 
 
 def open_engine(
