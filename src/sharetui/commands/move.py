@@ -73,25 +73,35 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> Endpoint:
-    """A URL and its key: an explicit key file ('none' for a plain file), else the site key
-    (SHARETUI_KEY_FILE, or the default one) for an encrypted SQLite file. may_create: a new
-    SQLite target is made encrypted, as db upgrade makes one (SHARETUI_PLAIN: plain)."""
-
+    """A URL and its keys: an explicit key file ('none' for a plain file and an unkeyed
+    chain), else the site key (SHARETUI_KEY_FILE, or for an encrypted SQLite file the one
+    sharetui made). may_create: a new SQLite target is made encrypted, as db upgrade makes one
+    (SHARETUI_PLAIN: plain). On a server the key file keys the audit chain only."""
     from sharetui.config import Settings
     from sharetui.services.site_copy import Endpoint
-    from sharetui.store.encryption import settle
-    from sharetui.store.keys import key_for
+    from sharetui.store.encryption import check_key, settle
+    from sharetui.store.engine import make_engine
+    from sharetui.store.keys import key_for, read_key
 
-    if not Endpoint(url).is_sqlite:
-        return Endpoint(url)  # a server's storage is its own to protect
     settings = Settings.from_env(database_url=url)
     if key_file is not None:
         plain = key_file.lower() == "none"
         settings = settings.replace(
             key_file="" if plain else key_file, default_key_file="", plain=plain
         )
+    if not Endpoint(url).is_sqlite:
+        if settings.key_file:
+            read_key(settings.key_file)  # named now if missing or readable by others
+        return Endpoint(url, None, settings.key_file)
     settled = settle(settings, may_create=may_create)
-    return Endpoint(url, key_for(settled.settings))
+    key = key_for(settled.settings)
+    if settled.from_default:  # a key nobody named: say so if it is not this database's
+        engine = make_engine(url, key=key)
+        try:
+            check_key(engine, settled)
+        finally:
+            engine.dispose()
+    return Endpoint(url, key, settled.settings.key_file)
 
 
 def _db_copy(args: argparse.Namespace) -> int:
@@ -102,13 +112,18 @@ def _db_copy(args: argparse.Namespace) -> int:
     target = endpoint(args.target, args.to_key_file, may_create=True)
     with progress("Copying rows") as update:
         report = copy_site(source, target, progress=update)
-    out().print(
-        Text(
-            f"Copied {report.rows:,} rows in {len(report.counts)} tables to {target.shown} in "
-            f"{report.seconds:.1f} s; every table has the source's row count and the audit "
-            f"trail verifies ({report.events_verified:,} events)."
+    lines = [
+        f"Copied {report.rows:,} rows in {len(report.counts)} tables to {target.shown} in "
+        f"{report.seconds:.1f} s; every table has the source's row count and the audit "
+        f"trail verifies ({report.events_verified:,} events)."
+    ]
+    if source.key_file and source.key_file != target.key_file:
+        lines.append(
+            f"Its audit trail is keyed with the site key {source.key_file}: run the copied "
+            f"site with SHARETUI_KEY_FILE={source.key_file}, or its audit trail cannot be "
+            "verified."
         )
-    )
+    out().print(Text("\n".join(lines)))
     return 0
 
 

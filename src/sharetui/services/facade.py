@@ -10,7 +10,7 @@ from sharetui.services.drafts import Drafts
 from sharetui.services.people import People
 from sharetui.services.store import Store
 from sharetui.services.users import Users
-from sharetui.store.encryption import AtRest, at_rest, settle
+from sharetui.store.encryption import AtRest, at_rest, check_key, settle
 from sharetui.store.keys import check_opens, key_for
 from sharetui.store.migrate import check_not_newer, upgrade
 from sharetui.store.opening import require_existing, require_healthy, require_schema
@@ -45,12 +45,16 @@ class Services:
         url = settings.database_url
         if not create:
             require_existing(url)
-        settings = settle(settings, may_create=create).settings
+        settled = settle(settings, may_create=create)
+        settings = settled.settings
         if key is None:
             key = key_for(settings)
         store = Store.open(settings, key=key)
         try:
-            check_opens(store.engine, keyed=key is not None)
+            if key is not None and not settled.keyed:
+                check_opens(store.engine, keyed=True)
+            else:
+                check_key(store.engine, settled)
             require_healthy(store.engine, url)
             if not create:
                 require_schema(store.engine, url)

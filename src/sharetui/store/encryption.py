@@ -66,6 +66,7 @@ class Settled:
 
     settings: Settings
     new_key: Path | None = None  # a site key made just now, for a new database
+    from_default: bool = False  # the key is this account's default site key, not one named
 
     @property
     def keyed(self) -> bool:
@@ -93,7 +94,7 @@ def settle(settings: Settings, *, may_create: bool) -> Settled:
             f"to the site's key file (there is none at {default}), or check "
             "SHARETUI_DATABASE_URL"
         )
-    return Settled(settings.replace(key_file=str(default)))
+    return Settled(settings.replace(key_file=str(default)), from_default=True)
 
 
 def _for_new(settings: Settings, database: Path) -> Settled:
@@ -144,8 +145,21 @@ def open_engine(
     settled = settle(settings, may_create=may_create)
     key = key_for(settled.settings)
     engine = make_engine(settled.settings.database_url, key=key, pool=pool)
-    check_opens(engine, keyed=key is not None)
+    check_key(engine, settled)
     return engine, settled
+
+
+def check_key(engine: Engine, settled: Settled) -> None:
+    """check_opens, naming the default site key when that is the key that does not fit."""
+    try:
+        check_opens(engine, keyed=settled.keyed)
+    except WrongKey:
+        if not settled.from_default:
+            raise
+        raise WrongKey(
+            "This database is encrypted under another key than this account's site key "
+            f"({settled.settings.key_file}): set SHARETUI_KEY_FILE to the site's key file"
+        ) from None
 
 
 @dataclass(frozen=True)
