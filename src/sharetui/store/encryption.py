@@ -192,7 +192,7 @@ def at_rest(engine: Engine, settings: Settings) -> AtRest:
         )
         then = "keep it on an encrypted disk (BitLocker, FileVault, LUKS)"
     elif settings.plain:
-        why = "plain SQLite was chosen (SHARETUI_PLAIN)"
+        why = "plain SQLite was chosen (--plain or SHARETUI_PLAIN)"
         then = "keep it on an encrypted disk (BitLocker, FileVault, LUKS)"
     else:
         why = "this database was made as plain SQLite"
