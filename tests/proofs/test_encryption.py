@@ -433,3 +433,80 @@ def test_a_copy_of_the_demo_reveals_no_name_date_of_birth_or_hash(
         conn.close()
     shown = _revealed(secrets, plain)
     assert len(shown) == len(secrets), set(secrets) - {s.split(" in ")[0] for s in shown}
+
+
+# -- the default site key --------------------------------------------------------------------
+
+
+def _default_site(tmp_path: Path, name: str = "sharetui.db") -> Settings:
+    """Settings as the command line builds them: no key file named, the default key place."""
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'data' / name}",
+        terminal="kiosk-1",
+        default_key_file=str(tmp_path / "config" / "sharetui" / "site.key"),
+    )
+
+
+def test_a_new_database_is_encrypted_under_a_site_key_made_on_first_use(tmp_path: Path) -> None:
+    settings = _default_site(tmp_path)
+    key = Path(settings.default_key_file)
+    svc = Services.open(settings)
+    try:
+        assert svc.at_rest().words == f"Encrypted at rest (SQLCipher) under the site key {key}."
+        assert svc.store.audit_key is not None  # the audit chain is keyed with it too
+    finally:
+        svc.close()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    first = read_key(key)
+    assert not _db(settings).read_bytes().startswith(b"SQLite format 3")
+
+    second = _default_site(tmp_path, "second.db")  # the next database: the same key
+    Services.open(second).close()
+    assert read_key(key) == first
+    # Opened again with no key named, each finds the site key by itself.
+    Services.open(settings, create=False).close()
+
+    key.rename(tmp_path / "elsewhere.key")
+    with pytest.raises(WrongKey, match=f"there is none at {key}"):
+        Services.open(settings, create=False)
+
+
+def test_the_site_key_is_never_made_beside_the_database(tmp_path: Path) -> None:
+    settings = _default_site(tmp_path).replace(default_key_file=str(tmp_path / "data" / "site.key"))
+    with pytest.raises(KeyFileError, match="in the database's own folder"):
+        Services.open(settings)
+    assert not (tmp_path / "data" / "site.key").exists()
+    assert not _db(settings).exists()
+
+
+def test_an_existing_plain_database_stays_plain_and_says_so(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    settings = _default_site(tmp_path)
+    _db(settings).parent.mkdir()
+    shutil.copy(sqlite_template, _db(settings))
+    Services.open(_default_site(tmp_path, "other.db")).close()  # the site key exists now
+    svc = Services.open(settings, create=False)
+    try:
+        assert svc.at_rest().words == (
+            "NOT encrypted at rest: this database was made as plain SQLite; move it over with: "
+            "sharetui key encrypt."
+        )
+        assert svc.store.audit_key is None  # its chain stays as it was made
+    finally:
+        svc.close()
+    assert _db(settings).read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_database_of_another_site_key_is_named(tmp_path: Path) -> None:
+    mine = _default_site(tmp_path / "mine")
+    theirs = _default_site(tmp_path / "theirs")
+    Services.open(mine).close()
+    Services.open(theirs).close()
+    with pytest.raises(WrongKey) as refused:
+        Services.open(theirs.replace(database_url=mine.database_url), create=False)
+    assert refused.value.message == (
+        "This database is encrypted under another key than this account's site key "
+        f"({theirs.default_key_file}): set SHARETUI_KEY_FILE to the site's key file"
+    )
