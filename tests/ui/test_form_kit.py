@@ -31,7 +31,7 @@ from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
-from tests.ui.person_helpers import screen_text
+from tests.ui.screen import screen_text
 
 BORDERS = re.compile("[█▀▄▊▎▔▁▐▌┃━┏┓┗┛│─▇▂▃▅▆]")
 PASTED = "line1\nline2\r\nline3"

@@ -7,7 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from sharetui.config import Settings
 from sharetui.domain.person import PersonInput
@@ -24,6 +24,7 @@ from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
 from tests.services.helpers import share
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
+from tests.ui.screen import screen_text
 
 HOSTILE = [
     "[@click=app.quit]x[/]",
@@ -41,17 +42,6 @@ def shown(cell: object) -> str:
     from textual.widgets._data_table import default_cell_formatter
 
     return default_cell_formatter(cell).plain  # type: ignore[union-attr]
-
-
-def screen_text(app: ShareApp) -> str:
-    """Everything the user can read on the current screen."""
-    parts: list[str] = []
-    for widget in app.screen.query(Static):
-        parts.append(str(widget.render()))
-    for box in app.screen.query(Input):
-        if not box.password:
-            parts.append(box.value)
-    return "\n".join(parts)
 
 
 async def test_a_missing_database_is_not_offered_as_a_first_run(tmp_path: Path) -> None:
