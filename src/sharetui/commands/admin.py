@@ -121,7 +121,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     """The one command that makes a new database (besides the first-run set-up), and says
     where; an existing one is checked before anything is written to it. A new SQLite database
     is encrypted under the site key (made now if there is none) unless --plain is given."""
-    from sharetui.store.encryption import at_rest, open_engine
+    from sharetui.services.at_rest import at_rest, open_engine
     from sharetui.store.migrate import current_revision, upgrade
     from sharetui.store.opening import is_new, require_healthy, where
 
@@ -156,7 +156,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _db_current(args: argparse.Namespace) -> int:
     """Reads only; exit 1 for anything this sharetui cannot use as it is. Says whether the
     database is encrypted at rest, and if not why."""
-    from sharetui.store.encryption import at_rest, open_engine
+    from sharetui.services.at_rest import at_rest, open_engine
     from sharetui.store.migrate import check_not_newer, current_revision, head_revision
     from sharetui.store.opening import require_existing, require_healthy, where
 
@@ -283,11 +283,10 @@ def _audit_seal(args: argparse.Namespace) -> int:
 def _backup(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
+    from sharetui.services.at_rest import key_for, open_engine
     from sharetui.services.audit import append
     from sharetui.services.store import Store
-    from sharetui.store.encryption import open_engine
     from sharetui.store.engine import normalise_url
-    from sharetui.store.keys import key_for
     from sharetui.store.migrate import check_not_newer
     from sharetui.store.opening import require_existing, require_healthy, require_schema
 

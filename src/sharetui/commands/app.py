@@ -102,7 +102,7 @@ def _open_app(
 
     if first_run:
         from sharetui.commands.common import new_key_words
-        from sharetui.store.encryption import settle
+        from sharetui.services.at_rest import settle
         from sharetui.store.opening import where
 
         settled = settle(settings, may_create=True)  # the site key is made before the app
@@ -156,8 +156,8 @@ def demo_command(args: argparse.Namespace) -> int:
             "or deletes it. Choose another --database"
         )
     if args.reset and before == "changed":
+        from sharetui.services.at_rest import open_engine
         from sharetui.services.store import Store
-        from sharetui.store.encryption import open_engine
 
         engine, settled = open_engine(settings)
         store = Store(engine, settled.settings)
@@ -176,7 +176,7 @@ def demo_command(args: argparse.Namespace) -> int:
                 "create it again yourself"
             )
         demo.remove_sqlite_files(file)
-    from sharetui.store.encryption import settle
+    from sharetui.services.at_rest import settle
 
     settled = settle(settings, may_create=True)  # a new demo is encrypted like any database
     settings = settled.settings

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from sharetui.commands.common import CommandFailed, new_key_words, out, settings_from
-from sharetui.config import Settings
+from sharetui.commands.common import new_key_words, out, settings_from
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -65,7 +64,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _create(args: argparse.Namespace) -> int:
-    from sharetui.store.keys import create_key_file
+    from sharetui.services.at_rest import create_key_file
 
     path = create_key_file(args.path).resolve()
     out().print(
@@ -78,97 +77,34 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _encrypt(args: argparse.Namespace) -> int:
-    from sharetui.store.encrypt_site import encrypt_copy, encrypt_in_place
-    from sharetui.store.encryption import site_key
-    from sharetui.store.keys import read_key
-    from sharetui.store.opening import require_existing, sqlite_path
+    from sharetui.services.at_rest import encrypted_copy, move_over
 
     settings = settings_from(args)
     if args.plain is not None:
         settings = settings.replace(database_url=str(args.plain))
-    path = sqlite_path(settings.database_url)
-    if path is None:
-        raise CommandFailed(
-            "This database is not a SQLite file: a database server's storage is encrypted by "
-            "the server (encrypted disks, TLS); see docs/encryption.md"
-        )
-    require_existing(settings.database_url)
-    _check_plain_database(settings.database_url)
-    settled = site_key(settings, path)
-    console = out()
-    if settled.new_key is not None:
-        console.print(Text(new_key_words(settled.new_key)))
-    key_file = settled.settings.key_file
-    hex_key = read_key(key_file)
     if args.encrypted is not None:
-        target = encrypt_copy(path, args.encrypted, hex_key)
+        done = encrypted_copy(settings, args.encrypted)
+    else:
+        done = move_over(settings)
+    console = out()
+    if done.settled.new_key is not None:
+        console.print(Text(new_key_words(done.settled.new_key)))
+    key_file = done.settled.settings.key_file
+    if done.copy is not None:
         console.print(
             Text(
-                f"Wrote an encrypted copy to {target}, under the site key {key_file}. The "
-                f"plain file {path} is left as it is: remove it once the copy opens."
+                f"Wrote an encrypted copy to {done.copy}, under the site key {key_file}. The "
+                "plain file is left as it is: remove it once the copy opens."
             )
         )
         return 0
-    moved = encrypt_in_place(path, hex_key)
-    _audit_move(settled.settings)
+    assert done.moved is not None
     console.print(
         Text(
-            f"Encrypted the database at {moved.path} under the site key {key_file} "
-            f"({moved.tables} tables, {moved.rows:,} rows checked), and removed the plain "
-            "file. Backups made before now are still plain: make a new one (sharetui backup) "
-            "and destroy the old ones. On an SSD the plain data may linger in the flash."
+            f"Encrypted the database at {done.moved.path} under the site key {key_file} "
+            f"({done.moved.tables} tables, {done.moved.rows:,} rows checked), and removed the "
+            "plain file. Backups made before now are still plain: make a new one (sharetui "
+            "backup) and destroy the old ones. On an SSD the plain data may linger in the flash."
         )
     )
     return 0
-
-
-def _check_plain_database(url: str) -> None:
-    """Nothing is moved out of a damaged file or one from a newer sharetui (whose -wal
-    would be folded in by a schema this sharetui does not know)."""
-    from sharetui.store.encrypt_site import PLAIN_HEADER
-    from sharetui.store.engine import make_engine
-    from sharetui.store.migrate import check_not_newer
-    from sharetui.store.opening import require_healthy, sqlite_path
-
-    path = sqlite_path(url)
-    assert path is not None
-    with path.open("rb") as f:
-        if f.read(len(PLAIN_HEADER)) != PLAIN_HEADER:
-            raise CommandFailed(
-                f"{path} is not a plain SQLite database (it is encrypted already, or is not "
-                "a database); nothing was changed"
-            )
-    engine = make_engine(url, pool=False)
-    try:
-        require_healthy(engine, url)
-        check_not_newer(engine)
-    finally:
-        engine.dispose()
-
-
-def _audit_move(settings: Settings) -> None:
-    """The move is on the audit trail: the first event keyed with the site key."""
-    from sharetui.services.audit import append
-    from sharetui.services.store import Store
-    from sharetui.store.encryption import open_engine
-    from sharetui.store.migrate import current_revision
-
-    engine, settled = open_engine(settings)
-    store = Store(engine, settled.settings)
-    try:
-        if current_revision(engine) is None:
-            return  # not a sharetui database (yet): no audit trail to write to
-        store.write(
-            lambda s: append(
-                s,
-                None,
-                "db.encrypt",
-                "database",
-                "",
-                "moved to encryption at rest",
-                username="(command line)",
-                terminal=settings.terminal,
-            )
-        )
-    finally:
-        store.dispose()

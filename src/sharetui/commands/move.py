@@ -78,10 +78,8 @@ def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> End
     sharetui made). may_create: a new SQLite target is made encrypted, as db upgrade makes one
     (SHARETUI_PLAIN: plain). On a server the key file keys the audit chain only."""
     from sharetui.config import Settings
+    from sharetui.services.at_rest import checked_key, read_key
     from sharetui.services.site_copy import Endpoint
-    from sharetui.store.encryption import check_key, settle
-    from sharetui.store.engine import make_engine
-    from sharetui.store.keys import key_for, read_key
 
     settings = Settings.from_env(database_url=url)
     if key_file is not None:
@@ -93,14 +91,7 @@ def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> End
         if settings.key_file:
             read_key(settings.key_file)  # named now if missing or readable by others
         return Endpoint(url, None, settings.key_file)
-    settled = settle(settings, may_create=may_create)
-    key = key_for(settled.settings)
-    if settled.from_default:  # a key nobody named: say so if it is not this database's
-        engine = make_engine(url, key=key)
-        try:
-            check_key(engine, settled)
-        finally:
-            engine.dispose()
+    settled, key = checked_key(settings, may_create=may_create)
     return Endpoint(url, key, settled.settings.key_file)
 
 

@@ -42,12 +42,12 @@ from sharetui.domain.enums import (
     Urgency,
 )
 from sharetui.domain.person import PersonInput
+from sharetui.services.at_rest import open_engine
 from sharetui.services.audit import append
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor, Store
 from sharetui.services.users import actor_for
 from sharetui.services.views import DecisionView
-from sharetui.store.encryption import open_engine
 from sharetui.store.engine import is_sqlite, normalise_url
 from sharetui.store.migrate import upgrade
 from sharetui.store.models import AuditEvent, User
