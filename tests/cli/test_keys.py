@@ -15,6 +15,9 @@ from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.store.migrate import head_revision
 from tests.cli.conftest import PASSPHRASE, Cli, site_key_file
+from tests.conftest import needs_sqlcipher
+
+pytestmark = needs_sqlcipher
 
 
 def test_site_key_encrypt_and_backup(cli: Cli, sqlite_template: Path, tmp_path: Path) -> None:

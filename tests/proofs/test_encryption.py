@@ -31,9 +31,10 @@ from sharetui.store.keys import (
     read_key,
 )
 from tests.cli.conftest import DEMO_PASSPHRASES, Demo, demo_db, site_key_file  # noqa: F401
+from tests.conftest import needs_sqlcipher
 from tests.proofs.workload import PASSPHRASE, consent, share
 
-pytest.importorskip("sqlcipher3", reason="SQLCipher does not install on this platform")
+pytestmark = needs_sqlcipher
 
 PEOPLE = [
     PersonInput(

@@ -16,6 +16,7 @@ from sharetui.config import Settings
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+from tests.conftest import needs_sqlcipher
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
 
 
@@ -24,6 +25,7 @@ def at_rest_line(app: ShareApp) -> str:
     return str(app.screen.query_one("#at-rest", Static).render())
 
 
+@needs_sqlcipher
 async def test_first_run_makes_an_encrypted_database_under_a_new_site_key(
     tmp_path: Path,
 ) -> None:
