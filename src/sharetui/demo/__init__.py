@@ -44,12 +44,13 @@ from sharetui.domain.enums import (
     Urgency,
 )
 from sharetui.domain.person import PersonInput
+from sharetui.services.at_rest import open_engine
 from sharetui.services.audit import append
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor, Store
 from sharetui.services.users import actor_for
 from sharetui.services.views import DecisionView
-from sharetui.store.engine import is_sqlite, make_engine, normalise_url
+from sharetui.store.engine import is_sqlite, normalise_url
 from sharetui.store.migrate import upgrade
 from sharetui.store.models import AuditEvent, User
 from sharetui.store.opening import require_healthy
@@ -159,14 +160,14 @@ def inspect_state(settings: Settings) -> str:
     file = sqlite_file(settings.database_url)
     if file is not None and not file.exists():
         return "absent"
-    engine = make_engine(settings.database_url)
+    engine, settled = open_engine(settings)  # an encrypted demo opens with the site key
     try:
         tables = set(inspect(engine).get_table_names())
         if not tables:
             return "empty"
         if not {"app_user", "audit_event", "alembic_version"} <= tables:
             return "other"
-        return demo_state(Store(engine, settings))
+        return demo_state(Store(engine, settled.settings))
     finally:
         engine.dispose()
 
@@ -201,9 +202,11 @@ def remove_sqlite_files(path: Path) -> None:
 
 
 def open_for_seeding(settings: Settings) -> Services:
-    """Services on a migrated database. On SQLite, commits skip the fsync while seeding:
-    the demo can always be made again, and it is ten times faster."""
-    engine = make_engine(settings.database_url)
+    """Services on a migrated database, encrypted like any new one (store/encryption.py). On
+    SQLite, commits skip the fsync while seeding: the demo can always be made again, and it
+    is ten times faster."""
+    engine, settled = open_engine(settings, may_create=True)
+    settings = settled.settings
     if is_sqlite(engine):
 
         @event.listens_for(engine, "connect")
@@ -211,6 +214,8 @@ def open_for_seeding(settings: Settings) -> Services:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.close()
+
+        engine.dispose()  # the connection that checked the key was made before the listener
 
     require_healthy(engine, settings.database_url)
     upgrade(engine)  # refuses a newer schema before writing
