@@ -4,7 +4,6 @@ to chase and overdue, a failed share sent again, transfers out and a file receiv
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -12,11 +11,11 @@ from sharetui.config import Settings
 from sharetui.domain.after_share import DecisionKind, ReceiptState
 from sharetui.services.facade import Services
 from sharetui.services.users import _view, actor_for
-from tests.cli.conftest import Demo
+from tests.cli.conftest import Demo, connect
 
 
 def _query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         return conn.execute(sql).fetchall()
 
 

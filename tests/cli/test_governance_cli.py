@@ -5,12 +5,11 @@ verifying, a legal hold refusing it in one line, and the governors' PDF on one p
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.cli.conftest import DEMO_PASSPHRASES, Cli, Demo
+from tests.cli.conftest import DEMO_PASSPHRASES, Cli, Demo, connect
 
 
 def _as(cli: Cli, url: str, user: str, *args: str):  # type: ignore[no-untyped-def]
@@ -41,7 +40,7 @@ def test_disposal_from_the_command_line(cli: Cli, demo_db: Demo, tmp_path: Path)
     db = tmp_path / "copy.db"
     shutil.copy(demo_db.path, db)
     url = f"sqlite:///{db}"
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         refs = [
             r
             for (r,) in conn.execute(
@@ -63,7 +62,7 @@ def test_disposal_from_the_command_line(cli: Cli, demo_db: Demo, tmp_path: Path)
     assert verified.code == 0, verified.err
     tombs = _as(cli, url, "sam", "retention", "tombstones")
     assert "Child protection record" in tombs.out
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         assert conn.execute(
             "select count(*) from person where reference = ?", (free,)
         ).fetchone() == (0,)

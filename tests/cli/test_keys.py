@@ -104,7 +104,8 @@ def test_key_encrypt_refuses_a_database_still_open_somewhere(
     kiosk = Services.open(Settings(database_url=url, terminal="kiosk-1"), create=False)
     try:
         assert len(kiosk.users.list(None)) == 5  # the kiosk has the database open
-        refused = cli("key", "encrypt", database=url)
+        # Another process, as another terminal would be (locks are per process).
+        refused = cli("key", "encrypt", database=url, process=True)
         assert refused.error_line() == (
             f"The database at {site} is in use: close sharetui on every terminal that uses "
             "it (and wait for any backup to finish), then try again; nothing was changed"
