@@ -170,6 +170,11 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
                 reasons="Needed for the enquiry; proportionate to the concern",
                 shared_at=datetime.combine(sent_on, time(10, 0), tzinfo=w.tz),
                 share_method=ShareMethod.SECURE_EMAIL,
+                impact_if_not_shared=(
+                    "The new setting would not know the risks to the child"
+                    if extra.get("kind") is DecisionKind.CP_TRANSFER
+                    else "The enquiry would go ahead without what the school knows"
+                ),
             )
             for key, value in extra.items():
                 setattr(d, key, value)
