@@ -137,7 +137,7 @@ def upgrade() -> None:
         "disposal_pending",
         sa.Column("person_id", sa.Integer(), primary_key=True, autoincrement=False),
     )
-    disposal_sql.install(op.get_bind())
+    disposal_sql.install(op.get_bind(), disposal_sql.DISPOSABLE_0007)
 
 
 def downgrade() -> None:

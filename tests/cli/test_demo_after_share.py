@@ -11,7 +11,7 @@ from sharetui.config import Settings
 from sharetui.domain.after_share import DecisionKind, ReceiptState
 from sharetui.services.facade import Services
 from sharetui.services.users import _view, actor_for
-from tests.cli.conftest import Demo, connect
+from tests.cli.conftest import Demo, connect, site_key_file
 
 
 def _query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -29,7 +29,8 @@ def test_the_demo_shows_each_state_after_the_share(demo_db: Demo) -> None:
     assert _query(db, "select count(*) from incoming_file")[0][0] == 1
     covers = {c for (c,) in _query(db, "select distinct agreement_cover from sharing_decision")}
     assert {"covered", "none"} <= covers
-    svc = Services.open(Settings(database_url=demo_db.url, terminal="t"), create=False)
+    settings = Settings(database_url=demo_db.url, terminal="t", key_file=str(site_key_file()))
+    svc = Services.open(settings, create=False)
     try:
         from sqlmodel import Session, select
 

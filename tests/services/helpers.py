@@ -146,3 +146,30 @@ def insert_as_written(conn: Any, table: str, rows: list[dict[str, Any]]) -> None
     current = SQLModel.metadata.tables[table]
     columns = [sa.Column(name, current.c[name].type) for name in rows[0]]
     conn.execute(sa.Table(table, sa.MetaData(), *columns).insert(), rows)
+
+
+def transfer(subject_id: int, org_id: int, org: str, moved_on: date, **changes: object):
+    """A child protection file transfer to a register entry (KCSIE), sent the day after the
+    move unless shared_at says otherwise."""
+    from sharetui.domain.after_share import DecisionKind
+
+    values: dict[str, object] = {
+        "kind": DecisionKind.CP_TRANSFER,
+        "recipient_org_id": org_id,
+        "recipient_org": org,
+        "purpose": "Child protection file transfer",
+        "information": "The child protection file",
+        "consent_position": None,
+        "not_sought_reason": None,
+        "without_consent_reason": "",
+        "checks": {},
+        "person_told": None,
+        "not_told_reason": "",
+        "transfer_reason": "Family moved house",
+        "moved_on": moved_on,
+        "pupil_file_separate": True,
+        "shared_at": datetime.combine(moved_on + timedelta(days=1), datetime.min.time(), UTC)
+        + timedelta(hours=10),
+    }
+    values.update(changes)
+    return share(subject_id, **values)

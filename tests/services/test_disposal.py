@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from sharetui.config import Settings
+from sharetui.domain.after_share import DecisionKind
 from sharetui.domain.errors import NotAllowed, ValidationFailed
 from sharetui.domain.governance import RecordKind
 from sharetui.services import audit
@@ -42,7 +43,78 @@ def _born_26_years_ago() -> date:
     return date(today.year - 26, 1, 15)
 
 
-def _former_pupil(svc, actors, ig):
+IMPORT_HEADER = (
+    "Adno,UPN,Legal Surname,Legal Forename,Preferred Forename,DOB,Gender,Year,Reg,NHS Number\r\n"
+)
+
+
+def _after_the_share(svc, actors, p, tmp_path: Path) -> dict[str, int]:
+    """The register era: a share to a register entry and a child protection file transfer,
+    each with receipt steps (append-only), a file received about them, unfinished forms in
+    the shapes the screens save, and an import that kept their earlier details as a version
+    (append-only). Returns the ids the checks look for."""
+    org = svc.register.add_org(actors.sam, "Northshire Children's Services", "social_care")
+    school = svc.register.add_org(actors.sam, "Larkspur Academy Trust", "school")
+    shared = svc.decisions.log(
+        actors.pat,
+        share(p.id, recipient_org_id=org.org_id, recipient_org=org.org, purpose="Referral"),
+    )
+    svc.receipts.record(actors.pat, shared.id, "failed", note="Bounced from Larkspur Close")
+    svc.receipts.record(actors.pat, shared.id, "resent", method="portal")
+    svc.receipts.record(
+        actors.pat, shared.id, "confirmed", who="Duty worker for Wilhelmina", method="phone"
+    )
+    moved = datetime.now(UTC) - timedelta(days=3)
+    transfer = svc.decisions.log(
+        actors.pat,
+        share(
+            p.id,
+            kind=DecisionKind.CP_TRANSFER,
+            recipient_org_id=school.org_id,
+            recipient_org=school.org,
+            purpose="Child protection file transfer",
+            information="The child protection file",
+            consent_position=None,
+            not_sought_reason=None,
+            without_consent_reason="",
+            checks={},
+            person_told=None,
+            not_told_reason="",
+            transfer_reason="Moved to Larkspur Close",
+            moved_on=moved.date(),
+            pupil_file_separate=True,
+            shared_at=moved,
+        ),
+    )
+    svc.receipts.record(actors.pat, transfer.id, "chased", note="Asked about WQ-9931")
+    svc.transfers.record_incoming(
+        actors.pat,
+        p.id,
+        from_org_id=school.org_id,
+        received_on=moved.date(),
+        confirmed_back="secure_email",
+        note="File for Wilhelmina, Larkspur Close",
+    )
+    forms = [
+        ("decision", {"data": {"subject_id": p.id, "purpose": "Larkspur Close"}}),
+        ("decision", {"data": {"subject_id": 0}, "amend_of": shared.id, "page": "check"}),
+        ("consent", {"context": {"person_id": p.id, "person_label": "Wilhelmina"}}),
+        ("receipt-step", {"context": {"decision_id": shared.root_id}, "values": {}}),
+    ]
+    for kind, payload in forms:
+        svc.drafts.save(actors.pat, kind=kind, payload=payload, title=kind)
+    csv_file = tmp_path / "pupils.csv"
+    dob = _born_26_years_ago()
+    csv_file.write_text(
+        IMPORT_HEADER
+        + f"A9,B801200005001,Quartermaine,Wilhelmina,Mina,{dob:%d/%m/%Y},F,,,9434765919\r\n"
+    )
+    result = svc.imports.run(actors.ada, svc.imports.read(actors.ada, csv_file))
+    assert result.updated == 1, result  # the earlier details are now a version
+    return {"decision": shared.root_id or 0, "transfer": transfer.root_id or 0}
+
+
+def _former_pupil(svc, actors, ig, tmp_path: Path | None = None):
     """A former pupil (child protection record, past their 25th birthday) with a history in
     every table that can hold something about a person."""
     p = person(
@@ -80,15 +152,33 @@ def _former_pupil(svc, actors, ig):
         received_on=date(2025, 1, 31),
         identity_confirmed_on=date(2025, 1, 31),
     )
+    svc.drafts.save(  # the advice dialog's unfinished text, in its form's shape
+        actors.sam, kind="advice-text", payload={"context": {"advice_id": a.id}}, title="a"
+    )
+    svc.drafts.save(  # about the sibling: stays
+        actors.pat, kind="consent", payload={"context": {"person_id": sibling.id}}, title="s"
+    )
+    if tmp_path is not None:
+        _after_the_share(svc, actors, p, tmp_path)
     svc.retention.set_kind(ig, p.reference, "child_protection")
     return p, sibling
 
 
-def _rows_naming(svc, pid: int) -> list[str]:
+def _decisions_of(svc, pid: int) -> set[int]:
+    with svc.store.engine.connect() as conn:
+        return set(
+            conn.execute(
+                text("SELECT id FROM sharing_decision WHERE subject_id = :p"), {"p": pid}
+            ).scalars()
+        )
+
+
+def _rows_naming(svc, pid: int, decisions: set[int] = frozenset()) -> list[str]:
     """Every row of every table, as text, that holds one of the details or the person's id in
-    a column about a person."""
+    a column about a person, or the id of one of their decisions in a column about one."""
     found = []
     person_columns = {"person_id", "subject_id", "from_person_id", "to_person_id"}
+    decision_columns = {"decision_id", "decision_root_id"}
     with svc.store.engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
             for row in conn.execute(table.select()):
@@ -101,7 +191,25 @@ def _rows_naming(svc, pid: int) -> list[str]:
                 for column in person_columns & set(data):
                     if data[column] == pid and table.name not in ("disposal_pending",):
                         found.append(f"{table.name}.{column}")
+                for column in decision_columns & set(data):
+                    if data[column] in decisions:
+                        found.append(f"{table.name}.{column}")
+                if table.name == "draft" and (
+                    pid in _draft_ids(data["payload"], ("subject_id", "person_id"))
+                    or _draft_ids(data["payload"], ("decision_id", "amend_of")) & decisions
+                ):
+                    found.append(f"draft {data['kind']}")
     return found
+
+
+def _draft_ids(payload: dict, keys: tuple[str, ...]) -> set[int]:
+    """The ids under these keys in an unfinished form, wherever its shape keeps them."""
+    out = set()
+    for part in (payload, payload.get("data") or {}, payload.get("context") or {}):
+        for key in keys:
+            if isinstance(part.get(key), int):
+                out.add(part[key])
+    return out
 
 
 def _strings(path: Path) -> str:
@@ -191,10 +299,19 @@ def test_only_the_governance_lead_and_administrators_dispose(svc, actors, ig):
 
 
 def test_disposal_leaves_nothing_of_the_person_but_a_tombstone(svc, actors, ig, tmp_path):
-    p, sibling = _former_pupil(svc, actors, ig)
-    assert _rows_naming(svc, p.id)  # the history is there to dispose of
+    p, sibling = _former_pupil(svc, actors, ig, tmp_path)
+    decisions = _decisions_of(svc, p.id)
+    named = _rows_naming(svc, p.id, decisions)
+    # The history is there to dispose of, in the register-era tables too.
+    for where in (
+        "receipt_event.decision_root_id",
+        "incoming_file.person_id",
+        "person_version.person_id",
+        "draft receipt-step",
+        "draft consent",
+    ):
+        assert where in named, where
     # The audit trail never held the person's details, only ids: it needs no change.
-    named = _rows_naming(svc, p.id)
     assert not [r for r in named if r.startswith("audit_event")]
 
     tomb = svc.retention.dispose(ig, p.reference)
@@ -202,9 +319,14 @@ def test_disposal_leaves_nothing_of_the_person_but_a_tombstone(svc, actors, ig, 
     assert "25th birthday" in tomb.rule
     assert tomb.disposed_by == ig.display_name
     assert tomb.removed["person"] == 1 and tomb.removed["person_name_key"] > 0
-    assert tomb.removed["sharing_decision"] == 2 and tomb.removed["consent_event"] == 1
+    assert tomb.removed["sharing_decision"] == 4 and tomb.removed["consent_event"] == 1
+    assert tomb.removed["receipt_event"] == 4 and tomb.removed["incoming_file"] == 1
+    assert tomb.removed["person_version"] == 1 and tomb.removed["draft"] == 6
 
-    assert _rows_naming(svc, p.id) == []
+    assert _rows_naming(svc, p.id, decisions) == []
+    # The register keeps its organisations (no one's details); the sibling's form stays.
+    assert {o.name for o in svc.register.orgs(actors.sam)} >= {"Larkspur Academy Trust"}
+    assert [d.kind for d in svc.drafts.mine(actors.pat)] == ["consent"]
     assert not svc.people.search(actors.pat, "Quartermaine").items
     assert not svc.people.search(actors.pat, "Wilhelmina").items
     [kept] = svc.retention.tombstones(ig)
@@ -303,7 +425,7 @@ def test_append_only_rows_go_only_with_their_own_persons_disposal(svc, actors, i
         assert refusal("disposal") in str(refused.value.orig)
 
 
-def test_the_app_role_disposes_only_through_the_owners_function(roles_database):  # noqa: F811
+def test_the_app_role_disposes_only_through_the_owners_function(roles_database, tmp_path):  # noqa: F811
     owner_url, app_url = roles_database
     Services.open(Settings(database_url=owner_url, terminal="t")).close()
     svc = Services.open(Settings(database_url=app_url, terminal="t"))
@@ -315,15 +437,27 @@ def test_the_app_role_disposes_only_through_the_owners_function(roles_database):
             None, "ina", "Ina Governance", "supervisor", ["information_governance"], PASSPHRASE
         )
         actors = type("A", (), {})()
-        for name in ("pat", "sam", "ina"):
+        for name in ("pat", "sam", "ina", "ada"):
             setattr(actors, name, svc.users.sign_in(name, PASSPHRASE, "t"))
-        p, _ = _former_pupil(svc, actors, actors.ina)
+        p, _ = _former_pupil(svc, actors, actors.ina, tmp_path)
+        decisions = _decisions_of(svc, p.id)
         with pytest.raises(DBAPIError) as denied, svc.store.engine.begin() as conn:
             conn.execute(text("INSERT INTO disposal_pending (person_id) VALUES (:p)"), {"p": p.id})
             conn.execute(text("DELETE FROM consent_event WHERE person_id = :p"), {"p": p.id})
         assert "permission denied" in str(denied.value.orig)
-        svc.retention.dispose(actors.ina, p.reference)
-        assert _rows_naming(svc, p.id) == []
+        for sql in (  # nor any receipt step or earlier version of their details
+            "DELETE FROM receipt_event WHERE decision_root_id = :d",
+            "DELETE FROM person_version WHERE person_id = :p",
+        ):
+            with pytest.raises(DBAPIError) as denied, svc.store.engine.begin() as conn:
+                conn.execute(
+                    text("INSERT INTO disposal_pending (person_id) VALUES (:p)"), {"p": p.id}
+                )
+                conn.execute(text(sql), {"p": p.id, "d": min(decisions)})
+            assert "permission denied" in str(denied.value.orig)
+        tomb = svc.retention.dispose(actors.ina, p.reference)
+        assert tomb.removed["receipt_event"] == 4 and tomb.removed["person_version"] == 1
+        assert _rows_naming(svc, p.id, decisions) == []
         assert audit.verify(svc.store).ok
         cleaned = svc.retention.clean_up(actors.ina)  # the app role may not VACUUM FULL
         assert not cleaned.done and "VACUUM FULL" in cleaned.message

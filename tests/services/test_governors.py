@@ -14,7 +14,14 @@ import pytest
 
 from sharetui.domain.errors import NotAllowed, ValidationFailed
 from sharetui.services.governors import FEWER, HIDDEN, Governors, suppress, to_csv, to_pdf
-from tests.services.helpers import audit_actions, last_audit_id, no_share, person, share
+from tests.services.helpers import (
+    audit_actions,
+    last_audit_id,
+    no_share,
+    person,
+    share,
+    transfer,
+)
 
 
 def test_small_counts_are_suppressed_and_cannot_be_worked_out():
@@ -75,3 +82,33 @@ def test_who_may_run_it_and_bad_periods(svc, actors):
     with pytest.raises(ValidationFailed) as bad:
         Governors(svc.store).build(actors.sam, today, today - timedelta(days=1))
     assert "after the first day" in bad.value.field_errors["to"]
+
+
+def test_transfers_within_five_school_days(svc, actors):
+    """Where the site records transfers, the report counts those sent within 5 school days of
+    the move; a transfer sent late, or left failed, is not."""
+    today = date.today()
+    school = svc.register.add_org(actors.sam, "Southfield Primary School", "school")
+    moved = today - timedelta(days=25)
+    kids = [person(svc, actors.pat, given=f"Mover{i}") for i in range(8)]
+    for kid in kids[:6]:  # sent the day after the move
+        svc.decisions.log(actors.pat, transfer(kid.id, school.org_id, school.org, moved))
+    late = transfer(kids[6].id, school.org_id, school.org, moved)
+    svc.decisions.log(actors.pat, replace(late, shared_at=late.shared_at + timedelta(days=15)))
+    failed = svc.decisions.log(actors.pat, transfer(kids[7].id, school.org_id, school.org, moved))
+    svc.receipts.record(actors.pat, failed.id, "failed", note="Portal refused the file")
+
+    report = Governors(svc.store).build(actors.sam, today - timedelta(days=30), today)
+    assert report.transfers_recorded
+    t = "Child protection file transfers"
+    counted = {m.label: (m.count, m.shown) for m in report.section(t)}
+    assert counted == {
+        "Total transfers": (8, "8"),
+        # 2 is a small count, and 6 would give it away by subtraction: both hidden.
+        "Within 5 school days": (6, HIDDEN),
+        "Later, or not shown to be in time": (2, FEWER),
+    }
+    assert "not recorded in sharetui" not in to_csv(report)
+    # A period before any of them: recorded at this site, none in the period.
+    earlier = Governors(svc.store).build(actors.sam, today - timedelta(days=400), moved)
+    assert {(m.label, m.shown) for m in earlier.section(t)} >= {("Total transfers", FEWER)}

@@ -159,3 +159,52 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
         ]
     finally:
         svc.close()
+
+
+
+def test_0009_lets_a_disposal_reach_receipt_steps_and_earlier_details(empty_url):
+    """A site at 0007: the receipt steps and earlier versions of a person's details refuse
+    every DELETE, so a person with either could not be disposed of. 0009 puts the disposal
+    guard on them (a row goes only while its person's disposal is pending: the disposal
+    tests show it working); its downgrade takes it off again."""
+    from alembic import command
+
+    from sharetui.store.engine import make_engine
+    from sharetui.store.migrate import alembic_config
+
+    engine = make_engine(empty_url)
+
+    def migrate(step, revision: str) -> None:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+
+    def guarded() -> set[str]:
+        """The tables whose DELETE trigger asks about a pending disposal."""
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                rows = conn.execute(
+                    text("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+                ).all()
+                return {t for t, sql in rows if "_no_delete" in sql and "disposal_pending" in sql}
+            rows = conn.execute(
+                text(
+                    "SELECT c.relname, p.proname FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+                    "WHERE NOT t.tgisinternal"
+                )
+            ).all()
+            return {t for t, fn in rows if fn == f"sharetui_guard_{t}"}
+
+    try:
+        migrate(command.upgrade, "0007")
+        assert {"consent_event", "sharing_decision"} <= guarded()
+        assert not {"receipt_event", "person_version"} & guarded()
+        migrate(command.upgrade, "head")
+        assert {"consent_event", "receipt_event", "person_version"} <= guarded()
+        migrate(command.downgrade, "0007")
+        assert not {"receipt_event", "person_version"} & guarded()
+        assert "consent_event" in guarded()
+    finally:
+        engine.dispose()

@@ -171,7 +171,9 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
                 shared_at=datetime.combine(sent_on, time(10, 0), tzinfo=w.tz),
                 share_method=ShareMethod.SECURE_EMAIL,
                 impact_if_not_shared=(
-                    "The school would not know to watch for signs of harm or neglect"
+                    "The new setting would not know the risks to the child"
+                    if extra.get("kind") is DecisionKind.CP_TRANSFER
+                    else "The enquiry would go ahead without what the school knows"
                 ),
                 impact_if_shared="The family may be upset that the school was told",
             )

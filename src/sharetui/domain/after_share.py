@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from anyascii import anyascii
@@ -157,6 +157,30 @@ def receipt_state(last_step: ReceiptStep | None, times: ReceiptTimes, today: dat
     if today >= times.chase_on:
         return ReceiptState.CHASE
     return ReceiptState.AWAITING
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the receipt steps of one share add up to, for the reports."""
+
+    sent_at: datetime  # the send that counts: the first, or the last sent again
+    confirmed_at: datetime | None  # when the recipient confirmed it (None: not yet)
+    failed: bool  # the last word was a failure, not yet sent again
+
+
+def delivery(shared_at: datetime, steps: Iterable[tuple[ReceiptStep, datetime]]) -> Delivery:
+    """Steps in the order recorded. The send that counts is the last one before the
+    confirmation (a share chased and sent again counts from when it was sent again); steps
+    after the confirmation change nothing."""
+    sent, failed = shared_at, False
+    for step, at in steps:
+        if step is ReceiptStep.CONFIRMED:
+            return Delivery(sent, at, False)
+        if step is ReceiptStep.RESENT:
+            sent, failed = at, False
+        elif step is ReceiptStep.FAILED:
+            failed = True
+    return Delivery(sent, None, failed)
 
 
 def parse_receipt_days(text: str) -> dict[str, tuple[int, int]]:

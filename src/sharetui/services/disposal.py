@@ -26,28 +26,45 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, text, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sharetui.store.disposal_sql import DISPOSE_FUNCTION, STATEMENTS
 from sharetui.store.engine import is_sqlite
 from sharetui.store.models import (
+    AdviceRequest,
     Disposal,
     DisposalPending,
     Draft,
+    IncomingFile,
     LegalHold,
     Person,
     PersonRetention,
     RetentionReview,
     SarReview,
+    SharingDecision,
     SubjectAccessRequest,
 )
 
 Cleaner = Callable[[Session, int], dict[str, int]]
-# Hook for tables added by other features (for example a child protection file transfer
-# log): each is called with the session and the person's id before their rows go.
-CLEANERS: list[Cleaner] = []
 
-_DRAFT_KEYS = ("subject_id", "person_id", "from_person_id", "to_person_id")
+
+def forget_incoming_files(s: Session, pid: int) -> dict[str, int]:
+    """Child protection files received about the person (who sent them, when, our note):
+    part of their record, so they go with it. The receipt steps of their outgoing shares and
+    transfers are append-only and go with the decisions (store/disposal_sql.py)."""
+    r = s.execute(delete(IncomingFile).where(IncomingFile.person_id == pid))  # type: ignore[arg-type]
+    return {"incoming_file": r.rowcount or 0}
+
+
+# Hook for tables added by other features: each is called with the session and the person's
+# id before their rows go. The register's tables (schema 0006) hold organisations and their
+# contacts, never a person; what they hold about a person is above.
+CLEANERS: list[Cleaner] = [forget_incoming_files]
+# Tables the cleaners change, for clean_up()'s VACUUM.
+CLEANED_TABLES = {"incoming_file"}
+
+_PERSON_KEYS = ("subject_id", "person_id", "from_person_id", "to_person_id")
+_DECISION_KEYS = ("decision_id", "amend_of")
 
 
 def next_person_id(s: Session) -> int | None:
@@ -65,19 +82,58 @@ def next_person_id(s: Session) -> int | None:
     return max(high, tomb) + 1
 
 
-def _names_person(payload: object, pid: int) -> bool:
+@dataclass(frozen=True)
+class _About:
+    """The ids a draft may hold that lead to the person: theirs, their decisions' (every
+    version), their advice requests'."""
+
+    person: int
+    decisions: frozenset[int]
+    advice: frozenset[int]
+
+
+def _about(s: Session, pid: int) -> _About:
+    decisions = frozenset(
+        s.exec(select(SharingDecision.id).where(SharingDecision.subject_id == pid)).all()
+    )
+    advice = frozenset(
+        s.exec(
+            select(AdviceRequest.id).where(
+                (AdviceRequest.person_id == pid)
+                | col(AdviceRequest.decision_id).in_(decisions or {-1})
+            )
+        ).all()
+    )
+    return _About(pid, decisions, advice)  # type: ignore[arg-type]
+
+
+def _names_person(payload: object, about: _About) -> bool:
+    """A draft is about the person when its answers or the context its form reopens with
+    (a decision flow's "data", a form's "context") name them, one of their decisions or one
+    of their advice requests."""
     if not isinstance(payload, dict):
         return False
-    if any(payload.get(k) == pid for k in _DRAFT_KEYS):
-        return True
-    others = payload.get("others_affected") or []
-    return isinstance(others, list) and pid in others
+    parts = [payload] + [
+        payload[k] for k in ("data", "context") if isinstance(payload.get(k), dict)
+    ]
+    for part in parts:
+        if any(part.get(k) == about.person for k in _PERSON_KEYS):
+            return True
+        if any(part.get(k) in about.decisions for k in _DECISION_KEYS):
+            return True
+        if part.get("advice_id") in about.advice:
+            return True
+        others = part.get("others_affected") or []
+        if isinstance(others, list) and about.person in others:
+            return True
+    return False
 
 
 def _own_tables(s: Session, pid: int) -> dict[str, int]:
     """Rows in tables the app role may change: drafts, the governance tables."""
     removed: dict[str, int] = {}
-    drafts = [d for d in s.exec(select(Draft)).all() if _names_person(d.payload, pid)]
+    about = _about(s, pid)
+    drafts = [d for d in s.exec(select(Draft)).all() if _names_person(d.payload, about)]
     for d in drafts:
         s.delete(d)
     removed["draft"] = len(drafts)
@@ -169,6 +225,7 @@ def clean_up(engine) -> CleanUp:  # type: ignore[no-untyped-def]
     of the tables a disposal touches (the owner role only; the app role is told to ask)."""
     tables = sorted(
         {t for t, _ in STATEMENTS}
+        | CLEANED_TABLES
         | {
             "draft",
             "subject_access_request",

@@ -9,8 +9,9 @@ What it counts (local dates of the site's time zone):
 - advice requests raised in the period: advised on time, late, still open past due;
 - subject access requests received in the period; answered in it, on time and late; open
   past their due date at the end of the period;
-- child protection file transfers within 5 school days, where this site records transfers
-  (TRANSFERS below; None until that feature is installed);
+- child protection file transfers first recorded in the period, and of them those sent
+  within 5 school days (services/after_share_reports.py), where this site has ever
+  recorded a transfer (TRANSFERS below);
 - retention reviews done in the period: kept, disposed of.
 """
 
@@ -20,16 +21,19 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlmodel import Session, col, func, select
 
+from sharetui.domain.calendar import WorkingCalendar
 from sharetui.domain.decision import SHARING
 from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import ValidationFailed
 from sharetui.domain.governance import FEWER_THAN, SMALL, SarStatus, suppressed
 from sharetui.domain.permissions import Permission
+from sharetui.services.after_share_reports import any_transfer, transfer_counts
 from sharetui.services.audit import append, require
+from sharetui.services.calendar import working_calendar
 from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.reports import _advice, _decisions, validate_period
 from sharetui.services.store import Actor, Store
@@ -39,9 +43,24 @@ from sharetui.store.types import utcnow
 FEWER = FEWER_THAN
 HIDDEN = "not shown"
 
-# Hook for the child protection file transfer log: given a session and the period's UTC
-# bounds, (transfers made, of which within 5 school days). None: the site records none.
-TRANSFERS: Callable[[Session, datetime, datetime], tuple[int, int]] | None = None
+TransferCount = Callable[
+    [Session, WorkingCalendar, tzinfo, datetime, datetime], tuple[int, int] | None
+]
+
+
+def transfers_within(
+    s: Session, cal: WorkingCalendar, tz: tzinfo, lo: datetime, hi: datetime
+) -> tuple[int, int] | None:
+    """(transfers made in [lo, hi), of which within 5 school days); None where the site has
+    never recorded a transfer, so its report says so rather than counting none."""
+    if not any_transfer(s):
+        return None
+    t = transfer_counts(s, cal, tz, lo, hi)
+    return t.made, t.within
+
+
+# The child protection file transfer count (a hook: None leaves the section out).
+TRANSFERS: TransferCount | None = transfers_within
 
 
 @dataclass(frozen=True)
@@ -198,13 +217,16 @@ class Governors:
             m.append((r, "Answered late", len(answered) - in_time, "s"))
             m.append((r, "Open past their due date", overdue, None))
 
-            recorded = TRANSFERS is not None
-            if TRANSFERS is not None:
-                made, quick = TRANSFERS(s, lo, hi)
+            counted = (
+                TRANSFERS(s, working_calendar(s, self.store), tz, lo, hi) if TRANSFERS else None
+            )
+            recorded = counted is not None
+            if counted is not None:
+                made, quick = counted
                 t = "Child protection file transfers"
                 m.append((t, "Total transfers", made, "t"))
                 m.append((t, "Within 5 school days", quick, "t"))
-                m.append((t, "Later", made - quick, "t"))
+                m.append((t, "Later, or not shown to be in time", made - quick, "t"))
 
             v = "Retention reviews"
             reviews = Counter(

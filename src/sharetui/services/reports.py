@@ -1,5 +1,7 @@
 """Reports for supervisors and administrators: what was decided over a period, and how fast
-advice came back against its due time. Plain frozen data, so the command line prints it and
+advice came back against its due time; after the share, shares by the register's
+organisations, under an agreement or none, receipts confirmed on time and child protection
+file transfers within 5 school days (services/after_share_reports.py). Plain frozen data, so the command line prints it and
 the Reports screen charts it from the same numbers.
 
 A decision counts once, in the month (and week) it was first made, with the values of its
@@ -19,12 +21,23 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from sharetui.domain.after_share import parse_receipt_days
 from sharetui.domain.decision import SHARING
 from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome, Urgency
 from sharetui.domain.errors import ValidationFailed
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line, fold
+from sharetui.services.after_share_reports import (
+    AgreementRow,
+    AgreementTally,
+    OrgNames,
+    ReceiptRow,
+    TransferCounts,
+    receipt_rows,
+    transfer_counts,
+)
 from sharetui.services.audit import append, require
+from sharetui.services.calendar import working_calendar
 from sharetui.services.store import Actor, Store
 from sharetui.store.models import AdviceRequest, SharingDecision
 from sharetui.store.types import utcnow
@@ -74,10 +87,14 @@ class BasisRow:
 
 @dataclass(frozen=True)
 class RecipientRow:
+    """Decisions about one organisation: its register entry, with the free-text spellings
+    merged into it, or a spelling the register does not know (in_register False)."""
+
     organisation: str
     decisions: int
     shared: int
     not_shared: int
+    in_register: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,9 @@ class Report:
     by_recipient: tuple[RecipientRow, ...]
     turnaround: tuple[TurnaroundRow, ...]
     advice_weeks: tuple[AdviceWeekRow, ...]
+    by_agreement: tuple[AgreementRow, ...] = ()
+    receipts: tuple[ReceiptRow, ...] = ()
+    transfers: TransferCounts = TransferCounts()
 
 
 def month_start(day: date) -> date:
@@ -211,6 +231,8 @@ class Reports:
             weeks = {w: _Tally() for w in _weeks(start, end)}
             basis: Counter[str | None] = Counter()
             recipients: dict[str, dict[str, Any]] = {}
+            agreements = AgreementTally()
+            orgs = OrgNames(s)
             sharing_values = {o.value for o in SHARING}
             for row in _decisions(s, lo, hi):
                 day = local_day(row["first_at"])
@@ -227,23 +249,34 @@ class Reports:
                 sharing = row["outcome"] in sharing_values
                 if sharing:
                     basis[row["lawful_basis"]] += 1
-                org = clean_line(row["recipient_org"]) or NO_RECIPIENT
-                key = " ".join(fold(org).split())
-                entry = recipients.setdefault(key, {"names": Counter(), "n": 0, "s": 0, "ns": 0})
+                    agreements.add(row["agreement_cover"], row["urgent"])
+                text = clean_line(row["recipient_org"])
+                key, org, known = orgs.group(row["recipient_org_id"], text)
+                org = org or NO_RECIPIENT
+                entry = recipients.setdefault(
+                    key, {"names": Counter(), "n": 0, "s": 0, "ns": 0, "known": known}
+                )
                 entry["names"][org] += 1
                 entry["n"] += 1
                 entry["s"] += int(sharing)
                 entry["ns"] += int(row["outcome"] == Outcome.DO_NOT_SHARE.value)
-            return totals, months, weeks, basis, recipients, _advice(s, lo, hi)
+            cal = working_calendar(s, self.store)
+            days = parse_receipt_days(self.store.settings.receipt_days)
+            after = (
+                agreements.rows(),
+                receipt_rows(s, cal, tz, days, lo, hi, local_day(now)),
+                transfer_counts(s, cal, tz, lo, hi),
+            )
+            return totals, months, weeks, basis, recipients, _advice(s, lo, hi), after
 
-        totals, months, weeks, basis, recipients, advice = self.store.read(tally)
+        totals, months, weeks, basis, recipients, advice, after = self.store.read(tally)
 
         basis_rows = [BasisRow(b, b.label, basis.get(b.value, 0)) for b in LawfulBasis]
         if basis.get(None):
             basis_rows.append(BasisRow(None, "Not recorded", basis[None]))
         recipient_rows = sorted(
             (
-                RecipientRow(e["names"].most_common(1)[0][0], e["n"], e["s"], e["ns"])
+                RecipientRow(e["names"].most_common(1)[0][0], e["n"], e["s"], e["ns"], e["known"])
                 for e in recipients.values()
             ),
             key=lambda r: (-r.decisions, fold(r.organisation)),
@@ -261,6 +294,9 @@ class Reports:
             by_recipient=tuple(recipient_rows),
             turnaround=turnaround,
             advice_weeks=advice_weeks,
+            by_agreement=after[0],
+            receipts=after[1],
+            transfers=after[2],
         )
         self.store.write(
             lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}")
@@ -317,11 +353,13 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
             latest.urgent,
             agg.c.versions,
             latest.impact_if_not_shared,
+            latest.recipient_org_id,
+            latest.agreement_cover,
         )
         .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
         .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
     )
-    for at, outcome, consent, basis, org, urgent, versions, impact in s.execute(
+    for at, outcome, consent, basis, org, urgent, versions, impact, org_id, cover in s.execute(
         stmt.execution_options(yield_per=1000)
     ):
         yield {
@@ -333,6 +371,8 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
             "urgent": urgent,
             "versions": versions,
             "impact_if_not_shared": impact,
+            "recipient_org_id": org_id,
+            "agreement_cover": cover,
         }
 
 

@@ -3,9 +3,10 @@ a person whose disposal is under way.
 
 How it is kept narrow:
 - A disposal first inserts the person's id into `disposal_pending`, in its own transaction.
-  The append-only triggers on consent history, decision versions, the people each names and
-  advice history refuse every UPDATE, as before, and every DELETE *unless* the row is about a
-  person with a pending row. Nothing else changed: an ordinary write, a stray DELETE, a
+  The append-only triggers on consent history, decision versions, the people each names,
+  advice history, the receipt steps of the person's shares (schema 0006) and the earlier
+  versions of their details (0008) refuse every UPDATE, as before, and every DELETE *unless*
+  the row is about a person with a pending row. Nothing else changed: an ordinary write, a stray DELETE, a
   TRUNCATE, anything on the audit trail, is refused exactly as before.
 - Inserting a pending row for someone under an active legal hold is refused by a trigger, so
   the database itself will not dispose of a held record.
@@ -29,8 +30,12 @@ from sqlalchemy import Connection
 
 from sharetui.store.append_only import PG_FUNCTION, refusal, sqlite_statements
 
-# Tables whose rows a disposal may delete, and the person each row is about (SQL on OLD).
-DISPOSABLE = ("consent_event", "sharing_decision", "decision_affected", "advice_event")
+# Append-only tables whose rows a disposal may delete, and the person each row is about (SQL
+# on OLD). Schema 0007 installed the first four; 0009 added the receipt steps of a person's
+# shares and the earlier versions of their details, which had kept a disposal from removing
+# the decisions (and the person) they point at.
+DISPOSABLE_0007 = ("consent_event", "sharing_decision", "decision_affected", "advice_event")
+DISPOSABLE = (*DISPOSABLE_0007, "receipt_event", "person_version")
 PENDING = "disposal_pending"
 TOMBSTONE = "disposal"
 DISPOSE_FUNCTION = "sharetui_dispose_person"
@@ -50,10 +55,13 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         "decision_affected",
         f"DELETE FROM decision_affected WHERE person_id = {{p}} OR decision_id IN ({_DECISIONS})",
     ),
+    ("receipt_event", f"DELETE FROM receipt_event WHERE decision_root_id IN ({_DECISIONS})"),
     ("sharing_decision", "DELETE FROM sharing_decision WHERE subject_id = {p}"),
     ("consent_event", "DELETE FROM consent_event WHERE person_id = {p}"),
     ("person_link", "DELETE FROM person_link WHERE from_person_id = {p} OR to_person_id = {p}"),
     ("person_name_key", "DELETE FROM person_name_key WHERE person_id = {p}"),
+    ("person_version", "DELETE FROM person_version WHERE person_id = {p}"),
+    ("person_import_key", "DELETE FROM person_import_key WHERE person_id = {p}"),
     ("person", "DELETE FROM person WHERE id = {p}"),
 )
 
@@ -71,14 +79,19 @@ _ABOUT: dict[str, str] = {
         f"ON d.id = a.decision_id JOIN {PENDING} p ON p.person_id = a.person_id "
         "OR p.person_id = d.subject_id WHERE a.id = OLD.advice_id)"
     ),
+    "receipt_event": (
+        f"EXISTS (SELECT 1 FROM sharing_decision d JOIN {PENDING} p "
+        "ON p.person_id = d.subject_id WHERE d.id = OLD.decision_root_id)"
+    ),
+    "person_version": f"EXISTS ({_PENDING}OLD.person_id)",
 }
 _HOLD_ACTIVE = (
     "EXISTS (SELECT 1 FROM legal_hold h WHERE h.person_id = NEW.person_id AND h.lifted_at IS NULL)"
 )
 
 
-def sqlite_install(conn: Connection) -> None:
-    for table in DISPOSABLE:
+def sqlite_install(conn: Connection, tables: tuple[str, ...] = DISPOSABLE) -> None:
+    for table in tables:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         conn.exec_driver_sql(
             f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
@@ -97,9 +110,14 @@ def sqlite_remove(conn: Connection) -> None:
     conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {PENDING}_not_held")
     for op in ("update", "delete"):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TOMBSTONE}_no_{op}")
-    for table in DISPOSABLE:
+    sqlite_plain(conn, DISPOSABLE)
+
+
+def sqlite_plain(conn: Connection, tables: tuple[str, ...]) -> None:
+    """These tables back to refusing every DELETE."""
+    for table in tables:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-    for sql in sqlite_statements(DISPOSABLE):
+    for sql in sqlite_statements(tables):
         if "_no_delete" in sql:
             conn.exec_driver_sql(sql)
 
@@ -140,10 +158,10 @@ END
 $$"""
 
 
-def postgres_install(conn: Connection) -> None:
+def postgres_install(conn: Connection, tables: tuple[str, ...] = DISPOSABLE) -> None:
     from sharetui.store.append_only import postgres_statements
 
-    for table in DISPOSABLE:
+    for table in tables:
         conn.exec_driver_sql(_pg_guard_function(table))
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         conn.exec_driver_sql(
@@ -187,7 +205,12 @@ def postgres_remove(conn: Connection) -> None:
     conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {DISPOSE_FUNCTION}(integer)")
     conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {PENDING}_not_held ON {PENDING}")
     conn.exec_driver_sql("DROP FUNCTION IF EXISTS sharetui_not_held()")
-    for table in DISPOSABLE:
+    postgres_plain(conn, DISPOSABLE)
+
+
+def postgres_plain(conn: Connection, tables: tuple[str, ...]) -> None:
+    """These tables back to refusing every UPDATE and DELETE."""
+    for table in tables:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         conn.exec_driver_sql(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -196,11 +219,21 @@ def postgres_remove(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS sharetui_guard_{table}()")
 
 
-def install(conn: Connection) -> None:
+def install(conn: Connection, tables: tuple[str, ...] = DISPOSABLE) -> None:
+    """The guards on these append-only tables (idempotent), the legal-hold trigger, the
+    tombstone's protection and, on PostgreSQL, the disposal function."""
     if conn.dialect.name == "sqlite":
-        sqlite_install(conn)
+        sqlite_install(conn, tables)
     else:
-        postgres_install(conn)
+        postgres_install(conn, tables)
+
+
+def narrow(conn: Connection, tables: tuple[str, ...]) -> None:
+    """Take these tables out of disposal: every DELETE refused again (a downgrade)."""
+    if conn.dialect.name == "sqlite":
+        sqlite_plain(conn, tables)
+    else:
+        postgres_plain(conn, tables)
 
 
 def remove(conn: Connection) -> None:

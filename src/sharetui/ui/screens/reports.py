@@ -1,6 +1,8 @@
 """Reports in the app for supervisors and administrators: decisions per week and advice
-turnaround against its target as charts, with the same numbers in tables (the report service
-is shared with `sharetui report`, so screen and command line never disagree)."""
+turnaround against its target as charts, with the same numbers in tables; after the share,
+organisations as the register names them, agreements, receipts confirmed on time and child
+protection file transfers within 5 school days (the report service is shared with
+`sharetui report`, so screen and command line never disagree)."""
 
 from __future__ import annotations
 
@@ -108,7 +110,12 @@ class ReportsScreen(KioskScreen):
         "report-body": "Counts only, no one's details. Decisions count once, in the week they "
         "were first made, with the values of their latest version. Advice turnaround is the "
         "time from asking to advice given, against the time allowed by its urgency (urgent: "
-        "an hour; today: 5 pm; routine: three working days).",
+        "an hour; today: 5 pm; routine: three working days). Organisations are named as the "
+        "register names them: old free-text spellings merged into an entry count under it. "
+        "A receipt is on time when confirmed before the share would be chased (working days "
+        "per kind of share; school days for a transfer), counted from the send that counts. "
+        "A transfer is within 5 school days when sent by its due date (Keeping Children Safe "
+        "in Education) and not left failed.",
     }
 
     def __init__(self) -> None:
@@ -147,7 +154,23 @@ class ReportsScreen(KioskScreen):
             )
             yield Table(id="report-recipients", cursor_type="none", zebra_stripes=True)
             yield Static(
-                "For governors and trustees (counts under 5 shown as \"fewer than 5\"; "
+                "Shares under a data sharing agreement (ICO data sharing code: good practice "
+                "for routine sharing; none is needed for a one-off or urgent share)",
+                classes="section-title",
+            )
+            yield Table(id="report-agreements", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "Receipts confirmed on time: confirmed before the share would be chased",
+                classes="section-title",
+            )
+            yield Table(id="report-receipts", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "Child protection file transfers within 5 school days of the move (KCSIE)",
+                classes="section-title",
+            )
+            yield Table(id="report-transfers", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                'For governors and trustees (counts under 5 shown as "fewer than 5"; '
                 "the one-page PDF: sharetui governors-report)",
                 classes="section-title",
             )
@@ -167,8 +190,22 @@ class ReportsScreen(KioskScreen):
             "Month", "Not shared", "Impact recorded", "Before the question existed"
         )
         self.query_one("#report-recipients", DataTable).add_columns(
-            "Organisation", "Decisions", "Shared", "Not shared"
+            "Organisation", "Decisions", "Shared", "Not shared", "In the register"
         )
+        self.query_one("#report-agreements", DataTable).add_columns(
+            "Agreement", "Shares", "Of which urgent"
+        )
+        self.query_one("#report-receipts", DataTable).add_columns(
+            "Kind",
+            "Days allowed",
+            "Sent",
+            "On time",
+            "Late",
+            "Failed",
+            "Due, unconfirmed",
+            "Awaiting",
+        )
+        self.query_one("#report-transfers", DataTable).add_columns("Transfers", "Number")
         self.query_one("#report-body", VerticalScroll).focus()
         self.action_reload()
 
@@ -273,10 +310,48 @@ class ReportsScreen(KioskScreen):
         self._fill(
             "#report-recipients",
             [
-                (one_line(r.organisation, 40), r.decisions, r.shared, r.not_shared)
+                (
+                    one_line(r.organisation, 40),
+                    r.decisions,
+                    r.shared,
+                    r.not_shared,
+                    "Yes" if r.in_register else "No: free text",
+                )
                 for r in report.by_recipient[:20]
             ],
             empty="No decisions in this period",
+        )
+        self._fill(
+            "#report-agreements",
+            [(a.label, a.shares, a.urgent) for a in report.by_agreement],
+        )
+        self._fill(
+            "#report-receipts",
+            [
+                (
+                    r.label,
+                    f"{r.days} {'school' if r.kind == 'cp_transfer' else 'working'}",
+                    r.sent,
+                    r.on_time,
+                    r.late,
+                    r.failed,
+                    Text(str(r.unconfirmed_due), style="bold reverse")
+                    if r.unconfirmed_due
+                    else str(r.unconfirmed_due),
+                    r.awaiting,
+                )
+                for r in report.receipts
+            ],
+        )
+        t = report.transfers
+        self._fill(
+            "#report-transfers",
+            [
+                ("Sent", t.made),
+                ("Within 5 school days", t.within),
+                ("Later, or not shown to be in time", t.later),
+                ("Receipt confirmed by the new setting", t.confirmed),
+            ],
         )
 
     def _fill(self, table_id: str, rows: list[tuple[object, ...]], empty: str = "") -> None:
