@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sharetui.services.store import Store
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     db = sub.add_parser(
         "db",
         parents=[common],
@@ -367,7 +367,7 @@ def _copy(store: Store, target: Path, key: str | None) -> int:
 def _connect_like(source: Any, path: str, key: str | None) -> Any:
     if key is None:
         return sqlite3.connect(path)
-    import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
+    import sqlcipher3.dbapi2 as sqlcipher
 
     dest = sqlcipher.connect(path)
     dest.execute("PRAGMA key = '" + key.replace("'", "''") + "'")

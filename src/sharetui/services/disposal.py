@@ -85,7 +85,7 @@ def _own_tables(s: Session, pid: int) -> dict[str, int]:
         s.exec(select(SubjectAccessRequest.id).where(SubjectAccessRequest.person_id == pid)).all()
     )
     if sar_ids:
-        r = s.execute(delete(SarReview).where(SarReview.request_id.in_(sar_ids)))  # type: ignore[union-attr]
+        r = s.execute(delete(SarReview).where(SarReview.request_id.in_(sar_ids)))
         removed["sar_review"] = r.rowcount or 0
         # The request stays for the counts (received, due, answered), without who asked.
         s.execute(
@@ -163,7 +163,7 @@ class CleanUp:
     message: str
 
 
-def clean_up(engine) -> CleanUp:  # type: ignore[no-untyped-def]
+def clean_up(engine) -> CleanUp:
     """Have the database rewrite its files so deleted rows are not left in free pages.
     SQLite: VACUUM, then a WAL checkpoint that empties the -wal file. PostgreSQL: VACUUM FULL
     of the tables a disposal touches (the owner role only; the app role is told to ask)."""

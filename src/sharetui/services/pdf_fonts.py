@@ -309,4 +309,4 @@ def _build_cmap_blocks(entries: list[str], operator: Any) -> str:
     return str(_FPDF_BUILD_CMAP_BLOCKS(entries, operator))
 
 
-fpdf.output._build_cmap_blocks = _build_cmap_blocks  # type: ignore[assignment]
+fpdf.output._build_cmap_blocks = _build_cmap_blocks

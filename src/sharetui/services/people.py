@@ -112,13 +112,13 @@ def _prefix_range(column: object, prefix: str) -> object:
     return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
 
 
-def _word_prefix(term: Term):  # type: ignore[no-untyped-def]
+def _word_prefix(term: Term):
     """The people with a name word (or joined pair of words) starting with the term."""
     ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(or_(*ranges))
 
 
-def _word_match(term: Term, keys: set[str]):  # type: ignore[no-untyped-def]
+def _word_match(term: Term, keys: set[str]):
     """The people who have the term exactly (a word start) or one of its similar keys."""
     ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(
@@ -342,7 +342,7 @@ class People:
         stmt = self._exact_statement(s, q).with_only_columns(Person.id)
         return s.exec(select(func.count()).select_from(stmt.subquery())).one()
 
-    def _exact_statement(self, s: Session, q: ParsedQuery):  # type: ignore[no-untyped-def]
+    def _exact_statement(self, s: Session, q: ParsedQuery):
         stmt = select(Person).where(*q.filters)
         for n, term in enumerate(q.terms):
             if n == 0:  # the longest word picks the candidates (see _candidates)

@@ -247,7 +247,7 @@ class SubjectAccess:
             raise ValidationFailed({"handler": f"There is no active account {username!r}"})
         return u.id
 
-    def _change(self, actor: Actor, sar_id: int, action: str, summary: str, change) -> SarView:  # type: ignore[no-untyped-def]
+    def _change(self, actor: Actor, sar_id: int, action: str, summary: str, change) -> SarView:
         require_governance(actor)
 
         def work(s: Session) -> SarView:

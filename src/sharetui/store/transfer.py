@@ -42,7 +42,7 @@ def site_tables() -> list[Table]:
 
 
 def _head_table() -> Table:
-    return AuditHead.__table__  # type: ignore[return-value]
+    return AuditHead.__table__
 
 
 def existing_tables(conn: Connection) -> set[str]:

@@ -373,7 +373,7 @@ class ShareApp(App[None], inherit_bindings=False):
             return AwaitComplete.nothing()
         return super().pop_screen()
 
-    def push_screen(  # type: ignore[override]
+    def push_screen(
         self,
         screen: Screen[Any] | str,
         callback: Any = None,

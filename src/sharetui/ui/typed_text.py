@@ -24,7 +24,7 @@ def _is_printable(self: events.Key) -> bool:
     """Textual's rule, plus the joiners a name needs."""
     if self.character is not None and self.character in KEPT_FORMAT:
         return True
-    return bool(_TEXTUAL_IS_PRINTABLE.fget(self))  # type: ignore[union-attr]
+    return bool(_TEXTUAL_IS_PRINTABLE.fget(self))
 
 
 def keep_typed_joiners() -> None:
