@@ -95,7 +95,7 @@ def _open_app(
     from sharetui.ui.app import run_app
 
     if first_run:
-        from sharetui.store.opening import where
+        from sharetui.services.site import where
 
         err().print(
             Text(
@@ -110,7 +110,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Open the app. Only the default location, with nothing there yet, is a first run that
     makes a database; a database named with --database or SHARETUI_DATABASE_URL must exist
     (a mistyped path is refused, never offered to a stranger as a new site)."""
-    from sharetui.store.opening import is_new, require_existing
+    from sharetui.services.site import is_new, require_existing
 
     settings = settings_from(args)
     first_run = False
@@ -138,8 +138,8 @@ def demo_command(args: argparse.Namespace) -> int:
             "or deletes it. Choose another --database"
         )
     if args.reset and before == "changed":
+        from sharetui.services.site import make_engine
         from sharetui.services.store import Store
-        from sharetui.store.engine import make_engine
 
         store = Store(make_engine(url), settings)
         try:
@@ -192,8 +192,9 @@ def demo_command(args: argparse.Namespace) -> int:
                 note = f"; --seed {args.seed} ignored, add --reset to make it again"
             console.print(Text(f"Reusing the demo database at {where} (seed {used}{note})."))
         if file is not None:
-            with svc.store.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            from sharetui.services.site import checkpoint
+
+            checkpoint(svc.store)
     finally:
         svc.close()
     _print_accounts()
@@ -206,9 +207,9 @@ def demo_command(args: argparse.Namespace) -> int:
 def _where(url: str, file: object) -> str:
     if file is not None:
         return str(file)
-    from sqlalchemy.engine import make_url
+    from sharetui.services.site import shown_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return shown_url(url)
 
 
 def _print_accounts() -> None:

@@ -57,7 +57,7 @@ def database_named(args: argparse.Namespace) -> bool:
 def load_key(settings: Settings) -> str | None:
     """The SQLCipher key from SHARETUI_KEY_FILE, for commands that open an engine themselves
     (None for plain SQLite). Services.open reads it on its own."""
-    from sharetui.store.keys import key_for
+    from sharetui.services.site import key_for
 
     return key_for(settings)
 

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _create(args: argparse.Namespace) -> int:
-    from sharetui.store.keys import create_key_file
+    from sharetui.services.site import create_key_file
 
     path = create_key_file(args.path).resolve()
     out().print(
@@ -62,7 +62,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _encrypt(args: argparse.Namespace) -> int:
-    from sharetui.store.keys import encrypt_copy, read_key
+    from sharetui.services.site import encrypt_copy, read_key
 
     settings = settings_from(args)
     if not settings.key_file:

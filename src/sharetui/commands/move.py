@@ -75,8 +75,8 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def endpoint(url: str, key_file: str | None) -> Endpoint:
     """A URL and its key: an explicit key file, else SHARETUI_KEY_FILE for a SQLite file."""
+    from sharetui.services.site import key_for
     from sharetui.services.site_copy import Endpoint
-    from sharetui.store.keys import key_for
 
     probe = Endpoint(url)
     if key_file is None:

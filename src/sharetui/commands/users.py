@@ -114,7 +114,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from sharetui.store.types import utcnow
+    from sharetui.services.site import utcnow
 
     svc = open_services(settings_from(args))
     try:
