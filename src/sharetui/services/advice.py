@@ -341,7 +341,7 @@ class Advice:
             self._check_can_see(actor, row)
             rows = s.exec(
                 select(AdviceEvent, User.display_name)
-                .join(User, User.id == AdviceEvent.user_id)
+                .join(User, col(User.id) == AdviceEvent.user_id)
                 .where(AdviceEvent.advice_id == advice_id)
                 .order_by(col(AdviceEvent.id))
             ).all()

@@ -115,7 +115,7 @@ def _view(s: Session, row: Agreement) -> AgreementView:
     assert row.id is not None
     names = s.exec(
         select(RecipientOrg.name)
-        .join(AgreementParty, AgreementParty.org_id == RecipientOrg.id)
+        .join(AgreementParty, col(AgreementParty.org_id) == RecipientOrg.id)
         .where(AgreementParty.agreement_id == row.id)
         .order_by(col(RecipientOrg.name))
     ).all()
@@ -146,7 +146,7 @@ def cover_for(s: Session, org_id: int | None, purpose: str, today: date) -> Cove
         return Cover(AgreementCover.NONE)
     rows = s.exec(
         select(Agreement)
-        .join(AgreementParty, AgreementParty.agreement_id == Agreement.id)
+        .join(AgreementParty, col(AgreementParty.agreement_id) == Agreement.id)
         .where(
             AgreementParty.org_id == org_id,
             col(Agreement.active),

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, DateTime, Row, String, type_coerce
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from sharetui.domain.enums import Role
 from sharetui.domain.errors import NotAllowed
@@ -28,11 +28,11 @@ from sharetui.services.audit_seal import SEAL_EVERY, Seal
 from sharetui.services.store import Actor, Store
 from sharetui.store.engine import is_sqlite
 from sharetui.store.models import AuditEvent, AuditHead, User
-from sharetui.store.types import utcnow
+from sharetui.store.types import table_of, utcnow
 
 GENESIS = "0" * 64
-_EVENTS = AuditEvent.__table__
-_HEAD = AuditHead.__table__
+_EVENTS = table_of(AuditEvent)
+_HEAD = table_of(AuditHead)
 
 
 def require(actor: Actor, permission: Permission) -> None:
@@ -493,7 +493,7 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
     def work(s: Session) -> list[ViewRecord]:
         rows = s.exec(
             select(AuditEvent, User.display_name)
-            .join(User, User.id == AuditEvent.user_id, isouter=True)
+            .join(User, col(User.id) == AuditEvent.user_id, isouter=True)
             .where(
                 AuditEvent.entity_type == "person",
                 AuditEvent.entity_id == str(person_id),

@@ -408,7 +408,12 @@ class _Gather:
     def _links(self) -> list[ExportRecord]:
         rows = self.s.exec(
             select(PersonLink)
-            .where(or_(PersonLink.from_person_id == self.pid, PersonLink.to_person_id == self.pid))
+            .where(
+                or_(
+                    col(PersonLink.from_person_id) == self.pid,
+                    col(PersonLink.to_person_id) == self.pid,
+                )
+            )
             .order_by(col(PersonLink.id))
         ).all()
         out = []
@@ -638,12 +643,14 @@ class _Gather:
         decision_ids = [str(d.id) for d in decisions]
         if decision_ids:
             conds.append(
-                (AuditEvent.entity_type == "decision") & col(AuditEvent.entity_id).in_(decision_ids)
+                (col(AuditEvent.entity_type) == "decision")
+                & col(AuditEvent.entity_id).in_(decision_ids)
             )
         advice_ids = [r.id for r in advice]
         if advice_ids:
             conds.append(
-                (AuditEvent.entity_type == "advice") & col(AuditEvent.entity_id).in_(advice_ids)
+                (col(AuditEvent.entity_type) == "advice")
+                & col(AuditEvent.entity_id).in_(advice_ids)
             )
         rows = self.s.exec(select(AuditEvent).where(or_(*conds)).order_by(col(AuditEvent.id))).all()
         out = []

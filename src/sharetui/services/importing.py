@@ -49,7 +49,7 @@ from sharetui.store.models import (
     PersonNameKey,
     PersonVersion,
 )
-from sharetui.store.types import utcnow
+from sharetui.store.types import table_of, utcnow
 
 MAX_BYTES = 50 * 1024 * 1024  # a whole authority's export is a few MB
 
@@ -281,7 +281,7 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
             for k in sorted(person_keys(rec.family_name, rec.given_names, other))  # type: ignore[union-attr]
         )
         events.append(("person.import", "person", pid, f"created from {source}"))
-    _insert(s, Person.__table__, people_rows)
+    _insert(s, table_of(Person), people_rows)
     progress(len(plan.pupils) // 2)
     updated = [
         t
@@ -289,10 +289,10 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
         if t.held is not None and t.changes and not t.kept_newer
     ]
     _update_people(s, actor, updated, now, source, key_rows, events)
-    _insert(s, PersonNameKey.__table__, key_rows)
+    _insert(s, table_of(PersonNameKey), key_rows)
     _insert(
         s,
-        PersonImportKey.__table__,
+        table_of(PersonImportKey),
         [
             {"key": k, "person_id": t.person_id}
             for t in plan.contacts
@@ -317,7 +317,7 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
         events.append(
             ("person.link", "person", a.person_id, f"linked to {b.person_id} by {source}")
         )
-    _insert(s, PersonLink.__table__, link_rows)
+    _insert(s, table_of(PersonLink), link_rows)
     append_many(s, actor, events)
     progress(len(plan.pupils))
 
@@ -430,4 +430,4 @@ def _update_people(
         s.execute(
             delete(PersonNameKey).where(col(PersonNameKey.person_id).in_(renamed[i : i + 500]))
         )
-    _insert(s, PersonVersion.__table__, versions)
+    _insert(s, table_of(PersonVersion), versions)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, delete, exists, func, intersect, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -407,17 +408,17 @@ class People:
         if not ids:
             return []
         found: list[tuple[NameMatch, PersonSummary]] = []
-        shown = select(  # plain rows: ORM objects cost more than the whole check here
-            Person.id,
-            Person.family_name,
-            Person.given_names,
-            Person.other_names,
-            Person.date_of_birth,
-            Person.dob_estimated,
-            Person.reference,
-            Person.last_activity_at,
+        shown = sa_select(  # plain rows: ORM objects cost more than the whole check here
+            col(Person.id),
+            col(Person.family_name),
+            col(Person.given_names),
+            col(Person.other_names),
+            col(Person.date_of_birth),
+            col(Person.dob_estimated),
+            col(Person.reference),
+            col(Person.last_activity_at),
         ).where(col(Person.id).in_(sorted(ids)))
-        for row in s.exec(shown).all():
+        for row in s.execute(shown).all():
             match = StoredName(row[1], row[2], row[3]).classify(words)
             if match is not None and match.reason != Reason.EXACT:
                 found.append((match, PersonSummary(*row)))
@@ -470,14 +471,14 @@ class People:
         out: list[LinkView] = []
         incoming = s.exec(
             select(PersonLink, Person)
-            .join(Person, Person.id == PersonLink.from_person_id)
+            .join(Person, col(Person.id) == PersonLink.from_person_id)
             .where(PersonLink.to_person_id == person_id)
         ).all()
         for link, other in incoming:
             out.append(LinkView(summary(other), Relationship(link.relationship)))
         outgoing = s.exec(
             select(PersonLink, Person)
-            .join(Person, Person.id == PersonLink.to_person_id)
+            .join(Person, col(Person.id) == PersonLink.to_person_id)
             .where(PersonLink.from_person_id == person_id)
         ).all()
         for link, other in outgoing:
@@ -509,10 +510,12 @@ class People:
                 select(PersonLink).where(
                     or_(
                         and_(
-                            PersonLink.from_person_id == from_id, PersonLink.to_person_id == to_id
+                            col(PersonLink.from_person_id) == from_id,
+                            col(PersonLink.to_person_id) == to_id,
                         ),
                         and_(
-                            PersonLink.from_person_id == to_id, PersonLink.to_person_id == from_id
+                            col(PersonLink.from_person_id) == to_id,
+                            col(PersonLink.to_person_id) == from_id,
                         ),
                     )
                 )
@@ -564,16 +567,17 @@ class People:
                 )
             newer = aliased(SharingDecision)
             superseded = exists().where(  # a later version: uses the (root_id, version) key
-                newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
+                col(newer.root_id) == SharingDecision.root_id,
+                col(newer.version) > SharingDecision.version,
             )
             # The few columns shown, as the subject and as someone affected apart: each walks
             # its index newest first and stops at the page, instead of loading every decision.
-            shown = select(
-                SharingDecision.id,
-                SharingDecision.decided_at,
-                SharingDecision.outcome,
-                SharingDecision.version,
-                SharingDecision.recipient_org,
+            shown = sa_select(
+                col(SharingDecision.id),
+                col(SharingDecision.decided_at),
+                col(SharingDecision.outcome),
+                col(SharingDecision.version),
+                col(SharingDecision.recipient_org),
             )
             newest = col(SharingDecision.decided_at).desc()
             as_subject = shown.where(SharingDecision.subject_id == person_id, ~superseded)

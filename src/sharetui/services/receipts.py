@@ -319,7 +319,7 @@ def timeline_entries(s: Session, person_id: int, want: int) -> list[TimelineEntr
     """Receipt steps of the person's shares, for the timeline (Enter opens the decision)."""
     rows = s.exec(
         select(ReceiptEvent, SharingDecision.recipient_org)
-        .join(SharingDecision, SharingDecision.id == ReceiptEvent.decision_root_id)
+        .join(SharingDecision, col(SharingDecision.id) == ReceiptEvent.decision_root_id)
         .where(SharingDecision.subject_id == person_id)
         .order_by(col(ReceiptEvent.at).desc())
         .limit(want)

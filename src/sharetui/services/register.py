@@ -124,7 +124,8 @@ class Register:
                 select(RecipientOrg, RecipientContact)
                 .join(
                     RecipientContact,
-                    (RecipientContact.org_id == RecipientOrg.id) & col(RecipientContact.active),
+                    (col(RecipientContact.org_id) == RecipientOrg.id)
+                    & col(RecipientContact.active),
                     isouter=True,
                 )
                 .where(col(RecipientOrg.active))
@@ -155,7 +156,9 @@ class Register:
                 SharingDecision.decided_by_id == actor.user_id,
                 col(SharingDecision.recipient_org_id).is_not(None),
             )
-            .group_by(SharingDecision.recipient_org_id, SharingDecision.recipient_contact_id)
+            .group_by(
+                col(SharingDecision.recipient_org_id), col(SharingDecision.recipient_contact_id)
+            )
             .order_by(last.desc())
             .limit(limit)
         ).all()

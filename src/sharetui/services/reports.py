@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -304,19 +305,19 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
                 )
             )
         )
-        .group_by(SharingDecision.root_id)
+        .group_by(col(SharingDecision.root_id))
         .subquery()
     )
     stmt = (
-        select(
-            first.decided_at,
-            latest.outcome,
-            latest.consent_position,
-            latest.lawful_basis,
-            latest.recipient_org,
-            latest.urgent,
+        sa_select(
+            col(first.decided_at),
+            col(latest.outcome),
+            col(latest.consent_position),
+            col(latest.lawful_basis),
+            col(latest.recipient_org),
+            col(latest.urgent),
             agg.c.versions,
-            latest.impact_if_not_shared,
+            col(latest.impact_if_not_shared),
         )
         .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
         .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
@@ -339,12 +340,12 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
 def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
     return list(
         s.exec(
-            select(
-                AdviceRequest.urgency,
-                AdviceRequest.status,
-                AdviceRequest.raised_at,
-                AdviceRequest.due_at,
-                AdviceRequest.advised_at,
+            sa_select(
+                col(AdviceRequest.urgency),
+                col(AdviceRequest.status),
+                col(AdviceRequest.raised_at),
+                col(AdviceRequest.due_at),
+                col(AdviceRequest.advised_at),
             ).where(col(AdviceRequest.raised_at) >= lo, col(AdviceRequest.raised_at) < hi)
         ).all()
     )

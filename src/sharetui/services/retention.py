@@ -155,7 +155,10 @@ class Retention:
         own = {r.person_id: r for r in s.exec(select(PersonRetention)).all()}
         rows = s.execute(
             select(
-                Person.id, Person.date_of_birth, Person.created_at, Person.last_activity_at
+                col(Person.id),
+                col(Person.date_of_birth),
+                col(Person.created_at),
+                col(Person.last_activity_at),
             ).execution_options(yield_per=5000)
         )
         out = []
@@ -322,7 +325,7 @@ class Retention:
             person = self._person(s, reference)
             rows = s.exec(
                 select(LegalHold, User.display_name)
-                .join(User, User.id == LegalHold.placed_by_id)
+                .join(User, col(User.id) == LegalHold.placed_by_id)
                 .where(LegalHold.person_id == person.id)
                 .order_by(col(LegalHold.id))
             ).all()
@@ -381,7 +384,7 @@ class Retention:
         def work(s: Session) -> list[Tombstone]:
             rows = s.exec(
                 select(Disposal, User.display_name)
-                .join(User, User.id == Disposal.disposed_by_id)
+                .join(User, col(User.id) == Disposal.disposed_by_id)
                 .order_by(col(Disposal.id))
             ).all()
             return [
