@@ -311,9 +311,9 @@ class _Plan:
     """Steps with the time they happen; run in time order so the audit trail reads forward."""
 
     def __init__(self) -> None:
-        self.steps: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.steps: list[tuple[datetime, int, Callable[[], object]]] = []
 
-    def at(self, when: datetime, step: Callable[[], None]) -> None:
+    def at(self, when: datetime, step: Callable[[], object]) -> None:
         self.steps.append((when, len(self.steps), step))
 
 

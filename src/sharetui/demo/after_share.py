@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sharetui.domain.after_share import DecisionKind, ReceiptMethod, ReceiptState, ReceiptStep
 from sharetui.domain.calendar import WorkingCalendar
@@ -227,7 +227,7 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
     )
 
     # Child protection files: one sent and confirmed, one sent and not confirmed (overdue).
-    transfer = {
+    transfer: dict[str, Any] = {
         "kind": DecisionKind.CP_TRANSFER,
         "consent_position": None,
         "not_sought_reason": None,

@@ -446,9 +446,8 @@ class Advice:
             pid = next(iter(shown))
             people[pid] = s.get(Person, pid)
         elif shown:
-            people = {
-                p.id: p for p in s.exec(select(Person).where(col(Person.id).in_(shown))).all()
-            }
+            found = s.exec(select(Person).where(col(Person.id).in_(shown))).all()
+            people = {p.id: p for p in found if p.id is not None}
         return [self._build(row, names, hidden, people) for row in rows]
 
     def _view(self, s: Session, row: AdviceRequest, actor: Actor) -> AdviceView:

@@ -213,6 +213,7 @@ class Decisions:
             if base is None:
                 raise NotFound("That decision does not exist")
             root_id = base.root_id or base.id
+            assert root_id is not None  # a stored decision has its id
             # Lock the first version: two terminals amending at once queue here, and the
             # second then sees the first's version instead of colliding on the same number.
             lock(s, LockSpace.DECISION, root_id)
@@ -313,6 +314,7 @@ class Decisions:
         row.amend_reason = reason
         s.add(row)
         s.flush()
+        assert row.id is not None
         for pid in others:
             s.add(DecisionAffected(decision_id=row.id, person_id=pid))
         touch(s, row.subject_id)
@@ -459,8 +461,8 @@ class Decisions:
                     last,
                 )
                 .where(
-                    SharingDecision.decided_by_id == actor.user_id,
-                    SharingDecision.recipient_org != "",
+                    col(SharingDecision.decided_by_id) == actor.user_id,
+                    col(SharingDecision.recipient_org) != "",
                 )
                 .group_by(
                     SharingDecision.recipient_org,

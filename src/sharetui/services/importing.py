@@ -340,23 +340,27 @@ def _link(a: int | None, b: int | None, rel: str, actor: Actor, now: datetime) -
 def _new_person(
     rec: PupilRecord | ContactRecord, pid: int, actor: Actor, now: datetime
 ) -> dict[str, Any]:
-    pupil = isinstance(rec, PupilRecord)
+    if isinstance(rec, PupilRecord):
+        other, dob, ref, nhs = rec.other_names, rec.date_of_birth, rec.reference, rec.nhs_number
+        gender, upn = rec.gender, rec.upn
+    else:  # a contact: only the name and the details
+        other, dob, ref, nhs, gender, upn = "", None, "", "", "", ""
     return {
         "id": pid,
         "family_name": rec.family_name,
         "given_names": rec.given_names,
-        "other_names": rec.other_names if pupil else "",
+        "other_names": other,
         "sort_key": sort_key(rec.family_name, rec.given_names),
-        "date_of_birth": rec.date_of_birth if pupil else None,
+        "date_of_birth": dob,
         "dob_estimated": False,
-        "reference": (rec.reference if pupil else "") or f"P{pid:06d}",
-        "nhs_number": (rec.nhs_number if pupil else "") or None,
+        "reference": ref or f"P{pid:06d}",
+        "nhs_number": nhs or None,
         "notes": "",
         "created_by_id": actor.user_id,
         "created_at": now,
         "last_activity_at": now,
-        "gender": rec.gender if pupil else "",
-        "upn": (rec.upn if pupil else "") or None,
+        "gender": gender,
+        "upn": upn or None,
         "other_details": dict(rec.details),
         "version": 1,
         "details_changed_at": None,

@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, intersect, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
@@ -109,19 +112,19 @@ def load_person(s: Session, person_id: int | None, field: str = "person_id") -> 
     return p
 
 
-def _prefix_range(column: object, prefix: str) -> object:
-    return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
+def _prefix_range(column: Mapped[str] | Mapped[str | None], prefix: str) -> ColumnElement[bool]:
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
-def _word_prefix(term: Term):
+def _word_prefix(term: Term) -> SelectOfScalar[int]:
     """The people with a name word (or joined pair of words) starting with the term."""
-    ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
+    ranges = [_prefix_range(col(PersonNameKey.key), prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(or_(*ranges))
 
 
-def _word_match(term: Term, keys: set[str]):
+def _word_match(term: Term, keys: set[str]) -> SelectOfScalar[int]:
     """The people who have the term exactly (a word start) or one of its similar keys."""
-    ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
+    ranges = [_prefix_range(col(PersonNameKey.key), prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(
         or_(col(PersonNameKey.key).in_(sorted(keys)), *ranges)
     )
@@ -132,7 +135,7 @@ class ParsedQuery:
     """A query read as the desk types it: conditions on the person (date of birth, year,
     reference or NHS number) and the name words, as typed and as folded terms."""
 
-    filters: tuple[object, ...]
+    filters: tuple[ColumnElement[bool], ...]
     words: tuple[str, ...]
     terms: tuple[Term, ...]  # folded, longest first
 
@@ -144,19 +147,19 @@ class ParsedQuery:
 def parse_query(query: str) -> ParsedQuery | None:
     """None when the query holds nothing to search by (punctuation alone would otherwise
     match everyone)."""
-    filters: list[object] = []
+    filters: list[ColumnElement[bool]] = []
     words: list[str] = []
     this_year = date.today().year
     for word in search_terms(clean_line(query)):
         when = parse_date(word)
         if when is not None:
-            filters.append(Person.date_of_birth == when)
+            filters.append(col(Person.date_of_birth) == when)
         elif any(ch.isdigit() for ch in word):
             upper = word.upper()
             digits = "".join(ch for ch in word if ch.isdigit())
             either = [
-                _prefix_range(Person.reference, upper),
-                _prefix_range(Person.nhs_number, digits),
+                _prefix_range(col(Person.reference), upper),
+                _prefix_range(col(Person.nhs_number), digits),
             ]
             if word.isdecimal() and len(word) == 4 and 1880 <= int(word) <= this_year:
                 year = int(word)  # a year alone: born that year (or a number starting so)
@@ -271,7 +274,7 @@ class People:
         if not terms:
             return []
         words = [w for w in words if query_terms([w])]
-        q = ParsedQuery((Person.date_of_birth == p.date_of_birth,), tuple(words), terms)
+        q = ParsedQuery((col(Person.date_of_birth) == p.date_of_birth,), tuple(words), terms)
         return list(self._search(s, q, 0, DUPLICATES_SHOWN).items)
 
     def possible_duplicates(self, actor: Actor, data: PersonInput) -> list[PersonMatch]:
@@ -340,10 +343,10 @@ class People:
         return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
 
     def _exact_count(self, s: Session, q: ParsedQuery) -> int:
-        stmt = self._exact_statement(s, q).with_only_columns(Person.id)
+        stmt = self._exact_statement(s, q).with_only_columns(col(Person.id))
         return s.exec(select(func.count()).select_from(stmt.subquery())).one()
 
-    def _exact_statement(self, s: Session, q: ParsedQuery):
+    def _exact_statement(self, s: Session, q: ParsedQuery) -> SelectOfScalar[Person]:
         stmt = select(Person).where(*q.filters)
         for n, term in enumerate(q.terms):
             if n == 0:  # the longest word picks the candidates (see _candidates)
@@ -354,7 +357,7 @@ class People:
         return stmt
 
     @staticmethod
-    def _candidates(s: Session, term: Term, walk: bool) -> object:
+    def _candidates(s: Session, term: Term, walk: bool) -> SelectOfScalar[int]:
         """Who has a name word starting with the term. SQLite always lists these first and
         sorts only them. PostgreSQL may instead walk every name in order until a page has
         matched: quick when matches are everywhere ('j'), 60 to 140 ms at 100,000 people
@@ -390,7 +393,7 @@ class People:
                 continue
             # Sets, not row-by-row probes: who has a similar key of this word, and some key
             # of each other word, and (if given) the date of birth, but not this word exactly.
-            parts = [
+            parts: list[SelectOfScalar[Any]] = [
                 select(PersonNameKey.person_id).where(col(PersonNameKey.key).in_(sorted(keys[i])))
             ]
             for j, other in enumerate(terms):
@@ -580,14 +583,14 @@ class People:
                 col(SharingDecision.recipient_org),
             )
             newest = col(SharingDecision.decided_at).desc()
-            as_subject = shown.where(SharingDecision.subject_id == person_id, ~superseded)
+            as_subject = shown.where(col(SharingDecision.subject_id) == person_id, ~superseded)
             as_affected = shown.join(
-                DecisionAffected, DecisionAffected.decision_id == SharingDecision.id
-            ).where(DecisionAffected.person_id == person_id, ~superseded)
+                DecisionAffected, col(DecisionAffected.decision_id) == SharingDecision.id
+            ).where(col(DecisionAffected.person_id) == person_id, ~superseded)
             found = {
                 d.id: d
                 for q in (as_subject, as_affected)
-                for d in s.exec(q.order_by(newest).limit(want)).all()
+                for d in s.execute(q.order_by(newest).limit(want)).all()
             }
             for d in sorted(found.values(), key=lambda d: d.decided_at, reverse=True)[:want]:
                 label = Outcome(d.outcome).label

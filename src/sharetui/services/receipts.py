@@ -105,7 +105,7 @@ class Receipts:
         how: ReceiptMethod | None = None
         if method:
             try:
-                how = ReceiptMethod.parse(str(method))  # type: ignore[assignment]
+                how = ReceiptMethod.parse(str(method))
             except ValueError:
                 e["method"] = "Choose how: secure email, phone, portal, in person, letter, other"
         person = clean_line(who)
@@ -139,7 +139,8 @@ class Receipts:
             if base is None:
                 raise NotFound("That decision does not exist")
             root_id = base.root_id or base.id
-            latest = self._latest(s, root_id)  # type: ignore[arg-type]
+            assert root_id is not None  # a stored decision has its id
+            latest = self._latest(s, root_id)
             if not latest.receipt_required:
                 raise ValidationFailed(
                     {"step": "This decision needs no receipt: nothing was sent to confirm"}

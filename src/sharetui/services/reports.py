@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import and_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
@@ -319,8 +320,11 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
             agg.c.versions,
             col(latest.impact_if_not_shared),
         )
-        .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
-        .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
+        .join(first, and_(col(first.root_id) == agg.c.root_id, col(first.version) == 1))
+        .join(
+            latest,
+            and_(col(latest.root_id) == agg.c.root_id, col(latest.version) == agg.c.latest),
+        )
     )
     for at, outcome, consent, basis, org, urgent, versions, impact in s.execute(
         stmt.execution_options(yield_per=1000)
@@ -339,7 +343,7 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
 
 def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
     return list(
-        s.exec(
+        s.execute(
             sa_select(
                 col(AdviceRequest.urgency),
                 col(AdviceRequest.status),

@@ -61,7 +61,7 @@ class HoldView:
 
 def _kind(raw: str) -> RecordKind:
     try:
-        return RecordKind.parse(raw)  # type: ignore[return-value]
+        return RecordKind.parse(raw)
     except ValueError:
         kinds = ", ".join(k.value for k in RecordKind)
         raise ValidationFailed({"kind": f"Choose a kind of record: {kinds}"}) from None

@@ -56,6 +56,6 @@ def replayed_clock(source: Callable[[], datetime]) -> Iterator[None]:
 def table_of(model: type) -> Table:
     """The Core table behind a table model, for bulk inserts and Core queries. SQLModel sets
     __table__ on its table classes at run time without declaring it; the mapper is typed."""
-    table = inspect(model).local_table
+    table: object = inspect(model).local_table
     assert isinstance(table, Table), model
     return table

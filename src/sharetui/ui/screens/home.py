@@ -240,7 +240,7 @@ class HomeScreen(LoadingScreen):
         if "counts" in data:
             self._show_counts(data["counts"])
         if "drafts" in data:
-            rows = [
+            rows: list[tuple[Any, ...]] = [
                 (
                     lit(d.title or d.kind, limit=50),
                     lit(d.page),  # stored text, like the title: never markup
