@@ -197,7 +197,7 @@ class Advice:
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
             now = utcnow()
-            result = s.execute(
+            result = s.exec(
                 update(AdviceRequest)
                 .where(
                     col(AdviceRequest.id) == advice_id,
@@ -207,7 +207,7 @@ class Advice:
                     status=AdviceStatus.CLAIMED.value, claimed_by_id=actor.user_id, claimed_at=now
                 )
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if result.rowcount != 1:
                 s.rollback()
                 raise self._claim_conflict(advice_id)
             s.refresh(row)

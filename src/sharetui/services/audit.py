@@ -501,7 +501,7 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
                 AuditEvent.entity_id == str(person_id),
                 AuditEvent.action == "person.view",
             )
-            .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+            .order_by(col(AuditEvent.id).desc())
             .limit(limit)
         ).all()
         return [

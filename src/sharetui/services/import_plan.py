@@ -185,7 +185,8 @@ def make_plan(
     }
     by_dob: dict[date, list[Held]] = defaultdict(list)
     for h in _load(s, col(Person.date_of_birth), (p.date_of_birth for p in pupils)):
-        by_dob[h.date_of_birth].append(h)  # type: ignore[index]
+        if h.date_of_birth is not None:  # always: people were looked up by date of birth
+            by_dob[h.date_of_birth].append(h)
     review: list[Refusal] = []
     lines: list[str] = []
     targets: list[Target] = []
@@ -432,7 +433,8 @@ def _linked_people(s: Session, ids: list[int]) -> dict[int, set[int]]:
 
 def _name(t: Target) -> str:
     src = t.new if t.new is not None else t.held
-    return f"{src.given_names} {src.family_name}"  # type: ignore[union-attr]
+    assert src is not None  # a target is a row read, a person held, or both
+    return f"{src.given_names} {src.family_name}"
 
 
 def _links(

@@ -274,11 +274,12 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
     for t, pid in zip(new, ids, strict=True):
         t.person_id = pid
         rec = t.new
-        people_rows.append(_new_person(rec, pid, actor, now))  # type: ignore[arg-type]
+        assert rec is not None  # a new person comes from a row of the file
+        people_rows.append(_new_person(rec, pid, actor, now))
         other = rec.other_names if isinstance(rec, PupilRecord) else ""
         key_rows.extend(
             {"key": k, "person_id": pid}
-            for k in sorted(person_keys(rec.family_name, rec.given_names, other))  # type: ignore[union-attr]
+            for k in sorted(person_keys(rec.family_name, rec.given_names, other))
         )
         events.append(("person.import", "person", pid, f"created from {source}"))
     _insert(s, table_of(Person), people_rows)

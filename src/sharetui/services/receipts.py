@@ -188,7 +188,9 @@ class Receipts:
             base = s.get(SharingDecision, decision_id)
             if base is None:
                 raise NotFound("That decision does not exist")
-            latest = self._latest(s, base.root_id or base.id)  # type: ignore[arg-type]
+            root_id = base.root_id or base.id
+            assert root_id is not None  # a stored decision has its id
+            latest = self._latest(s, root_id)
             if not latest.receipt_required:
                 return None
             return self._view(s, latest, working_calendar(s, self.store), self._today(today))

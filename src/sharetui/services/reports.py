@@ -293,7 +293,7 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
     latest = aliased(SharingDecision)
     agg = (
         select(
-            SharingDecision.root_id.label("root_id"),  # type: ignore[union-attr]
+            col(SharingDecision.root_id).label("root_id"),
             func.count().label("versions"),
             func.max(SharingDecision.version).label("latest"),
         )

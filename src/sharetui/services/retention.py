@@ -288,8 +288,9 @@ class Retention:
 
         def work(s: Session) -> int:
             person = self._person(s, reference)
+            assert person.id is not None  # a stored person has an id
             row = LegalHold(
-                person_id=person.id,  # type: ignore[arg-type]
+                person_id=person.id,
                 reason=why,
                 placed_by_id=actor.user_id,
                 placed_at=utcnow(),
