@@ -8,13 +8,17 @@ audit events; tests that change data make their own database.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from sharetui.store.keys import pragma_key, read_key
 
 PASSPHRASE = "correct horse battery staple"  # the accounts of tests/conftest.py
 DEMO_SEED = 5
@@ -24,6 +28,32 @@ DEMO_PASSPHRASES = {
     "dee": "maple ferry willow",
     "alex": "granite meadow signal",
 }
+
+
+def site_key_file() -> Path:
+    """The site key the commands run by this test process make on first use (tests/conftest.py
+    gives each test process a configuration folder of its own)."""
+    return Path(os.environ["XDG_CONFIG_HOME"]) / "sharetui" / "site.key"
+
+
+def key_of(path: Path) -> str | None:
+    """The SQLCipher key that opens a database file made by the commands; None when plain."""
+    with path.open("rb") as f:
+        if f.read(16) == b"SQLite format 3\x00":
+            return None
+    return pragma_key(read_key(site_key_file()))
+
+
+def connect(path: Path) -> Any:
+    """A DB-API connection to a database file made by the commands, plain or encrypted."""
+    key = key_of(path)
+    if key is None:
+        return sqlite3.connect(path)
+    import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
+
+    conn = sqlcipher.connect(str(path))
+    conn.execute(f'PRAGMA key = "{key}"')
+    return conn
 
 
 @dataclass(frozen=True)
@@ -89,6 +119,11 @@ class Demo:
     path: Path
     url: str
     made: Ran
+
+    @property
+    def key(self) -> str | None:
+        """The demo is encrypted under the site key, like any new database."""
+        return key_of(self.path)
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import date
 
-from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo
+from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo, connect
 from tests.services.helpers import no_share, person, share
 
 
@@ -39,7 +38,7 @@ def _expected(db, start: str, end: str) -> dict[str, int]:  # type: ignore[no-un
         where d.version = (select max(version) from sharing_decision where root_id = d.root_id)
           and first.decided_at >= ? and first.decided_at < ?
     """
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:  # the demo is encrypted under the site key
         rows = conn.execute(sql, (start, end)).fetchall()
     sharing = {"share", "share_in_part"}
     return {
@@ -67,7 +66,7 @@ def test_csv_totals_match_the_database(cli: Cli, demo_db: Demo) -> None:
     assert sum(int(got[k]) for k in weeks) == expected["decisions"]
     basis = sum(int(v) for (t, _, c), v in got.items() if t == "lawful_basis" and c == "shared")
     assert basis == expected["shared"] + expected["shared_in_part"]
-    with sqlite3.connect(demo_db.path) as conn:
+    with connect(demo_db.path) as conn:
         raised = conn.execute("select urgency, count(*) from advice_request group by 1").fetchall()
     for urgency, n in raised:
         assert int(got[("advice_turnaround", urgency, "raised")]) == n
@@ -75,7 +74,7 @@ def test_csv_totals_match_the_database(cli: Cli, demo_db: Demo) -> None:
         int(v) for (t, _, c), v in got.items() if t == "advice_turnaround" and c == "on_time"
     )
     late = sum(int(v) for (t, _, c), v in got.items() if t == "advice_turnaround" and c == "late")
-    with sqlite3.connect(demo_db.path) as conn:
+    with connect(demo_db.path) as conn:
         advised = conn.execute(
             "select sum(advised_at <= due_at), sum(advised_at > due_at) from advice_request "
             "where advised_at is not null"

@@ -139,5 +139,10 @@ def insert_as_written(conn: Any, table: str, rows: list[dict[str, Any]]) -> None
     """Insert rows naming only the columns given: what an older app wrote, into a database
     at an older schema (the current models would name columns that did not exist yet)."""
     import sqlalchemy as sa
+    from sqlmodel import SQLModel
 
-    conn.execute(sa.table(table, *(sa.column(name) for name in rows[0])).insert(), rows)
+    import sharetui.store.models  # noqa: F401 - the tables, for the columns' types (JSON)
+
+    current = SQLModel.metadata.tables[table]
+    columns = [sa.Column(name, current.c[name].type) for name in rows[0]]
+    conn.execute(sa.Table(table, sa.MetaData(), *columns).insert(), rows)

@@ -21,6 +21,7 @@ from sharetui.ui.screens.decision_view import DecisionScreen
 from sharetui.ui.screens.home import HomeScreen
 from tests.services.helpers import share
 from tests.ui.conftest import settle, sign_in
+from tests.ui.screen import TALL
 from tests.ui.test_decision_flow import (
     arrange_draft,
     complete_answers,
@@ -51,12 +52,12 @@ async def test_do_not_share_without_the_impact_cannot_be_saved(make_app, ui_serv
     )
     draft_id = arrange_draft(ui_services, pat, FlowState(data=answers, page="check"))
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         await open_draft(pilot, draft_id)
         await press(pilot, "enter")  # save from check your answers: refused
         assert flow(app).state.page == "check" and flow(app).saved is None
-        assert MESSAGE in screen_text(app)
+        assert MESSAGE in screen_text(app, fold=True)
         await press(pilot, "8")  # change the decision
         assert flow(app).state.page == "decision"
         await press(pilot, "enter")
@@ -73,7 +74,7 @@ async def test_do_not_share_without_the_impact_cannot_be_saved(make_app, ui_serv
         await press(pilot, "enter")
         assert flow(app).state.page == "check"
         assert "If not shared, what could happen (rule 5): Nothing changes for Jane" in (
-            screen_text(app)
+            screen_text(app, fold=True)
         )
         await press(pilot, "enter")
         saved = flow(app).saved
@@ -97,19 +98,19 @@ async def test_a_decision_about_a_parent_names_their_children(make_app, ui_servi
     answers = DecisionInput(subject_id=mum.id, urgent=False, reasons="Her own health only")
     draft_id = arrange_draft(ui_services, pat, FlowState(data=answers, page="decision"))
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         await open_draft(pilot, draft_id)
-        assert "is a parent or carer of" not in screen_text(app)  # asked once decided
+        assert "is a parent or carer of" not in screen_text(app, fold=True)  # asked once decided
         await press(pilot, "3")  # do not share
-        text = screen_text(app)
+        text = screen_text(app, fold=True)
         assert "What could happen to the child, and to others affected? (rule 5)" in text
         assert "Smith, Ann is a parent or carer of: " in text
         assert "Smith, Jane (born 04 Mar 2016)" in text and "Smith, Tom (born 04 Mar 2016)" in text
         assert "Weigh what this decision could mean for each of them." in text
         app.screen.query_one("#f-impact-if-not-shared").focus()
         await press(pilot, "f1")
-        help_text = screen_text(app)
+        help_text = screen_text(app, fold=True)
         assert "should evaluate the wider impact not sharing information could cause" in help_text
         assert "Information sharing: advice for practitioners" in help_text
 
@@ -128,7 +129,7 @@ async def test_urgent_share_is_to_complete_on_home_until_completed(make_app, ui_
         ),
     )
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#complete-table", DataTable)
@@ -137,7 +138,7 @@ async def test_urgent_share_is_to_complete_on_home_until_completed(make_app, ui_
         table.focus()
         await press(pilot, "enter")
         assert isinstance(app.screen, DecisionScreen)
-        text = screen_text(app)
+        text = screen_text(app, fold=True)
         assert "TO COMPLETE: say what could happen to the child and others" in text
         assert "If not shared, what could happen (rule 5): Not recorded yet (urgent share)" in text
         await press(pilot, "m")
@@ -147,14 +148,14 @@ async def test_urgent_share_is_to_complete_on_home_until_completed(make_app, ui_
         await press(pilot, "enter")
         assert flow(app).state.page == "check"
         await press(pilot, "enter")
-        assert "Enter the reason for this amendment" in screen_text(app)
+        assert "Enter the reason for this amendment" in screen_text(app, fold=True)
         await paste(pilot, "Completed the record after the urgent share")
         await press(pilot, "enter")
         assert flow(app).state.page == "done"
         await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, DecisionScreen)  # back to the record it came from
-        assert "TO COMPLETE" not in screen_text(app)
+        assert "TO COMPLETE" not in screen_text(app, fold=True)
         await press(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -107,7 +107,7 @@ def demo_state(store: Store) -> str:
 def inspect_state(settings: Settings) -> str:
     """demo_state() without touching the schema: 'absent' for a missing SQLite file, and
     'other' for a database holding tables that are not sharetui's, which must never be
-    migrated into, seeded or deleted."""
+    migrated into, seeded or deleted. An encrypted demo opens with the site key."""
     return demo_marks.state_untouched(settings, _DEMO_USERNAMES)
 
 
@@ -128,8 +128,9 @@ def remove_sqlite_files(path: Path) -> None:
 
 
 def open_for_seeding(settings: Settings) -> Services:
-    """Services on a migrated database. On SQLite, commits skip the fsync while seeding:
-    the demo can always be made again, and it is ten times faster."""
+    """Services on a migrated database, encrypted like any new one (store/encryption.py). On
+    SQLite, commits skip the fsync while seeding: the demo can always be made again, and it
+    is ten times faster."""
     return Services(site.open_fast(settings))
 
 

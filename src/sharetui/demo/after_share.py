@@ -169,6 +169,10 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
                 reasons="Needed for the enquiry; proportionate to the concern",
                 shared_at=datetime.combine(sent_on, time(10, 0), tzinfo=w.tz),
                 share_method=ShareMethod.SECURE_EMAIL,
+                impact_if_not_shared=(
+                    "The school would not know to watch for signs of harm or neglect"
+                ),
+                impact_if_shared="The family may be upset that the school was told",
             )
             for key, value in extra.items():
                 setattr(d, key, value)

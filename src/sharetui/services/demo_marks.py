@@ -13,8 +13,9 @@ from collections.abc import Collection
 from sqlmodel import Session, col, func, select
 
 from sharetui.config import Settings
+from sharetui.services.at_rest import open_engine
 from sharetui.services.audit import append
-from sharetui.services.site import make_engine, sqlite_file, table_names
+from sharetui.services.site import sqlite_file, table_names
 from sharetui.services.store import Store
 from sharetui.store.models import AuditEvent, User
 
@@ -93,16 +94,16 @@ def state_untouched(settings: Settings, demo_usernames: Collection[str]) -> str:
     file = sqlite_file(settings.database_url)
     if file is not None and not file.exists():
         return "absent"
-    tables = table_names(settings.database_url)
-    if not tables:
-        return "empty"
-    if not {"app_user", "audit_event", "alembic_version"} <= tables:
-        return "other"
-    store = Store(make_engine(settings.database_url), settings)
+    engine, settled = open_engine(settings)  # an encrypted demo opens with the site key
     try:
-        return state(store, demo_usernames)
+        tables = table_names(engine)
+        if not tables:
+            return "empty"
+        if not {"app_user", "audit_event", "alembic_version"} <= tables:
+            return "other"
+        return state(Store(engine, settled.settings), demo_usernames)
     finally:
-        store.dispose()
+        engine.dispose()
 
 
 def seed_used(store: Store) -> int | None:

@@ -1,5 +1,5 @@
 """The site's database as a whole: where it is, whether it is new, whether it opens with its
-key, which schema it holds, bringing that schema up to date, and copying it.
+key, which schema it holds, bringing that schema up to date, and backing it up.
 
 Commands and the demo work on the database itself (make it, upgrade it, back it up, check
 it) before any service can be opened on it; this module is their one door to the store for
@@ -15,19 +15,10 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 
 from sharetui.config import Settings
+from sharetui.services.at_rest import open_engine
 from sharetui.services.audit import append
 from sharetui.services.store import Store
-from sharetui.store.engine import is_sqlite, make_engine, normalise_url
-from sharetui.store.keys import (
-    EncryptionError,
-    KeyFileError,
-    WrongKey,
-    check_opens,
-    create_key_file,
-    encrypt_copy,
-    key_for,
-    read_key,
-)
+from sharetui.store.engine import is_sqlite, normalise_url
 from sharetui.store.migrate import (
     SchemaTooNew,
     check_not_newer,
@@ -38,29 +29,19 @@ from sharetui.store.migrate import (
 from sharetui.store.opening import is_new, require_existing, require_healthy, require_schema, where
 from sharetui.store.types import replayed_clock, utcnow
 
-# Also here: the moment records are stamped with (utcnow: the wall clock, or the one
-# replayed_clock sets while the demo replays its history).
+# Keys and encryption at rest have their own door (services/at_rest.py). Also here: the moment
+# records are stamped with (utcnow: the wall clock, or the one replayed_clock sets while the
+# demo replays its history).
 __all__ = [
-    "EncryptionError",
-    "Engine",
-    "KeyFileError",
     "SchemaTooNew",
-    "WrongKey",
     "audit_backup",
-    "checkpoint",
     "check_not_newer",
-    "check_opens",
-    "create_key_file",
+    "checkpoint",
     "current_revision",
-    "encrypt_copy",
     "head_revision",
     "is_new",
-    "is_sqlite",
-    "key_for",
-    "make_engine",
     "open_fast",
     "postgres_dump_hint",
-    "read_key",
     "replayed_clock",
     "require_existing",
     "require_healthy",
@@ -98,19 +79,17 @@ def postgres_dump_hint(url: str) -> str | None:
     return parsed.render_as_string(hide_password=True).replace("+psycopg", "")
 
 
-def table_names(url: str) -> set[str]:
+def table_names(engine: Engine) -> set[str]:
     """The tables in a database, read without touching its schema."""
-    engine = make_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
+    return set(inspect(engine).get_table_names())
 
 
 def open_fast(settings: Settings) -> Store:
-    """A store on a healthy, migrated database whose SQLite commits skip the fsync: for
-    data that can always be made again (the demo), where it is ten times faster."""
-    engine = make_engine(settings.database_url)
+    """A store on a healthy, migrated database (a new SQLite one encrypted like any other)
+    whose SQLite commits skip the fsync: for data that can always be made again (the demo),
+    where it is ten times faster."""
+    engine, settled = open_engine(settings, may_create=True)
+    settings = settled.settings
     if is_sqlite(engine):
 
         @event.listens_for(engine, "connect")
@@ -118,6 +97,8 @@ def open_fast(settings: Settings) -> Store:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.close()
+
+        engine.dispose()  # the connection that checked the key was made before the listener
 
     require_healthy(engine, settings.database_url)
     upgrade(engine)  # refuses a newer schema before writing

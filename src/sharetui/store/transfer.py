@@ -144,7 +144,11 @@ def write_head(target: Connection, rows: list[dict[str, Any]]) -> None:
         updated = target.execute(
             head.update()
             .where(head.c.id == row["id"])
-            .values(last_event_id=row["last_event_id"], last_hash=row["last_hash"])
+            .values(
+                last_event_id=row["last_event_id"],
+                last_hash=row["last_hash"],
+                keyed_from=row.get("keyed_from"),  # where the site key starts keying the chain
+            )
         )
         if updated.rowcount == 0:
             target.execute(head.insert(), [row])

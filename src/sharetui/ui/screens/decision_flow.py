@@ -30,7 +30,7 @@ from sharetui.services.views import (
 from sharetui.ui.flow import make_page
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.flow.page import FlowPage
-from sharetui.ui.flow.state import DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
+from sharetui.ui.flow.state import ALL_PAGES, DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.base import DraftSnapshot, KioskScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
@@ -270,9 +270,15 @@ class DecisionFlowScreen(KioskScreen):
         self.refresh_bindings()
 
     def _step_words(self, name: str) -> str:
-        pages = self.state.pages()
-        if name in PART_NAMES:
-            return f"Step {pages.index(name) + 1} of {len(pages)}: {PART_NAMES[name]}"
+        """The step's number is the key that changes it on Check your answers, on every path:
+        the urgent path skips a step rather than renumbering the ones after it."""
+        parts = ALL_PAGES[:-1]
+        if name in PART_NAMES and name in parts:
+            words = f"Step {parts.index(name) + 1} of {len(parts)}: {PART_NAMES[name]}"
+            skipped = [PART_NAMES[p].lower() for p in parts if p not in self.state.pages()]
+            if skipped:
+                words += f" (not needed now: {', '.join(skipped)})"
+            return words
         return {"check": "Check your answers", "done": "Saved"}.get(name, "")
 
     async def _prepare(self, name: str) -> None:

@@ -68,6 +68,7 @@ class HomeScreen(LoadingScreen):
                 yield Table(id="sar-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="retention-status")
             if role is Role.ADMIN:
+                yield Static("", id="at-rest", markup=False)  # encrypted on disk, or why not
                 yield Static("Accounts", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="audit-status")
@@ -220,6 +221,7 @@ class HomeScreen(LoadingScreen):
         data: dict[str, Any] = {}
         if role is Role.ADMIN:
             data["users"] = await self.call(svc.users.list, actor)
+            data["at_rest"] = await self.call(svc.at_rest)
         else:
             data["drafts"] = await self.call(svc.drafts.mine, actor)
             data["advice"] = await self.call(svc.advice.mine, actor)
@@ -239,6 +241,11 @@ class HomeScreen(LoadingScreen):
         self._rows = {}
         if "counts" in data:
             self._show_counts(data["counts"])
+        if "at_rest" in data:
+            stored = data["at_rest"]
+            self.query_one("#at-rest", Static).update(
+                Text(f"Database: {stored.words}", style="" if stored.encrypted else "bold")
+            )
         if "drafts" in data:
             rows: list[tuple[Any, ...]] = [
                 (
