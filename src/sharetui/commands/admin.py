@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sharetui.services.store import Store
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     db = sub.add_parser(
         "db",
         parents=[common],
@@ -122,8 +122,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     where; an existing one is checked before anything is written to it. A new SQLite database
     is encrypted under the site key (made now if there is none) unless --plain is given."""
     from sharetui.services.at_rest import at_rest, open_engine
-    from sharetui.store.migrate import current_revision, upgrade
-    from sharetui.store.opening import is_new, require_healthy, where
+    from sharetui.services.site import current_revision, is_new, require_healthy, upgrade, where
 
     settings = settings_from(args)
     if args.plain:
@@ -157,8 +156,14 @@ def _db_current(args: argparse.Namespace) -> int:
     """Reads only; exit 1 for anything this sharetui cannot use as it is. Says whether the
     database is encrypted at rest, and if not why."""
     from sharetui.services.at_rest import at_rest, open_engine
-    from sharetui.store.migrate import check_not_newer, current_revision, head_revision
-    from sharetui.store.opening import require_existing, require_healthy, where
+    from sharetui.services.site import (
+        check_not_newer,
+        current_revision,
+        head_revision,
+        require_existing,
+        require_healthy,
+        where,
+    )
 
     settings = settings_from(args)
     url = settings.database_url
@@ -281,27 +286,29 @@ def _audit_seal(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from sqlalchemy.engine import make_url
-
     from sharetui.services.at_rest import key_for, open_engine
-    from sharetui.services.audit import append
+    from sharetui.services.site import (
+        audit_backup,
+        check_not_newer,
+        postgres_dump_hint,
+        require_existing,
+        require_healthy,
+        require_schema,
+        sqlite_file,
+    )
     from sharetui.services.store import Store
-    from sharetui.store.engine import normalise_url
-    from sharetui.store.migrate import check_not_newer
-    from sharetui.store.opening import require_existing, require_healthy, require_schema
 
     settings = settings_from(args)
-    url = make_url(normalise_url(settings.database_url))
-    if url.get_backend_name() != "sqlite":
-        shown = url.render_as_string(hide_password=True).replace("+psycopg", "")
+    shown = postgres_dump_hint(settings.database_url)
+    if shown is not None:
         raise CommandFailed(
             "This database is PostgreSQL: back it up with pg_dump, for example "
             f"pg_dump --format=custom --file={args.path} '{shown}' "
             "(restore with pg_restore)"
         )
-    if not url.database or url.database == ":memory:":
+    source = sqlite_file(settings.database_url)
+    if source is None:
         raise CommandFailed("There is no database file to back up")
-    source = Path(url.database)
     require_existing(settings.database_url)
     target: Path = args.path.expanduser()
     if target.resolve() == source.resolve():
@@ -321,18 +328,7 @@ def _backup(args: argparse.Namespace) -> int:
         require_schema(engine, settings.database_url)
         check_not_newer(engine)
         # Audited first, so the copy records that it was made.
-        store.write(
-            lambda s: append(
-                s,
-                None,
-                "db.backup",
-                "database",
-                "",
-                f"to {target.name}",
-                username="(command line)",
-                terminal=settings.terminal,
-            )
-        )
+        audit_backup(store, target.name)
         pages = _copy(store, target, key)
     finally:
         store.dispose()
@@ -377,7 +373,7 @@ def _copy(store: Store, target: Path, key: str | None) -> int:
 def _connect_like(source: Any, path: str, key: str | None) -> Any:
     if key is None:
         return sqlite3.connect(path)
-    import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
+    import sqlcipher3.dbapi2 as sqlcipher
 
     dest = sqlcipher.connect(path)
     dest.execute("PRAGMA key = '" + key.replace("'", "''") + "'")

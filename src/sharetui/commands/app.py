@@ -20,7 +20,7 @@ from sharetui.config import Settings
 from sharetui.launcher import sanitise_environment
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     run = sub.add_parser(
         "run",
         parents=[common],
@@ -103,7 +103,7 @@ def _open_app(
     if first_run:
         from sharetui.commands.common import new_key_words
         from sharetui.services.at_rest import settle
-        from sharetui.store.opening import where
+        from sharetui.services.site import where
 
         settled = settle(settings, may_create=True)  # the site key is made before the app
         settings = settled.settings
@@ -126,7 +126,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Open the app. Only the default location, with nothing there yet, is a first run that
     makes a database; a database named with --database or SHARETUI_DATABASE_URL must exist
     (a mistyped path is refused, never offered to a stranger as a new site)."""
-    from sharetui.store.opening import is_new, require_existing
+    from sharetui.services.site import is_new, require_existing
 
     settings = settings_from(args)
     first_run = False
@@ -220,8 +220,9 @@ def demo_command(args: argparse.Namespace) -> int:
                 note = f"; --seed {args.seed} ignored, add --reset to make it again"
             console.print(Text(f"Reusing the demo database at {where} (seed {used}{note})."))
         if file is not None:
-            with svc.store.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            from sharetui.services.site import checkpoint
+
+            checkpoint(svc.store)
     finally:
         svc.close()
     _print_accounts()
@@ -234,9 +235,9 @@ def demo_command(args: argparse.Namespace) -> int:
 def _where(url: str, file: object) -> str:
     if file is not None:
         return str(file)
-    from sqlalchemy.engine import make_url
+    from sharetui.services.site import shown_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return shown_url(url)
 
 
 def _print_accounts() -> None:

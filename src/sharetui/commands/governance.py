@@ -55,7 +55,7 @@ def _cmd(sub: Any, common: Any, name: str, help_: str, handler: Any, who: str = 
     return p
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     sar = sub.add_parser(
         "sar",
         parents=[common],

@@ -56,7 +56,7 @@ a map file (TOML) names the column for each field, for example:
 """
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     imp = sub.add_parser(
         "import",
         parents=[common],

@@ -11,7 +11,7 @@ from rich.text import Text
 from sharetui.commands.common import new_key_words, out, settings_from
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     key = sub.add_parser(
         "key",
         parents=[common],

@@ -19,7 +19,7 @@ KEY_HELP = (
 )
 
 
-def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     copy = db_actions.add_parser(
         "copy",
         parents=[common],

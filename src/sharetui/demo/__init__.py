@@ -14,12 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import make_url
-from sqlmodel import Session, func, select
 
 from sharetui.config import Settings, default_data_dir
 from sharetui.demo.after_share import plan_after_share
@@ -44,25 +39,17 @@ from sharetui.domain.enums import (
     Urgency,
 )
 from sharetui.domain.person import PersonInput
-from sharetui.services.at_rest import open_engine
-from sharetui.services.audit import append
+from sharetui.services import demo_marks, site
+from sharetui.services.demo_marks import DEMO_BEGIN, DEMO_COMPLETE
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor, Store
 from sharetui.services.users import actor_for
 from sharetui.services.views import DecisionView
-from sharetui.store.engine import is_sqlite, normalise_url
-from sharetui.store.migrate import upgrade
-from sharetui.store.models import AuditEvent, User
-from sharetui.store.opening import require_healthy
-from sharetui.store.types import replayed_clock
 
 DEFAULT_SEED = 1
 FAMILIES = 80
 HISTORY_DAYS = 365
 STORY_DAYS = 120
-DEMO_BEGIN = "demo.begin"
-DEMO_COMPLETE = "demo.complete"
-DEMO_USERNAME = "(demo)"
 
 
 @dataclass(frozen=True)
@@ -104,95 +91,34 @@ def default_demo_url() -> str:
 
 
 # -- the state of a database ----------------------------------------------------------------
-# What someone trying the demo does without adding anything: reads, signing in and out,
-# checks. Any other audited action after the demo was made added or changed a record.
-_READS = (".view", ".list", ".history", ".summary", ".timeline", ".export", ".reveal")
-_READ_PREFIXES = ("signin.", "signout", "report.", "audit.", "db.", "demo.", "lock.", "unlock")
+_DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
 
 
 def added_since_demo(store: Store) -> str:
     """'' when a finished demo holds only what the demo made; else what was added."""
-    return store.read(_added_since)
-
-
-def _added_since(s: Session) -> str:
-    known = {a.username for a in DEMO_ACCOUNTS}
-    extra = sorted(u for u in s.exec(select(User.username)).all() if u not in known)
-    if extra:
-        return f"the account {extra[0]}" + (f" and {len(extra) - 1} more" if len(extra) > 1 else "")
-    done = s.exec(select(func.max(AuditEvent.id)).where(AuditEvent.action == DEMO_COMPLETE)).one()
-    later = s.exec(
-        select(AuditEvent.action, AuditEvent.id).where(AuditEvent.id > (done or 0))
-    ).all()
-    for action, event_id in later:
-        if not (action.endswith(_READS) or action.startswith(_READ_PREFIXES)):
-            return f"records added after the demo was made (audit event {event_id}: {action})"
-    return ""
+    return demo_marks.added_since(store, _DEMO_USERNAMES)
 
 
 def demo_state(store: Store) -> str:
-    """'empty' (no accounts yet), 'demo' (a finished demo), 'changed' (a finished demo to
-    which someone has since added accounts or records: reused, never reset), 'incomplete' (a
-    demo seeding that stopped part way) or 'other' (real records: never seed into it)."""
-
-    def work(s: Session) -> str:
-        users = s.exec(select(func.count()).select_from(User)).one()
-        marks = set(
-            s.exec(
-                select(AuditEvent.action).where(
-                    AuditEvent.action.in_((DEMO_BEGIN, DEMO_COMPLETE))  # type: ignore[attr-defined]
-                )
-            ).all()
-        )
-        if DEMO_COMPLETE in marks:
-            return "changed" if _added_since(s) else "demo"
-        if DEMO_BEGIN in marks:
-            return "incomplete"
-        return "empty" if users == 0 else "other"
-
-    return store.read(work)
+    """'empty', 'demo', 'changed', 'incomplete' or 'other' (see demo_marks.state)."""
+    return demo_marks.state(store, _DEMO_USERNAMES)
 
 
 def inspect_state(settings: Settings) -> str:
     """demo_state() without touching the schema: 'absent' for a missing SQLite file, and
     'other' for a database holding tables that are not sharetui's, which must never be
-    migrated into, seeded or deleted."""
-    file = sqlite_file(settings.database_url)
-    if file is not None and not file.exists():
-        return "absent"
-    engine, settled = open_engine(settings)  # an encrypted demo opens with the site key
-    try:
-        tables = set(inspect(engine).get_table_names())
-        if not tables:
-            return "empty"
-        if not {"app_user", "audit_event", "alembic_version"} <= tables:
-            return "other"
-        return demo_state(Store(engine, settled.settings))
-    finally:
-        engine.dispose()
+    migrated into, seeded or deleted. An encrypted demo opens with the site key."""
+    return demo_marks.state_untouched(settings, _DEMO_USERNAMES)
 
 
 def demo_seed_used(store: Store) -> int | None:
     """The seed a finished demo database was made with."""
-
-    def work(s: Session) -> int | None:
-        ev = s.exec(select(AuditEvent).where(AuditEvent.action == DEMO_COMPLETE)).first()
-        if ev is None:
-            return None
-        words = ev.summary.split()
-        return int(words[1]) if len(words) > 1 and words[1].isdigit() else None
-
-    return store.read(work)
+    return demo_marks.seed_used(store)
 
 
 def sqlite_file(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for another database."""
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    if parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
+    return site.sqlite_file(url)
 
 
 def remove_sqlite_files(path: Path) -> None:
@@ -205,21 +131,7 @@ def open_for_seeding(settings: Settings) -> Services:
     """Services on a migrated database, encrypted like any new one (store/encryption.py). On
     SQLite, commits skip the fsync while seeding: the demo can always be made again, and it
     is ten times faster."""
-    engine, settled = open_engine(settings, may_create=True)
-    settings = settled.settings
-    if is_sqlite(engine):
-
-        @event.listens_for(engine, "connect")
-        def _fast(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.close()
-
-        engine.dispose()  # the connection that checked the key was made before the listener
-
-    require_healthy(engine, settings.database_url)
-    upgrade(engine)  # refuses a newer schema before writing
-    return Services(Store(engine, settings))
+    return Services(site.open_fast(settings))
 
 
 # -- fictional material ---------------------------------------------------------------------
@@ -400,9 +312,9 @@ class _Plan:
     """Steps with the time they happen; run in time order so the audit trail reads forward."""
 
     def __init__(self) -> None:
-        self.steps: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.steps: list[tuple[datetime, int, Callable[[], object]]] = []
 
-    def at(self, when: datetime, step: Callable[[], None]) -> None:
+    def at(self, when: datetime, step: Callable[[], object]) -> None:
         self.steps.append((when, len(self.steps), step))
 
 
@@ -1528,19 +1440,8 @@ def seed(
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     rng = random.Random(seed)
     clock = {"now": now - timedelta(days=HISTORY_DAYS + 1)}
-    with replayed_clock(lambda: clock["now"]):
-        svc.store.write(
-            lambda s: append(
-                s,
-                None,
-                DEMO_BEGIN,
-                "demo",
-                "",
-                f"seed {seed}",
-                username=DEMO_USERNAME,
-                terminal=settings.terminal,
-            )
-        )
+    with site.replayed_clock(lambda: clock["now"]):
+        demo_marks.mark(svc.store, DEMO_BEGIN, seed)
         actors: dict[str, Actor] = {}
         for acc in DEMO_ACCOUNTS:
             view = svc.users.create(
@@ -1581,18 +1482,7 @@ def seed(
             step()
             if progress is not None and (done % 50 == 0 or done == total):
                 progress(done, total)
-    svc.store.write(
-        lambda s: append(
-            s,
-            None,
-            DEMO_COMPLETE,
-            "demo",
-            "",
-            f"seed {seed}",
-            username=DEMO_USERNAME,
-            terminal=settings.terminal,
-        )
-    )
+    demo_marks.mark(svc.store, DEMO_COMPLETE, seed)
     by_status: dict[str, int] = {}
     for status in world.advice_status.values():
         by_status[status] = by_status.get(status, 0) + 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sharetui.domain.after_share import DecisionKind, ReceiptMethod, ReceiptState, ReceiptStep
 from sharetui.domain.calendar import WorkingCalendar
@@ -26,7 +26,6 @@ from sharetui.domain.enums import (
     ShareMethod,
 )
 from sharetui.services.agreements import AgreementInput
-from sharetui.store.register_import import import_free_text
 
 if TYPE_CHECKING:
     from sharetui.demo import _Family, _Plan, _World
@@ -234,7 +233,7 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
     )
 
     # Child protection files: one sent and confirmed, one sent and not confirmed (overdue).
-    transfer = {
+    transfer: dict[str, Any] = {
         "kind": DecisionKind.CP_TRANSFER,
         "consent_position": None,
         "not_sought_reason": None,
@@ -293,7 +292,7 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
     def free_text_to_register() -> None:
         """Decisions recorded as free text (the rest of the story) reach the register as
         they would on upgrading: spellings merged, the rest listed for review."""
-        w.svc.store.write(lambda s: import_free_text(s.connection(), w.now))
+        w.svc.register.import_free_text(w.now)
 
     plan.at(w.now - timedelta(minutes=2), free_text_to_register)
 

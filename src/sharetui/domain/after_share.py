@@ -305,12 +305,20 @@ def purpose_lines(text: str) -> list[str]:
 
 # -- child protection file transfers ---------------------------------------------------------
 class _TransferAnswers(Protocol):
-    recipient_org_id: int | None
-    transfer_reason: str
-    moved_on: date | None
-    pupil_file_separate: bool | None
-    share_method: object
-    outcome: object
+    """What the check reads (read-only, so any answers object with these fields fits)."""
+
+    @property
+    def recipient_org_id(self) -> int | None: ...
+    @property
+    def transfer_reason(self) -> str: ...
+    @property
+    def moved_on(self) -> date | None: ...
+    @property
+    def pupil_file_separate(self) -> bool | None: ...
+    @property
+    def share_method(self) -> object: ...
+    @property
+    def outcome(self) -> object: ...
 
 
 def validate_transfer(d: _TransferAnswers) -> dict[str, str]:

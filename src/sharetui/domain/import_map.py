@@ -221,17 +221,17 @@ def find_mapping(headers: tuple[str, ...]) -> Mapping:
     pupil: dict[str, int] = {}
     for name, aliases in PUPIL_ALIASES.items():
         for alias in aliases:
-            i = index.get(alias)
-            if i is not None and i not in used:
-                pupil[name] = i
-                used.add(i)
+            at = index.get(alias)
+            if at is not None and at not in used:
+                pupil[name] = at
+                used.add(at)
                 break
     if 0 in contacts:  # one contact per row: its relationship may be a bare column
         for header, name in BARE_CONTACT.items():
-            i = index.get(header)
-            if i is not None and i not in used and name not in contacts[0]:
-                contacts[0][name] = i
-                used.add(i)
+            at = index.get(header)
+            if at is not None and at not in used and name not in contacts[0]:
+                contacts[0][name] = at
+                used.add(at)
     contacts = {n: m for n, m in contacts.items() if _names_a_person(m)}
     present = set(normed)
     layout = next((name for name, signs in LAYOUT_SIGNS if len(signs & present) >= 2), "generic")

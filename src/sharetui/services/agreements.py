@@ -115,7 +115,7 @@ def _view(s: Session, row: Agreement) -> AgreementView:
     assert row.id is not None
     names = s.exec(
         select(RecipientOrg.name)
-        .join(AgreementParty, AgreementParty.org_id == RecipientOrg.id)
+        .join(AgreementParty, col(AgreementParty.org_id) == RecipientOrg.id)
         .where(AgreementParty.agreement_id == row.id)
         .order_by(col(RecipientOrg.name))
     ).all()
@@ -146,7 +146,7 @@ def cover_for(s: Session, org_id: int | None, purpose: str, today: date) -> Cove
         return Cover(AgreementCover.NONE)
     rows = s.exec(
         select(Agreement)
-        .join(AgreementParty, AgreementParty.agreement_id == Agreement.id)
+        .join(AgreementParty, col(AgreementParty.agreement_id) == Agreement.id)
         .where(
             AgreementParty.org_id == org_id,
             col(Agreement.active),
@@ -173,6 +173,7 @@ class Agreements:
         require(actor, Permission.OVERSEE)
         d = _validate(data)
         assert d.starts_on is not None and d.review_on is not None
+        starts_on, review_on = d.starts_on, d.review_on  # checked: the closure keeps them so
 
         def work(s: Session) -> AgreementView:
             for org_id in d.org_ids:
@@ -184,14 +185,15 @@ class Agreements:
                 purposes=d.purposes,
                 lawful_basis=d.lawful_basis.value if d.lawful_basis else None,
                 data_categories=d.data_categories,
-                starts_on=d.starts_on,
-                review_on=d.review_on,
+                starts_on=starts_on,
+                review_on=review_on,
                 signed_copy=d.signed_copy,
                 created_by_id=actor.user_id,
                 created_at=utcnow(),
             )
             s.add(row)
             s.flush()
+            assert row.id is not None
             for org_id in d.org_ids:
                 s.add(AgreementParty(agreement_id=row.id, org_id=org_id))
             s.flush()

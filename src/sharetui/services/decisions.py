@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import exists
 from sqlalchemy import func as sa_func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -150,7 +151,7 @@ def is_latest_version() -> Any:
     """No later version of the same decision exists (uses the (root_id, version) key)."""
     newer = aliased(SharingDecision)
     return ~exists().where(
-        newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
+        col(newer.root_id) == SharingDecision.root_id, col(newer.version) > SharingDecision.version
     )
 
 
@@ -212,6 +213,7 @@ class Decisions:
             if base is None:
                 raise NotFound("That decision does not exist")
             root_id = base.root_id or base.id
+            assert root_id is not None  # a stored decision has its id
             # Lock the first version: two terminals amending at once queue here, and the
             # second then sees the first's version instead of colliding on the same number.
             lock(s, LockSpace.DECISION, root_id)
@@ -312,6 +314,7 @@ class Decisions:
         row.amend_reason = reason
         s.add(row)
         s.flush()
+        assert row.id is not None
         for pid in others:
             s.add(DecisionAffected(decision_id=row.id, person_id=pid))
         touch(s, row.subject_id)
@@ -336,7 +339,7 @@ class Decisions:
             others = list(
                 s.exec(
                     select(Person)
-                    .join(DecisionAffected, DecisionAffected.person_id == Person.id)
+                    .join(DecisionAffected, col(DecisionAffected.person_id) == Person.id)
                     .where(DecisionAffected.decision_id == row.id)
                 ).all()
             )
@@ -449,17 +452,17 @@ class Decisions:
 
         def work(s: Session) -> list[Recipient]:
             last = sa_func.max(SharingDecision.decided_at).label("last")
-            rows = s.exec(
-                select(
-                    SharingDecision.recipient_org,
-                    SharingDecision.recipient_role,
-                    SharingDecision.recipient_name,
-                    SharingDecision.recipient_contact,
+            rows = s.execute(
+                sa_select(
+                    col(SharingDecision.recipient_org),
+                    col(SharingDecision.recipient_role),
+                    col(SharingDecision.recipient_name),
+                    col(SharingDecision.recipient_contact),
                     last,
                 )
                 .where(
-                    SharingDecision.decided_by_id == actor.user_id,
-                    SharingDecision.recipient_org != "",
+                    col(SharingDecision.decided_by_id) == actor.user_id,
+                    col(SharingDecision.recipient_org) != "",
                 )
                 .group_by(
                     SharingDecision.recipient_org,

@@ -75,10 +75,10 @@ def next_person_id(s: Session) -> int | None:
     bind = s.get_bind()
     if bind.dialect.name != "sqlite":
         return None
-    tomb = s.execute(sa_select(func.max(Disposal.__table__.c.former_person_id))).scalar()
+    tomb = s.execute(sa_select(func.max(col(Disposal.former_person_id)))).scalar()
     if tomb is None:
         return None
-    high = s.execute(sa_select(func.max(Person.__table__.c.id))).scalar() or 0
+    high = s.execute(sa_select(func.max(col(Person.id)))).scalar() or 0
     return max(high, tomb) + 1
 
 
@@ -141,24 +141,24 @@ def _own_tables(s: Session, pid: int) -> dict[str, int]:
         s.exec(select(SubjectAccessRequest.id).where(SubjectAccessRequest.person_id == pid)).all()
     )
     if sar_ids:
-        r = s.execute(delete(SarReview).where(SarReview.request_id.in_(sar_ids)))  # type: ignore[union-attr]
+        r = s.exec(delete(SarReview).where(col(SarReview.request_id).in_(sar_ids)))
         removed["sar_review"] = r.rowcount or 0
         # The request stays for the counts (received, due, answered), without who asked.
         s.execute(
             update(SubjectAccessRequest)
-            .where(SubjectAccessRequest.person_id == pid)
+            .where(col(SubjectAccessRequest.person_id) == pid)
             .values(person_id=None, requester_name="", extension_reason="")
         )
     removed["subject_access_request (cleared)"] = len(sar_ids)
-    r = s.execute(
+    r = s.exec(
         update(RetentionReview)
-        .where(RetentionReview.person_id == pid)
+        .where(col(RetentionReview.person_id) == pid)
         .values(person_id=None, reason="")
     )
     removed["retention_review (cleared)"] = r.rowcount or 0
-    r = s.execute(delete(PersonRetention).where(PersonRetention.person_id == pid))
+    r = s.exec(delete(PersonRetention).where(col(PersonRetention.person_id) == pid))
     removed["person_retention"] = r.rowcount or 0
-    r = s.execute(delete(LegalHold).where(LegalHold.person_id == pid))
+    r = s.exec(delete(LegalHold).where(col(LegalHold.person_id) == pid))
     removed["legal_hold"] = r.rowcount or 0
     for cleaner in CLEANERS:
         removed.update(cleaner(s, pid))
@@ -172,7 +172,7 @@ def remove_person_rows(s: Session, pid: int) -> dict[str, int]:
     removed = _own_tables(s, pid)
     if s.get_bind().dialect.name == "sqlite":
         for table, sql in STATEMENTS:
-            r = s.execute(text(sql.format(p=":p")), {"p": pid})
+            r = s.connection().execute(text(sql.format(p=":p")), {"p": pid})
             removed[table] = r.rowcount or 0
     else:
         raw = s.execute(text(f"SELECT {DISPOSE_FUNCTION}(:p)"), {"p": pid}).scalar_one()
@@ -208,7 +208,7 @@ def dispose_in(
         removed=removed,
     )
     s.add(tomb)
-    s.execute(delete(DisposalPending).where(DisposalPending.person_id == pid))
+    s.execute(delete(DisposalPending).where(col(DisposalPending.person_id) == pid))
     s.flush()
     return tomb
 
@@ -219,7 +219,7 @@ class CleanUp:
     message: str
 
 
-def clean_up(engine) -> CleanUp:  # type: ignore[no-untyped-def]
+def clean_up(engine) -> CleanUp:
     """Have the database rewrite its files so deleted rows are not left in free pages.
     SQLite: VACUUM, then a WAL checkpoint that empties the -wal file. PostgreSQL: VACUUM FULL
     of the tables a disposal touches (the owner role only; the app role is told to ask)."""

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from sharetui.domain.decision import IMPACT_NOT_ASKED, DecisionInput
@@ -408,7 +409,12 @@ class _Gather:
     def _links(self) -> list[ExportRecord]:
         rows = self.s.exec(
             select(PersonLink)
-            .where(or_(PersonLink.from_person_id == self.pid, PersonLink.to_person_id == self.pid))
+            .where(
+                or_(
+                    col(PersonLink.from_person_id) == self.pid,
+                    col(PersonLink.to_person_id) == self.pid,
+                )
+            )
             .order_by(col(PersonLink.id))
         ).all()
         out = []
@@ -517,7 +523,8 @@ class _Gather:
                 continue
             confirmed = check.get("confirmed")
             note = check.get("note") or ""
-            text = {True: "Confirmed", False: "Not confirmed"}.get(confirmed, "Not answered")
+            answers: dict[object, str] = {True: "Confirmed", False: "Not confirmed"}
+            text = answers.get(confirmed, "Not answered")
             b.add(f"check.{quality.value}", f"Check: {quality.label}", text)
             b.add(f"check.{quality.value}.note", f"Note: {quality.label}", note, FREE_TEXT)
         others = self.s.exec(
@@ -546,9 +553,9 @@ class _Gather:
 
     def _advice(self, decisions: list[SharingDecision]) -> list[ExportRecord]:
         ids = [d.id for d in decisions if d.id is not None]
-        cond = AdviceRequest.person_id == self.pid
+        cond: ColumnElement[bool] = col(AdviceRequest.person_id) == self.pid
         if ids:
-            cond = or_(cond, col(AdviceRequest.decision_id).in_(ids))  # type: ignore[assignment]
+            cond = or_(cond, col(AdviceRequest.decision_id).in_(ids))
         rows = self.s.exec(select(AdviceRequest).where(cond).order_by(col(AdviceRequest.id))).all()
         out = []
         for a in rows:
@@ -634,16 +641,22 @@ class _Gather:
     def _audit(
         self, decisions: list[SharingDecision], advice: list[ExportRecord]
     ) -> list[ExportRecord]:
-        conds = [(AuditEvent.entity_type == "person") & (AuditEvent.entity_id == str(self.pid))]
+        conds: list[ColumnElement[bool]] = [
+            and_(
+                col(AuditEvent.entity_type) == "person", col(AuditEvent.entity_id) == str(self.pid)
+            )
+        ]
         decision_ids = [str(d.id) for d in decisions]
         if decision_ids:
             conds.append(
-                (AuditEvent.entity_type == "decision") & col(AuditEvent.entity_id).in_(decision_ids)
+                (col(AuditEvent.entity_type) == "decision")
+                & col(AuditEvent.entity_id).in_(decision_ids)
             )
         advice_ids = [r.id for r in advice]
         if advice_ids:
             conds.append(
-                (AuditEvent.entity_type == "advice") & col(AuditEvent.entity_id).in_(advice_ids)
+                (col(AuditEvent.entity_type) == "advice")
+                & col(AuditEvent.entity_id).in_(advice_ids)
             )
         rows = self.s.exec(select(AuditEvent).where(or_(*conds)).order_by(col(AuditEvent.id))).all()
         out = []

@@ -197,13 +197,15 @@ class Governors:
                 select(func.count()).where(sar.received_on >= start, sar.received_on <= end)
             ).one()
             answered = s.exec(
-                select(sar.answered_on, sar.due_on).where(
+                select(col(sar.answered_on), col(sar.due_on)).where(
                     col(sar.answered_on).is_not(None),
                     col(sar.answered_on) >= start,
                     col(sar.answered_on) <= end,
                 )
             ).all()
-            in_time = sum(1 for ans, due in answered if due is not None and ans <= due)
+            in_time = sum(
+                1 for ans, due in answered if ans is not None and due is not None and ans <= due
+            )
             overdue = s.exec(
                 select(func.count()).where(
                     col(sar.status).in_([SarStatus.OPEN.value]),

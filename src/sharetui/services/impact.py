@@ -9,7 +9,7 @@ other read of a person's record.
 from __future__ import annotations
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, Relationship
 from sharetui.domain.permissions import Permission
@@ -41,16 +41,16 @@ class Impact:
                 .join(
                     Person,
                     or_(
-                        (PersonLink.from_person_id == person_id)
-                        & (Person.id == PersonLink.to_person_id),
-                        (PersonLink.to_person_id == person_id)
-                        & (Person.id == PersonLink.from_person_id),
+                        (col(PersonLink.from_person_id) == person_id)
+                        & (col(Person.id) == PersonLink.to_person_id),
+                        (col(PersonLink.to_person_id) == person_id)
+                        & (col(Person.id) == PersonLink.from_person_id),
                     ),
                 )
                 .where(
                     or_(
-                        PersonLink.from_person_id == person_id,
-                        PersonLink.to_person_id == person_id,
+                        col(PersonLink.from_person_id) == person_id,
+                        col(PersonLink.to_person_id) == person_id,
                     )
                 )
             ).all()

@@ -85,25 +85,38 @@ class Held:
 
 
 HELD_COLUMNS = (
-    Person.id,
-    Person.family_name,
-    Person.given_names,
-    Person.other_names,
-    Person.date_of_birth,
-    Person.gender,
-    Person.reference,
-    Person.upn,
-    Person.nhs_number,
-    Person.other_details,
-    Person.version,
-    Person.details_changed_at,
-    Person.created_at,
+    col(Person.id),
+    col(Person.family_name),
+    col(Person.given_names),
+    col(Person.other_names),
+    col(Person.date_of_birth),
+    col(Person.gender),
+    col(Person.reference),
+    col(Person.upn),
+    col(Person.nhs_number),
+    col(Person.other_details),
+    col(Person.version),
+    col(Person.details_changed_at),
+    col(Person.created_at),
 )
 
 
 def _held(row: Any) -> Held:
-    *first, changed, created = row
-    return Held(*first[:9], dict(first[9] or {}), first[10], changed or created)
+    pid, family, given, other, dob, gender, ref, upn, nhs, details, version, changed, created = row
+    return Held(
+        pid,
+        family,
+        given,
+        other,
+        dob,
+        gender,
+        ref,
+        upn,
+        nhs,
+        dict(details or {}),
+        version,
+        changed or created,
+    )
 
 
 @dataclass
@@ -172,7 +185,8 @@ def make_plan(
     }
     by_dob: dict[date, list[Held]] = defaultdict(list)
     for h in _load(s, col(Person.date_of_birth), (p.date_of_birth for p in pupils)):
-        by_dob[h.date_of_birth].append(h)  # type: ignore[index]
+        if h.date_of_birth is not None:  # always: people were looked up by date of birth
+            by_dob[h.date_of_birth].append(h)
     review: list[Refusal] = []
     lines: list[str] = []
     targets: list[Target] = []
@@ -348,7 +362,7 @@ def _contacts(
     by_key: dict[str, int] = {}
     for part in _chunks(all_keys):
         for key, pid in s.execute(
-            select(PersonImportKey.key, PersonImportKey.person_id).where(
+            select(col(PersonImportKey.key), col(PersonImportKey.person_id)).where(
                 col(PersonImportKey.key).in_(part)
             )
         ):
@@ -406,7 +420,7 @@ def _linked_people(s: Session, ids: list[int]) -> dict[int, set[int]]:
     out: dict[int, set[int]] = defaultdict(set)
     for part in _chunks(ids):
         for a, b in s.execute(
-            select(PersonLink.from_person_id, PersonLink.to_person_id).where(
+            select(col(PersonLink.from_person_id), col(PersonLink.to_person_id)).where(
                 or_(
                     col(PersonLink.from_person_id).in_(part), col(PersonLink.to_person_id).in_(part)
                 )
@@ -419,7 +433,8 @@ def _linked_people(s: Session, ids: list[int]) -> dict[int, set[int]]:
 
 def _name(t: Target) -> str:
     src = t.new if t.new is not None else t.held
-    return f"{src.given_names} {src.family_name}"  # type: ignore[union-attr]
+    assert src is not None  # a target is a row read, a person held, or both
+    return f"{src.given_names} {src.family_name}"
 
 
 def _links(
@@ -435,7 +450,9 @@ def _links(
     for part in _chunks(known):
         for a, b, rel in s.execute(
             select(
-                PersonLink.from_person_id, PersonLink.to_person_id, PersonLink.relationship
+                col(PersonLink.from_person_id),
+                col(PersonLink.to_person_id),
+                col(PersonLink.relationship),
             ).where(
                 or_(
                     col(PersonLink.from_person_id).in_(part), col(PersonLink.to_person_id).in_(part)

@@ -49,7 +49,7 @@ from sharetui.store.models import (
     PersonNameKey,
     PersonVersion,
 )
-from sharetui.store.types import utcnow
+from sharetui.store.types import table_of, utcnow
 
 MAX_BYTES = 50 * 1024 * 1024  # a whole authority's export is a few MB
 
@@ -274,14 +274,15 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
     for t, pid in zip(new, ids, strict=True):
         t.person_id = pid
         rec = t.new
-        people_rows.append(_new_person(rec, pid, actor, now))  # type: ignore[arg-type]
+        assert rec is not None  # a new person comes from a row of the file
+        people_rows.append(_new_person(rec, pid, actor, now))
         other = rec.other_names if isinstance(rec, PupilRecord) else ""
         key_rows.extend(
             {"key": k, "person_id": pid}
-            for k in sorted(person_keys(rec.family_name, rec.given_names, other))  # type: ignore[union-attr]
+            for k in sorted(person_keys(rec.family_name, rec.given_names, other))
         )
         events.append(("person.import", "person", pid, f"created from {source}"))
-    _insert(s, Person.__table__, people_rows)
+    _insert(s, table_of(Person), people_rows)
     progress(len(plan.pupils) // 2)
     updated = [
         t
@@ -289,10 +290,10 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
         if t.held is not None and t.changes and not t.kept_newer
     ]
     _update_people(s, actor, updated, now, source, key_rows, events)
-    _insert(s, PersonNameKey.__table__, key_rows)
+    _insert(s, table_of(PersonNameKey), key_rows)
     _insert(
         s,
-        PersonImportKey.__table__,
+        table_of(PersonImportKey),
         [
             {"key": k, "person_id": t.person_id}
             for t in plan.contacts
@@ -317,7 +318,7 @@ def _write(s: Session, actor: Actor, plan: Plan, progress: Callable[[int], None]
         events.append(
             ("person.link", "person", a.person_id, f"linked to {b.person_id} by {source}")
         )
-    _insert(s, PersonLink.__table__, link_rows)
+    _insert(s, table_of(PersonLink), link_rows)
     append_many(s, actor, events)
     progress(len(plan.pupils))
 
@@ -340,23 +341,27 @@ def _link(a: int | None, b: int | None, rel: str, actor: Actor, now: datetime) -
 def _new_person(
     rec: PupilRecord | ContactRecord, pid: int, actor: Actor, now: datetime
 ) -> dict[str, Any]:
-    pupil = isinstance(rec, PupilRecord)
+    if isinstance(rec, PupilRecord):
+        other, dob, ref, nhs = rec.other_names, rec.date_of_birth, rec.reference, rec.nhs_number
+        gender, upn = rec.gender, rec.upn
+    else:  # a contact: only the name and the details
+        other, dob, ref, nhs, gender, upn = "", None, "", "", "", ""
     return {
         "id": pid,
         "family_name": rec.family_name,
         "given_names": rec.given_names,
-        "other_names": rec.other_names if pupil else "",
+        "other_names": other,
         "sort_key": sort_key(rec.family_name, rec.given_names),
-        "date_of_birth": rec.date_of_birth if pupil else None,
+        "date_of_birth": dob,
         "dob_estimated": False,
-        "reference": (rec.reference if pupil else "") or f"P{pid:06d}",
-        "nhs_number": (rec.nhs_number if pupil else "") or None,
+        "reference": ref or f"P{pid:06d}",
+        "nhs_number": nhs or None,
         "notes": "",
         "created_by_id": actor.user_id,
         "created_at": now,
         "last_activity_at": now,
-        "gender": rec.gender if pupil else "",
-        "upn": (rec.upn if pupil else "") or None,
+        "gender": gender,
+        "upn": upn or None,
         "other_details": dict(rec.details),
         "version": 1,
         "details_changed_at": None,
@@ -430,4 +435,4 @@ def _update_people(
         s.execute(
             delete(PersonNameKey).where(col(PersonNameKey.person_id).in_(renamed[i : i + 500]))
         )
-    _insert(s, PersonVersion.__table__, versions)
+    _insert(s, table_of(PersonVersion), versions)

@@ -105,7 +105,7 @@ class Receipts:
         how: ReceiptMethod | None = None
         if method:
             try:
-                how = ReceiptMethod.parse(str(method))  # type: ignore[assignment]
+                how = ReceiptMethod.parse(str(method))
             except ValueError:
                 e["method"] = "Choose how: secure email, phone, portal, in person, letter, other"
         person = clean_line(who)
@@ -139,7 +139,8 @@ class Receipts:
             if base is None:
                 raise NotFound("That decision does not exist")
             root_id = base.root_id or base.id
-            latest = self._latest(s, root_id)  # type: ignore[arg-type]
+            assert root_id is not None  # a stored decision has its id
+            latest = self._latest(s, root_id)
             if not latest.receipt_required:
                 raise ValidationFailed(
                     {"step": "This decision needs no receipt: nothing was sent to confirm"}
@@ -187,7 +188,9 @@ class Receipts:
             base = s.get(SharingDecision, decision_id)
             if base is None:
                 raise NotFound("That decision does not exist")
-            latest = self._latest(s, base.root_id or base.id)  # type: ignore[arg-type]
+            root_id = base.root_id or base.id
+            assert root_id is not None  # a stored decision has its id
+            latest = self._latest(s, root_id)
             if not latest.receipt_required:
                 return None
             return self._view(s, latest, working_calendar(s, self.store), self._today(today))
@@ -319,7 +322,7 @@ def timeline_entries(s: Session, person_id: int, want: int) -> list[TimelineEntr
     """Receipt steps of the person's shares, for the timeline (Enter opens the decision)."""
     rows = s.exec(
         select(ReceiptEvent, SharingDecision.recipient_org)
-        .join(SharingDecision, SharingDecision.id == ReceiptEvent.decision_root_id)
+        .join(SharingDecision, col(SharingDecision.id) == ReceiptEvent.decision_root_id)
         .where(SharingDecision.subject_id == person_id)
         .order_by(col(ReceiptEvent.at).desc())
         .limit(want)

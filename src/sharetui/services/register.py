@@ -9,6 +9,7 @@ supervisor checks it, corrects it or merges it with the entry it duplicates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -29,6 +30,7 @@ from sharetui.store.models import (
     RecipientOrg,
     SharingDecision,
 )
+from sharetui.store.register_import import ImportSummary, import_free_text
 from sharetui.store.types import utcnow
 
 SEARCH_LIMIT = 8
@@ -122,7 +124,8 @@ class Register:
                 select(RecipientOrg, RecipientContact)
                 .join(
                     RecipientContact,
-                    (RecipientContact.org_id == RecipientOrg.id) & col(RecipientContact.active),
+                    (col(RecipientContact.org_id) == RecipientOrg.id)
+                    & col(RecipientContact.active),
                     isouter=True,
                 )
                 .where(col(RecipientOrg.active))
@@ -153,7 +156,9 @@ class Register:
                 SharingDecision.decided_by_id == actor.user_id,
                 col(SharingDecision.recipient_org_id).is_not(None),
             )
-            .group_by(SharingDecision.recipient_org_id, SharingDecision.recipient_contact_id)
+            .group_by(
+                col(SharingDecision.recipient_org_id), col(SharingDecision.recipient_contact_id)
+            )
             .order_by(last.desc())
             .limit(limit)
         ).all()
@@ -365,6 +370,12 @@ class Register:
             return [self._org_view(s, o) for o in s.exec(q.order_by(col(RecipientOrg.name)))]
 
         return self.store.read(work)
+
+    def import_free_text(self, now: datetime | None = None) -> ImportSummary:
+        """Bring the recipients of decisions recorded as free text into the register, as
+        the upgrade that made the register did: spellings merged, the rest marked for
+        review. Entries already in the register are left as they are."""
+        return self.store.write(lambda s: import_free_text(s.connection(), now))
 
     def _org_view(self, s: Session, org: RecipientOrg) -> OrgView:
         assert org.id is not None

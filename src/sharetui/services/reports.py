@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -327,7 +329,7 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
     latest = aliased(SharingDecision)
     agg = (
         select(
-            SharingDecision.root_id.label("root_id"),  # type: ignore[union-attr]
+            col(SharingDecision.root_id).label("root_id"),
             func.count().label("versions"),
             func.max(SharingDecision.version).label("latest"),
         )
@@ -340,24 +342,27 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
                 )
             )
         )
-        .group_by(SharingDecision.root_id)
+        .group_by(col(SharingDecision.root_id))
         .subquery()
     )
     stmt = (
-        select(
-            first.decided_at,
-            latest.outcome,
-            latest.consent_position,
-            latest.lawful_basis,
-            latest.recipient_org,
-            latest.urgent,
+        sa_select(
+            col(first.decided_at),
+            col(latest.outcome),
+            col(latest.consent_position),
+            col(latest.lawful_basis),
+            col(latest.recipient_org),
+            col(latest.urgent),
             agg.c.versions,
-            latest.impact_if_not_shared,
-            latest.recipient_org_id,
-            latest.agreement_cover,
+            col(latest.impact_if_not_shared),
+            col(latest.recipient_org_id),
+            col(latest.agreement_cover),
         )
-        .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
-        .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
+        .join(first, and_(col(first.root_id) == agg.c.root_id, col(first.version) == 1))
+        .join(
+            latest,
+            and_(col(latest.root_id) == agg.c.root_id, col(latest.version) == agg.c.latest),
+        )
     )
     for at, outcome, consent, basis, org, urgent, versions, impact, org_id, cover in s.execute(
         stmt.execution_options(yield_per=1000)
@@ -378,13 +383,13 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
 
 def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
     return list(
-        s.exec(
-            select(
-                AdviceRequest.urgency,
-                AdviceRequest.status,
-                AdviceRequest.raised_at,
-                AdviceRequest.due_at,
-                AdviceRequest.advised_at,
+        s.execute(
+            sa_select(
+                col(AdviceRequest.urgency),
+                col(AdviceRequest.status),
+                col(AdviceRequest.raised_at),
+                col(AdviceRequest.due_at),
+                col(AdviceRequest.advised_at),
             ).where(col(AdviceRequest.raised_at) >= lo, col(AdviceRequest.raised_at) < hi)
         ).all()
     )

@@ -61,7 +61,7 @@ class HoldView:
 
 def _kind(raw: str) -> RecordKind:
     try:
-        return RecordKind.parse(raw)  # type: ignore[return-value]
+        return RecordKind.parse(raw)
     except ValueError:
         kinds = ", ".join(k.value for k in RecordKind)
         raise ValidationFailed({"kind": f"Choose a kind of record: {kinds}"}) from None
@@ -155,7 +155,10 @@ class Retention:
         own = {r.person_id: r for r in s.exec(select(PersonRetention)).all()}
         rows = s.execute(
             select(
-                Person.id, Person.date_of_birth, Person.created_at, Person.last_activity_at
+                col(Person.id),
+                col(Person.date_of_birth),
+                col(Person.created_at),
+                col(Person.last_activity_at),
             ).execution_options(yield_per=5000)
         )
         out = []
@@ -285,8 +288,9 @@ class Retention:
 
         def work(s: Session) -> int:
             person = self._person(s, reference)
+            assert person.id is not None  # a stored person has an id
             row = LegalHold(
-                person_id=person.id,  # type: ignore[arg-type]
+                person_id=person.id,
                 reason=why,
                 placed_by_id=actor.user_id,
                 placed_at=utcnow(),
@@ -322,7 +326,7 @@ class Retention:
             person = self._person(s, reference)
             rows = s.exec(
                 select(LegalHold, User.display_name)
-                .join(User, User.id == LegalHold.placed_by_id)
+                .join(User, col(User.id) == LegalHold.placed_by_id)
                 .where(LegalHold.person_id == person.id)
                 .order_by(col(LegalHold.id))
             ).all()
@@ -381,7 +385,7 @@ class Retention:
         def work(s: Session) -> list[Tombstone]:
             rows = s.exec(
                 select(Disposal, User.display_name)
-                .join(User, User.id == Disposal.disposed_by_id)
+                .join(User, col(User.id) == Disposal.disposed_by_id)
                 .order_by(col(Disposal.id))
             ).all()
             return [

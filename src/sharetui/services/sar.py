@@ -9,6 +9,7 @@ is personal data and never goes into the audit trail.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,7 +85,7 @@ class SarView:
 
 def _relationship(raw: str) -> RequesterRelationship:
     try:
-        return RequesterRelationship.parse(raw)  # type: ignore[return-value]
+        return RequesterRelationship.parse(raw)
     except ValueError:
         choices = ", ".join(r.value for r in RequesterRelationship)
         raise ValidationFailed({"relationship": f"Choose who is asking: {choices}"}) from None
@@ -161,7 +162,7 @@ class SubjectAccess:
 
         return self.store.read(work)
 
-    def due(self, actor: Actor, today: date | None = None) -> dict[str, list[SarView]]:
+    def due(self, actor: Actor, today: date | None = None) -> dict[str, builtins.list[SarView]]:
         """For the home screen: overdue, due within a week, and still awaiting identity."""
         day = today or self.today()
         out: dict[str, list[SarView]] = {"overdue": [], "due_soon": [], "waiting": []}
@@ -247,7 +248,7 @@ class SubjectAccess:
             raise ValidationFailed({"handler": f"There is no active account {username!r}"})
         return u.id
 
-    def _change(self, actor: Actor, sar_id: int, action: str, summary: str, change) -> SarView:  # type: ignore[no-untyped-def]
+    def _change(self, actor: Actor, sar_id: int, action: str, summary: str, change) -> SarView:
         require_governance(actor)
 
         def work(s: Session) -> SarView:

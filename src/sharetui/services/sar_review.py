@@ -189,7 +189,9 @@ class SarReviews:
             existing = s.exec(
                 select(SarReview).where(SarReview.request_id == sar_id, SarReview.entry == name)
             ).first()
-            rec = existing or SarReview(request_id=sar_id, entry=name, reviewed_by_id=0)
+            rec = existing or SarReview(
+                request_id=sar_id, entry=name, choice=chosen.value, reviewed_by_id=0
+            )
             rec.choice = chosen.value
             rec.reason = why
             rec.reviewed_by_id = actor.user_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -99,13 +100,13 @@ def _validate_new(
         e["display_name"] = "Enter a name of 200 characters or fewer"
     parsed_role: Role | None = None
     try:
-        parsed_role = Role.parse(role)  # type: ignore[assignment]
+        parsed_role = Role.parse(role)
     except ValueError:
         e["role"] = "Choose practitioner, supervisor or admin"
     roles: list[AdviceRole] = []
     for r in advice_roles:
         try:
-            roles.append(AdviceRole.parse(r))  # type: ignore[arg-type]
+            roles.append(AdviceRole.parse(r))
         except ValueError:
             e["advice_roles"] = f"Unknown advice role: {clean_line(r)[:40]}"
     if parsed_role is Role.SUPERVISOR and not roles and "advice_roles" not in e:
@@ -236,6 +237,7 @@ class Users:
                 f"This account is locked until {until:%H:%M} after too many failed attempts; "
                 "try again then or ask an administrator"
             )
+        good: bool
         try:
             good = HASHER.verify(user.passphrase_hash, _secret(passphrase))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -368,7 +370,7 @@ class Users:
         return self._update(actor, username, "user.set_passphrase", change)
 
     def set_roles(
-        self, actor: Actor | None, username: str, role: str, advice_roles: list[str]
+        self, actor: Actor | None, username: str, role: str, advice_roles: builtins.list[str]
     ) -> UserView:
         if actor is not None:
             require(actor, Permission.ADMINISTER)

@@ -39,7 +39,7 @@ class Moved:
 
 def _sqlcipher() -> Any:
     try:
-        import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
+        import sqlcipher3.dbapi2 as sqlcipher
     except ImportError:
         raise EncryptionError(
             "SQLCipher is not installed, so the database cannot be encrypted here: "

@@ -41,7 +41,7 @@ SQLCIPHER_PLATFORMS = "Linux on x86-64"
 def sqlcipher_available() -> bool:
     """True where the SQLCipher package is installed (it installs on Linux x86-64 only)."""
     try:
-        import sqlcipher3.dbapi2  # type: ignore[import-untyped]  # noqa: F401
+        import sqlcipher3.dbapi2  # noqa: F401
     except ImportError:
         return False
     return True

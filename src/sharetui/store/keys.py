@@ -143,7 +143,7 @@ def key_for(settings: Settings) -> str | None:
         read_key(settings.key_file)
         return None
     try:
-        import sqlcipher3  # type: ignore[import-untyped]  # noqa: F401
+        import sqlcipher3  # noqa: F401
     except ImportError:
         raise EncryptionError(
             "SHARETUI_KEY_FILE is set but SQLCipher is not installed: "

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 from sharetui.store import models  # noqa: F401 - registers every table on the metadata
 from sharetui.store.models import AuditHead
+from sharetui.store.types import table_of
 
 BATCH_ROWS = 5_000
 Progress = Callable[[int], None]  # rows copied so far, all tables together
@@ -42,7 +43,7 @@ def site_tables() -> list[Table]:
 
 
 def _head_table() -> Table:
-    return AuditHead.__table__  # type: ignore[return-value]
+    return table_of(AuditHead)
 
 
 def existing_tables(conn: Connection) -> set[str]:

@@ -293,7 +293,7 @@ class CheckPage(FlowPage, can_focus=True):
     def focus_first(self) -> None:
         self.focus()
 
-    def fields_in_order(self) -> list:  # type: ignore[type-arg]
+    def fields_in_order(self) -> list:
         return [self, *super().fields_in_order()]
 
     def action_change(self, page: str) -> None:

@@ -247,7 +247,7 @@ class HomeScreen(LoadingScreen):
                 Text(f"Database: {stored.words}", style="" if stored.encrypted else "bold")
             )
         if "drafts" in data:
-            rows = [
+            rows: list[tuple[Any, ...]] = [
                 (
                     lit(d.title or d.kind, limit=50),
                     lit(d.page),  # stored text, like the title: never markup

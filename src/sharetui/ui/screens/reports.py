@@ -366,7 +366,7 @@ class ReportsScreen(KioskScreen):
         """Label at most about eight weeks so the dates stay readable at 80 columns."""
         step = max(1, -(-len(starts) // 8))
         ticks = list(range(1, len(starts) + 1, step))
-        plot.plt.xticks(ticks, [f"{starts[i - 1]:%d %b}" for i in ticks])
+        plot.plt.xticks([float(t) for t in ticks], [f"{starts[i - 1]:%d %b}" for i in ticks])
 
     def _decisions_chart(self, report: Report) -> None:
         plot = self.query_one("#decisions-chart", PlotextPlot)
@@ -382,8 +382,8 @@ class ReportsScreen(KioskScreen):
         plt.stacked_bar(
             list(range(1, len(starts) + 1)),
             list(series.values()),
-            labels=list(series),
-            marker=MARKERS,
+            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
+            marker=MARKERS,  # type: ignore[arg-type]  # one marker per stack; the stub allows one
         )
         self._week_ticks(plot, starts)
         _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
@@ -408,7 +408,7 @@ class ReportsScreen(KioskScreen):
             label="Median time to advice (% of time allowed)",
         )
         plt.plot([0.5, len(rows) + 0.5], [100, 100], label="Due time (100%)", marker="─")
-        plt.xticks(positions, [URGENCY_WORD[r.urgency] for r in rows])
+        plt.xticks([float(p) for p in positions], [URGENCY_WORD[r.urgency] for r in rows])
         top = max([*values, 100.0]) * 1.2
         step = next(s for s in (10, 25, 50, 100, 250, 500, 1000, 2500, 5000) if top / s <= 6)
         plt.yticks(list(range(0, int(top) + step, step)))
@@ -429,8 +429,8 @@ class ReportsScreen(KioskScreen):
         plt.stacked_bar(
             list(range(1, len(starts) + 1)),
             list(series.values()),
-            labels=list(series),
-            marker=MARKERS[:2],
+            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
+            marker=MARKERS[:2],  # type: ignore[arg-type]  # one marker per stack; the stub allows one
         )
         self._week_ticks(plot, starts)
         _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])

@@ -198,10 +198,12 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
     @work(group="recipient-add", exit_on_error=False)
     async def _add(self, name: str) -> None:
         app: ShareApp = self.app  # type: ignore[assignment]
+        services, actor = app.services, app.actor
+        assert services is not None and actor is not None  # the picker is only shown signed in
         try:
             added = await asyncio.to_thread(
-                app.services.register.add_org,  # type: ignore[union-attr]
-                app.actor,
+                services.register.add_org,
+                actor,
                 name,
                 "other",
                 from_decision=True,
