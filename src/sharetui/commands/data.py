@@ -386,9 +386,9 @@ def report_csv(report: Report) -> str:
         w.writerow(("recipient", name, "shared", r.shared))
         w.writerow(("recipient", name, "not_shared", r.not_shared))
         w.writerow(("recipient", name, "in_register", int(r.in_register)))
-    for a in report.by_agreement:
-        w.writerow(("agreement", a.cover, "shares", a.shares))
-        w.writerow(("agreement", a.cover, "urgent", a.urgent))
+    for ag in report.by_agreement:
+        w.writerow(("agreement", ag.cover, "shares", ag.shares))
+        w.writerow(("agreement", ag.cover, "urgent", ag.urgent))
     for rc in report.receipts:
         for key in ("days", "sent", "on_time", "late", "failed", "unconfirmed_due", "awaiting"):
             w.writerow(("receipt", rc.kind, key, getattr(rc, key)))

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -52,7 +52,7 @@ def forget_incoming_files(s: Session, pid: int) -> dict[str, int]:
     """Child protection files received about the person (who sent them, when, our note):
     part of their record, so they go with it. The receipt steps of their outgoing shares and
     transfers are append-only and go with the decisions (store/disposal_sql.py)."""
-    r = s.execute(delete(IncomingFile).where(IncomingFile.person_id == pid))  # type: ignore[arg-type]
+    r = s.exec(delete(IncomingFile).where(col(IncomingFile.person_id) == pid))
     return {"incoming_file": r.rowcount or 0}
 
 
@@ -99,8 +99,10 @@ def _about(s: Session, pid: int) -> _About:
     advice = frozenset(
         s.exec(
             select(AdviceRequest.id).where(
-                (AdviceRequest.person_id == pid)
-                | col(AdviceRequest.decision_id).in_(decisions or {-1})
+                or_(
+                    col(AdviceRequest.person_id) == pid,
+                    col(AdviceRequest.decision_id).in_(decisions or {-1}),
+                )
             )
         ).all()
     )

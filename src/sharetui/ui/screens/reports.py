@@ -343,14 +343,14 @@ class ReportsScreen(KioskScreen):
                 for r in report.receipts
             ],
         )
-        t = report.transfers
+        moves = report.transfers
         self._fill(
             "#report-transfers",
             [
-                ("Sent", t.made),
-                ("Within 5 school days", t.within),
-                ("Later, or not shown to be in time", t.later),
-                ("Receipt confirmed by the new setting", t.confirmed),
+                ("Sent", moves.made),
+                ("Within 5 school days", moves.within),
+                ("Later, or not shown to be in time", moves.later),
+                ("Receipt confirmed by the new setting", moves.confirmed),
             ],
         )
 
