@@ -31,6 +31,9 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("SHARETUI_REQUIRE_POSTGRES") == "1"
 PASSPHRASE = "correct horse battery staple"
+# The second factor of the seeded supervisors and administrator (practitioners have none:
+# the site default). Codes are computed with pyotp, as an authenticator app would.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TEMPLATE_DB = f"sharetui_tpl_{os.getpid()}"
 
 ACCOUNTS = [
@@ -46,6 +49,40 @@ def _seed_accounts(store: Store) -> None:
     users = Users(store)
     for username, name, role, roles in ACCOUNTS:
         users.create(None, username, name, role, roles, PASSPHRASE)
+        if role != "practitioner":
+            users.set_factor_secret(None, username, TOTP_SECRET)
+
+
+def totp_code(where: Services | Store | str, username: str) -> str:
+    """The code an authenticator app would show for a seeded account, for a time step not
+    yet used by it (a code is taken once: the step before, now and after are accepted, so
+    three sign-ins of one account fit in each 30 seconds)."""
+    import time
+
+    import pyotp
+
+    from sharetui.services.second_factor import DRIFT_STEPS, STEP_SECONDS
+
+    if isinstance(where, Services):
+        where = where.store
+    engine = where.engine if isinstance(where, Store) else make_engine(where)
+    try:
+        with Session(engine) as s:
+            last = s.exec(select(User.totp_last_step).where(User.username == username)).one()
+    finally:
+        if not isinstance(where, Store):
+            engine.dispose()
+    now = int(time.time() // STEP_SECONDS)
+    step = now - DRIFT_STEPS if last is None else max(now - DRIFT_STEPS, last + 1)
+    if step > now + DRIFT_STEPS:
+        raise AssertionError(f"every code of {username} for now is used: sign in less often")
+    return pyotp.TOTP(TOTP_SECRET).at(step * STEP_SECONDS)
+
+
+def sign_in_as(svc: Services, username: str, terminal: str = "t") -> Actor:
+    """A full sign-in through the service, with a code where the account has a factor."""
+    code = totp_code(svc, username) if username not in ("pat", "pip") else None
+    return svc.users.sign_in(username, PASSPHRASE, terminal, code=code)
 
 
 def _pg_admin_engine():  # type: ignore[no-untyped-def]

@@ -79,6 +79,9 @@ class Settings:
     terminal: str = field(default_factory=terminal_id)
     key_file: str = ""
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
+    # Supervisors and administrators always sign in with a second factor; practitioners
+    # too where the site says so (SHARETUI_PRACTITIONER_SECOND_FACTOR=required).
+    practitioner_second_factor: bool = False
 
     @property
     def clock(self) -> Clock:
@@ -111,4 +114,8 @@ class Settings:
             idle_lock_seconds=_int_env("SHARETUI_IDLE_LOCK_SECONDS", 300),
             timezone=tz,
             key_file=os.environ.get("SHARETUI_KEY_FILE", "").strip(),
+            practitioner_second_factor=os.environ.get("SHARETUI_PRACTITIONER_SECOND_FACTOR", "")
+            .strip()
+            .lower()
+            in ("required", "yes", "1", "true"),
         )

@@ -486,7 +486,7 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
             ViewRecord(ev.at, ev.username, name or ev.username, ev.terminal) for ev, name in rows
         ]
 
-    return store.read(work)
+    return store.read(work, actor)
 
 
 def verify_as(
@@ -496,6 +496,7 @@ def verify_as(
     seal: Seal | None = None,
 ) -> VerifyResult:
     require(actor, Permission.ADMINISTER)
+    store.read(lambda s: None, actor)  # a disabled or demoted account reads nothing
     result = verify(store, progress, seal)
     store.write(
         lambda s: append(
@@ -506,7 +507,8 @@ def verify_as(
             "",
             ("ok" if result.ok else f"broken at {result.first_broken_id}")
             + (" against a seal" if seal else ""),
-        )
+        ),
+        actor,
     )
     return result
 
@@ -517,6 +519,7 @@ def seal_as(
     """Verify, and when the chain is whole, the seal of its head (count, time, hash, and a
     checkpoint every SEAL_EVERY events). Audited; the caller writes the seal to a file."""
     require(actor, Permission.ADMINISTER)
+    store.read(lambda s: None, actor)  # a disabled or demoted account reads nothing
     result = verify(store, progress)
     seal = None
     if result.ok:
@@ -538,6 +541,7 @@ def seal_as(
             f"sealed at event {result.last_event_id}"
             if seal
             else f"not sealed: broken at {result.first_broken_id}",
-        )
+        ),
+        actor,
     )
     return result, seal

@@ -157,7 +157,7 @@ class Decisions:
                 s, row, subject=subject, others=others, decider_name=actor.display_name
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def amend(
         self,
@@ -242,7 +242,7 @@ class Decisions:
                 s, row, subject=subject, others=others, decider_name=actor.display_name
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def _insert(
         self,
@@ -349,7 +349,7 @@ class Decisions:
             append(s, actor, "decision.view", "person", base.subject_id, f"decision {base.root_id}")
             return [self._view(s, r) for r in rows]
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def to_input(self, view: DecisionView) -> DecisionInput:
         """The stored record as a form, to start an amendment from."""
@@ -372,7 +372,7 @@ class Decisions:
             ).all()
             return [self._view(s, r) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def for_person(
         self, actor: Actor, person_id: int, offset: int = 0, limit: int = 20
@@ -392,7 +392,7 @@ class Decisions:
                 tuple(self._view(s, r) for r in rows[:limit]), offset, limit, len(rows) > limit
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def recent_recipients(self, actor: Actor, limit: int = 9) -> list[Recipient]:
         """Recipients this user shared with lately, most recent first, for one-key reuse."""
@@ -423,4 +423,4 @@ class Decisions:
             ).all()
             return [Recipient(r[0], r[1], r[2], r[3]) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)

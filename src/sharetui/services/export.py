@@ -265,7 +265,7 @@ class Export:
             append(s, actor, "person.export", "person", person.id, f"subject access export, {fmt}")
             return _Gather(s, person, _Fmt(tz)).build(actor, self.store.settings.timezone)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
 
 class _Gather:

@@ -223,7 +223,7 @@ class Reports:
                 entry["ns"] += int(row["outcome"] == Outcome.DO_NOT_SHARE.value)
             return totals, months, weeks, basis, recipients, _advice(s, lo, hi)
 
-        totals, months, weeks, basis, recipients, advice = self.store.read(tally)
+        totals, months, weeks, basis, recipients, advice = self.store.read(tally, actor)
 
         basis_rows = [BasisRow(b, b.label, basis.get(b.value, 0)) for b in LawfulBasis]
         if basis.get(None):
@@ -250,7 +250,7 @@ class Reports:
             advice_weeks=advice_weeks,
         )
         self.store.write(
-            lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}")
+            lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}"), actor
         )
         return report
 

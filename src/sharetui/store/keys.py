@@ -212,3 +212,16 @@ def encrypt_copy(
         conn.close()
     os.chmod(target, 0o600)
     return target
+
+
+FACTOR_KEY_LABEL = b"sharetui second factor v1"
+
+
+def factor_key(settings: Settings) -> bytes | None:
+    """The key that seals second-factor secrets and keys the hashes of recovery codes and of
+    typed usernames, derived from the site key like the audit key (a copy of the database
+    alone then opens no authenticator). None where the site has no key."""
+    if not settings.key_file:
+        return None
+    site = bytes.fromhex(read_key(settings.key_file))
+    return hmac.new(site, FACTOR_KEY_LABEL, hashlib.sha256).digest()
