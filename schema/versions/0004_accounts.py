@@ -20,20 +20,25 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "must_change_passphrase", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
-        batch_op.add_column(sa.Column("totp_secret", sa.Text(), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("totp_enrolled_at", sharetui.store.types.UTCDateTime(), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("recovery_codes", sa.Text(), nullable=False, server_default="")
-        )
+    # Plain ADD COLUMN (each with a constant default): SQLite adds these in place, where a
+    # batch copy of app_user would trip over the foreign keys that point at it.
+    op.add_column(
+        "app_user",
+        sa.Column(
+            "must_change_passphrase", sa.Boolean(), nullable=False, server_default=sa.false()
+        ),
+    )
+    op.add_column(
+        "app_user", sa.Column("totp_secret", sa.Text(), nullable=False, server_default="")
+    )
+    op.add_column("app_user", sa.Column("totp_last_step", sa.Integer(), nullable=True))
+    op.add_column(
+        "app_user",
+        sa.Column("totp_enrolled_at", sharetui.store.types.UTCDateTime(), nullable=True),
+    )
+    op.add_column(
+        "app_user", sa.Column("recovery_codes", sa.Text(), nullable=False, server_default="")
+    )
     op.create_table(
         "signin_throttle",
         sa.Column("name_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
