@@ -95,6 +95,7 @@ class SignInStep:
     display_name: str = ""
     recovery_codes: tuple[str, ...] = ()  # shown once, after enrolment
     recovery_left: int | None = None  # after a recovery code was used
+    username: str = ""
 
 
 @dataclass
@@ -372,7 +373,7 @@ class SignIn:
             needs = "enrol"
         if needs:
             ticket_id = self._keep(t)
-            return SignInStep(needs, ticket_id, display_name=u.display_name)
+            return SignInStep(needs, ticket_id, display_name=u.display_name, username=u.username)
         key = name_hash(t.username, self._factor_key)
 
         def ok(s: Session) -> Actor:
