@@ -94,7 +94,12 @@ def test_failures_slow_the_next_try_at_that_terminal_with_growing_waits(svc, act
     with replayed_clock(lambda: start + timedelta(seconds=FIRST_WAIT + 1)):
         assert "60 seconds" in _fail(svc, "pat")
     # An administrator clears it at once.
-    assert svc.users.list(actors.ada)[[u.username for u in svc.users.list(None)].index("pat")].slowed_at == 1  # noqa: E501
+    assert (
+        svc.users.list(actors.ada)[
+            [u.username for u in svc.users.list(None)].index("pat")
+        ].slowed_at
+        == 1
+    )  # noqa: E501
     svc.users.unlock(actors.ada, "pat")
     assert svc.users.sign_in("pat", PASSPHRASE, "desk-1").username == "pat"
     assert "user.unlock" in [a[0] for a in audit_actions(svc)]
