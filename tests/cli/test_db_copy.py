@@ -272,7 +272,9 @@ def test_verify_names_a_damaged_backup(cli: Cli, demo_db: Demo, tmp_path: Path) 
 
     engine = create_engine(f"sqlite:///{backup}")
     with engine.begin() as conn, around_the_triggers(conn):  # as someone writing the file
-        conn.exec_driver_sql("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
+        conn.exec_driver_sql(
+            "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)"
+        )
     engine.dispose()
     drill = cli("db", "verify", str(backup))
     assert drill.error_line().startswith(

@@ -193,9 +193,7 @@ def requests(w: World) -> list[Any]:
     return w.services.advice.mine(w.who("pat"), include_closed=True)
 
 
-def arrange_request(
-    claimed: bool, advised: bool, anonymised: bool = False
-) -> Callable[[World], None]:
+def arrange_request(claimed: bool, advised: bool, anonymised: bool = False) -> Callable[[World], None]:
     def arrange(w: World) -> None:
         jane(w)
         view = w.services.advice.raise_request(
@@ -420,7 +418,9 @@ async def test_typing_into_a_choice_list_changes_no_answer(
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-async def test_typed_text_survives_lock_and_switch_user(make_app, ui_services, case: Case) -> None:
+async def test_typed_text_survives_lock_and_switch_user(
+    make_app, ui_services, case: Case
+) -> None:
     w = World(ui_services)
     case.arrange(w)
     app = make_app()
@@ -507,7 +507,9 @@ async def test_a_decision_whose_draft_cannot_be_saved_stays_open(make_app, ui_se
     assert ui_services.drafts.mine(World(ui_services).who("pat")) == []
 
 
-async def test_drafts_are_discarded_from_the_form_and_from_my_drafts(make_app, ui_services) -> None:
+async def test_drafts_are_discarded_from_the_form_and_from_my_drafts(
+    make_app, ui_services
+) -> None:
     from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 
     w = World(ui_services)
