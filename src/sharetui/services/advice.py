@@ -327,8 +327,12 @@ class Advice:
             if row is None:
                 raise NotFound("That advice request does not exist")
             self._check_can_see(actor, row)
-            append(s, actor, "advice.view", "advice", advice_id)
-            return self._view(s, row, actor)
+            view = self._view(s, row, actor)
+            if view.person_id is not None:  # the person is named to this reader: their trail
+                append(s, actor, "advice.view", "person", view.person_id, f"advice {advice_id}")
+            else:
+                append(s, actor, "advice.view", "advice", advice_id)
+            return view
 
         return self.store.write(work, actor)
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, DateTime, Row, String, type_coerce
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from sharetui.domain.enums import Role
 from sharetui.domain.errors import NotAllowed
@@ -464,10 +464,26 @@ class ViewRecord:
     username: str
     display_name: str
     terminal: str
+    what: str = "the record"
+
+
+# Every read that shows a person's details, audited against the person, and how "Viewed by"
+# says it. The reads that come with opening the record itself (its timeline, consent
+# history and decisions list) are left out: "the record" already says them.
+VIEWS = {
+    "person.view": "the record",
+    "person.summary": "name and details",
+    "consent.view": "a consent record",
+    "decision.view": "a decision",
+    "advice.view": "an advice request",
+    "advice.reveal": "revealed in advice",
+    "person.export": "subject access export",
+}
 
 
 def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> list[ViewRecord]:
-    """Who opened a person's record, newest first (supervisors and admins only)."""
+    """Who read a person's details, and where (the record, a decision, an advice request...),
+    newest first (supervisors and admins only)."""
     require(actor, Permission.OVERSEE)
 
     def work(s: Session) -> list[ViewRecord]:
@@ -477,13 +493,14 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
             .where(
                 AuditEvent.entity_type == "person",
                 AuditEvent.entity_id == str(person_id),
-                AuditEvent.action == "person.view",
+                col(AuditEvent.action).in_(VIEWS),
             )
             .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
             .limit(limit)
         ).all()
         return [
-            ViewRecord(ev.at, ev.username, name or ev.username, ev.terminal) for ev, name in rows
+            ViewRecord(ev.at, ev.username, name or ev.username, ev.terminal, VIEWS[ev.action])
+            for ev, name in rows
         ]
 
     return store.read(work, actor)
