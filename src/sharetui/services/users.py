@@ -27,6 +27,7 @@ from sharetui.services.signin import (
     SignInStep,
     actor_of,
     clear_throttle,
+    factor_required,
     name_hash,
 )
 from sharetui.services.store import Actor, Store
@@ -79,6 +80,7 @@ class AccountState:
 
     active: bool
     actor: Actor | None  # None when the account is gone or disabled
+    needs_factor: bool = False  # its role now needs a second factor it has not set up
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,8 @@ class Users(SignIn):
             u = s.get(User, actor.user_id)
             if u is None or not u.active:
                 return AccountState(False, None)
-            return AccountState(True, actor_of(u, actor.terminal))
+            required = factor_required(u.role, self.store.settings.practitioner_second_factor)
+            return AccountState(True, actor_of(u, actor.terminal), required and not u.totp_secret)
 
         return self.store.read(work)
 

@@ -214,6 +214,8 @@ class ShareApp(App[None], inherit_bindings=False):
             yield SystemCommand("Advice queue", "Open the advice queue", self.open_queue)
         if self.actor.role in ("supervisor", "admin"):
             yield SystemCommand("Reports", "Decisions and advice reports", self.open_reports)
+        if self.actor.role == "admin":
+            yield SystemCommand("Accounts", "Add and change accounts", self.open_accounts)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -436,7 +438,7 @@ class ShareApp(App[None], inherit_bindings=False):
         if state.actor is None:
             self._account_revoked()
         elif state.actor != actor:
-            await self._account_changed(state.actor)
+            await self._account_changed(state.actor, state.needs_factor)
 
     def _account_revoked(self) -> None:
         """Disabled by an administrator: the screen is locked at once and stays locked (the
@@ -453,9 +455,10 @@ class ShareApp(App[None], inherit_bindings=False):
                 return
         self.push_screen(LockScreen(self.actor.display_name, revoked=REVOKED))
 
-    async def _account_changed(self, actor: Actor) -> None:
+    async def _account_changed(self, actor: Actor, needs_factor: bool = False) -> None:
         """A new role or new advice roles: typed work is kept as drafts, then the home of
-        the new role shows, with a line saying what changed."""
+        the new role shows, with a line saying what changed. A role that needs a second
+        factor the account has not set up signs it out, to set one up at sign-in."""
         from sharetui.domain.enums import Role
 
         if self.lock_is_up:
@@ -463,6 +466,16 @@ class ShareApp(App[None], inherit_bindings=False):
         try:
             await self.save_all_drafts()
         except Exception:  # noqa: BLE001 - the drafts stay on screen; home waits a check
+            return
+        if needs_factor:
+            self.actor = None
+            await self._reset_to(
+                SignInScreen(
+                    self.demo_accounts,
+                    message="An administrator changed your role, which signs in with a second "
+                    "factor: sign in again to set it up. Unfinished forms are under My drafts.",
+                )
+            )
             return
         self.actor = actor
         await self.enter_home()
@@ -628,6 +641,11 @@ class ShareApp(App[None], inherit_bindings=False):
         from sharetui.ui.screens.advice_item import AdviceItemScreen
 
         self._open(AdviceItemScreen(advice_id))
+
+    def open_accounts(self) -> None:
+        from sharetui.ui.screens.accounts import AccountsScreen
+
+        self._open(AccountsScreen())
 
     def open_reports(self) -> None:
         from sharetui.ui.screens.reports import ReportsScreen

@@ -54,7 +54,7 @@ class HomeScreen(LoadingScreen):
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
             if role is Role.ADMIN:
-                yield Static("Accounts", classes="section-title")
+                yield Static("Accounts (u: add and change accounts)", classes="section-title")
                 yield DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="audit-status")
             else:
@@ -245,7 +245,7 @@ class HomeScreen(LoadingScreen):
                     one_line(u.display_name, 30),
                     u.role.label,
                     ", ".join(r.label for r in u.advice_roles) or "-",
-                    "active" if u.active else "disabled",
+                    u.state_words,
                     ("user", u.id),
                 )
                 for u in data["users"]
@@ -281,6 +281,8 @@ class HomeScreen(LoadingScreen):
             app.open_advice(ident)
         elif kind == "decision":
             app.open_decision(ident)
+        elif kind == "user":
+            app.open_accounts()
 
     def _chosen_draft(self) -> int | None:
         """The draft under the cursor of My drafts, when that list has the focus."""
@@ -338,7 +340,7 @@ class HomeScreen(LoadingScreen):
         self.share_app.open_reports()
 
     def action_users(self) -> None:
-        self.query_one("#users-table", DataTable).focus()
+        self.share_app.open_accounts()
 
     def action_verify_audit(self) -> None:
         self._verify()
