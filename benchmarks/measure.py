@@ -137,7 +137,7 @@ def next_code(url: str, username: str) -> str:
         ).scalar()
     engine.dispose()
     now = int(time.time() // STEP_SECONDS)
-    step = now - DRIFT_STEPS if last is None else max(now - DRIFT_STEPS, last + 1)
+    step = now if last is None else max(now, last + 1)  # now: good for 30 s or more
     while step > now + DRIFT_STEPS:  # every code of now used: wait for the next step
         time.sleep(1)
         now = int(time.time() // STEP_SECONDS)

@@ -59,6 +59,7 @@ def run_cli(
     if database is not None:
         environ["SHARETUI_DATABASE_URL"] = database
     environ.update(env or {})
+    stdin = _with_code(args, database, stdin)
     done = subprocess.run(
         [sys.executable, "-m", "sharetui", *args],
         input=stdin,
@@ -71,6 +72,37 @@ def run_cli(
         check=False,
     )
     return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def _with_code(args: tuple[str, ...], database: str | None, stdin: str | None) -> str | None:
+    """A person signing in with --user and --passphrase-stdin gives the code from their
+    authenticator on the second line: added here for accounts with a second factor, computed
+    from the database's stored secret, so each test states only the passphrase."""
+    if stdin is None or "--passphrase-stdin" not in args or "--user" not in args:
+        return stdin
+    if len(stdin.splitlines()) != 1:
+        return stdin
+    user = args[args.index("--user") + 1]
+    url = args[args.index("--database") + 1] if "--database" in args else database
+    if not url:
+        return stdin
+    from sqlalchemy.engine import make_url
+
+    from sharetui.store.engine import normalise_url
+    from tests.conftest import totp_code
+
+    try:
+        url = normalise_url(url)
+        parsed = make_url(url)
+        file = Path(parsed.database or "")
+        if parsed.get_backend_name() == "sqlite" and (
+            not file.is_file() or file.stat().st_size == 0
+        ):
+            return stdin  # never make (or touch) a database by looking
+        code = totp_code(url, user)
+    except Exception:  # noqa: BLE001 - no such account or database: the command says so
+        return stdin
+    return stdin + code + "\n" if code else stdin
 
 
 @pytest.fixture

@@ -149,6 +149,8 @@ def _list(args: argparse.Namespace) -> int:
             Text(status),
         )
     console = out()
+    if not console.is_terminal:
+        console.width = 200  # piped or captured: one account a line, whatever the width
     if users:
         console.print(table)
     else:
