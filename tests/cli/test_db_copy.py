@@ -57,7 +57,7 @@ def private_copy(demo: Demo, tmp_path: Path) -> Path:
 
 
 def copied(ran_out: str) -> tuple[int, int]:
-    match = re.search(r"Copied ([\d,]+) rows in 12 tables .* \(([\d,]+) events\)\.", ran_out)
+    match = re.search(r"Copied ([\d,]+) rows in 13 tables .* \(([\d,]+) events\)\.", ran_out)
     assert match, ran_out
     return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
 
