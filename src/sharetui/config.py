@@ -6,10 +6,14 @@ import contextlib
 import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sharetui.domain.errors import ShareError
 
 if TYPE_CHECKING:
     from sharetui.domain.clock import Clock
@@ -25,17 +29,6 @@ def default_data_dir() -> Path:
 
 def default_database_url() -> str:
     return f"sqlite:///{default_data_dir() / 'sharetui.db'}"
-
-
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 def terminal_id() -> str:
@@ -71,12 +64,40 @@ def _plain(part: str) -> bool:
     return bool(part) and all(c in "0123456789abcdefABCDEF.:%" for c in part)
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = field(default_factory=default_database_url)
-    idle_lock_seconds: int = 300
-    timezone: str = "Europe/London"
-    terminal: str = field(default_factory=terminal_id)
+class SettingsInvalid(ShareError):
+    """A SHARETUI_* variable holds a value the app cannot use. Start-up stops with one line
+    naming the variable, its value and what is allowed: a kiosk that silently ignored its lock
+    setting would be left unlocked."""
+
+
+IDLE_LOCK_MIN = 15
+IDLE_LOCK_MAX = 3600
+
+
+def _valid_zone(name: str) -> str:
+    name = name.strip()
+    try:
+        ZoneInfo(name)
+    except Exception as exc:  # noqa: BLE001 - ZoneInfo raises several kinds for bad names
+        raise ValueError("an IANA time zone name such as Europe/London") from exc
+    return name
+
+
+Zone = Annotated[str, AfterValidator(_valid_zone)]
+
+
+class Settings(BaseModel):
+    """Everything the app reads from its surroundings, typed and validated once.
+
+    Built directly (tests, commands that know their database) or from the environment with
+    `from_env`, where every SHARETUI_* variable is checked and a bad one stops start-up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    database_url: str = Field(default_factory=default_database_url)
+    idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
+    timezone: Zone = "Europe/London"
+    terminal: str = Field(default_factory=terminal_id)
     key_file: str = ""
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
     # Supervisors and administrators always sign in with a second factor; practitioners
@@ -100,22 +121,51 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some values changed, validated like the original."""
+        return Settings.model_validate({**self.model_dump(), **changes})
+
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
-        tz = os.environ.get("SHARETUI_TIMEZONE", "Europe/London").strip() or "Europe/London"
+        """Settings from SHARETUI_* variables; raises SettingsInvalid naming the first bad one."""
         try:
-            ZoneInfo(tz)
-        except Exception:  # noqa: BLE001 - a bad zone name falls back to the default
-            tz = "Europe/London"
+            env = _Environment()
+        except ValidationError as exc:
+            raise SettingsInvalid(_first_problem(exc)) from None
         return cls(
-            database_url=database_url
-            or os.environ.get("SHARETUI_DATABASE_URL", "").strip()
-            or default_database_url(),
-            idle_lock_seconds=_int_env("SHARETUI_IDLE_LOCK_SECONDS", 300),
-            timezone=tz,
-            key_file=os.environ.get("SHARETUI_KEY_FILE", "").strip(),
-            practitioner_second_factor=os.environ.get("SHARETUI_PRACTITIONER_SECOND_FACTOR", "")
-            .strip()
-            .lower()
-            in ("required", "yes", "1", "true"),
+            database_url=database_url or env.database_url.strip() or default_database_url(),
+            idle_lock_seconds=env.idle_lock_seconds,
+            timezone=env.timezone,
+            terminal=terminal_id(),
+            key_file=env.key_file.strip(),
+            practitioner_second_factor=env.practitioner_second_factor == "required",
         )
+
+
+class _Environment(BaseSettings):
+    """The variables a site sets (see README, "Settings"). Unknown SHARETUI_* names are ignored
+    so that older wrappers keep working; known ones must hold valid values."""
+
+    model_config = SettingsConfigDict(env_prefix="SHARETUI_", extra="ignore", frozen=True)
+
+    database_url: str = ""
+    idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
+    timezone: Zone = "Europe/London"
+    key_file: str = ""
+    practitioner_second_factor: Literal["required", "optional", ""] = ""
+
+
+_ALLOWED = {
+    "practitioner_second_factor": "required or optional",
+    "idle_lock_seconds": f"a whole number of seconds from {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX}",
+    "timezone": "an IANA time zone name such as Europe/London",
+}
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    value = error.get("input")
+    shown = value if isinstance(value, str) else repr(value)
+    allowed = _ALLOWED.get(name, error["msg"])
+    return f"SHARETUI_{name.upper()}={shown!r} is not allowed: use {allowed}"

@@ -11,7 +11,7 @@ import statistics
 from sharetui.ui.screens.home import HomeScreen
 from tests.proofs.scale import scaled
 from tests.ui.conftest import settle, sign_in
-from tests.ui.person_helpers import screen_text
+from tests.ui.screen import screen_text
 
 ROUNDS = scaled(2, 10)
 LIMIT = 5.0
@@ -47,7 +47,7 @@ async def test_disabled_within_5_seconds_and_role_changes_shown(make_app, ui_ser
             ui_services.users.set_active(None, "sam", False)
             locked.append(await _seconds_until(pilot, lambda app=app: app.is_locked))
             await settle(pilot)
-            assert "This account has been disabled" in screen_text(pilot)
+            assert "This account has been disabled" in screen_text(pilot, fold=True)
     assert max(locked) < LIMIT and max(changed) < LIMIT, (locked, changed)
     print(
         f"\nrevocation over {ROUNDS} rounds: locked after median {statistics.median(locked):.2f} s "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import replace
 from datetime import timedelta
 
 import pyotp
@@ -223,7 +222,7 @@ def test_the_secret_is_sealed_under_the_site_key(tmp_path, svc):
     from sharetui.store.models import User
 
     key = create_key_file(tmp_path / "site.key")
-    keyed = Users(Store(svc.store.engine, replace(svc.store.settings, key_file=str(key))))
+    keyed = Users(Store(svc.store.engine, svc.store.settings.replace(key_file=str(key))))
     keyed.set_factor_secret(None, "sue", TOTP_SECRET)
     with svc.store.engine.connect() as conn:
         token = conn.execute(select(User.totp_secret).where(User.username == "sue")).scalar()

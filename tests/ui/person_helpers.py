@@ -11,11 +11,9 @@ history arranged through the services, and timed runs the benchmarks can reuse:
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 from datetime import UTC, datetime, timedelta
 
-from rich.console import Console
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -34,25 +32,6 @@ def actor(services: Services, username: str) -> Actor:
     with Session(services.store.engine) as s:
         user = s.exec(select(User).where(User.username == username)).one()
         return actor_for(_view(user), "ui-test")
-
-
-def screen_text(pilot: Pilot[None]) -> str:
-    """Everything on the terminal now, as plain text (what a person would read)."""
-    app = pilot.app
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
 
 
 def consent_input(person_id: int, i: int, start: datetime) -> ConsentInput:

@@ -19,7 +19,7 @@ from sharetui.ui.screens.signin_steps import ChoosePassphraseScreen
 from tests.conftest import TOTP_SECRET
 from tests.services.helpers import audit_actions
 from tests.ui.conftest import settle, sign_in
-from tests.ui.person_helpers import screen_text
+from tests.ui.screen import screen_text
 
 
 async def _open_accounts(pilot) -> AccountsScreen:  # type: ignore[no-untyped-def]
@@ -67,7 +67,7 @@ async def test_every_account_action_through_the_administrator_screens(
         dialog.query_one("#display_name", Input).value = "Jo Lead"
         await pilot.press("ctrl+s")  # no role chosen: said on the field
         await settle(pilot)
-        assert "Choose practitioner, supervisor or admin" in screen_text(pilot)
+        assert "Choose practitioner, supervisor or admin" in screen_text(pilot, fold=True)
         dialog.query_one("#role").focus()
         await pilot.press("2")  # supervisor
         dialog.query_one("#advice_roles").focus()
@@ -129,7 +129,7 @@ async def test_every_account_action_through_the_administrator_screens(
         await _to(pilot, screen, "ada")
         await _confirm(pilot, "e")
         assert isinstance(app.screen, MessageDialog)
-        assert "last active administrator" in screen_text(pilot)
+        assert "last active administrator" in screen_text(pilot, fold=True)
         await pilot.press("enter")
         await settle(pilot)
         assert "active" in _row(screen, "ada")
@@ -158,7 +158,7 @@ async def test_a_one_time_passphrase_must_be_changed_at_the_first_sign_in(
         app.screen.query_one("#confirm", Input).value = "pip pip pip pip"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "your username or your name" in screen_text(pilot)
+        assert "your username or your name" in screen_text(pilot, fold=True)
         app.screen.query_one("#passphrase", Input).value = "lantern pebble violet"
         app.screen.query_one("#confirm", Input).value = "lantern pebble violet"
         await pilot.press("ctrl+s")
@@ -181,18 +181,20 @@ async def test_a_disabled_account_is_locked_and_a_new_role_shows(make_app, ui_se
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "sam")
-        assert "Advice queue" in screen_text(pilot)
+        assert "Advice queue" in screen_text(pilot, fold=True)
         ui_services.users.set_roles(None, "sam", "practitioner", [])
         took = await _until(pilot, lambda: app.actor is not None and app.actor.role != "supervisor")
         await settle(pilot)
         assert took < 5
-        assert isinstance(app.screen, HomeScreen) and "Advice queue" not in screen_text(pilot)
-        assert "(practitioner)" in screen_text(pilot)
+        assert isinstance(app.screen, HomeScreen) and "Advice queue" not in screen_text(
+            pilot, fold=True
+        )
+        assert "(practitioner)" in screen_text(pilot, fold=True)
         ui_services.users.set_active(None, "sam", False)
         took = await _until(pilot, lambda: app.is_locked)
         assert took < 5
         await settle(pilot)
-        assert "This account has been disabled" in screen_text(pilot)
+        assert "This account has been disabled" in screen_text(pilot, fold=True)
         app.screen.query_one("#unlock-passphrase", Input).value = "correct horse battery staple"
         await pilot.press("enter")
         await settle(pilot)
@@ -211,7 +213,7 @@ async def test_a_role_that_needs_a_second_factor_signs_out_to_set_it_up(
         await _until(pilot, lambda: app.actor is None)
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
-        assert "sign in again to set it up" in screen_text(pilot)
+        assert "sign in again to set it up" in screen_text(pilot, fold=True)
 
 
 def test_the_seeded_second_factor_is_the_one_the_tests_use() -> None:

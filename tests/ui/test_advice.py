@@ -4,7 +4,6 @@ requester, closing with the outcome, and new urgent items showing without a key 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,22 +23,16 @@ from sharetui.store.types import replayed_clock
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.advice_item import AdviceItemScreen, TextEntryDialog
 from sharetui.ui.screens.advice_queue import AdviceQueueScreen
+from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
 from tests.conftest import sign_in_as
 from tests.services.helpers import person
 from tests.ui.conftest import settle, sign_in
+from tests.ui.screen import screen_text
 
 MARKUP_QUESTION = "Can I tell the school nurse? [b]not bold[/b] [@click=app.quit]x[/]"
-BORDERS = re.compile("[█▀▄▊▎▔▁▐▌┃━┏┓┗┛│─▇▂▃▅▆]")
-
-
-def screen_text(app: ShareApp) -> str:
-    """What is on the terminal now, borders removed and whitespace folded (so a sentence
-    wrapped over two lines still reads as one)."""
-    lines = [strip.text for strip in app.screen._compositor.render_strips()]
-    return " ".join(BORDERS.sub(" ", "\n".join(lines)).split())
 
 
 def rows(app: ShareApp, table_id: str) -> list[list[str]]:
@@ -115,7 +108,7 @@ async def test_raise_shows_errors_on_fields_keeps_text_then_sends(
         assert isinstance(dialog, RaiseAdviceDialog)
         summary = str(dialog.query_one("#raise-error-summary", Static).render())
         assert summary.startswith("There is a problem")
-        assert "Enter the question you need advice on" in screen_text(app)  # under the box
+        assert "Enter the question you need advice on" in screen_text(app, fold=True)  # under the box
         for field, words in (
             ("question", "Enter the question you need advice on"),
             ("advice_role", "Choose who to ask"),
@@ -203,14 +196,14 @@ async def test_anonymised_request_adviser_sees_description_and_reveal_is_recorde
         await sign_in(pilot, "sam")
         app.open_queue()
         await settle(pilot)
-        queue_text = screen_text(app)
+        queue_text = screen_text(app, fold=True)
         assert "about a child, aged 7" in queue_text
         assert "Ellie" not in queue_text and "Brown" not in queue_text
 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
-        item_text = screen_text(app)
+        item_text = screen_text(app, fold=True)
         assert "About: a child, aged 7" in item_text
         assert "Ellie" not in item_text
 
@@ -219,12 +212,12 @@ async def test_anonymised_request_adviser_sees_description_and_reveal_is_recorde
         assert isinstance(app.screen, TextEntryDialog)
         await pilot.press("ctrl+s")  # no reason given
         await settle(pilot)
-        assert "Enter why you need to know who this is about" in screen_text(app)
+        assert "Enter why you need to know who this is about" in screen_text(app, fold=True)
         await pilot.press(*"Need to check the child protection plan")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
-        item_text = screen_text(app)
+        item_text = screen_text(app, fold=True)
         assert "Ellie Brown" in item_text
         assert "Revealed the identity" in item_text
         assert "Need to check the child protection plan" in item_text
@@ -266,7 +259,7 @@ async def test_queue_urgent_first_then_oldest_with_overdue_in_words(
         assert table[0][1].startswith("3 h")
         assert not table[1][2].startswith("OVERDUE")
         assert table[3][2].startswith("OVERDUE by")  # routine, eight days: overdue too
-        assert "2 OVERDUE" in screen_text(app)
+        assert "2 OVERDUE" in screen_text(app, fold=True)
 
         await pilot.press("u")  # urgent only
         await settle(pilot)
@@ -274,15 +267,15 @@ async def test_queue_urgent_first_then_oldest_with_overdue_in_words(
             "Urgent, three hours old",
             "Urgent, new",
         ]
-        assert "Urgency: Urgent" in screen_text(app)
+        assert "Urgency: Urgent" in screen_text(app, fold=True)
         await pilot.press("u", "u")  # today, then routine
         await settle(pilot)
         assert [r[4] for r in rows(app, "#queue-table")] == ["Routine, eight days old"]
         await pilot.press("u")  # back to all
         await pilot.press("r", "r")  # Sam's second role: Caldicott guardian, none for it
         await settle(pilot)
-        assert "Role: Caldicott guardian" in screen_text(app)
-        assert "No open requests for your roles with these filters" in screen_text(app)
+        assert "Role: Caldicott guardian" in screen_text(app, fold=True)
+        assert "No open requests for your roles with these filters" in screen_text(app, fold=True)
 
 
 async def test_queue_pages_through_many_items(
@@ -302,7 +295,7 @@ async def test_queue_pages_through_many_items(
         assert isinstance(screen, AdviceQueueScreen)
         first = [r[4] for r in rows(app, "#queue-table")]
         assert first == [f"Question {i:02d}" for i in range(screen.PAGE_SIZE)]
-        assert "Showing 1 to 20 · PageDown for more" in screen_text(app)
+        assert "Showing 1 to 20 · PageDown for more" in screen_text(app, fold=True)
 
         await pilot.press("pagedown")
         await settle(pilot)
@@ -310,7 +303,7 @@ async def test_queue_pages_through_many_items(
         await pilot.press("pagedown")
         await settle(pilot)
         assert [r[4] for r in rows(app, "#queue-table")] == [f"Question {i}" for i in range(40, 45)]
-        assert "PageDown for more" not in screen_text(app)
+        assert "PageDown for more" not in screen_text(app, fold=True)
         await pilot.press("pageup", "pageup")
         await settle(pilot)
         assert [r[4] for r in rows(app, "#queue-table")] == first
@@ -326,17 +319,17 @@ async def test_claim_and_release_from_the_item(
         await sign_in(pilot, "sam")
         app.open_advice(request.id)
         await settle(pilot)
-        assert "PENDING: waiting for an adviser" in screen_text(app)
+        assert "PENDING: waiting for an adviser" in screen_text(app, fold=True)
         await pilot.press("c")
         await settle(pilot)
-        assert "CLAIMED by Sam Supervisor" in screen_text(app)
+        assert "CLAIMED by Sam Supervisor" in screen_text(app, fold=True)
         stored = ui_services.advice.get(who("sam"), request.id)
         assert stored.status is AdviceStatus.CLAIMED and stored.claimed_by == "Sam Supervisor"
         assert history(app)[-1].endswith("Sam Supervisor: Claimed")
 
         await pilot.press("l")
         await settle(pilot)
-        assert "PENDING" in screen_text(app)
+        assert "PENDING" in screen_text(app, fold=True)
         assert ui_services.advice.get(who("sam"), request.id).status is AdviceStatus.PENDING
         steps = [line.split("  ", 1)[1] for line in history(app)]  # after the time
         assert steps == [
@@ -356,18 +349,18 @@ async def test_losing_the_claim_race_on_the_item_says_who_has_it(
         await sign_in(pilot, "sam")
         app.open_advice(request.id)
         await settle(pilot)
-        assert "PENDING" in screen_text(app)
+        assert "PENDING" in screen_text(app, fold=True)
         # Sue, at another terminal, claims it between Sam's refresh and Sam's key press.
         won = ui_services.advice.claim(who("sue"), request.id)
         at = won.claimed_at.astimezone(app.settings.tz).strftime("%H:%M")  # type: ignore[union-attr]
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, MessageDialog)
-        assert f"Already claimed by Sue Supervisor at {at}" in screen_text(app)
+        assert f"Already claimed by Sue Supervisor at {at}" in screen_text(app, fold=True)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
-        shown = screen_text(app)
+        shown = screen_text(app, fold=True)
         assert f"CLAIMED by Sue Supervisor at {at}" in shown  # the view refreshed
         assert f"Already claimed by Sue Supervisor at {at}" in shown  # and the notice stays
     assert ui_services.advice.get(who("sue"), request.id).claimed_by == "Sue Supervisor"
@@ -387,7 +380,7 @@ async def test_losing_the_claim_race_from_the_queue_refreshes_the_list(
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, MessageDialog)
-        assert "Already claimed by Sue Supervisor at" in screen_text(app)
+        assert "Already claimed by Sue Supervisor at" in screen_text(app, fold=True)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AdviceQueueScreen)
@@ -406,7 +399,7 @@ async def test_claim_from_the_queue_opens_the_item(
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
-        assert "CLAIMED by Sam Supervisor" in screen_text(app)
+        assert "CLAIMED by Sam Supervisor" in screen_text(app, fold=True)
     assert ui_services.advice.get(who("sam"), request.id).status is AdviceStatus.CLAIMED
 
 
@@ -420,7 +413,7 @@ async def test_adviser_records_advice_and_the_outcome(
         await sign_in(pilot, "sam")
         app.open_advice(request.id)
         await settle(pilot)
-        assert MARKUP_QUESTION in screen_text(app)  # shown literally, nothing run
+        assert MARKUP_QUESTION in screen_text(app, fold=True)  # shown literally, nothing run
         await pilot.press("a")  # not offered before claiming
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
@@ -431,20 +424,20 @@ async def test_adviser_records_advice_and_the_outcome(
         assert isinstance(app.screen, TextEntryDialog)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Enter your advice" in screen_text(app)
+        assert "Enter your advice" in screen_text(app, fold=True)
         await pilot.press(*"Share with social care under public task")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
-        assert "ADVICE GIVEN by Sam Supervisor" in screen_text(app)
-        assert "Share with social care under public task" in screen_text(app)
+        assert "ADVICE GIVEN by Sam Supervisor" in screen_text(app, fold=True)
+        assert "Share with social care under public task" in screen_text(app, fold=True)
 
         await pilot.press("o")
         await settle(pilot)
         await pilot.press(*"Discussed with Pat; referral made")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "CLOSED at" in screen_text(app)
+        assert "CLOSED at" in screen_text(app, fold=True)
         assert [line.split(": ", 1)[1].split(" (")[0] for line in history(app)] == [
             "Asked for advice",
             "Claimed",
@@ -476,7 +469,7 @@ async def test_requester_sees_the_advice_on_home_and_closes_with_outcome(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AdviceItemScreen)
-        shown = screen_text(app)
+        shown = screen_text(app, fold=True)
         assert "Sam Supervisor" in shown and "Yes: health and social care condition" in shown
         await pilot.press("c")  # a requester cannot claim: nothing happens
         await settle(pilot)
@@ -486,11 +479,11 @@ async def test_requester_sees_the_advice_on_home_and_closes_with_outcome(
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Enter the outcome of the advice" in screen_text(app)
+        assert "Enter the outcome of the advice" in screen_text(app, fold=True)
         await pilot.press(*"Told the GP by secure email")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "CLOSED at" in screen_text(app)
+        assert "CLOSED at" in screen_text(app, fold=True)
 
         await pilot.press("escape")
         await settle(pilot)
@@ -504,7 +497,6 @@ async def test_requester_sees_the_advice_on_home_and_closes_with_outcome(
 async def test_requester_continues_the_linked_decision(
     make_app: Callable[..., ShareApp], ui_services: Services, who: Callable[[str], Actor]
 ) -> None:
-    flow = pytest.importorskip("sharetui.ui.screens.decision_flow")
     pat = who("pat")
     draft = ui_services.drafts.save(pat, kind="decision", payload={}, title="Unfinished")
     request = ask(ui_services, pat, "Before I decide", draft_id=draft.id)
@@ -515,7 +507,7 @@ async def test_requester_continues_the_linked_decision(
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert isinstance(app.screen, flow.DecisionFlowScreen)
+        assert isinstance(app.screen, DecisionFlowScreen)
 
 
 # -- without a key press ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from sharetui.domain.decision import DecisionInput, QualityCheck
 from sharetui.domain.enums import (
@@ -36,6 +36,7 @@ from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import SignInScreen
 from tests.ui.conftest import settle, sign_in
+from tests.ui.screen import screen_text
 from tests.ui.typical_call import (
     INFORMATION,
     PURPOSE,
@@ -60,14 +61,6 @@ def shown(widget: Widget) -> bool:
             return False
         node = node.parent if isinstance(node.parent, Widget) else None
     return True
-
-
-def screen_text(app: ShareApp) -> str:
-    """What a person can read on the current screen (shown text and typed values)."""
-    parts = [str(w.render()) for w in app.screen.query(Static) if shown(w)]
-    parts += [str(w.render()) for w in app.screen.query(Choices) if shown(w)]
-    parts += [box.value for box in app.screen.query(Input) if shown(box)]
-    return "\n".join(parts)
 
 
 def flow(app: ShareApp) -> DecisionFlowScreen:

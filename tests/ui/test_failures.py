@@ -21,7 +21,7 @@ from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.search import PersonSearchScreen
 from sharetui.ui.screens.signin import SignInScreen
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
-from tests.ui.person_helpers import screen_text
+from tests.ui.screen import screen_text
 
 CLOSED_PORT = "postgresql://nobody@127.0.0.1:1/nothing"
 UNREACHABLE = (

@@ -32,7 +32,7 @@ from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
 from tests.conftest import sign_in_as
 from tests.ui.conftest import settle, sign_in
-from tests.ui.person_helpers import screen_text
+from tests.ui.screen import screen_text
 
 BORDERS = re.compile("[█▀▄▊▎▔▁▐▌┃━┏┓┗┛│─▇▂▃▅▆]")
 PASTED = "line1\nline2\r\nline3"

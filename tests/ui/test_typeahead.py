@@ -23,7 +23,8 @@ from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.person import PersonScreen
 from sharetui.ui.screens.search import PersonSearchScreen
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
-from tests.ui.person_helpers import actor, screen_text
+from tests.ui.person_helpers import actor
+from tests.ui.screen import screen_text
 
 
 async def burst(pilot: Pilot[None], *keys: str) -> None:

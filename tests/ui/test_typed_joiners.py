@@ -15,7 +15,8 @@ from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.add_person import AddPersonDialog
 from sharetui.ui.screens.person import PersonScreen
 from tests.ui.conftest import settle
-from tests.ui.person_helpers import actor, screen_text
+from tests.ui.person_helpers import actor
+from tests.ui.screen import screen_text
 from tests.ui.test_person import open_search
 
 MALAYALAM = "അന്\u200dവര്\u200d"  # Anwar, old-style chillu letters: NA, virama, ZWJ

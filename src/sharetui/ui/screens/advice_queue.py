@@ -22,6 +22,7 @@ from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.widgets.table import Table
 
 OPEN = (AdviceStatus.PENDING, AdviceStatus.CLAIMED)
 SHORT_ROLE = {
@@ -101,7 +102,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
         yield Static("", id="queue-filters")
         yield Static("Loading the queue…", id="queue-summary")
         yield Static("", id="queue-notice", classes="error-message")
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="queue-detail")
         yield KeyBar()
 

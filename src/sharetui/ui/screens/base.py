@@ -12,6 +12,8 @@ from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from sharetui.ui.widgets.table import Table
+
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
     from sharetui.services.store import Actor
@@ -153,7 +155,21 @@ class LoadingScreen(KioskScreen):
     def mark_loaded(self) -> None:
         """The first load is shown: set `loaded` once the screen has repainted with it."""
         if not self.loaded.is_set():
+            self.call_after_refresh(self._loaded_once_laid_out)
+
+    def _loaded_once_laid_out(self, waited: bool = False) -> None:
+        """A table measures its new rows and columns later, when its own queue is idle; until
+        then it paints the new rows in the old column widths. `loaded` waits for that and for
+        the repaint after it, or a snapshot taken on a busy machine catches the table half
+        laid out."""
+        if any(not table.laid_out for table in self.query(Table)):
+            self.call_after_refresh(self._loaded_once_laid_out, True)
+        elif waited:
+            self.refresh()
             self.call_after_refresh(self.loaded.set)
+        else:
+            self.loaded.set()
+
 
 
 class KioskModal(KioskMixin, ModalScreen[T]):

@@ -17,6 +17,7 @@ from sharetui.domain.enums import AdviceStatus, Role
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.widgets.table import Table
 
 
 class HomeScreen(LoadingScreen):
@@ -55,15 +56,15 @@ class HomeScreen(LoadingScreen):
                 yield Static("Loading…", id="queue-counts")
             if role is Role.ADMIN:
                 yield Static("Accounts (u: add and change accounts)", classes="section-title")
-                yield DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="audit-status")
             else:
                 yield Static("My drafts", classes="section-title")
-                yield DataTable(id="drafts-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="drafts-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My advice requests", classes="section-title")
-                yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
-                yield DataTable(id="decisions-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="decisions-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -43,6 +43,7 @@ from sharetui.ui.literal import day, lit, one_line, when
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.widgets.person_text import person_name
+from sharetui.ui.widgets.table import Table
 
 if TYPE_CHECKING:
     from sharetui.services.audit import ViewRecord
@@ -81,7 +82,7 @@ class _Record:
     viewed_by: list[ViewRecord] | None
 
 
-class _PagedTable(DataTable[Text]):
+class _PagedTable(Table):
     """The timeline: PageDown and PageUp fetch older and newer pages from the database."""
 
     def action_page_down(self) -> None:

@@ -21,6 +21,7 @@ from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.table import Table
 
 # Bars told apart by their fill as well as their colour.
 MARKERS = ["█", "▒", "░"]
@@ -92,7 +93,7 @@ class ReportsScreen(KioskScreen):
             yield Static("Loading the report…", id="report-period")
             yield Static("Decisions per week", classes="section-title")
             yield PlotextPlot(id="decisions-chart")
-            yield DataTable(id="report-totals", cursor_type="none", zebra_stripes=True)
+            yield Table(id="report-totals", cursor_type="none", zebra_stripes=True)
             yield Static(
                 "Advice turnaround against target: median time to advice as a share of the "
                 "time allowed (urgent: an hour; today: 5 pm; routine: three working days)",
@@ -101,13 +102,13 @@ class ReportsScreen(KioskScreen):
             yield PlotextPlot(id="turnaround-chart")
             yield Static("Advice given per week, on time or late", classes="section-title")
             yield PlotextPlot(id="advice-weeks-chart")
-            yield DataTable(id="report-turnaround", cursor_type="none", zebra_stripes=True)
+            yield Table(id="report-turnaround", cursor_type="none", zebra_stripes=True)
             yield Static("Shared decisions by lawful basis", classes="section-title")
-            yield DataTable(id="report-basis", cursor_type="none", zebra_stripes=True)
+            yield Table(id="report-basis", cursor_type="none", zebra_stripes=True)
             yield Static(
                 "By receiving organisation (most decisions first)", classes="section-title"
             )
-            yield DataTable(id="report-recipients", cursor_type="none", zebra_stripes=True)
+            yield Table(id="report-recipients", cursor_type="none", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -22,11 +22,12 @@ from sharetui.ui.literal import one_line
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH, group_heading, similar_words
 from sharetui.ui.widgets.person_text import person_name
+from sharetui.ui.widgets.table import Table
 
 PAGE_SIZE = 15
 
 
-class _ResultsTable(DataTable[Text]):
+class _ResultsTable(Table):
     """Up from the first row returns to the search box; PageDown/PageUp fetch pages."""
 
     def action_cursor_up(self) -> None:
