@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical, VerticalScroll
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
@@ -173,21 +173,30 @@ class EnrolScreen(_StepScreen):
     BINDINGS = [Binding("enter", "submit", "Confirm code", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"signin-step", "enrol-load"})
 
+    DEFAULT_CSS = """
+    EnrolScreen #enrol-body { height: 1fr; }
+    EnrolScreen #qr { width: auto; height: auto; margin: 0 1 0 0; }
+    EnrolScreen #enrol-form { width: 1fr; height: auto; }
+    """
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="enrol-body"), Vertical(classes="form", id="enrol-form"):
-            yield Static("Set up your second factor", classes="page-title")
-            yield Static(
-                lit(
-                    f"{self.step.display_name}: your role signs in with a code from an "
-                    "authenticator app as well as your passphrase. Scan this code with the "
-                    "app (or type the secret below into it), then enter the 6 digits it shows."
-                ),
-                classes="hint",
-            )
+        # The QR code beside the words and the box, so that at 80 x 24 all of it is in view
+        # while the person scans and types.
+        with Horizontal(id="enrol-body"):
             yield Static("", id="qr")
-            yield Static("", id="secret")
-            yield Field("code", "First code from the app", ShortText(id="code", max_length=20))
-            yield Static("Enter: confirm   Esc: start again", classes="hint")
+            with VerticalScroll(id="enrol-form"):
+                yield Static("Set up your second factor", classes="page-title")
+                yield Static(
+                    lit(
+                        f"{self.step.display_name}: your role signs in with a code from an "
+                        "authenticator app as well as your passphrase. Scan the code with the "
+                        "app (or type the secret into it), then enter the 6 digits it shows."
+                    ),
+                    classes="hint",
+                )
+                yield Static("", id="secret")
+                yield Field("code", "First code from the app", ShortText(id="code", max_length=20))
+                yield Static("Enter: confirm   Esc: start again", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -202,7 +211,7 @@ class EnrolScreen(_StepScreen):
         self.query_one("#qr", Static).update(qr_text(enrolment.uri))
         grouped = " ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4))
         self.query_one("#secret", Static).update(
-            Text.assemble(("Secret: ", "bold"), grouped, "  (time-based, 6 digits, 30 seconds)")
+            Text.assemble(("Secret: ", "bold"), grouped, "  (time-based, 6 digits, 30 s)")
         )
 
     @on(Input.Submitted, "#code")
