@@ -28,7 +28,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("reference", nargs="+")
     args = parser.parse_args()
-    svc = Services.open(Settings(database_url=args.database, terminal="bench-pdf"))
+    # from_env: the demo is encrypted under the site key that `sharetui demo` made
+    settings = Settings.from_env(database_url=args.database).replace(terminal="bench-pdf")
+    svc = Services.open(settings, create=False)
     try:
         with Session(svc.store.engine) as s:
             user = s.exec(select(User).where(User.username == args.user)).one()

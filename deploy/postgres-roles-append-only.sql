@@ -1,6 +1,7 @@
 -- sharetui on PostgreSQL: an owner role that runs migrations and an app role that may only
 -- INSERT and SELECT on the append-only tables (audit events, consent history, decision
--- versions, the people each version names, advice history). See docs/append-only.md.
+-- versions, the people each version names, advice history, earlier versions of people's
+-- details). See docs/append-only.md.
 --
 -- Run as a superuser, connected to the sharetui database, before the first `sharetui db
 -- upgrade` (and safely again at any time):
@@ -39,7 +40,8 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['audit_event', 'consent_event', 'sharing_decision',
-                             'decision_affected', 'advice_event'] LOOP
+                             'decision_affected', 'advice_event', 'person_version',
+                             'receipt_event', 'disposal'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM sharetui_app', t);
         END IF;

@@ -9,7 +9,9 @@ PostgreSQL tests skip with a reason when no server answers, unless SHARETUI_REQU
 from __future__ import annotations
 
 import os
+import platform
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,12 @@ PG_ADMIN_URL = os.environ.get(
     "SHARETUI_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
 )
 REQUIRE_PG = os.environ.get("SHARETUI_REQUIRE_POSTGRES") == "1"
+# SQLCipher's package (sqlcipher3-binary) exists for Linux x86-64 only. There it installs with
+# sharetui and these tests run (a broken install fails them); elsewhere they cannot run.
+needs_sqlcipher = pytest.mark.skipif(
+    not (sys.platform == "linux" and platform.machine() == "x86_64"),
+    reason="SQLCipher has no package for this platform (Linux x86-64 only)",
+)
 PASSPHRASE = "correct horse battery staple"
 # The second factor of the seeded supervisors and administrator (practitioners have none:
 # the site default). Codes are computed with pyotp, as an authenticator app would.
@@ -92,6 +100,21 @@ def sign_in_as(svc: Services, username: str, terminal: str = "t") -> Actor:
 
 def _pg_admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """sharetui makes its site key in the user's configuration folder on first use: the tests,
+    and the commands they run, get one of their own instead of the real one. One per test
+    process, like one kiosk account: the databases its commands make share that key."""
+    folder = tmp_path_factory.mktemp("config")
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = before
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ examples:
   sharetui user add jo --name "Jo Bloggs" --role admin
   sharetui report --from 2026-01-01 --to 2026-03-31 --format csv
   sharetui export person P000123 --format pdf --out p000123.pdf
+  sharetui import people pupils.csv --dry-run --user alex
 """
 
 
@@ -41,7 +42,7 @@ def _database_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sharetui.commands import admin, app, data, keys, users
+    from sharetui.commands import admin, app, data, governance, importing, keys, users
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     users.register(sub, common)
     admin.register(sub, common)
     data.register(sub, common)
+    importing.register(sub, common)
+    governance.register(sub, common)
     keys.register(sub, common)
     parser.set_defaults(handler=app.run_command)
     return parser

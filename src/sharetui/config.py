@@ -31,6 +31,15 @@ def default_database_url() -> str:
     return f"sqlite:///{default_data_dir() / 'sharetui.db'}"
 
 
+def default_key_file() -> Path:
+    """Where the site key is made on first use when SHARETUI_KEY_FILE is not set: the user's
+    configuration folder (on Linux ~/.config/sharetui/site.key), so that it is not in the
+    data folder beside the database, nor in a copy of that folder."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "site.key"
+
+
 def terminal_id() -> str:
     """Which workstation wrote an audit event: SHARETUI_TERMINAL_ID, else the SSH client's
     address and port when the app runs for an SSH connection, else host and tty."""
@@ -86,6 +95,28 @@ def _valid_zone(name: str) -> str:
 Zone = Annotated[str, AfterValidator(_valid_zone)]
 
 
+def _valid_region(name: str) -> str:
+    """The nation whose bank holidays working days skip (domain/calendar.py)."""
+    from sharetui.domain.calendar import BankHolidayRegion
+
+    try:
+        return BankHolidayRegion.parse(name).value
+    except ValueError as exc:
+        raise ValueError("england-and-wales, scotland or northern-ireland") from exc
+
+
+def _valid_receipt_days(text: str) -> str:
+    """'urgent=1/2,share=3/5,cp_transfer=5/5': every part names a kind and its days."""
+    from sharetui.domain.after_share import strict_receipt_days
+
+    strict_receipt_days(text)
+    return text.strip()
+
+
+Region = Annotated[str, AfterValidator(_valid_region)]
+ReceiptDays = Annotated[str, AfterValidator(_valid_receipt_days)]
+
+
 class Settings(BaseModel):
     """Everything the app reads from its surroundings, typed and validated once.
 
@@ -98,8 +129,15 @@ class Settings(BaseModel):
     idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
     timezone: Zone = "Europe/London"
     terminal: str = Field(default_factory=terminal_id)
-    key_file: str = ""
+    key_file: str = ""  # the site key in force (SHARETUI_KEY_FILE, or settled: store/encryption.py)
+    # Encrypted by default: a new SQLite database is encrypted under the key at this path, made
+    # on first use, unless key_file names another. Empty (settings built in code, as the tests
+    # do): no default key, so a new database is plain.
+    default_key_file: str = ""
+    plain: bool = False  # SHARETUI_PLAIN / --plain: make new SQLite databases plain, by choice
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
+    bank_holidays: Region = "england-and-wales"  # or scotland, northern-ireland
+    receipt_days: ReceiptDays = ""  # per kind: 'urgent=1/2,share=3/5,cp_transfer=5/5'
     # Supervisors and administrators always sign in with a second factor; practitioners
     # too where the site says so (SHARETUI_PRACTITIONER_SECOND_FACTOR=required).
     practitioner_second_factor: bool = False
@@ -138,6 +176,10 @@ class Settings(BaseModel):
             timezone=env.timezone,
             terminal=terminal_id(),
             key_file=env.key_file.strip(),
+            bank_holidays=env.bank_holidays,
+            receipt_days=env.receipt_days,
+            default_key_file=str(default_key_file()),
+            plain=env.plain,
             practitioner_second_factor=env.practitioner_second_factor == "required",
         )
 
@@ -152,13 +194,20 @@ class _Environment(BaseSettings):
     idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
     timezone: Zone = "Europe/London"
     key_file: str = ""
+    bank_holidays: Region = "england-and-wales"
+    receipt_days: ReceiptDays = ""
+    plain: bool = False
     practitioner_second_factor: Literal["required", "optional", ""] = ""
 
 
 _ALLOWED = {
+    "bank_holidays": "england-and-wales, scotland or northern-ireland",
+    "receipt_days": "kinds with working days to chase/overdue, such as "
+    "urgent=1/2,share=3/5,cp_transfer=5/5",
     "practitioner_second_factor": "required or optional",
     "idle_lock_seconds": f"a whole number of seconds from {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX}",
     "timezone": "an IANA time zone name such as Europe/London",
+    "plain": "1 for plain SQLite (new databases not encrypted), or 0",
 }
 
 

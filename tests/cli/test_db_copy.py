@@ -6,7 +6,7 @@ a broken source and a faulty copy are each stopped with the table named, source 
 from __future__ import annotations
 
 import re
-import sqlite3
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -22,7 +22,7 @@ from sharetui.store import transfer
 from sharetui.store.engine import make_engine
 from sharetui.store.keys import pragma_key, read_key
 from sharetui.store.transfer import site_tables, tables_holding_data
-from tests.cli.conftest import DEMO_PASSPHRASES, Cli, Demo
+from tests.cli.conftest import DEMO_PASSPHRASES, Cli, Demo, key_of, site_key_file
 from tests.fresh_pg import fresh_pg_database
 
 Rows = dict[str, list[tuple[object, ...]]]
@@ -49,29 +49,40 @@ def site_rows(url: str, key: str | None = None) -> Rows:
 
 
 def private_copy(demo: Demo, tmp_path: Path) -> Path:
-    """The shared demo is read-only for tests: changes happen on a copy."""
+    """The shared demo is read-only for tests: changes happen on a copy (of the encrypted
+    file: no command has it open, so its -wal is folded in)."""
     target = tmp_path / "site.db"
-    with sqlite3.connect(demo.path) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    shutil.copy(demo.path, target)
     return target
 
 
+def with_site_key() -> dict[str, str]:
+    """The environment of a site moved to PostgreSQL: its audit trail is keyed with the site
+    key of the SQLite file it came from, so the site runs with that key file."""
+    return {"SHARETUI_KEY_FILE": str(site_key_file())}
+
+
 def copied(ran_out: str) -> tuple[int, int]:
-    match = re.search(r"Copied ([\d,]+) rows in 13 tables .* \(([\d,]+) events\)\.", ran_out)
+    match = re.search(r"Copied ([\d,]+) rows in (\d+) tables .* \(([\d,]+) events\)\.", ran_out)
     assert match, ran_out
-    return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
+    assert int(match[2]) == len(site_tables()), ran_out
+    return int(match[1].replace(",", "")), int(match[3].replace(",", ""))
 
 
 def test_demo_site_moves_to_postgresql_and_back(
     cli: Cli, demo_db: Demo, pg_target: str, tmp_path: Path
 ) -> None:
-    before = site_rows(demo_db.url)
+    before = site_rows(demo_db.url, demo_db.key)
     events = len(before["audit_event"])
     assert before["draft"] and len(before["sharing_decision"]) > 100  # drafts, versions
 
     ran = cli("db", "copy", "--from", str(demo_db.path), "--to", pg_target)
     assert ran.code == 0, ran.err
     assert copied(ran.out) == (sum(len(v) for v in before.values()), events)
+    assert ran.out.splitlines()[1] == (
+        f"Its audit trail is keyed with the site key {site_key_file()}: run the copied site "
+        f"with SHARETUI_KEY_FILE={site_key_file()}, or its audit trail cannot be verified."
+    )
     assert site_rows(pg_target) == before  # every row, every id, every value
 
     verified = cli(
@@ -82,6 +93,7 @@ def test_demo_site_moves_to_postgresql_and_back(
         "--passphrase-stdin",
         database=pg_target,
         stdin=DEMO_PASSPHRASES["alex"] + "\n",
+        env=with_site_key(),
     )
     assert verified.code == 0, verified.err
     # The copy's events, and the administrator's sign-in just before the check.
@@ -91,7 +103,9 @@ def test_demo_site_moves_to_postgresql_and_back(
 
     # The copy serves the site: sign in, find, open, see drafts, and save a new record (the
     # PostgreSQL sequences were moved past the copied ids).
-    svc = Services.open(Settings(database_url=pg_target, terminal="copy-test"))
+    svc = Services.open(
+        Settings(database_url=pg_target, terminal="copy-test", key_file=str(site_key_file()))
+    )
     try:
         priya = svc.users.sign_in("priya", DEMO_PASSPHRASES["priya"])
         someone = before["person"][0]
@@ -110,27 +124,32 @@ def test_demo_site_moves_to_postgresql_and_back(
     back = tmp_path / "back.db"
     ran = cli("db", "copy", "--from", pg_target, "--to", str(back))
     assert ran.code == 0, ran.err
-    assert site_rows(f"sqlite:///{back}") == site_rows(pg_target)
+    # Back in a new SQLite file, encrypted under the site key like any new database.
+    assert not back.read_bytes().startswith(b"SQLite format 3")
+    assert site_rows(f"sqlite:///{back}", key_of(back)) == site_rows(pg_target)
     drill = cli("db", "verify", str(back))
     assert drill.code == 0, drill.err
     assert drill.out.startswith(f"{back} opens and is whole: schema ")
-    assert site_rows(demo_db.url) == before  # the source was only read
+    assert site_rows(demo_db.url, demo_db.key) == before  # the source was only read
 
 
 def test_encrypted_site_copies_with_its_key(
-    cli: Cli, demo_db: Demo, pg_target: str, tmp_path: Path
+    cli: Cli, sqlite_template: Path, pg_target: str, tmp_path: Path
 ) -> None:
+    """A site encrypted under a key of its own (not this account's site key) copies only
+    with that key named."""
     key_file = tmp_path / "site.key"
     assert cli("key", "create", str(key_file)).code == 0
-    encrypted = tmp_path / "enc.db"
+    plain, encrypted = tmp_path / "plain.db", tmp_path / "enc.db"
+    shutil.copy(sqlite_template, plain)
     with_key = {"SHARETUI_KEY_FILE": str(key_file)}
-    assert cli("key", "encrypt", str(demo_db.path), str(encrypted), env=with_key).code == 0
+    assert cli("key", "encrypt", str(plain), str(encrypted), env=with_key).code == 0
 
     refused = cli("db", "copy", "--from", str(encrypted), "--to", pg_target)
     assert refused.error_line().startswith("This database is encrypted")
     ran = cli("db", "copy", "--from", str(encrypted), "--to", pg_target, env=with_key)
     assert ran.code == 0, ran.err
-    assert site_rows(pg_target) == site_rows(demo_db.url)
+    assert site_rows(pg_target) == site_rows(f"sqlite:///{plain}")
 
     # And back into a new encrypted file, for a site returning to one workstation.
     back = tmp_path / "back-enc.db"
@@ -138,7 +157,7 @@ def test_encrypted_site_copies_with_its_key(
     assert ran.code == 0, ran.err
     assert not back.read_bytes().startswith(b"SQLite format 3")
     key = pragma_key(read_key(key_file))
-    assert site_rows(f"sqlite:///{back}", key) == site_rows(demo_db.url)
+    assert site_rows(f"sqlite:///{back}", key) == site_rows(f"sqlite:///{plain}")
     assert cli("db", "verify", str(back), env=with_key).code == 0
     assert cli("db", "verify", str(back)).error_line().startswith("This database is encrypted")
 
@@ -184,12 +203,10 @@ def test_a_target_with_records_is_refused(
 def test_a_broken_source_chain_is_named(
     cli: Cli, demo_db: Demo, pg_target: str, tmp_path: Path
 ) -> None:
-    from sqlalchemy import create_engine
-
     from tests.attacker import around_the_triggers
 
     site = private_copy(demo_db, tmp_path)
-    engine = create_engine(f"sqlite:///{site}")
+    engine = make_engine(f"sqlite:///{site}", key=key_of(site))
     with engine.begin() as conn, around_the_triggers(conn):  # as someone writing the file
         conn.exec_driver_sql("UPDATE audit_event SET summary = 'nothing to see' WHERE id = 40")
     engine.dispose()
@@ -214,7 +231,7 @@ def test_a_row_lost_in_the_copy_stops_it_and_undoes_it(
         real(target, table, rows[:-1] if table.name == lost else rows)
 
     monkeypatch.setattr(transfer, "insert_batch", lossy)
-    before = site_rows(demo_db.url)
+    before = site_rows(demo_db.url, demo_db.key)
     assert main(["db", "copy", "--from", str(demo_db.path), "--to", pg_target]) == 1
     message = capsys.readouterr().err.strip()
     n = len(before[lost])
@@ -230,7 +247,7 @@ def test_a_row_lost_in_the_copy_stops_it_and_undoes_it(
     with engine.connect() as conn:
         assert tables_holding_data(conn) == []
     engine.dispose()
-    assert site_rows(demo_db.url) == before
+    assert site_rows(demo_db.url, demo_db.key) == before
 
 
 def test_an_event_altered_in_the_copy_is_detected(
@@ -266,15 +283,11 @@ def test_verify_names_a_damaged_backup(cli: Cli, demo_db: Demo, tmp_path: Path) 
     assert made.code == 0, made.err
     assert f"{backup} opens and is whole: schema " in made.out
     assert cli("db", "verify", str(backup)).code == 0
-    from sqlalchemy import create_engine
-
     from tests.attacker import around_the_triggers
 
-    engine = create_engine(f"sqlite:///{backup}")
+    engine = make_engine(f"sqlite:///{backup}", key=key_of(backup))  # the backup is encrypted
     with engine.begin() as conn, around_the_triggers(conn):  # as someone writing the file
-        conn.exec_driver_sql(
-            "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)"
-        )
+        conn.exec_driver_sql("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
     engine.dispose()
     drill = cli("db", "verify", str(backup))
     assert drill.error_line().startswith(

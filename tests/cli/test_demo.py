@@ -6,15 +6,27 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from sharetui.config import Settings
 from sharetui.services.audit import verify
 from sharetui.services.store import Store
 from sharetui.store.engine import make_engine
-from tests.cli.conftest import DEMO_PASSPHRASES, DEMO_SEED, Cli, Demo
+from tests.cli.conftest import (
+    DEMO_PASSPHRASES,
+    DEMO_SEED,
+    Cli,
+    Demo,
+    connect,
+    key_of,
+    site_key_file,
+)
 
 
 def _query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    with sqlite3.connect(path) as conn:
+    conn = connect(path)  # the demo is encrypted under the site key
+    try:
         return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def test_the_demo_lists_one_account_per_role(demo_db: Demo) -> None:
@@ -141,14 +153,17 @@ def test_the_same_seed_makes_the_same_demo_and_reset_makes_it_again(
     assert made.code == 0, made.err
     first = content(db)
     assert len(first) >= 6
-    with sqlite3.connect(db) as conn:  # something that is not part of the demo
+    with connect(db) as conn:  # something that is not part of the demo
         conn.execute("update person set given_names = 'Changed' where id = 1")
 
     again = cli(*args, "--reset")
     assert again.code == 0, again.err
     assert "Made the demo database" in again.out
     assert content(db) == first  # made again from scratch, and the same seed, the same demo
-    store = Store(make_engine(f"sqlite:///{db}"))
+    url = f"sqlite:///{db}"
+    store = Store(  # the chain is keyed with the site key, as the database is encrypted
+        make_engine(url, key=key_of(db)), Settings(database_url=url, key_file=str(site_key_file()))
+    )
     try:
         assert verify(store).ok
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import stat
 from datetime import date
 from pathlib import Path
@@ -18,12 +17,12 @@ from pypdf import PdfReader
 from sharetui.domain.enums import Relationship
 from sharetui.services.export import CSV_COLUMNS, REVIEW_GUIDE, Export, to_csv
 from sharetui.services.pdf_fonts import BODY, FALLBACKS, font_folder
-from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo
+from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo, connect
 from tests.services.helpers import consent, person, share
 
 
 def _q(path: Path, sql: str, *args: object) -> list[tuple]:  # type: ignore[type-arg]
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:  # the demo is encrypted under the site key
         return conn.execute(sql, args).fetchall()
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.store.engine import normalise_url
-from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo
+from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo, connect
 from tests.services.helpers import person
 
 # Commands that read or write an existing database (a sign-in where one is needed).
@@ -203,7 +203,7 @@ def test_demo_reset_keeps_a_demo_file_someone_added_to(
         "added. Choose another --database, or remove the file yourself"
     )
     kept = (
-        sqlite3.connect(db)
+        connect(db)  # the demo is encrypted under the site key
         .execute("SELECT count(*) FROM app_user WHERE username = 'newcomer'")
         .fetchone()
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import DEMO_PASSPHRASES, Cli, Demo
-from tests.cli.test_db_copy import site_rows
+from tests.cli.test_db_copy import site_rows, with_site_key
 from tests.fresh_pg import fresh_pg_database
 
 
@@ -34,13 +34,16 @@ def test_pg_dump_and_pg_restore_give_a_site_that_verifies(
              f"--dbname={restored}", str(dump))  # fmt: skip
 
         assert site_rows(restored) == site_rows(live)
-        drill = cli("db", "verify", restored)
+        # The site came from an encrypted SQLite file: it runs with that file's site key,
+        # which keys its audit trail (db copy says so).
+        with_key = with_site_key()
+        drill = cli("db", "verify", restored, env=with_key)
         assert drill.code == 0, drill.err
         assert drill.out.startswith(f"{restored} opens and is whole: schema ")
         events = len(site_rows(live)["audit_event"])
         verified = cli(
             "audit", "verify", "--user", "alex", "--passphrase-stdin",
-            database=restored, stdin=DEMO_PASSPHRASES["alex"] + "\n",
+            database=restored, stdin=DEMO_PASSPHRASES["alex"] + "\n", env=with_key,
         )  # fmt: skip
         assert verified.code == 0, verified.err
         # Every event of the original, and the administrator's sign-in before the check.

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
-from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo
+from tests.cli.conftest import DEMO_PASSPHRASES, PASSPHRASE, Cli, Demo, connect
 from tests.services.helpers import no_share, person, share
 
 
@@ -39,7 +38,7 @@ def _expected(db, start: str, end: str) -> dict[str, int]:  # type: ignore[no-un
         where d.version = (select max(version) from sharing_decision where root_id = d.root_id)
           and first.decided_at >= ? and first.decided_at < ?
     """
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:  # the demo is encrypted under the site key
         rows = conn.execute(sql, (start, end)).fetchall()
     sharing = {"share", "share_in_part"}
     return {
@@ -67,7 +66,7 @@ def test_csv_totals_match_the_database(cli: Cli, demo_db: Demo) -> None:
     assert sum(int(got[k]) for k in weeks) == expected["decisions"]
     basis = sum(int(v) for (t, _, c), v in got.items() if t == "lawful_basis" and c == "shared")
     assert basis == expected["shared"] + expected["shared_in_part"]
-    with sqlite3.connect(demo_db.path) as conn:
+    with connect(demo_db.path) as conn:
         raised = conn.execute("select urgency, count(*) from advice_request group by 1").fetchall()
     for urgency, n in raised:
         assert int(got[("advice_turnaround", urgency, "raised")]) == n
@@ -75,7 +74,7 @@ def test_csv_totals_match_the_database(cli: Cli, demo_db: Demo) -> None:
         int(v) for (t, _, c), v in got.items() if t == "advice_turnaround" and c == "on_time"
     )
     late = sum(int(v) for (t, _, c), v in got.items() if t == "advice_turnaround" and c == "late")
-    with sqlite3.connect(demo_db.path) as conn:
+    with connect(demo_db.path) as conn:
         advised = conn.execute(
             "select sum(advised_at <= due_at), sum(advised_at > due_at) from advice_request "
             "where advised_at is not null"
@@ -139,3 +138,37 @@ def test_report_on_both_backends(cli: Cli, database_url: str, svc, actors) -> No
     assert got[("totals", "all", "amended")] == "1"
     assert got[("recipient", "Police", "shared")] == "1"
     assert ("recipient", "Children's social care", "decisions") not in got
+
+
+def test_after_the_share_in_the_table_and_the_csv(cli: Cli, database_url: str, svc, actors) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.test_reports import after_share_story
+
+    after_share_story(svc, actors)
+    today = date.today()
+    period = ("--from", (today - timedelta(days=30)).isoformat(), "--to", today.isoformat())
+    ran = _report(cli, database_url, *period, "--format", "csv", user="sue", passphrase=PASSPHRASE)
+    assert ran.code == 0, ran.err
+    got = _tidy(ran.out)
+    main = "Northshire Children's Social Care"
+    assert got[("recipient", main, "decisions")] == "9"
+    assert got[("recipient", main, "in_register")] == "1"
+    assert got[("recipient", "Harbour Lane Youth Club", "in_register")] == "0"
+    assert ("recipient", "Northshire CSC", "decisions") not in got
+    assert got[("agreement", "covered", "shares")] == "4"
+    assert got[("agreement", "none", "urgent")] == "1"
+    assert got[("receipt", "share", "on_time")] == "1"
+    assert got[("receipt", "share", "late")] == "1"
+    assert got[("receipt", "urgent", "unconfirmed_due")] == "1"
+    assert got[("transfer", "all", "made")] == "2"
+    assert got[("transfer", "all", "within")] == "1"
+
+    table = _report(cli, database_url, *period, user="sue", passphrase=PASSPHRASE)
+    assert table.code == 0, table.err
+    for line in (
+        "Shares under a data sharing agreement",
+        "Under an agreement",
+        "Receipts confirmed on time",
+        "Harbour Lane Youth Club *",
+        "Child protection file transfers: 2 sent; 1 within 5 school days of the move",
+    ):
+        assert line in table.out, line

@@ -11,7 +11,7 @@ from sharetui.config import Settings
 from sharetui.domain.errors import SignInFailed
 from sharetui.services.facade import Services
 from sharetui.store.migrate import head_revision
-from tests.cli.conftest import PASSPHRASE, Cli
+from tests.cli.conftest import PASSPHRASE, Cli, site_key_file
 from tests.conftest import totp_code
 
 NEW = "a brand new passphrase for jo"
@@ -149,8 +149,11 @@ def test_db_current_and_upgrade_on_a_new_file(cli: Cli, tmp_path: Path) -> None:
     )
     assert not path.exists()
     up = cli("--database", url, "db", "upgrade")
-    assert up.out.strip() == f"Made a new database at {path} (schema {head})."
-    assert cli("db", "current", "--database", url).out.strip() == f"Schema {head}: up to date."
+    encrypted = f"Encrypted at rest (SQLCipher) under the site key {site_key_file()}."
+    said = [ln for ln in up.out.splitlines() if not ln.startswith("Made a new site key at ")]
+    assert said == [f"Made a new database at {path} (schema {head}).", encrypted]
+    current = cli("db", "current", "--database", url).out.splitlines()
+    assert current == [f"Schema {head}: up to date.", encrypted]
     again = cli("--database", url, "db", "upgrade")
     assert again.out.strip() == f"The database schema is already up to date ({head})."
 
@@ -158,4 +161,12 @@ def test_db_current_and_upgrade_on_a_new_file(cli: Cli, tmp_path: Path) -> None:
 def test_db_current_on_both_backends(cli: Cli, database_url: str) -> None:
     ran = cli("db", "current", database=database_url)
     assert ran.code == 0
-    assert ran.out.strip() == f"Schema {head_revision()}: up to date."
+    schema, stored = ran.out.splitlines()
+    assert schema == f"Schema {head_revision()}: up to date."
+    if database_url.startswith("sqlite"):  # the test template is made plain, in code
+        assert stored == (
+            "NOT encrypted at rest: this database was made as plain SQLite; move it over "
+            "with: sharetui key encrypt."
+        )
+    else:
+        assert stored.startswith("Encryption at rest is the database server's")

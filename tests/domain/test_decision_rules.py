@@ -57,6 +57,7 @@ def full_share(**changes: object) -> DecisionInput:
         reasons="Risk of significant harm outweighs privacy",
         shared_at=NOW - timedelta(hours=1),
         share_method=ShareMethod.SECURE_EMAIL,
+        impact_if_not_shared="The enquiry would go ahead blind to what the school knows",
     )
     return replace(d, **changes)
 
@@ -76,9 +77,10 @@ def test_reasons_are_required_for_every_outcome_even_do_not_share(outcome: Outco
     assert "rule 7" in e["reasons"]
 
 
-def test_do_not_share_needs_only_subject_urgency_outcome_and_reasons() -> None:
+def test_do_not_share_needs_only_subject_urgency_outcome_reasons_and_rule_5() -> None:
     d = DecisionInput(subject_id=1, urgent=False, outcome=Outcome.DO_NOT_SHARE, reasons="No need")
-    assert errors(d) == {}
+    assert set(errors(d)) == {"impact_if_not_shared"}  # rule 5 (tests/domain/test_rule5.py)
+    assert errors(replace(d, impact_if_not_shared="None: the school nurse already knows")) == {}
     assert set(errors(DecisionInput())) == {"urgent", "subject_id", "outcome", "reasons"}
 
 
@@ -328,7 +330,12 @@ def test_draft_round_trip_and_bad_values() -> None:
 
 def test_errors_for_page_selects_only_that_page() -> None:
     e = errors(DecisionInput(outcome=Outcome.SHARE))
-    assert set(errors_for_page(e, "decision")) == {"reasons", "shared_at", "share_method"}
+    assert set(errors_for_page(e, "decision")) == {
+        "reasons",
+        "shared_at",
+        "share_method",
+        "impact_if_not_shared",
+    }
     checks = errors_for_page(e, "checks")
     assert "person_told" in checks and all(
         k.split(".")[0] in ("checks", "person_told") for k in checks

@@ -379,6 +379,8 @@ def decision_input(data: st.DataObject, world: World) -> DecisionInput:
         "reasons": TEXT,
         "shared_at": TIMES,
         "share_method": choice(ShareMethod),
+        "impact_if_not_shared": TEXT,
+        "impact_if_shared": TEXT,
     }
 
     def value(name: str) -> Any:

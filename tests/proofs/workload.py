@@ -60,6 +60,7 @@ def share(subject_id: int, tag: str) -> DecisionInput:
         reasons=f"Risk of significant harm {tag}",
         shared_at=datetime.now(UTC) - timedelta(minutes=10),
         share_method=ShareMethod.SECURE_EMAIL,
+        impact_if_not_shared=f"Social care could not act {tag}",
     )
 
 

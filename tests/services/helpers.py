@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -71,15 +72,27 @@ def share(subject_id: int, **changes: object) -> DecisionInput:
         reasons="Risk of significant harm",
         shared_at=datetime.now(UTC) - timedelta(minutes=10),
         share_method=ShareMethod.SECURE_EMAIL,
+        impact_if_not_shared="Social care could not act on the disclosure",
     )
     return replace(d, **changes)
 
 
+NO_SHARE_IMPACT = "Nothing changes for the child: social care already hold it"
+
+
 def no_share(
-    subject_id: int, reasons: str = "Not needed: already known to social care"
+    subject_id: int,
+    reasons: str = "Not needed: already known to social care",
+    impact: str = NO_SHARE_IMPACT,
 ) -> DecisionInput:
+    """A decision not to share, with its reasons and what could happen because it is not
+    shared (rule 5)."""
     return DecisionInput(
-        subject_id=subject_id, urgent=False, outcome=Outcome.DO_NOT_SHARE, reasons=reasons
+        subject_id=subject_id,
+        urgent=False,
+        outcome=Outcome.DO_NOT_SHARE,
+        reasons=reasons,
+        impact_if_not_shared=impact,
     )
 
 
@@ -120,3 +133,43 @@ def last_audit_id(svc: Services) -> int:
     t = AuditEvent.__table__
     with svc.store.engine.connect() as conn:
         return conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()
+
+
+def insert_as_written(conn: Any, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows naming only the columns given: what an older app wrote, into a database
+    at an older schema (the current models would name columns that did not exist yet)."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    import sharetui.store.models  # noqa: F401 - the tables, for the columns' types (JSON)
+
+    current = SQLModel.metadata.tables[table]
+    columns = [sa.Column(name, current.c[name].type) for name in rows[0]]
+    conn.execute(sa.Table(table, sa.MetaData(), *columns).insert(), rows)
+
+
+def transfer(subject_id: int, org_id: int, org: str, moved_on: date, **changes: object):
+    """A child protection file transfer to a register entry (KCSIE), sent the day after the
+    move unless shared_at says otherwise."""
+    from sharetui.domain.after_share import DecisionKind
+
+    values: dict[str, object] = {
+        "kind": DecisionKind.CP_TRANSFER,
+        "recipient_org_id": org_id,
+        "recipient_org": org,
+        "purpose": "Child protection file transfer",
+        "information": "The child protection file",
+        "consent_position": None,
+        "not_sought_reason": None,
+        "without_consent_reason": "",
+        "checks": {},
+        "person_told": None,
+        "not_told_reason": "",
+        "transfer_reason": "Family moved house",
+        "moved_on": moved_on,
+        "pupil_file_separate": True,
+        "shared_at": datetime.combine(moved_on + timedelta(days=1), datetime.min.time(), UTC)
+        + timedelta(hours=10),
+    }
+    values.update(changes)
+    return share(subject_id, **values)

@@ -1,10 +1,12 @@
 """Append-only tables are kept by the database: an UPDATE or DELETE on audit events, consent
-history, decision versions (and the people each names) or advice history is refused by the
+history, decision versions (and the people each names), advice history or the earlier
+versions of people's details is refused by the
 database itself, on both engines, and the row is left as it was. On PostgreSQL, the app role of
 deploy/postgres-roles-append-only.sql may not even try, and cannot drop the triggers."""
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -26,11 +28,17 @@ def _history(svc, actors) -> None:
     p = person(svc, actors.pat)
     sibling = person(svc, actors.pat, given="Jo")
     svc.consent.record(actors.pat, consent(p.id))
-    svc.decisions.log(actors.pat, share(p.id, others_affected=[sibling.id]))
+    shared = svc.decisions.log(actors.pat, share(p.id, others_affected=[sibling.id]))
+    svc.receipts.record(actors.pat, shared.id, "chased", note="Asked them to confirm")
     a = svc.advice.raise_request(
         actors.pat, question="Tell the GP?", advice_role="dsl", urgency="today"
     )
     svc.advice.claim(actors.sam, a.id)
+    # an import that gives the person newer details: their earlier version is kept
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pupils.csv"
+        path.write_text("Surname,Forename,DOB,Year\nSmith,Jane,4/3/2016,Year 5\n")
+        svc.imports.run(actors.ada, svc.imports.read(actors.ada, path))
 
 
 def _first_id_column(table: str) -> str:
@@ -133,8 +141,10 @@ def test_the_app_role_may_only_insert_and_read_append_only_tables(roles_database
         svc.users.create(None, "sam", "Sam Supervisor", "supervisor", ["dsl"], PASSPHRASE)
         actors = type("A", (), {})()
         svc.users.set_factor_secret(None, "sam", TOTP_SECRET)
+        svc.users.set_factor_secret(None, "ada", TOTP_SECRET)
         actors.pat = svc.users.sign_in("pat", PASSPHRASE, "t")
-        actors.sam = svc.users.sign_in("sam", PASSPHRASE, "t", code=totp_code(svc, "sam"))
+        for name in ("sam", "ada"):
+            setattr(actors, name, svc.users.sign_in(name, PASSPHRASE, "t", code=totp_code(svc, name)))
         _history(svc, actors)  # every kind of work the services do still works as the app role
         p = person(svc, actors.pat)
         d = svc.decisions.log(actors.pat, share(p.id))

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -18,6 +17,7 @@ from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.store.migrate import SchemaTooNew, current_revision, head_revision, upgrade
 from tests.conftest import _pg_admin_engine, _pg_url
+from tests.services.helpers import insert_as_written
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -72,21 +72,21 @@ def test_newer_schema_is_refused(settings, svc):
     assert current_revision(svc.store.engine) == "9999_from_the_future"  # left as it was
 
 
-_USER_0001 = {
-    "id", "username", "display_name", "role", "advice_roles", "passphrase_hash", "active",
-    "failed_signins", "locked_until", "created_at",
-}  # fmt: skip
-
-
 def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
     """A site on the first schema: 0002 fills person_name_key for each person already held,
     reporting progress, and the search then finds them by a similar name."""
     from alembic import command
+    from sqlalchemy import column as sa_column
+    from sqlalchemy import table as sa_table
 
     from sharetui.store.engine import make_engine
     from sharetui.store.migrate import alembic_config
-    from sharetui.store.models import Person, User
     from sharetui.store.types import utcnow
+
+    PERSON_0001_COLUMNS = (  # noqa: N806
+        "family_name", "given_names", "other_names", "sort_key", "dob_estimated",
+        "reference", "created_by_id", "created_at", "last_activity_at",
+    )
 
     engine = make_engine(empty_url)
     try:
@@ -96,13 +96,9 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
             command.upgrade(cfg, "0001")
         now = utcnow()
         with engine.begin() as conn:
-            # The columns of schema 0001 only (later ones have defaults that 0001 lacks).
-            user_0001 = sa.table(
+            insert_as_written(
+                conn,
                 "app_user",
-                *(sa.column(c.name, c.type) for c in User.__table__.c if c.name in _USER_0001),
-            )
-            conn.execute(
-                user_0001.insert(),
                 [
                     {
                         "id": 1,
@@ -117,8 +113,12 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
                     }
                 ],
             )
+            # The table as it was at 0001 (the model has columns of later schemas).
+            person_0001 = sa_table(
+                "person", *(sa_column(c) for c in PERSON_0001_COLUMNS), sa_column("notes")
+            )
             conn.execute(
-                Person.__table__.insert(),
+                person_0001.insert(),
                 [
                     {
                         "family_name": family,
@@ -159,3 +159,52 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
         ]
     finally:
         svc.close()
+
+
+
+def test_0009_lets_a_disposal_reach_receipt_steps_and_earlier_details(empty_url):
+    """A site at 0007: the receipt steps and earlier versions of a person's details refuse
+    every DELETE, so a person with either could not be disposed of. 0009 puts the disposal
+    guard on them (a row goes only while its person's disposal is pending: the disposal
+    tests show it working); its downgrade takes it off again."""
+    from alembic import command
+
+    from sharetui.store.engine import make_engine
+    from sharetui.store.migrate import alembic_config
+
+    engine = make_engine(empty_url)
+
+    def migrate(step, revision: str) -> None:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+
+    def guarded() -> set[str]:
+        """The tables whose DELETE trigger asks about a pending disposal."""
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                rows = conn.execute(
+                    text("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+                ).all()
+                return {t for t, sql in rows if "_no_delete" in sql and "disposal_pending" in sql}
+            rows = conn.execute(
+                text(
+                    "SELECT c.relname, p.proname FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+                    "WHERE NOT t.tgisinternal"
+                )
+            ).all()
+            return {t for t, fn in rows if fn == f"sharetui_guard_{t}"}
+
+    try:
+        migrate(command.upgrade, "0007")
+        assert {"consent_event", "sharing_decision"} <= guarded()
+        assert not {"receipt_event", "person_version"} & guarded()
+        migrate(command.upgrade, "head")
+        assert {"consent_event", "receipt_event", "person_version"} <= guarded()
+        migrate(command.downgrade, "0007")
+        assert not {"receipt_event", "person_version"} & guarded()
+        assert "consent_event" in guarded()
+    finally:
+        engine.dispose()

@@ -9,9 +9,17 @@ import pytest
 
 from sharetui.domain.enums import LawfulBasis, Urgency
 from sharetui.domain.errors import NotAllowed, ValidationFailed
+from sharetui.services.after_share_reports import TransferCounts
 from sharetui.services.reports import Reports, week_start
 from sharetui.store.types import replayed_clock
-from tests.services.helpers import audit_actions, last_audit_id, no_share, person, share
+from tests.services.helpers import (
+    audit_actions,
+    last_audit_id,
+    no_share,
+    person,
+    share,
+    transfer,
+)
 
 YEAR = date.today().year - 1  # a whole past year: nothing recorded there is in the future
 
@@ -111,3 +119,111 @@ def test_only_overseers_and_a_valid_period(svc, actors) -> None:  # type: ignore
     assert len(empty.months) == 12 and empty.totals.decisions == 0
     assert empty.generated_at <= datetime.now(UTC) + timedelta(seconds=1)
     assert audit_actions(svc, before) == [("report.run", "report", "")]
+
+
+def after_share_story(svc, actors) -> None:  # type: ignore[no-untyped-def]
+    """Shares recorded as free text before the register (two spellings of one body, a third
+    merged in later, one body the register never gets), then shares to the register under an
+    agreement, without one, with receipts on time, late, failed, overdue and awaiting, and two
+    child protection file transfers, one in time. All first made today."""
+    from sharetui.domain.enums import ShareMethod
+    from tests.services.test_after_share import _agreement
+
+    p = person(svc, actors.pat, "After", "Asha")
+    phone = {"share_method": ShareMethod.PHONE}  # seen to arrive: no receipt needed
+    for spelling in (
+        "Northshire Children's Social Care",
+        "northshire childrens social-care",
+        "Northshire CSC",
+        "Harbour Lane Youth Club",
+    ):
+        svc.decisions.log(actors.pat, share(p.id, recipient_org=spelling, **phone))
+    main = svc.register.add_org(actors.sam, "Northshire Children's Social Care", "social_care")
+    csc = svc.register.add_org(actors.pat, "Northshire CSC", "social_care", from_decision=True)
+    svc.decisions.log(
+        actors.pat, share(p.id, recipient_org_id=csc.org_id, recipient_org=csc.org, **phone)
+    )
+    svc.register.merge(actors.sam, main.org_id, csc.org_id)
+    _agreement(svc, actors, main.org_id, date.today() + timedelta(days=365))
+
+    sent = datetime.now(UTC) - timedelta(days=20)
+
+    def to_main(**changes):  # type: ignore[no-untyped-def]
+        changes.setdefault("purpose", "Section 47 enquiry")
+        return svc.decisions.log(
+            actors.pat,
+            share(p.id, recipient_org_id=main.org_id, recipient_org=main.org, **changes),
+        )
+
+    on_time = to_main(shared_at=sent)
+    svc.receipts.record(
+        actors.pat,
+        on_time.id,
+        "confirmed",
+        who="Duty",
+        at=sent + timedelta(hours=1),
+        method="phone",
+    )
+    late = to_main(shared_at=sent)
+    svc.receipts.record(
+        actors.pat,
+        late.id,
+        "confirmed",
+        who="Duty",
+        at=datetime.now(UTC) - timedelta(days=1),
+        method="phone",
+    )
+    failed = to_main(shared_at=sent)
+    svc.receipts.record(actors.pat, failed.id, "failed", note="Bounced")
+    to_main()  # sent ten minutes ago: awaiting
+    to_main(urgent=True, purpose="Immediate protection", shared_at=sent)  # urgent, overdue
+
+    school = svc.register.add_org(actors.sam, "Southfield Primary School", "school")
+    moved = sent.date()
+    in_time = svc.decisions.log(actors.pat, transfer(p.id, school.org_id, school.org, moved))
+    svc.receipts.record(
+        actors.pat,
+        in_time.id,
+        "confirmed",
+        who="DSL at Southfield",
+        at=sent + timedelta(days=2),
+        method="secure_email",
+    )
+    svc.decisions.log(
+        actors.pat,
+        transfer(
+            p.id,
+            school.org_id,
+            school.org,
+            moved,
+            shared_at=datetime.now(UTC) - timedelta(days=1),
+        ),
+    )
+
+
+def test_after_the_share_by_organisation_agreement_receipt_and_transfer(svc, actors) -> None:  # type: ignore[no-untyped-def]
+    after_share_story(svc, actors)
+    today = date.today()
+    report = Reports(svc.store).build(actors.sam, today - timedelta(days=30), today)
+
+    orgs = {(r.organisation, r.in_register): r.decisions for r in report.by_recipient}
+    # Both spellings, the one merged later and the entry it merged: one register organisation.
+    assert orgs == {
+        ("Northshire Children's Social Care", True): 9,
+        ("Southfield Primary School", True): 2,
+        ("Harbour Lane Youth Club", False): 1,
+    }
+    cover = {r.cover: (r.shares, r.urgent) for r in report.by_agreement}
+    assert cover == {"covered": (4, 0), "past_review": (0, 0), "none": (8, 1)}
+
+    receipts = {r.kind: r for r in report.receipts}
+    s = receipts["share"]
+    assert (s.sent, s.on_time, s.late, s.failed, s.unconfirmed_due, s.awaiting) == (
+        4, 1, 1, 1, 0, 1,
+    )  # fmt: skip
+    assert s.days == 3 and s.on_time_percent == 50
+    u = receipts["urgent"]
+    assert (u.sent, u.unconfirmed_due) == (1, 1)
+    t = receipts["cp_transfer"]
+    assert (t.sent, t.on_time, t.awaiting + t.unconfirmed_due) == (2, 1, 1)
+    assert report.transfers == TransferCounts(made=2, within=1, later=1, confirmed=1)

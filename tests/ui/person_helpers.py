@@ -72,6 +72,7 @@ def arrange_timeline(
                 urgent=False,
                 outcome=Outcome.DO_NOT_SHARE,
                 reasons=f"Not needed: already known to social care ({i})",
+                impact_if_not_shared="Nothing changes for the child",
             ),
         )
     for i in range(advice):

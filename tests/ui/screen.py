@@ -27,3 +27,8 @@ def screen_text(target: App[object] | Pilot[object], *, fold: bool = False) -> s
     if fold:
         return " ".join(BORDERS.sub(" ", text).split())
     return text
+
+
+# A terminal tall enough to show a long page (check your answers, a record, F1 help) whole,
+# for tests that read such a page without scrolling it.
+TALL = (100, 100)

@@ -1,4 +1,4 @@
-"""Logging a sharing decision from the keyboard: the typical call in 30 keys or fewer, the
+"""Logging a sharing decision from the keyboard: the typical call in 26 keys or fewer, the
 urgent path, shares with and without consent, 'do not share', special category data without a
 condition, seeking advice and finishing later, a draft kept across a switch of user, and an
 amendment that keeps both versions. Snapshots of the consent, checks and check-your-answers
@@ -36,8 +36,9 @@ from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import SignInScreen
 from tests.ui.conftest import settle, sign_in
-from tests.ui.screen import screen_text
+from tests.ui.screen import TALL, screen_text
 from tests.ui.typical_call import (
+    IMPACT,
     INFORMATION,
     PURPOSE,
     RECIPIENT_ORG,
@@ -122,7 +123,7 @@ async def open_draft(pilot, draft_id: int) -> None:  # type: ignore[no-untyped-d
 
 
 # -- the typical call -----------------------------------------------------------------------
-async def test_typical_call_takes_no_more_than_30_keys(make_app, ui_services) -> None:
+async def test_typical_call_takes_no_more_than_26_keys(make_app, ui_services) -> None:
     pat = actor(ui_services, "pat")
     jane = known_person(ui_services, pat)
     consent = consent_given(ui_services, pat, jane.id)
@@ -135,20 +136,22 @@ async def test_typical_call_takes_no_more_than_30_keys(make_app, ui_services) ->
         print(f"\ntypical call: {count} keystrokes beyond the free text")
         screen = flow(app)
         assert screen.state.page == "done"
-        assert "Decision saved" in screen_text(app)
+        assert "Decision saved" in screen_text(app, fold=True)
         saved = screen.saved
         assert saved is not None
-        assert f"Reference: decision {saved.root_id}" in screen_text(app)
-    assert count == keystrokes(steps) <= 30
+        assert f"Reference: decision {saved.root_id}" in screen_text(app, fold=True)
+    assert count == keystrokes(steps) <= 26  # with the recipient picked from the register
     record = ui_services.decisions.to_input(ui_services.decisions.versions(pat, saved.id)[-1])
     assert record.consent_position is ConsentPosition.GIVEN
     assert record.consent_event_id == consent.id
     assert record.recipient_org == RECIPIENT_ORG
-    assert record.recipient_contact == "duty@northshire.gov.uk"  # from the recent recipient
+    assert record.recipient_contact == "duty@northshire.gov.uk"  # from the register's entry
+    assert record.recipient_org_id is not None and record.recipient_contact_id is not None
     assert record.caller_check is CallerCheck.KNOWN_CONTACT
     assert record.lawful_basis is LawfulBasis.PUBLIC_TASK
     assert all(c.confirmed for c in record.checks.values()) and len(record.checks) == 6
     assert record.outcome is Outcome.SHARE and record.share_method is ShareMethod.SECURE_EMAIL
+    assert record.impact_if_not_shared == IMPACT  # rule 5, in a few words
     assert ui_services.drafts.mine(pat) == []  # saved: the draft is gone
 
 
@@ -160,43 +163,46 @@ async def test_urgent_path_says_consent_is_not_needed_and_asks_only_what_is_need
     jane = known_person(ui_services, pat)
     earlier_share(ui_services, pat, jane.id)
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         app.start_decision(person_id=jane.id)
         await settle(pilot)
         await press(pilot, "y")
-        assert "Consent is not needed" in screen_text(app)
-        assert "Do not let seeking consent or advice delay the share" in screen_text(app)
+        assert "Consent is not needed" in screen_text(app, fold=True)
+        assert "Do not let seeking consent or advice delay the share" in screen_text(app, fold=True)
         await press(pilot, "enter", "enter")  # urgency, then the person already chosen
         assert flow(app).state.page == "recipient"
-        text = screen_text(app)
+        text = screen_text(app, fold=True)
         assert "URGENT: share now" in text
         assert "incoming request or our own initiative" not in text  # not needed to share now
-        await press(pilot, "1")  # the recent recipient
+        await press(pilot, "enter")  # the recipient used lately, from the register
         await paste(pilot, "Immediate protection")
         await press(pilot, "enter")
+        await press(pilot, "y", "n")  # special category yes; on to the information
         await paste(pilot, "Bruising seen today")
-        await press(pilot, "tab", "y", "n", "enter")  # special category yes
-        assert flow(app).state.page == "consent"
-        assert "Why are you sharing without consent?" in screen_text(app)
         await press(pilot, "enter")
-        assert "Enter why you are sharing without consent" in screen_text(app)
+        assert flow(app).state.page == "consent"
+        assert "Why are you sharing without consent?" in screen_text(app, fold=True)
+        await press(pilot, "enter")
+        assert "Enter why you are sharing without consent" in screen_text(app, fold=True)
         await paste(pilot, "A child is at risk of significant harm")
         await press(pilot, "enter")
         assert flow(app).state.page == "basis"
         await press(pilot, "1", "1", "enter")  # public task; Sch 1 para 18
         assert flow(app).state.page == "decision"  # no rule 6 checklist on the urgent path
         await press(pilot, "1")  # share: on to the reasons
+        assert "Urgent share: this is asked when you complete the record" in screen_text(app, fold=True)
         await paste(pilot, "Child at immediate risk")
-        await press(pilot, "tab", "2", "enter")  # by phone
+        await press(pilot, "tab", "2", "enter")  # by phone; rule 5 waits for completion
         assert flow(app).state.page == "check"
-        assert "Not needed: a child is at risk of significant harm" in screen_text(app)
+        assert "Not needed: a child is at risk of significant harm" in screen_text(app, fold=True)
+        assert "Not recorded yet (urgent share): to complete" in screen_text(app, fold=True)
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "done"
-        assert "It is marked urgent" in screen_text(app)
+        assert "It is marked urgent" in screen_text(app, fold=True)
         saved = screen.saved
-    assert saved is not None and saved.urgent
+    assert saved is not None and saved.urgent and saved.to_complete
     record = ui_services.decisions.to_input(saved)
     assert record.consent_position is None
     assert record.without_consent_reason == "A child is at risk of significant harm"
@@ -214,30 +220,30 @@ async def test_share_without_consent_needs_a_reason_and_refused_consent_cannot_b
     state = FlowState(data=early_answers(jane.id, special_category=True), page="consent")
     draft_id = arrange_draft(ui_services, pat, state)
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         await open_draft(pilot, draft_id)
-        assert "REFUSED" in screen_text(app)  # the consent on record, said in words
+        assert "REFUSED" in screen_text(app, fold=True)  # the consent on record, said in words
         await press(pilot, "1")  # "consent given": stopped, with the reason why
-        assert "You cannot rely on consent: it was refused on 03 March 2026" in screen_text(app)
+        assert "You cannot rely on consent: it was refused on 03 March 2026" in screen_text(app, fold=True)
         await press(pilot, "enter")
         assert flow(app).state.page == "consent"
-        assert "There is a problem" in screen_text(app)
+        assert "There is a problem" in screen_text(app, fold=True)
         await press(pilot, "shift+tab", "2", "enter")  # consent refused, no reason yet
         assert flow(app).state.page == "consent"
-        assert "Enter why you are sharing without consent" in screen_text(app)
+        assert "Enter why you are sharing without consent" in screen_text(app, fold=True)
         await paste(pilot, "Risk of harm outweighs the refusal")
         await press(pilot, "enter")
         assert flow(app).state.page == "basis"
         assert app.screen.query_one("#f-lawful-basis", Choices).value is None  # nothing chosen
         await press(pilot, "f1")
-        assert "Public task (1): usual for a public body" in screen_text(app)
+        assert "Public task (1): usual for a public body" in screen_text(app, fold=True)
         await press(pilot, "escape")
         await press(pilot, "4", "enter")  # consent as the basis, although it was refused
-        assert "You cannot rely on consent: it is consent refused" in screen_text(app)
+        assert "You cannot rely on consent: it is consent refused" in screen_text(app, fold=True)
         await press(pilot, "1", "enter")  # public task, but no Article 9 condition
         assert flow(app).state.page == "basis"
-        text = screen_text(app)
+        text = screen_text(app, fold=True)
         assert "Choose an Article 9 condition: special category data is shared" in text
         assert "Schedule 1 paragraph 18" in text
         await press(pilot, "1", "enter")
@@ -246,7 +252,9 @@ async def test_share_without_consent_needs_a_reason_and_refused_consent_cannot_b
         await paste(pilot, "Telling them would put the child at risk")
         await press(pilot, "enter", "1")  # share: on to the reasons
         await paste(pilot, "Needed for the enquiry despite the refusal")
-        await press(pilot, "tab", "1", "enter", "enter")
+        await press(pilot, "tab", "1")  # by secure email: on to rule 5
+        await paste(pilot, "The enquiry would go ahead without it")
+        await press(pilot, "enter", "enter")
         saved = flow(app).saved
     assert saved is not None
     record = ui_services.decisions.to_input(saved)
@@ -261,28 +269,34 @@ async def test_do_not_share_still_needs_reasons(make_app, ui_services) -> None:
     pat = actor(ui_services, "pat")
     jane = known_person(ui_services, pat)
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         app.start_decision(person_id=jane.id)
         await settle(pilot)
         await press(pilot, "n", "enter", "enter", "1", "5")  # incoming; caller not verified
-        assert "Caller not verified: this will be flagged on the record" in screen_text(app)
+        assert "Caller not verified: this will be flagged on the record" in screen_text(app, fold=True)
         await press(pilot, "f9")  # not sharing: straight to the decision
         assert flow(app).state.page == "decision"
         await press(pilot, "3", "enter")
         assert flow(app).state.page == "decision"
-        assert "Enter the reasons for this decision" in screen_text(app)
+        assert "Enter the reasons for this decision" in screen_text(app, fold=True)
+        assert "Enter what could happen to the child and others if this is not shared" in (
+            screen_text(app, fold=True)
+        )
         await paste(pilot, "Already known to social care; nothing new to add")
+        await press(pilot, "tab")  # rule 5: if it is not shared
+        await paste(pilot, "Nothing changes for the child: social care hold it all")
         await press(pilot, "enter")
         assert flow(app).state.page == "check"
-        assert "Do not share" in screen_text(app)
-        assert "CALLER NOT VERIFIED" in screen_text(app)
+        assert "Do not share" in screen_text(app, fold=True)
+        assert "CALLER NOT VERIFIED" in screen_text(app, fold=True)
         await press(pilot, "enter")
         saved = flow(app).saved
     assert saved is not None and saved.outcome is Outcome.DO_NOT_SHARE
     assert saved.caller_unverified
     record = ui_services.decisions.to_input(saved)
     assert record.reasons == "Already known to social care; nothing new to add"
+    assert record.impact_if_not_shared == "Nothing changes for the child: social care hold it all"
     assert record.shared_at is None and record.share_method is None
 
 
@@ -301,7 +315,7 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
         await sign_in(pilot, "pat")
         await open_draft(pilot, draft_id)
         await press(pilot, "1")  # consent given, and none on record yet
-        assert "No consent is on record: record it now (r)" in screen_text(app)
+        assert "No consent is on record: record it now (r)" in screen_text(app, fold=True)
         await press(pilot, "r", "2")  # record it now: given by a parent with PR
         await paste(pilot, "Ann Smith")
         await press(pilot, "tab", "1")  # verbally
@@ -331,10 +345,12 @@ async def test_seek_advice_then_finish_from_home_with_the_advice_on_record(
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "decision"  # the same page, the same answers
-        assert "Share the attendance only, not health notes" in screen_text(app)
+        assert "Share the attendance only, not health notes" in screen_text(app, fold=True)
         await press(pilot, "2")  # share in part: on to the reasons
         await paste(pilot, "Attendance only, as advised")
-        await press(pilot, "tab", "1", "enter")  # by secure email
+        await press(pilot, "tab", "1")  # by secure email: on to rule 5
+        await paste(pilot, "The health notes add nothing to the child's safety")
+        await press(pilot, "enter")
         assert screen.state.page == "check"
         await press(pilot, "tab")
         await paste(pilot, "Followed: health notes not shared")
@@ -415,7 +431,8 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
         await press(pilot, "escape")
         assert flow(app).state.page == "who"
         await press(pilot, "enter")  # back on the page: what was typed is still there
-        assert app.screen.query_one("#f-recipient-org", Input).value == "Northshire Early Help"
+        search = "#recipient-picker Input"
+        assert app.screen.query_one(search, Input).value == "Northshire Early Help"
         await press(pilot, "ctrl+l")
         assert isinstance(app.screen, LockScreen)
         await press(pilot, "f6")
@@ -428,7 +445,7 @@ async def test_draft_is_restored_after_switch_user_on_the_same_page(make_app, ui
         await press(pilot, "enter")
         screen = flow(app)
         assert screen.state.page == "recipient"
-        assert app.screen.query_one("#f-recipient-org", Input).value == "Northshire Early Help"
+        assert app.screen.query_one(search, Input).value == "Northshire Early Help"
         assert app.screen.query_one("#f-origin", Choices).value == "own_initiative"
     [draft] = ui_services.drafts.mine(pat)
     assert draft.page == "recipient"
@@ -441,12 +458,12 @@ async def test_amendment_is_a_new_version_and_both_are_visible(make_app, ui_serv
     earlier_share(ui_services, pat, jane.id)
     [original] = ui_services.decisions.mine(pat)
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await sign_in(pilot, "pat")
         app.open_decision(original.id)
         await settle(pilot)
-        assert "Showing version 1 of 1" in screen_text(app)
-        assert "Smith, [/]Jo [@click=app.quit]x[/]" in screen_text(app)
+        assert "Showing version 1 of 1" in screen_text(app, fold=True)
+        assert "Smith, [/]Jo [@click=app.quit]x[/]" in screen_text(app, fold=True)
         await press(pilot, "m")
         assert flow(app).state.page == "check"
         await press(pilot, "8", "tab", "f7")  # the decision's reasons, all selected
@@ -454,20 +471,20 @@ async def test_amendment_is_a_new_version_and_both_are_visible(make_app, ui_serv
         await press(pilot, "enter")
         assert flow(app).state.page == "check"  # straight back to the summary
         await press(pilot, "enter")
-        assert "Enter the reason for this amendment" in screen_text(app)
+        assert "Enter the reason for this amendment" in screen_text(app, fold=True)
         assert app.focused is app.screen.query_one("#f-amend-reason")  # the field with the problem
         await paste(pilot, "Added what the nurse confirmed")
         await press(pilot, "enter")
         assert flow(app).state.page == "done"
         await press(pilot, "o")
         assert isinstance(app.screen, DecisionScreen)
-        text = screen_text(app)
+        text = screen_text(app, fold=True)
         assert "Showing version 2 of 2 (the latest)" in text
         assert "version 1" in text and "the original decision" in text
         assert "amended because Added what the nurse confirmed" in text
         assert "the school nurse confirmed the bruising" in text
         await press(pilot, "1")
-        text = screen_text(app)
+        text = screen_text(app, fold=True)
         assert "Showing version 1 of 2 (NOT the latest)" in text
         assert "Reasons: Risk of significant harm" in text
     versions = ui_services.decisions.versions(pat, original.id)

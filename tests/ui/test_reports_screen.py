@@ -86,7 +86,7 @@ async def test_supervisor_sees_charts_and_tables_of_what_was_recorded(
         (percent,) = screen.series["turnaround"].values()
         assert percent == [50.0, 0.0, 0.0]  # urgent: 30 of 60 minutes allowed
         assert sum(screen.series["advice_weeks"]["On time"]) == 1
-        assert table(app, "#report-recipients")["Police"] == ["1", "1", "0"]
+        assert table(app, "#report-recipients")["Police"] == ["1", "1", "0", "No: free text"]
         for chart in screen.query(PlotextPlot):
             assert chart.size.height > 0
 
@@ -126,3 +126,46 @@ async def test_administrator_can_see_reports_practitioner_cannot(
         period = str(app.screen.query_one("#report-period", Static).render())
         assert "Only supervisors and administrators can see this" in period
         assert table(app, "#report-totals") == {}
+
+
+async def test_after_the_share_organisations_agreements_receipts_and_transfers(
+    make_app: Callable[..., ShareApp], ui_services: Services
+) -> None:
+    from types import SimpleNamespace
+
+    from tests.services.test_reports import after_share_story
+    from tests.ui.screen import screen_text
+
+    actors = SimpleNamespace(
+        pat=ui_services.users.sign_in("pat", PASSPHRASE, "t"),
+        sam=ui_services.users.sign_in("sam", PASSPHRASE, "t"),
+    )
+    after_share_story(ui_services, actors)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await sign_in(pilot, "sam")
+        app.open_reports()
+        await settle(pilot)
+        orgs = table(app, "#report-recipients")
+        # Two spellings and an entry merged later: one line, as the register names it.
+        assert orgs["Northshire Children's Social Care"] == ["9", "9", "0", "Yes"]
+        assert orgs["Harbour Lane Youth Club"] == ["1", "1", "0", "No: free text"]
+        assert "Northshire CSC" not in orgs
+        agreements = table(app, "#report-agreements")
+        assert agreements["Under an agreement"] == ["4", "0"]
+        assert agreements["No agreement"] == ["8", "1"]
+        receipts = table(app, "#report-receipts")
+        # Days allowed, Sent, On time, Late, Failed, Due unconfirmed, Awaiting
+        assert receipts["Share"] == ["3 working", "4", "1", "1", "1", "0", "1"]
+        assert receipts["Urgent share"][1:] == ["1", "0", "0", "0", "1", "0"]
+        assert receipts["Child protection file transfer"][:3] == ["5 school", "2", "1"]
+        transfers = table(app, "#report-transfers")
+        assert transfers["Within 5 school days"] == ["1"]
+        assert transfers["Later, or not shown to be in time"] == ["1"]
+
+        # What a person sees, scrolled to it.
+        app.screen.query_one("#report-transfers").scroll_visible(animate=False)
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Child protection file transfers within 5 school days" in shown
+        assert "Within 5 school days" in shown

@@ -17,7 +17,12 @@ from sharetui.store.models import SharingDecision
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.home import HomeScreen
-from tests.cli.conftest import DEMO_PASSPHRASES, demo_db, run_cli  # noqa: F401 - fixture
+from tests.cli.conftest import (  # noqa: F401 - fixture
+    DEMO_PASSPHRASES,
+    demo_db,
+    run_cli,
+    site_key_file,
+)
 from tests.fresh_pg import fresh_pg_database
 from tests.ui.conftest import settle
 
@@ -38,7 +43,14 @@ async def test_every_screen_works_on_the_copy(pg_copy: str) -> None:
             select(SharingDecision.subject_id).where(SharingDecision.id == decision)
         ).scalar_one()
     engine.dispose()
-    app = ShareApp(Settings(database_url=pg_copy, terminal="copy-ui", idle_lock_seconds=3600))
+    app = ShareApp(  # the site key of the encrypted demo keys the copied audit trail
+        Settings(
+            database_url=pg_copy,
+            terminal="copy-ui",
+            idle_lock_seconds=3600,
+            key_file=str(site_key_file()),
+        )
+    )
     seen: list[str] = []
 
     async with app.run_test(size=(110, 36)) as pilot:

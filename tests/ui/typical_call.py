@@ -1,5 +1,6 @@
-"""The typical duty-desk call, as keys: a known person, consent given, shared with a recent
-recipient. The Pilot test drives exactly this sequence and the benchmarks report its count.
+"""The typical duty-desk call, as keys: a known person, consent given, shared with a
+recipient picked from the register by typing (whose secure email route proposes how it is
+sent). The Pilot test drives exactly this sequence and the benchmarks report its count.
 
 A step is ("key", name): one keystroke, counted; ("text", words): free text typed by the
 practitioner, not counted (the issue counts keystrokes beyond the free text).
@@ -33,6 +34,7 @@ Step = tuple[str, str]
 RECIPIENT_ORG = "Northshire Children's Social Care"
 PURPOSE = "Section 47 enquiry"
 INFORMATION = "Attendance record and the concerns logged this term"
+IMPACT = "The enquiry would miss what the school has seen"
 
 
 def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
@@ -47,13 +49,13 @@ def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
         ("key", "enter"),  # continue
         ("key", "1"),  # an incoming request
         ("key", "3"),  # caller: a known contact
-        ("key", "1"),  # the most recent recipient (fills organisation, role, name, contact)
+        ("text", "Northshire duty"),  # search the register (organisation and role)
+        ("key", "enter"),  # take the match highlighted: organisation, role, name, contact
         ("text", PURPOSE),
         ("key", "enter"),
-        ("text", INFORMATION),
-        ("key", "tab"),
         ("key", "n"),  # not special category
-        ("key", "n"),  # not criminal offence data
+        ("key", "n"),  # not criminal offence data: on to the information
+        ("text", INFORMATION),
         ("key", "enter"),
         ("key", "1"),  # consent given
         ("key", "1"),  # relies on the first consent record offered
@@ -66,8 +68,9 @@ def typical_call_steps(person_query: str = "Jane Smith") -> list[Step]:
         ("key", "1"),  # share: on to the reasons
         ("text", "Consent given; needed for the enquiry"),
         ("key", "tab"),  # to how it was shared
-        ("key", "1"),  # by secure email
-        ("key", "enter"),  # when: now
+        ("key", "1"),  # by secure email (when: now); on to rule 5
+        ("text", IMPACT),  # if it were not shared, what could happen: a few words
+        ("key", "enter"),
         ("key", "enter"),  # check your answers: save
     ]
 
@@ -143,12 +146,23 @@ def consent_given(
 
 
 def earlier_share(services: Services, by: Actor, person_id: int) -> None:
-    """A past decision, so the recipient is offered as recently used."""
+    """The recipient in the register (added from an earlier decision), and that decision."""
+    org = services.register.add_org(by, RECIPIENT_ORG, "social_care", from_decision=True)
+    contact = services.register.add_contact(
+        by,
+        org.org_id,
+        "Duty social worker",
+        "Sam Patel",
+        "duty@northshire.gov.uk",
+        from_decision=True,
+    )
     services.decisions.log(
         by,
         share(
             person_id,
             caller_check=CallerCheck.NOT_BY_PHONE,
+            recipient_org_id=contact.org_id,
+            recipient_contact_id=contact.contact_id,
             recipient_org=RECIPIENT_ORG,
             recipient_role="Duty social worker",
             recipient_name="Sam Patel",

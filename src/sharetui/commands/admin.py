@@ -15,7 +15,7 @@ from sharetui.commands import move
 from sharetui.commands.common import (
     CommandFailed,
     add_sign_in_options,
-    load_key,
+    new_key_words,
     open_services,
     out,
     progress,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sharetui.services.store import Store
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     db = sub.add_parser(
         "db",
         parents=[common],
@@ -40,6 +40,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="bring the schema up to date (refuses a database from a newer sharetui)",
         description="Bring the schema up to date, in one transaction.",
+    )
+    up.add_argument(
+        "--plain",
+        action="store_true",
+        help="make a new SQLite database without encryption (for a disk that is encrypted "
+        "already); by default it is encrypted under the site key",
     )
     up.set_defaults(handler=_db_upgrade)
     cur = db_actions.add_parser(
@@ -113,52 +119,61 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     """The one command that makes a new database (besides the first-run set-up), and says
-    where; an existing one is checked before anything is written to it."""
-    from sharetui.store.engine import make_engine
-    from sharetui.store.keys import check_opens
-    from sharetui.store.migrate import current_revision, upgrade
-    from sharetui.store.opening import is_new, require_healthy, where
+    where; an existing one is checked before anything is written to it. A new SQLite database
+    is encrypted under the site key (made now if there is none) unless --plain is given."""
+    from sharetui.services.at_rest import at_rest, open_engine
+    from sharetui.services.site import current_revision, is_new, require_healthy, upgrade, where
 
     settings = settings_from(args)
+    if args.plain:
+        settings = settings.replace(plain=True)
     url = settings.database_url
     new = is_new(url)
-    key = load_key(settings)
-    engine = make_engine(url, key=key)
+    engine, settled = open_engine(settings, may_create=True)
     try:
-        check_opens(engine, keyed=key is not None)
         if not new:
             require_healthy(engine, url)
         before = current_revision(engine)
         with progress("Building search keys (people)") as update:
             after = upgrade(engine, update)
+        stored = at_rest(engine, settled.settings)
     finally:
         engine.dispose()
+    console = out()
+    if settled.new_key is not None:
+        console.print(Text(new_key_words(settled.new_key)))
     if new:
-        out().print(Text(f"Made a new database at {where(url)} (schema {after})."))
+        console.print(Text(f"Made a new database at {where(url)} (schema {after})."))
+        console.print(Text(stored.words))
     elif before == after:
-        out().print(Text(f"The database schema is already up to date ({after})."))
+        console.print(Text(f"The database schema is already up to date ({after})."))
     else:
-        out().print(Text(f"Upgraded the database schema from {before or 'empty'} to {after}."))
+        console.print(Text(f"Upgraded the database schema from {before or 'empty'} to {after}."))
     return 0
 
 
 def _db_current(args: argparse.Namespace) -> int:
-    """Reads only; exit 1 for anything this sharetui cannot use as it is."""
-    from sharetui.store.engine import make_engine
-    from sharetui.store.keys import check_opens
-    from sharetui.store.migrate import check_not_newer, current_revision, head_revision
-    from sharetui.store.opening import require_existing, require_healthy, where
+    """Reads only; exit 1 for anything this sharetui cannot use as it is. Says whether the
+    database is encrypted at rest, and if not why."""
+    from sharetui.services.at_rest import at_rest, open_engine
+    from sharetui.services.site import (
+        check_not_newer,
+        current_revision,
+        head_revision,
+        require_existing,
+        require_healthy,
+        where,
+    )
 
     settings = settings_from(args)
     url = settings.database_url
     require_existing(url)
-    key = load_key(settings)
-    engine = make_engine(url, key=key)
+    engine, settled = open_engine(settings)
     try:
-        check_opens(engine, keyed=key is not None)
         require_healthy(engine, url)
         check_not_newer(engine)
         current = current_revision(engine)
+        stored = at_rest(engine, settled.settings)
     finally:
         engine.dispose()
     head = head_revision()
@@ -171,7 +186,7 @@ def _db_current(args: argparse.Namespace) -> int:
         text = f"Schema {current}: up to date."
     else:
         text = f"Schema {current}; this sharetui uses {head}. Run: sharetui db upgrade"
-    out().print(Text(text))
+    out().print(Text(f"{text}\n{stored.words}"))
     return 0
 
 
@@ -271,27 +286,29 @@ def _audit_seal(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from sqlalchemy.engine import make_url
-
-    from sharetui.services.audit import append
+    from sharetui.services.at_rest import key_for, open_engine
+    from sharetui.services.site import (
+        audit_backup,
+        check_not_newer,
+        postgres_dump_hint,
+        require_existing,
+        require_healthy,
+        require_schema,
+        sqlite_file,
+    )
     from sharetui.services.store import Store
-    from sharetui.store.engine import make_engine, normalise_url
-    from sharetui.store.keys import check_opens
-    from sharetui.store.migrate import check_not_newer
-    from sharetui.store.opening import require_existing, require_healthy, require_schema
 
     settings = settings_from(args)
-    url = make_url(normalise_url(settings.database_url))
-    if url.get_backend_name() != "sqlite":
-        shown = url.render_as_string(hide_password=True).replace("+psycopg", "")
+    shown = postgres_dump_hint(settings.database_url)
+    if shown is not None:
         raise CommandFailed(
             "This database is PostgreSQL: back it up with pg_dump, for example "
             f"pg_dump --format=custom --file={args.path} '{shown}' "
             "(restore with pg_restore)"
         )
-    if not url.database or url.database == ":memory:":
+    source = sqlite_file(settings.database_url)
+    if source is None:
         raise CommandFailed("There is no database file to back up")
-    source = Path(url.database)
     require_existing(settings.database_url)
     target: Path = args.path.expanduser()
     if target.resolve() == source.resolve():
@@ -300,29 +317,18 @@ def _backup(args: argparse.Namespace) -> int:
         raise CommandFailed(f"{target} already exists; choose a new file name or add --force")
     if not target.parent.is_dir():
         raise CommandFailed(f"The folder {target.parent} does not exist")
-    key = load_key(settings)
-    engine = make_engine(settings.database_url, key=key)
+    engine, settled = open_engine(settings)
+    settings = settled.settings
+    key = key_for(settings)
     store = Store(engine, settings)
     try:
         # Nothing is written (not even the audit event) into a damaged file, a database
         # without the schema, or one from a newer sharetui.
-        check_opens(engine, keyed=key is not None)
         require_healthy(engine, settings.database_url)
         require_schema(engine, settings.database_url)
         check_not_newer(engine)
         # Audited first, so the copy records that it was made.
-        store.write(
-            lambda s: append(
-                s,
-                None,
-                "db.backup",
-                "database",
-                "",
-                f"to {target.name}",
-                username="(command line)",
-                terminal=settings.terminal,
-            )
-        )
+        audit_backup(store, target.name)
         pages = _copy(store, target, key)
     finally:
         store.dispose()
@@ -367,7 +373,7 @@ def _copy(store: Store, target: Path, key: str | None) -> int:
 def _connect_like(source: Any, path: str, key: str | None) -> Any:
     if key is None:
         return sqlite3.connect(path)
-    import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
+    import sqlcipher3.dbapi2 as sqlcipher
 
     dest = sqlcipher.connect(path)
     dest.execute("PRAGMA key = '" + key.replace("'", "''") + "'")

@@ -20,7 +20,7 @@ from sharetui.config import Settings
 from sharetui.launcher import sanitise_environment
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     run = sub.add_parser(
         "run",
         parents=[common],
@@ -70,6 +70,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     demo.add_argument(
         "--no-open", action="store_true", help="only make the database and print the accounts"
     )
+    demo.add_argument(
+        "--plain",
+        action="store_true",
+        help="make the demo database without encryption (by default it is encrypted under "
+        "the site key, like any new database)",
+    )
     demo.set_defaults(handler=demo_command)
 
 
@@ -95,14 +101,24 @@ def _open_app(
     from sharetui.ui.app import run_app
 
     if first_run:
-        from sharetui.store.opening import where
+        from sharetui.commands.common import new_key_words
+        from sharetui.services.at_rest import settle
+        from sharetui.services.site import where
 
-        err().print(
-            Text(
-                f"First run: making a new database at {where(settings.database_url)}; "
-                "the app then asks for its first administrator."
-            )
+        settled = settle(settings, may_create=True)  # the site key is made before the app
+        settings = settled.settings
+        how = (
+            f"encrypted under the site key {settings.key_file}"
+            if settled.keyed
+            else "plain SQLite, not encrypted (the administrator's home says why)"
         )
+        lines = [
+            f"First run: making a new database at {where(settings.database_url)}, {how}; "
+            "the app then asks for its first administrator."
+        ]
+        if settled.new_key is not None:
+            lines.insert(0, new_key_words(settled.new_key))
+        err().print(Text("\n".join(lines)))
     return run_app(settings, demo_accounts=demo_accounts, create=first_run)
 
 
@@ -110,7 +126,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Open the app. Only the default location, with nothing there yet, is a first run that
     makes a database; a database named with --database or SHARETUI_DATABASE_URL must exist
     (a mistyped path is refused, never offered to a stranger as a new site)."""
-    from sharetui.store.opening import is_new, require_existing
+    from sharetui.services.site import is_new, require_existing
 
     settings = settings_from(args)
     first_run = False
@@ -129,6 +145,8 @@ def demo_command(args: argparse.Namespace) -> int:
         raise CommandFailed("--database is empty; give a file path or URL for the demo database")
     url = given or demo.default_demo_url()
     settings = Settings.from_env(database_url=url)
+    if args.plain:
+        settings = settings.replace(plain=True)
     file = demo.sqlite_file(url)
     where = _where(url, file)
     before = demo.inspect_state(settings)
@@ -138,10 +156,11 @@ def demo_command(args: argparse.Namespace) -> int:
             "or deletes it. Choose another --database"
         )
     if args.reset and before == "changed":
+        from sharetui.services.at_rest import open_engine
         from sharetui.services.store import Store
-        from sharetui.store.engine import make_engine
 
-        store = Store(make_engine(url), settings)
+        engine, settled = open_engine(settings)
+        store = Store(engine, settled.settings)
         try:
             added = demo.added_since_demo(store)
         finally:
@@ -157,6 +176,14 @@ def demo_command(args: argparse.Namespace) -> int:
                 "create it again yourself"
             )
         demo.remove_sqlite_files(file)
+    from sharetui.services.at_rest import settle
+
+    settled = settle(settings, may_create=True)  # a new demo is encrypted like any database
+    settings = settled.settings
+    if settled.new_key is not None:
+        from sharetui.commands.common import new_key_words
+
+        out().print(Text(new_key_words(settled.new_key)))
     svc = demo.open_for_seeding(settings)
     try:
         state = demo.demo_state(svc.store)
@@ -176,6 +203,7 @@ def demo_command(args: argparse.Namespace) -> int:
                     svc, seed, families=args.families or demo.FAMILIES, progress=update
                 )
             console.print(Text(f"Made the demo database at {where} (seed {seed}):"))
+            console.print(Text(f"  {svc.at_rest().words}"))
             statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.advice_by_status.items()))
             console.print(
                 Text(
@@ -192,8 +220,9 @@ def demo_command(args: argparse.Namespace) -> int:
                 note = f"; --seed {args.seed} ignored, add --reset to make it again"
             console.print(Text(f"Reusing the demo database at {where} (seed {used}{note})."))
         if file is not None:
-            with svc.store.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            from sharetui.services.site import checkpoint
+
+            checkpoint(svc.store)
     finally:
         svc.close()
     _print_accounts()
@@ -206,9 +235,9 @@ def demo_command(args: argparse.Namespace) -> int:
 def _where(url: str, file: object) -> str:
     if file is not None:
         return str(file)
-    from sqlalchemy.engine import make_url
+    from sharetui.services.site import shown_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return shown_url(url)
 
 
 def _print_accounts() -> None:

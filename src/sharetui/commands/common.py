@@ -8,6 +8,7 @@ import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -54,12 +55,13 @@ def database_named(args: argparse.Namespace) -> bool:
     )
 
 
-def load_key(settings: Settings) -> str | None:
-    """The SQLCipher key from SHARETUI_KEY_FILE, for commands that open an engine themselves
-    (None for plain SQLite). Services.open reads it on its own."""
-    from sharetui.store.keys import key_for
-
-    return key_for(settings)
+def new_key_words(path: Path) -> str:
+    """Said once, when a command makes the site key for a new database."""
+    return (
+        f"Made a new site key at {path} (readable by this account only). Keep a copy "
+        "somewhere safe and apart from the database and its backups: without it the "
+        "database cannot be opened."
+    )
 
 
 def open_services(settings: Settings, *, migrate: bool = True) -> Services:

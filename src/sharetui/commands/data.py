@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 FORMATS = ("json", "csv", "pdf")
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser(
         "export",
         parents=[common],
@@ -65,8 +65,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="decisions and advice turnaround over a period",
         description=(
             "Decisions by month (shared, in part, not shared, pending advice, shared without "
-            "consent), shared decisions by lawful basis, decisions by recipient organisation, "
-            "and advice turnaround by urgency against due times. A decision counts once, in "
+            "consent), shared decisions by lawful basis, decisions by recipient organisation "
+            "(old free-text spellings counted under the register's entry), advice turnaround "
+            "by urgency against due times, shares under a data sharing agreement or none, "
+            "receipts confirmed on time, and child protection file transfers within 5 school "
+            "days. A decision counts once, in "
             "the month it was first made, with its latest version's values. CSV is tidy: "
             "table,row,column,value (weekly figures included). Needs a supervisor's or "
             "administrator's sign-in."
@@ -186,6 +189,7 @@ _COUNT_COLUMNS = (
     ("shared_without_consent", "Shared\nwithout\nconsent"),
     ("urgent", "Urgent"),
     ("amended", "Amended"),
+    ("not_shared_impact_recorded", "Not\nshared:\nimpact\nrecorded"),
 )
 
 
@@ -231,7 +235,9 @@ def print_report(report: Report, console: object) -> None:
         Text(
             f"{t.decisions:,} decisions: {t.shared:,} shared, {t.shared_in_part:,} shared in "
             f"part, {t.not_shared:,} not shared, {t.pending_advice:,} pending advice; "
-            f"{t.shared_without_consent:,} shared without consent; {t.amended:,} amended."
+            f"{t.shared_without_consent:,} shared without consent; {t.amended:,} amended; "
+            f"{t.not_shared_impact_recorded:,} of the {t.not_shared:,} not shared record what "
+            "could happen because it was not (rule 5)."
         )
     )
     months = _table("Decisions by month (first made)")
@@ -252,16 +258,18 @@ def print_report(report: Report, console: object) -> None:
     console.print()
     console.print(basis)
 
-    orgs = _table("Decisions by recipient organisation")
+    orgs = _table("Decisions by recipient organisation (* not in the register)")
     orgs.add_column("Organisation")
     for label in ("Decisions", "Shared", "Not shared"):
         orgs.add_column(label, justify="right")
     for r in report.by_recipient:
-        orgs.add_row(Text(r.organisation), f"{r.decisions:,}", f"{r.shared:,}", f"{r.not_shared:,}")
+        name = Text(r.organisation if r.in_register else f"{r.organisation} *")
+        orgs.add_row(name, f"{r.decisions:,}", f"{r.shared:,}", f"{r.not_shared:,}")
     if not report.by_recipient:
         orgs.add_row("(no decisions in this period)", "", "", "")
     console.print()
     console.print(orgs)
+    _print_after_share(report, console)
 
     advice = _table("Advice turnaround against due times (advice raised in the period)")
     for label in (
@@ -295,6 +303,61 @@ def print_report(report: Report, console: object) -> None:
     console.print(advice)
 
 
+def _print_after_share(report: Report, console: object) -> None:
+    """Agreements, receipts and transfers: the duties after the share."""
+    from rich.console import Console
+
+    assert isinstance(console, Console)
+    cover = _table("Shares under a data sharing agreement")
+    cover.add_column("Agreement")
+    cover.add_column("Shares", justify="right")
+    cover.add_column("Of which\nurgent", justify="right")
+    for a in report.by_agreement:
+        cover.add_row(Text(a.label), f"{a.shares:,}", f"{a.urgent:,}")
+    console.print()
+    console.print(cover)
+
+    receipts = _table("Receipts confirmed on time (shares sent where arrival is not seen)")
+    for label in (
+        "Kind",
+        "Days\nallowed",
+        "Sent",
+        "On\ntime",
+        "Late",
+        "% on\ntime",
+        "Failed",
+        "Not yet\nconfirmed,\ndue",
+        "Awaiting",
+    ):
+        receipts.add_column(label, justify="left" if label == "Kind" else "right")
+    for r in report.receipts:
+        pct = "" if r.on_time_percent is None else f"{r.on_time_percent:.0f}%"
+        unit = "school" if r.kind == "cp_transfer" else "working"
+        receipts.add_row(
+            Text("CP file transfer" if r.kind == "cp_transfer" else r.label),
+            f"{r.days} {unit}",
+            f"{r.sent:,}",
+            f"{r.on_time:,}",
+            f"{r.late:,}",
+            pct,
+            f"{r.failed:,}",
+            f"{r.unconfirmed_due:,}",
+            f"{r.awaiting:,}",
+        )
+    console.print()
+    console.print(receipts)
+
+    t = report.transfers
+    console.print()
+    console.print(
+        Text(
+            f"Child protection file transfers: {t.made:,} sent; {t.within:,} within 5 school "
+            f"days of the move, {t.later:,} later (or not shown to be in time); "
+            f"{t.confirmed:,} confirmed received by the new setting."
+        )
+    )
+
+
 def _counts(c: DecisionCounts) -> list[str]:
     return [f"{getattr(c, key):,}" for key, _ in _COUNT_COLUMNS]
 
@@ -322,6 +385,15 @@ def report_csv(report: Report) -> str:
         w.writerow(("recipient", name, "decisions", r.decisions))
         w.writerow(("recipient", name, "shared", r.shared))
         w.writerow(("recipient", name, "not_shared", r.not_shared))
+        w.writerow(("recipient", name, "in_register", int(r.in_register)))
+    for ag in report.by_agreement:
+        w.writerow(("agreement", ag.cover, "shares", ag.shares))
+        w.writerow(("agreement", ag.cover, "urgent", ag.urgent))
+    for rc in report.receipts:
+        for key in ("days", "sent", "on_time", "late", "failed", "unconfirmed_due", "awaiting"):
+            w.writerow(("receipt", rc.kind, key, getattr(rc, key)))
+    for key in ("made", "within", "later", "confirmed"):
+        w.writerow(("transfer", "all", key, getattr(report.transfers, key)))
     for a in report.turnaround:
         for key in ("raised", "advised", "on_time", "late", "open_overdue", "open_in_time"):
             w.writerow(("advice_turnaround", a.urgency.value, key, getattr(a, key)))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.text import Text
 
-from sharetui.commands.common import CommandFailed, out, settings_from
+from sharetui.commands.common import new_key_words, out, settings_from
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     key = sub.add_parser(
         "key",
         parents=[common],
@@ -36,20 +36,35 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     encrypt = actions.add_parser(
         "encrypt",
         parents=[common],
-        help="write an encrypted copy of a plain SQLite database",
+        help="move a plain SQLite database over to encryption under the site key",
         description=(
-            "Write an encrypted copy of a plain SQLite database, under the key in "
-            "SHARETUI_KEY_FILE. The plain file is left as it is: remove it once the copy "
-            "opens."
+            "Encrypt a plain SQLite database where it lies, under the site key "
+            "(SHARETUI_KEY_FILE, else the site key sharetui keeps in your configuration "
+            "folder, made now if there is none). Stop sharetui on every terminal first: a "
+            "database still open anywhere is refused, unchanged. The encrypted copy is "
+            "checked (every table's rows) before it replaces the plain file, which is then "
+            "removed with its -wal file. With a second path, write an encrypted copy there "
+            "instead and leave the plain file as it is."
         ),
     )
-    encrypt.add_argument("plain", type=Path, help="the plain SQLite database")
-    encrypt.add_argument("encrypted", type=Path, help="the encrypted copy to write")
+    encrypt.add_argument(
+        "plain",
+        type=Path,
+        nargs="?",
+        help="the plain SQLite database (default: --database, SHARETUI_DATABASE_URL or the "
+        "default file)",
+    )
+    encrypt.add_argument(
+        "encrypted",
+        type=Path,
+        nargs="?",
+        help="write an encrypted copy here instead, leaving the plain file as it is",
+    )
     encrypt.set_defaults(handler=_encrypt)
 
 
 def _create(args: argparse.Namespace) -> int:
-    from sharetui.store.keys import create_key_file
+    from sharetui.services.at_rest import create_key_file
 
     path = create_key_file(args.path).resolve()
     out().print(
@@ -62,12 +77,34 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _encrypt(args: argparse.Namespace) -> int:
-    from sharetui.store.keys import encrypt_copy, read_key
+    from sharetui.services.at_rest import encrypted_copy, move_over
 
     settings = settings_from(args)
-    if not settings.key_file:
-        raise CommandFailed("Set SHARETUI_KEY_FILE to the site key file first")
-    hex_key = read_key(settings.key_file)
-    target = encrypt_copy(args.plain, args.encrypted, hex_key)
-    out().print(Text(f"Wrote an encrypted copy to {target}."))
+    if args.plain is not None:
+        settings = settings.replace(database_url=str(args.plain))
+    if args.encrypted is not None:
+        done = encrypted_copy(settings, args.encrypted)
+    else:
+        done = move_over(settings)
+    console = out()
+    if done.settled.new_key is not None:
+        console.print(Text(new_key_words(done.settled.new_key)))
+    key_file = done.settled.settings.key_file
+    if done.copy is not None:
+        console.print(
+            Text(
+                f"Wrote an encrypted copy to {done.copy}, under the site key {key_file}. The "
+                "plain file is left as it is: remove it once the copy opens."
+            )
+        )
+        return 0
+    assert done.moved is not None
+    console.print(
+        Text(
+            f"Encrypted the database at {done.moved.path} under the site key {key_file} "
+            f"({done.moved.tables} tables, {done.moved.rows:,} rows checked), and removed the "
+            "plain file. Backups made before now are still plain: make a new one (sharetui "
+            "backup) and destroy the old ones. On an SSD the plain data may linger in the flash."
+        )
+    )
     return 0

@@ -4,7 +4,6 @@ restore drill that proves a backup or a copy opens and is whole."""
 from __future__ import annotations
 
 import argparse
-import os
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,12 +14,12 @@ if TYPE_CHECKING:
     from sharetui.services.site_copy import Endpoint
 
 KEY_HELP = (
-    "site key file of an encrypted SQLite {end} (default: SHARETUI_KEY_FILE when the {end} is "
-    "SQLite; 'none' for a plain file)"
+    "site key file of an encrypted SQLite {end} (default: the site key, SHARETUI_KEY_FILE or "
+    "the one sharetui made; 'none' for a plain file)"
 )
 
 
-def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     copy = db_actions.add_parser(
         "copy",
         parents=[common],
@@ -73,19 +72,27 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
     check.set_defaults(handler=_db_verify)
 
 
-def endpoint(url: str, key_file: str | None) -> Endpoint:
-    """A URL and its key: an explicit key file, else SHARETUI_KEY_FILE for a SQLite file."""
-    from sharetui.services.site_copy import Endpoint
-    from sharetui.store.keys import key_for
-
-    probe = Endpoint(url)
-    if key_file is None:
-        key_file = os.environ.get("SHARETUI_KEY_FILE", "").strip() if probe.is_sqlite else ""
-    if key_file.lower() == "none":
-        key_file = ""
+def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> Endpoint:
+    """A URL and its keys: an explicit key file ('none' for a plain file and an unkeyed
+    chain), else the site key (SHARETUI_KEY_FILE, or for an encrypted SQLite file the one
+    sharetui made). may_create: a new SQLite target is made encrypted, as db upgrade makes one
+    (SHARETUI_PLAIN: plain). On a server the key file keys the audit chain only."""
     from sharetui.config import Settings
+    from sharetui.services.at_rest import checked_key, read_key
+    from sharetui.services.site_copy import Endpoint
 
-    return Endpoint(url, key_for(Settings(database_url=url, key_file=key_file)))
+    settings = Settings.from_env(database_url=url)
+    if key_file is not None:
+        plain = key_file.lower() == "none"
+        settings = settings.replace(
+            key_file="" if plain else key_file, default_key_file="", plain=plain
+        )
+    if not Endpoint(url).is_sqlite:
+        if settings.key_file:
+            read_key(settings.key_file)  # named now if missing or readable by others
+        return Endpoint(url, None, settings.key_file)
+    settled, key = checked_key(settings, may_create=may_create)
+    return Endpoint(url, key, settled.settings.key_file)
 
 
 def _db_copy(args: argparse.Namespace) -> int:
@@ -93,16 +100,21 @@ def _db_copy(args: argparse.Namespace) -> int:
 
     source_url = args.source or settings_from(args).database_url
     source = endpoint(source_url, args.from_key_file)
-    target = endpoint(args.target, args.to_key_file)
+    target = endpoint(args.target, args.to_key_file, may_create=True)
     with progress("Copying rows") as update:
         report = copy_site(source, target, progress=update)
-    out().print(
-        Text(
-            f"Copied {report.rows:,} rows in {len(report.counts)} tables to {target.shown} in "
-            f"{report.seconds:.1f} s; every table has the source's row count and the audit "
-            f"trail verifies ({report.events_verified:,} events)."
+    lines = [
+        f"Copied {report.rows:,} rows in {len(report.counts)} tables to {target.shown} in "
+        f"{report.seconds:.1f} s; every table has the source's row count and the audit "
+        f"trail verifies ({report.events_verified:,} events)."
+    ]
+    if source.key_file and source.key_file != target.key_file:
+        lines.append(
+            f"Its audit trail is keyed with the site key {source.key_file}: run the copied "
+            f"site with SHARETUI_KEY_FILE={source.key_file}, or its audit trail cannot be "
+            "verified."
         )
-    )
+    out().print(Text("\n".join(lines)))
     return 0
 
 

@@ -23,7 +23,7 @@ ROLES = ", ".join(r.value for r in Role)
 ADVICE_ROLES = ", ".join(r.value for r in AdviceRole)
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     user = sub.add_parser(
         "user",
         parents=[common],

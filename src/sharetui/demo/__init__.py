@@ -14,14 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import make_url
-from sqlmodel import Session, func, select
-
 from sharetui.config import Settings, default_data_dir
+from sharetui.demo.after_share import plan_after_share
+from sharetui.demo.governance import plan_governance
 from sharetui.domain.consent import ConsentInput
 from sharetui.domain.decision import DecisionInput, QualityCheck
 from sharetui.domain.enums import (
@@ -42,24 +39,17 @@ from sharetui.domain.enums import (
     Urgency,
 )
 from sharetui.domain.person import PersonInput
-from sharetui.services.audit import append
+from sharetui.services import demo_marks, site
+from sharetui.services.demo_marks import DEMO_BEGIN, DEMO_COMPLETE
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor, Store
 from sharetui.services.users import actor_for
 from sharetui.services.views import DecisionView
-from sharetui.store.engine import is_sqlite, make_engine, normalise_url
-from sharetui.store.migrate import upgrade
-from sharetui.store.models import AuditEvent, User
-from sharetui.store.opening import require_healthy
-from sharetui.store.types import replayed_clock
 
 DEFAULT_SEED = 1
 FAMILIES = 80
 HISTORY_DAYS = 365
 STORY_DAYS = 120
-DEMO_BEGIN = "demo.begin"
-DEMO_COMPLETE = "demo.complete"
-DEMO_USERNAME = "(demo)"
 
 
 @dataclass(frozen=True)
@@ -126,95 +116,34 @@ def default_demo_url() -> str:
 
 
 # -- the state of a database ----------------------------------------------------------------
-# What someone trying the demo does without adding anything: reads, signing in and out,
-# checks. Any other audited action after the demo was made added or changed a record.
-_READS = (".view", ".list", ".history", ".summary", ".timeline", ".export", ".reveal")
-_READ_PREFIXES = ("signin.", "signout", "report.", "audit.", "db.", "demo.", "lock.", "unlock")
+_DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
 
 
 def added_since_demo(store: Store) -> str:
     """'' when a finished demo holds only what the demo made; else what was added."""
-    return store.read(_added_since)
-
-
-def _added_since(s: Session) -> str:
-    known = {a.username for a in DEMO_ACCOUNTS}
-    extra = sorted(u for u in s.exec(select(User.username)).all() if u not in known)
-    if extra:
-        return f"the account {extra[0]}" + (f" and {len(extra) - 1} more" if len(extra) > 1 else "")
-    done = s.exec(select(func.max(AuditEvent.id)).where(AuditEvent.action == DEMO_COMPLETE)).one()
-    later = s.exec(
-        select(AuditEvent.action, AuditEvent.id).where(AuditEvent.id > (done or 0))
-    ).all()
-    for action, event_id in later:
-        if not (action.endswith(_READS) or action.startswith(_READ_PREFIXES)):
-            return f"records added after the demo was made (audit event {event_id}: {action})"
-    return ""
+    return demo_marks.added_since(store, _DEMO_USERNAMES)
 
 
 def demo_state(store: Store) -> str:
-    """'empty' (no accounts yet), 'demo' (a finished demo), 'changed' (a finished demo to
-    which someone has since added accounts or records: reused, never reset), 'incomplete' (a
-    demo seeding that stopped part way) or 'other' (real records: never seed into it)."""
-
-    def work(s: Session) -> str:
-        users = s.exec(select(func.count()).select_from(User)).one()
-        marks = set(
-            s.exec(
-                select(AuditEvent.action).where(
-                    AuditEvent.action.in_((DEMO_BEGIN, DEMO_COMPLETE))  # type: ignore[attr-defined]
-                )
-            ).all()
-        )
-        if DEMO_COMPLETE in marks:
-            return "changed" if _added_since(s) else "demo"
-        if DEMO_BEGIN in marks:
-            return "incomplete"
-        return "empty" if users == 0 else "other"
-
-    return store.read(work)
+    """'empty', 'demo', 'changed', 'incomplete' or 'other' (see demo_marks.state)."""
+    return demo_marks.state(store, _DEMO_USERNAMES)
 
 
 def inspect_state(settings: Settings) -> str:
     """demo_state() without touching the schema: 'absent' for a missing SQLite file, and
     'other' for a database holding tables that are not sharetui's, which must never be
-    migrated into, seeded or deleted."""
-    file = sqlite_file(settings.database_url)
-    if file is not None and not file.exists():
-        return "absent"
-    engine = make_engine(settings.database_url)
-    try:
-        tables = set(inspect(engine).get_table_names())
-        if not tables:
-            return "empty"
-        if not {"app_user", "audit_event", "alembic_version"} <= tables:
-            return "other"
-        return demo_state(Store(engine, settings))
-    finally:
-        engine.dispose()
+    migrated into, seeded or deleted. An encrypted demo opens with the site key."""
+    return demo_marks.state_untouched(settings, _DEMO_USERNAMES)
 
 
 def demo_seed_used(store: Store) -> int | None:
     """The seed a finished demo database was made with."""
-
-    def work(s: Session) -> int | None:
-        ev = s.exec(select(AuditEvent).where(AuditEvent.action == DEMO_COMPLETE)).first()
-        if ev is None:
-            return None
-        words = ev.summary.split()
-        return int(words[1]) if len(words) > 1 and words[1].isdigit() else None
-
-    return store.read(work)
+    return demo_marks.seed_used(store)
 
 
 def sqlite_file(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for another database."""
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    if parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
+    return site.sqlite_file(url)
 
 
 def remove_sqlite_files(path: Path) -> None:
@@ -224,20 +153,10 @@ def remove_sqlite_files(path: Path) -> None:
 
 
 def open_for_seeding(settings: Settings) -> Services:
-    """Services on a migrated database. On SQLite, commits skip the fsync while seeding:
-    the demo can always be made again, and it is ten times faster."""
-    engine = make_engine(settings.database_url)
-    if is_sqlite(engine):
-
-        @event.listens_for(engine, "connect")
-        def _fast(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.close()
-
-    require_healthy(engine, settings.database_url)
-    upgrade(engine)  # refuses a newer schema before writing
-    return Services(Store(engine, settings))
+    """Services on a migrated database, encrypted like any new one (store/encryption.py). On
+    SQLite, commits skip the fsync while seeding: the demo can always be made again, and it
+    is ten times faster."""
+    return Services(site.open_fast(settings))
 
 
 # -- fictional material ---------------------------------------------------------------------
@@ -418,9 +337,9 @@ class _Plan:
     """Steps with the time they happen; run in time order so the audit trail reads forward."""
 
     def __init__(self) -> None:
-        self.steps: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.steps: list[tuple[datetime, int, Callable[[], object]]] = []
 
-    def at(self, when: datetime, step: Callable[[], None]) -> None:
+    def at(self, when: datetime, step: Callable[[], object]) -> None:
         self.steps.append((when, len(self.steps), step))
 
 
@@ -855,7 +774,34 @@ def _base_share(
             if urgent
             else rng.choice((ShareMethod.SECURE_EMAIL, ShareMethod.PORTAL, ShareMethod.MEETING))
         ),
+        # Rule 5: an urgent share leaves it to complete later (some are, some are not yet).
+        impact_if_not_shared="" if urgent else rng.choice(IMPACT_WORDS[outcome]),
+        impact_if_shared=""
+        if urgent
+        else rng.choice(("", "The parent may be upset when told; the social worker will explain.")),
     )
+
+
+# What could happen if it were not shared (rule 5), by decision: one is picked per record.
+IMPACT_WORDS: dict[Outcome, tuple[str, ...]] = {
+    Outcome.SHARE: (
+        "The worries would stay with us alone and nobody could act on them.",
+        "The child's needs would go unmet while the family waits for help.",
+        "Brothers and sisters in the same home would stay at the same risk.",
+    ),
+    Outcome.SHARE_IN_PART: (
+        "Holding back the health notes changes nothing for the child's safety: the plan "
+        "needs only attendance.",
+    ),
+    Outcome.DO_NOT_SHARE: (
+        "Nothing is lost for the child: the worker already holds what they need.",
+        "The child stays safe as before; the request is logged in case it comes again.",
+    ),
+    Outcome.PENDING_ADVICE: ("",),
+}
+URGENT_IMPACT = (
+    "Had it waited, the child would have gone home tonight to the adult they are afraid of."
+)
 
 
 def _consent_share(
@@ -1020,6 +966,8 @@ def _urgent_share(
             d.not_told_reason = "The parents will be told by the social worker after the visit."
             d.consent_position = ConsentPosition.NOT_SOUGHT
             d.not_sought_reason = NotSoughtReason.UNSAFE
+            d.impact_if_not_shared = URGENT_IMPACT
+            d.impact_if_shared = "The parents may react angrily; police are aware."
 
         plan.at(
             w.cap(t + timedelta(hours=rng.randrange(12, 72))),
@@ -1084,6 +1032,13 @@ def _unverified_caller(
                 "The caller could not be verified and would not give a number to call back on "
                 "through the switchboard. Nothing shared; logged in case they call again."
             ),
+            impact_if_not_shared=(
+                "None for the child: anyone with a real need can ask through the switchboard."
+            ),
+            impact_if_shared=(
+                "The child's address could reach someone looking for them, perhaps the adult "
+                "they were moved away from."
+            ),
         )
 
     plan.at(t, _log_step(w, decider, build, box))
@@ -1114,6 +1069,9 @@ def _not_necessary(
             reasons=(
                 "Not necessary for the purpose: the housing team can rely on the parent's own "
                 "evidence. Explained the refusal to the requester."
+            ),
+            impact_if_not_shared=(
+                "The family's housing priority is unaffected: their own evidence is enough."
             ),
         )
 
@@ -1209,7 +1167,15 @@ def _pending_advice(
                 ),
                 when=t_close,
             )
-            for name in ("information", "purpose", "outcome", "reasons", "lawful_basis"):
+            for name in (
+                "information",
+                "purpose",
+                "outcome",
+                "reasons",
+                "lawful_basis",
+                "impact_if_not_shared",
+                "impact_if_shared",
+            ):
                 setattr(d, name, getattr(filled, name))
             if outcome is Outcome.SHARE:
                 for name in (
@@ -1499,19 +1465,8 @@ def seed(
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     rng = random.Random(seed)
     clock = {"now": now - timedelta(days=HISTORY_DAYS + 1)}
-    with replayed_clock(lambda: clock["now"]):
-        svc.store.write(
-            lambda s: append(
-                s,
-                None,
-                DEMO_BEGIN,
-                "demo",
-                "",
-                f"seed {seed}",
-                username=DEMO_USERNAME,
-                terminal=settings.terminal,
-            )
-        )
+    with site.replayed_clock(lambda: clock["now"]):
+        demo_marks.mark(svc.store, DEMO_BEGIN, seed)
         actors: dict[str, Actor] = {}
         for acc in DEMO_ACCOUNTS:
             view = svc.users.create(
@@ -1545,6 +1500,8 @@ def seed(
         _plan_standalone_advice(world, plan, fams)
         _plan_views(world, plan, fams)
         _plan_drafts(world, plan, fams)
+        plan_after_share(world, plan, fams)
+        plan_governance(world, plan, fams)
         steps = sorted(plan.steps, key=lambda st: (st[0], st[1]))
         total = len(steps)
         for done, (when, _, step) in enumerate(steps, start=1):
@@ -1552,18 +1509,7 @@ def seed(
             step()
             if progress is not None and (done % 50 == 0 or done == total):
                 progress(done, total)
-    svc.store.write(
-        lambda s: append(
-            s,
-            None,
-            DEMO_COMPLETE,
-            "demo",
-            "",
-            f"seed {seed}",
-            username=DEMO_USERNAME,
-            terminal=settings.terminal,
-        )
-    )
+    demo_marks.mark(svc.store, DEMO_COMPLETE, seed)
     by_status: dict[str, int] = {}
     for status in world.advice_status.values():
         by_status[status] = by_status.get(status, 0) + 1

@@ -1,11 +1,12 @@
 """When advice is due: urgent within the hour, today by close of business, routine in three
-working days. Weekends are skipped; bank holidays are not known to the app."""
+working days. Weekends and the site's bank holidays are skipped (domain/calendar.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sharetui.domain.calendar import WorkingCalendar
 from sharetui.domain.enums import Urgency
 
 URGENT_WITHIN = timedelta(hours=1)
@@ -13,27 +14,25 @@ CLOSE_OF_BUSINESS = time(17, 0)
 ROUTINE_WORKING_DAYS = 3
 
 
-def _next_working_day(day: datetime) -> datetime:
-    day = day + timedelta(days=1)
-    while day.weekday() >= 5:
-        day = day + timedelta(days=1)
-    return day
-
-
-def due_at(urgency: Urgency, raised_at: datetime, tz: ZoneInfo) -> datetime:
-    """The due time (aware, UTC) for advice raised at raised_at (aware)."""
+def due_at(
+    urgency: Urgency,
+    raised_at: datetime,
+    tz: ZoneInfo,
+    calendar: WorkingCalendar | None = None,
+) -> datetime:
+    """The due time (aware, UTC) for advice raised at raised_at (aware), counted in the
+    site's working days (England and Wales bank holidays unless the site chose otherwise)."""
     if urgency is Urgency.URGENT:
         return raised_at + URGENT_WITHIN
+    cal = calendar or WorkingCalendar()
     local = raised_at.astimezone(tz)
+    day = local.date()
     if urgency is Urgency.TODAY:
-        if local.weekday() >= 5 or local.time() >= CLOSE_OF_BUSINESS:
-            local = _next_working_day(local)
-        due = datetime.combine(local.date(), CLOSE_OF_BUSINESS, tzinfo=tz)
-        return due.astimezone(ZoneInfo("UTC"))
-    day = local
-    for _ in range(ROUTINE_WORKING_DAYS):
-        day = _next_working_day(day)
-    due = datetime.combine(day.date(), CLOSE_OF_BUSINESS, tzinfo=tz)
+        if not cal.is_working_day(day) or local.time() >= CLOSE_OF_BUSINESS:
+            day = cal.next_working_day(day)
+    else:
+        day = cal.add_working_days(day, ROUTINE_WORKING_DAYS)
+    due = datetime.combine(day, CLOSE_OF_BUSINESS, tzinfo=tz)
     return due.astimezone(ZoneInfo("UTC"))
 
 

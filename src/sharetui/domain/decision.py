@@ -7,10 +7,12 @@ checks page by page so the person sees the message on the field they are looking
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sharetui.domain.after_share import DecisionKind, validate_transfer
 from sharetui.domain.enums import (
     Art9Condition,
     CallerCheck,
@@ -72,12 +74,25 @@ class DecisionInput:
     reasons: str = ""
     shared_at: datetime | None = None
     share_method: ShareMethod | None = None
+    # Rule 5: what could happen to the child, and to others affected, either way.
+    impact_if_not_shared: str = ""
+    impact_if_shared: str = ""
+    # After the share: the register's entries, and a child protection file transfer's own
+    # answers (domain/after_share.py).
+    kind: DecisionKind = DecisionKind.SHARE
+    recipient_org_id: int | None = None
+    recipient_contact_id: int | None = None
+    transfer_reason: str = ""
+    moved_on: date | None = None
+    pupil_file_separate: bool | None = None
 
     # -- serialisation for drafts ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if self.shared_at is not None:
             data["shared_at"] = self.shared_at.isoformat()
+        if self.moved_on is not None:
+            data["moved_on"] = self.moved_on.isoformat()
         return data
 
     @classmethod
@@ -92,6 +107,7 @@ class DecisionInput:
             "art9_condition": Art9Condition,
             "outcome": Outcome,
             "share_method": ShareMethod,
+            "kind": DecisionKind,
         }
         defaults = cls()
         values: dict[str, Any] = {}
@@ -102,12 +118,14 @@ class DecisionInput:
                 try:
                     value = enum_fields[key](value)
                 except ValueError:
-                    value = None
+                    value = DecisionKind.SHARE if key == "kind" else None
             elif key == "shared_at":
                 try:
                     value = datetime.fromisoformat(value) if isinstance(value, str) else None
                 except ValueError:
                     value = None
+            elif key == "moved_on":
+                value = _date_value(value)
             elif key == "checks":
                 checks = value if isinstance(value, dict) else {}
                 value = {str(k): _quality_check(v) for k, v in checks.items()}
@@ -135,6 +153,9 @@ class DecisionInput:
             "identities_protected",
             "not_told_reason",
             "reasons",
+            "impact_if_not_shared",
+            "impact_if_shared",
+            "transfer_reason",
         ):
             setattr(out, name, clean(getattr(out, name)))
         out.categories = [clean_line(c) for c in out.categories if clean_line(c)]
@@ -157,6 +178,15 @@ def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _date_value(value: object) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _quality_check(value: object) -> QualityCheck:
     """One stored check; a value of the wrong kind reads as not answered."""
     if not isinstance(value, dict):
@@ -171,7 +201,7 @@ def _quality_check(value: object) -> QualityCheck:
 def _plain_value(key: str, value: object, default: object) -> object:
     """A stored value kept only when it is of the kind the field holds, else the field's
     default: a draft written by another version, or altered, never breaks the form."""
-    if key in ("subject_id", "consent_event_id"):
+    if key in ("subject_id", "consent_event_id", "recipient_org_id", "recipient_contact_id"):
         return value if _is_id(value) else None
     if key == "others_affected":
         return [x for x in value if _is_id(x)] if isinstance(value, list) else []
@@ -188,6 +218,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "who": ("subject_id", "others_affected"),
     "recipient": (
         "origin",
+        "recipient_org_id",
+        "recipient_contact_id",
         "recipient_org",
         "recipient_role",
         "recipient_name",
@@ -204,14 +236,26 @@ PAGES: dict[str, tuple[str, ...]] = {
     ),
     "basis": ("lawful_basis", "art9_condition", "necessity"),
     "checks": ("checks", "identities_protected", "person_told", "not_told_reason"),
-    "decision": ("outcome", "reasons", "shared_at", "share_method"),
+    "decision": (
+        "outcome",
+        "reasons",
+        "shared_at",
+        "share_method",
+        "impact_if_not_shared",
+        "impact_if_shared",
+    ),
+    "transfer": ("transfer_reason", "moved_on", "pupil_file_separate"),
 }
 
 
-def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str, str]:
+def validate_decision(
+    d: DecisionInput, now: datetime | None = None, *, amendment: bool = False
+) -> dict[str, str]:
     """The golden-rule checks. Returns {field: instruction}; empty when the record may be saved.
 
-    Rule 7: reasons are always required, whatever the decision. Rule 4: sharing without
+    Rule 7: reasons are always required, whatever the decision. Rule 5: the impact of not
+    sharing (and of sharing) on the child and others (see impact_errors); an urgent share
+    leaves it for later, and any amendment (completing the record) asks it. Rule 4: sharing without
     consent needs its reason, and consent that was refused or withdrawn cannot be relied on.
     Art 9: special category data needs a condition. Rule 6: each quality confirmed or
     explained. Rule 2: if the person was not told, say why. The urgent path asks only what is
@@ -233,6 +277,9 @@ def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str
         )
 
     sharing = d.is_sharing
+    transfer = d.kind is DecisionKind.CP_TRANSFER
+    if transfer:
+        e.update(validate_transfer(d))
     if sharing:
         if not d.recipient_org.strip():
             e["recipient_org"] = "Enter the organisation the information goes to"
@@ -253,8 +300,9 @@ def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str
             e["shared_at"] = "Enter when the information was shared"
         if d.share_method is None:
             e["share_method"] = "Choose how the information was shared"
-        _consent_rules(d, e, urgent)
-        if not urgent:
+        if not transfer:  # a transfer is a duty (KCSIE): no consent question, no rule-6 page
+            _consent_rules(d, e, urgent)
+        if not urgent and not transfer:
             if d.origin is None:
                 e["origin"] = "Say whether this was an incoming request or our own initiative"
             for quality in Quality:
@@ -294,13 +342,74 @@ def validate_decision(d: DecisionInput, now: datetime | None = None) -> dict[str
         ("identities_protected", LONG_TEXT, "Identities protected"),
         ("not_told_reason", LONG_TEXT, "Reason"),
         ("reasons", LONG_TEXT, "Reasons"),
+        ("impact_if_not_shared", LONG_TEXT, "Impact if not shared"),
+        ("impact_if_shared", LONG_TEXT, "Impact if shared"),
+        ("transfer_reason", LONG_TEXT, "Reason for the move"),
     ):
         msg = length_error(getattr(d, name), limit, label)
         if msg:
             e[name] = msg
     if len(d.categories) > 20:
         e["categories"] = "Choose 20 categories or fewer"
+    for name, message in impact_errors(d, deferred=impact_deferred(d, amendment=amendment)).items():
+        e.setdefault(name, message)
     return e
+
+
+# -- rule 5: the wider impact -------------------------------------------------------------------
+# What a version saved before the rule 5 question existed says in its place (never changed:
+# decision versions are append-only).
+IMPACT_NOT_ASKED = "Not recorded (before this question existed)"
+
+
+def impact_deferred(d: DecisionInput, *, amendment: bool = False) -> bool:
+    """An urgent share is saved with only what is needed to share now: the impact question
+    waits for the record to be completed (an amendment). Not sharing is never urgent to
+    record, so an urgent 'do not share' answers it at once."""
+    return bool(d.urgent) and d.is_sharing and not amendment
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words in the same order, whatever the case, spacing or punctuation."""
+    words_a, words_b = _WORD.findall(a.casefold()), _WORD.findall(b.casefold())
+    return bool(words_a) and words_a == words_b
+
+
+_WORD = re.compile(r"\w+")
+
+
+def impact_errors(d: DecisionInput, *, deferred: bool = False) -> dict[str, str]:
+    """Rule 5 (base decisions on the safety and well-being of the person and of others
+    affected). Held back in full or in part: what could happen if it is not shared is
+    required, in words of its own (not the reasons again). Shared: a short answer either way
+    is enough. Nothing is asked before the decision is made, or while it is deferred."""
+    if deferred or d.outcome not in (Outcome.SHARE, Outcome.SHARE_IN_PART, Outcome.DO_NOT_SHARE):
+        return {}
+    not_shared, shared = d.impact_if_not_shared.strip(), d.impact_if_shared.strip()
+    if d.outcome is Outcome.SHARE:
+        if not not_shared and not shared:
+            return {
+                "impact_if_not_shared": "Say what could happen to the child and others if this "
+                "were not shared, or if it is: a few words are enough (rule 5)"
+            }
+        return {}
+    held_back = "what is held back" if d.outcome is Outcome.SHARE_IN_PART else "this"
+    if not not_shared:
+        return {
+            "impact_if_not_shared": f"Enter what could happen to the child and others if "
+            f"{held_back} is not shared (rule 5)"
+        }
+    if same_words(not_shared, d.reasons):
+        return {
+            "impact_if_not_shared": "Say what could happen if it is not shared in words of "
+            "its own: this repeats the reasons"
+        }
+    return {}
+
+
+def impact_to_complete(d: DecisionInput) -> bool:
+    """An urgent record still waiting for its rule 5 answers (shown 'to complete')."""
+    return bool(d.urgent) and bool(impact_errors(d))
 
 
 def _consent_rules(d: DecisionInput, e: dict[str, str], urgent: bool) -> None:

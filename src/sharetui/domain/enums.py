@@ -7,6 +7,7 @@ screens, the services and the reports never disagree about what a choice is call
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class LabelledEnum(StrEnum):
@@ -21,7 +22,7 @@ class LabelledEnum(StrEnum):
         return _HINTS.get((type(self), self.value), "")
 
     @classmethod
-    def parse(cls, value: str) -> LabelledEnum:
+    def parse(cls, value: str) -> Self:
         """Accept a stored value or a label, case-insensitively; raise ValueError otherwise."""
         if not isinstance(value, str):  # nothing chosen (None) is not a choice
             raise ValueError(value)

@@ -288,7 +288,8 @@ class StoredName:
                 continue
             if any(form == joined.text for form in self.forms):
                 for k in (i, j):
-                    if reasons[k] is None or reasons[k] > Reason.SPELLING:
+                    found = reasons[k]
+                    if found is None or found > Reason.SPELLING:
                         reasons[k] = Reason.SPELLING
         if not reasons or any(r is None for r in reasons):
             return None

@@ -22,6 +22,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import anonymous_description
 from sharetui.domain.text import LONG_TEXT, clean, length_error
 from sharetui.services.audit import append, require
+from sharetui.services.calendar import working_calendar
 from sharetui.services.people import load_person, touch
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import AdviceEventView, AdviceView, Page
@@ -99,7 +100,7 @@ class Advice:
                 advice_role=role.value,
                 urgency=urg.value,
                 urgency_rank=URGENCY_ORDER[urg],
-                due_at=due_at(urg, now, self.store.settings.tz),
+                due_at=due_at(urg, now, self.store.settings.tz, working_calendar(s, self.store)),
                 decision_id=decision_id,
                 draft_id=draft_id,
                 status=AdviceStatus.PENDING.value,
@@ -196,7 +197,7 @@ class Advice:
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
             now = utcnow()
-            result = s.execute(
+            result = s.exec(
                 update(AdviceRequest)
                 .where(
                     col(AdviceRequest.id) == advice_id,
@@ -206,7 +207,7 @@ class Advice:
                     status=AdviceStatus.CLAIMED.value, claimed_by_id=actor.user_id, claimed_at=now
                 )
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if result.rowcount != 1:
                 s.rollback()
                 raise self._claim_conflict(advice_id)
             s.refresh(row)
@@ -344,7 +345,7 @@ class Advice:
             self._check_can_see(actor, row)
             rows = s.exec(
                 select(AdviceEvent, User.display_name)
-                .join(User, User.id == AdviceEvent.user_id)
+                .join(User, col(User.id) == AdviceEvent.user_id)
                 .where(AdviceEvent.advice_id == advice_id)
                 .order_by(col(AdviceEvent.id))
             ).all()
@@ -449,9 +450,8 @@ class Advice:
             pid = next(iter(shown))
             people[pid] = s.get(Person, pid)
         elif shown:
-            people = {
-                p.id: p for p in s.exec(select(Person).where(col(Person.id).in_(shown))).all()
-            }
+            found = s.exec(select(Person).where(col(Person.id).in_(shown))).all()
+            people = {p.id: p for p in found if p.id is not None}
         return [self._build(row, names, hidden, people) for row in rows]
 
     def _view(self, s: Session, row: AdviceRequest, actor: Actor) -> AdviceView:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Row, String, type_coerce
+from sqlalchemy import Connection, DateTime, Label, Row, String, type_coerce
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
@@ -28,11 +28,11 @@ from sharetui.services.audit_seal import SEAL_EVERY, Seal
 from sharetui.services.store import Actor, Store
 from sharetui.store.engine import is_sqlite
 from sharetui.store.models import AuditEvent, AuditHead, User
-from sharetui.store.types import utcnow
+from sharetui.store.types import table_of, utcnow
 
 GENESIS = "0" * 64
-_EVENTS = AuditEvent.__table__
-_HEAD = AuditHead.__table__
+_EVENTS = table_of(AuditEvent)
+_HEAD = table_of(AuditHead)
 
 
 def require(actor: Actor, permission: Permission) -> None:
@@ -119,6 +119,26 @@ def append(
     The new event takes the id after the head's, or after any row already there past the head
     (written around the app): such a row can no longer jam every write with a duplicate id,
     the chain passes over it, and verify() names it."""
+    append_many(
+        session,
+        actor,
+        [(action, entity_type, entity_id, summary)],
+        username=username,
+        terminal=terminal,
+    )
+
+
+def append_many(
+    session: Session,
+    actor: Actor | None,
+    events: list[tuple[str, str, object, str]],
+    *,
+    username: str = "",
+    terminal: str = "",
+) -> int:
+    """append() for many events (action, entity type, entity id, summary) in one go: the head
+    is locked and read once and the rows inserted together (an import of thousands of people
+    writes one event per person and link). Returns the id of the first event."""
     last_id, last_hash, keyed_from = session.execute(
         sa_select(_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
         .where(_HEAD.c.id == 1)
@@ -127,49 +147,49 @@ def append(
     past_head = session.execute(
         sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > last_id)
     ).scalar_one()
-    event_id = max(last_id, past_head or 0) + 1
+    first_id = max(last_id, past_head or 0) + 1
+    if not events:
+        return first_id
     key: bytes | None = session.info.get("audit_key")
     if key is not None and keyed_from is None:
-        keyed_from = event_id  # the first event written with the site key
+        keyed_from = first_id  # the first event written with the site key
+    mac = _mac(key)
     at = utcnow()
     prev = last_hash or GENESIS
     user_id = actor.user_id if actor else None
     name = actor.username if actor else username
     term = ((actor.terminal if actor else terminal) or terminal)[:100]
-    ent_id = "" if entity_id is None else str(entity_id)
-    digest = event_hash(
-        prev,
-        event_id,
-        at,
-        user_id,
-        name,
-        term,
-        action,
-        entity_type,
-        ent_id,
-        summary[:300],
-        key=key,
-    )
-    session.execute(
-        sa_insert(_EVENTS).values(
-            id=event_id,
-            at=at,
-            user_id=user_id,
-            username=name,
-            terminal=term,
-            action=action,
-            entity_type=entity_type,
-            entity_id=ent_id,
-            summary=summary[:300],
-            prev_hash=prev,
-            hash=digest,
+    canonical = _canonical_time(at)
+    rows = []
+    for n, (action, entity_type, entity_id, summary) in enumerate(events):
+        event_id = first_id + n
+        ent_id = "" if entity_id is None else str(entity_id)
+        text = summary[:300]
+        fields = [event_id, canonical, user_id, name, term, action, entity_type, ent_id, text]
+        digest = _digest(prev, fields, mac)
+        rows.append(
+            {
+                "id": event_id,
+                "at": at,
+                "user_id": user_id,
+                "username": name,
+                "terminal": term,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": ent_id,
+                "summary": text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
         )
-    )
+        prev = digest
+    session.execute(sa_insert(_EVENTS), rows)
     session.execute(
         sa_update(_HEAD)
         .where(_HEAD.c.id == 1)
-        .values(last_event_id=event_id, last_hash=digest, keyed_from=keyed_from)
+        .values(last_event_id=rows[-1]["id"], last_hash=prev, keyed_from=keyed_from)
     )
+    return first_id
 
 
 @dataclass(frozen=True)
@@ -193,10 +213,11 @@ class _Broken(Exception):
         self.checked = checked
 
 
-def _rows(conn: Connection, sqlite: bool) -> Iterator[Row[Any]]:
+def _rows(conn: Connection, sqlite: bool) -> Iterator[Row[*tuple[Any, ...]]]:
     cols = _EVENTS.c
     # SQLite keeps the time as the canonical text itself: read it as text and skip parsing
     # and formatting 2.4 million datetimes. Elsewhere take the driver's naive datetime.
+    at_col: Label[Any]
     if sqlite:
         at_col = type_coerce(cols.at, String()).label("at")
     else:
@@ -220,7 +241,7 @@ def _rows(conn: Connection, sqlite: bool) -> Iterator[Row[Any]]:
     )
 
 
-def _fields(row: Row[Any]) -> list[object]:
+def _fields(row: Row[*tuple[Any, ...]]) -> list[object]:
     at = row[1]
     if not isinstance(at, str):
         at = _canonical_time(at)
@@ -321,7 +342,7 @@ class _Walk:
         self.checked = 0
         self.seen = 0
         self.inserted: list[int] = []
-        self.suspect: tuple[Row[Any], _Broken] | None = None  # held until the next row
+        self.suspect: tuple[Row[*tuple[Any, ...]], _Broken] | None = None  # held until the next row
         self.checkpoints: dict[int, str] = {}
         self.last_checkpoint = 0
         self.checked_at_checkpoint = 0
@@ -332,7 +353,7 @@ class _Walk:
                 self.sealed[seal.last_event_id] = seal.last_hash
         self.sealed_ids = sorted(self.sealed, reverse=True)  # next one to meet at the end
 
-    def _hash(self, row: Row[Any]) -> str:
+    def _hash(self, row: Row[*tuple[Any, ...]]) -> str:
         eid = row[0]
         if self.keyed_from is not None and eid >= self.keyed_from:
             if self.mac is None:
@@ -344,14 +365,14 @@ class _Walk:
             return _digest(row[9], _fields(row), self.mac)
         return _digest(row[9], _fields(row))
 
-    def _altered(self, row: Row[Any]) -> _Broken:
+    def _altered(self, row: Row[*tuple[Any, ...]]) -> _Broken:
         eid = row[0]
         keyed = self.keyed_from is not None and eid >= self.keyed_from
         if keyed and _digest(row[9], _fields(row)) == row[10]:
             return _Broken(eid, f"event {eid} is not keyed with the site key (forged)")
         return _Broken(eid, f"event {eid} was altered")
 
-    def _accept(self, row: Row[Any], digest: str) -> None:
+    def _accept(self, row: Row[*tuple[Any, ...]], digest: str) -> None:
         eid = row[0]
         self.before, self.prev = self.prev, digest
         self.last_id = eid
@@ -387,7 +408,7 @@ class _Walk:
     def _seal_missing(self, sealed_id: int) -> _Broken:
         return self._seal_differs(sealed_id, "removed or renumbered (sealed event missing)")
 
-    def step(self, row: Row[Any]) -> None:
+    def step(self, row: Row[*tuple[Any, ...]]) -> None:
         """Take the next row. A row that does not continue the chain is held as a suspect:
         if the row after it continues the chain from before it, the chain passes over it
         (written around the app); otherwise it is the break."""
@@ -429,7 +450,7 @@ class _Walk:
             self.suspect = (row, _Broken(eid, f"event {eid} does not follow event {eid - 1}"))
         self.last_seen = eid
 
-    def finish(self, head: Row[Any] | None) -> None:
+    def finish(self, head: Row[*tuple[Any, ...]] | None) -> None:
         last_id = head.last_event_id if head is not None else None
         if self.suspect is not None:
             eid = self.suspect[0][0]
@@ -442,6 +463,7 @@ class _Walk:
             raise self._seal_missing(self.sealed_ids[-1])
         if head is None:
             return
+        assert last_id is not None  # the head row is written with its last event
         if last_id < self.last_id:  # rows on the chain past the head: added around the app
             past = last_id + 1
             raise _Broken(
@@ -489,13 +511,13 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
     def work(s: Session) -> list[ViewRecord]:
         rows = s.exec(
             select(AuditEvent, User.display_name)
-            .join(User, User.id == AuditEvent.user_id, isouter=True)
+            .join(User, col(User.id) == AuditEvent.user_id, isouter=True)
             .where(
                 AuditEvent.entity_type == "person",
                 AuditEvent.entity_id == str(person_id),
                 col(AuditEvent.action).in_(VIEWS),
             )
-            .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+            .order_by(col(AuditEvent.id).desc())
             .limit(limit)
         ).all()
         return [

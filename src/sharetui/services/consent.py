@@ -168,7 +168,7 @@ class Consent:
             load_person(s, person_id)
             rows = s.exec(
                 select(ConsentEvent, User.display_name)
-                .join(User, User.id == ConsentEvent.recorded_by_id)
+                .join(User, col(User.id) == ConsentEvent.recorded_by_id)
                 .where(ConsentEvent.person_id == person_id)
                 .order_by(col(ConsentEvent.effective_at).desc(), col(ConsentEvent.id).desc())
             ).all()
@@ -188,7 +188,7 @@ class Consent:
         def work(s: Session) -> ConsentEventView:
             row = s.exec(
                 select(ConsentEvent, User.display_name)
-                .join(User, User.id == ConsentEvent.recorded_by_id)
+                .join(User, col(User.id) == ConsentEvent.recorded_by_id)
                 .where(ConsentEvent.id == event_id)
             ).first()
             if row is None:

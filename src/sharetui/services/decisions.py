@@ -9,14 +9,16 @@ from typing import Any
 
 from sqlalchemy import exists
 from sqlalchemy import func as sa_func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from sharetui.domain.decision import DecisionInput, validate_decision
+from sharetui.domain.decision import DecisionInput, impact_to_complete, validate_decision
 from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, clean
+from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
 from sharetui.services.people import load_person, summary, touch
@@ -60,7 +62,17 @@ _RECORD_FIELDS = (
     "reasons",
     "shared_at",
     "share_method",
+    "impact_if_not_shared",
+    "impact_if_shared",
+    "kind",
+    "recipient_org_id",
+    "recipient_contact_id",
+    "transfer_reason",
+    "moved_on",
+    "pupil_file_separate",
 )
+# Worked out by the service when a version is saved, kept on the record with it.
+_DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def _row_from_input(d: DecisionInput, actor: Actor) -> SharingDecision:
 
 
 def record_dict(row: SharingDecision) -> dict[str, Any]:
-    data = {name: getattr(row, name) for name in _RECORD_FIELDS}
+    data = {name: getattr(row, name) for name in (*_RECORD_FIELDS, *_DERIVED_FIELDS)}
     data["checks"] = dict(row.checks)
     data["subject_id"] = row.subject_id
     return data
@@ -119,11 +131,27 @@ def _finish_draft(s: Session, actor: Actor, draft_id: int | None, row: SharingDe
     s.delete(draft)
 
 
+def _to_complete(row: SharingDecision) -> bool:
+    """An urgent version saved before its rule 5 answers. A row from before the question
+    existed (NULL) is never 'to complete': it is left as it was."""
+    if row.impact_if_not_shared is None or row.impact_if_shared is None:
+        return False
+    return impact_to_complete(
+        DecisionInput(
+            urgent=row.urgent,
+            outcome=Outcome(row.outcome),
+            reasons=row.reasons,
+            impact_if_not_shared=row.impact_if_not_shared,
+            impact_if_shared=row.impact_if_shared,
+        )
+    )
+
+
 def is_latest_version() -> Any:
     """No later version of the same decision exists (uses the (root_id, version) key)."""
     newer = aliased(SharingDecision)
     return ~exists().where(
-        newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
+        col(newer.root_id) == SharingDecision.root_id, col(newer.version) > SharingDecision.version
     )
 
 
@@ -173,7 +201,7 @@ class Decisions:
         require(actor, Permission.WORK_WITH_PEOPLE)
         d = data.cleaned()
         why = clean(reason)
-        errors = validate_decision(d)
+        errors = validate_decision(d, amendment=True)
         if not why:
             errors["amend_reason"] = "Enter the reason for this amendment"
         elif len(why) > LONG_TEXT:
@@ -185,6 +213,7 @@ class Decisions:
             if base is None:
                 raise NotFound("That decision does not exist")
             root_id = base.root_id or base.id
+            assert root_id is not None  # a stored decision has its id
             # Lock the first version: two terminals amending at once queue here, and the
             # second then sees the first's version instead of colliding on the same number.
             lock(s, LockSpace.DECISION, root_id)
@@ -273,6 +302,7 @@ class Decisions:
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
         other_people = [load_person(s, pid, "others_affected") for pid in others]
         row = _row_from_input(d, actor)
+        after_share(s, self.store, row)
         if root_id is None:
             # A first version is its own root: take its id first, since the row can never
             # be updated once written (store/append_only.py).
@@ -284,6 +314,7 @@ class Decisions:
         row.amend_reason = reason
         s.add(row)
         s.flush()
+        assert row.id is not None
         for pid in others:
             s.add(DecisionAffected(decision_id=row.id, person_id=pid))
         touch(s, row.subject_id)
@@ -308,7 +339,7 @@ class Decisions:
             others = list(
                 s.exec(
                     select(Person)
-                    .join(DecisionAffected, DecisionAffected.person_id == Person.id)
+                    .join(DecisionAffected, col(DecisionAffected.person_id) == Person.id)
                     .where(DecisionAffected.decision_id == row.id)
                 ).all()
             )
@@ -331,6 +362,7 @@ class Decisions:
             row.caller_unverified,
             record_dict(row),
             decided_by_id=row.decided_by_id,
+            to_complete=_to_complete(row),
         )
 
     def versions(self, actor: Actor, decision_id: int) -> list[DecisionView]:
@@ -374,6 +406,26 @@ class Decisions:
 
         return self.store.read(work, actor)
 
+    def to_complete(self, actor: Actor, limit: int = 50) -> list[DecisionView]:
+        """The caller's urgent decisions still waiting for their rule 5 answers (latest
+        versions, oldest first): the sender's home shows them 'to complete'."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> list[DecisionView]:
+            rows = s.exec(
+                select(SharingDecision)
+                .where(
+                    SharingDecision.decided_by_id == actor.user_id,
+                    SharingDecision.urgent == True,  # noqa: E712 - a SQL expression
+                    SharingDecision.impact_if_not_shared == "",
+                    is_latest_version(),
+                )
+                .order_by(col(SharingDecision.decided_at))
+            ).all()
+            return [self._view(s, r) for r in rows if _to_complete(r)][:limit]
+
+        return self.store.read(work, actor)
+
     def for_person(
         self, actor: Actor, person_id: int, offset: int = 0, limit: int = 20
     ) -> Page[DecisionView]:
@@ -400,17 +452,17 @@ class Decisions:
 
         def work(s: Session) -> list[Recipient]:
             last = sa_func.max(SharingDecision.decided_at).label("last")
-            rows = s.exec(
-                select(
-                    SharingDecision.recipient_org,
-                    SharingDecision.recipient_role,
-                    SharingDecision.recipient_name,
-                    SharingDecision.recipient_contact,
+            rows = s.execute(
+                sa_select(
+                    col(SharingDecision.recipient_org),
+                    col(SharingDecision.recipient_role),
+                    col(SharingDecision.recipient_name),
+                    col(SharingDecision.recipient_contact),
                     last,
                 )
                 .where(
-                    SharingDecision.decided_by_id == actor.user_id,
-                    SharingDecision.recipient_org != "",
+                    col(SharingDecision.decided_by_id) == actor.user_id,
+                    col(SharingDecision.recipient_org) != "",
                 )
                 .group_by(
                     SharingDecision.recipient_org,

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from sharetui.domain.decision import DecisionInput
+from sharetui.domain.decision import IMPACT_NOT_ASKED, DecisionInput
 from sharetui.domain.enums import (
     RELATIONSHIP_INVERSE,
     AdviceEventKind,
@@ -65,6 +66,7 @@ from sharetui.store.models import (
     Draft,
     Person,
     PersonLink,
+    PersonVersion,
     SharingDecision,
     User,
 )
@@ -130,6 +132,9 @@ class SubjectAccessExport:
     generated_by: str
     timezone: str
     sections: tuple[ExportSection, ...]
+    # True for the reviewed file given out (services/sar_review.py): withheld values are
+    # gone, review marks and the reviewers' guide are left out.
+    disclosure: bool = False
 
     def records(self, kind: str) -> list[ExportRecord]:
         return [r for s in self.sections for r in s.records if r.kind == kind]
@@ -207,7 +212,11 @@ _DECISION_FIELDS: tuple[tuple[str, str, type[LabelledEnum] | None, str], ...] = 
     ("reasons", "Reasons", None, FREE_TEXT),
     ("shared_at", "When shared", None, ""),
     ("share_method", "How shared", ShareMethod, ""),
+    ("impact_if_not_shared", "What could happen if it is not shared (rule 5)", None, FREE_TEXT),
+    ("impact_if_shared", "What could happen if it is shared (rule 5)", None, FREE_TEXT),
 )
+
+IMPACT_FIELDS = ("impact_if_not_shared", "impact_if_shared")
 
 _ACTIONS: dict[str, str] = {
     "person.create": "Created the record",
@@ -215,6 +224,7 @@ _ACTIONS: dict[str, str] = {
     "person.summary": "Looked up the person",
     "person.timeline": "Read the chronology",
     "person.link": "Linked to another person",
+    "person.children": "Looked up the linked children (for a sharing decision)",
     "person.export": "Subject access export",
     "consent.history": "Read the consent history",
     "consent.view": "Read a consent record",
@@ -229,6 +239,10 @@ _ACTIONS: dict[str, str] = {
     "advice.close": "Recorded the outcome of the advice",
     "advice.view": "Read the advice request",
     "advice.reveal": "Revealed who an anonymised advice request is about",
+    "retention.kind": "Set the kind of record for retention",
+    "retention.keep": "Retention review: kept, with the next review date",
+    "retention.hold": "Placed a legal hold",
+    "retention.lift": "Lifted a legal hold",
 }
 
 
@@ -268,6 +282,12 @@ class Export:
         return self.store.write(work, actor)
 
 
+def gather(s: Session, person: Person, actor: Actor, store: Store) -> SubjectAccessExport:
+    """Everything held about the person, read inside the caller's transaction (the caller
+    audits it): how a subject access request's review and disclosure read the record."""
+    return _Gather(s, person, _Fmt(store.settings.tz)).build(actor, store.settings.timezone)
+
+
 class _Gather:
     def __init__(self, s: Session, person: Person, fmt: _Fmt) -> None:
         assert person.id is not None
@@ -283,6 +303,9 @@ class _Gather:
         advice = self._advice(decisions + affected)
         sections = (
             ExportSection("person", "Personal details", (self._details(),)),
+            ExportSection(
+                "versions", "Earlier versions of the personal details", tuple(self._versions())
+            ),
             ExportSection("links", "Linked people", tuple(self._links())),
             ExportSection("consent", "Consent", tuple(self._consent())),
             ExportSection(
@@ -344,15 +367,54 @@ class _Gather:
             b.add("date_of_birth", "Date of birth", dob)
         b.add("reference", "Reference", p.reference)
         b.add("nhs_number", "NHS number", p.nhs_number)
+        b.add("gender", "Gender", p.gender)
+        b.add("upn", "Unique pupil number", p.upn)
+        for label, value in sorted((p.other_details or {}).items()):
+            b.add("other_details", label, value)
         b.add("notes", "Notes", p.notes, FREE_TEXT)
         b.add("created_at", "Record created", p.created_at)
         b.add("created_by", "Created by", self.user(p.created_by_id), STAFF)
+        if p.version > 1:
+            b.add("version", "Version of these details", p.version)
         return ExportRecord("person", p.reference, "Personal details", b.done())
+
+    def _versions(self) -> list[ExportRecord]:
+        """Earlier versions of the personal details (each replaced by an import or a change)."""
+        rows = self.s.exec(
+            select(PersonVersion)
+            .where(PersonVersion.person_id == self.pid)
+            .order_by(col(PersonVersion.version))
+        ).all()
+        out = []
+        for v in rows:
+            b = self.b()
+            b.add("family_name", "Family name", v.family_name)
+            b.add("given_names", "Given names", v.given_names)
+            b.add("other_names", "Other names", v.other_names)
+            b.add("date_of_birth", "Date of birth", v.date_of_birth)
+            b.add("gender", "Gender", v.gender)
+            b.add("reference", "Reference", v.reference)
+            b.add("upn", "Unique pupil number", v.upn)
+            b.add("nhs_number", "NHS number", v.nhs_number)
+            for label, value in sorted((v.other_details or {}).items()):
+                b.add("other_details", label, value)
+            b.add("replaced_at", "Replaced", v.replaced_at)
+            b.add("replaced_by", "Replaced by", self.user(v.replaced_by_id), STAFF)
+            b.add("reason", "Why", v.reason)
+            out.append(
+                ExportRecord("person_version", str(v.version), f"Version {v.version}", b.done())
+            )
+        return out
 
     def _links(self) -> list[ExportRecord]:
         rows = self.s.exec(
             select(PersonLink)
-            .where(or_(PersonLink.from_person_id == self.pid, PersonLink.to_person_id == self.pid))
+            .where(
+                or_(
+                    col(PersonLink.from_person_id) == self.pid,
+                    col(PersonLink.to_person_id) == self.pid,
+                )
+            )
             .order_by(col(PersonLink.id))
         ).all()
         out = []
@@ -448,6 +510,9 @@ class _Gather:
                 b.add("subject", "About", name, THIRD_PARTY)
         for key, label, enum_cls, review in _DECISION_FIELDS:
             raw = getattr(d, key)
+            if key in IMPACT_FIELDS and raw is None:  # decided before rule 5 was asked
+                b.add(key, label, IMPACT_NOT_ASKED)
+                continue
             value = _enum(enum_cls, raw) if enum_cls else raw
             b.add(key, label, value, review)
         if d.categories:
@@ -458,7 +523,8 @@ class _Gather:
                 continue
             confirmed = check.get("confirmed")
             note = check.get("note") or ""
-            text = {True: "Confirmed", False: "Not confirmed"}.get(confirmed, "Not answered")
+            answers: dict[object, str] = {True: "Confirmed", False: "Not confirmed"}
+            text = answers.get(confirmed, "Not answered")
             b.add(f"check.{quality.value}", f"Check: {quality.label}", text)
             b.add(f"check.{quality.value}.note", f"Note: {quality.label}", note, FREE_TEXT)
         others = self.s.exec(
@@ -487,9 +553,9 @@ class _Gather:
 
     def _advice(self, decisions: list[SharingDecision]) -> list[ExportRecord]:
         ids = [d.id for d in decisions if d.id is not None]
-        cond = AdviceRequest.person_id == self.pid
+        cond: ColumnElement[bool] = col(AdviceRequest.person_id) == self.pid
         if ids:
-            cond = or_(cond, col(AdviceRequest.decision_id).in_(ids))  # type: ignore[assignment]
+            cond = or_(cond, col(AdviceRequest.decision_id).in_(ids))
         rows = self.s.exec(select(AdviceRequest).where(cond).order_by(col(AdviceRequest.id))).all()
         out = []
         for a in rows:
@@ -575,16 +641,22 @@ class _Gather:
     def _audit(
         self, decisions: list[SharingDecision], advice: list[ExportRecord]
     ) -> list[ExportRecord]:
-        conds = [(AuditEvent.entity_type == "person") & (AuditEvent.entity_id == str(self.pid))]
+        conds: list[ColumnElement[bool]] = [
+            and_(
+                col(AuditEvent.entity_type) == "person", col(AuditEvent.entity_id) == str(self.pid)
+            )
+        ]
         decision_ids = [str(d.id) for d in decisions]
         if decision_ids:
             conds.append(
-                (AuditEvent.entity_type == "decision") & col(AuditEvent.entity_id).in_(decision_ids)
+                (col(AuditEvent.entity_type) == "decision")
+                & col(AuditEvent.entity_id).in_(decision_ids)
             )
         advice_ids = [r.id for r in advice]
         if advice_ids:
             conds.append(
-                (AuditEvent.entity_type == "advice") & col(AuditEvent.entity_id).in_(advice_ids)
+                (col(AuditEvent.entity_type) == "advice")
+                & col(AuditEvent.entity_id).in_(advice_ids)
             )
         rows = self.s.exec(select(AuditEvent).where(or_(*conds)).order_by(col(AuditEvent.id))).all()
         out = []
@@ -601,6 +673,8 @@ class _Gather:
 
 # -- rendering ------------------------------------------------------------------------------
 def to_json(export: SubjectAccessExport) -> str:
+    if export.disclosure:
+        return _disclosure_json(export)
     doc = {
         "format": "sharetui subject access export",
         "version": 1,
@@ -623,6 +697,30 @@ def to_json(export: SubjectAccessExport) -> str:
                             {"key": f.key, "label": f.label, "value": f.value, "review": f.review}
                             for f in r.fields
                         ],
+                    }
+                    for r in s.records
+                ],
+            }
+            for s in export.sections
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _disclosure_json(export: SubjectAccessExport) -> str:
+    doc = {
+        "format": "sharetui subject access disclosure",
+        "version": 1,
+        "person": {"reference": export.reference, "name": export.name},
+        "generated_at": export.generated_at.isoformat(),
+        "timezone": export.timezone,
+        "sections": [
+            {
+                "title": s.title,
+                "records": [
+                    {
+                        "title": r.title,
+                        "fields": [{"label": f.label, "value": f.value} for f in r.fields],
                     }
                     for r in s.records
                 ],
@@ -677,7 +775,7 @@ def to_csv(export: SubjectAccessExport) -> str:
             "",
         ]
     )
-    for code, text in REVIEW_GUIDE.items():
+    for code, text in () if export.disclosure else REVIEW_GUIDE.items():
         writer.writerow(["export", "review_guide", code, "Review marks", "", code, code, text, ""])
     for s in export.sections:
         for r in s.records:

@@ -85,19 +85,26 @@ class _Writer:
     def build(self) -> bytes:
         e = self.export
         self.pdf.add_page()
-        self.para("Subject access export", size=18, style="B")
+        heading = "Subject access disclosure" if e.disclosure else "Subject access export"
+        self.para(heading, size=18, style="B")
         self.gap()
         self.para(f"Person: {e.name} ({e.reference})", size=12, style="B")
         produced = e.generated_at.strftime("%Y-%m-%d %H:%M UTC")
         self.para(f"Produced {produced} by {e.generated_by}. Times are {e.timezone} time.")
         self.gap(4)
-        self.para("Before disclosure", size=12, style="B")
-        self.para(
-            "Shaded values are marked for review. Nothing has been removed: decide what to "
-            "withhold or redact, and record why."
-        )
-        for code, guide in REVIEW_GUIDE.items():
-            self.para(f"[{REVIEW_SHORT[code]}] {guide}", size=9, fill=True)
+        if e.disclosure:
+            self.para(
+                "This is the information held about you. Where a value reads [withheld], it "
+                "was withheld after review, usually because it is about someone else."
+            )
+        else:
+            self.para("Before disclosure", size=12, style="B")
+            self.para(
+                "Shaded values are marked for review. Nothing has been removed: decide what "
+                "to withhold or redact, and record why."
+            )
+            for code, guide in REVIEW_GUIDE.items():
+                self.para(f"[{REVIEW_SHORT[code]}] {guide}", size=9, fill=True)
         for section in e.sections:
             self.gap(5)
             self.para(section.title, size=14, style="B")

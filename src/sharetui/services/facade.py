@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from sharetui.config import Settings
 from sharetui.services.advice import Advice
+from sharetui.services.agreements import Agreements
+from sharetui.services.calendar import Calendar
 from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
 from sharetui.services.drafts import Drafts
+from sharetui.services.impact import Impact
+from sharetui.services.importing import PeopleImport
 from sharetui.services.people import People
+from sharetui.services.receipts import Receipts
+from sharetui.services.register import Register
+from sharetui.services.retention import Retention
+from sharetui.services.sar import SubjectAccess
+from sharetui.services.sar_review import SarReviews
 from sharetui.services.store import Store
+from sharetui.services.transfers import Transfers
 from sharetui.services.users import Users
+from sharetui.store.encryption import AtRest, at_rest, check_key, settle
 from sharetui.store.keys import check_opens, key_for
 from sharetui.store.migrate import check_not_newer, upgrade
 from sharetui.store.opening import require_existing, require_healthy, require_schema
@@ -24,6 +35,16 @@ class Services:
         self.decisions = Decisions(store)
         self.advice = Advice(store)
         self.drafts = Drafts(store)
+        self.imports = PeopleImport(store)
+        self.impact = Impact(store)
+        self.calendar = Calendar(store)
+        self.register = Register(store)
+        self.agreements = Agreements(store)
+        self.receipts = Receipts(store)
+        self.transfers = Transfers(store)
+        self.sar = SubjectAccess(store)
+        self.sar_reviews = SarReviews(store)
+        self.retention = Retention(store)
 
     @classmethod
     def open(
@@ -35,7 +56,8 @@ class Services:
         create: bool = True,
     ) -> Services:
         """Connect, bring the schema up to date (refusing a newer one), return the services.
-        With settings.key_file set, the SQLite database is opened with the site key.
+        An encrypted SQLite database is opened with the site key, and a new one (create=True)
+        is made encrypted where the settings say so (store/encryption.py).
 
         create=False (every command, and the app on a named database) refuses a database
         that does not exist yet instead of making it (store/opening.py). Either way a damaged
@@ -43,11 +65,16 @@ class Services:
         url = settings.database_url
         if not create:
             require_existing(url)
+        settled = settle(settings, may_create=create)
+        settings = settled.settings
         if key is None:
             key = key_for(settings)
         store = Store.open(settings, key=key)
         try:
-            check_opens(store.engine, keyed=key is not None)
+            if key is not None and not settled.keyed:
+                check_opens(store.engine, keyed=True)
+            else:
+                check_key(store.engine, settled)
             require_healthy(store.engine, url)
             if not create:
                 require_schema(store.engine, url)
@@ -61,3 +88,7 @@ class Services:
 
     def close(self) -> None:
         self.store.dispose()
+
+    def at_rest(self) -> AtRest:
+        """Whether the database is encrypted on disk, and if not why: shown to administrators."""
+        return at_rest(self.store.engine, self.store.settings)

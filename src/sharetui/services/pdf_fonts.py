@@ -191,8 +191,12 @@ class ScriptDoc(FPDF):
             preserve_bn_chars=True,
             alias=self.str_alias_nb_pages,
         )
-        emphasis = ("B" in self.font_style, "I" in self.font_style)
-        emphasis += (self.strikethrough, self.underline)
+        emphasis = (
+            "B" in self.font_style,
+            "I" in self.font_style,
+            self.strikethrough,
+            self.underline,
+        )
         fragments: list[Fragment] = []
         for segment, segment_direction in _join_segments(paragraph.get_bidi_fragments()):
             self.text_shaping["fragment_direction"] = segment_direction
@@ -309,4 +313,4 @@ def _build_cmap_blocks(entries: list[str], operator: Any) -> str:
     return str(_FPDF_BUILD_CMAP_BLOCKS(entries, operator))
 
 
-fpdf.output._build_cmap_blocks = _build_cmap_blocks  # type: ignore[assignment]
+fpdf.output._build_cmap_blocks = _build_cmap_blocks

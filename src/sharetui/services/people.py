@@ -5,11 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, intersect, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from sharetui.domain.enums import RELATIONSHIP_INVERSE, AdviceStatus, Outcome, Relationship
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed, check
@@ -26,6 +30,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import PersonInput, parse_date, validate_person
 from sharetui.domain.text import clean_line, fold
 from sharetui.services.audit import append, require
+from sharetui.services.disposal import next_person_id
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import (
     LinkView,
@@ -107,19 +112,19 @@ def load_person(s: Session, person_id: int | None, field: str = "person_id") -> 
     return p
 
 
-def _prefix_range(column: object, prefix: str) -> object:
-    return and_(column >= prefix, column < prefix + "\U0010ffff")  # type: ignore[operator]
+def _prefix_range(column: Mapped[str] | Mapped[str | None], prefix: str) -> ColumnElement[bool]:
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
-def _word_prefix(term: Term):  # type: ignore[no-untyped-def]
+def _word_prefix(term: Term) -> SelectOfScalar[int]:
     """The people with a name word (or joined pair of words) starting with the term."""
-    ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
+    ranges = [_prefix_range(col(PersonNameKey.key), prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(or_(*ranges))
 
 
-def _word_match(term: Term, keys: set[str]):  # type: ignore[no-untyped-def]
+def _word_match(term: Term, keys: set[str]) -> SelectOfScalar[int]:
     """The people who have the term exactly (a word start) or one of its similar keys."""
-    ranges = [_prefix_range(PersonNameKey.key, prefix) for prefix in term.exact_prefixes()]
+    ranges = [_prefix_range(col(PersonNameKey.key), prefix) for prefix in term.exact_prefixes()]
     return select(PersonNameKey.person_id).where(
         or_(col(PersonNameKey.key).in_(sorted(keys)), *ranges)
     )
@@ -130,7 +135,7 @@ class ParsedQuery:
     """A query read as the desk types it: conditions on the person (date of birth, year,
     reference or NHS number) and the name words, as typed and as folded terms."""
 
-    filters: tuple[object, ...]
+    filters: tuple[ColumnElement[bool], ...]
     words: tuple[str, ...]
     terms: tuple[Term, ...]  # folded, longest first
 
@@ -142,19 +147,19 @@ class ParsedQuery:
 def parse_query(query: str) -> ParsedQuery | None:
     """None when the query holds nothing to search by (punctuation alone would otherwise
     match everyone)."""
-    filters: list[object] = []
+    filters: list[ColumnElement[bool]] = []
     words: list[str] = []
     this_year = date.today().year
     for word in search_terms(clean_line(query)):
         when = parse_date(word)
         if when is not None:
-            filters.append(Person.date_of_birth == when)
+            filters.append(col(Person.date_of_birth) == when)
         elif any(ch.isdigit() for ch in word):
             upper = word.upper()
             digits = "".join(ch for ch in word if ch.isdigit())
             either = [
-                _prefix_range(Person.reference, upper),
-                _prefix_range(Person.nhs_number, digits),
+                _prefix_range(col(Person.reference), upper),
+                _prefix_range(col(Person.nhs_number), digits),
             ]
             if word.isdecimal() and len(word) == 4 and 1880 <= int(word) <= this_year:
                 year = int(word)  # a year alone: born that year (or a number starting so)
@@ -227,6 +232,7 @@ class People:
                     raise PossibleDuplicate(dupes)
             now = utcnow()
             person = Person(
+                id=next_person_id(s),
                 family_name=p.family_name,
                 given_names=p.given_names,
                 other_names=p.other_names,
@@ -268,7 +274,7 @@ class People:
         if not terms:
             return []
         words = [w for w in words if query_terms([w])]
-        q = ParsedQuery((Person.date_of_birth == p.date_of_birth,), tuple(words), terms)
+        q = ParsedQuery((col(Person.date_of_birth) == p.date_of_birth,), tuple(words), terms)
         return list(self._search(s, q, 0, DUPLICATES_SHOWN).items)
 
     def possible_duplicates(self, actor: Actor, data: PersonInput) -> list[PersonMatch]:
@@ -339,10 +345,10 @@ class People:
         return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
 
     def _exact_count(self, s: Session, q: ParsedQuery) -> int:
-        stmt = self._exact_statement(s, q).with_only_columns(Person.id)
+        stmt = self._exact_statement(s, q).with_only_columns(col(Person.id))
         return s.exec(select(func.count()).select_from(stmt.subquery())).one()
 
-    def _exact_statement(self, s: Session, q: ParsedQuery):  # type: ignore[no-untyped-def]
+    def _exact_statement(self, s: Session, q: ParsedQuery) -> SelectOfScalar[Person]:
         stmt = select(Person).where(*q.filters)
         for n, term in enumerate(q.terms):
             if n == 0:  # the longest word picks the candidates (see _candidates)
@@ -353,7 +359,7 @@ class People:
         return stmt
 
     @staticmethod
-    def _candidates(s: Session, term: Term, walk: bool) -> object:
+    def _candidates(s: Session, term: Term, walk: bool) -> SelectOfScalar[int]:
         """Who has a name word starting with the term. SQLite always lists these first and
         sorts only them. PostgreSQL may instead walk every name in order until a page has
         matched: quick when matches are everywhere ('j'), 60 to 140 ms at 100,000 people
@@ -389,7 +395,7 @@ class People:
                 continue
             # Sets, not row-by-row probes: who has a similar key of this word, and some key
             # of each other word, and (if given) the date of birth, but not this word exactly.
-            parts = [
+            parts: list[SelectOfScalar[Any]] = [
                 select(PersonNameKey.person_id).where(col(PersonNameKey.key).in_(sorted(keys[i])))
             ]
             for j, other in enumerate(terms):
@@ -407,17 +413,17 @@ class People:
         if not ids:
             return []
         found: list[tuple[NameMatch, PersonSummary]] = []
-        shown = select(  # plain rows: ORM objects cost more than the whole check here
-            Person.id,
-            Person.family_name,
-            Person.given_names,
-            Person.other_names,
-            Person.date_of_birth,
-            Person.dob_estimated,
-            Person.reference,
-            Person.last_activity_at,
+        shown = sa_select(  # plain rows: ORM objects cost more than the whole check here
+            col(Person.id),
+            col(Person.family_name),
+            col(Person.given_names),
+            col(Person.other_names),
+            col(Person.date_of_birth),
+            col(Person.dob_estimated),
+            col(Person.reference),
+            col(Person.last_activity_at),
         ).where(col(Person.id).in_(sorted(ids)))
-        for row in s.exec(shown).all():
+        for row in s.execute(shown).all():
             match = StoredName(row[1], row[2], row[3]).classify(words)
             if match is not None and match.reason != Reason.EXACT:
                 found.append((match, PersonSummary(*row)))
@@ -470,14 +476,14 @@ class People:
         out: list[LinkView] = []
         incoming = s.exec(
             select(PersonLink, Person)
-            .join(Person, Person.id == PersonLink.from_person_id)
+            .join(Person, col(Person.id) == PersonLink.from_person_id)
             .where(PersonLink.to_person_id == person_id)
         ).all()
         for link, other in incoming:
             out.append(LinkView(summary(other), Relationship(link.relationship)))
         outgoing = s.exec(
             select(PersonLink, Person)
-            .join(Person, Person.id == PersonLink.to_person_id)
+            .join(Person, col(Person.id) == PersonLink.to_person_id)
             .where(PersonLink.from_person_id == person_id)
         ).all()
         for link, other in outgoing:
@@ -509,10 +515,12 @@ class People:
                 select(PersonLink).where(
                     or_(
                         and_(
-                            PersonLink.from_person_id == from_id, PersonLink.to_person_id == to_id
+                            col(PersonLink.from_person_id) == from_id,
+                            col(PersonLink.to_person_id) == to_id,
                         ),
                         and_(
-                            PersonLink.from_person_id == to_id, PersonLink.to_person_id == from_id
+                            col(PersonLink.from_person_id) == to_id,
+                            col(PersonLink.to_person_id) == from_id,
                         ),
                     )
                 )
@@ -564,26 +572,27 @@ class People:
                 )
             newer = aliased(SharingDecision)
             superseded = exists().where(  # a later version: uses the (root_id, version) key
-                newer.root_id == SharingDecision.root_id, newer.version > SharingDecision.version
+                col(newer.root_id) == SharingDecision.root_id,
+                col(newer.version) > SharingDecision.version,
             )
             # The few columns shown, as the subject and as someone affected apart: each walks
             # its index newest first and stops at the page, instead of loading every decision.
-            shown = select(
-                SharingDecision.id,
-                SharingDecision.decided_at,
-                SharingDecision.outcome,
-                SharingDecision.version,
-                SharingDecision.recipient_org,
+            shown = sa_select(
+                col(SharingDecision.id),
+                col(SharingDecision.decided_at),
+                col(SharingDecision.outcome),
+                col(SharingDecision.version),
+                col(SharingDecision.recipient_org),
             )
             newest = col(SharingDecision.decided_at).desc()
-            as_subject = shown.where(SharingDecision.subject_id == person_id, ~superseded)
+            as_subject = shown.where(col(SharingDecision.subject_id) == person_id, ~superseded)
             as_affected = shown.join(
-                DecisionAffected, DecisionAffected.decision_id == SharingDecision.id
-            ).where(DecisionAffected.person_id == person_id, ~superseded)
+                DecisionAffected, col(DecisionAffected.decision_id) == SharingDecision.id
+            ).where(col(DecisionAffected.person_id) == person_id, ~superseded)
             found = {
                 d.id: d
                 for q in (as_subject, as_affected)
-                for d in s.exec(q.order_by(newest).limit(want)).all()
+                for d in s.execute(q.order_by(newest).limit(want)).all()
             }
             for d in sorted(found.values(), key=lambda d: d.decided_at, reverse=True)[:want]:
                 label = Outcome(d.outcome).label
@@ -613,6 +622,11 @@ class People:
                         a.question[:120],
                     )
                 )
+            from sharetui.services.receipts import timeline_entries  # receipts reads people
+            from sharetui.services.transfers import incoming_timeline
+
+            entries.extend(timeline_entries(s, person_id, want))
+            entries.extend(incoming_timeline(s, person_id, want))
             entries.sort(key=lambda en: (en.at, en.kind, en.id), reverse=True)
             if offset:
                 append(s, actor, "person.timeline", "person", person_id, f"offset {offset}")

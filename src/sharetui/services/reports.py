@@ -1,5 +1,7 @@
 """Reports for supervisors and administrators: what was decided over a period, and how fast
-advice came back against its due time. Plain frozen data, so the command line prints it and
+advice came back against its due time; after the share, shares by the register's
+organisations, under an agreement or none, receipts confirmed on time and child protection
+file transfers within 5 school days (services/after_share_reports.py). Plain frozen data, so the command line prints it and
 the Reports screen charts it from the same numbers.
 
 A decision counts once, in the month (and week) it was first made, with the values of its
@@ -16,15 +18,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from sharetui.domain.after_share import parse_receipt_days
 from sharetui.domain.decision import SHARING
 from sharetui.domain.enums import AdviceStatus, ConsentPosition, LawfulBasis, Outcome, Urgency
 from sharetui.domain.errors import ValidationFailed
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line, fold
+from sharetui.services.after_share_reports import (
+    AgreementRow,
+    AgreementTally,
+    OrgNames,
+    ReceiptRow,
+    TransferCounts,
+    receipt_rows,
+    transfer_counts,
+)
 from sharetui.services.audit import append, require
+from sharetui.services.calendar import working_calendar
 from sharetui.services.store import Actor, Store
 from sharetui.store.models import AdviceRequest, SharingDecision
 from sharetui.store.types import utcnow
@@ -46,6 +61,9 @@ class DecisionCounts:
     shared_without_consent: int = 0  # shared or shared in part, consent not given
     urgent: int = 0
     amended: int = 0  # decisions with more than one version
+    # Rule 5 on "do not share": the impact of not sharing recorded (the rest were decided
+    # before the question existed; every newer one has it).
+    not_shared_impact_recorded: int = 0
 
     @property
     def shared_any(self) -> int:
@@ -71,10 +89,14 @@ class BasisRow:
 
 @dataclass(frozen=True)
 class RecipientRow:
+    """Decisions about one organisation: its register entry, with the free-text spellings
+    merged into it, or a spelling the register does not know (in_register False)."""
+
     organisation: str
     decisions: int
     shared: int
     not_shared: int
+    in_register: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,6 +140,9 @@ class Report:
     by_recipient: tuple[RecipientRow, ...]
     turnaround: tuple[TurnaroundRow, ...]
     advice_weeks: tuple[AdviceWeekRow, ...]
+    by_agreement: tuple[AgreementRow, ...] = ()
+    receipts: tuple[ReceiptRow, ...] = ()
+    transfers: TransferCounts = TransferCounts()
 
 
 def month_start(day: date) -> date:
@@ -155,7 +180,9 @@ class _Tally:
 
     values: Counter[str] = field(default_factory=Counter)
 
-    def add(self, outcome: str, consent: str | None, urgent: bool, versions: int) -> None:
+    def add(
+        self, outcome: str, consent: str | None, urgent: bool, versions: int, impact: str | None
+    ) -> None:
         v = self.values
         v["decisions"] += 1
         if outcome == Outcome.SHARE.value:
@@ -164,6 +191,8 @@ class _Tally:
             v["shared_in_part"] += 1
         elif outcome == Outcome.DO_NOT_SHARE.value:
             v["not_shared"] += 1
+            if impact and impact.strip():
+                v["not_shared_impact_recorded"] += 1
         elif outcome == Outcome.PENDING_ADVICE.value:
             v["pending_advice"] += 1
         if outcome in {o.value for o in SHARING} and consent != ConsentPosition.GIVEN.value:
@@ -204,33 +233,52 @@ class Reports:
             weeks = {w: _Tally() for w in _weeks(start, end)}
             basis: Counter[str | None] = Counter()
             recipients: dict[str, dict[str, Any]] = {}
+            agreements = AgreementTally()
+            orgs = OrgNames(s)
             sharing_values = {o.value for o in SHARING}
             for row in _decisions(s, lo, hi):
                 day = local_day(row["first_at"])
-                args = (row["outcome"], row["consent_position"], row["urgent"], row["versions"])
+                args = (
+                    row["outcome"],
+                    row["consent_position"],
+                    row["urgent"],
+                    row["versions"],
+                    row["impact_if_not_shared"],
+                )
                 totals.add(*args)
                 months[month_start(day)].add(*args)
                 weeks[week_start(day)].add(*args)
                 sharing = row["outcome"] in sharing_values
                 if sharing:
                     basis[row["lawful_basis"]] += 1
-                org = clean_line(row["recipient_org"]) or NO_RECIPIENT
-                key = " ".join(fold(org).split())
-                entry = recipients.setdefault(key, {"names": Counter(), "n": 0, "s": 0, "ns": 0})
+                    agreements.add(row["agreement_cover"], row["urgent"])
+                text = clean_line(row["recipient_org"])
+                key, org, known = orgs.group(row["recipient_org_id"], text)
+                org = org or NO_RECIPIENT
+                entry = recipients.setdefault(
+                    key, {"names": Counter(), "n": 0, "s": 0, "ns": 0, "known": known}
+                )
                 entry["names"][org] += 1
                 entry["n"] += 1
                 entry["s"] += int(sharing)
                 entry["ns"] += int(row["outcome"] == Outcome.DO_NOT_SHARE.value)
-            return totals, months, weeks, basis, recipients, _advice(s, lo, hi)
+            cal = working_calendar(s, self.store)
+            days = parse_receipt_days(self.store.settings.receipt_days)
+            after = (
+                agreements.rows(),
+                receipt_rows(s, cal, tz, days, lo, hi, local_day(now)),
+                transfer_counts(s, cal, tz, lo, hi),
+            )
+            return totals, months, weeks, basis, recipients, _advice(s, lo, hi), after
 
-        totals, months, weeks, basis, recipients, advice = self.store.read(tally, actor)
+        totals, months, weeks, basis, recipients, advice, after = self.store.read(tally, actor)
 
         basis_rows = [BasisRow(b, b.label, basis.get(b.value, 0)) for b in LawfulBasis]
         if basis.get(None):
             basis_rows.append(BasisRow(None, "Not recorded", basis[None]))
         recipient_rows = sorted(
             (
-                RecipientRow(e["names"].most_common(1)[0][0], e["n"], e["s"], e["ns"])
+                RecipientRow(e["names"].most_common(1)[0][0], e["n"], e["s"], e["ns"], e["known"])
                 for e in recipients.values()
             ),
             key=lambda r: (-r.decisions, fold(r.organisation)),
@@ -248,6 +296,9 @@ class Reports:
             by_recipient=tuple(recipient_rows),
             turnaround=turnaround,
             advice_weeks=advice_weeks,
+            by_agreement=after[0],
+            receipts=after[1],
+            transfers=after[2],
         )
         self.store.write(
             lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}"), actor
@@ -278,7 +329,7 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
     latest = aliased(SharingDecision)
     agg = (
         select(
-            SharingDecision.root_id.label("root_id"),  # type: ignore[union-attr]
+            col(SharingDecision.root_id).label("root_id"),
             func.count().label("versions"),
             func.max(SharingDecision.version).label("latest"),
         )
@@ -291,23 +342,29 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
                 )
             )
         )
-        .group_by(SharingDecision.root_id)
+        .group_by(col(SharingDecision.root_id))
         .subquery()
     )
     stmt = (
-        select(
-            first.decided_at,
-            latest.outcome,
-            latest.consent_position,
-            latest.lawful_basis,
-            latest.recipient_org,
-            latest.urgent,
+        sa_select(
+            col(first.decided_at),
+            col(latest.outcome),
+            col(latest.consent_position),
+            col(latest.lawful_basis),
+            col(latest.recipient_org),
+            col(latest.urgent),
             agg.c.versions,
+            col(latest.impact_if_not_shared),
+            col(latest.recipient_org_id),
+            col(latest.agreement_cover),
         )
-        .join(first, (first.root_id == agg.c.root_id) & (first.version == 1))
-        .join(latest, (latest.root_id == agg.c.root_id) & (latest.version == agg.c.latest))
+        .join(first, and_(col(first.root_id) == agg.c.root_id, col(first.version) == 1))
+        .join(
+            latest,
+            and_(col(latest.root_id) == agg.c.root_id, col(latest.version) == agg.c.latest),
+        )
     )
-    for at, outcome, consent, basis, org, urgent, versions in s.execute(
+    for at, outcome, consent, basis, org, urgent, versions, impact, org_id, cover in s.execute(
         stmt.execution_options(yield_per=1000)
     ):
         yield {
@@ -318,18 +375,21 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
             "recipient_org": org,
             "urgent": urgent,
             "versions": versions,
+            "impact_if_not_shared": impact,
+            "recipient_org_id": org_id,
+            "agreement_cover": cover,
         }
 
 
 def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
     return list(
-        s.exec(
-            select(
-                AdviceRequest.urgency,
-                AdviceRequest.status,
-                AdviceRequest.raised_at,
-                AdviceRequest.due_at,
-                AdviceRequest.advised_at,
+        s.execute(
+            sa_select(
+                col(AdviceRequest.urgency),
+                col(AdviceRequest.status),
+                col(AdviceRequest.raised_at),
+                col(AdviceRequest.due_at),
+                col(AdviceRequest.advised_at),
             ).where(col(AdviceRequest.raised_at) >= lo, col(AdviceRequest.raised_at) < hi)
         ).all()
     )

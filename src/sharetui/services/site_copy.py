@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.services.audit import verify
 from sharetui.services.store import Store
@@ -45,10 +46,17 @@ class CopyFailed(ShareError):
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A database to copy from or to: its URL and, for encrypted SQLite, its key."""
+    """A database to copy from or to: its URL, for encrypted SQLite its key, and the site key
+    file that keys its audit chain (HMAC), if any."""
 
     url: str
     key: str | None = None
+    key_file: str = ""
+
+    def chain(self, engine: Engine, key_file: str | None = None) -> Store:
+        """A store that checks the audit chain with this site's key (or the one given)."""
+        chain_key = self.key_file if key_file is None else key_file
+        return Store(engine, Settings(database_url=self.url, key_file=chain_key))
 
     @property
     def shown(self) -> str:
@@ -90,9 +98,10 @@ def copy_site(
         tgt = _open_target(target)
         try:
             counts = _copy(src, tgt, progress, batch_rows)
-            result = verify(Store(tgt))
+            # The copy holds the source's chain, keyed (if at all) with the source's site key.
+            result = verify(target.chain(tgt, source.key_file or target.key_file))
             if not result.ok or result.checked != counts.get("audit_event", 0):
-                raise CopyFailed(_broken_chain_message(src, target, result.problem))
+                raise CopyFailed(_broken_chain_message(src, source, target, result.problem))
         finally:
             tgt.dispose()
     finally:
@@ -183,9 +192,9 @@ def _copy(
     return counts
 
 
-def _broken_chain_message(src: Engine, target: Endpoint, problem: str) -> str:
+def _broken_chain_message(src: Engine, source: Endpoint, target: Endpoint, problem: str) -> str:
     """Name whose chain is broken: a source already broken is not the copy's fault."""
-    source_result = verify(Store(src))
+    source_result = verify(source.chain(src))
     if not source_result.ok:
         return (
             f"The source's own audit trail is broken ({source_result.problem}); the copy in "
@@ -243,7 +252,7 @@ def check_copy(
             problems.append(f"tables are missing: {', '.join(missing)}")
         events = 0
         if not missing:
-            result = verify(Store(engine), progress)
+            result = verify(copy.chain(engine), progress)
             events = result.checked
             if not result.ok:
                 problems.append(

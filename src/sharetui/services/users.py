@@ -8,6 +8,7 @@ account chooses its own at the next sign-in.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -130,13 +131,13 @@ def passphrase_error(passphrase: str, username: str = "", display_name: str = ""
 def _validate_roles(role: str, advice_roles: list[str], e: dict[str, str]) -> tuple[Role | None, tuple[AdviceRole, ...]]:  # fmt: skip
     parsed_role: Role | None = None
     try:
-        parsed_role = Role.parse(role)  # type: ignore[assignment]
+        parsed_role = Role.parse(role)
     except ValueError:
         e["role"] = "Choose practitioner, supervisor or admin"
     roles: list[AdviceRole] = []
     for r in advice_roles:
         try:
-            roles.append(AdviceRole.parse(r))  # type: ignore[arg-type]
+            roles.append(AdviceRole.parse(r))
         except ValueError:
             e["advice_roles"] = f"Unknown advice role: {clean_line(r)[:40]}"
     if parsed_role is Role.SUPERVISOR and not roles and "advice_roles" not in e:
@@ -395,7 +396,7 @@ class Users(SignIn):
         return OneTime(u, phrase)
 
     def set_roles(
-        self, actor: Actor | None, username: str, role: str, advice_roles: list[str]
+        self, actor: Actor | None, username: str, role: str, advice_roles: builtins.list[str]
     ) -> UserView:
         if actor is not None:
             require(actor, Permission.ADMINISTER)

@@ -102,6 +102,12 @@ class DecisionView:
     caller_unverified: bool
     fields: dict[str, Any] = field(default_factory=dict)  # the whole record, as stored
     decided_by_id: int | None = None  # the account that decided: only they may amend
+    to_complete: bool = False  # urgent, rule 5 answers still to record (domain.decision)
+
+    @property
+    def impact_asked(self) -> bool:
+        """False for a version saved before the rule 5 question existed."""
+        return self.fields.get("impact_if_not_shared") is not None
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,21 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 # Audit events, consent history, decision versions and the people each version names, and
-# the history of each advice request.
-APPEND_ONLY_TABLES = (
-    "audit_event",
-    "consent_event",
-    "sharing_decision",
-    "decision_affected",
-    "advice_event",
-)
+# the history of each advice request (schema 0003); the earlier versions of people's details
+# (0008); the receipt steps after a share (0006). Each migration installs the triggers of the
+# tables that exist when it runs.
+TABLES_SINCE: dict[str, tuple[str, ...]] = {
+    "0003": (
+        "audit_event",
+        "consent_event",
+        "sharing_decision",
+        "decision_affected",
+        "advice_event",
+    ),
+    "0008": ("person_version",),
+    "0006": ("receipt_event",),
+}
+APPEND_ONLY_TABLES = tuple(t for tables in TABLES_SINCE.values() for t in tables)
 
 PG_FUNCTION = "sharetui_append_only"
 VERSION_TABLE = "alembic_version"  # only migrations, run by the owner, change it
@@ -71,21 +78,33 @@ $$"""
     return out
 
 
-def install(conn: Connection) -> None:
-    """Create the triggers (idempotent); called by the migration that introduced them."""
+def _existing(conn: Connection, tables: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Those of the append-only tables (all, or the ones named) that this database has: a
+    migration before the one that made a table installs the triggers of the tables so far."""
+    from sqlalchemy import inspect
+
+    names = set(inspect(conn).get_table_names())
+    return tuple(t for t in (tables or APPEND_ONLY_TABLES) if t in names)
+
+
+def install(conn: Connection, tables: tuple[str, ...] | None = None) -> None:
+    """Create the triggers (idempotent) on the append-only tables that exist (or those of
+    them named); called by the migrations that make such tables (0003, 0006, 0008). SQLite
+    drops a table's triggers when a migration rebuilds it, so they install them all again."""
+    tables = _existing(conn, tables)
     if conn.dialect.name == "sqlite":
-        statements = sqlite_statements()
+        statements = sqlite_statements(tables)
     elif conn.dialect.name == "postgresql":
-        statements = postgres_statements()
+        statements = postgres_statements(tables)
     else:  # pragma: no cover - only the two engines are supported
         raise ValueError(f"no append-only triggers for {conn.dialect.name}")
     for sql in statements:
         conn.exec_driver_sql(sql)
     if conn.dialect.name == "postgresql":
-        _revoke_changes(conn)
+        _revoke_changes(conn, tables)
 
 
-def _revoke_changes(conn: Connection) -> None:
+def _revoke_changes(conn: Connection, tables: tuple[str, ...]) -> None:
     """Take UPDATE, DELETE and TRUNCATE on these tables from every role but their owner (the
     app role of deploy/postgres-roles-append-only.sql received them by default privileges when
     the tables were created)."""
@@ -96,7 +115,7 @@ def _revoke_changes(conn: Connection) -> None:
         "AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') "
         "AND a.grantee <> c.relowner "
         "AND (a.privilege_type <> 'INSERT' OR c.relname = 'alembic_version')",
-        {"tables": [*APPEND_ONLY_TABLES, VERSION_TABLE]},
+        {"tables": [*tables, VERSION_TABLE]},
     ).all()
     for grantee, table in rows:
         rights = (
@@ -110,16 +129,16 @@ def _revoke_changes(conn: Connection) -> None:
         )
 
 
-def remove(conn: Connection) -> None:
+def remove(conn: Connection, tables: tuple[str, ...] = TABLES_SINCE["0003"]) -> None:
     """Drop the triggers (the migration's downgrade)."""
-    for table in APPEND_ONLY_TABLES:
+    for table in _existing(conn, tables):
         if conn.dialect.name == "sqlite":
             for op in ("update", "delete"):
                 conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
         else:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql" and tables == TABLES_SINCE["0003"]:
         conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()")
 
 

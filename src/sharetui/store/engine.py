@@ -50,7 +50,7 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
     if database and database != ":memory:":
         _create_private(Path(database).expanduser())
     if key is not None:
-        import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
+        import sqlcipher3.dbapi2 as sqlcipher
 
         engine = create_engine(
             f"sqlite+pysqlcipher://:{_quote(key)}@/{database}",

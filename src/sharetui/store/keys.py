@@ -143,7 +143,7 @@ def key_for(settings: Settings) -> str | None:
         read_key(settings.key_file)
         return None
     try:
-        import sqlcipher3  # type: ignore[import-untyped]  # noqa: F401
+        import sqlcipher3  # noqa: F401
     except ImportError:
         raise EncryptionError(
             "SHARETUI_KEY_FILE is set but SQLCipher is not installed: "
@@ -183,35 +183,10 @@ def check_opens(engine: Engine, *, keyed: bool) -> None:
 def encrypt_copy(
     plain: str | os.PathLike[str], destination: str | os.PathLike[str], hex_key: str
 ) -> Path:
-    """Write an encrypted copy of a plain SQLite database (to switch a site to encryption).
-    The plain file is left as it is: the site removes it once the copy is checked."""
-    import sqlcipher3.dbapi2 as sqlcipher
+    """Write a checked, encrypted copy of a plain SQLite database (store/encrypt_site.py)."""
+    from sharetui.store.encrypt_site import encrypt_copy as copy
 
-    source = Path(plain).expanduser().resolve()
-    target = Path(destination).expanduser().resolve()
-    if not source.is_file():
-        raise EncryptionError(f"{source} does not exist")
-    if target.exists():
-        raise EncryptionError(f"{target} already exists; choose a new file")
-    if not _HEX_KEY.fullmatch(hex_key):
-        raise KeyFileError("The key must be 64 hexadecimal characters")
-    conn = sqlcipher.connect(str(source), isolation_level=None)
-    try:
-        conn.execute("PRAGMA cipher_log_level=NONE")
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
-            raise EncryptionError(f"{source} is not a plain SQLite database") from None
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), pragma_key(hex_key)))
-        conn.execute("SELECT sqlcipher_export('encrypted')")
-        version = conn.execute("PRAGMA main.user_version").fetchone()[0]
-        conn.execute(f"PRAGMA encrypted.user_version={int(version)}")
-        conn.execute("DETACH DATABASE encrypted")
-    finally:
-        conn.close()
-    os.chmod(target, 0o600)
-    return target
+    return copy(plain, destination, hex_key)
 
 
 FACTOR_KEY_LABEL = b"sharetui second factor v1"

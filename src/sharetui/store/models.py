@@ -17,7 +17,7 @@ def _dt(nullable: bool = False, index: bool = False) -> Any:
 
 
 def _text(nullable: bool = False) -> Any:
-    return Field(default="", sa_column=Column(Text(), nullable=nullable))
+    return Field(default=None if nullable else "", sa_column=Column(Text(), nullable=nullable))
 
 
 class User(SQLModel, table=True):
@@ -70,6 +70,50 @@ class Person(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = _dt()
     last_activity_at: datetime = _dt(index=True)
+    # From 0008 (imports): a school's identifiers and other details, and the version of the
+    # details above; each earlier version is kept in person_version.
+    gender: str = Field(default="", max_length=40)
+    upn: str | None = Field(default=None, max_length=13, unique=True, index=True)
+    other_details: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    version: int = 1
+    details_changed_at: datetime | None = _dt(nullable=True)  # None: not since created_at
+
+
+class PersonVersion(SQLModel, table=True):
+    """A person's details as they were before a change (append-only): the change itself is in
+    the person row, this keeps what it replaced, who replaced it, when and why."""
+
+    __tablename__ = "person_version"
+    __table_args__ = (UniqueConstraint("person_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    version: int
+    family_name: str = Field(max_length=200)
+    given_names: str = Field(max_length=200)
+    other_names: str = Field(default="", max_length=200)
+    date_of_birth: date | None = None
+    gender: str = Field(default="", max_length=40)
+    reference: str = Field(max_length=200)
+    upn: str | None = Field(default=None, max_length=13)
+    nhs_number: str | None = Field(default=None, max_length=10)
+    other_details: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    replaced_by_id: int = Field(foreign_key="app_user.id")
+    replaced_at: datetime = _dt()
+    reason: str = Field(default="", max_length=300)
+
+
+class PersonImportKey(SQLModel, table=True):
+    """How a later import finds a contact it brought in before (contacts have no date of
+    birth or UPN): digests of their reference, or of their name with an email or telephone
+    (domain/import_rows.py). Digests, so the table holds no readable contact details."""
+
+    __tablename__ = "person_import_key"
+    key: str = Field(max_length=64, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
 
 
 class PersonNameKey(SQLModel, table=True):
@@ -163,6 +207,21 @@ class SharingDecision(SQLModel, table=True):
     share_method: str | None = Field(default=None, max_length=20)
     decided_by_id: int = Field(foreign_key="app_user.id")
     decided_at: datetime = _dt(index=True)
+    # Rule 5. NULL: decided before the question existed (never filled in afterwards: the
+    # row is append-only); "" on a newer row: not answered yet (an urgent share to complete).
+    impact_if_not_shared: str | None = _text(nullable=True)
+    impact_if_shared: str | None = _text(nullable=True)
+    # After the share (schema 0006). Plain ids, no foreign keys: adding a column with one
+    # would make SQLite rebuild this append-only table and lose its triggers.
+    kind: str = Field(default="share", max_length=20)
+    recipient_org_id: int | None = Field(default=None, index=True)
+    recipient_contact_id: int | None = None
+    agreement_id: int | None = None
+    agreement_cover: str | None = Field(default=None, max_length=20)
+    transfer_reason: str = _text()
+    moved_on: date | None = None
+    pupil_file_separate: bool | None = None
+    receipt_required: bool = False  # sent where arrival is not seen: confirm receipt
 
 
 class DecisionAffected(SQLModel, table=True):
@@ -252,3 +311,151 @@ class AuditHead(SQLModel, table=True):
     last_event_id: int = 0
     last_hash: str = Field(default="", max_length=64)
     keyed_from: int | None = None
+
+
+from sharetui.store.models_register import (  # noqa: E402,F401  (registers those tables)
+    Agreement,
+    AgreementParty,
+    IncomingFile,
+    ReceiptEvent,
+    RecipientAlias,
+    RecipientContact,
+    RecipientOrg,
+    SiteTerm,
+)
+
+
+# -- information governance (subject access, retention, disposal) ----------------------------
+class SubjectAccessRequest(SQLModel, table=True):
+    """A subject access request on the clock. due_on is kept with the row (recomputed by the
+    service whenever a date it depends on changes) so that due and overdue lists are queries.
+    After the person is disposed of, person_id and the requester's name are cleared and the
+    dates stay, for the governors' counts."""
+
+    __tablename__ = "subject_access_request"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    requester_name: str = Field(default="", max_length=200)
+    relationship: str = Field(max_length=30)
+    received_on: date
+    identity_confirmed_on: date | None = None
+    extension_months: int = 0
+    extension_reason: str = _text()
+    extension_told_on: date | None = None
+    due_on: date | None = Field(default=None, index=True)
+    status: str = Field(max_length=20, index=True)
+    handler_id: int | None = Field(default=None, foreign_key="app_user.id")
+    answered_on: date | None = None
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = _dt()
+
+
+class SarReview(SQLModel, table=True):
+    """One reviewed entry of a request's export: a field marked for review ("kind:id:key"),
+    a whole record ("kind:id"), or every entry of one mark ("mark:staff"), withheld or
+    released with a reason. A later review of the same entry replaces the earlier one; both
+    are in the audit trail."""
+
+    __tablename__ = "sar_review"
+    __table_args__ = (UniqueConstraint("request_id", "entry"),)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="subject_access_request.id", index=True)
+    entry: str = Field(max_length=200)
+    choice: str = Field(max_length=10)
+    reason: str = _text()
+    reviewed_by_id: int = Field(foreign_key="app_user.id")
+    reviewed_at: datetime = _dt()
+
+
+class SarDisclosure(SQLModel, table=True):
+    """A reviewed file given out for a request: when, by whom, its format and SHA-256, and how
+    many entries were withheld and released. The file itself is not kept."""
+
+    __tablename__ = "sar_disclosure"
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="subject_access_request.id", index=True)
+    made_at: datetime = _dt()
+    made_by_id: int = Field(foreign_key="app_user.id")
+    format: str = Field(max_length=10)
+    sha256: str = Field(max_length=64)
+    withheld: int = 0
+    released: int = 0
+
+
+class RetentionRuleRow(SQLModel, table=True):
+    """The site's retention schedule, one row per kind of record (defaults in
+    domain/governance.py, with their sources)."""
+
+    __tablename__ = "retention_rule"
+    kind: str = Field(max_length=30, primary_key=True)
+    age_years: int | None = None
+    years_after: int | None = None
+    source: str = _text()
+    changed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    changed_at: datetime | None = _dt(nullable=True)
+
+
+class PersonRetention(SQLModel, table=True):
+    """A person's kind of record when a reviewer has set it, and the next review date a
+    'keep' decision set. Without a row: the default kind and the rule's date."""
+
+    __tablename__ = "person_retention"
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    kind: str = Field(max_length=30)
+    next_review_on: date | None = None
+    updated_by_id: int = Field(foreign_key="app_user.id")
+    updated_at: datetime = _dt()
+
+
+class RetentionReview(SQLModel, table=True):
+    """A review's decision: keep (with a reason and the next review date) or dispose. After a
+    disposal, person_id and the reason are cleared; the row stays for the counts."""
+
+    __tablename__ = "retention_review"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    record_kind: str = Field(max_length=30)
+    choice: str = Field(max_length=10)
+    reason: str = _text()
+    next_review_on: date | None = None
+    reviewed_by_id: int = Field(foreign_key="app_user.id")
+    reviewed_at: datetime = _dt(index=True)
+
+
+class LegalHold(SQLModel, table=True):
+    """A record under an inquiry or a court order: no disposal until the hold is lifted (the
+    database refuses one too)."""
+
+    __tablename__ = "legal_hold"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    reason: str = _text()
+    placed_by_id: int = Field(foreign_key="app_user.id")
+    placed_at: datetime = _dt()
+    lifted_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    lifted_at: datetime | None = _dt(nullable=True)
+    lift_reason: str = _text()
+
+
+class Disposal(SQLModel, table=True):
+    """The tombstone of a disposed record: what kind it was, when, under which rule, by whom,
+    and how many rows of each table went. No personal data. Append-only (database triggers).
+    former_person_id is the number audit events used for the person: the events stay, and
+    say nothing more than that number did."""
+
+    __tablename__ = "disposal"
+    id: int | None = Field(default=None, primary_key=True)
+    former_person_id: int = Field(index=True)
+    record_kind: str = Field(max_length=30)
+    rule: str = _text()
+    disposed_at: datetime = _dt(index=True)
+    disposed_by_id: int = Field(foreign_key="app_user.id")
+    removed: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DisposalPending(SQLModel, table=True):
+    """Present only inside a disposal's own transaction: the append-only triggers let rows
+    about this person be deleted while it exists, and at no other time."""
+
+    __tablename__ = "disposal_pending"
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})

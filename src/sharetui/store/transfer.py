@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 from sharetui.store import models  # noqa: F401 - registers every table on the metadata
 from sharetui.store.models import AuditHead
+from sharetui.store.types import table_of
 
 BATCH_ROWS = 5_000
 Progress = Callable[[int], None]  # rows copied so far, all tables together
@@ -42,7 +43,7 @@ def site_tables() -> list[Table]:
 
 
 def _head_table() -> Table:
-    return AuditHead.__table__  # type: ignore[return-value]
+    return table_of(AuditHead)
 
 
 def existing_tables(conn: Connection) -> set[str]:
@@ -143,7 +144,11 @@ def write_head(target: Connection, rows: list[dict[str, Any]]) -> None:
         updated = target.execute(
             head.update()
             .where(head.c.id == row["id"])
-            .values(last_event_id=row["last_event_id"], last_hash=row["last_hash"])
+            .values(
+                last_event_id=row["last_event_id"],
+                last_hash=row["last_hash"],
+                keyed_from=row.get("keyed_from"),  # where the site key starts keying the chain
+            )
         )
         if updated.rowcount == 0:
             target.execute(head.insert(), [row])

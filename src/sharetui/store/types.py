@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from sqlalchemy import Table, inspect
 from sqlalchemy.types import DateTime, TypeDecorator
 
 _replayed_clock: ContextVar[Callable[[], datetime] | None] = ContextVar(
@@ -50,3 +51,11 @@ def replayed_clock(source: Callable[[], datetime]) -> Iterator[None]:
         yield
     finally:
         _replayed_clock.reset(token)
+
+
+def table_of(model: type) -> Table:
+    """The Core table behind a table model, for bulk inserts and Core queries. SQLModel sets
+    __table__ on its table classes at run time without declaring it; the mapper is typed."""
+    table: object = inspect(model).local_table
+    assert isinstance(table, Table), model
+    return table

@@ -496,7 +496,7 @@ class ShareApp(App[None], inherit_bindings=False):
             return AwaitComplete.nothing()
         return super().pop_screen()
 
-    def push_screen(  # type: ignore[override]
+    def push_screen(
         self,
         screen: Screen[Any] | str,
         callback: Any = None,
@@ -514,7 +514,8 @@ class ShareApp(App[None], inherit_bindings=False):
         ):
             self._opened_under_lock.append((screen, callback))
             return AwaitComplete.nothing()
-        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
+        # Passed on as received: Textual's overloads are keyed on a literal wait_for_dismiss.
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
 
     def _pop_lock(self) -> None:
         """Unlocked: the lock goes, then the screens that closed themselves under it go,

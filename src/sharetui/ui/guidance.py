@@ -56,6 +56,41 @@ FIELD_HELP: dict[str, str] = {
 }
 
 
+# After the share: the register, agreements, receipts and transfers, in our own words.
+AFTER_THE_SHARE: list[tuple[str, str]] = [
+    (
+        "The recipient register",
+        "Choose who the information goes to from the register of organisations and contacts, "
+        "with their secure routes, so it goes only to those who need it, securely (rule 6). "
+        "Supervisors keep the register; a name added at the desk is checked by them.",
+    ),
+    (
+        "Data sharing agreements",
+        "An agreement states the purpose, the parties, the data, the lawful basis and a "
+        "review date. It is not compulsory, but it is good practice for routine sharing and "
+        "the ICO takes it into account on a complaint. One-off or urgent sharing needs none: "
+        "no agreement never stops an urgent share. The record keeps the agreement it relied "
+        "on (ICO data sharing code, 2021; ICO 10 step guide to sharing information to "
+        "safeguard children, 2023).",
+    ),
+    (
+        "Receipt confirmed",
+        "Record how the information was sent and, when the recipient confirms they have it, "
+        "who confirmed, when and how. If it failed, say so and send it again. A share left "
+        "unconfirmed is listed for its sender to chase, and then for the DSL.",
+    ),
+    (
+        "Child protection file transfers",
+        "When a child moves setting, the DSL sends the child protection file within 5 school "
+        "days of an in-year move, or within the first 5 school days of a new term; "
+        "separately from the main pupil file; securely, never by ordinary post or with "
+        "parents; and gets confirmation of receipt, chasing when none comes (Keeping Children "
+        "Safe in Education 2024 and 2025, annex C). School days skip weekends, bank holidays "
+        "and the holidays between the terms the site has entered.",
+    ),
+]
+
+
 def rules_text() -> str:
     lines = ["The seven golden rules of information sharing", ""]
     for i, (title, body) in enumerate(GOLDEN_RULES, 1):
@@ -63,4 +98,9 @@ def rules_text() -> str:
         lines.append(f"   {body}")
         lines.append("")
     lines.append(SOURCE)
-    return "\n".join(lines)
+    lines += ["", "After the share", ""]
+    for title, body in AFTER_THE_SHARE:
+        lines.append(title)
+        lines.append(f"   {body}")
+        lines.append("")
+    return "\n".join(lines).rstrip()

@@ -69,7 +69,7 @@ def _busy(pump: MessagePump, *, handling_now: bool = False) -> bool:
     handling_now: the caller is this pump's own handler, which is not counted."""
     if pump._closed or pump._closing:
         return False  # nothing more will happen there
-    queue = pump._message_queue
+    queue: Any = pump._message_queue  # Textual internals (its ready event), read defensively
     if queue.qsize() or pump._next_callbacks or not pump._is_mounted:
         return True
     if handling_now:

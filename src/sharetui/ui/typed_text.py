@@ -17,16 +17,20 @@ from textual import events
 
 from sharetui.domain.text import KEPT_FORMAT
 
-_TEXTUAL_IS_PRINTABLE = events.Key.is_printable
+# The property object itself (Key.is_printable, read on the class, is typed as a method).
+_TEXTUAL_IS_PRINTABLE: property = vars(events.Key)["is_printable"]
 
 
 def _is_printable(self: events.Key) -> bool:
     """Textual's rule, plus the joiners a name needs."""
     if self.character is not None and self.character in KEPT_FORMAT:
         return True
-    return bool(_TEXTUAL_IS_PRINTABLE.fget(self))  # type: ignore[union-attr]
+    rule = _TEXTUAL_IS_PRINTABLE.fget
+    assert rule is not None  # a property Textual defines with a getter
+    return bool(rule(self))
 
 
 def keep_typed_joiners() -> None:
     """Make Textual treat U+200C and U+200D as typed text (idempotent)."""
-    events.Key.is_printable = property(_is_printable, doc=_TEXTUAL_IS_PRINTABLE.__doc__)  # type: ignore[method-assign]
+    # A property put in place of Textual's own: mypy sees a method being replaced.
+    events.Key.is_printable = property(_is_printable, doc=_TEXTUAL_IS_PRINTABLE.__doc__)  # type: ignore[assignment]

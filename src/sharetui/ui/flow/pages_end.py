@@ -13,6 +13,7 @@ from textual.widgets import Static
 from sharetui.domain.decision import QualityCheck
 from sharetui.domain.enums import AdviceStatus, Outcome, Quality, ShareMethod
 from sharetui.domain.text import LONG_TEXT
+from sharetui.ui.flow.impact_part import collect_impact, compose_impact, first_box, show_impact
 from sharetui.ui.flow.page import FlowPage, field_id
 from sharetui.ui.flow.pages_start import bool_value, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
@@ -172,15 +173,32 @@ class DecisionPage(FlowPage):
             "shared_at",
             "When was it shared? (day/month/year hours:minutes)",
             self.short_text("shared_at", typed, 40),
-            "Now, unless you change it.",
+            "Now, unless you change it (Shift+Tab comes back here).",
             shown=sharing,
         )
+        yield from compose_impact(self)  # rule 5: ui/flow/impact_part.py
+
+    def on_mount(self) -> None:
+        show_impact(self, self.data.outcome)
+
+    def focus_first(self) -> None:
+        """Completing an urgent record: straight to the rule 5 question."""
+        box = first_box(self)
+        state = self.flow.state
+        if box is not None and state.amend_of is not None and not self.data.impact_if_not_shared:
+            box.focus(scroll_visible=True)
+            return
+        super().focus_first()
 
     def picked(self, choices: Choices, value: str) -> Widget | bool | None:
         if choices.id == field_id("outcome"):
             sharing = value in (Outcome.SHARE.value, Outcome.SHARE_IN_PART.value)
             self.show_group("share_method", sharing)
             self.show_group("shared_at", sharing)
+            show_impact(self, Outcome(value))
+        elif choices.id == field_id("share_method"):
+            # The time is filled in (now): the next question left is rule 5, when it is asked.
+            return first_box(self)
         return None
 
     def collect(self) -> dict[str, str]:
@@ -188,6 +206,7 @@ class DecisionPage(FlowPage):
         outcome = self.choice("outcome")
         d.outcome = Outcome(outcome) if outcome else None
         d.reasons = self.text_of("reasons")
+        collect_impact(self)
         typed = self.text_of("shared_at")
         self.flow.state.extras["shared_at_text"] = typed
         if not d.is_sharing:
@@ -274,7 +293,7 @@ class CheckPage(FlowPage, can_focus=True):
     def focus_first(self) -> None:
         self.focus()
 
-    def fields_in_order(self) -> list:  # type: ignore[type-arg]
+    def fields_in_order(self) -> list:
         return [self, *super().fields_in_order()]
 
     def action_change(self, page: str) -> None:
@@ -341,7 +360,14 @@ class DonePage(FlowPage, can_focus=True):
             "The decision is on the person's record and under My recent decisions on your home "
             "screen. It cannot be edited: a correction is a new version with its reason."
         ]
-        if view.urgent:
+        if view.to_complete:
+            steps.append(
+                "It is marked urgent and shows as 'to complete' on your home screen until you "
+                "say what could happen to the child and others if it is shared and if it is "
+                "not (rule 5): open it and press m. Complete the rest then too, and ask for "
+                "advice afterwards if you need it."
+            )
+        elif view.urgent:
             steps.append(
                 "It is marked urgent. Complete the rest later by amending it, and ask for "
                 "advice afterwards if you need it."

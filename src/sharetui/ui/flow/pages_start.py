@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 
-from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin
-from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
+from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin, ShareMethod
+from sharetui.domain.text import LONG_TEXT
+from sharetui.services.register import RecipientChoice
 from sharetui.services.views import PersonSummary
 from sharetui.ui.flow.page import FlowPage, FocusText, field_id
-from sharetui.ui.forms import FieldHead, ShortText
+from sharetui.ui.forms import FieldHead, LongText
 from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import person_line
+from sharetui.ui.widgets.recipient_picker import RecipientPicker
 
 YES_NO = [Choice("y", "yes", "Yes"), Choice("n", "no", "No")]
 
@@ -172,7 +174,10 @@ class WhoPage(FlowPage):
 
 class RecipientPage(FlowPage):
     PAGE = "recipient"
-    HINT = "Recently used recipients are offered first: press a number to fill them in."
+    HINT = (
+        "Choose the recipient from the register by typing: Enter takes the one highlighted. "
+        "Whether a data sharing agreement covers it is shown under the purpose."
+    )
 
     def body(self) -> ComposeResult:
         d = self.data
@@ -221,41 +226,19 @@ class RecipientPage(FlowPage):
         )
         warn.display = d.caller_check is CallerCheck.NOT_VERIFIED
         yield warn
-        recents = self.flow.recipients or []
         yield self.field(
-            "recent",
-            "Recent recipients",
-            Choices(
-                [
-                    Choice(
-                        str(i),
-                        str(i - 1),
-                        " - ".join(plain(x, 40) for x in (r.org, r.role, r.name) if x),
-                        plain(r.contact, 60),
-                    )
-                    for i, r in enumerate(recents[:9], 1)
-                ],
-                id="f-recent",
-            ),
-            shown=bool(recents),
+            "recipient_org",
+            "Recipient, from the register",
+            Static(self._chosen_text(), id=field_id("recipient_org")),
         )
-        for name, label, limit in (
-            ("recipient_org", "Organisation", SHORT_TEXT),
-            ("recipient_role", "Role (optional)", SHORT_TEXT),
-            ("recipient_name", "Name (optional)", SHORT_TEXT),
-            ("recipient_contact", "Contact: secure email or phone (optional)", SHORT_TEXT),
-        ):
-            yield self.field(
-                name,
-                label,
-                self.short_text(name, getattr(d, name), limit),
-            )
+        yield RecipientPicker(chosen=bool(d.recipient_org), id="recipient-picker")
         yield self.field(
             "purpose",
             "Purpose of sharing",
             self.long_text("purpose", d.purpose, LONG_TEXT),
             "What the recipient will use it for.",
         )
+        yield Static(self._cover_text(), classes="agreement-cover", id="agreement-cover")
 
     def picked(self, choices: Choices, value: str) -> Widget | bool | None:
         if choices.id == field_id("origin"):
@@ -263,16 +246,6 @@ class RecipientPage(FlowPage):
         elif choices.id == field_id("caller_check"):
             warning = self.query_one("#unverified-warning")
             warning.display = value == CallerCheck.NOT_VERIFIED.value
-        elif choices.id == "f-recent":
-            recent = (self.flow.recipients or [])[int(value)]
-            for name, text in (
-                ("recipient_org", recent.org),
-                ("recipient_role", recent.role),
-                ("recipient_name", recent.name),
-                ("recipient_contact", recent.contact),
-            ):
-                self.query_one(f"#{field_id(name)}", ShortText).value = text
-            return self.query_one(f"#{field_id('purpose')}")
         return None
 
     def collect(self) -> dict[str, str]:
@@ -286,15 +259,83 @@ class RecipientPage(FlowPage):
             check = self.choice("caller_check")
             incoming = d.origin is RequestOrigin.INCOMING_REQUEST
             d.caller_check = CallerCheck(check) if check and incoming else None
-        for name in (
-            "recipient_org",
-            "recipient_role",
-            "recipient_name",
-            "recipient_contact",
-            "purpose",
-        ):
-            setattr(d, name, self.text_of(name))
+        d.purpose = self.text_of("purpose")
+        self.flow.state.extras["recipient_search"] = self.query_one(RecipientPicker).query_text
         return {}
+
+    def on_mount(self) -> None:
+        typed = self.flow.state.extras.get("recipient_search", "")
+        if typed:  # what was typed in the search box comes back with the draft
+            self.query_one(RecipientPicker).input.value = typed
+
+    # -- the register ---------------------------------------------------------------------
+    def _chosen_text(self) -> Text:
+        d = self.data
+        if not d.recipient_org:
+            return Text("No recipient chosen yet: search the register below.", style="dim")
+        text = Text()
+        text.append(plain(d.recipient_org, 80), style="bold")
+        for part in (d.recipient_role, d.recipient_name):
+            if part:
+                text.append(" - " + plain(part, 60))
+        if d.recipient_contact:
+            text.append("  " + plain(d.recipient_contact, 60))
+        if d.recipient_org_id is None:
+            text.append(
+                "\n(recorded as typed, not from the register: choose it below)", style="dim"
+            )
+        return text
+
+    def _cover_text(self) -> Text:
+        words = self.flow.state.extras.get("agreement_cover", "")
+        return Text("Agreement: " + words, style="italic") if words else Text("")
+
+    @on(RecipientPicker.Picked)
+    def _picked_recipient(self, event: RecipientPicker.Picked) -> None:
+        event.stop()
+        c = event.choice
+        d = self.data
+        d.recipient_org_id, d.recipient_contact_id = c.org_id, c.contact_id
+        d.recipient_org, d.recipient_role = c.org, c.role
+        d.recipient_name, d.recipient_contact = c.name, c.contact
+        if d.share_method is None:
+            d.share_method = secure_route(c)
+        self.query_one(f"#{field_id('recipient_org')}", Static).update(self._chosen_text())
+        self._refresh_cover()
+        self.query_one(f"#{field_id('purpose')}").focus()
+
+    @on(RecipientPicker.Continue)
+    def _continue(self, event: RecipientPicker.Continue) -> None:
+        event.stop()
+        self.flow.action_continue()
+
+    @on(LongText.Changed, f"#{field_id('purpose')}")
+    def _purpose_changed(self, event: LongText.Changed) -> None:
+        if self.data.recipient_org_id is not None:
+            self._refresh_cover()
+
+    @work(exclusive=True, group="agreement-cover", exit_on_error=False)
+    async def _refresh_cover(self) -> None:
+        """Whether an agreement covers this recipient and purpose (ICO data sharing code):
+        said, never required; the record keeps the one it relied on when saved."""
+        from sharetui.domain.errors import ShareError
+
+        app = self.flow.share_app
+        purpose = self.text_of("purpose")
+        today = app.clock.today()
+        try:
+            cover = await self.flow.call(
+                self.flow.services.agreements.cover,
+                self.flow.actor,
+                self.data.recipient_org_id,
+                purpose,
+                today,
+            )
+        except ShareError:
+            return
+        if self.is_attached:
+            self.flow.state.extras["agreement_cover"] = cover.words(today)
+            self.query_one("#agreement-cover", Static).update(self._cover_text())
 
 
 _CALLER_HINTS = {
@@ -306,17 +347,26 @@ _CALLER_HINTS = {
 }
 
 
+def secure_route(c: RecipientChoice) -> ShareMethod | None:
+    """How the share will go, proposed from the register's secure route for the recipient
+    (shown on the decision page and on check your answers, where it can be changed)."""
+    routes = c.secure_routes.lower()
+    if "@" in c.contact or "@" in routes or "email" in routes:
+        return ShareMethod.SECURE_EMAIL
+    if "portal" in routes:
+        return ShareMethod.PORTAL
+    return None
+
+
 class WhatPage(FlowPage):
     PAGE = "what"
     HINT = "Share only what is needed (rule 6), and keep fact apart from opinion."
 
     def body(self) -> ComposeResult:
+        """The two yes/no questions first, then the information: answering them moves
+        straight into the text box (no Tab), and typing the information can never change
+        them (as on the decision page)."""
         d = self.data
-        yield self.field(
-            "information",
-            "The information",
-            self.long_text("information", d.information, LONG_TEXT),
-        )
         yield self.field(
             "special_category",
             "",
@@ -338,6 +388,11 @@ class WhatPage(FlowPage):
                 value=bool_value(d.criminal_offence),
                 id=field_id("criminal_offence"),
             ),
+        )
+        yield self.field(
+            "information",
+            "The information",
+            self.long_text("information", d.information, LONG_TEXT),
         )
         if not self.flow.state.urgent_path:
             yield self.field(

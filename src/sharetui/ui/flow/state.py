@@ -115,13 +115,14 @@ class FlowState:
         data = self.data
         if data.outcome is None and page in SKIPPABLE:
             data = replace(data, outcome=Outcome.SHARE)
-        errors = errors_for_page(validate_decision(data.cleaned(), now), page)
+        amendment = self.amend_of is not None
+        errors = errors_for_page(validate_decision(data.cleaned(), now, amendment=amendment), page)
         if self.urgent_path and page == "consent":
             errors.pop("consent_position", None)
         return errors
 
     def all_errors(self, now: datetime | None = None) -> dict[str, str]:
-        errors = validate_decision(self.data.cleaned(), now)
+        errors = validate_decision(self.data.cleaned(), now, amendment=self.amend_of is not None)
         if self.amend_of is not None and not self.extras.get("amend_reason", "").strip():
             errors["amend_reason"] = "Enter the reason for this amendment"
         return errors

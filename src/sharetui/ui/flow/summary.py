@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sharetui.domain.decision import DecisionInput
-from sharetui.domain.enums import ConsentPosition, InfoCategory, Quality
+from sharetui.domain.decision import IMPACT_NOT_ASKED, DecisionInput, impact_to_complete
+from sharetui.domain.enums import ConsentPosition, InfoCategory, Outcome, Quality
 from sharetui.ui.flow.state import PART_NAMES
 
 NOT_ANSWERED = "Not answered"
+TO_COMPLETE = "Not recorded yet (urgent share): to complete"
+IMPACT_ROWS = (
+    ("impact_if_not_shared", "If not shared, what could happen (rule 5)"),
+    ("impact_if_shared", "If shared, what could happen (rule 5)"),
+)
 WHEN_FORMAT = "%d/%m/%Y %H:%M"
 
 
@@ -55,8 +60,10 @@ def parts(
     consent_record: Callable[[int], str],
     tz: ZoneInfo,
     urgent_path: bool = False,
+    impact_asked: bool = True,
 ) -> list[Part]:
-    """Every answer of the record, grouped as the flow asks them."""
+    """Every answer of the record, grouped as the flow asks them. impact_asked is False for
+    a stored version saved before the rule 5 question existed."""
     sharing = d.is_sharing or d.outcome is None
     out: list[Part] = []
     urgency = [("Child at risk of significant harm", yes_no(d.urgent))]
@@ -142,5 +149,19 @@ def parts(
         decision.append(("How shared", label(d.share_method)))
         decision.append(("When shared", describe_when(d.shared_at, tz)))
     decision.append(("Reasons", text(d.reasons)))
+    decision += impact_rows(d, impact_asked)
     out.append(Part("decision", PART_NAMES["decision"], decision))
     return out
+
+
+def impact_rows(d: DecisionInput, asked: bool = True) -> list[tuple[str, str]]:
+    """Rule 5's two answers, or why there are none."""
+    if d.outcome is Outcome.PENDING_ADVICE:
+        return []
+    if not asked:
+        return [(label, IMPACT_NOT_ASKED) for _, label in IMPACT_ROWS]
+    waiting = impact_to_complete(d)
+    return [
+        (label, TO_COMPLETE if waiting and not getattr(d, name).strip() else text(getattr(d, name)))
+        for name, label in IMPACT_ROWS
+    ]

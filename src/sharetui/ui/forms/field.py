@@ -42,6 +42,12 @@ class FieldHead(Static):
         self.note = message
         self._draw()
 
+    def set_label(self, label: str, hint: str = "") -> None:
+        """A question whose wording follows an earlier answer (the decision's outcome)."""
+        self.label, self.hint = label, hint
+        self.set_class(not label and not hint, "-bare")
+        self._draw()
+
     def _draw(self) -> None:
         text = Text()
         if self.label:

@@ -53,9 +53,10 @@ class ShortText(Input):
     def insert_fitting(self, text: str) -> None:
         """Insert text at the cursor (over a selection), keeping what fits the limit."""
         start, end = sorted(self.selection)
-        room = self.max_length - (len(self.value) - (end - start)) if self.max_length else None
-        if room is not None and len(text) > room:
-            self.post_message(LimitReached(self, self.max_length, len(text) - max(room, 0)))
+        limit = self.max_length
+        room = limit - (len(self.value) - (end - start)) if limit else None
+        if limit and room is not None and len(text) > room:
+            self.post_message(LimitReached(self, limit, len(text) - max(room, 0)))
             text = text[: max(room, 0)]
         if text:
             self.replace(text, start, end)

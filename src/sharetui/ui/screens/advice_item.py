@@ -115,7 +115,7 @@ class TextEntryDialog(FormDialog):
                 yield Button("Cancel (Esc)", id="cancel", classes="cancel-button")
 
     def draft_title(self) -> str:
-        return self.title
+        return self.title or ""
 
     def draft_context(self) -> dict[str, Any]:
         return {"advice_id": self.advice_id, "step": self.step}

@@ -108,7 +108,7 @@ class KioskMixin(ReportsWorkerFailures):
 
     @property
     def share_app(self) -> ShareApp:
-        return self.app  # type: ignore[attr-defined,return-value]
+        return self.app  # type: ignore[attr-defined]
 
     @property
     def services(self) -> Services:

@@ -20,7 +20,6 @@ from textual.widgets import Header, Static
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus, ConsentStatus
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
-from sharetui.services.decisions import Recipient
 from sharetui.services.views import (
     AdviceView,
     ConsentEventView,
@@ -31,7 +30,7 @@ from sharetui.services.views import (
 from sharetui.ui.flow import make_page
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.flow.page import FlowPage
-from sharetui.ui.flow.state import DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
+from sharetui.ui.flow.state import ALL_PAGES, DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.base import DraftSnapshot, KioskScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
@@ -48,7 +47,12 @@ FLOW_HELP: dict[str, str] = {
     "f-caller-check": "Before giving information over the phone, make sure the caller is who "
     "they say: call back on a number you already hold, or recognise a known contact. An "
     "unverified caller is flagged on the record.",
-    "f-recent": "Recipients you shared with lately: press the number to fill in their details.",
+    "f-recipient-search": "The recipient register: organisations and their contacts, with "
+    "their secure routes, kept by supervisors. Type any part of the organisation, role, name "
+    "or contact; Up/Down and Enter take one. A name the register lacks is added for review "
+    "(Ctrl+N). Share only with those who need it, securely (rule 6). Under the purpose: "
+    "whether a data sharing agreement covers this recipient and purpose (ICO data sharing "
+    "code, 2021). None is needed for a one-off or urgent share; it never stops one.",
     "f-purpose": "What the recipient will use the information for. Share only what that "
     "purpose needs (rule 6).",
     "f-information": "What you share. Keep fact apart from opinion, and leave out details "
@@ -100,6 +104,7 @@ class DecisionFlowScreen(KioskScreen):
         *,
         amend_of: int | None = None,
         initial: DecisionInput | None = None,
+        start_page: str = "check",
     ) -> None:
         super().__init__()
         self.draft_id = draft_id
@@ -110,12 +115,16 @@ class DecisionFlowScreen(KioskScreen):
         self.loaded = False
         self.saved_or_discarded = False  # discarded with Ctrl+D: nothing left to keep
         self.people: dict[int, PersonSummary] = {}
-        self.recipients: list[Recipient] | None = None
         self.consent_lines: list[ConsentLine] = []
         self.advice: list[AdviceView] = []
         self.saved: DecisionView | None = None
         self._lock = asyncio.Lock()
-        self.FIELD_HELP = {**FLOW_HELP, **_basis_help()}
+        self.FIELD_HELP = {**FLOW_HELP, **_basis_help(), **_impact_help()}
+        # Rule 5: the children linked to the person as a parent or carer, named on the
+        # decision page (fetched for this person when that page is shown).
+        self.linked_children: tuple[PersonSummary, ...] = ()
+        self._children_of: int | None = None
+        self.start_page = start_page
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -192,7 +201,9 @@ class DecisionFlowScreen(KioskScreen):
                     state = FlowState.from_payload(draft.payload, draft.page)
                     self.advice = await self.call(svc.advice.for_draft, actor, self.draft_id)
                 elif self.initial is not None:
-                    state = FlowState(data=self.initial, page="check", amend_of=self.amend_of)
+                    state = FlowState(data=self.initial, page=self.start_page)
+                    state.amend_of = self.amend_of
+                    state.return_to_check = self.start_page != "check"
                 else:
                     state = FlowState()
                     state.data.subject_id = self.person_id
@@ -259,19 +270,30 @@ class DecisionFlowScreen(KioskScreen):
         self.refresh_bindings()
 
     def _step_words(self, name: str) -> str:
-        pages = self.state.pages()
-        if name in PART_NAMES:
-            return f"Step {pages.index(name) + 1} of {len(pages)}: {PART_NAMES[name]}"
+        """The step's number is the key that changes it on Check your answers, on every path:
+        the urgent path skips a step rather than renumbering the ones after it."""
+        parts = ALL_PAGES[:-1]
+        if name in PART_NAMES and name in parts:
+            words = f"Step {parts.index(name) + 1} of {len(parts)}: {PART_NAMES[name]}"
+            skipped = [PART_NAMES[p].lower() for p in parts if p not in self.state.pages()]
+            if skipped:
+                words += f" (not needed now: {', '.join(skipped)})"
+            return words
         return {"check": "Check your answers", "done": "Saved"}.get(name, "")
 
     async def _prepare(self, name: str) -> None:
         """Fetch what a page shows before it appears, so it never flickers half-filled."""
-        svc, actor = self.services, self.actor
         try:
-            if name == "recipient" and self.recipients is None:
-                self.recipients = await self.call(svc.decisions.recent_recipients, actor)
             if name in ("consent", "check") and not self.state.urgent_path:
                 await self._load_consent(self.state.data.subject_id)
+            subject = self.state.data.subject_id
+            if name == "decision" and subject != self._children_of:
+                self.linked_children = (
+                    ()
+                    if subject is None
+                    else await self.call(self.services.impact.linked_children, self.actor, subject)
+                )
+                self._children_of = subject
         except ShareError as exc:
             self.notify(exc.message, severity="error", markup=False)
 
@@ -560,6 +582,12 @@ def consent_event_words(ev: ConsentEventView, tz: Any) -> str:
         f"Consent {verb} by {who} on {when}, for {ev.scope_information} to "
         f"{ev.scope_recipient} for {ev.scope_purpose} (record {ev.id})"
     )
+
+
+def _impact_help() -> dict[str, str]:
+    from sharetui.ui.flow.impact_part import IMPACT_HELP
+
+    return IMPACT_HELP
 
 
 def _basis_help() -> dict[str, str]:

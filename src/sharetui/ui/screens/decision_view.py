@@ -12,7 +12,9 @@ from textual.widgets import Header, Static
 
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.errors import ShareError
+from sharetui.services.receipts import ReceiptView
 from sharetui.services.views import AdviceView, DecisionView, PersonSummary
+from sharetui.ui.after_share_text import after_share_text
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.flow.summary import WHEN_FORMAT, Part, parts
 from sharetui.ui.literal import plain
@@ -33,6 +35,7 @@ class DecisionScreen(KioskScreen):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("m", "amend", "Amend (new version)"),
+        Binding("c", "receipt", "Receipt step"),
         *[
             Binding(str(n), f"show_version({n})", f"Version {n}", show=False)
             for n in range(1, MAX_VERSIONS_BY_KEY + 1)
@@ -48,6 +51,7 @@ class DecisionScreen(KioskScreen):
         self.advice: list[AdviceView] = []
         self.consent_words: dict[int, str] = {}
         self.shown = 0  # index into versions
+        self.receipt: ReceiptView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,6 +59,7 @@ class DecisionScreen(KioskScreen):
             yield Static("Loading…", id="decision-heading", classes="page-title")
             yield Static("", id="decision-versions", classes="section")
             yield Static("", id="decision-changes", classes="section")
+            yield Static("", id="decision-after", classes="section")
             yield Static("", id="decision-record", classes="section")
             yield Static("", id="decision-advice", classes="section")
         yield KeyBar()
@@ -78,6 +83,9 @@ class DecisionScreen(KioskScreen):
             for view in versions:
                 advice += await self.call(svc.advice.for_decision, actor, view.id)
             inputs = [svc.decisions.to_input(v) for v in versions]
+            receipt = await self.call(
+                svc.receipts.status, actor, self.decision_id, self.share_app.clock.today()
+            )
             words: dict[int, str] = {}
             for d in inputs:
                 if d.consent_event_id is not None and d.consent_event_id not in words:
@@ -93,6 +101,10 @@ class DecisionScreen(KioskScreen):
             inputs,
             advice,
             words,
+        )
+        self.receipt = receipt
+        self.query_one("#decision-after", Static).update(
+            after_share_text(versions[-1], receipt, self.share_app.settings.tz)
         )
         if latest or self.shown >= len(versions):
             self.shown = len(versions) - 1
@@ -125,6 +137,7 @@ class DecisionScreen(KioskScreen):
             person=person,
             consent_record=consent,
             tz=self.share_app.settings.tz,
+            impact_asked=self.versions[index].impact_asked,
         )
 
     def _draw(self) -> None:
@@ -139,6 +152,14 @@ class DecisionScreen(KioskScreen):
             heading.append(", URGENT")
         if view.caller_unverified:
             heading.append(". CALLER NOT VERIFIED")
+        if view is latest and view.to_complete:
+            heading.append(
+                "\nTO COMPLETE: say what could happen to the child and others if it is shared "
+                "and if it is not (rule 5)",
+                style="bold",
+            )
+            if self._may_amend():
+                heading.append(": press m.", style="bold")
         self.query_one("#decision-heading", Static).update(heading)
 
         versions = Text("Versions (press the number to show one)", style="bold underline")
@@ -228,6 +249,8 @@ class DecisionScreen(KioskScreen):
         return self.versions[0].decided_by_id == self.actor.user_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "receipt":
+            return self.receipt is not None
         if action == "amend":
             return self._may_amend()
         if action == "show_version":
@@ -244,6 +267,14 @@ class DecisionScreen(KioskScreen):
             self._draw()
             self.query_one("#decision-body", VerticalScroll).scroll_home(animate=False)
 
+    def action_receipt(self) -> None:
+        """c: record that the recipient confirmed receipt, or that it failed, was sent
+        again or was chased."""
+        from sharetui.ui.screens.receipt import ReceiptDialog
+
+        if self.receipt is not None:
+            self.app.push_screen(ReceiptDialog(self.decision_id))
+
     def action_amend(self) -> None:
         """Reopen the flow filled in from the latest version; saving makes a new version."""
         if not self._may_amend():
@@ -252,5 +283,10 @@ class DecisionScreen(KioskScreen):
 
         latest = self.versions[-1]
         self.app.push_screen(
-            DecisionFlowScreen(amend_of=latest.id, initial=self.services.decisions.to_input(latest))
+            DecisionFlowScreen(
+                amend_of=latest.id,
+                initial=self.services.decisions.to_input(latest),
+                # Completing an urgent record starts where rule 5 is asked.
+                start_page="decision" if latest.to_complete else "check",
+            )
         )

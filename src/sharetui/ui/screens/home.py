@@ -1,5 +1,6 @@
 """Home: my drafts, my advice requests and the advice given on them, recent decisions; for
-supervisors the advice queue by urgency with overdue items said in words; for admins, accounts."""
+supervisors the advice queue by urgency with overdue items said in words; for admins, accounts
+and the import of a site's people (i)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.domain.governance import may_govern
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.home_after_share import (
+    AFTER_SHARE_COLUMNS,
+    after_share_rows,
+    after_share_sections,
+    fetch_after_share,
+)
 from sharetui.ui.widgets.table import Table
 
 
@@ -30,6 +38,7 @@ class HomeScreen(LoadingScreen):
         Binding("r", "reports", "Reports"),
         Binding("u", "users", "Accounts"),
         Binding("v", "verify_audit", "Verify audit"),
+        Binding("i", "import_people", "Import people"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
     ]
@@ -54,17 +63,34 @@ class HomeScreen(LoadingScreen):
             if role is Role.SUPERVISOR:
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
+            if may_govern(self.actor.role, self.actor.advice_roles):
+                yield Static("Subject access requests", classes="section-title")
+                yield Table(id="sar-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="retention-status")
             if role is Role.ADMIN:
+                yield Static("", id="at-rest", markup=False)  # encrypted on disk, or why not
                 yield Static("Accounts (u: add and change accounts)", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="audit-status")
             else:
                 yield Static("My drafts", classes="section-title")
                 yield Table(id="drafts-table", cursor_type="row", zebra_stripes=True)
+                # Urgent shares waiting for their rule 5 answers: shown only when there are any.
+                yield Static(
+                    "To complete: urgent shares (say what could happen if shared and if not)",
+                    classes="section-title to-complete",
+                )
+                yield Table(
+                    id="complete-table",
+                    cursor_type="row",
+                    zebra_stripes=True,
+                    classes="to-complete",
+                )
                 yield Static("My advice requests", classes="section-title")
                 yield Table(id="advice-table", cursor_type="row", zebra_stripes=True)
                 yield Static("My recent decisions", classes="section-title")
                 yield Table(id="decisions-table", cursor_type="row", zebra_stripes=True)
+                yield from after_share_sections(role)
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -76,6 +102,7 @@ class HomeScreen(LoadingScreen):
             "reports": role in (Role.SUPERVISOR, Role.ADMIN),
             "users": role is Role.ADMIN,
             "verify_audit": role is Role.ADMIN,
+            "import_people": role is Role.ADMIN,
         }
         if action in per_role:
             return per_role[action]
@@ -90,11 +117,16 @@ class HomeScreen(LoadingScreen):
             ("#drafts-table", ("Draft", "Page", "Status", "Saved")),
             ("#advice-table", ("Question", "Asked of", "Status", "Advice")),
             ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
+            ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
+            *AFTER_SHARE_COLUMNS,
+            ("#sar-table", ("No.", "About", "Received", "Due", "Where it stands")),
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
         self.query_one("#welcome", Static).display = False
+        for widget in self.query(".to-complete"):
+            widget.display = False  # until there is something to complete
         # No load here: ScreenResume follows the first mount too, and loads once.
         if Role(self.actor.role) is Role.SUPERVISOR:
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
@@ -117,7 +149,13 @@ class HomeScreen(LoadingScreen):
         if self._first_focus_done:
             return
         self._first_focus_done = True
-        for table_id in ("#drafts-table", "#advice-table", "#decisions-table", "#users-table"):
+        for table_id in (
+            "#drafts-table",
+            "#complete-table",
+            "#advice-table",
+            "#decisions-table",
+            "#users-table",
+        ):
             if self._rows.get(table_id):
                 table = self.query_one(table_id, DataTable)
                 table.move_cursor(row=0)
@@ -183,12 +221,19 @@ class HomeScreen(LoadingScreen):
         data: dict[str, Any] = {}
         if role is Role.ADMIN:
             data["users"] = await self.call(svc.users.list, actor)
+            data["at_rest"] = await self.call(svc.at_rest)
         else:
             data["drafts"] = await self.call(svc.drafts.mine, actor)
             data["advice"] = await self.call(svc.advice.mine, actor)
             data["decisions"] = await self.call(svc.decisions.mine, actor)
+            data["to_complete"] = await self.call(svc.decisions.to_complete, actor)
         if role is Role.SUPERVISOR:
             data["counts"] = await self.call(svc.advice.counts, actor)
+        if role is not Role.ADMIN:
+            data.update(await fetch_after_share(self, role))
+        if may_govern(actor.role, actor.advice_roles):
+            data["sar"] = await self.call(svc.sar.due, actor)
+            data["retention"] = await self.call(svc.retention.due_count, actor)
         return data
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -196,8 +241,13 @@ class HomeScreen(LoadingScreen):
         self._rows = {}
         if "counts" in data:
             self._show_counts(data["counts"])
+        if "at_rest" in data:
+            stored = data["at_rest"]
+            self.query_one("#at-rest", Static).update(
+                Text(f"Database: {stored.words}", style="" if stored.encrypted else "bold")
+            )
         if "drafts" in data:
-            rows = [
+            rows: list[tuple[Any, ...]] = [
                 (
                     lit(d.title or d.kind, limit=50),
                     lit(d.page),  # stored text, like the title: never markup
@@ -227,18 +277,38 @@ class HomeScreen(LoadingScreen):
                     )
                 )
             self._fill("#advice-table", rows, "No open advice requests")
+        if "to_complete" in data:
+            rows = [
+                (
+                    when(d.decided_at, tz),
+                    one_line(d.subject.full_name, 30),
+                    d.outcome.label + " (urgent): to complete",
+                    one_line(d.recipient_org or "-", 30),
+                    ("decision", d.id),
+                )
+                for d in data["to_complete"]
+            ]
+            self._fill("#complete-table", rows, "")
+            for widget in self.query(".to-complete"):
+                widget.display = bool(rows)
         if "decisions" in data:
             rows = [
                 (
                     when(d.decided_at, tz),
                     one_line(d.subject.full_name, 30),
-                    d.outcome.label + (" (urgent)" if d.urgent else ""),
+                    d.outcome.label
+                    + (" (urgent)" if d.urgent else "")
+                    + (": to complete" if d.to_complete else ""),
                     one_line(d.recipient_org or "-", 30),
                     ("decision", d.id),
                 )
                 for d in data["decisions"]
             ]
             self._fill("#decisions-table", rows, "No decisions yet")
+        for table_id, rows, empty in after_share_rows(data, tz):
+            self._fill(table_id, rows, empty)
+        if "sar" in data:
+            self._show_governance(data["sar"], data["retention"])
         if "users" in data:
             rows = [
                 (
@@ -253,6 +323,35 @@ class HomeScreen(LoadingScreen):
             ]
             self._fill("#users-table", rows, "No accounts")
         self._focus_first_list()
+
+    def _show_governance(self, due: dict[str, Any], review: tuple[int, int]) -> None:
+        """Overdue requests first, in words as well as order; then due within the week, then
+        those whose clock has not started. Retention: how many records wait for review."""
+        today = self.share_app.clock.today()
+        rows = []
+        for group in ("overdue", "due_soon", "waiting"):
+            for v in due[group]:
+                stands = v.clock_text(today)
+                rows.append(
+                    (
+                        str(v.id),
+                        lit(v.reference or "(disposed of)"),
+                        f"{v.received_on:%d %b %Y}",
+                        f"{v.due_on:%d %b %Y}" if v.due_on else "-",
+                        Text(stands, style="bold reverse") if group == "overdue" else stands,
+                        ("sar", v.id),
+                    )
+                )
+        self._fill("#sar-table", rows, "No subject access request overdue or due this week")
+        count, held = review
+        words = (
+            f"Retention: {count} record(s) due for review"
+            + (f", {held} under a legal hold" if held else "")
+            + " (sharetui retention queue)"
+            if count
+            else "Retention: no record is due for review"
+        )
+        self.query_one("#retention-status", Static).update(lit(words))
 
     def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(table_id, DataTable)
@@ -284,6 +383,38 @@ class HomeScreen(LoadingScreen):
             app.open_decision(ident)
         elif kind == "user":
             app.open_accounts()
+        elif kind == "sar":
+            self._show_request(ident)
+
+    @work(group="home-sar", exit_on_error=False)
+    async def _show_request(self, sar_id: int) -> None:
+        """A subject access request's details (opening it is audited); the work on it is
+        done with `sharetui sar` (docs/governance.md)."""
+        from sharetui.ui.screens.dialogs import MessageDialog
+
+        v = await self.call(self.services.sar.get, self.actor, sar_id)
+        today = self.share_app.clock.today()
+        lines = [
+            f"About: {v.person_name} ({v.reference})" if v.reference else "About: (disposed of)",
+            f"Requester: {v.requester_name} ({v.relationship.label.lower()})",
+            f"Received: {v.received_on:%d %B %Y}",
+            "Identity confirmed: "
+            + (f"{v.identity_confirmed_on:%d %B %Y}" if v.identity_confirmed_on else "not yet"),
+            "Due: " + (f"{v.due_on:%d %B %Y}" if v.due_on else "when identity is confirmed"),
+            f"Where it stands: {v.clock_text(today)}",
+        ]
+        if v.extension_months:
+            lines.append(
+                f"Extended by {v.extension_months} month(s); requester told "
+                f"{v.extension_told_on:%d %B %Y}: {v.extension_reason}"
+            )
+        lines += [
+            f"Handled by: {v.handler or '-'}",
+            f"Reviewed files given out: {v.disclosures}",
+            "",
+            f"Next steps from the command line: sharetui sar review {v.id}, then sar disclose.",
+        ]
+        self.app.push_screen(MessageDialog(f"Subject access request {v.id}", "\n".join(lines)))
 
     def _chosen_draft(self) -> int | None:
         """The draft under the cursor of My drafts, when that list has the focus."""
@@ -345,6 +476,11 @@ class HomeScreen(LoadingScreen):
 
     def action_verify_audit(self) -> None:
         self._verify()
+
+    def action_import_people(self) -> None:
+        from sharetui.ui.screens.import_people import ImportPeopleDialog
+
+        self.app.push_screen(ImportPeopleDialog())
 
     @work(exclusive=True, group="verify", exit_on_error=False)
     async def _verify(self) -> None:

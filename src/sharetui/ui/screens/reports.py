@@ -1,6 +1,8 @@
 """Reports in the app for supervisors and administrators: decisions per week and advice
-turnaround against its target as charts, with the same numbers in tables (the report service
-is shared with `sharetui report`, so screen and command line never disagree)."""
+turnaround against its target as charts, with the same numbers in tables; after the share,
+organisations as the register names them, agreements, receipts confirmed on time and child
+protection file transfers within 5 school days (the report service is shared with
+`sharetui report`, so screen and command line never disagree)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from textual_plotext import PlotextPlot
 
 from sharetui.domain.enums import Urgency
 from sharetui.domain.errors import ShareError
+from sharetui.services.governors import Governors, GovernorsReport
 from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
@@ -44,6 +47,36 @@ def _percent(row: TurnaroundRow) -> float:
     if row.median_minutes is None or not row.target_minutes:
         return 0.0
     return round(100 * row.median_minutes / row.target_minutes, 1)
+
+
+BAR_WIDTH = 30
+
+
+def governors_bars(report: GovernorsReport) -> Text:
+    """The governors' report as bars of plain text, one per count, scaled within a section.
+    A suppressed count has a fixed mark instead of a bar, so that its length cannot tell a
+    1 from a 4."""
+    out = Text()
+    section = ""
+    for m in report.measures:
+        if m.section != section:
+            section = m.section
+            out.append(f"\n{section}\n", style="bold")
+            scale = max(
+                (x.count for x in report.section(section) if x.bar and x.shown[0].isdigit()),
+                default=0,
+            )
+        label = f"  {m.label[:38]:<38} "
+        if not m.bar:
+            out.append(f"{label}{m.shown}\n", style="bold")
+        elif m.shown[0].isdigit():
+            length = max(1, round(BAR_WIDTH * m.count / scale)) if scale else 0
+            out.append(f"{label}{'█' * length} {m.shown}\n")
+        else:
+            out.append(f"{label}░ {m.shown}\n")
+    if not report.transfers_recorded:
+        out.append("\nChild protection file transfers: not recorded in sharetui at this site.\n")
+    return out
 
 
 def _count_ticks(plot: PlotextPlot, values: list[float]) -> None:
@@ -77,7 +110,12 @@ class ReportsScreen(KioskScreen):
         "report-body": "Counts only, no one's details. Decisions count once, in the week they "
         "were first made, with the values of their latest version. Advice turnaround is the "
         "time from asking to advice given, against the time allowed by its urgency (urgent: "
-        "an hour; today: 5 pm; routine: three working days).",
+        "an hour; today: 5 pm; routine: three working days). Organisations are named as the "
+        "register names them: old free-text spellings merged into an entry count under it. "
+        "A receipt is on time when confirmed before the share would be chased (working days "
+        "per kind of share; school days for a transfer), counted from the send that counts. "
+        "A transfer is within 5 school days when sent by its due date (Keeping Children Safe "
+        "in Education) and not left failed.",
     }
 
     def __init__(self) -> None:
@@ -106,9 +144,37 @@ class ReportsScreen(KioskScreen):
             yield Static("Shared decisions by lawful basis", classes="section-title")
             yield Table(id="report-basis", cursor_type="none", zebra_stripes=True)
             yield Static(
+                "Not shared, by month: what could happen because it was not shared, recorded "
+                "(rule 5)",
+                classes="section-title",
+            )
+            yield Table(id="report-not-shared", cursor_type="none", zebra_stripes=True)
+            yield Static(
                 "By receiving organisation (most decisions first)", classes="section-title"
             )
             yield Table(id="report-recipients", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "Shares under a data sharing agreement (ICO data sharing code: good practice "
+                "for routine sharing; none is needed for a one-off or urgent share)",
+                classes="section-title",
+            )
+            yield Table(id="report-agreements", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "Receipts confirmed on time: confirmed before the share would be chased",
+                classes="section-title",
+            )
+            yield Table(id="report-receipts", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                "Child protection file transfers within 5 school days of the move (KCSIE)",
+                classes="section-title",
+            )
+            yield Table(id="report-transfers", cursor_type="none", zebra_stripes=True)
+            yield Static(
+                'For governors and trustees (counts under 5 shown as "fewer than 5"; '
+                "the one-page PDF: sharetui governors-report)",
+                classes="section-title",
+            )
+            yield Static("", id="governors-bars")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -116,12 +182,30 @@ class ReportsScreen(KioskScreen):
         self.sub_title = "Reports"
         self.query_one("#report-totals", DataTable).add_columns("Decisions", "Number")
         self.query_one("#report-turnaround", DataTable).add_columns(
-            "Urgency", "Asked", "Advised", "On time", "Late", "Open", "Overdue", "Median", "Target"
+            "Urgency", "Asked", "Advised", "On time", "Late", "Open, in time", "Open, overdue",
+            "Median", "Target",
         )
         self.query_one("#report-basis", DataTable).add_columns("Lawful basis", "Shared")
-        self.query_one("#report-recipients", DataTable).add_columns(
-            "Organisation", "Decisions", "Shared", "Not shared"
+        self.query_one("#report-not-shared", DataTable).add_columns(
+            "Month", "Not shared", "Impact recorded", "Before the question existed"
         )
+        self.query_one("#report-recipients", DataTable).add_columns(
+            "Organisation", "Decisions", "Shared", "Not shared", "In the register"
+        )
+        self.query_one("#report-agreements", DataTable).add_columns(
+            "Agreement", "Shares", "Of which urgent"
+        )
+        self.query_one("#report-receipts", DataTable).add_columns(
+            "Kind",
+            "Days allowed",
+            "Sent",
+            "On time",
+            "Late",
+            "Failed",
+            "Due, unconfirmed",
+            "Awaiting",
+        )
+        self.query_one("#report-transfers", DataTable).add_columns("Transfers", "Number")
         self.query_one("#report-body", VerticalScroll).focus()
         self.action_reload()
 
@@ -144,11 +228,15 @@ class ReportsScreen(KioskScreen):
         status.update(lit(f"Counting {start:%d %b %Y} to {end:%d %b %Y}…"))
         try:
             report = await self.call(Reports(self.services.store).build, self.actor, start, end)
+            governors = await self.call(
+                Governors(self.services.store).build, self.actor, start, end
+            )
         except ShareError as exc:
             status.update(lit(f"The report could not be made: {exc.message}"))
             return
         if self.is_attached:
             self._show(report)
+            self.query_one("#governors-bars", Static).update(governors_bars(governors))
 
     # -- showing --------------------------------------------------------------------------
     def _show(self, report: Report) -> None:
@@ -175,6 +263,10 @@ class ReportsScreen(KioskScreen):
                 ("Shared without consent", t.shared_without_consent),
                 ("Urgent", t.urgent),
                 ("Amended (more than one version)", t.amended),
+                (
+                    "Not shared, impact of not sharing recorded (rule 5)",
+                    t.not_shared_impact_recorded,
+                ),
             ],
         )
         self._fill(
@@ -202,12 +294,64 @@ class ReportsScreen(KioskScreen):
             empty="No shared decisions in this period",
         )
         self._fill(
+            "#report-not-shared",
+            [
+                (
+                    f"{m.start:%b %Y}",
+                    m.counts.not_shared,
+                    m.counts.not_shared_impact_recorded,
+                    m.counts.not_shared - m.counts.not_shared_impact_recorded,
+                )
+                for m in report.months
+                if m.counts.not_shared
+            ],
+            empty="No decisions not to share in this period",
+        )
+        self._fill(
             "#report-recipients",
             [
-                (one_line(r.organisation, 40), r.decisions, r.shared, r.not_shared)
+                (
+                    one_line(r.organisation, 40),
+                    r.decisions,
+                    r.shared,
+                    r.not_shared,
+                    "Yes" if r.in_register else "No: free text",
+                )
                 for r in report.by_recipient[:20]
             ],
             empty="No decisions in this period",
+        )
+        self._fill(
+            "#report-agreements",
+            [(a.label, a.shares, a.urgent) for a in report.by_agreement],
+        )
+        self._fill(
+            "#report-receipts",
+            [
+                (
+                    r.label,
+                    f"{r.days} {'school' if r.kind == 'cp_transfer' else 'working'}",
+                    r.sent,
+                    r.on_time,
+                    r.late,
+                    r.failed,
+                    Text(str(r.unconfirmed_due), style="bold reverse")
+                    if r.unconfirmed_due
+                    else str(r.unconfirmed_due),
+                    r.awaiting,
+                )
+                for r in report.receipts
+            ],
+        )
+        moves = report.transfers
+        self._fill(
+            "#report-transfers",
+            [
+                ("Sent", moves.made),
+                ("Within 5 school days", moves.within),
+                ("Later, or not shown to be in time", moves.later),
+                ("Receipt confirmed by the new setting", moves.confirmed),
+            ],
         )
 
     def _fill(self, table_id: str, rows: list[tuple[object, ...]], empty: str = "") -> None:
@@ -222,7 +366,7 @@ class ReportsScreen(KioskScreen):
         """Label at most about eight weeks so the dates stay readable at 80 columns."""
         step = max(1, -(-len(starts) // 8))
         ticks = list(range(1, len(starts) + 1, step))
-        plot.plt.xticks(ticks, [f"{starts[i - 1]:%d %b}" for i in ticks])
+        plot.plt.xticks([float(t) for t in ticks], [f"{starts[i - 1]:%d %b}" for i in ticks])
 
     def _decisions_chart(self, report: Report) -> None:
         plot = self.query_one("#decisions-chart", PlotextPlot)
@@ -238,8 +382,8 @@ class ReportsScreen(KioskScreen):
         plt.stacked_bar(
             list(range(1, len(starts) + 1)),
             list(series.values()),
-            labels=list(series),
-            marker=MARKERS,
+            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
+            marker=MARKERS,  # type: ignore[arg-type]  # one marker per stack; the stub allows one
         )
         self._week_ticks(plot, starts)
         _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
@@ -264,7 +408,7 @@ class ReportsScreen(KioskScreen):
             label="Median time to advice (% of time allowed)",
         )
         plt.plot([0.5, len(rows) + 0.5], [100, 100], label="Due time (100%)", marker="─")
-        plt.xticks(positions, [URGENCY_WORD[r.urgency] for r in rows])
+        plt.xticks([float(p) for p in positions], [URGENCY_WORD[r.urgency] for r in rows])
         top = max([*values, 100.0]) * 1.2
         step = next(s for s in (10, 25, 50, 100, 250, 500, 1000, 2500, 5000) if top / s <= 6)
         plt.yticks(list(range(0, int(top) + step, step)))
@@ -285,8 +429,8 @@ class ReportsScreen(KioskScreen):
         plt.stacked_bar(
             list(range(1, len(starts) + 1)),
             list(series.values()),
-            labels=list(series),
-            marker=MARKERS[:2],
+            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
+            marker=MARKERS[:2],  # type: ignore[arg-type]  # one marker per stack; the stub allows one
         )
         self._week_ticks(plot, starts)
         _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])

@@ -24,6 +24,7 @@ REOPENERS = {
     "add-person": "sharetui.ui.screens.add_person",
     "advice-question": "sharetui.ui.screens.raise_advice",
     "advice-text": "sharetui.ui.screens.advice_item",
+    "receipt-step": "sharetui.ui.screens.receipt",
 }
 
 
