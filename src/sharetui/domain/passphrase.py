@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from functools import lru_cache
+from typing import Any
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
@@ -62,10 +63,10 @@ def _personal(username: str, display_name: str) -> list[str]:
     return [p for p in dict.fromkeys(parts) if len(p) >= 3]
 
 
-def _reason(result: dict[str, object]) -> str:
-    sequence = result.get("sequence") or []
-    patterns = [m.get("pattern") for m in sequence]  # type: ignore[union-attr]
-    names = [m.get("dictionary_name") for m in sequence]  # type: ignore[union-attr]
+def _reason(result: dict[str, Any]) -> str:
+    sequence: list[dict[str, Any]] = result.get("sequence") or []
+    patterns = [m.get("pattern") for m in sequence]
+    names = [m.get("dictionary_name") for m in sequence]
     if "user_inputs" in names:
         return "It is too close to your username or your name"
     if "passwords" in names:

@@ -179,6 +179,7 @@ class SignIn:
             return None if row is None else (row[0], row[1], row[2])
 
         user = self.store.read(load)
+        good: bool
         try:
             good = HASHER.verify(user[1] if user else _DUMMY_HASH, secret_bytes(passphrase))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -439,6 +440,7 @@ class SignIn:
             return None if row is None else (row[0], row[1])
 
         row = self.store.read(load)
+        good: bool
         try:
             good = HASHER.verify(row[0] if row else _DUMMY_HASH, secret_bytes(passphrase))
         except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -438,7 +438,7 @@ class Users(SignIn):
 
         return self._update(actor, username, "user.unlock", change)
 
-    def set_factor_secret(self, actor: None, username: str, secret: str) -> list[str]:
+    def set_factor_secret(self, actor: None, username: str, secret: str) -> builtins.list[str]:
         """Give an account a second factor with a known secret, for the demo and for tests
         (its secret is printed for the person trying the demo). The machine's owner only:
         in the app an account sets up its own. Returns the new recovery codes."""

@@ -279,7 +279,7 @@ class AccountsScreen(LoadingScreen):
             lambda u: self._call("unlock", u),
         )
 
-    def _confirm(self, question: str, yes: str, then: Callable[[UserView], None]) -> None:
+    def _confirm(self, question: str, yes: str, then: Callable[[UserView], object]) -> None:
         user = self.chosen()
         if user is None:
             return

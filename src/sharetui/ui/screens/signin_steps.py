@@ -8,6 +8,8 @@ signed in until the last step, so Esc goes back to the sign-in screen and leaves
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -42,10 +44,10 @@ class _StepScreen(KioskScreen):
         for summary in self.query(ErrorSummary).results(ErrorSummary):
             summary.show(errors)
 
-    async def _go(self, call: object, *args: object) -> None:
+    async def _go(self, call: Callable[..., SignInStep], *args: object) -> None:
         """Run one step in a thread; its errors go on the fields, the next step follows."""
         try:
-            step = await self.call(call, self.step.ticket, *args)  # type: ignore[arg-type]
+            step = await self.call(call, self.step.ticket, *args)
         except ValidationFailed as exc:
             self.show_errors(exc.field_errors)
             return
