@@ -61,35 +61,45 @@ def _seed_accounts(store: Store) -> None:
             users.set_factor_secret(None, username, TOTP_SECRET)
 
 
-def totp_code(where: Services | Store | str, username: str) -> str:
-    """The code an authenticator app would show for an account (its secret as stored, on a
-    site without a key), for a time step not yet used by it (a code is taken once: the step
-    before, now and after are accepted: this takes now's, then the next's, then waits). '' for an account without a second factor."""
+def totp_code(where: Services | Store | str, username: str, key_file: str = "") -> str:
+    """The code an authenticator app would show for an account (its secret as stored; with
+    key_file, a database and secrets sealed under that site key), for a time step not yet
+    used by it (a code is taken once: the step before, now and after are accepted: this takes
+    now's, then the next's, then waits for the next step). '' for an account without one."""
     import time
 
     import pyotp
 
-    from sharetui.services.second_factor import DRIFT_STEPS, STEP_SECONDS
+    from sharetui.services.second_factor import STEP_SECONDS, unseal
+    from sharetui.store.keys import factor_key, pragma_key, read_key
 
     if isinstance(where, Services):
         where = where.store
-    engine = where.engine if isinstance(where, Store) else make_engine(where)
+    if isinstance(where, Store):
+        engine, fkey = where.engine, factor_key(where.settings)
+    else:
+        sqlcipher = key_file and where.startswith("sqlite")
+        engine = make_engine(where, key=pragma_key(read_key(key_file)) if sqlcipher else None)
+        fkey = factor_key(Settings(database_url=where, key_file=key_file)) if key_file else None
     try:
         with Session(engine) as s:
-            token, last = s.exec(
-                select(User.totp_secret, User.totp_last_step).where(User.username == username)
+            user_id, token, last = s.exec(
+                select(User.id, User.totp_secret, User.totp_last_step).where(
+                    User.username == username
+                )
             ).one()
     finally:
         if not isinstance(where, Store):
             engine.dispose()
-    if not token.startswith("plain:"):
+    if not token:
         return ""
+    secret = unseal(token, user_id, fkey)
     now = int(time.time() // STEP_SECONDS)
     step = now if last is None else max(now, last + 1)  # now: good for 30 s or more
-    while step > now + DRIFT_STEPS:  # every code of now is used, as a person would find:
+    while step > now + 1:  # every code of now is used, as a person would find:
         time.sleep(1)  # the app shows the next one within 30 seconds
         now = int(time.time() // STEP_SECONDS)
-    return pyotp.TOTP(token.removeprefix("plain:")).at(step * STEP_SECONDS)
+    return pyotp.TOTP(secret).at(step * STEP_SECONDS)
 
 
 def sign_in_as(svc: Services, username: str, terminal: str = "t") -> Actor:

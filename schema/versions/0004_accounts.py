@@ -1,7 +1,7 @@
 """accounts that hold: one-time passphrases, a second factor, sign-in throttling per terminal
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0009
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import sharetui.store.types  # noqa: F401
 
 revision: str = "0004"
-down_revision: str | None = "0003"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -173,7 +173,11 @@ def _with_code(args: tuple[str, ...], database: str | None, stdin: str | None) -
             not file.is_file() or file.stat().st_size == 0
         ):
             return stdin  # never make (or touch) a database by looking
-        code = totp_code(url, user)
+        try:
+            code = totp_code(url, user)
+        except Exception:  # noqa: BLE001 - an encrypted database: with the site key
+            key = site_key_file()
+            code = totp_code(url, user, key_file=str(key)) if key.is_file() else ""
     except Exception:  # noqa: BLE001 - no such account or database: the command says so
         return stdin
     return stdin + code + "\n" if code else stdin
