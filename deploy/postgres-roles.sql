@@ -59,9 +59,10 @@ FROM pg_tables WHERE schemaname = 'public'
 SELECT format('GRANT UPDATE ON %I TO %I', tablename, :'app')
 FROM pg_tables WHERE schemaname = 'public'
   AND tablename IN ('app_user', 'person', 'sharing_decision', 'advice_request', 'draft',
-                    'audit_head', 'recipient_org', 'recipient_contact', 'agreement') \gexec
+                    'audit_head', 'recipient_org', 'recipient_contact', 'agreement',
+                    'signin_throttle') \gexec
 SELECT format('GRANT DELETE ON %I TO %I', tablename, :'app')
 FROM pg_tables WHERE schemaname = 'public'
-  AND tablename IN ('draft', 'agreement_party', 'site_term') \gexec
+  AND tablename IN ('draft', 'agreement_party', 'site_term', 'signin_throttle') \gexec
 SELECT format('GRANT USAGE ON SEQUENCE %I TO %I', sequencename, :'app')
 FROM pg_sequences WHERE schemaname = 'public' \gexec

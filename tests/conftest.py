@@ -39,6 +39,9 @@ needs_sqlcipher = pytest.mark.skipif(
     reason="SQLCipher has no package for this platform (Linux x86-64 only)",
 )
 PASSPHRASE = "correct horse battery staple"
+# The second factor of the seeded supervisors and administrator (practitioners have none:
+# the site default). Codes are computed with pyotp, as an authenticator app would.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TEMPLATE_DB = f"sharetui_tpl_{os.getpid()}"
 
 ACCOUNTS = [
@@ -54,6 +57,55 @@ def _seed_accounts(store: Store) -> None:
     users = Users(store)
     for username, name, role, roles in ACCOUNTS:
         users.create(None, username, name, role, roles, PASSPHRASE)
+        if role != "practitioner":
+            users.set_factor_secret(None, username, TOTP_SECRET)
+
+
+def totp_code(where: Services | Store | str, username: str, key_file: str = "") -> str:
+    """The code an authenticator app would show for an account (its secret as stored; with
+    key_file, a database and secrets sealed under that site key), for a time step not yet
+    used by it (a code is taken once: the step before, now and after are accepted: this takes
+    now's, then the next's, then waits for the next step). '' for an account without one."""
+    import time
+
+    import pyotp
+
+    from sharetui.services.second_factor import STEP_SECONDS, unseal
+    from sharetui.store.keys import factor_key, pragma_key, read_key
+
+    if isinstance(where, Services):
+        where = where.store
+    if isinstance(where, Store):
+        engine, fkey = where.engine, factor_key(where.settings)
+    else:
+        sqlcipher = key_file and where.startswith("sqlite")
+        engine = make_engine(where, key=pragma_key(read_key(key_file)) if sqlcipher else None)
+        fkey = factor_key(Settings(database_url=where, key_file=key_file)) if key_file else None
+    try:
+        with Session(engine) as s:
+            user_id, token, last = s.exec(
+                select(User.id, User.totp_secret, User.totp_last_step).where(
+                    User.username == username
+                )
+            ).one()
+    finally:
+        if not isinstance(where, Store):
+            engine.dispose()
+    if not token:
+        return ""
+    secret = unseal(token, user_id, fkey)
+    now = int(time.time() // STEP_SECONDS)
+    step = now if last is None else max(now, last + 1)  # now: good for 30 s or more
+    while step > now + 1:  # every code of now is used, as a person would find:
+        time.sleep(1)  # the app shows the next one within 30 seconds
+        now = int(time.time() // STEP_SECONDS)
+    return pyotp.TOTP(secret).at(step * STEP_SECONDS)
+
+
+def sign_in_as(svc: Services, username: str, terminal: str = "t") -> Actor:
+    """A full sign-in through the service, with a code where the account has a factor."""
+    code = totp_code(svc, username) if username not in ("pat", "pip") else None
+    return svc.users.sign_in(username, PASSPHRASE, terminal, code=code)
 
 
 def _pg_admin_engine():  # type: ignore[no-untyped-def]

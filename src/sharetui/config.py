@@ -7,7 +7,7 @@ import os
 import socket
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -138,6 +138,9 @@ class Settings(BaseModel):
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
     bank_holidays: Region = "england-and-wales"  # or scotland, northern-ireland
     receipt_days: ReceiptDays = ""  # per kind: 'urgent=1/2,share=3/5,cp_transfer=5/5'
+    # Supervisors and administrators always sign in with a second factor; practitioners
+    # too where the site says so (SHARETUI_PRACTITIONER_SECOND_FACTOR=required).
+    practitioner_second_factor: bool = False
 
     @property
     def clock(self) -> Clock:
@@ -177,6 +180,7 @@ class Settings(BaseModel):
             receipt_days=env.receipt_days,
             default_key_file=str(default_key_file()),
             plain=env.plain,
+            practitioner_second_factor=env.practitioner_second_factor == "required",
         )
 
 
@@ -193,12 +197,14 @@ class _Environment(BaseSettings):
     bank_holidays: Region = "england-and-wales"
     receipt_days: ReceiptDays = ""
     plain: bool = False
+    practitioner_second_factor: Literal["required", "optional", ""] = ""
 
 
 _ALLOWED = {
     "bank_holidays": "england-and-wales, scotland or northern-ireland",
     "receipt_days": "kinds with working days to chase/overdue, such as "
     "urgent=1/2,share=3/5,cp_transfer=5/5",
+    "practitioner_second_factor": "required or optional",
     "idle_lock_seconds": f"a whole number of seconds from {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX}",
     "timezone": "an IANA time zone name such as Europe/London",
     "plain": "1 for plain SQLite (new databases not encrypted), or 0",

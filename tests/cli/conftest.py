@@ -99,6 +99,7 @@ def run_cli(
     if database is not None:
         environ["SHARETUI_DATABASE_URL"] = database
     environ.update(env or {})
+    stdin = _with_code(args, database, stdin)
     if process or os.environ.get("SHARETUI_TEST_CLI_PROCESS") == "1":
         done = subprocess.run(
             [sys.executable, "-m", "sharetui", *args],
@@ -145,6 +146,41 @@ def _run_here(argv: list[str], environ: dict[str, str], stdin: str) -> Ran:
         out.buffer.getvalue().decode("utf-8"),  # type: ignore[attr-defined]
         err.buffer.getvalue().decode("utf-8"),  # type: ignore[attr-defined]
     )
+
+
+def _with_code(args: tuple[str, ...], database: str | None, stdin: str | None) -> str | None:
+    """A person signing in with --user and --passphrase-stdin gives the code from their
+    authenticator on the second line: added here for accounts with a second factor, computed
+    from the database's stored secret, so each test states only the passphrase."""
+    if stdin is None or "--passphrase-stdin" not in args or "--user" not in args:
+        return stdin
+    if len(stdin.splitlines()) != 1:
+        return stdin
+    user = args[args.index("--user") + 1]
+    url = args[args.index("--database") + 1] if "--database" in args else database
+    if not url:
+        return stdin
+    from sqlalchemy.engine import make_url
+
+    from sharetui.store.engine import normalise_url
+    from tests.conftest import totp_code
+
+    try:
+        url = normalise_url(url)
+        parsed = make_url(url)
+        file = Path(parsed.database or "")
+        if parsed.get_backend_name() == "sqlite" and (
+            not file.is_file() or file.stat().st_size == 0
+        ):
+            return stdin  # never make (or touch) a database by looking
+        try:
+            code = totp_code(url, user)
+        except Exception:  # noqa: BLE001 - an encrypted database: with the site key
+            key = site_key_file()
+            code = totp_code(url, user, key_file=str(key)) if key.is_file() else ""
+    except Exception:  # noqa: BLE001 - no such account or database: the command says so
+        return stdin
+    return stdin + code + "\n" if code else stdin
 
 
 @pytest.fixture

@@ -12,14 +12,20 @@ from sharetui.domain.errors import SignInFailed
 from sharetui.services.facade import Services
 from sharetui.store.migrate import head_revision
 from tests.cli.conftest import PASSPHRASE, Cli, site_key_file
+from tests.conftest import totp_code
 
 NEW = "a brand new passphrase for jo"
 
 
 def _sign_in(url: str, username: str, passphrase: str) -> str:
+    """The role signed in as, or the step the sign-in needs next (a new supervisor sets up
+    a second factor at a terminal first)."""
     svc = Services.open(Settings(database_url=url, terminal="t"))
     try:
-        return svc.users.sign_in(username, passphrase).role
+        step = svc.users.begin(username, passphrase)
+        if step.needs == "code":
+            step = svc.users.give_code(step.ticket, totp_code(svc, username))
+        return step.actor.role if step.actor else step.needs
     finally:
         svc.close()
 
@@ -40,11 +46,12 @@ def test_add_and_list(cli: Cli, database_url: str) -> None:
         stdin=PASSPHRASE + "\n",
     )
     assert added.code == 0, added.err
-    assert added.out.strip() == (
+    assert added.out.strip().splitlines() == [
         "Created jo (Jo [b]Bloggs[/b]): Supervisor, Designated safeguarding lead, "
-        "Caldicott guardian"
-    )
-    assert _sign_in(database_url, "jo", PASSPHRASE) == "supervisor"
+        "Caldicott guardian",
+        "They set up their second factor when they first sign in to the app.",
+    ]
+    assert _sign_in(database_url, "jo", PASSPHRASE) == "enrol"
 
     listed = cli("user", "list", database=database_url)
     assert listed.code == 0
@@ -84,6 +91,21 @@ def test_disable_enable_passphrase_and_roles(cli: Cli, sqlite_db: str) -> None:
 
     roles = cli("user", "set-roles", "sam", "--role", "practitioner", database=database_url)
     assert roles.out.strip() == "Updated sam (Sam Supervisor): Practitioner"
+
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            _sign_in(database_url, "pat", "not the passphrase")
+    with pytest.raises(SignInFailed, match="try again in"):
+        _sign_in(database_url, "pat", PASSPHRASE)
+    assert "waiting at 1 terminal" in cli("user", "list", database=database_url).out
+    unlocked = cli("user", "unlock", "pat", database=database_url)
+    assert unlocked.out.strip() == "pat can sign in again at once at every terminal"
+    assert _sign_in(database_url, "pat", PASSPHRASE) == "practitioner"
+    reset = cli("user", "reset-factor", "sue", database=database_url)
+    assert reset.out.strip() == (
+        "Removed sue's second factor: they set up a new one at their next sign-in"
+    )
+    assert _sign_in(database_url, "sue", PASSPHRASE) == "enrol"
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,13 @@
-"""Authentication: argon2id with the stated parameters, lockout after five failures, short
-passphrases refused, and a failed sign-in that takes as long for an unknown username as for a
-known one (so the time does not tell whether an account exists)."""
+"""Authentication: argon2id with the stated parameters, passphrases refused with a reason,
+and sign-in that tells nothing: for 10 failures in a row a username that exists and one that
+does not get the same words, the same waits and about the same time, and the name typed is
+never stored. Revocation: a disabled account's open session is locked within 5 seconds."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
-from datetime import timedelta
 
 import pytest
 from argon2 import Type
@@ -14,18 +15,13 @@ from sqlalchemy import select
 
 from sharetui.domain.errors import SignInFailed, ValidationFailed
 from sharetui.services.facade import Services
-from sharetui.services.users import (
-    HASHER,
-    LOCKOUT,
-    MAX_FAILURES,
-    MIN_PASSPHRASE,
-    WRONG_PAIR,
-)
-from sharetui.store.models import AuditEvent, User
-from sharetui.store.types import utcnow
+from sharetui.services.signin import HASHER, WRONG_PAIR
+from sharetui.store.models import AuditEvent, SignInThrottle, User
+from tests.proofs.scale import scaled
 from tests.proofs.workload import PASSPHRASE
 
-TIMED = 10  # failed sign-ins measured per case
+FAILURES = 10  # failed sign-ins compared per username (the issue's "at least 10")
+TIMED = scaled(6, 20)  # rounds of timed failures, each at a fresh terminal
 
 
 def test_argon2id_with_the_stated_parameters(svc: Services) -> None:
@@ -39,74 +35,71 @@ def test_argon2id_with_the_stated_parameters(svc: Services) -> None:
     assert not any(PASSPHRASE in h for h in hashes)
 
 
-def test_five_failures_lock_the_account(svc: Services) -> None:
-    for attempt in range(1, MAX_FAILURES):
+WEAK = [" " * 12, "aaaaaaaaaaaa", "123456789012", "qwertyuiopasdfgh", "abcdefghijklmnop"]
+
+
+@pytest.mark.parametrize("weak", WEAK)
+def test_weak_passphrases_are_refused_with_a_reason(svc: Services, weak: str) -> None:
+    for call in (
+        lambda: svc.users.create(None, "newbie", "New Person", "practitioner", [], weak),
+        lambda: svc.users.set_passphrase(None, "pip", weak),
+    ):
+        with pytest.raises(ValidationFailed) as err:
+            call()
+        assert "three or more random words" in err.value.field_errors["passphrase"]
+    with pytest.raises(ValidationFailed, match="your username or your name"):
+        svc.users.set_passphrase(None, "pip", "pip practitioner desk")
+    assert svc.users.sign_in("pip", PASSPHRASE).username == "pip", "old passphrase kept"
+
+
+def _ten_failures(svc: Services, username: str, terminal: str) -> tuple[list[str], list[float]]:
+    words, seconds = [], []
+    for _ in range(FAILURES):
+        started = time.perf_counter()
         with pytest.raises(SignInFailed) as failed:
-            svc.users.sign_in("pat", f"wrong guess number {attempt}", f"kiosk-{attempt}")
-        assert failed.value.message == WRONG_PAIR
-    with pytest.raises(SignInFailed, match="locked") as locked:
-        svc.users.sign_in("pat", "the fifth wrong guess", "kiosk-5")
-    with pytest.raises(SignInFailed, match="locked"):
-        svc.users.sign_in("pat", PASSPHRASE, "kiosk-6")  # even the right passphrase, now
-    assert "until" in locked.value.message  # says when to try again
+            svc.users.sign_in(username, "not the passphrase at all", terminal)
+        seconds.append(time.perf_counter() - started)
+        words.append(failed.value.message)
+    return words, seconds
 
+
+def _same_words(message: str) -> str:
+    return re.sub(r"\d+ seconds", "N seconds", message)
+
+
+def test_ten_failures_tell_nothing_about_whether_the_username_exists(svc: Services) -> None:
+    """Words, waits and stored traces: identical for a known and an unknown username."""
+    known_words, _ = _ten_failures(svc, "pip", "kiosk-k")
+    unknown_words, _ = _ten_failures(svc, "nobody-here", "kiosk-u")
+    assert [_same_words(w) for w in known_words] == [_same_words(w) for w in unknown_words]
+    assert known_words[:4] == [WRONG_PAIR] * 4
+    assert "try again in" in known_words[4] and "try again in" in known_words[9]
     with svc.store.engine.connect() as conn:
-        until = conn.execute(
-            select(User.__table__.c.locked_until).where(User.__table__.c.username == "pat")
-        ).scalar_one()
-        actions = (
-            conn.execute(
-                select(AuditEvent.__table__.c.action).where(
-                    AuditEvent.__table__.c.username == "pat"
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert abs(until - (utcnow() + LOCKOUT)) < timedelta(minutes=1)
-    assert actions.count("signin.failed") == MAX_FAILURES - 1
-    assert actions.count("signin.locked") == 1
-
-    svc.users.set_active(None, "pat", True)  # an administrator unlocks it
-    assert svc.users.sign_in("pat", PASSPHRASE, "kiosk-1").username == "pat"
-
-
-def test_passphrases_below_the_minimum_are_refused(svc: Services) -> None:
-    assert MIN_PASSPHRASE == 12
-    short = "x" * (MIN_PASSPHRASE - 1)
-    with pytest.raises(ValidationFailed) as refused:
-        svc.users.create(None, "newbie", "New Person", "practitioner", [], short)
-    assert refused.value.field_errors == {
-        "passphrase": f"Enter a passphrase of at least {MIN_PASSPHRASE} characters"
-    }
-    with pytest.raises(ValidationFailed, match="at least 12"):
-        svc.users.set_passphrase(None, "pat", short)
-    with pytest.raises(SignInFailed):
-        svc.users.sign_in("pat", short)
-    assert svc.users.sign_in("pat", PASSPHRASE).username == "pat", "old passphrase kept"
-
-    svc.users.create(None, "newbie", "New Person", "practitioner", [], "y" * MIN_PASSPHRASE)
-    assert svc.users.sign_in("newbie", "y" * MIN_PASSPHRASE).username == "newbie"
-
-
-def _failed_sign_in_seconds(svc: Services, username: str) -> float:
-    started = time.perf_counter()
-    with pytest.raises(SignInFailed) as failed:
-        svc.users.sign_in(username, "not the passphrase at all", "kiosk-t")
-    elapsed = time.perf_counter() - started
-    assert failed.value.message == WRONG_PAIR  # the same words either way
-    return elapsed
+        rows = conn.execute(
+            select(SignInThrottle.terminal, SignInThrottle.failures, SignInThrottle.next_try_at)
+        ).all()
+        typed = conn.execute(
+            select(AuditEvent.username).where(AuditEvent.username.like("%nobody%"))  # type: ignore[attr-defined]
+        ).all()
+    by_terminal = {t: (n, at is not None) for t, n, at in rows}
+    assert by_terminal["kiosk-k"] == by_terminal["kiosk-u"] == (5, True)  # waits, not locks
+    assert typed == []  # the unknown name typed is nowhere in the audit trail
+    # The known account was never locked: the right passphrase works at another terminal.
+    assert svc.users.sign_in("pip", PASSPHRASE, "kiosk-other").username == "pip"
 
 
 def test_failed_sign_in_time_does_not_tell_whether_the_username_exists(svc: Services) -> None:
     """A security property, not a speed target: the medians of the two kinds of failure are
     within a factor of two (an unknown name that skipped the hash would be 100x faster)."""
-    _failed_sign_in_seconds(svc, "nobody-warm-up")
-    unknown, known = [], []
-    for n in range(TIMED):  # interleaved, so load on the machine falls on both alike
-        unknown.append(_failed_sign_in_seconds(svc, f"nobody{n}"))
-        known.append(_failed_sign_in_seconds(svc, "pip"))
-        svc.users.set_active(None, "pip", True)  # clear the count, so it never locks
+    _ten_failures(svc, "warm-up", "kiosk-w")
+    unknown: list[float] = []
+    known: list[float] = []
+    for n in range(TIMED):  # interleaved, each pair at a fresh terminal: no waits in the way
+        for name, into in (("nobody", unknown), ("pip", known)):
+            started = time.perf_counter()
+            with pytest.raises(SignInFailed):
+                svc.users.sign_in(name, "not the passphrase at all", f"timed-{n}")
+            into.append(time.perf_counter() - started)
     slow, fast = sorted([statistics.median(unknown), statistics.median(known)], reverse=True)
     assert slow / fast < 2.0, f"unknown {unknown}, known {known}"
     print(

@@ -29,7 +29,7 @@ from sharetui.ui.app import SHOWN_OVER_LOCK, ShareApp
 from sharetui.ui.screens.dialogs import ConfirmDialog
 from sharetui.ui.screens.lock import LockScreen
 from tests.proofs.scale import scaled
-from tests.ui.conftest import settle
+from tests.ui.conftest import give_code, settle
 
 SEEDS = scaled(1, 3)
 KEYS_PER_SEED = scaled(120, 7000)
@@ -80,6 +80,7 @@ async def _start_session(pilot, username: str | None) -> None:  # type: ignore[n
     app.screen.query_one("#passphrase").focus()
     await pilot.press("enter")
     await settle(pilot)
+    await give_code(pilot, username)  # a supervisor's second factor
     assert app.actor is not None and app.actor.username == username
 
 

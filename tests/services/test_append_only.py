@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.store.append_only import APPEND_ONLY_TABLES, refusal
-from tests.conftest import PASSPHRASE, _pg_admin_engine, _pg_url
+from tests.conftest import PASSPHRASE, TOTP_SECRET, _pg_admin_engine, _pg_url, totp_code
 from tests.services.helpers import consent, person, share
 
 ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "postgres-roles-append-only.sql"
@@ -140,8 +140,11 @@ def test_the_app_role_may_only_insert_and_read_append_only_tables(roles_database
         svc.users.create(None, "pat", "Pat Practitioner", "practitioner", [], PASSPHRASE)
         svc.users.create(None, "sam", "Sam Supervisor", "supervisor", ["dsl"], PASSPHRASE)
         actors = type("A", (), {})()
-        for name in ("pat", "sam", "ada"):
-            setattr(actors, name, svc.users.sign_in(name, PASSPHRASE, "t"))
+        svc.users.set_factor_secret(None, "sam", TOTP_SECRET)
+        svc.users.set_factor_secret(None, "ada", TOTP_SECRET)
+        actors.pat = svc.users.sign_in("pat", PASSPHRASE, "t")
+        for name in ("sam", "ada"):
+            setattr(actors, name, svc.users.sign_in(name, PASSPHRASE, "t", code=totp_code(svc, name)))
         _history(svc, actors)  # every kind of work the services do still works as the app role
         p = person(svc, actors.pat)
         d = svc.decisions.log(actors.pat, share(p.id))

@@ -253,3 +253,28 @@ def test_terminals_appending_at_once_keep_one_chain(settings, svc, actors):
     result = audit.verify(svc.store)
     assert result.ok, result.problem
     assert result.checked == start + len(terminals) * per_terminal
+
+
+def test_opening_an_advice_request_about_a_named_person_is_on_their_trail(svc, actors):
+    """'Viewed by' lists every read that shows the person's details, saying where."""
+    from sharetui.services.audit import viewed_by
+
+    p = person(svc, actors.pat)
+    named = svc.advice.raise_request(
+        actors.pat, question="Share?", advice_role="dsl", urgency="today", person_id=p.id
+    )
+    hidden = svc.advice.raise_request(
+        actors.pat,
+        question="Share?",
+        advice_role="dsl",
+        urgency="today",
+        person_id=p.id,
+        anonymised=True,
+    )
+    svc.advice.get(actors.sam, named.id)
+    svc.advice.get(actors.sue, hidden.id)  # anonymised: the person is not shown to Sue
+    views = viewed_by(svc.store, actors.sam, p.id)
+    assert [(v.username, v.what) for v in views] == [("sam", "an advice request")]
+    svc.advice.reveal(actors.sue, hidden.id, "to ring the school")
+    views = viewed_by(svc.store, actors.sam, p.id)
+    assert [(v.username, v.what) for v in views][0] == ("sue", "revealed in advice")

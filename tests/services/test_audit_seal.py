@@ -25,7 +25,7 @@ from sharetui.store.engine import make_engine
 from sharetui.store.keys import create_key_file
 from sharetui.store.models import AuditEvent, AuditHead
 from tests.attacker import around_the_triggers, rechain
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, totp_code
 from tests.services.helpers import last_audit_id, person
 
 T, HEAD = AuditEvent.__table__, AuditHead.__table__
@@ -155,8 +155,8 @@ def test_a_row_ahead_of_the_head_stops_no_write_and_is_named(svc, actors, linked
     assert before.problem == f"event {jam} was added after the last event the app wrote ({jam - 1})"
 
     users = Users(svc.store)
-    actor = users.sign_in("ada", PASSPHRASE, "t")  # sign-in writes an event: not jammed
-    users.create(actor, "newbie", "New Person", "practitioner", [], PASSPHRASE)
+    actor = users.sign_in("ada", PASSPHRASE, "t", code=totp_code(svc, "ada"))  # writes: not jammed
+    users.create(actor, "newbie", "Robin Example", "practitioner", [], PASSPHRASE)
     person(svc, actors.pat)
     after = audit.verify(svc.store)
     assert (after.ok, after.first_broken_id, after.inserted) == (False, jam, (jam,))

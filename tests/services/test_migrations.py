@@ -104,7 +104,7 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
                         "id": 1,
                         "username": "ada",
                         "display_name": "Ada",
-                        "role": "admin",
+                        "role": "practitioner",
                         "advice_roles": "",
                         "passphrase_hash": "x",
                         "active": True,

@@ -93,7 +93,7 @@ ACTIONS: dict[str, tuple[Permission, Callable[[Ctx, Actor], object]]] = {
     "create a user": (
         Permission.ADMINISTER,
         lambda c, a: c.svc.users.create(
-            a, f"new_{a.username}", "New Person", "practitioner", [], NEW_PASSPHRASE
+            a, f"new_{a.username}", "Robin Example", "practitioner", [], NEW_PASSPHRASE
         ),
     ),
     "disable a user": (

@@ -17,7 +17,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.base import LoadingScreen
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, totp_code
 
 __all__ = ["PASSPHRASE", "make_app", "sign_in", "settle"]
 
@@ -101,4 +101,18 @@ async def sign_in(pilot: Pilot[None], username: str = "pat", passphrase: str = P
     app.screen.query_one("#username").focus()
     await pilot.press("enter")  # from the username box: moves to the passphrase
     await pilot.press("enter")  # from the passphrase box: signs in
+    await settle(pilot)
+    await give_code(pilot, username)
+
+
+async def give_code(pilot: Pilot[None], username: str) -> None:
+    """The second factor's step, where the account has one: the code its app shows now."""
+    from sharetui.ui.screens.signin_steps import SecondFactorScreen
+
+    app = pilot.app
+    if not isinstance(app.screen, SecondFactorScreen):
+        return
+    app.screen.query_one("#code").value = totp_code(app.settings.database_url, username)  # type: ignore[attr-defined]
+    app.screen.query_one("#code").focus()
+    await pilot.press("enter")
     await settle(pilot)

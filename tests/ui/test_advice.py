@@ -27,8 +27,9 @@ from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
+from tests.conftest import sign_in_as
 from tests.services.helpers import person
-from tests.ui.conftest import PASSPHRASE, settle, sign_in
+from tests.ui.conftest import settle, sign_in
 from tests.ui.screen import screen_text
 
 MARKUP_QUESTION = "Can I tell the school nurse? [b]not bold[/b] [@click=app.quit]x[/]"
@@ -69,7 +70,7 @@ def who(ui_services: Services) -> Callable[[str], Actor]:
 
     def actor(username: str) -> Actor:
         if username not in cache:
-            cache[username] = ui_services.users.sign_in(username, PASSPHRASE, "ui-test")
+            cache[username] = sign_in_as(ui_services, username, "ui-test")
         return cache[username]
 
     return actor

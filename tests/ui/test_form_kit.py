@@ -30,7 +30,8 @@ from sharetui.ui.forms import Choices, LongText
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
-from tests.ui.conftest import PASSPHRASE, settle, sign_in
+from tests.conftest import sign_in_as
+from tests.ui.conftest import settle, sign_in
 from tests.ui.screen import screen_text
 
 BORDERS = re.compile("[█▀▄▊▎▔▁▐▌┃━┏┓┗┛│─▇▂▃▅▆]")
@@ -48,7 +49,7 @@ class World:
 
     def who(self, username: str) -> Actor:
         if username not in self.actors:
-            self.actors[username] = self.services.users.sign_in(username, PASSPHRASE, "t")
+            self.actors[username] = sign_in_as(self.services, username)
         return self.actors[username]
 
 

@@ -14,6 +14,7 @@ from sharetui.services.facade import Services
 from sharetui.store.types import replayed_clock
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.reports import ReportsScreen
+from tests.conftest import sign_in_as
 from tests.services.helpers import no_share, person, share
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
 
@@ -32,7 +33,7 @@ def arrange(svc: Services) -> None:
     """This week: two shares and a refusal to share. Three weeks ago: one share. Advice: an
     urgent request answered in 30 minutes (on time) and a routine one still open."""
     pat = svc.users.sign_in("pat", PASSPHRASE, "t")
-    sam = svc.users.sign_in("sam", PASSPHRASE, "t")
+    sam = sign_in_as(svc, "sam")
     child = person(svc, pat)
     now = datetime.now(UTC)
     earlier = now - timedelta(weeks=3)

@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "Make (or reuse) a demo database of fictional families: several hundred people, "
             "linked families, consent given, refused, withdrawn and not sought, decisions of "
             "every outcome (some amended), and advice requests in every state. Prints one "
-            "account per role with its passphrase, then opens the app. The database is "
+            "account per role with its passphrase (and second-factor secret), then opens the app. The database is "
             "demo.db in the user data folder unless --database is given; "
             "SHARETUI_DATABASE_URL is ignored, so real records are never touched, and "
             "sharetui demo refuses a database that holds anything but demo data."
@@ -249,3 +249,13 @@ def _print_accounts() -> None:
     for a in demo.DEMO_ACCOUNTS:
         table.add_row(Text(a.username), Text(a.passphrase), Text(a.role_label))
     console.print(table)
+    console.print(
+        Text(
+            "Supervisors and administrators also give a code from an authenticator app. The "
+            "demo's sign-in screen shows the current code; to use an app instead, add these "
+            "secrets (time-based, 6 digits, 30 seconds):"
+        )
+    )
+    for a in demo.DEMO_ACCOUNTS:
+        if a.totp_secret:
+            console.print(Text(f"  {a.username:<8} {a.totp_secret}"))

@@ -81,7 +81,8 @@ def add_sign_in_options(
     group.add_argument(
         "--passphrase-stdin",
         action="store_true",
-        help="read the passphrase from the first line of standard input (for scripts)",
+        help="read the passphrase from the first line of standard input and, for an account "
+        "with a second factor, the code (or a recovery code) from the second (for scripts)",
     )
 
 
@@ -113,11 +114,42 @@ def read_username(args: argparse.Namespace) -> str:
     return sys.stdin.readline().strip()
 
 
+def read_code(args: argparse.Namespace) -> str:
+    """The second factor's code: the next line of stdin with --passphrase-stdin, else asked
+    without echo."""
+    if getattr(args, "passphrase_stdin", False):
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise CommandFailed(
+                "This account has a second factor: put the code from the authenticator app "
+                "on the second line of standard input (--passphrase-stdin)"
+            )
+        return line.strip()
+    if not sys.stdin.isatty():
+        raise CommandFailed(
+            "No terminal to ask for the code: pipe the passphrase and then the code in with "
+            "--passphrase-stdin"
+        )
+    return getpass.getpass("Code from your authenticator app (or a recovery code): ")
+
+
 def sign_in(svc: Services, args: argparse.Namespace, settings: Settings) -> Actor:
-    """Who runs a command that touches personal data; the services check the role."""
+    """Who runs a command that touches personal data; the services check the role. The
+    code is asked for only once the passphrase is right (as in the app)."""
     username = read_username(args)
     passphrase = read_passphrase(args, "Passphrase: ")
-    return svc.users.sign_in(username, passphrase, settings.terminal)
+    step = svc.users.begin(username, passphrase, settings.terminal)
+    if step.needs == "code":
+        step = svc.users.give_code(step.ticket, read_code(args))
+    if step.actor is None:
+        svc.users.forget(step.ticket)
+        what = (
+            "choose a new passphrase"
+            if step.needs == "new_passphrase"
+            else "set up its second factor"
+        )
+        raise CommandFailed(f"This account must first {what}: sign in at a sharetui terminal")
+    return step.actor
 
 
 @contextmanager

@@ -71,6 +71,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _stdin_option(pw)
     pw.set_defaults(handler=_set_passphrase)
 
+    for name, handler, text in (
+        (
+            "unlock",
+            _unlock,
+            "clear the waits after failed sign-ins for this username, at every terminal",
+        ),
+        (
+            "reset-factor",
+            _reset_factor,
+            "remove a lost second factor; a new one is set up at the next sign-in",
+        ),
+    ):
+        p = actions.add_parser(name, parents=[common], help=text, description=text.capitalize())
+        p.add_argument("username")
+        p.set_defaults(handler=handler)
+
     roles = actions.add_parser(
         "set-roles",
         parents=[common],
@@ -110,31 +126,31 @@ def _add(args: argparse.Namespace) -> int:
     finally:
         svc.close()
     out().print(Text(f"Created {_describe(u)}"))
+    if u.role.value != "practitioner":
+        out().print(Text("They set up their second factor when they first sign in to the app."))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    from sharetui.services.site import utcnow
-
     svc = open_services(settings_from(args))
     try:
         users = svc.users.list(None)
-        tz = svc.store.settings.tz
     finally:
         svc.close()
-    table = Table("Username", "Name", "Role", "Advice roles", "Status", box=None)
+    table = Table("Username", "Name", "Role", "Advice roles", "Second factor", "Status", box=None)
     for u in users:
-        status = "active" if u.active else "disabled"
-        if u.active and u.locked_until is not None and u.locked_until > utcnow():
-            status = f"locked until {u.locked_until.astimezone(tz):%H:%M}"
+        status = u.state_words
         table.add_row(
             Text(u.username),
             Text(u.display_name),
             Text(u.role.label),
             Text(", ".join(r.label for r in u.advice_roles)),
+            Text("set up" if u.has_factor else "-"),
             Text(status),
         )
     console = out()
+    if not console.is_terminal:
+        console.width = 200  # piped or captured: one account a line, whatever the width
     if users:
         console.print(table)
     else:
@@ -170,4 +186,26 @@ def _set_roles(args: argparse.Namespace) -> int:
     finally:
         svc.close()
     out().print(Text(f"Updated {_describe(u)}"))
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    svc = open_services(settings_from(args))
+    try:
+        u = svc.users.unlock(None, args.username)
+    finally:
+        svc.close()
+    out().print(Text(f"{u.username} can sign in again at once at every terminal"))
+    return 0
+
+
+def _reset_factor(args: argparse.Namespace) -> int:
+    svc = open_services(settings_from(args))
+    try:
+        u = svc.users.reset_factor(None, args.username)
+    finally:
+        svc.close()
+    out().print(
+        Text(f"Removed {u.username}'s second factor: they set up a new one at their next sign-in")
+    )
     return 0

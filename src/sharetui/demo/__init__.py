@@ -60,6 +60,10 @@ class DemoAccount:
     advice_roles: tuple[str, ...]
     role_label: str
     passphrase: str
+    # The second factor's secret (RFC 6238, base32), published like the passphrase so that a
+    # newcomer can add it to an authenticator app; the sign-in screen of the demo also shows
+    # the current code. Supervisors and administrators always have one.
+    totp_secret: str = ""
 
 
 # Fixed passphrases: the demo holds only fictional data, and a reused demo database must
@@ -73,6 +77,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         tuple(r.value for r in AdviceRole),
         "Supervisor: DSL, Caldicott guardian, senior leadership, IG lead",
         "copper kettle harbour",
+        "DEMOSAMOKAFORSUPERVISORDSL234567",
     ),
     DemoAccount(
         "dee",
@@ -81,9 +86,29 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         (AdviceRole.DSL.value,),
         "Supervisor: DSL",
         "maple ferry willow",
+        "DEMODEELEWISSUPERVISORDSL2345672",
     ),
-    DemoAccount("alex", "Alex Morgan", "admin", (), "Administrator", "granite meadow signal"),
+    DemoAccount(
+        "alex",
+        "Alex Morgan",
+        "admin",
+        (),
+        "Administrator",
+        "granite meadow signal",
+        "DEMOALEXMORGANADMINISTRATOR23456",
+    ),
 )
+
+
+def demo_code(username: str) -> str:
+    """The code a demo account's authenticator shows now ('' for an account without one or
+    not of the demo): the demo's secrets are published, so showing it gives nothing away."""
+    import pyotp
+
+    for acc in DEMO_ACCOUNTS:
+        if acc.username == username.strip().lower() and acc.totp_secret:
+            return str(pyotp.TOTP(acc.totp_secret).now())
+    return ""
 
 
 def default_demo_url() -> str:
@@ -1452,6 +1477,8 @@ def seed(
                 list(acc.advice_roles),
                 acc.passphrase,
             )
+            if acc.totp_secret:
+                svc.users.set_factor_secret(None, acc.username, acc.totp_secret)
             actors[acc.username] = actor_for(view, settings.terminal)
         world = _World(svc, rng, settings.tz, now, actors)
         fams = _families(world, families)

@@ -36,6 +36,16 @@ class SignInFailed(ShareError):
     """Wrong username or passphrase, or a locked or disabled account."""
 
 
+class AccountRevoked(NotAllowed):
+    """The acting account was disabled (or removed) since it signed in: nothing more is done
+    for it. Checked against the database in the transaction of every service call."""
+
+
+class AccountChanged(NotAllowed):
+    """An administrator changed the acting account's role or advice roles since it signed
+    in: the call is refused, and the app shows the new role's home (ui/app.py)."""
+
+
 class StoreFailed(ShareError):
     """The database could not do what was asked; nothing was saved. The message is for the
     screen (it says the typed answers are still there); command_line says the same cause

@@ -126,7 +126,7 @@ class Advice:
             )
             return self._view(s, row, actor)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     # -- the queue ------------------------------------------------------------------------
     def queue(
@@ -161,7 +161,7 @@ class Advice:
             views = self._views(s, rows[:limit], actor)
             return Page(tuple(views), offset, limit, len(rows) > limit)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def counts(self, actor: Actor) -> dict[str, Any]:
         """Open items by urgency, and how many are overdue, for the home screen."""
@@ -187,7 +187,7 @@ class Advice:
             by.update({u: n for u, n in rows})
             return {"by_urgency": by, "overdue": overdue, "total": sum(by.values())}
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     # -- acting on an item ----------------------------------------------------------------
     def claim(self, actor: Actor, advice_id: int) -> AdviceView:
@@ -215,7 +215,7 @@ class Advice:
             append(s, actor, "advice.claim", "advice", advice_id)
             return self._view(s, row, actor)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def _claim_conflict(self, advice_id: int) -> Conflict:
         def work(s: Session) -> Conflict:
@@ -247,7 +247,7 @@ class Advice:
             append(s, actor, "advice.release", "advice", advice_id)
             return self._view(s, row, actor)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def advise(self, actor: Actor, advice_id: int, advice_text: str) -> AdviceView:
         require(actor, Permission.ADVISE)
@@ -270,7 +270,7 @@ class Advice:
             append(s, actor, "advice.advise", "advice", advice_id)
             return self._view(s, row, actor)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def close(self, actor: Actor, advice_id: int, outcome_text: str) -> AdviceView:
         """Record the outcome of the discussion (by the adviser or the requester)."""
@@ -300,7 +300,7 @@ class Advice:
             append(s, actor, "advice.close", "advice", advice_id)
             return self._view(s, row, actor)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def reveal(self, actor: Actor, advice_id: int, reason: str) -> AdviceView:
         """An adviser asks to see who an anonymised request is about; recorded with reason."""
@@ -319,7 +319,7 @@ class Advice:
             append(s, actor, "advice.reveal", "person", row.person_id, f"advice {advice_id}")
             return self._view(s, row, actor)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     # -- reading --------------------------------------------------------------------------
     def get(self, actor: Actor, advice_id: int) -> AdviceView:
@@ -328,10 +328,14 @@ class Advice:
             if row is None:
                 raise NotFound("That advice request does not exist")
             self._check_can_see(actor, row)
-            append(s, actor, "advice.view", "advice", advice_id)
-            return self._view(s, row, actor)
+            view = self._view(s, row, actor)
+            if view.person_id is not None:  # the person is named to this reader: their trail
+                append(s, actor, "advice.view", "person", view.person_id, f"advice {advice_id}")
+            else:
+                append(s, actor, "advice.view", "advice", advice_id)
+            return view
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def history(self, actor: Actor, advice_id: int) -> list[AdviceEventView]:
         def work(s: Session) -> list[AdviceEventView]:
@@ -347,7 +351,7 @@ class Advice:
             ).all()
             return [AdviceEventView(ev.kind, name, ev.at, ev.note) for ev, name in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def mine(self, actor: Actor, include_closed: bool = False, limit: int = 20) -> list[AdviceView]:
         """Requests the caller raised: open ones and those with advice waiting for them."""
@@ -360,7 +364,7 @@ class Advice:
             rows = s.exec(stmt.order_by(col(AdviceRequest.raised_at).desc()).limit(limit)).all()
             return self._views(s, rows, actor)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def for_draft(self, actor: Actor, draft_id: int) -> list[AdviceView]:
         def work(s: Session) -> list[AdviceView]:
@@ -373,7 +377,7 @@ class Advice:
             ).all()
             return self._views(s, rows, actor)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def for_decision(self, actor: Actor, decision_id: int) -> list[AdviceView]:
         require(actor, Permission.WORK_WITH_PEOPLE)
@@ -386,7 +390,7 @@ class Advice:
             ).all()
             return self._views(s, rows, actor)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     # -- helpers --------------------------------------------------------------------------
     def _get_for_adviser(self, s: Session, actor: Actor, advice_id: int) -> AdviceRequest:

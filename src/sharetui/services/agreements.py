@@ -200,7 +200,7 @@ class Agreements:
             append(s, actor, "agreement.add", "agreement", row.id, f"review {d.review_on}")
             return _view(s, row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def reviewed(self, actor: Actor, agreement_id: int, next_review: date) -> AgreementView:
         """The agreement was reviewed and stays: its next review date."""
@@ -217,7 +217,7 @@ class Agreements:
             append(s, actor, "agreement.review", "agreement", agreement_id, f"next {next_review}")
             return _view(s, row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def all(self, actor: Actor) -> list[AgreementView]:
         require(actor, Permission.OVERSEE)
@@ -228,11 +228,11 @@ class Agreements:
             ).all()
             return [_view(s, r) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def cover(self, actor: Actor, org_id: int | None, purpose: str, today: date) -> Cover:
         require(actor, Permission.WORK_WITH_PEOPLE)
-        return self.store.read(lambda s: cover_for(s, org_id, purpose, today))
+        return self.store.read(lambda s: cover_for(s, org_id, purpose, today), actor)
 
     def due_for_review(self, actor: Actor, today: date) -> list[AgreementView]:
         """Agreements past their review date or due within 30 days: a supervisor's home."""
@@ -246,4 +246,4 @@ class Agreements:
             ).all()
             return [_view(s, r) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)

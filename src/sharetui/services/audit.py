@@ -486,10 +486,26 @@ class ViewRecord:
     username: str
     display_name: str
     terminal: str
+    what: str = "the record"
+
+
+# Every read that shows a person's details, audited against the person, and how "Viewed by"
+# says it. The reads that come with opening the record itself (its timeline, consent
+# history and decisions list) are left out: "the record" already says them.
+VIEWS = {
+    "person.view": "the record",
+    "person.summary": "name and details",
+    "consent.view": "a consent record",
+    "decision.view": "a decision",
+    "advice.view": "an advice request",
+    "advice.reveal": "revealed in advice",
+    "person.export": "subject access export",
+}
 
 
 def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> list[ViewRecord]:
-    """Who opened a person's record, newest first (supervisors and admins only)."""
+    """Who read a person's details, and where (the record, a decision, an advice request...),
+    newest first (supervisors and admins only)."""
     require(actor, Permission.OVERSEE)
 
     def work(s: Session) -> list[ViewRecord]:
@@ -499,16 +515,17 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
             .where(
                 AuditEvent.entity_type == "person",
                 AuditEvent.entity_id == str(person_id),
-                AuditEvent.action == "person.view",
+                col(AuditEvent.action).in_(VIEWS),
             )
             .order_by(col(AuditEvent.id).desc())
             .limit(limit)
         ).all()
         return [
-            ViewRecord(ev.at, ev.username, name or ev.username, ev.terminal) for ev, name in rows
+            ViewRecord(ev.at, ev.username, name or ev.username, ev.terminal, VIEWS[ev.action])
+            for ev, name in rows
         ]
 
-    return store.read(work)
+    return store.read(work, actor)
 
 
 def verify_as(
@@ -518,6 +535,7 @@ def verify_as(
     seal: Seal | None = None,
 ) -> VerifyResult:
     require(actor, Permission.ADMINISTER)
+    store.read(lambda s: None, actor)  # a disabled or demoted account reads nothing
     result = verify(store, progress, seal)
     store.write(
         lambda s: append(
@@ -528,7 +546,8 @@ def verify_as(
             "",
             ("ok" if result.ok else f"broken at {result.first_broken_id}")
             + (" against a seal" if seal else ""),
-        )
+        ),
+        actor,
     )
     return result
 
@@ -539,6 +558,7 @@ def seal_as(
     """Verify, and when the chain is whole, the seal of its head (count, time, hash, and a
     checkpoint every SEAL_EVERY events). Audited; the caller writes the seal to a file."""
     require(actor, Permission.ADMINISTER)
+    store.read(lambda s: None, actor)  # a disabled or demoted account reads nothing
     result = verify(store, progress)
     seal = None
     if result.ok:
@@ -560,6 +580,7 @@ def seal_as(
             f"sealed at event {result.last_event_id}"
             if seal
             else f"not sealed: broken at {result.first_broken_id}",
-        )
+        ),
+        actor,
     )
     return result, seal

@@ -47,7 +47,7 @@ class Calendar:
             rows = s.exec(select(SiteTerm).order_by(col(SiteTerm.first_day))).all()
             return [(t.id or 0, Term(t.name, t.first_day, t.last_day)) for t in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def add_term(
         self, actor: Actor, name: str, first_day: date | None, last_day: date | None
@@ -91,7 +91,7 @@ class Calendar:
             append(s, actor, "term.add", "term", row.id, f"{first_day} to {last_day}")
             return row.id or 0
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def remove_term(self, actor: Actor, term_id: int) -> None:
         require(actor, Permission.OVERSEE)
@@ -103,4 +103,4 @@ class Calendar:
             append(s, actor, "term.remove", "term", term_id, f"{row.first_day} to {row.last_day}")
             s.delete(row)
 
-        self.store.write(work)
+        self.store.write(work, actor)

@@ -122,7 +122,7 @@ class Consent:
             )
             return event_view(ev, actor.display_name)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def withdraw(
         self,
@@ -141,7 +141,7 @@ class Consent:
                 return None
             return (row.person_id, row.scope_information, row.scope_recipient, row.scope_purpose)
 
-        base = self.store.read(scope)
+        base = self.store.read(scope, actor)
         if base is None:
             raise NotFound("That consent record does not exist")
         person_id, information, recipient, purpose = base
@@ -175,7 +175,7 @@ class Consent:
             append(s, actor, "consent.history", "person", person_id)
             return [event_view(ev, name) for ev, name in rows]
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def current(self, actor: Actor, person_id: int) -> list[ConsentLine]:
         """The current state per scope, refused and withdrawn as visible as given."""
@@ -196,7 +196,7 @@ class Consent:
             append(s, actor, "consent.view", "person", row[0].person_id, f"event {event_id}")
             return event_view(*row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
 
 def lines_from(events: list[ConsentEventView]) -> list[ConsentLine]:

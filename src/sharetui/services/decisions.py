@@ -185,7 +185,7 @@ class Decisions:
                 s, row, subject=subject, others=others, decider_name=actor.display_name
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def amend(
         self,
@@ -271,7 +271,7 @@ class Decisions:
                 s, row, subject=subject, others=others, decider_name=actor.display_name
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def _insert(
         self,
@@ -381,7 +381,7 @@ class Decisions:
             append(s, actor, "decision.view", "person", base.subject_id, f"decision {base.root_id}")
             return [self._view(s, r) for r in rows]
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def to_input(self, view: DecisionView) -> DecisionInput:
         """The stored record as a form, to start an amendment from."""
@@ -404,7 +404,7 @@ class Decisions:
             ).all()
             return [self._view(s, r) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def to_complete(self, actor: Actor, limit: int = 50) -> list[DecisionView]:
         """The caller's urgent decisions still waiting for their rule 5 answers (latest
@@ -424,7 +424,7 @@ class Decisions:
             ).all()
             return [self._view(s, r) for r in rows if _to_complete(r)][:limit]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def for_person(
         self, actor: Actor, person_id: int, offset: int = 0, limit: int = 20
@@ -444,7 +444,7 @@ class Decisions:
                 tuple(self._view(s, r) for r in rows[:limit]), offset, limit, len(rows) > limit
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def recent_recipients(self, actor: Actor, limit: int = 9) -> list[Recipient]:
         """Recipients this user shared with lately, most recent first, for one-key reuse."""
@@ -475,4 +475,4 @@ class Decisions:
             ).all()
             return [Recipient(r[0], r[1], r[2], r[3]) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)

@@ -78,7 +78,9 @@ class Drafts:
                 append(s, actor, "draft.create", "draft", d.id, kind)
             return _view(d)
 
-        return self.store.write(work)
+        # A disabled account keeps its own typed work (it sees no one else's): nothing typed
+        # is lost when an administrator disables an account mid-call.
+        return self.store.write(work, actor, allow_disabled=True)
 
     def mine(self, actor: Actor) -> list[DraftView]:
         return self.store.read(
@@ -89,7 +91,8 @@ class Drafts:
                     .where(Draft.user_id == actor.user_id)
                     .order_by(col(Draft.updated_at).desc())
                 ).all()
-            ]
+            ],
+            actor,
         )
 
     def load(self, actor: Actor, draft_id: int) -> DraftView:
@@ -99,7 +102,7 @@ class Drafts:
                 raise NotFound("That draft is gone")
             return _view(d)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def discard(self, actor: Actor, draft_id: int) -> None:
         def work(s: Session) -> None:
@@ -114,4 +117,4 @@ class Drafts:
             s.delete(d)
             append(s, actor, "draft.discard", "draft", draft_id)
 
-        self.store.write(work)
+        self.store.write(work, actor)

@@ -279,7 +279,7 @@ class Export:
             append(s, actor, "person.export", "person", person.id, f"subject access export, {fmt}")
             return _Gather(s, person, _Fmt(tz)).build(actor, self.store.settings.timezone)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
 
 def gather(s: Session, person: Person, actor: Actor, store: Store) -> SubjectAccessExport:

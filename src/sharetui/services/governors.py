@@ -250,12 +250,12 @@ class Governors:
             m.append((v, "Tombstones written", tombs, None))
             return m, recorded
 
-        raw, recorded = self.store.read(work)
+        raw, recorded = self.store.read(work, actor)
         report = GovernorsReport(
             start, end, self.store.settings.timezone, now, _grouped(raw), recorded
         )
         self.store.write(
-            lambda s: append(s, actor, "report.governors", "report", "", f"{start} to {end}")
+            lambda s: append(s, actor, "report.governors", "report", "", f"{start} to {end}"), actor
         )
         return report
 

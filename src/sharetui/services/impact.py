@@ -77,4 +77,4 @@ class Impact:
                 )
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)

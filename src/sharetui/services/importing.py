@@ -204,7 +204,7 @@ class PeopleImport:
             tick(total)
             return result
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
 
 def _read_bytes(path: Path, what: str) -> bytes:

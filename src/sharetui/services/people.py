@@ -262,7 +262,7 @@ class People:
             s.flush()
             return summary(person)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def _duplicates(self, s: Session, p: PersonInput) -> list[PersonMatch]:
         """The search's own matcher on the new person's family and given names, among
@@ -280,7 +280,7 @@ class People:
     def possible_duplicates(self, actor: Actor, data: PersonInput) -> list[PersonMatch]:
         require(actor, Permission.WORK_WITH_PEOPLE)
         p = data.cleaned()
-        return self.store.read(lambda s: self._duplicates(s, p))
+        return self.store.read(lambda s: self._duplicates(s, p), actor)
 
     # -- find -------------------------------------------------------------------------
     def find(
@@ -293,7 +293,7 @@ class People:
         q = parse_query(query)
         if q is None:
             return Page((), offset, limit, False)
-        return self.store.read(lambda s: self._exact_page(s, q, offset, limit))
+        return self.store.read(lambda s: self._exact_page(s, q, offset, limit), actor)
 
     def search(
         self,
@@ -313,7 +313,9 @@ class People:
         q = parse_query(query)
         if q is None:
             return SearchPage((), offset, limit, False, 0, 0)
-        return self.store.read(lambda s: self._search(s, q, max(offset, 0), limit, count_similar))
+        return self.store.read(
+            lambda s: self._search(s, q, max(offset, 0), limit, count_similar), actor
+        )
 
     def _search(
         self, s: Session, q: ParsedQuery, offset: int, limit: int, count_similar: bool = False
@@ -455,7 +457,7 @@ class People:
                 tuple(self._links(s, person_id)),
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def summary(self, actor: Actor, person_id: int) -> PersonSummary:
         require(actor, Permission.WORK_WITH_PEOPLE)
@@ -467,7 +469,7 @@ class People:
             append(s, actor, "person.summary", "person", person_id)
             return summary(p)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     @staticmethod
     def _links(s: Session, person_id: int) -> list[LinkView]:
@@ -538,7 +540,7 @@ class People:
             append(s, actor, "person.link", "person", to_id, f"linked to {from_id}")
             append(s, actor, "person.link", "person", from_id, f"linked to {to_id}")
 
-        self.store.write(work)
+        self.store.write(work, actor)
 
     # -- timeline ---------------------------------------------------------------------
     def timeline(
@@ -631,4 +633,4 @@ class People:
             window = entries[offset : offset + limit]
             return Page(tuple(window), offset, limit, len(entries) > offset + limit)
 
-        return self.store.write(work) if offset else self.store.read(work)
+        return self.store.write(work, actor) if offset else self.store.read(work, actor)

@@ -174,7 +174,7 @@ class Receipts:
             cal = working_calendar(s, self.store)
             return self._view(s, latest, cal, now.astimezone(self.store.settings.tz).date())
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     # -- reading --------------------------------------------------------------------------
     def status(
@@ -195,7 +195,7 @@ class Receipts:
                 return None
             return self._view(s, latest, working_calendar(s, self.store), self._today(today))
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def to_chase(self, actor: Actor, today: date | None = None) -> list[ReceiptView]:
         """The sender's home: my shares unconfirmed past the chase point, or failed."""

@@ -146,7 +146,7 @@ class Register:
                     out.append(_choice(org, contact))
             return out[:limit]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def _recent(self, s: Session, actor: Actor, limit: int) -> list[RecipientChoice]:
         last = func.max(SharingDecision.decided_at).label("last")
@@ -181,7 +181,7 @@ class Register:
             contact = s.get(RecipientContact, contact_id) if contact_id else None
             return _choice(org, contact)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     # -- keeping --------------------------------------------------------------------------
     def add_org(
@@ -235,7 +235,7 @@ class Register:
             append(s, actor, "register.org_add", "recipient_org", org.id, org_kind.value)
             return _choice(org)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def add_contact(
         self,
@@ -281,7 +281,7 @@ class Register:
             append(s, actor, "register.contact_add", "recipient_org", org_id, f"contact {row.id}")
             return _choice(org, row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def update_org(self, actor: Actor, org_id: int, **changes: Any) -> OrgView:
         """Correct an entry (name, kind, secure routes, active) or mark it reviewed."""
@@ -319,7 +319,7 @@ class Register:
             )
             return self._org_view(s, org)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def merge(self, actor: Actor, keep_id: int, merge_id: int) -> OrgView:
         """One body entered twice: its contacts, spellings and agreements move to the entry
@@ -357,7 +357,7 @@ class Register:
             append(s, actor, "register.merge", "recipient_org", keep_id, f"merged {merge_id}")
             return self._org_view(s, keep)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def orgs(self, actor: Actor, *, to_review: bool = False) -> list[OrgView]:
         """The register (or the entries to review), by name."""
@@ -369,7 +369,7 @@ class Register:
                 q = q.where(col(RecipientOrg.to_review))
             return [self._org_view(s, o) for o in s.exec(q.order_by(col(RecipientOrg.name)))]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def import_free_text(self, now: datetime | None = None) -> ImportSummary:
         """Bring the recipients of decisions recorded as free text into the register, as

@@ -271,7 +271,7 @@ class Reports:
             )
             return totals, months, weeks, basis, recipients, _advice(s, lo, hi), after
 
-        totals, months, weeks, basis, recipients, advice, after = self.store.read(tally)
+        totals, months, weeks, basis, recipients, advice, after = self.store.read(tally, actor)
 
         basis_rows = [BasisRow(b, b.label, basis.get(b.value, 0)) for b in LawfulBasis]
         if basis.get(None):
@@ -301,7 +301,7 @@ class Reports:
             transfers=after[2],
         )
         self.store.write(
-            lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}")
+            lambda s: append(s, actor, "report.run", "report", "", f"{start} to {end}"), actor
         )
         return report
 

@@ -87,7 +87,7 @@ class Retention:
 
     def schedule(self, actor: Actor) -> list[RetentionRule]:
         require_governance(actor)
-        return list(self.store.read(self._rules).values())
+        return list(self.store.read(self._rules, actor).values())
 
     def set_rule(
         self,
@@ -119,7 +119,7 @@ class Retention:
             append(s, actor, "retention.rule", "retention_rule", k.value, "changed")
             return RetentionRule(k, age_years, years_after, src)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     # -- a person's retention -----------------------------------------------------------------
     def _place(
@@ -183,7 +183,7 @@ class Retention:
             held = self._held_ids(s)
             return len(due), sum(1 for pid, *_ in due if pid in held)
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def _person(self, s: Session, reference: str) -> Person:
         ref = clean_line(reference).upper()
@@ -225,7 +225,7 @@ class Retention:
             ]
             return sorted(out, key=lambda q: (q.review_on, q.reference))
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def set_kind(self, actor: Actor, reference: str, kind: str) -> None:
         require_governance(actor)
@@ -241,7 +241,7 @@ class Retention:
             s.add(row)
             append(s, actor, "retention.kind", "person", person.id, k.value)
 
-        self.store.write(work)
+        self.store.write(work, actor)
 
     def keep(self, actor: Actor, reference: str, reason: str, next_review_on: date | None) -> date:
         """Keep the record, with the reason and the date of the next review."""
@@ -279,7 +279,7 @@ class Retention:
             append(s, actor, "retention.keep", "person", person.id, f"next {next_review_on}")
             return next_review_on
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     # -- legal holds --------------------------------------------------------------------------
     def hold(self, actor: Actor, reference: str, reason: str) -> int:
@@ -301,7 +301,7 @@ class Retention:
             append(s, actor, "retention.hold", "person", person.id, f"hold {row.id}")
             return row.id
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def lift(self, actor: Actor, hold_id: int, reason: str) -> None:
         require_governance(actor)
@@ -317,7 +317,7 @@ class Retention:
             s.add(row)
             append(s, actor, "retention.lift", "person", row.person_id, f"hold {hold_id}")
 
-        self.store.write(work)
+        self.store.write(work, actor)
 
     def holds(self, actor: Actor, reference: str) -> list[HoldView]:
         require_governance(actor)
@@ -335,7 +335,7 @@ class Retention:
                 for h, name in rows
             ]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     # -- disposal -----------------------------------------------------------------------------
     def dispose(self, actor: Actor, reference: str, today: date | None = None) -> Tombstone:
@@ -377,7 +377,7 @@ class Retention:
                 tomb.id, pid, kind.value, text, now, actor.display_name, dict(tomb.removed)
             )
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def tombstones(self, actor: Actor) -> list[Tombstone]:
         require_governance(actor)
@@ -401,7 +401,7 @@ class Retention:
                 for d, name in rows
             ]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def clean_up(self, actor: Actor) -> CleanUp:
         require_governance(actor)
@@ -409,6 +409,7 @@ class Retention:
         self.store.write(
             lambda s: append(
                 s, actor, "db.clean_up", "db", "", "done" if result.done else "not yet"
-            )
+            ),
+            actor,
         )
         return result

@@ -145,7 +145,7 @@ class SubjectAccess:
             append(s, actor, "sar.view", "sar", sar_id)
             return self._view(s, row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def list(self, actor: Actor, *, open_only: bool = True) -> list[SarView]:
         """Requests, soonest due first (open ones only by default). Lists are not audited,
@@ -160,7 +160,7 @@ class SubjectAccess:
             views = [self._view(s, r) for r in rows]
             return sorted(views, key=lambda v: (v.due_on or date.max, v.id))
 
-        return self.store.read(work)
+        return self.store.read(work, actor)
 
     def due(self, actor: Actor, today: date | None = None) -> dict[str, builtins.list[SarView]]:
         """For the home screen: overdue, due within a week, and still awaiting identity."""
@@ -238,7 +238,7 @@ class SubjectAccess:
             append(s, actor, "sar.log", "sar", row.id, f"person {person.id}; {rel.value}")
             return self._view(s, row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def _handler_id(self, s: Session, username: str | None) -> int | None:
         if not username:
@@ -259,7 +259,7 @@ class SubjectAccess:
             append(s, actor, action, "sar", sar_id, summary)
             return self._view(s, row)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def confirm_identity(self, actor: Actor, sar_id: int, on: date | None) -> SarView:
         """The clock starts from the later of receipt and this date."""

@@ -161,7 +161,7 @@ class SarReviews:
             append(s, actor, "person.export", "person", person.id, f"sar {sar_id} review")
             return decided
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def review(self, actor: Actor, sar_id: int, entry: str, choice: str, reason: str) -> None:
         """Withhold or release one entry (or every entry of a mark, with "mark:NAME")."""
@@ -200,7 +200,7 @@ class SarReviews:
             s.flush()
             append(s, actor, "sar.review", "sar", sar_id, f"{name} {chosen.value}"[:300])
 
-        self.store.write(work)
+        self.store.write(work, actor)
 
     def disclose(self, actor: Actor, sar_id: int, fmt: str) -> Disclosure:
         """The reviewed file, once every marked entry has a decision. Linked to the request by
@@ -220,7 +220,7 @@ class SarReviews:
             export = gather(s, person, actor, self.store)
             return export, _decide(entries_of(export), self._reviews(s, sar_id))
 
-        export, decided = self.store.read(work)
+        export, decided = self.store.read(work, actor)
         waiting = [e for e in decided if e.choice is None]
         if waiting:
             shown = ", ".join(e.entry for e in waiting[:5])
@@ -251,7 +251,7 @@ class SarReviews:
             append(s, actor, "person.export", "person", person.id, f"sar {sar_id} disclosure")
             return made.id
 
-        made_id = self.store.write(record)
+        made_id = self.store.write(record, actor)
         return Disclosure(data, digest, withheld, released, made_id)
 
     def disclosures(self, actor: Actor, sar_id: int) -> list[SarDisclosure]:
@@ -265,4 +265,4 @@ class SarReviews:
             ).all()
             return [SarDisclosure.model_validate(r.model_dump()) for r in rows]
 
-        return self.store.read(work)
+        return self.store.read(work, actor)

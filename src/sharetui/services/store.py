@@ -11,13 +11,14 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from sharetui.config import Settings
-from sharetui.domain.errors import NotFound
+from sharetui.domain.errors import AccountChanged, AccountRevoked, NotFound
 from sharetui.services.failures import store_failure
 from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
 from sharetui.store.keys import audit_key
+from sharetui.store.models import User
 from sharetui.store.write_turns import WriteTurns
 
 T = TypeVar("T")
@@ -35,6 +36,27 @@ class Actor:
     role: str
     advice_roles: tuple[str, ...]
     terminal: str = ""
+
+
+REVOKED = "This account has been disabled: ask an administrator"
+CHANGED = (
+    "An administrator has changed your role since you signed in: "
+    "nothing was done; your home screen now shows what you can do"
+)
+
+
+def check_account(session: Session, actor: Actor, *, allow_disabled: bool = False) -> None:
+    """The acting account as it is now, read in the caller's transaction: a cached Actor
+    carries no powers the database no longer gives. One primary-key read per call.
+    allow_disabled: only for keeping one's own typed work as a draft."""
+    row = session.execute(
+        select(User.active, User.role, User.advice_roles).where(User.id == actor.user_id)
+    ).first()
+    if row is None or (not row.active and not allow_disabled):
+        raise AccountRevoked(REVOKED)
+    roles = tuple(r for r in row.advice_roles.split(",") if r)
+    if row.role != actor.role or roles != tuple(actor.advice_roles):
+        raise AccountChanged(CHANGED)
 
 
 def _transient(exc: BaseException) -> bool:
@@ -63,22 +85,41 @@ class Store:
     def open(cls, settings: Settings, *, key: str | None = None) -> Store:
         return cls(make_engine(settings.database_url, key=key), settings)
 
-    def write(self, work: Callable[[Session], T]) -> T:
+    def write(
+        self,
+        work: Callable[[Session], T],
+        actor: Actor | None = None,
+        *,
+        allow_disabled: bool = False,
+    ) -> T:
         """Run work in a write transaction and commit; retry the whole unit when busy.
-        On SQLite, writers on this machine take turns first (see store/write_turns.py)."""
+        On SQLite, writers on this machine take turns first (see store/write_turns.py).
+        With an actor, the account is checked first in the same transaction."""
         with self._turns.turn():
-            return self._run(work, self._write_engine, commit=True)
+            return self._run(
+                work, self._write_engine, commit=True, actor=actor, allow_disabled=allow_disabled
+            )
 
-    def read(self, work: Callable[[Session], T]) -> T:
-        return self._run(work, self.engine, commit=False)
+    def read(self, work: Callable[[Session], T], actor: Actor | None = None) -> T:
+        return self._run(work, self.engine, commit=False, actor=actor)
 
-    def _run(self, work: Callable[[Session], T], engine: Engine, *, commit: bool) -> T:
+    def _run(
+        self,
+        work: Callable[[Session], T],
+        engine: Engine,
+        *,
+        commit: bool,
+        actor: Actor | None = None,
+        allow_disabled: bool = False,
+    ) -> T:
         delay = 0.02
         for attempt in range(RETRIES):
             try:
                 with Session(
                     engine, expire_on_commit=False, info={"audit_key": self.audit_key}
                 ) as session:
+                    if actor is not None:
+                        check_account(session, actor, allow_disabled=allow_disabled)
                     result = work(session)
                     if commit:
                         session.commit()

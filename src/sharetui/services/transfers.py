@@ -85,7 +85,7 @@ class Transfers:
             append(s, actor, "transfer.incoming", "person", person_id, f"file {row.id}")
             return row.id or 0
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
 
 def incoming_timeline(s: Session, person_id: int, want: int) -> list[TimelineEntry]:

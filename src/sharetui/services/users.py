@@ -1,33 +1,54 @@
-"""Accounts and sign-in: argon2id hashes, lockout after five failures, no user enumeration."""
+"""Accounts: creating and changing them, by an administrator in the app or by the machine's
+owner on the command line (actor None). Signing in is services/signin.py.
+
+Each change is audited, and refused where it would leave no active administrator (nobody
+could manage accounts again). A passphrase an administrator hands over is for one use: the
+account chooses its own at the next sign-in.
+"""
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from sharetui.domain.enums import AdviceRole, Role
-from sharetui.domain.errors import NotFound, SignInFailed, ValidationFailed, check
+from sharetui.domain.errors import NotFound, ValidationFailed, check
+from sharetui.domain.passphrase import MIN_LENGTH, one_time_passphrase, passphrase_problem
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
+from sharetui.services.second_factor import recovery_left
+from sharetui.services.signin import (
+    HASHER,
+    WRONG_PAIR,
+    SignIn,
+    SignInStep,
+    actor_of,
+    clear_throttle,
+    factor_required,
+    name_hash,
+)
 from sharetui.services.store import Actor, Store
-from sharetui.store.models import User
+from sharetui.store.models import SignInThrottle, User
 from sharetui.store.types import utcnow
 
-# RFC 9106 second recommended option, scaled for a two-core terminal: argon2id, t=3, m=64 MiB,
-# p=4. About 0.1 s a check here: slow for a guesser, unnoticeable at the desk.
-HASHER = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16)
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
-MIN_PASSPHRASE = 12
-WRONG_PAIR = "That username and passphrase do not match"
-_DUMMY_HASH = HASHER.hash("sharetui timing equaliser passphrase")
+MIN_PASSPHRASE = MIN_LENGTH
+CLI = "(command line)"
+
+__all__ = [
+    "HASHER",
+    "MIN_PASSPHRASE",
+    "WRONG_PAIR",
+    "AccountState",
+    "SignInStep",
+    "UserView",
+    "Users",
+    "actor_for",
+    "passphrase_error",
+]
 
 
 @dataclass(frozen=True)
@@ -38,10 +59,40 @@ class UserView:
     role: Role
     advice_roles: tuple[AdviceRole, ...]
     active: bool
-    locked_until: datetime | None
+    has_factor: bool = False
+    must_change_passphrase: bool = False
+    recovery_codes_left: int = 0
+    slowed_at: int = 0  # terminals where this username must wait before the next try
+    created_at: datetime | None = None
+
+    @property
+    def state_words(self) -> str:
+        words = ["active" if self.active else "disabled"]
+        if self.must_change_passphrase:
+            words.append("one-time passphrase")
+        if self.slowed_at:
+            words.append(f"failed sign-ins: waiting at {self.slowed_at} terminal(s)")
+        return "; ".join(words)
 
 
-def _view(u: User) -> UserView:
+@dataclass(frozen=True)
+class AccountState:
+    """The signed-in account as it is now (for the app's periodic check)."""
+
+    active: bool
+    actor: Actor | None  # None when the account is gone or disabled
+    needs_factor: bool = False  # its role now needs a second factor it has not set up
+
+
+@dataclass(frozen=True)
+class OneTime:
+    """An account and the one-time passphrase to hand to its owner (shown once)."""
+
+    user: UserView
+    passphrase: str
+
+
+def _view(u: User, slowed: int = 0) -> UserView:
     assert u.id is not None
     return UserView(
         u.id,
@@ -50,7 +101,11 @@ def _view(u: User) -> UserView:
         Role(u.role),
         _roles(u.advice_roles),
         u.active,
-        u.locked_until,
+        bool(u.totp_secret),
+        u.must_change_passphrase,
+        recovery_left(u.recovery_codes),
+        slowed,
+        u.created_at,
     )
 
 
@@ -69,35 +124,11 @@ def actor_for(u: UserView, terminal: str) -> Actor:
     )
 
 
-def passphrase_error(passphrase: str) -> str | None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        return f"Enter a passphrase of at least {MIN_PASSPHRASE} characters"
-    if len(passphrase) > 1024:
-        return "Enter a passphrase of 1,024 characters or fewer"
-    if any("\ud800" <= ch <= "\udfff" for ch in passphrase):
-        return "Enter the passphrase again: it holds a broken character"
-    return None
+def passphrase_error(passphrase: str, username: str = "", display_name: str = "") -> str | None:
+    return passphrase_problem(passphrase, username=username, display_name=display_name)
 
 
-def _secret(passphrase: str) -> bytes:
-    """The bytes hashed: UTF-8, and a broken character typed at sign-in is just wrong."""
-    return passphrase.encode("utf-8", "surrogatepass")
-
-
-def _validate_new(
-    username: str, display_name: str, role: str, advice_roles: list[str], passphrase: str
-) -> tuple[str, str, Role, tuple[AdviceRole, ...]]:
-    e: dict[str, str] = {}
-    uname = clean_line(username).lower()
-    dname = clean_line(display_name)
-    if not uname:
-        e["username"] = "Enter a username"
-    elif len(uname) > 64 or not all(c.isalnum() or c in "._-" for c in uname):
-        e["username"] = "Use up to 64 letters, digits, dots, dashes or underscores"
-    if not dname:
-        e["display_name"] = "Enter the person's name as colleagues know it"
-    elif len(dname) > 200:
-        e["display_name"] = "Enter a name of 200 characters or fewer"
+def _validate_roles(role: str, advice_roles: list[str], e: dict[str, str]) -> tuple[Role | None, tuple[AdviceRole, ...]]:  # fmt: skip
     parsed_role: Role | None = None
     try:
         parsed_role = Role.parse(role)
@@ -113,20 +144,56 @@ def _validate_new(
         e["advice_roles"] = "Choose at least one advice role for a supervisor"
     if parsed_role is not None and parsed_role is not Role.SUPERVISOR and roles:
         e["advice_roles"] = "Only supervisors answer advice requests"
-    msg = passphrase_error(passphrase)
-    if msg:
-        e["passphrase"] = msg
+    return parsed_role, tuple(dict.fromkeys(roles))
+
+
+def _validate_new(
+    username: str,
+    display_name: str,
+    role: str,
+    advice_roles: list[str],
+    passphrase: str | None,
+) -> tuple[str, str, Role, tuple[AdviceRole, ...]]:
+    e: dict[str, str] = {}
+    uname = clean_line(username).lower()
+    dname = clean_line(display_name)
+    if not uname:
+        e["username"] = "Enter a username"
+    elif len(uname) > 64 or not all(c.isalnum() or c in "._-" for c in uname):
+        e["username"] = "Use up to 64 letters, digits, dots, dashes or underscores"
+    if not dname:
+        e["display_name"] = "Enter the person's name as colleagues know it"
+    elif len(dname) > 200:
+        e["display_name"] = "Enter a name of 200 characters or fewer"
+    parsed_role, roles = _validate_roles(role, advice_roles, e)
+    if passphrase is not None:
+        msg = passphrase_error(passphrase, uname, dname)
+        if msg:
+            e["passphrase"] = msg
     check(e)
     assert parsed_role is not None
-    return uname, dname, parsed_role, tuple(dict.fromkeys(roles))
+    return uname, dname, parsed_role, roles
 
 
-class Users:
+class Users(SignIn):
     def __init__(self, store: Store) -> None:
-        self.store = store
+        super().__init__(store)
 
     def count(self) -> int:
         return self.store.read(lambda s: s.exec(select(func.count()).select_from(User)).one())
+
+    def state(self, actor: Actor) -> AccountState:
+        """The signed-in account as the database has it now: one primary-key read, no audit
+        (nothing about anyone else is read). The app asks every few seconds."""
+
+        def work(s: Session) -> AccountState:
+            u = s.get(User, actor.user_id)
+            if u is None or not u.active:
+                return AccountState(False, None)
+            required = factor_required(u.role, self.store.settings.practitioner_second_factor)
+            return AccountState(True, actor_of(u, actor.terminal), required and not u.totp_secret)
+
+        return self.store.read(work)
 
     def create_first_admin(
         self, username: str, display_name: str, passphrase: str, terminal: str = ""
@@ -147,16 +214,8 @@ class Users:
             )
             s.add(u)
             s.flush()
-            append(
-                s,
-                None,
-                "user.create_first",
-                "user",
-                u.id,
-                "first administrator",
-                username=uname,
-                terminal=terminal,
-            )
+            append(s, None, "user.create_first", "user", u.id, "first administrator",
+                   username=uname, terminal=terminal)  # fmt: skip
             return _view(u)
 
         return self.store.write(work)
@@ -168,15 +227,45 @@ class Users:
         display_name: str,
         role: str,
         advice_roles: list[str],
-        passphrase: str,
+        passphrase: str | None = None,
     ) -> UserView:
-        """Create an account. actor None is the command line run by the machine's owner."""
+        """Create an account. actor None is the command line run by the machine's owner,
+        who types the passphrase; from the app use create_with_one_time_passphrase."""
         if actor is not None:
             require(actor, Permission.ADMINISTER)
+        return self._create(actor, username, display_name, role, advice_roles, passphrase)
+
+    def create_with_one_time_passphrase(
+        self,
+        actor: Actor | None,
+        username: str,
+        display_name: str,
+        role: str,
+        advice_roles: list[str],
+    ) -> OneTime:
+        """An administrator adds an account: the passphrase is made here, shown once to hand
+        over, and must be changed at the first sign-in."""
+        if actor is not None:
+            require(actor, Permission.ADMINISTER)
+        phrase = one_time_passphrase()
+        u = self._create(actor, username, display_name, role, advice_roles, phrase, one_time=True)
+        return OneTime(u, phrase)
+
+    def _create(
+        self,
+        actor: Actor | None,
+        username: str,
+        display_name: str,
+        role: str,
+        advice_roles: list[str],
+        passphrase: str | None,
+        *,
+        one_time: bool = False,
+    ) -> UserView:
         uname, dname, prole, roles = _validate_new(
-            username, display_name, role, advice_roles, passphrase
+            username, display_name, role, advice_roles, None if one_time else (passphrase or "")
         )
-        digest = HASHER.hash(passphrase)
+        digest = HASHER.hash(passphrase or "")
 
         def work(s: Session) -> UserView:
             if s.exec(select(User).where(User.username == uname)).first():
@@ -187,202 +276,186 @@ class Users:
                 role=prole.value,
                 advice_roles=",".join(r.value for r in roles),
                 passphrase_hash=digest,
+                must_change_passphrase=one_time,
                 created_at=utcnow(),
             )
             s.add(u)
             s.flush()
-            append(
-                s,
-                actor,
-                "user.create",
-                "user",
-                u.id,
-                f"role {prole.value}",
-                username="(command line)",
-            )
+            self._audit(s, actor, "user.create", u, f"role {prole.value}")
             return _view(u)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
-    def sign_in(self, username: str, passphrase: str, terminal: str = "") -> Actor:
-        """Check the pair. Unknown usernames cost the same hashing time as known ones."""
-        uname = clean_line(username).lower()[:64]
-        now = utcnow()
-
-        def load(s: Session) -> User | None:
-            return s.exec(select(User).where(User.username == uname)).first()
-
-        user = self.store.read(load)
-        if user is None:
-            with contextlib.suppress(VerificationError):
-                HASHER.verify(_DUMMY_HASH, _secret(passphrase + "x"))
-            self.store.write(
-                lambda s: append(
-                    s,
-                    None,
-                    "signin.failed",
-                    "user",
-                    "",
-                    "unknown username",
-                    username=uname[:64],
-                    terminal=terminal,
-                )
-            )
-            raise SignInFailed(WRONG_PAIR)
-        if user.locked_until is not None and user.locked_until > now:
-            with contextlib.suppress(VerificationError, InvalidHashError):
-                HASHER.verify(user.passphrase_hash, _secret(passphrase))
-            until = user.locked_until.astimezone(self.store.settings.tz)
-            raise SignInFailed(
-                f"This account is locked until {until:%H:%M} after too many failed attempts; "
-                "try again then or ask an administrator"
-            )
-        good: bool
-        try:
-            good = HASHER.verify(user.passphrase_hash, _secret(passphrase))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            good = False
-        if good and user.active:
-            rehash = HASHER.check_needs_rehash(user.passphrase_hash)
-            new_hash = HASHER.hash(passphrase) if rehash else None
-
-            def ok(s: Session) -> UserView:
-                u = s.get(User, user.id)
-                assert u is not None
-                u.failed_signins = 0
-                u.locked_until = None
-                if new_hash:
-                    u.passphrase_hash = new_hash
-                s.add(u)
-                append(
-                    s, None, "signin.ok", "user", u.id, "", username=u.username, terminal=terminal
-                )
-                return _view(u)
-
-            return actor_for(self.store.write(ok), terminal)
-        if good and not user.active:
-            self.store.write(
-                lambda s: append(
-                    s,
-                    None,
-                    "signin.disabled",
-                    "user",
-                    user.id,
-                    "",
-                    username=uname,
-                    terminal=terminal,
-                )
-            )
-            raise SignInFailed("This account is disabled; ask an administrator")
-
-        def fail(s: Session) -> datetime | None:
-            # Locked for the count: parallel guesses on PostgreSQL must not lose increments.
-            u = s.get(User, user.id, with_for_update=True)
-            assert u is not None
-            u.failed_signins += 1
-            locked = None
-            if u.failed_signins >= MAX_FAILURES:
-                u.locked_until = locked = utcnow() + LOCKOUT
-                u.failed_signins = 0
-            s.add(u)
-            append(
-                s,
-                None,
-                "signin.locked" if locked else "signin.failed",
-                "user",
-                u.id,
-                "",
-                username=u.username,
-                terminal=terminal,
-            )
-            return locked
-
-        locked = self.store.write(fail)
-        if locked is not None:
-            raise SignInFailed("Too many failed attempts: " + _locked_message(locked, self.store))
-        raise SignInFailed(WRONG_PAIR)
-
-    def verify_passphrase(self, actor: Actor, passphrase: str) -> bool:
-        """Unlock check for the signed-in user (counts towards lockout like a sign-in)."""
-        try:
-            self.sign_in(actor.username, passphrase, actor.terminal)
-        except SignInFailed:
-            return False
-        return True
+    def _audit(self, s: Session, actor: Actor | None, action: str, u: User, summary: str = "") -> None:  # fmt: skip
+        append(s, actor, action, "user", u.id, summary, username=CLI)
 
     def list(self, actor: Actor | None) -> list[UserView]:
         if actor is not None:
             require(actor, Permission.ADMINISTER)
-        return self.store.read(
-            lambda s: [_view(u) for u in s.exec(select(User).order_by(User.username)).all()]
-        )
+        key = self._factor_key
 
-    def _update(self, actor: Actor | None, username: str, action: str, change: object) -> UserView:
+        def work(s: Session) -> list[UserView]:
+            now = utcnow()
+            slowed: dict[str, int] = {}
+            for (h,) in s.execute(
+                select(SignInThrottle.name_hash).where(col(SignInThrottle.next_try_at) > now)
+            ).all():
+                slowed[h] = slowed.get(h, 0) + 1
+            users = s.exec(select(User).order_by(User.username)).all()
+            return [_view(u, slowed.get(name_hash(u.username, key), 0)) for u in users]
+
+        return self.store.read(work, actor)
+
+    def get(self, actor: Actor | None, username: str) -> UserView:
+        uname = clean_line(username).lower()
+        for u in self.list(actor):
+            if u.username == uname:
+                return u
+        raise NotFound(f"No user called {uname}")
+
+    def _update(
+        self,
+        actor: Actor | None,
+        username: str,
+        action: str,
+        change: object,
+        summary: str = "",
+    ) -> UserView:
         if actor is not None:
             require(actor, Permission.ADMINISTER)
         uname = clean_line(username).lower()
 
         def work(s: Session) -> UserView:
-            u = s.exec(select(User).where(User.username == uname)).first()
+            u = s.exec(select(User).where(User.username == uname).with_for_update()).first()
             if u is None:
                 raise NotFound(f"No user called {uname}")
             was_admin = u.role == Role.ADMIN.value and u.active
-            change(u)  # type: ignore[operator]
+            change(u, s)  # type: ignore[operator]
             if was_admin and not (u.role == Role.ADMIN.value and u.active):
+                # Locked in turn on PostgreSQL: two administrators demoting each other at
+                # once cannot both pass the count.
                 others = s.exec(
-                    select(func.count())
-                    .select_from(User)
+                    select(User.id)
                     .where(User.role == Role.ADMIN.value, User.active, User.id != u.id)
-                ).one()
+                    .with_for_update()
+                ).all()
                 if not others:
                     # Without an active administrator nobody could manage accounts again.
                     raise ValidationFailed(
                         {"username": f"{uname} is the last active administrator: add another first"}
                     )
             s.add(u)
-            append(s, actor, action, "user", u.id, "", username="(command line)")
+            self._audit(s, actor, action, u, summary)
             return _view(u)
 
-        return self.store.write(work)
+        return self.store.write(work, actor)
 
     def set_active(self, actor: Actor | None, username: str, active: bool) -> UserView:
-        def change(u: User) -> None:
+        key = self._factor_key
+
+        def change(u: User, s: Session) -> None:
             u.active = active
             if active:
-                u.failed_signins = 0
-                u.locked_until = None
+                clear_throttle(s, name_hash(u.username, key))
 
         return self._update(actor, username, "user.enable" if active else "user.disable", change)
 
     def set_passphrase(self, actor: Actor | None, username: str, passphrase: str) -> UserView:
+        """The command line: the machine's owner types the account's new passphrase."""
         if actor is not None:
             require(actor, Permission.ADMINISTER)  # before hashing or validating anything
-        msg = passphrase_error(passphrase)
+        uname = clean_line(username).lower()
+        msg = passphrase_error(passphrase, uname)
         if msg:
             raise ValidationFailed({"passphrase": msg})
         digest = HASHER.hash(passphrase)
+        key = self._factor_key
 
-        def change(u: User) -> None:
+        def change(u: User, s: Session) -> None:
             u.passphrase_hash = digest
-            u.failed_signins = 0
-            u.locked_until = None
+            u.must_change_passphrase = False
+            clear_throttle(s, name_hash(u.username, key))
 
         return self._update(actor, username, "user.set_passphrase", change)
+
+    def reset_passphrase(self, actor: Actor | None, username: str) -> OneTime:
+        """A forgotten passphrase: a one-time one to hand over, changed at the next sign-in.
+        The second factor stays, so the one-time passphrase alone opens nothing."""
+        if actor is not None:
+            require(actor, Permission.ADMINISTER)
+        phrase = one_time_passphrase()
+        digest = HASHER.hash(phrase)
+        key = self._factor_key
+
+        def change(u: User, s: Session) -> None:
+            u.passphrase_hash = digest
+            u.must_change_passphrase = True
+            clear_throttle(s, name_hash(u.username, key))
+
+        u = self._update(actor, username, "user.reset_passphrase", change, "one-time passphrase")
+        return OneTime(u, phrase)
 
     def set_roles(
         self, actor: Actor | None, username: str, role: str, advice_roles: builtins.list[str]
     ) -> UserView:
         if actor is not None:
             require(actor, Permission.ADMINISTER)
-        _, _, prole, roles = _validate_new(username, "x", role, advice_roles, "x" * MIN_PASSPHRASE)
+        e: dict[str, str] = {}
+        prole, roles = _validate_roles(role, advice_roles, e)
+        check(e)
+        assert prole is not None
 
-        def change(u: User) -> None:
+        def change(u: User, s: Session) -> None:
             u.role = prole.value
             u.advice_roles = ",".join(r.value for r in roles)
 
-        return self._update(actor, username, "user.set_roles", change)
+        summary = f"role {prole.value}" + (
+            f"; {', '.join(r.value for r in roles)}" if roles else ""
+        )
+        return self._update(actor, username, "user.set_roles", change, summary)
 
+    def reset_factor(self, actor: Actor | None, username: str) -> UserView:
+        """A lost phone: the second factor and its recovery codes go; the account sets up a
+        new one at its next sign-in (supervisors and administrators must)."""
 
-def _locked_message(until: datetime, store: Store) -> str:
-    local = until.astimezone(store.settings.tz)
-    return f"this account is locked for 15 minutes, until {local:%H:%M}"
+        def change(u: User, s: Session) -> None:
+            if not u.totp_secret:
+                raise ValidationFailed({"username": f"{u.username} has no second factor set up"})
+            u.totp_secret = ""
+            u.totp_last_step = None
+            u.totp_enrolled_at = None
+            u.recovery_codes = ""
+
+        return self._update(actor, username, "user.reset_factor", change)
+
+    def unlock(self, actor: Actor | None, username: str) -> UserView:
+        """Clear the waits after failed sign-ins for this username at every terminal."""
+        key = self._factor_key
+        cleared: list[int] = []
+
+        def change(u: User, s: Session) -> None:
+            cleared.append(clear_throttle(s, name_hash(u.username, key)))
+
+        return self._update(actor, username, "user.unlock", change)
+
+    def set_factor_secret(self, actor: None, username: str, secret: str) -> builtins.list[str]:
+        """Give an account a second factor with a known secret, for the demo and for tests
+        (its secret is printed for the person trying the demo). The machine's owner only:
+        in the app an account sets up its own. Returns the new recovery codes."""
+        if actor is not None:
+            require(actor, Permission.ADMINISTER)
+            raise ValidationFailed({"username": "An account sets up its own second factor"})
+        from sharetui.services import second_factor as factor
+
+        codes = factor.new_recovery_codes()
+        key = self._factor_key
+
+        def change(u: User, s: Session) -> None:
+            assert u.id is not None
+            u.totp_secret = factor.seal(secret, u.id, key)
+            u.totp_last_step = None
+            u.totp_enrolled_at = utcnow()
+            u.recovery_codes = factor.hashes_json(codes, u.id, key)
+
+        self._update(None, username, "user.factor_enrol", change, "set by the machine's owner")
+        return codes

@@ -187,3 +187,16 @@ def encrypt_copy(
     from sharetui.store.encrypt_site import encrypt_copy as copy
 
     return copy(plain, destination, hex_key)
+
+
+FACTOR_KEY_LABEL = b"sharetui second factor v1"
+
+
+def factor_key(settings: Settings) -> bytes | None:
+    """The key that seals second-factor secrets and keys the hashes of recovery codes and of
+    typed usernames, derived from the site key like the audit key (a copy of the database
+    alone then opens no authenticator). None where the site has no key."""
+    if not settings.key_file:
+        return None
+    site = bytes.fromhex(read_key(settings.key_file))
+    return hmac.new(site, FACTOR_KEY_LABEL, hashlib.sha256).digest()

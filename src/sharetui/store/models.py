@@ -32,6 +32,28 @@ class User(SQLModel, table=True):
     failed_signins: int = 0
     locked_until: datetime | None = _dt(nullable=True)
     created_at: datetime = _dt()
+    # A passphrase set by an administrator is for one sign-in: it must be changed then.
+    must_change_passphrase: bool = False
+    # Second factor (RFC 6238): the secret as a sealed token (services/second_factor.py),
+    # the last time step accepted (no code is taken twice), hashed one-time recovery codes.
+    totp_secret: str = _text()
+    totp_last_step: int | None = Field(default=None)
+    totp_enrolled_at: datetime | None = _dt(nullable=True)
+    recovery_codes: str = _text()
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins per (username, terminal): each failure past the first few makes the
+    next try wait longer there. The username is a keyed hash, so a name typed that matches no
+    account (or a passphrase typed into the username box) is never stored as typed, and known
+    and unknown names are throttled alike."""
+
+    __tablename__ = "signin_throttle"
+    name_hash: str = Field(max_length=64, primary_key=True)
+    terminal: str = Field(max_length=100, primary_key=True)
+    failures: int = 0
+    next_try_at: datetime | None = _dt(nullable=True)
+    last_failure_at: datetime = _dt()
 
 
 class Person(SQLModel, table=True):

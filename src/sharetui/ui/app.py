@@ -35,6 +35,7 @@ from sharetui.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
+    from sharetui.services.signin import SignInStep
     from sharetui.services.store import Actor
 
 HIGH_CONTRAST = Theme(
@@ -53,6 +54,9 @@ HIGH_CONTRAST = Theme(
 )
 
 STORE_OPEN_DELAY = 0.3
+# How often an open session reads its own account: a disabled account locks, and a new role
+# shows, within this plus one read (the promise is 5 seconds).
+ACCOUNT_CHECK_SECONDS = 2.0
 ERROR_NOTIFICATION_TIMEOUT = 8  # seconds: an error is read to the end before it goes
 CRASH_EXIT_CODE = 70  # EX_SOFTWARE: stopped on an internal error (1 is a refused command)
 
@@ -119,6 +123,8 @@ class ShareApp(App[None], inherit_bindings=False):
         self._notes_under_lock: list[dict[str, Any]] = []
         self.crash_report: Path | None = None
         self.crash_drafts: tuple[int, int] = (0, 0)
+        self._account_check_running = False
+        self._recovery_left: int | None = None
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -134,6 +140,7 @@ class ShareApp(App[None], inherit_bindings=False):
         self.set_timer(STORE_OPEN_DELAY, self._start_services)
         interval = min(1.0, max(self.settings.idle_lock_seconds / 4, 0.05))
         self.set_interval(interval, self._check_idle)
+        self.set_interval(ACCOUNT_CHECK_SECONDS, self._check_account)
 
     def _start_services(self) -> None:
         self.run_worker(self._open_services, thread=True, group="startup", exit_on_error=False)
@@ -207,6 +214,8 @@ class ShareApp(App[None], inherit_bindings=False):
             yield SystemCommand("Advice queue", "Open the advice queue", self.open_queue)
         if self.actor.role in ("supervisor", "admin"):
             yield SystemCommand("Reports", "Decisions and advice reports", self.open_reports)
+        if self.actor.role == "admin":
+            yield SystemCommand("Accounts", "Add and change accounts", self.open_accounts)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -307,28 +316,73 @@ class ShareApp(App[None], inherit_bindings=False):
 
     # -- sign-in, lock, switch ------------------------------------------------------------
     async def sign_in(self, username: str, passphrase: str) -> None:
-        """Check the pair (raises SignInFailed), then go home in an app-level worker: the
-        sign-in screen's own worker must not await its own removal."""
+        """Check the pair (raises SignInFailed), then the next step of the sign-in or home, in
+        an app-level worker: the sign-in screen's own worker must not await its removal."""
         services = await self.wait_services()
-        actor = await asyncio.to_thread(
-            services.users.sign_in, username, passphrase, self.settings.terminal
+        step = await asyncio.to_thread(
+            services.users.begin, username, passphrase, self.settings.terminal
         )
-        self.actor = actor
-        self._last_input = time.monotonic()
-        self.run_worker(self._enter_home(), group="nav", exit_on_error=False)
+        self.follow_sign_in(step)
 
-    async def _enter_home(self) -> None:
+    def follow_sign_in(self, step: SignInStep) -> None:
+        """Show the step a sign-in needs next (a code, a passphrase of one's own, setting up
+        a second factor), or, when it is done, the recovery codes (once) and home."""
+        from sharetui.ui.screens import signin_steps as steps
+
+        if step.actor is None:
+            screen: Screen[Any]
+            if step.needs == "code":
+                from sharetui.demo import demo_code
+
+                shown = demo_code(step.username) if self.demo_accounts else ""
+                screen = steps.SecondFactorScreen(step, shown)
+            elif step.needs == "new_passphrase":
+                screen = steps.ChoosePassphraseScreen(step)
+            else:
+                screen = steps.EnrolScreen(step)
+            self.run_worker(self._reset_to(screen), group="nav", exit_on_error=False)
+            return
+        self.actor = step.actor
+        self._last_input = time.monotonic()
+        self._recovery_left = step.recovery_left
+        if step.recovery_codes:
+            self.run_worker(
+                self._reset_to(steps.RecoveryCodesScreen(step.recovery_codes)),
+                group="nav",
+                exit_on_error=False,
+            )
+            return
+        self.run_worker(self.enter_home(), group="nav", exit_on_error=False)
+
+    def abandon_sign_in(self, ticket: str) -> None:
+        """Esc half-way through signing in: the ticket is dropped, back to the start."""
+        if self.services is not None and ticket:
+            self.services.users.forget(ticket)
+        self.run_worker(
+            self._reset_to(SignInScreen(self.demo_accounts)), group="nav", exit_on_error=False
+        )
+
+    async def enter_home(self) -> None:
         from sharetui.ui.screens.home import HomeScreen
 
         assert self.services is not None and self.actor is not None
         home = HomeScreen()
         await self._reset_to(home)  # first: a lock that comes meanwhile must stay on top
+        words = []
+        left, self._recovery_left = self._recovery_left, None
+        if left is not None:
+            words.append(
+                f"You signed in with a recovery code: {left} left. If your phone is lost, ask "
+                "an administrator to reset your second factor."
+            )
         drafts = await asyncio.to_thread(self.services.drafts.mine, self.actor)
-        if drafts and home.is_attached:
-            home.show_welcome(
+        if drafts:
+            words.append(
                 f"Welcome back: you have {len(drafts)} unfinished draft(s) under My drafts. "
                 "The first is selected: press Enter to carry on with it."
             )
+        if words and home.is_attached:
+            home.show_welcome("\n".join(words))
 
     async def create_first_admin(self, username: str, display_name: str, passphrase: str) -> None:
         services = await self.wait_services()
@@ -350,20 +404,89 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is None or self.services is None:
             return "Nobody is signed in"
         from sharetui.domain.errors import SignInFailed
-        from sharetui.services.users import WRONG_PAIR
 
         try:
-            await asyncio.to_thread(
-                self.services.users.sign_in, self.actor.username, passphrase, self.settings.terminal
-            )
+            await asyncio.to_thread(self.services.users.check_unlock, self.actor, passphrase)
         except SignInFailed as exc:
-            if exc.message == WRONG_PAIR:  # there is no username to get wrong here
-                return "That passphrase is not right for this account"
             return exc.message
         self._last_input = time.monotonic()
         if self.is_locked:
             self._pop_lock()
         return None
+
+    # -- the account as it is now ----------------------------------------------------------
+    def _check_account(self) -> None:
+        """Every few seconds while someone is signed in: is the account still active, with
+        the same role? (The services refuse a stale account at once; this shows it.)"""
+        if self.actor is None or self.services is None or self._account_check_running:
+            return
+        self._account_check_running = True
+        self.run_worker(self._account_check(self.actor), group="account", exit_on_error=False)
+
+    async def _account_check(self, actor: Actor) -> None:
+        from sharetui.domain.errors import ShareError
+
+        assert self.services is not None
+        try:
+            state = await asyncio.to_thread(self.services.users.state, actor)
+        except ShareError:
+            return  # the database is busy or gone: the next check tries again
+        finally:
+            self._account_check_running = False
+        if self.actor is not actor:
+            return  # signed out or changed meanwhile
+        if state.actor is None:
+            self._account_revoked()
+        elif state.actor != actor:
+            await self._account_changed(state.actor, state.needs_factor)
+
+    def _account_revoked(self) -> None:
+        """Disabled by an administrator: the screen is locked at once and stays locked (the
+        unlock refuses a disabled account); Switch user keeps typed work as drafts."""
+        from sharetui.services.store import REVOKED
+
+        if self.actor is None:
+            return
+        self.typeahead.drop_held()
+        self.clear_clipboard()
+        for screen in self.screen_stack:
+            if isinstance(screen, LockScreen):
+                screen.say_revoked(REVOKED)
+                return
+        self.push_screen(LockScreen(self.actor.display_name, revoked=REVOKED))
+
+    async def _account_changed(self, actor: Actor, needs_factor: bool = False) -> None:
+        """A new role or new advice roles: typed work is kept as drafts, then the home of
+        the new role shows, with a line saying what changed. A role that needs a second
+        factor the account has not set up signs it out, to set one up at sign-in."""
+        from sharetui.domain.enums import Role
+
+        if self.lock_is_up:
+            return  # applied by the first check after the unlock
+        try:
+            await self.save_all_drafts()
+        except Exception:  # noqa: BLE001 - the drafts stay on screen; home waits a check
+            return
+        if needs_factor:
+            self.actor = None
+            await self._reset_to(
+                SignInScreen(
+                    self.demo_accounts,
+                    message="An administrator changed your role, which signs in with a second "
+                    "factor: sign in again to set it up. Unfinished forms are under My drafts.",
+                )
+            )
+            return
+        self.actor = actor
+        await self.enter_home()
+        role = Role(actor.role).label.lower()
+        self.notify(
+            f"An administrator changed your role: you are now signed in as {role}. "
+            "Unfinished forms were kept under My drafts.",
+            title="Your role changed",
+            severity="warning",
+            markup=False,
+        )
 
     def pop_screen(self) -> AwaitComplete:
         """Keep the lock on top. A screen under it that closes itself (its save finished
@@ -519,6 +642,11 @@ class ShareApp(App[None], inherit_bindings=False):
         from sharetui.ui.screens.advice_item import AdviceItemScreen
 
         self._open(AdviceItemScreen(advice_id))
+
+    def open_accounts(self) -> None:
+        from sharetui.ui.screens.accounts import AccountsScreen
+
+        self._open(AccountsScreen())
 
     def open_reports(self) -> None:
         from sharetui.ui.screens.reports import ReportsScreen

@@ -133,9 +133,7 @@ class AddPersonDialog(FormDialog):
             with VerticalScroll(id="add-person-body"):
                 yield Field("family_name", "Family name", ShortText(id="family_name"))
                 yield Field("given_names", "Given names", ShortText(id="given_names"))
-                yield Field(
-                    "other_names", "Other names (optional)", ShortText(id="other_names")
-                )
+                yield Field("other_names", "Other names (optional)", ShortText(id="other_names"))
                 yield Field(
                     "date_of_birth",
                     "Date of birth (day/month/year, if known)",

@@ -69,7 +69,7 @@ class HomeScreen(LoadingScreen):
                 yield Static("", id="retention-status")
             if role is Role.ADMIN:
                 yield Static("", id="at-rest", markup=False)  # encrypted on disk, or why not
-                yield Static("Accounts", classes="section-title")
+                yield Static("Accounts (u: add and change accounts)", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="audit-status")
             else:
@@ -316,7 +316,7 @@ class HomeScreen(LoadingScreen):
                     one_line(u.display_name, 30),
                     u.role.label,
                     ", ".join(r.label for r in u.advice_roles) or "-",
-                    "active" if u.active else "disabled",
+                    u.state_words,
                     ("user", u.id),
                 )
                 for u in data["users"]
@@ -381,6 +381,8 @@ class HomeScreen(LoadingScreen):
             app.open_advice(ident)
         elif kind == "decision":
             app.open_decision(ident)
+        elif kind == "user":
+            app.open_accounts()
         elif kind == "sar":
             self._show_request(ident)
 
@@ -470,7 +472,7 @@ class HomeScreen(LoadingScreen):
         self.share_app.open_reports()
 
     def action_users(self) -> None:
-        self.query_one("#users-table", DataTable).focus()
+        self.share_app.open_accounts()
 
     def action_verify_audit(self) -> None:
         self._verify()

@@ -122,5 +122,3 @@ class LinkPersonDialog(FormDialog):
             values["relationship"],
         )
         return True
-
-

@@ -22,15 +22,17 @@ class LockScreen(KioskScreen):
     ]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"unlock"})
 
-    def __init__(self, locked_by: str) -> None:
+    def __init__(self, locked_by: str, revoked: str = "") -> None:
         super().__init__()
         self.locked_by = locked_by
+        self.revoked = revoked  # the account was disabled: why this lock will not open
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="lock-form"):
             yield Static("sharetui", classes="app-name")
             yield Static("This terminal is locked", classes="page-title", id="lock-title")
             yield Static(lit(f"Locked by {self.locked_by}"), id="locked-by")
+            yield Static(lit(self.revoked), id="revoked", classes="error-message")
             yield Label("Passphrase", classes="field-label")
             yield Input(id="unlock-passphrase", password=True, max_length=1024)
             yield Static("", id="unlock-error", classes="error-message")
@@ -43,6 +45,14 @@ class LockScreen(KioskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#unlock-passphrase", Input).focus()
+        self.query_one("#revoked", Static).display = bool(self.revoked)
+
+    def say_revoked(self, message: str) -> None:
+        """The account was disabled while this lock was up: say so here."""
+        self.revoked = message
+        revoked = self.query_one("#revoked", Static)
+        revoked.update(lit(message))
+        revoked.display = True
 
     @on(Input.Submitted, "#unlock-passphrase")
     @on(Button.Pressed, "#unlock")

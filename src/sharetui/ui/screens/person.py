@@ -61,7 +61,7 @@ TABS = {
 TABLE_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     "links": (("Relationship", 34), ("Name", 26), ("Born", 17)),
     "timeline": (("When", 17), ("What", 24), ("Detail", 28)),
-    "viewed-by": (("When", 17), ("Who", 30), ("Terminal", 22)),
+    "viewed-by": (("When", 17), ("Who", 26), ("What", 18), ("Terminal", 16)),
 }
 
 LAZY_TABS = ("people", "timeline", "details", "viewed")
@@ -149,7 +149,8 @@ class PersonScreen(KioskScreen):
         "person's record; l links another person.",
         "timeline": "Consent events, sharing decisions and advice, newest first. Enter opens "
         "an entry in full; PageDown shows older entries.",
-        "viewed-by": "Everyone who opened this record, newest first, with the terminal used.",
+        "viewed-by": "Everyone who read this person's details (the record, a decision, an "
+        "advice request...), newest first, with the terminal used.",
     }
     TYPEAHEAD_WAIT_GROUPS = frozenset({"person-load"})  # keys act on the record once shown
 
@@ -364,11 +365,12 @@ class PersonScreen(KioskScreen):
         for v in views:
             table.add_row(
                 Text(when(v.at, tz)),
-                one_line(f"{v.display_name} ({v.username})", 30),
-                one_line(v.terminal, 22),
+                one_line(f"{v.display_name} ({v.username})", 26),
+                one_line(v.what, 18),
+                one_line(v.terminal, 16),
             )
         if not views:
-            table.add_row(Text("Nobody has opened this record yet"), Text(""), Text(""))
+            table.add_row(Text("Nobody has opened this record yet"), Text(""), Text(""), Text(""))
 
     # -- showing --------------------------------------------------------------------------
     def _show_detail(self, detail: PersonDetail) -> None:

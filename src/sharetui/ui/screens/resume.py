@@ -49,7 +49,9 @@ async def _resume(app: ShareApp, draft_id: int) -> None:
     await importlib.import_module(module).reopen(app, draft_id, context, values)
 
 
-def _parts(kind: str, payload: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _parts(
+    kind: str, payload: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """(context, answers) of a stored draft; consent drafts of the first release kept the
     person's id beside the answers rather than in a context."""
     values = payload.get("values")

@@ -1,0 +1,317 @@
+"""Accounts, for administrators: a locked-down terminal has no shell, so everything the
+`sharetui user` commands do is here too. Add an account (with a one-time passphrase), disable
+or enable it, reset its passphrase, set its roles, reset its second factor, clear the waits
+after failed sign-ins. The services audit each change and refuse any that would leave no
+active administrator; the refusal is said on screen in their words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Header, Static
+
+from sharetui.domain.enums import AdviceRole, Role
+from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.services.users import OneTime, UserView
+from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.forms import ErrorSummary, Field, ShortText
+from sharetui.ui.forms.choices import Choices
+from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.literal import lit, one_line
+from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
+
+
+def _role_fields(role: str = "", advice_roles: tuple[str, ...] = ()) -> ComposeResult:
+    yield Field(
+        "role",
+        "",
+        Choices(enum_choices(list(Role)), id="role", value=role or None, prompt="Role"),
+    )
+    yield Field(
+        "advice_roles",
+        "",
+        Choices(
+            enum_choices(list(AdviceRole)),
+            id="advice_roles",
+            values=advice_roles,
+            multiple=True,
+            prompt="Advice roles (supervisors only; tick each it answers for)",
+        ),
+    )
+
+
+class AddAccountDialog(FormDialog):
+    """A new account; the result is the one-time passphrase to hand over."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="AddAccountDialog")
+    FIELDS = ("username", "display_name", "role", "advice_roles")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Add an account", classes="dialog-title")
+            yield ErrorSummary()
+            with VerticalScroll(classes="form-body"):
+                yield Field(
+                    "username",
+                    "Username",
+                    ShortText(id="username", max_length=64),
+                    "Letters, digits, dots, dashes or underscores",
+                )
+                yield Field(
+                    "display_name",
+                    "Name",
+                    ShortText(id="display_name", max_length=200),
+                    "As colleagues know them",
+                )
+                yield from _role_fields()
+            yield saving_status()
+            yield Static(
+                "Ctrl+S: add the account (a one-time passphrase is shown)   Esc: cancel",
+                classes="hint",
+            )
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        return {} if values["role"] else {"role": "Choose practitioner, supervisor or admin"}
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> OneTime:
+        return await self.call(
+            self.services.users.create_with_one_time_passphrase,
+            self.actor,
+            values["username"],
+            values["display_name"],
+            values["role"],
+            list(values["advice_roles"]),
+        )
+
+
+class RolesDialog(FormDialog):
+    """The role and advice roles of one account."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RolesDialog")
+    FIELDS = ("role", "advice_roles")
+
+    def __init__(self, user: UserView) -> None:
+        super().__init__()
+        self.user = user
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(lit(f"Roles of {self.user.username}"), classes="dialog-title")
+            yield ErrorSummary()
+            with VerticalScroll(classes="form-body"):
+                yield from _role_fields(
+                    self.user.role.value, tuple(r.value for r in self.user.advice_roles)
+                )
+            yield saving_status()
+            yield Static("Ctrl+S: save the roles   Esc: cancel", classes="hint")
+
+    def field_of(self, error_key: str) -> str:
+        return "role" if error_key == "username" else error_key
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> UserView:
+        return await self.call(
+            self.services.users.set_roles,
+            self.actor,
+            self.user.username,
+            values["role"],
+            list(values["advice_roles"]),
+        )
+
+
+class AccountsScreen(LoadingScreen):
+    """Every account, with the keys that change the one under the cursor."""
+
+    BINDINGS = [
+        Binding("n", "add", "Add"),
+        Binding("e", "toggle_active", "Disable/enable"),
+        Binding("p", "reset_passphrase", "New passphrase"),
+        Binding("r", "roles", "Roles"),
+        Binding("f", "reset_factor", "Reset 2nd factor"),
+        Binding("o", "unlock", "Unlock"),
+        Binding("escape", "back", "Home"),
+    ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"accounts-load"})
+    FIELD_HELP = {
+        "accounts-table": "n adds an account; on the account under the cursor: e disables or "
+        "enables it, p gives it a new one-time passphrase, r sets its roles, f resets a lost "
+        "second factor, o clears the waits after failed sign-ins. Each change is audited.",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.users: list[UserView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Accounts", classes="page-title")
+        yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="accounts-status", classes="hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = "Accounts"
+        table = self.query_one("#accounts-table", DataTable)
+        table.add_columns("Username", "Name", "Role", "Advice roles", "2nd factor", "State")
+        table.focus()
+        self._load()
+
+    @work(exclusive=True, group="accounts-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            users = await self.call(self.services.users.list, self.actor)
+            if self.is_attached:
+                self._show(users)
+        finally:
+            if self.is_attached:
+                self.mark_loaded()
+
+    def _show(self, users: list[UserView]) -> None:
+        self.users = users
+        table = self.query_one("#accounts-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for u in users:
+            table.add_row(
+                lit(u.username),
+                one_line(u.display_name, 24),
+                u.role.label,
+                one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
+                "set up" if u.has_factor else "-",
+                lit(u.state_words),
+            )
+        if users:
+            table.move_cursor(row=min(row, len(users) - 1))
+
+    def chosen(self) -> UserView | None:
+        table = self.query_one("#accounts-table", DataTable)
+        if not self.users or table.cursor_row < 0:
+            return None
+        return self.users[min(table.cursor_row, len(self.users) - 1)]
+
+    def say(self, words: str) -> None:
+        self.query_one("#accounts-status", Static).update(lit(words))
+
+    # -- the actions ------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_add(self) -> None:
+        def added(made: OneTime | None) -> None:
+            if made is not None:
+                self._handed_over(made, "Account added")
+
+        self.app.push_screen(AddAccountDialog(), added)
+
+    def _handed_over(self, made: OneTime, title: str) -> None:
+        self.say(f"{title}: {made.user.username}")
+        self.app.push_screen(
+            MessageDialog(
+                title,
+                f"Give {made.user.display_name} ({made.user.username}) this one-time "
+                f"passphrase, in person or by a channel only they read:\n\n"
+                f"    {made.passphrase}\n\n"
+                "It works for one sign-in, where they choose their own"
+                + (
+                    " and set up their second factor."
+                    if made.user.role is not Role.PRACTITIONER and not made.user.has_factor
+                    else "."
+                ),
+            )
+        )
+        self._load()
+
+    def action_roles(self) -> None:
+        user = self.chosen()
+        if user is None:
+            return
+
+        def saved(view: UserView | None) -> None:
+            if view is not None:
+                self.say(f"Roles saved for {view.username}: {view.role.label}")
+                self._load()
+
+        self.app.push_screen(RolesDialog(user), saved)
+
+    def action_toggle_active(self) -> None:
+        user = self.chosen()
+        if user is None:
+            return
+        if user.active:
+            question = (
+                f"Disable {user.username}? Their open sessions lock within seconds; "
+                "their records stay."
+            )
+            self._confirm(question, "Disable", lambda u: self._call("set_active", u, False))
+        else:
+            self._confirm(
+                f"Enable {user.username} again?",
+                "Enable",
+                lambda u: self._call("set_active", u, True),
+            )
+
+    def action_reset_passphrase(self) -> None:
+        self._confirm(
+            "Give {name} a new one-time passphrase? Their old one stops working.",
+            "New passphrase",
+            lambda u: self._call("reset_passphrase", u),
+        )
+
+    def action_reset_factor(self) -> None:
+        self._confirm(
+            "Reset {name}'s second factor (a lost phone)? They set up a new one at their "
+            "next sign-in; their recovery codes stop working.",
+            "Reset",
+            lambda u: self._call("reset_factor", u),
+        )
+
+    def action_unlock(self) -> None:
+        self._confirm(
+            "Clear the waits after failed sign-ins for {name}, at every terminal?",
+            "Unlock",
+            lambda u: self._call("unlock", u),
+        )
+
+    def _confirm(self, question: str, yes: str, then: Callable[[UserView], object]) -> None:
+        user = self.chosen()
+        if user is None:
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                then(user)
+
+        self.app.push_screen(
+            ConfirmDialog(question.replace("{name}", user.username), yes=yes, no="Cancel"),
+            answered,
+        )
+
+    @work(group="accounts-change", exit_on_error=False)
+    async def _call(self, name: str, user: UserView, *args: Any) -> None:
+        words = {
+            "set_active": "Enabled" if args and args[0] else "Disabled",
+            "reset_factor": "Second factor reset for",
+            "unlock": "Waits cleared for",
+        }
+        try:
+            result = await self.call(
+                getattr(self.services.users, name), self.actor, user.username, *args
+            )
+        except ValidationFailed as exc:
+            self.app.push_screen(MessageDialog("Not changed", "\n".join(exc.field_errors.values())))
+            return
+        except ShareError as exc:
+            self.app.push_screen(MessageDialog("Not changed", exc.message))
+            return
+        if isinstance(result, OneTime):
+            self._handed_over(result, "New one-time passphrase")
+            return
+        self.say(f"{words.get(name, 'Changed')} {user.username}")
+        self._load()

@@ -1,0 +1,257 @@
+"""The sign-in steps after the passphrase: the second factor's code, a passphrase of one's
+own (after a one-time one), setting up the second factor (a QR code drawn in the terminal,
+the secret as text, a first code), and the recovery codes, shown once.
+
+Each step holds only the ticket of a sign-in in progress (services/signin.py): nobody is
+signed in until the last step, so Esc goes back to the sign-in screen and leaves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Static
+
+from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.services.signin import SignInStep
+from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.forms import ErrorSummary, Field, ShortText
+from sharetui.ui.literal import lit
+from sharetui.ui.screens.base import KioskScreen
+
+
+class _StepScreen(KioskScreen):
+    """A step of a sign-in in progress: Esc starts again from the sign-in screen."""
+
+    KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in yet
+    BINDINGS = [Binding("escape", "start_again", "Start again")]
+
+    def __init__(self, step: SignInStep) -> None:
+        super().__init__()
+        self.step = step
+
+    def action_start_again(self) -> None:
+        self.share_app.abandon_sign_in(self.step.ticket)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.query(Field).results(Field):
+            field.set_error(errors.get(field.field_name, ""))
+        for summary in self.query(ErrorSummary).results(ErrorSummary):
+            summary.show(errors)
+
+    async def _go(self, call: Callable[..., SignInStep], *args: object) -> None:
+        """Run one step in a thread; its errors go on the fields, the next step follows."""
+        try:
+            step = await self.call(call, self.step.ticket, *args)
+        except ValidationFailed as exc:
+            self.show_errors(exc.field_errors)
+            return
+        except ShareError as exc:
+            self.show_errors({self.FIRST_FIELD: exc.message})
+            return
+        self.share_app.follow_sign_in(step)
+
+    FIRST_FIELD = "code"
+
+
+class SecondFactorScreen(_StepScreen):
+    """The code from the authenticator app (or a recovery code)."""
+
+    BINDINGS = [Binding("enter", "submit", "Sign in", show=True)]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"signin-step"})
+
+    def __init__(self, step: SignInStep, demo_code: str = "") -> None:
+        super().__init__(step)
+        self.demo_code = demo_code
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(classes="form narrow", id="code-form"):
+            yield Static("sharetui", classes="app-name")
+            yield Static("Second factor", classes="page-title")
+            yield Static(
+                lit(
+                    f"{self.step.display_name}: enter the 6-digit code your authenticator app "
+                    "shows now, or one of your recovery codes."
+                ),
+                classes="hint",
+            )
+            yield Field("code", "Code", ShortText(id="code", max_length=20))
+            if self.demo_code:
+                yield Static(
+                    lit(f"Demo account: its authenticator shows {self.demo_code} now."),
+                    id="demo-code",
+                    classes="hint",
+                )
+            yield Static("Enter: sign in   Esc: start again", classes="hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    @on(Input.Submitted, "#code")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        box = self.query_one("#code", Input)
+        code = box.value.strip()
+        if not code:
+            self.show_errors({"code": "Enter the code from your authenticator app"})
+            return
+        box.value = ""  # a code is used once: never left on screen
+        self._submit(code)
+
+    @work(exclusive=True, group="signin-step", exit_on_error=False)
+    async def _submit(self, code: str) -> None:
+        await self._go(self.services.users.give_code, code)
+
+
+class ChoosePassphraseScreen(_StepScreen):
+    """After a one-time passphrase from an administrator: a passphrase of one's own."""
+
+    BINDINGS = [Binding("ctrl+s", "submit", "Save passphrase", show=True)]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"signin-step"})
+    FIRST_FIELD = "passphrase"
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(classes="form narrow", id="choose-form"):
+            yield Static("sharetui", classes="app-name")
+            yield Static("Choose your own passphrase", classes="page-title")
+            yield Static(
+                lit(
+                    f"{self.step.display_name}: the passphrase you were given works once. "
+                    "Choose one only you know: three or more random words are easy to "
+                    "remember and hard to guess."
+                ),
+                classes="hint",
+            )
+            yield ErrorSummary()
+            yield Field(
+                "passphrase",
+                "New passphrase",
+                ShortText(id="passphrase", password=True, max_length=1024),
+                "At least 12 characters; not your name or username",
+            )
+            yield Field(
+                "confirm",
+                "New passphrase again",
+                ShortText(id="confirm", password=True, max_length=1024),
+            )
+            yield Static(
+                "Ctrl+S or Enter on the second box: save   Esc: start again", classes="hint"
+            )
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+
+    @on(Input.Submitted, "#passphrase")
+    def _next(self) -> None:
+        self.query_one("#confirm", Input).focus()
+
+    @on(Input.Submitted, "#confirm")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        self._submit(
+            self.query_one("#passphrase", Input).value, self.query_one("#confirm", Input).value
+        )
+
+    @work(exclusive=True, group="signin-step", exit_on_error=False)
+    async def _submit(self, passphrase: str, confirm: str) -> None:
+        await self._go(self.services.users.choose_passphrase, passphrase, confirm)
+
+
+class EnrolScreen(_StepScreen):
+    """Set up the second factor: scan the QR code (or type the secret) into an authenticator
+    app, then give the first code it shows."""
+
+    BINDINGS = [Binding("enter", "submit", "Confirm code", show=True)]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"signin-step", "enrol-load"})
+
+    DEFAULT_CSS = """
+    EnrolScreen #enrol-body { height: 1fr; }
+    EnrolScreen #qr { width: auto; height: auto; margin: 0 1 0 0; }
+    EnrolScreen #enrol-form { width: 1fr; height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        # The QR code beside the words and the box, so that at 80 x 24 all of it is in view
+        # while the person scans and types.
+        with Horizontal(id="enrol-body"):
+            yield Static("", id="qr")
+            with VerticalScroll(id="enrol-form"):
+                yield Static("Set up your second factor", classes="page-title")
+                yield Static(
+                    lit(
+                        f"{self.step.display_name}: your role signs in with a code from an "
+                        "authenticator app as well as your passphrase. Scan the code with the "
+                        "app (or type the secret into it), then enter the 6 digits it shows."
+                    ),
+                    classes="hint",
+                )
+                yield Static("", id="secret")
+                yield Field("code", "First code from the app", ShortText(id="code", max_length=20))
+                yield Static("Enter: confirm   Esc: start again", classes="hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+        self._load()
+
+    @work(exclusive=True, group="enrol-load", exit_on_error=False)
+    async def _load(self) -> None:
+        from sharetui.ui.qr import qr_text
+
+        enrolment = await self.call(self.services.users.start_enrolment, self.step.ticket)
+        self.query_one("#qr", Static).update(qr_text(enrolment.uri))
+        grouped = " ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4))
+        self.query_one("#secret", Static).update(
+            Text.assemble(("Secret: ", "bold"), grouped, "  (time-based, 6 digits, 30 s)")
+        )
+
+    @on(Input.Submitted, "#code")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        code = self.query_one("#code", Input).value.strip()
+        if not code:
+            self.show_errors({"code": "Enter the 6 digits the app shows now"})
+            return
+        self._submit(code)
+
+    @work(exclusive=True, group="signin-step", exit_on_error=False)
+    async def _submit(self, code: str) -> None:
+        await self._go(self.services.users.finish_enrolment, code)
+
+
+class RecoveryCodesScreen(KioskScreen):
+    """The recovery codes, once: each signs in once if the phone is lost."""
+
+    BINDINGS = [Binding("enter", "done", "I have kept them", show=True)]
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.codes = codes
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(classes="form narrow", id="recovery-form"):
+            yield Static("Your recovery codes", classes="page-title")
+            yield Static(
+                "Each code signs you in once if your phone is lost. Write them down and keep "
+                "them somewhere safe, away from this terminal: they are not shown again.",
+                classes="hint",
+            )
+            yield Static(lit("\n".join(self.codes)), id="recovery-codes")
+            yield Static("Enter: I have kept them", classes="hint")
+        yield KeyBar()
+
+    def action_done(self) -> None:
+        self.share_app.run_worker(self.share_app.enter_home(), group="nav", exit_on_error=False)
