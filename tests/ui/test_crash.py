@@ -4,8 +4,6 @@ plain message, a non-zero exit)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from textual.command import CommandPalette
 
@@ -56,7 +54,7 @@ async def test_an_unexpected_error_saves_drafts_writes_a_private_report_and_exit
 
     crash_dir = tmp_path / "crashes"
     app = make_app()
-    app.settings = replace(app.settings, crash_dir=str(crash_dir))
+    app.settings = app.settings.replace(crash_dir=str(crash_dir))
     pat = ui_services.users.sign_in("pat", PASSPHRASE, "t")
     with pytest.raises(RuntimeError, match="forced fault"):
         async with app.run_test(size=(80, 24)) as pilot:

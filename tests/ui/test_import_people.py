@@ -11,7 +11,7 @@ from sharetui.store.models import Person
 from sharetui.ui.screens.import_people import ImportPeopleDialog
 from tests.services.helpers import count
 from tests.ui.conftest import settle, sign_in
-from tests.ui.person_helpers import screen_text
+from tests.ui.screen import screen_text
 
 BORDERS = re.compile("[█▊▎▔▁▀▄]")  # the dialog's frame: a sentence wraps across it
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "sample-pupils.csv"
