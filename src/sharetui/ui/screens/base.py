@@ -157,19 +157,20 @@ class LoadingScreen(KioskScreen):
         if not self.loaded.is_set():
             self.call_after_refresh(self._loaded_once_laid_out)
 
-    def _loaded_once_laid_out(self, waited: bool = False) -> None:
+    def _loaded_once_laid_out(self, rounds: int = 0) -> None:
         """A table measures its new rows and columns later, when its own queue is idle; until
         then it paints the new rows in the old column widths. `loaded` waits for that and for
         the repaint after it, or a snapshot taken on a busy machine catches the table half
-        laid out."""
-        if any(not table.laid_out for table in self.query(Table)):
-            self.call_after_refresh(self._loaded_once_laid_out, True)
-        elif waited:
+        laid out. Only tables on view count (a hidden one is measured when it is shown), and
+        the wait is bounded: a signal for tests and snapshots must never hang a screen."""
+        waiting = [t for t in self.query(Table) if t.display and t.is_on_screen and not t.laid_out]
+        if waiting and rounds < 50:
+            self.set_timer(0.02, lambda: self._loaded_once_laid_out(rounds + 1))
+        elif rounds:
             self.refresh()
             self.call_after_refresh(self.loaded.set)
         else:
             self.loaded.set()
-
 
 
 class KioskModal(KioskMixin, ModalScreen[T]):
