@@ -50,6 +50,9 @@ ACCOUNTS = [
     ("sam", "Sam Supervisor", "supervisor", ["dsl", "caldicott"]),
     ("sue", "Sue Supervisor", "supervisor", ["dsl"]),
     ("ada", "Ada Admin", "admin", []),
+    # The information governance lead (subject access, retention): acts as such in the tests
+    # of governance, since a service reads the acting account's advice roles as stored.
+    ("ina", "Ina Governance", "supervisor", ["information_governance"]),
 ]
 
 
@@ -302,6 +305,7 @@ class Actors:
     sam: Actor
     sue: Actor
     ada: Actor
+    ina: Actor
 
 
 @pytest.fixture

@@ -173,11 +173,13 @@ def _with_code(args: tuple[str, ...], database: str | None, stdin: str | None) -
             not file.is_file() or file.stat().st_size == 0
         ):
             return stdin  # never make (or touch) a database by looking
-        try:
-            code = totp_code(url, user)
-        except Exception:  # noqa: BLE001 - an encrypted database: with the site key
-            key = site_key_file()
-            code = totp_code(url, user, key_file=str(key)) if key.is_file() else ""
+        plain = True
+        if parsed.get_backend_name() == "sqlite":
+            with file.open("rb") as head:
+                plain = head.read(16) == b"SQLite format 3\x00"
+        # An encrypted file is opened with the site key only: a plain try first would leave
+        # files beside it that the command then trips over.
+        code = totp_code(url, user) if plain else totp_code(url, user, str(site_key_file()))
     except Exception:  # noqa: BLE001 - no such account or database: the command says so
         return stdin
     return stdin + code + "\n" if code else stdin

@@ -15,7 +15,7 @@ from sharetui.config import Settings
 from sharetui.services.facade import Services
 from sharetui.store.migrate import head_revision
 from tests.cli.conftest import PASSPHRASE, Cli, site_key_file
-from tests.conftest import needs_sqlcipher
+from tests.conftest import ACCOUNTS, needs_sqlcipher
 
 pytestmark = needs_sqlcipher
 
@@ -103,7 +103,7 @@ def test_key_encrypt_refuses_a_database_still_open_somewhere(
     url = f"sqlite:///{site}"
     kiosk = Services.open(Settings(database_url=url, terminal="kiosk-1"), create=False)
     try:
-        assert len(kiosk.users.list(None)) == 5  # the kiosk has the database open
+        assert len(kiosk.users.list(None)) == len(ACCOUNTS)  # the kiosk has the database open
         # Another process, as another terminal would be (locks are per process).
         refused = cli("key", "encrypt", database=url, process=True)
         assert refused.error_line() == (
@@ -111,7 +111,7 @@ def test_key_encrypt_refuses_a_database_still_open_somewhere(
             "it (and wait for any backup to finish), then try again; nothing was changed"
         )
         assert site.read_bytes().startswith(b"SQLite format 3")
-        assert len(kiosk.users.list(None)) == 5  # and the kiosk goes on working
+        assert len(kiosk.users.list(None)) == len(ACCOUNTS)  # and the kiosk goes on working
     finally:
         kiosk.close()
     assert not list(site.parent.glob(".sharetui.db-encrypting-*"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from sharetui.services import audit
 from sharetui.services.facade import Services
 from sharetui.store.append_only import refusal
 from sharetui.store.disposal_sql import HELD
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TOTP_SECRET, totp_code
 from tests.services.helpers import consent, person, share
 from tests.services.test_append_only import roles_database  # noqa: F401 - a fixture
 
@@ -35,7 +34,7 @@ DETAILS = ("Wilhelmina", "Quartermaine", "Larkspur Close", "WQ-9931", "943476591
 
 @pytest.fixture
 def ig(actors):
-    return replace(actors.sam, advice_roles=("information_governance",))
+    return actors.ina  # seeded with the information governance role (tests/conftest.py)
 
 
 def _born_26_years_ago() -> date:
@@ -437,8 +436,13 @@ def test_the_app_role_disposes_only_through_the_owners_function(roles_database, 
             None, "ina", "Ina Governance", "supervisor", ["information_governance"], PASSPHRASE
         )
         actors = type("A", (), {})()
-        for name in ("pat", "sam", "ina", "ada"):
-            setattr(actors, name, svc.users.sign_in(name, PASSPHRASE, "t"))
+        for name in ("sam", "ina", "ada"):  # supervisors and administrators: a second factor
+            svc.users.set_factor_secret(None, name, TOTP_SECRET)
+        actors.pat = svc.users.sign_in("pat", PASSPHRASE, "t")
+        for name in ("sam", "ina", "ada"):
+            setattr(
+                actors, name, svc.users.sign_in(name, PASSPHRASE, "t", code=totp_code(svc, name))
+            )
         p, _ = _former_pupil(svc, actors, actors.ina, tmp_path)
         decisions = _decisions_of(svc, p.id)
         with pytest.raises(DBAPIError) as denied, svc.store.engine.begin() as conn:

@@ -39,7 +39,7 @@ def test_the_report_for_a_period(svc, actors, tmp_path):
         svc.decisions.log(actors.pat, share(kid.id))
     for kid in kids[6:]:
         svc.decisions.log(actors.pat, no_share(kid.id))
-    ig = replace(actors.sam, advice_roles=("information_governance",))
+    ig = actors.ina
     svc.sar.log(
         ig,
         kids[0].reference,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +20,7 @@ from tests.services.helpers import audit_actions, last_audit_id, person, share
 @pytest.fixture
 def ig(actors):
     """The information governance lead: a supervisor answering for that advice role."""
-    return replace(actors.sam, advice_roles=("information_governance",))
+    return actors.ina  # seeded with the information governance role (tests/conftest.py)
 
 
 def _log(svc, ig, ref, received, identity=None, **kw):

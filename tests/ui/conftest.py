@@ -112,7 +112,36 @@ async def give_code(pilot: Pilot[None], username: str) -> None:
     app = pilot.app
     if not isinstance(app.screen, SecondFactorScreen):
         return
-    app.screen.query_one("#code").value = totp_code(app.settings.database_url, username)  # type: ignore[attr-defined]
+    code = totp_code(app.settings.database_url, username, app.settings.key_file)
+    app.screen.query_one("#code").value = code  # type: ignore[attr-defined]
     app.screen.query_one("#code").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def enrol_through_the_screens(pilot: Pilot[None]) -> None:
+    """Setting up a second factor as a person does: read the secret off the screen into an
+    authenticator (pyotp here), type a wrong code (said on the field), then the right one,
+    and keep the recovery codes."""
+    import pyotp
+
+    from sharetui.ui.screens.signin_steps import EnrolScreen, RecoveryCodesScreen
+    from tests.ui.screen import screen_text
+
+    app = pilot.app
+    assert isinstance(app.screen, EnrolScreen)
+    assert "Set up your second factor" in screen_text(app, fold=True)
+    assert "▀" in screen_text(app)  # the QR code is drawn
+    shown = str(app.screen.query_one("#secret").render())
+    secret = shown.split("Secret: ")[1].split("  (")[0].replace(" ", "")
+    await pilot.press(*"123456", "enter")
+    await settle(pilot)
+    assert "That code does not match" in screen_text(app, fold=True)
+    app.screen.query_one("#code").value = pyotp.TOTP(secret).now()  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, RecoveryCodesScreen)
+    codes = str(app.screen.query_one("#recovery-codes").render()).split()
+    assert len(codes) == 8 and all(len(c) == 11 for c in codes)
     await pilot.press("enter")
     await settle(pilot)

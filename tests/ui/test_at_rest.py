@@ -17,7 +17,7 @@ from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
 from tests.conftest import needs_sqlcipher
-from tests.ui.conftest import PASSPHRASE, settle, sign_in
+from tests.ui.conftest import PASSPHRASE, enrol_through_the_screens, settle, sign_in
 
 
 def at_rest_line(app: ShareApp) -> str:
@@ -46,6 +46,7 @@ async def test_first_run_makes_an_encrypted_database_under_a_new_site_key(
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "boss")
+        await enrol_through_the_screens(pilot)  # an administrator sets up a second factor
         assert isinstance(app.screen, HomeScreen)
         assert at_rest_line(app) == (
             f"Database: Encrypted at rest (SQLCipher) under the site key {key}."

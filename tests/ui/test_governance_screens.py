@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
+from tests.conftest import sign_in_as
 from tests.services.helpers import no_share, person, share
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
 
@@ -27,7 +28,7 @@ def rows(app: ShareApp, table_id: str) -> list[list[str]]:
 def arrange(svc: Services) -> None:
     svc.users.set_roles(None, "sue", "supervisor", ["dsl", "information_governance"])
     pat = svc.users.sign_in("pat", PASSPHRASE, "t")
-    sue = svc.users.sign_in("sue", PASSPHRASE, "t")
+    sue = sign_in_as(svc, "sue")
     today = datetime.now(UTC).date()
     child = person(svc, pat, family="Marker", given="[@click=app.quit]Jo")
     late = today - timedelta(days=45)

@@ -138,7 +138,7 @@ async def test_after_the_share_organisations_agreements_receipts_and_transfers(
 
     actors = SimpleNamespace(
         pat=ui_services.users.sign_in("pat", PASSPHRASE, "t"),
-        sam=ui_services.users.sign_in("sam", PASSPHRASE, "t"),
+        sam=sign_in_as(ui_services, "sam"),
     )
     after_share_story(ui_services, actors)
     app = make_app()

@@ -24,7 +24,7 @@ from tests.cli.conftest import (  # noqa: F401 - fixture
     site_key_file,
 )
 from tests.fresh_pg import fresh_pg_database
-from tests.ui.conftest import settle
+from tests.ui.conftest import give_code, settle
 
 
 @pytest.fixture
@@ -74,6 +74,7 @@ async def test_every_screen_works_on_the_copy(pg_copy: str) -> None:
         await settle(pilot)
         await app.sign_in("sam", DEMO_PASSPHRASES["sam"])
         await step()
+        await give_code(pilot, "sam")
         assert isinstance(app.screen, HomeScreen)
         await step("f")
         app.screen.query_one("#search").value = "a"  # type: ignore[attr-defined]
@@ -96,6 +97,7 @@ async def test_every_screen_works_on_the_copy(pg_copy: str) -> None:
         await app.switch_user()
         await app.sign_in("alex", DEMO_PASSPHRASES["alex"])
         await step()
+        await give_code(pilot, "alex")
         assert isinstance(app.screen, HomeScreen)
     for screen in (
         "PersonSearchScreen",

@@ -24,7 +24,7 @@ from sharetui.ui.screens.lock import LockScreen
 from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
 from tests.conftest import sign_in_as
 from tests.services.helpers import share
-from tests.ui.conftest import PASSPHRASE, settle, sign_in
+from tests.ui.conftest import PASSPHRASE, enrol_through_the_screens, settle, sign_in
 from tests.ui.screen import screen_text
 
 HOSTILE = [
@@ -84,35 +84,9 @@ async def test_first_run_creates_the_first_admin(tmp_path: Path) -> None:
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "boss")
         # An administrator sets up a second factor before reaching home.
-        await _enrol_through_the_screens(pilot)
+        await enrol_through_the_screens(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Bo Boss" in screen_text(app)
-
-
-async def _enrol_through_the_screens(pilot) -> None:  # type: ignore[no-untyped-def]
-    """What a person does: read the secret off the screen into an app, type its code."""
-    import pyotp
-
-    from sharetui.ui.screens.signin_steps import EnrolScreen, RecoveryCodesScreen
-
-    app = pilot.app
-    assert isinstance(app.screen, EnrolScreen)
-    shown = screen_text(app)
-    assert "Set up your second factor" in screen_text(app, fold=True)
-    assert "▀" in shown  # the QR code is drawn
-    secret = str(app.screen.query_one("#secret").render()).split("Secret: ")[1].split("  (")[0]
-    secret = secret.replace(" ", "")
-    await pilot.press(*"123456", "enter")  # a wrong first code is said on the field
-    await settle(pilot)
-    assert "That code does not match" in screen_text(app, fold=True)
-    app.screen.query_one("#code", Input).value = pyotp.TOTP(secret).now()
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(app.screen, RecoveryCodesScreen)
-    codes = str(app.screen.query_one("#recovery-codes").render()).split()
-    assert len(codes) == 8 and all(len(c) == 11 for c in codes)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def test_sign_in_and_wrong_pair(make_app) -> None:
