@@ -247,10 +247,10 @@ def to_second_page(term: pexpect.spawn) -> None:
     (bounded)."""
     for _ in range(3):
         term.send("n")
-        found = term.expect([r"Step 2 of 9", r"\(x\)", pexpect.TIMEOUT], timeout=15)
+        found = term.expect([r"Step 2 of 8", r"\(x\)", pexpect.TIMEOUT], timeout=15)
         if found == 1:
             term.send("\r")
-            term.expect("Step 2 of 9")
+            term.expect("Step 2 of 8")
             found = 0
         if found == 0:
             term.expect("Name, date of birth or reference")
@@ -370,7 +370,7 @@ def test_two_terminals_at_once_each_named_and_a_dropped_one_keeps_its_draft(site
         # name to search for: typed, not yet saved by any page change.
         assert drafts_of(site, "desk_one") == []
         one.send("n")
-        one.expect("Step 1 of 9")
+        one.expect("Step 1 of 8")
         to_second_page(one)
         one.send("Zebedee")
         one.expect("Zebedee")  # echoed: the search box has it
