@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -173,6 +174,19 @@ def _pg_url(dbname: str) -> str:
     return f"{base}/{dbname}"
 
 
+def _schema_objects(conn: Any) -> frozenset[tuple[str, str]]:
+    """The indexes, triggers and functions of the public schema, by name."""
+    rows = conn.execute(
+        text(
+            "SELECT 'index', indexname FROM pg_indexes WHERE schemaname = 'public' "
+            "UNION ALL SELECT 'trigger', tgname FROM pg_trigger WHERE NOT tgisinternal "
+            "UNION ALL SELECT 'function', p.proname FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
+        )
+    )
+    return frozenset((kind, name) for kind, name in rows)
+
+
 class PgWorkerDatabase:
     """One PostgreSQL database per test process, reset between tests.
 
@@ -196,6 +210,7 @@ class PgWorkerDatabase:
             self.revision = conn.execute(
                 text("SELECT version_num FROM alembic_version")
             ).scalar_one()
+            self.schema_objects = _schema_objects(conn)
         engine.dispose()
 
     def _create(self) -> None:
@@ -217,9 +232,16 @@ class PgWorkerDatabase:
             revision = conn.execute(
                 text("SELECT version_num FROM alembic_version")  # type: ignore[attr-defined]
             ).scalar_one()
+            objects = _schema_objects(conn)
         except Exception:  # noqa: BLE001 - any failure means: rebuild
             return False
-        return revision == self.revision and {t.name for t in self.tables} <= names
+        # A test that adds an index or a trigger (to make a clash or a refusal happen) must not
+        # leave it for the next test on this worker: the rows reset would not remove it.
+        return (
+            revision == self.revision
+            and {t.name for t in self.tables} <= names
+            and objects == self.schema_objects
+        )
 
     def reset(self) -> str:
         admin = _pg_admin_engine()
