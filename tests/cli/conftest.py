@@ -179,7 +179,15 @@ def _with_code(args: tuple[str, ...], database: str | None, stdin: str | None) -
                 plain = head.read(16) == b"SQLite format 3\x00"
         # An encrypted file is opened with the site key only: a plain try first would leave
         # files beside it that the command then trips over.
-        code = totp_code(url, user) if plain else totp_code(url, user, str(site_key_file()))
+        if not plain:
+            code = totp_code(url, user, str(site_key_file()))
+        elif parsed.get_backend_name() == "sqlite":
+            code = totp_code(url, user)
+        else:  # a site moved to PostgreSQL keeps its secrets sealed under the site key
+            try:
+                code = totp_code(url, user)
+            except Exception:  # noqa: BLE001 - sealed: read with the site key
+                code = totp_code(url, user, str(site_key_file()))
     except Exception:  # noqa: BLE001 - no such account or database: the command says so
         return stdin
     return stdin + code + "\n" if code else stdin

@@ -31,7 +31,7 @@ from sharetui.store.keys import (
     read_key,
 )
 from tests.cli.conftest import DEMO_PASSPHRASES, Demo, demo_db, site_key_file  # noqa: F401
-from tests.conftest import needs_sqlcipher
+from tests.conftest import ACCOUNTS, needs_sqlcipher
 from tests.proofs.workload import PASSPHRASE, consent, share
 
 pytestmark = needs_sqlcipher
@@ -246,7 +246,7 @@ def test_a_plain_site_can_switch_to_encryption(
     svc = Services.open(site.replace(database_url=f"sqlite:///{encrypted}"))
     try:
         assert [p.reference for p in svc.people.find(pat, "quillfeather").items] == ["ZQ-7731"]
-        assert len(svc.users.list(None)) == 5
+        assert len(svc.users.list(None)) == len(ACCOUNTS)
     finally:
         svc.close()
 
