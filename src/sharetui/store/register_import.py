@@ -113,7 +113,7 @@ def import_free_text(conn: sa.Connection, now: datetime | None = None) -> Import
         if any(x.strip() for x in (role, name, contact)):
             fields = (role.strip(), name.strip(), contact.strip())
             contacts[key].setdefault(tuple(" ".join(f.lower().split()) for f in fields), fields)  # type: ignore[arg-type]
-    existing = dict(conn.execute(sa.select(_org.c.name_key, _org.c.id)).tuples().all())
+    existing = dict(conn.execute(sa.select(_org.c.name_key, _org.c.id)).all())
     aliased = set(conn.execute(sa.select(_alias.c.name_key)).scalars())
     names: dict[str, str] = {}
     for key, counts in sorted(spellings.items()):

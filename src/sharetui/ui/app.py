@@ -27,6 +27,7 @@ from sharetui.config import Settings
 from sharetui.crash import plain_message, write_report
 from sharetui.domain.clock import Clock
 from sharetui.ui import hangup
+from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.screens.base import FAILED_TITLE, KioskMixin, own_actions
 from sharetui.ui.screens.dialogs import ConfirmDialog, HelpScreen, MessageDialog
 from sharetui.ui.screens.lock import LockScreen
@@ -65,7 +66,7 @@ SHOWN_OVER_LOCK = (LockScreen, HelpScreen, ConfirmDialog, MessageDialog)
 
 # App workers that change the screens (sign-in, sign-out, switch user): keys typed meanwhile
 # wait for the screen they lead to.
-NAV_WORKER_GROUPS = frozenset({"nav", "signout", "switch"})
+NAV_WORKER_GROUPS = frozenset({"nav", "switch"})
 
 # Textual actions a kiosk keeps at app level; everything else must be sharetui's own.
 APP_ACTIONS = frozenset({"focus_next", "focus_previous", "command_palette"})
@@ -120,6 +121,7 @@ class ShareApp(App[None], inherit_bindings=False):
             immediate_keys={b.key for b in self.BINDINGS if b.action == "lock"},  # type: ignore[union-attr]
         )
         self._crashed = False
+        self._leaving = SingleFlight(self, group="switch")  # switch user / sign out, once
         self._notes_under_lock: list[dict[str, Any]] = []
         self.crash_report: Path | None = None
         self.crash_drafts: tuple[int, int] = (0, 0)
@@ -560,6 +562,11 @@ class ShareApp(App[None], inherit_bindings=False):
             if callable(on_saved):
                 on_saved(saved.id)
 
+    def leave(self) -> None:
+        """Switch user: the drafts are saved once however often the key is pressed (an
+        app-level worker, since the screen that asked is cleared on the way)."""
+        self._leaving.run(self.switch_user)
+
     async def switch_user(self) -> None:
         try:
             await self.save_all_drafts()
@@ -581,9 +588,7 @@ class ShareApp(App[None], inherit_bindings=False):
 
         def done(answer: bool | None) -> None:
             if answer:
-                self.run_worker(
-                    self._sign_out_or_quit(), exclusive=True, group="signout", exit_on_error=False
-                )
+                self._leaving.run(self._sign_out_or_quit)
 
         self.push_screen(ConfirmDialog(question), done)
 

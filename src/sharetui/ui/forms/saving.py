@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -19,9 +20,14 @@ from textual.widgets import Button, Static
 class SingleFlight:
     """Owned by one form. `run(coro_factory)` starts a save unless one is in flight."""
 
-    def __init__(self, owner: Widget, *, status_id: str = "saving-status") -> None:
+    def __init__(
+        self, owner: DOMNode, *, status_id: str = "saving-status", group: str = "single-flight-save"
+    ) -> None:
         self.owner = owner
         self.status_id = status_id
+        # The worker group: a screen whose TYPEAHEAD_WAIT_GROUPS names it holds keys typed
+        # during the write until the write has returned.
+        self.group = group
         self.in_flight = False
 
     def run(self, save: Callable[[], Awaitable[Any]], *, label: str = "Saving…") -> bool:
@@ -39,10 +45,12 @@ class SingleFlight:
                 if self.owner.is_attached:
                     self._show("")
 
-        self.owner.run_worker(guarded(), group="single-flight-save", exit_on_error=False)
+        self.owner.run_worker(guarded(), group=self.group, exit_on_error=False)
         return True
 
     def _show(self, label: str) -> None:
+        if not isinstance(self.owner, Widget):
+            return  # the app's own flights (switching user) have no form to mark
         for status in self.owner.query(f"#{self.status_id}").results(Static):
             status.update(label)
             status.display = bool(label)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,7 +18,7 @@ from sharetui.domain.errors import Conflict, NotFound, ShareError
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceEventView, AdviceView
 from sharetui.ui.flow.keybar import KeyBar
-from sharetui.ui.forms import ErrorSummary, Field, LongText
+from sharetui.ui.forms import ErrorSummary, Field, LongText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens import advice_queue
@@ -173,6 +172,7 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
         self.view: AdviceView | None = None
         self._loader: Worker[None] | None = None
         self._again = False
+        self.acting = SingleFlight(self, group="advice-item-act")  # one claim or release
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -334,12 +334,11 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
 
     # -- actions --------------------------------------------------------------------------
     def action_claim(self) -> None:
-        self._act("claim")
+        self.acting.run(lambda: self._act("claim"))
 
     def action_release(self) -> None:
-        self._act("release")
+        self.acting.run(lambda: self._act("release"))
 
-    @work(exclusive=True, group="advice-item-act", exit_on_error=False)
     async def _act(self, step: str) -> None:
         advice = self.services.advice
         fn = advice.claim if step == "claim" else advice.release

@@ -8,7 +8,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
@@ -19,6 +19,7 @@ from sharetui.domain.enums import AdviceRole, AdviceStatus, Urgency
 from sharetui.domain.errors import Conflict, ShareError
 from sharetui.services.views import AdviceView, Page
 from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
@@ -96,6 +97,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
         self._seen_urgent: set[int] | None = None
         self._loader: Worker[None] | None = None
         self._again = False
+        self.claiming = SingleFlight(self, group="queue-claim")  # one claim per c, however fast
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -283,9 +285,8 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
     def action_claim(self) -> None:
         view = self.highlighted
         if view is not None:
-            self._claim(view.id)
+            self.claiming.run(lambda: self._claim(view.id))
 
-    @work(exclusive=True, group="queue-claim", exit_on_error=False)
     async def _claim(self, advice_id: int) -> None:
         try:
             await self.call(self.services.advice.claim, self.actor, advice_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 
@@ -26,6 +27,8 @@ class LockScreen(KioskScreen):
         super().__init__()
         self.locked_by = locked_by
         self.revoked = revoked  # the account was disabled: why this lock will not open
+        # An unlock is checked (and audited) once per Enter, however fast it is pressed.
+        self.flight = SingleFlight(self, group="unlock")
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="lock-form"):
@@ -70,9 +73,8 @@ class LockScreen(KioskScreen):
         if not passphrase:
             self.query_one("#unlock-error", Static).update("Enter your passphrase")
             return
-        self._try_unlock(passphrase)
+        self.flight.run(lambda: self._try_unlock(passphrase))
 
-    @work(exclusive=True, group="unlock", exit_on_error=False)
     async def _try_unlock(self, passphrase: str) -> None:
         message = await self.share_app.unlock(passphrase)
         if message and self.is_attached:
@@ -87,6 +89,4 @@ class LockScreen(KioskScreen):
             self.query_one("#unlock-error", Static).update(lit(describe(error, on_screen=True)))
 
     def action_switch_user(self) -> None:
-        self.share_app.run_worker(
-            self.share_app.switch_user(), exclusive=True, group="switch", exit_on_error=False
-        )
+        self.share_app.leave()

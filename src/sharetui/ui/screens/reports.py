@@ -182,8 +182,15 @@ class ReportsScreen(KioskScreen):
         self.sub_title = "Reports"
         self.query_one("#report-totals", DataTable).add_columns("Decisions", "Number")
         self.query_one("#report-turnaround", DataTable).add_columns(
-            "Urgency", "Asked", "Advised", "On time", "Late", "Open, in time", "Open, overdue",
-            "Median", "Target",
+            "Urgency",
+            "Asked",
+            "Advised",
+            "On time",
+            "Late",
+            "Open, in time",
+            "Open, overdue",
+            "Median",
+            "Target",
         )
         self.query_one("#report-basis", DataTable).add_columns("Lawful basis", "Shared")
         self.query_one("#report-not-shared", DataTable).add_columns(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
 
@@ -28,6 +29,9 @@ class SignInScreen(KioskScreen):
         super().__init__()
         self.demo_accounts = demo_accounts or []
         self.message = message
+        # Signing in writes (the attempt is counted and audited): once per Enter however
+        # fast it is pressed; keys typed meanwhile wait for the home screen.
+        self.flight = SingleFlight(self, group="signin")
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="signin-form"):
@@ -65,9 +69,8 @@ class SignInScreen(KioskScreen):
         if not username.strip() or not passphrase:
             self._show_error("Enter your username and passphrase")
             return
-        self._sign_in(username, passphrase)
+        self.flight.run(lambda: self._sign_in(username, passphrase))
 
-    @work(exclusive=True, group="signin", exit_on_error=False)
     async def _sign_in(self, username: str, passphrase: str) -> None:
         self.query_one("#signin", Button).disabled = True
         try:
@@ -91,6 +94,10 @@ class FirstRunScreen(KioskScreen):
 
     BINDINGS = [Binding("ctrl+s", "submit", "Create administrator", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"firstrun"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flight = SingleFlight(self, group="firstrun")  # one administrator per Ctrl+S
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="firstrun-form"):
@@ -140,9 +147,8 @@ class FirstRunScreen(KioskScreen):
         if values["passphrase"] != values["confirm"]:
             self.query_one("#confirm-error", Static).update("The two passphrases do not match")
             return
-        self._create(values)
+        self.flight.run(lambda: self._create(values))
 
-    @work(exclusive=True, group="firstrun", exit_on_error=False)
     async def _create(self, values: dict[str, str]) -> None:
         try:
             await self.share_app.create_first_admin(

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.signin import SignInStep
 from sharetui.ui.flow.keybar import KeyBar
-from sharetui.ui.forms import ErrorSummary, Field, ShortText
+from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 
@@ -34,6 +34,9 @@ class _StepScreen(KioskScreen):
     def __init__(self, step: SignInStep) -> None:
         super().__init__()
         self.step = step
+        # A step's write runs once however often Enter is pressed; keys typed meanwhile
+        # wait for it (the screens name "signin-step" in TYPEAHEAD_WAIT_GROUPS).
+        self.flight = SingleFlight(self, group="signin-step")
 
     def action_start_again(self) -> None:
         self.share_app.abandon_sign_in(self.step.ticket)
@@ -98,6 +101,8 @@ class SecondFactorScreen(_StepScreen):
         self.action_submit()
 
     def action_submit(self) -> None:
+        if self.flight.in_flight:
+            return  # the code given is being checked; the emptied box is not a new answer
         box = self.query_one("#code", Input)
         code = box.value.strip()
         if not code:
@@ -106,9 +111,8 @@ class SecondFactorScreen(_StepScreen):
         box.value = ""  # a code is used once: never left on screen
         self._submit(code)
 
-    @work(exclusive=True, group="signin-step", exit_on_error=False)
-    async def _submit(self, code: str) -> None:
-        await self._go(self.services.users.give_code, code)
+    def _submit(self, code: str) -> None:
+        self.flight.run(lambda: self._go(self.services.users.give_code, code))
 
 
 class ChoosePassphraseScreen(_StepScreen):
@@ -163,9 +167,10 @@ class ChoosePassphraseScreen(_StepScreen):
             self.query_one("#passphrase", Input).value, self.query_one("#confirm", Input).value
         )
 
-    @work(exclusive=True, group="signin-step", exit_on_error=False)
-    async def _submit(self, passphrase: str, confirm: str) -> None:
-        await self._go(self.services.users.choose_passphrase, passphrase, confirm)
+    def _submit(self, passphrase: str, confirm: str) -> None:
+        self.flight.run(
+            lambda: self._go(self.services.users.choose_passphrase, passphrase, confirm)
+        )
 
 
 class EnrolScreen(_StepScreen):
@@ -227,9 +232,8 @@ class EnrolScreen(_StepScreen):
             return
         self._submit(code)
 
-    @work(exclusive=True, group="signin-step", exit_on_error=False)
-    async def _submit(self, code: str) -> None:
-        await self._go(self.services.users.finish_enrolment, code)
+    def _submit(self, code: str) -> None:
+        self.flight.run(lambda: self._go(self.services.users.finish_enrolment, code))
 
 
 class RecoveryCodesScreen(KioskScreen):
