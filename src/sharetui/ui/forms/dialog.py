@@ -232,6 +232,22 @@ class FormDialog(KioskModal[Any]):
         if not self.typed:
             self.dismiss(None)
             return
+        if not self.DRAFT_KIND:  # a form that keeps no draft (passphrases): never offer one
+
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.finished = True
+                    self.dismiss(None)
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Leave this form? What was typed here is not kept.",
+                    yes="Leave",
+                    no="Keep typing",
+                ),
+                leave,
+            )
+            return
 
         def answered(choice: str | None) -> None:
             if choice == "discard":

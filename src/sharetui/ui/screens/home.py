@@ -41,6 +41,7 @@ class HomeScreen(LoadingScreen):
         Binding("i", "import_people", "Import people"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
+        Binding("m", "my_account", "My account"),
     ]
     QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
     TYPEAHEAD_WAIT_GROUPS = frozenset({"home-load"})
@@ -473,6 +474,9 @@ class HomeScreen(LoadingScreen):
 
     def action_users(self) -> None:
         self.share_app.open_accounts()
+
+    def action_my_account(self) -> None:
+        self.share_app.open_my_account()
 
     def action_verify_audit(self) -> None:
         self._verify()
