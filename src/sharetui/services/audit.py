@@ -16,7 +16,6 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, func, select
 
-from sharetui.domain.enums import Role
 from sharetui.domain.errors import NotAllowed, ShareError
 from sharetui.domain.permissions import DENIED, Permission, allowed
 from sharetui.services.audit_chain import (
@@ -50,7 +49,7 @@ __all__ = [
 
 def require(actor: Actor, permission: Permission) -> None:
     """Enforce the role matrix; the message says who may do it."""
-    if not allowed(Role(actor.role), permission):
+    if not allowed(actor.role, permission):
         raise NotAllowed(DENIED[permission])
 
 
