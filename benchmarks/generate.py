@@ -92,6 +92,7 @@ from sharetui.store.models import (
     PersonNameKey,
     SharingDecision,
 )
+from sharetui.store.register_import import import_free_text
 from sharetui.store.types import UTCDateTime
 
 HERE = Path(__file__).resolve().parent
@@ -505,12 +506,34 @@ NOT_TOLD = (
     "Telling the parent would put the child at risk before the strategy discussion.",
     "Police asked us not to inform the family while enquiries continue.",
 )
+# Rule 5: what could happen to the child and others if it were not shared (and, for a share,
+# sometimes what sharing could bring), in words of their own, never the reasons again.
+IMPACT_NOT_SHARED = (
+    "Social care would assess the risk without what the school has seen.",
+    "The child could stay at home with the risk unassessed over the weekend.",
+    "The siblings' needs would not be known to the team supporting the family.",
+    "The nurse would not know of the missed appointments when planning care.",
+)
+IMPACT_SHARED = (
+    "The parent may stop bringing the child to school for a few days.",
+    "The family may feel watched; the worker will explain why it was needed.",
+)
 AMEND_REASONS = (
     "The recipient's role was recorded wrongly.",
     "Added the time the information was actually sent.",
     "Corrected the lawful basis after advice from the DSL.",
     "Clarified which records were shared.",
 )
+
+
+def contact_for(org: int, person: int) -> str:
+    """The same person at the same organisation is reached the same way every time (a
+    phone number or an email address), so the register made from the decisions holds each
+    contact once."""
+    if (org + person) % 3:
+        return f"01632 9{org:02d}{person:03d}"
+    initial, surname = names.CONTACT_NAMES[person].replace(".", "").lower().split()
+    return f"{initial}.{surname.replace(chr(39), '')}@org{org:02d}.example.org"
 
 
 def decision_fields(
@@ -523,17 +546,19 @@ def decision_fields(
         (55, 20, 23, 2),
     )[0]
     sharing = outcome in (Outcome.SHARE, Outcome.SHARE_IN_PART)
-    org, role = rng.choice(names.ORGANISATIONS)
+    org_index = (
+        rng.randrange(len(names.ORGANISATIONS))
+        if rng.random() < 0.85
+        else len(names.ORGANISATIONS) + rng.randrange(len(names.LOCAL_ORGANISATIONS))
+    )
+    org, role = (names.ORGANISATIONS + names.LOCAL_ORGANISATIONS)[org_index]
     origin = rng.choice((RequestOrigin.INCOMING_REQUEST, RequestOrigin.OWN_INITIATIVE))
     if origin is RequestOrigin.INCOMING_REQUEST:
         caller = rng.choices(list(CallerCheck), (25, 35, 25, 12, 3))[0]
     else:
         caller = CallerCheck.NOT_BY_PHONE
-    contact = (
-        f"01632 960{rng.randrange(1000):03d}"
-        if rng.random() < 0.5
-        else f"{role.split()[0].lower()}.duty@northbridge.gov.uk"
-    )
+    person = rng.randrange(len(names.CONTACT_NAMES))
+    contact = contact_for(org_index, person)
     categories = rng.sample([c.value for c in InfoCategory], rng.randint(1, 3))
     special = "health" in categories
     latest = index.latest_before(p.id, ts)
@@ -598,7 +623,7 @@ def decision_fields(
         "origin": origin.value,
         "recipient_org": org,
         "recipient_role": role,
-        "recipient_name": rng.choice(names.CONTACT_NAMES),
+        "recipient_name": names.CONTACT_NAMES[person],
         "recipient_contact": contact,
         "caller_check": caller.value,
         "caller_unverified": caller is CallerCheck.NOT_VERIFIED,
@@ -627,6 +652,13 @@ def decision_fields(
         f"{rng.choice(names.ACTIONS)}.",
         "shared_at": when(ts - rng.random() * 2 * HOUR) if sharing else None,
         "share_method": rng.choice(list(ShareMethod)).value if sharing else None,
+        # an urgent share leaves rule 5 for later; a few were never completed
+        "impact_if_not_shared": ""
+        if urgent and sharing and rng.random() < 0.3
+        else rng.choice(IMPACT_NOT_SHARED),
+        "impact_if_shared": rng.choice(IMPACT_SHARED)
+        if outcome is Outcome.SHARE and rng.random() < 0.2
+        else "",
     }
 
 
@@ -697,6 +729,8 @@ def decision_rows(
         else:
             fields, others = kept.pop(base)
             fields = dict(fields, reasons=fields["reasons"] + " " + rng.choice(AMEND_REASONS))
+            if not fields["impact_if_not_shared"]:  # completing an urgent record answers rule 5
+                fields["impact_if_not_shared"] = rng.choice(IMPACT_NOT_SHARED)
             root = base + 1
             row = dict(
                 fields,
@@ -1160,6 +1194,13 @@ def generate(url: str, scale: float, seed: int, replace: bool, console: Console)
         loader.close()
 
         t = time.perf_counter()
+        register_task = progress.add_task("Recipient register", total=1)
+        with engine.begin() as conn:  # as `sharetui db upgrade` makes it from free text
+            register = import_free_text(conn, when(world.end))
+        progress.advance(register_task)
+        stages["register"] = time.perf_counter() - t
+
+        t = time.perf_counter()
         finish_task = progress.add_task("Checkpoint / analyse", total=1)
         finish(engine)
         progress.advance(finish_task)
@@ -1186,6 +1227,8 @@ def generate(url: str, scale: float, seed: int, replace: bool, console: Console)
             "advice_pending": sum(1 for a in advice if a["status"] == "pending"),
             "advice_events": len(advice_events),
             "audit_events": last_id,
+            "register_organisations": register.organisations,
+            "register_contacts": register.contacts,
         },
         "timeline_person": {"id": special.id, "reference": SPECIAL_REFERENCE},
         "passphrase": PASSPHRASE,

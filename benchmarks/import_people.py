@@ -50,7 +50,7 @@ HEADERS = [
         "Email",
     )
 ]
-PASSPHRASE = "benchmark import passphrase"
+PASSPHRASE = "correct horse battery staple"  # a passphrase naming the account is refused
 
 
 def upn(n: int) -> str:

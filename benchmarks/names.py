@@ -305,6 +305,30 @@ ORGANISATIONS = (
     ("Virtual School for Children in Care", "Education adviser"),
 )
 
+# Local bodies a site shares with less often: its register holds these too.
+PLACES = (
+    "Northbridge",
+    "Castlegate",
+    "Millbrook",
+    "Southfield",
+    "Eastmoor",
+    "Westholme",
+    "Highcliffe",
+    "Ashby",
+    "Kingsway",
+    "Fenwick",
+)
+LOCAL_ORGANISATIONS = tuple(
+    (f"{place} {kind}", role)
+    for place in PLACES
+    for kind, role in (
+        ("Primary School", "Designated safeguarding lead"),
+        ("Medical Practice", "GP"),
+        ("Day Nursery", "Nursery manager"),
+        ("Family Hub", "Family support worker"),
+    )
+)
+
 CONTACT_NAMES = (
     "J. Ahmed",
     "K. Lewis",

@@ -1,11 +1,12 @@
 """Helpers for the person lookup tests: actors for arranging data, the text on screen, a
-history arranged through the services, and timed runs the benchmarks can reuse:
+history arranged through the services, and a timed search:
 
     async with app.run_test(size=(80, 24)) as pilot:
         ...sign in...
-        seconds = await time_open_person(pilot, person_id)   # to the first timeline page
         pilot.app.open_search(); await pilot.pause()
         seconds = await time_search(pilot, "smi ja")          # to that query's rows shown
+
+(Opening a person is timed to the frame painted by benchmarks/measures/painted.py.)
 """
 
 from __future__ import annotations
@@ -91,22 +92,6 @@ async def _next_paint(pilot: Pilot[None]) -> None:
     painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     pilot.app.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
     await painted
-
-
-async def time_open_person(pilot: Pilot[None], person_id: int) -> float:
-    """Seconds from asking for a person's record to its first timeline page painted.
-
-    Timed with the screen's own signals (data shown, then one refresh), not Pilot.pause(),
-    whose idle detection waits up to a second on its own."""
-    app = pilot.app
-    start = time.perf_counter()
-    app.open_person(person_id)  # type: ignore[attr-defined]
-    screen = app.screen
-    await screen.first_page_shown.wait()  # type: ignore[attr-defined]
-    await _next_paint(pilot)
-    elapsed = time.perf_counter() - start
-    await pilot.pause()
-    return elapsed
 
 
 async def time_search(pilot: Pilot[None], text: str) -> float:
