@@ -138,17 +138,13 @@ def test_a_transfer_started_failed_and_on_the_transfers_list(svc, actors):
     # 11 Feb 2026 is a school day: due 5 school days later, the half-term week skipped
     svc.calendar.add_term(actors.sam, "Spring 1", date(2026, 1, 5), date(2026, 2, 13))
     svc.calendar.add_term(actors.sam, "Spring 2", date(2026, 2, 23), date(2026, 3, 27))
-    svc.receipts.record(
-        actors.sam, view.root_id, ReceiptStep.FAILED, note="Bounced: wrong address"
-    )
+    svc.receipts.record(actors.sam, view.root_id, ReceiptStep.FAILED, note="Bounced: wrong address")
     [listed] = svc.receipts.transfer_list(actors.sam)
     assert listed.state is ReceiptState.FAILED
     assert listed.due_on == date(2026, 2, 25)  # 12, 13, 23, 24, 25 Feb
     assert svc.receipts.transfers(actors.sam) == []  # the DSL's chase list skips it
     svc.receipts.record(actors.sam, view.root_id, ReceiptStep.RESENT, method="portal")
-    svc.receipts.record(
-        actors.sam, view.root_id, ReceiptStep.CONFIRMED, who="DSL", method="phone"
-    )
+    svc.receipts.record(actors.sam, view.root_id, ReceiptStep.CONFIRMED, who="DSL", method="phone")
     [listed] = svc.receipts.transfer_list(actors.sam)
     assert listed.state is ReceiptState.CONFIRMED
 

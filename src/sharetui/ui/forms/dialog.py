@@ -9,7 +9,8 @@ What it gives each of them, once:
   back at the next sign-in (ShareApp.save_all_drafts asks draft_snapshot); Esc on typed text
   asks before discarding, and keeping saves a draft (staying on the form, with the reason,
   if the draft cannot be saved); Ctrl+D discards the draft, after a confirmation. A form
-  opened and left untouched keeps no draft.
+  opened and left untouched keeps no draft; a form of a kind that keeps none (no
+  DRAFT_KIND: accounts, the register) asks only whether to leave.
 """
 
 from __future__ import annotations
@@ -231,6 +232,21 @@ class FormDialog(KioskModal[Any]):
         """Esc with nothing typed closes; otherwise ask: discard, keep as a draft, or stay."""
         if not self.typed:
             self.dismiss(None)
+            return
+        if not self.DRAFT_KIND:  # a form that keeps no draft must not offer to keep one
+
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(None)
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Leave without saving? What was typed here is not kept.",
+                    yes="Leave",
+                    no="Keep typing",
+                ),
+                leave,
+            )
             return
 
         def answered(choice: str | None) -> None:

@@ -19,12 +19,14 @@ from sharetui.domain.governance import may_govern
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.home_admin import verify_audit
 from sharetui.ui.screens.home_after_share import (
     AFTER_SHARE_COLUMNS,
     after_share_rows,
     after_share_sections,
     fetch_after_share,
 )
+from sharetui.ui.screens.keeping import open_agreement, open_keeping
 from sharetui.ui.widgets.table import Table
 
 
@@ -39,6 +41,7 @@ class HomeScreen(LoadingScreen):
         Binding("u", "users", "Accounts"),
         Binding("v", "verify_audit", "Verify audit"),
         Binding("i", "import_people", "Import people"),
+        Binding("k", "keeping", "Register, agreements"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
     ]
@@ -103,6 +106,7 @@ class HomeScreen(LoadingScreen):
             "users": role is Role.ADMIN,
             "verify_audit": role is Role.ADMIN,
             "import_people": role is Role.ADMIN,
+            "keeping": role in (Role.SUPERVISOR, Role.ADMIN),
         }
         if action in per_role:
             return per_role[action]
@@ -379,6 +383,8 @@ class HomeScreen(LoadingScreen):
             resume_draft(app, ident, kind.removeprefix("draft:"))
         elif kind == "advice":
             app.open_advice(ident)
+        elif kind == "agreement":
+            open_agreement(app, ident)
         elif kind == "decision":
             app.open_decision(ident)
         elif kind == "user":
@@ -475,26 +481,12 @@ class HomeScreen(LoadingScreen):
         self.share_app.open_accounts()
 
     def action_verify_audit(self) -> None:
-        self._verify()
+        self.run_worker(verify_audit(self), group="verify", exclusive=True, exit_on_error=False)
+
+    def action_keeping(self) -> None:
+        open_keeping(self.app)
 
     def action_import_people(self) -> None:
         from sharetui.ui.screens.import_people import ImportPeopleDialog
 
         self.app.push_screen(ImportPeopleDialog())
-
-    @work(exclusive=True, group="verify", exit_on_error=False)
-    async def _verify(self) -> None:
-        from sharetui.services import audit
-
-        status = self.query_one("#audit-status", Static)
-        status.update("Verifying the audit trail…")
-        result = await self.call(audit.verify_as, self.services.store, self.actor)
-        if result.ok:
-            status.update(f"Audit trail verified: {result.checked:,} events, unbroken")
-        else:
-            status.update(
-                Text(
-                    f"AUDIT TRAIL BROKEN at event {result.first_broken_id}: {result.problem}",
-                    style="bold reverse",
-                )
-            )
