@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from sharetui.config import Settings
+from sharetui.domain.errors import ShareError
 from sharetui.services import audit
 from sharetui.services.audit_seal import SealError, read_seal, write_seal
 from sharetui.services.facade import Services
@@ -119,6 +120,23 @@ def test_a_keyed_chain_cannot_be_recomputed_without_the_key(svc, actors, tmp_pat
         forged = audit.verify(store)
         assert (forged.ok, forged.first_broken_id) == (False, first)
         assert forged.problem == f"event {first} is not keyed with the site key (forged)"
+    finally:
+        store.dispose()
+
+
+def test_a_store_without_the_key_writes_nothing_onto_a_keyed_chain(svc, actors, tmp_path):
+    """A command run without the site key (another account's configuration, say) used to chain
+    plain hashes onto the keyed trail, which verify then called forged: now it refuses the
+    write, says why, and the chain stays whole."""
+    store = _keyed(svc, tmp_path)
+    keyed = Services(store)
+    try:
+        p = person(keyed, actors.pat)
+        before = last_audit_id(svc)
+        with pytest.raises(ShareError, match="the key is not available here"):
+            svc.people.open(actors.pat, p.id)  # the same database, through a store with no key
+        assert last_audit_id(svc) == before
+        assert audit.verify(store).ok
     finally:
         store.dispose()
 

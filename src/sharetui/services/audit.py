@@ -22,7 +22,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, func, select
 
 from sharetui.domain.enums import Role
-from sharetui.domain.errors import NotAllowed
+from sharetui.domain.errors import NotAllowed, ShareError
 from sharetui.domain.permissions import DENIED, Permission, allowed
 from sharetui.services.audit_seal import SEAL_EVERY, Seal
 from sharetui.services.store import Actor, Store
@@ -151,6 +151,15 @@ def append_many(
     if not events:
         return first_id
     key: bytes | None = session.info.get("audit_key")
+    if key is None and keyed_from is not None:
+        # A command run without the site key (another account's configuration folder, say)
+        # would chain plain hashes onto a keyed trail, which verify then reports as forged:
+        # refuse the write instead, and say what is missing.
+        raise ShareError(
+            "This site's audit trail is keyed with the site key, and the key is not available "
+            "here, so nothing was written. Run sharetui as the account that holds the site "
+            "key (or set SHARETUI_KEY_FILE to it)."
+        )
     if key is not None and keyed_from is None:
         keyed_from = first_id  # the first event written with the site key
     mac = _mac(key)

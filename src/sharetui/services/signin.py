@@ -51,6 +51,7 @@ WRONG_CODE = (
 CODE_NEEDED = "Enter the 6-digit code from your authenticator app"
 DISABLED = "This account is disabled; ask an administrator"
 EXPIRED = "Signing in took too long: start again with your username and passphrase"
+ALREADY_ENROLLED = "Your second factor is already set up; an administrator can reset it"
 UNKNOWN_ACCOUNT = "(unknown account)"
 FREE_FAILURES = 4  # failures at one terminal before the waits start
 FIRST_WAIT = 30  # seconds after the fifth failure, doubling with each one after
@@ -326,6 +327,13 @@ class SignIn:
 
     def finish_enrolment(self, ticket_id: str, code: str) -> SignInStep:
         t = self._ticket(ticket_id)
+        codes = self._enrol(t, code, "")
+        t.code_ok = True
+        return replace(self._next(t), recovery_codes=tuple(codes))
+
+    def _enrol(self, t: _Ticket, code: str, summary: str, actor: Actor | None = None) -> list[str]:
+        """Keep the pending secret once the first code from the app matches it: sealed, with
+        new recovery codes (returned, to be shown once). Used at sign-in and from My account."""
         if not t.pending_secret:
             raise SignInFailed(EXPIRED)
         step = factor.matching_step(t.pending_secret, code, time.time(), None)
@@ -340,18 +348,19 @@ class SignIn:
         def work(s: Session) -> None:
             u = s.get(User, t.user_id, with_for_update=True)
             assert u is not None
+            if actor is not None and u.totp_secret:
+                raise SignInFailed(ALREADY_ENROLLED)  # set up meanwhile at another terminal
             u.totp_secret = sealed
             u.totp_last_step = step
             u.totp_enrolled_at = utcnow()
             u.recovery_codes = hashes
             s.add(u)
-            append(s, None, "user.factor_enrol", "user", u.id, "",
+            append(s, actor, "user.factor_enrol", "user", u.id, summary,
                    username=u.username, terminal=t.terminal)  # fmt: skip
 
         self.store.write(work)
         t.pending_secret = ""
-        t.code_ok = True
-        return replace(self._next(t), recovery_codes=tuple(codes))
+        return codes
 
     # -- the end: who is signed in ---------------------------------------------------------
     def _next(self, t: _Ticket) -> SignInStep:
@@ -421,51 +430,6 @@ class SignIn:
         with self._lock:
             for k in [k for k, v in self._tickets.items() if v is t]:
                 del self._tickets[k]
-
-    # -- the lock screen ---------------------------------------------------------------------
-    def check_unlock(self, actor: Actor, passphrase: str) -> None:
-        """The signed-in user unlocks their own screen with their passphrase (the second
-        factor was given at sign-in). Failures are throttled like sign-in failures; an
-        account disabled meanwhile does not unlock. Raises SignInFailed with the words."""
-        key = name_hash(actor.username, self._factor_key)
-        term = actor.terminal[:100]
-        wait = self.store.read(lambda s: _waiting(s, key, term, utcnow()))
-        if wait:
-            raise SignInFailed(wait_words(wait))
-
-        def load(s: Session) -> tuple[str, bool] | None:
-            row = s.execute(
-                select(User.passphrase_hash, User.active).where(User.id == actor.user_id)
-            ).first()
-            return None if row is None else (row[0], row[1])
-
-        row = self.store.read(load)
-        good: bool
-        try:
-            good = HASHER.verify(row[0] if row else _DUMMY_HASH, secret_bytes(passphrase))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            good = False
-        if row is None or not row[1]:
-            raise SignInFailed(DISABLED)
-        if not good:
-
-            def fail(s: Session) -> int:
-                wait = _record_failure(s, key, term)
-                append(s, None, "unlock.failed", "user", actor.user_id, "",
-                       username=actor.username, terminal=term)  # fmt: skip
-                return wait
-
-            wait = self.store.write(fail)
-            raise SignInFailed(
-                "That passphrase is not right for this account"
-                + (f". {wait_words(wait)}" if wait else "")
-            )
-
-        def ok(s: Session) -> None:
-            clear_throttle(s, key, term)
-            append(s, actor, "unlock", "user", actor.user_id, "")
-
-        self.store.write(ok)
 
 
 def _set_hash(s: Session, user_id: int, digest: str) -> None:

@@ -20,11 +20,11 @@ from sharetui.domain.passphrase import MIN_LENGTH, one_time_passphrase, passphra
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
+from sharetui.services.own_account import OwnAccountSteps
 from sharetui.services.second_factor import recovery_left
 from sharetui.services.signin import (
     HASHER,
     WRONG_PAIR,
-    SignIn,
     SignInStep,
     actor_of,
     clear_throttle,
@@ -175,7 +175,7 @@ def _validate_new(
     return uname, dname, parsed_role, roles
 
 
-class Users(SignIn):
+class Users(OwnAccountSteps):
     def __init__(self, store: Store) -> None:
         super().__init__(store)
 

@@ -653,6 +653,11 @@ class ShareApp(App[None], inherit_bindings=False):
 
         self._open(AccountsScreen())
 
+    def open_my_account(self) -> None:
+        from sharetui.ui.screens.my_account import MyAccountScreen
+
+        self._open(MyAccountScreen())
+
     def open_reports(self) -> None:
         from sharetui.ui.screens.reports import ReportsScreen
 

@@ -30,3 +30,9 @@ def qr_text(data: str) -> Text:
 def _cell(top: int, bottom: int) -> str:
     """Light is the background (white), dark is drawn (black)."""
     return {(0, 0): " ", (1, 0): "▀", (0, 1): "▄", (1, 1): "█"}[(top, bottom)]
+
+
+def secret_text(secret: str) -> Text:
+    """The secret as text, in groups of four, for an app that cannot scan."""
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return Text.assemble(("Secret: ", "bold"), grouped, "  (time-based, 6 digits, 30 s)")

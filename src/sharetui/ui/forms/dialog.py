@@ -9,8 +9,7 @@ What it gives each of them, once:
   back at the next sign-in (ShareApp.save_all_drafts asks draft_snapshot); Esc on typed text
   asks before discarding, and keeping saves a draft (staying on the form, with the reason,
   if the draft cannot be saved); Ctrl+D discards the draft, after a confirmation. A form
-  opened and left untouched keeps no draft; a form of a kind that keeps none (no
-  DRAFT_KIND: accounts, the register) asks only whether to leave.
+  opened and left untouched keeps no draft.
 """
 
 from __future__ import annotations
@@ -233,15 +232,16 @@ class FormDialog(KioskModal[Any]):
         if not self.typed:
             self.dismiss(None)
             return
-        if not self.DRAFT_KIND:  # a form that keeps no draft must not offer to keep one
+        if not self.DRAFT_KIND:  # a form that keeps no draft (passphrases): never offer one
 
             def leave(yes: bool | None) -> None:
                 if yes:
+                    self.finished = True
                     self.dismiss(None)
 
             self.app.push_screen(
                 ConfirmDialog(
-                    "Leave without saving? What was typed here is not kept.",
+                    "Leave this form? What was typed here is not kept.",
                     yes="Leave",
                     no="Keep typing",
                 ),

@@ -44,6 +44,7 @@ class HomeScreen(LoadingScreen):
         Binding("k", "keeping", "Register, agreements"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
+        Binding("m", "my_account", "My account"),
     ]
     QUEUE_REFRESH_SECONDS = 5.0  # new urgent advice must show within 10 s without a key
     TYPEAHEAD_WAIT_GROUPS = frozenset({"home-load"})
@@ -479,6 +480,9 @@ class HomeScreen(LoadingScreen):
 
     def action_users(self) -> None:
         self.share_app.open_accounts()
+
+    def action_my_account(self) -> None:
+        self.share_app.open_my_account()
 
     def action_verify_audit(self) -> None:
         self.run_worker(verify_audit(self), group="verify", exclusive=True, exit_on_error=False)

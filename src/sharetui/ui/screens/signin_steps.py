@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -212,14 +211,11 @@ class EnrolScreen(_StepScreen):
 
     @work(exclusive=True, group="enrol-load", exit_on_error=False)
     async def _load(self) -> None:
-        from sharetui.ui.qr import qr_text
+        from sharetui.ui.qr import qr_text, secret_text
 
         enrolment = await self.call(self.services.users.start_enrolment, self.step.ticket)
         self.query_one("#qr", Static).update(qr_text(enrolment.uri))
-        grouped = " ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4))
-        self.query_one("#secret", Static).update(
-            Text.assemble(("Secret: ", "bold"), grouped, "  (time-based, 6 digits, 30 s)")
-        )
+        self.query_one("#secret", Static).update(secret_text(enrolment.secret))
 
     @on(Input.Submitted, "#code")
     def _submitted(self) -> None:
