@@ -95,8 +95,6 @@ class KeptList(LoadingScreen):
         table.clear()
         for item in self.items:
             table.add_row(*self.row(item))
-        if not self.items:
-            table.add_row(*([lit(self.EMPTY)] + [""] * (len(self.COLUMNS) - 1)))
         table.move_cursor(row=max(min(at, len(self.items) - 1), 0))
         self._detail()
 
@@ -116,7 +114,8 @@ class KeptList(LoadingScreen):
     @on(DataTable.RowHighlighted, "#kept-table")
     def _detail(self) -> None:
         item = self.chosen()
-        self.query_one("#kept-detail", Static).update(self.detail(item) if item else Text())
+        empty = lit(self.EMPTY, style="bold")  # said under the headings, not as a row
+        self.query_one("#kept-detail", Static).update(self.detail(item) if item else empty)
         self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#kept-table")
@@ -196,7 +195,7 @@ class KeepingScreen(KeptList):
                 "a",
                 "agreements",
                 "Data sharing agreements",
-                f"{len(agreements)}; {len(due)} due for review within 30 days or past it",
+                f"{len(agreements)} in force; {len(due)} to review within 30 days",
             ),
             (
                 "t",
@@ -204,7 +203,7 @@ class KeepingScreen(KeptList):
                 "School term dates",
                 f"{len(terms)} terms; the last ends {terms[-1][1].last_day:%d %b %Y}"
                 if terms
-                else "None entered: every working day counts as a school day",
+                else "None entered (every working day counts)",
             ),
         ]
         if self.works_with_people:

@@ -33,13 +33,16 @@ def contact_words(c: RecipientChoice) -> str:
     return text + (f"  {c.contact}" if c.contact else "")
 
 
-def org_detail(org: OrgView) -> Text:
-    text = Text(plain(org.name), style="bold")
-    text.append(f"  {org.kind.label}")
+def org_detail(org: OrgView, *, in_full: bool = True) -> Text:
+    """The entry in a few lines: with its name and first contacts on the list, without
+    them above its own list of contacts."""
+    text = Text(plain(org.name) + "  " if in_full else "", style="bold")
+    text.append(org.kind.label)
     text.append("  secure routes: " + (plain(org.secure_routes, 60) or "none recorded"))
-    for c in org.contacts[:2]:
+    shown = org.contacts[:2] if in_full else ()
+    for c in shown:
         text.append("\n  " + plain(contact_words(c), 74))
-    if len(org.contacts) > 2:
+    if len(org.contacts) > len(shown) and in_full:
         text.append(f"\n  and {len(org.contacts) - 2} more contact(s): Enter lists them")
     if org.to_review:
         text.append("\nTo review: " + plain(org.review_note or "check it", 200), style="bold")
@@ -69,12 +72,12 @@ class RegisterScreen(KeptList):
                 "Brought in from free text or added at a desk. s: it is another entry "
                 "(merge); k: keep it as a new organisation."
             )
-            self.COLUMNS = ("Organisation", "Kind", "Contacts", "Why it is listed")
+            self.COLUMNS = ("Organisation", "Kind", "Why it is listed")
             self.EMPTY = "Nothing to review"
         else:
             self.HEADING = "The recipient register"
             self.INTRO = "Organisations information goes to, by name. Enter lists contacts."
-            self.COLUMNS = ("Organisation", "Kind", "Secure routes", "Contacts", "Check")
+            self.COLUMNS = ("Organisation", "Kind", "Secure routes", "Contacts")
             self.EMPTY = "The register is empty: n adds an organisation"
         self.FIELD_HELP = {
             "kept-table": REGISTER_WHY
@@ -86,8 +89,8 @@ class RegisterScreen(KeptList):
                 "is an audited change; decisions keep their own words."
                 if review
                 else "n adds an organisation; on the one under the cursor e corrects it, m "
-                "merges it into the entry it duplicates, Enter lists its contacts. Check: "
-                "marked for review (w lists those)."
+                "merges it into the entry it duplicates, Enter lists its contacts. The "
+                "entries to review (to check or merge) are listed with w."
             )
         }
 
@@ -103,19 +106,13 @@ class RegisterScreen(KeptList):
         return await self.call(self.services.register.orgs, self.actor, to_review=self.review)
 
     def row(self, org: OrgView) -> tuple[Any, ...]:
-        if self.review:
-            return (
-                one_line(org.name, 30),
-                org.kind.label,
-                str(len(org.contacts)),
-                one_line(org.review_note or "Check it", 60),
-            )
+        if self.review:  # the note in full is under the list
+            return (one_line(org.name, 34), org.kind.label, one_line(org.review_note, 24))
         return (
-            one_line(org.name, 25),
+            one_line(org.name, 32),
             org.kind.label,
-            one_line(org.secure_routes or "-", 20),
+            one_line(org.secure_routes or "-", 18),
             str(len(org.contacts)),
-            "yes" if org.to_review else "",
         )
 
     def detail(self, org: OrgView) -> Text:
@@ -200,7 +197,7 @@ class OrgScreen(KeptList):
 
     HEADING = "Organisation"
     COLUMNS = ("Role", "Name", "How to reach them")
-    EMPTY = "No contacts: n adds one (anyone there can be chosen meanwhile)"
+    EMPTY = "No contacts: n adds one (meanwhile the organisation itself can be chosen)"
     ENTER_WORDS = "Correct contact"
     BINDINGS = [
         Binding("n", "add_contact", "Add contact"),
@@ -241,7 +238,7 @@ class OrgScreen(KeptList):
         if self.org is not None:
             self.query_one("#kept-title", Static).update(lit(self.org.name))
             self.sub_title = "Register"
-            self.query_one("#kept-intro", Static).update(org_detail(self.org))
+            self.query_one("#kept-intro", Static).update(org_detail(self.org, in_full=False))
 
     def row(self, c: RecipientChoice) -> tuple[Any, ...]:
         return (one_line(c.role or "-", 28), one_line(c.name or "-", 22), one_line(c.contact, 30))

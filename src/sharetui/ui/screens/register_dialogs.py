@@ -74,7 +74,10 @@ class OrgDialog(FormDialog):
             yield Static("Ctrl+S: save   Esc: cancel   F1: help", classes="hint")
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
-        return {} if values["kind"] else {"kind": "Choose the kind of organisation"}
+        errors = {} if values["name"].strip() else {"name": "Enter the organisation's name"}
+        if not values["kind"]:
+            errors["kind"] = "Choose the kind of organisation"
+        return errors
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
         register, actor = self.services.register, self.actor

@@ -283,7 +283,13 @@ class StartTransferDialog(_ChoosesPeople):
 
     @on(Choices.Picked, "#special_category")
     def _special(self, event: Choices.Picked) -> None:
-        self._show_art9(event.value == "yes")
+        """Yes: the Article 9 question appears and is next (the form's own move to the next
+        question would pass it, since it is not laid out yet)."""
+        event.prevent_default()
+        special = event.value == "yes"
+        self._show_art9(special)
+        box = self.query_one("#art9_condition" if special else "#impact_if_not_shared")
+        self.call_after_refresh(box.focus)
 
     @on(Input.Changed, "#moved_on")
     def _due(self) -> None:

@@ -109,8 +109,8 @@ class TransfersScreen(KeptList):
         if v.state is ReceiptState.OVERDUE:
             state = Text(state, style="bold reverse")  # type: ignore[assignment]
         return (
-            one_line(v.person_name, 20),
-            one_line(v.recipient, 22),
+            one_line(v.person_name, 16),
+            one_line(v.recipient, 23),
             day(v.due_on) if v.due_on else "-",
             state,
         )
