@@ -276,6 +276,9 @@ async def test_a_transfer_sent_overdue_on_the_dsls_home_then_confirmed_and_one_r
         await press(pilot, "tab")
         await paste(pilot, "11/2/2026")
         assert "Due at the new setting by Wednesday 25 Feb 2026" in screen_text(app, fold=True)
+        await press(pilot, "f1")  # the guidance behind the question, in its own terms
+        assert "5 school days after an in-year move" in screen_text(app, fold=True)
+        await press(pilot, "escape")
         await press(pilot, "tab", "tab", "1")  # not ticked 'separately'; secure email
         await press(pilot, "tab", "3", "y", "1")  # legal obligation; special category: para 18
         await paste(pilot, "The new school would not know the risks to Jane")

@@ -62,7 +62,9 @@ AFTER_THE_SHARE: list[tuple[str, str]] = [
         "The recipient register",
         "Choose who the information goes to from the register of organisations and contacts, "
         "with their secure routes, so it goes only to those who need it, securely (rule 6). "
-        "Supervisors keep the register; a name added at the desk is checked by them.",
+        "Supervisors and administrators keep the register (k on the home screen); a name "
+        "added at the desk, or brought in from decisions recorded as free text, is checked "
+        "by them: merged into the entry it is, or kept as a new one.",
     ),
     (
         "Data sharing agreements",
@@ -86,7 +88,8 @@ AFTER_THE_SHARE: list[tuple[str, str]] = [
         "separately from the main pupil file; securely, never by ordinary post or with "
         "parents; and gets confirmation of receipt, chasing when none comes (Keeping Children "
         "Safe in Education 2024 and 2025, annex C). School days skip weekends, bank holidays "
-        "and the holidays between the terms the site has entered.",
+        "and the holidays between the terms the site has entered (k, then t, on the home "
+        "screen). The DSL records files sent and received with k, then c.",
     ),
 ]
 

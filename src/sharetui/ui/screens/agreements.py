@@ -72,7 +72,7 @@ class AgreementsScreen(KeptList):
     ENTER_WORDS = "Correct"
     BINDINGS = [
         Binding("n", "add", "Add"),
-        Binding("e", "edit", "Correct"),
+        Binding("e", "edit", "Correct", show=False),  # Enter says it
         Binding("r", "reviewed", "Reviewed"),
         Binding("escape", "back", "Back"),
     ]
@@ -216,12 +216,12 @@ class AgreementDialog(FormDialog):
                 yield Field(
                     "starts_on",
                     "Start (day/month/year)",
-                    ShortText(id="starts_on", max_length=20, placeholder="1/9/2025"),
+                    ShortText(id="starts_on", max_length=20),
                 )
                 yield Field(
                     "review_on",
                     "Review date (day/month/year)",
-                    ShortText(id="review_on", max_length=20, placeholder="1/9/2026"),
+                    ShortText(id="review_on", max_length=20),
                 )
                 yield Field(
                     "signed_copy",

@@ -189,29 +189,27 @@ class KeepingScreen(KeptList):
         due = await self.call(svc.agreements.due_for_review, actor, today)
         terms = await self.call(svc.calendar.terms, actor)
         items = [
-            ("o", "register", "Organisations (the recipient register)", f"{len(orgs)} in use"),
-            ("w", "review", "To review", f"{review} to check or merge" if review else "None"),
+            ("o", "register", "The recipient register", f"{len(orgs)} organisations"),
+            ("w", "review", "To review", f"{review} to check or merge" if review else "none"),
             (
                 "a",
                 "agreements",
                 "Data sharing agreements",
-                f"{len(agreements)} in force; {len(due)} to review within 30 days",
+                f"{len(agreements)}, {len(due)} due for review",
             ),
             (
                 "t",
                 "terms",
                 "School term dates",
-                f"{len(terms)} terms; the last ends {terms[-1][1].last_day:%d %b %Y}"
+                f"{len(terms)}, the last ends {terms[-1][1].last_day:%d %b %Y}"
                 if terms
-                else "None entered (every working day counts)",
+                else "None: every working day counts",
             ),
         ]
         if self.works_with_people:
             moves = await self.call(svc.receipts.transfer_list, actor, today)
             open_ = sum(1 for v in moves if v.state.value != "confirmed")
-            items.append(
-                ("c", "transfers", "Child protection file transfers", f"{open_} not confirmed")
-            )
+            items.append(("c", "transfers", "CP file transfers", f"{open_} not confirmed"))
         return items
 
     def row(self, item: Any) -> tuple[Any, ...]:

@@ -143,16 +143,22 @@ class TermDialog(FormDialog):
             yield Static("Add a term", classes="dialog-title")
             yield ErrorSummary()
             with VerticalScroll(classes="form-body"):
-                yield Field("term_name", "Name", ShortText(id="term_name", max_length=100))
+                yield Field(
+                    "term_name",
+                    "Name",
+                    ShortText(id="term_name", max_length=100),
+                    "Such as Autumn 1 (a half-term block) or Spring term",
+                )
                 yield Field(
                     "first_day",
                     "First school day (day/month/year)",
-                    ShortText(id="first_day", max_length=20, placeholder="1/9/2026"),
+                    ShortText(id="first_day", max_length=20),
+                    "Such as 1/9/2026",
                 )
                 yield Field(
                     "last_day",
                     "Last school day (day/month/year)",
-                    ShortText(id="last_day", max_length=20, placeholder="23/10/2026"),
+                    ShortText(id="last_day", max_length=20),
                 )
             yield saving_status()
             yield Static("Ctrl+S: add the term   Esc: cancel   F1: help", classes="hint")
