@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from sharetui.domain.enums import Role
+from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import LoadingScreen
@@ -173,7 +173,7 @@ class KeepingScreen(KeptList):
     @property
     def works_with_people(self) -> bool:
         actor = self.share_app.actor  # None while signing out: nothing is offered
-        return actor is not None and actor.role == Role.SUPERVISOR.value
+        return actor is not None and allowed(actor.role, Permission.WORK_WITH_PEOPLE)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_list" and parameters == ("transfers",):
