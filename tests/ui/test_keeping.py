@@ -17,6 +17,7 @@ from sharetui.services.agreements import AgreementInput
 from sharetui.ui.screens.agreements import AgreementsScreen
 from sharetui.ui.screens.register import OrgScreen, RegisterScreen
 from sharetui.ui.screens.register_dialogs import ContactDialog, MergeDialog, OrgDialog
+from sharetui.ui.screens.transfer_dialogs import StartTransferDialog
 from sharetui.ui.screens.transfers import TransfersScreen
 from tests.services.helpers import audit_actions, share
 from tests.ui.conftest import settle, sign_in
@@ -282,6 +283,8 @@ async def test_a_transfer_sent_overdue_on_the_dsls_home_then_confirmed_and_one_r
         await press(pilot, "tab", "tab", "1")  # not ticked 'separately'; secure email
         await press(pilot, "tab", "3", "y", "1")  # legal obligation; special category: para 18
         await paste(pilot, "The new school would not know the risks to Jane")
+        kept = app.screen.draft_snapshot()  # what a lock, switch or sign-out would keep
+        assert kept is not None and kept.kind == "cp-transfer"
         await press(pilot, "ctrl+s")
         text = screen_text(app, fold=True)
         assert "Send the child protection file separately from the main pupil file" in text
@@ -291,6 +294,13 @@ async def test_a_transfer_sent_overdue_on_the_dsls_home_then_confirmed_and_one_r
         assert rows(app) == [
             ["Jane Smith", "Riverside Junior School", "25 Feb 2026", "Awaiting confirmation"]
         ]
+        # The draft, opened again, has the child, the setting and every answer as they were
+        await app.push_screen(StartTransferDialog(values=kept.payload["values"]))
+        await settle(pilot)
+        text = screen_text(app, fold=True)
+        assert "Chosen: Smith, Jane born 04 Mar 2016 ref N0001" in text
+        assert app.screen.values() == kept.payload["values"]  # the rest, below the fold
+        await press(pilot, "escape")
     [view] = ui_services.receipts.transfer_list(sam, date(2026, 2, 11))
     assert view.person_id == jane.id
     record = ui_services.decisions.versions(sam, view.decision_id)[-1].fields

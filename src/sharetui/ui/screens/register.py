@@ -49,6 +49,18 @@ def org_detail(org: OrgView, *, in_full: bool = True) -> Text:
     return text
 
 
+def why_listed(org: OrgView) -> str:
+    """The review note in a few words, for its column (the note in full is below)."""
+    note = org.review_note
+    if "Possibly the same organisation as: " in note:
+        return "Same as " + note.split("Possibly the same organisation as: ")[1].split(".")[0] + "?"
+    if note.startswith("Added from a decision"):
+        return "Added at a desk"
+    if note.startswith("Brought in from decisions"):
+        return "From free text"
+    return note or "Check it"
+
+
 class RegisterScreen(KeptList):
     """Every organisation in use, or (review=True) those to check or merge."""
 
@@ -107,7 +119,7 @@ class RegisterScreen(KeptList):
 
     def row(self, org: OrgView) -> tuple[Any, ...]:
         if self.review:  # the note in full is under the list
-            return (one_line(org.name, 34), org.kind.label, one_line(org.review_note, 24))
+            return (one_line(org.name, 34), org.kind.label, one_line(why_listed(org), 24))
         return (
             one_line(org.name, 32),
             org.kind.label,

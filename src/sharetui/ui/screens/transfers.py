@@ -136,7 +136,7 @@ class TransfersScreen(KeptList):
         text.append(f"\n{v.state.label}")
         if v.state is not ReceiptState.CONFIRMED:
             text.append(
-                f": chase from {day(v.times.chase_on)}, overdue from {day(v.times.overdue_on)}"
+                f" (chase from {day(v.times.chase_on)}, overdue from {day(v.times.overdue_on)})"
             )
         if v.steps:
             last = v.steps[-1]
