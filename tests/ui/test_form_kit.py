@@ -263,6 +263,44 @@ async def fill_consent_now(pilot: Pilot[None], w: World) -> None:
     await paste(pilot, PASTED)
 
 
+def arrange_transfer(w: World) -> None:
+    jane(w)
+    w.services.register.add_org(w.who("sam"), "Riverside Junior School", "school")
+
+
+async def open_transfer(pilot: Pilot[None], w: World) -> None:
+    from sharetui.ui.screens.transfer_dialogs import StartTransferDialog
+
+    pilot.app.push_screen(StartTransferDialog())
+    await settle(pilot)
+
+
+async def fill_transfer(pilot: Pilot[None], w: World) -> None:
+    """The child, the new setting, the reason (pasted), the day, separately, how, the basis,
+    no special category data, and what could happen if it did not arrive."""
+    for text, keys in (("Jane", ("enter", "enter")), ("riverside", ("enter",))):
+        await paste(pilot, text)
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+    await paste(pilot, PASTED)
+    await pilot.press("tab")
+    await paste(pilot, "11/2/2026")
+    await pilot.press("tab", "y", "tab", "1", "tab", "3", "n")
+    await settle(pilot)
+    await paste(pilot, "The new school would not know")
+
+
+def transfers(w: World) -> list[Any]:
+    return w.services.receipts.transfer_list(w.who("sam"))
+
+
+def transfer_reason(w: World) -> str:
+    [view] = transfers(w)
+    record = w.services.decisions.versions(w.who("sam"), view.decision_id)[-1]
+    return str(record.fields["transfer_reason"])
+
+
 CASES = [
     Case(
         "record consent",
@@ -349,6 +387,16 @@ CASES = [
         advice_events("revealed"),
         "text",
         reveal_note,
+    ),
+    Case(
+        "child protection file transfer",
+        "sam",
+        arrange_transfer,
+        open_transfer,
+        fill_transfer,
+        lambda w: len(transfers(w)),
+        "transfer_reason",
+        transfer_reason,
     ),
 ]
 IDS = [c.name for c in CASES]

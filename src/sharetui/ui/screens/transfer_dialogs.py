@@ -267,9 +267,13 @@ class StartTransferDialog(_ChoosesPeople):
             yield Static("Ctrl+S: record the transfer   Esc: cancel   F1: help", classes="hint")
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self._show_art9(self.query_one("#special_category", Choices).value == "yes")
+        # FormDialog's own on_mount runs after this one (Textual calls each class's), and
+        # restores the answers: calling it here too would tick a restored tick box twice.
         self.run_worker(self._load_calendar(), group="transfer-calendar", exit_on_error=False)
+
+    def restore(self, values: dict[str, Any]) -> None:
+        super().restore(values)
+        self._show_art9(values.get("special_category") == "yes")
 
     async def _load_calendar(self) -> None:
         self.calendar = await self.call(self.services.calendar.current)
