@@ -301,6 +301,35 @@ def transfer_reason(w: World) -> str:
     return str(record.fields["transfer_reason"])
 
 
+def arrange_share(w: World) -> None:
+    jane(w)
+    from tests.services.helpers import share
+
+    w.ids["decision"] = w.services.decisions.log(w.who("pat"), share(w.ids["jane"])).id
+
+
+async def open_receipt(pilot: Pilot[None], w: World) -> None:
+    app = pilot.app
+    assert isinstance(app, ShareApp)
+    app.open_decision(w.ids["decision"])
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+
+
+async def fill_receipt(pilot: Pilot[None], w: World) -> None:
+    await pilot.press("c")  # confirmed: on to who
+    await pilot.press(*"Sam Patel", "tab", "1")  # by secure email
+    pilot.app.screen.query_one("#note").focus()
+    await paste(pilot, PASTED)
+
+
+def receipt_steps(w: World) -> tuple[Any, ...]:
+    view = w.services.receipts.status(w.who("pat"), w.ids["decision"])
+    assert view is not None
+    return view.steps
+
+
 CASES = [
     Case(
         "record consent",
@@ -397,6 +426,16 @@ CASES = [
         lambda w: len(transfers(w)),
         "transfer_reason",
         transfer_reason,
+    ),
+    Case(
+        "receipt step",
+        "pat",
+        arrange_share,
+        open_receipt,
+        fill_receipt,
+        lambda w: len(receipt_steps(w)),
+        "note",
+        lambda w: receipt_steps(w)[-1].note,
     ),
 ]
 IDS = [c.name for c in CASES]
