@@ -126,7 +126,7 @@ class HomeScreen(LoadingScreen):
             ("#advice-table", ("Question", "Asked of", "Status", "Advice")),
             ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
-            ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
+            ("#users-table", ("Username", "Name", "Role", "State", "Advice roles")),
             *AFTER_SHARE_COLUMNS,
             ("#sar-table", ("No.", "About", "Received", "Due", "Where it stands")),
         ):
@@ -321,10 +321,10 @@ class HomeScreen(LoadingScreen):
             rows = [
                 (
                     lit(u.username),
-                    one_line(u.display_name, 30),
+                    one_line(u.display_name, 20),
                     u.role.label,
-                    ", ".join(r.label for r in u.advice_roles) or "-",
-                    u.state_words,
+                    lit(u.state_words),  # before the advice roles: cut last at 80 columns
+                    one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
                     ("user", u.id),
                 )
                 for u in data["users"]
