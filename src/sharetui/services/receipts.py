@@ -271,7 +271,9 @@ class Receipts:
             for row in s.exec(q.order_by(col(SharingDecision.shared_at))).all():
                 view = self._view(s, row, cal, today)
                 if view.state is ReceiptState.FAILED:
-                    if sender is not None:  # failed: the sender sends it again
+                    # Failed: the sender sends it again at once; not sent again by the day
+                    # it would have been overdue, it is the DSL's too (and a transfer's).
+                    if sender is not None or today >= view.times.overdue_on:
                         out.append(view)
                 elif order.index(view.state) >= order.index(at_least):
                     out.append(view)
