@@ -51,6 +51,7 @@ WRONG_CODE = (
 CODE_NEEDED = "Enter the 6-digit code from your authenticator app"
 DISABLED = "This account is disabled; ask an administrator"
 EXPIRED = "Signing in took too long: start again with your username and passphrase"
+OUT_OF_TURN = "That is not the next step of this sign-in: start again with your username"
 ALREADY_ENROLLED = "Your second factor is already set up; an administrator can reset it"
 UNKNOWN_ACCOUNT = "(unknown account)"
 FREE_FAILURES = 4  # failures at one terminal before the waits start
@@ -101,10 +102,14 @@ class SignInStep:
 
 @dataclass
 class _Ticket:
+    """A sign-in (or a My account enrolment) in progress. needs: the one step it may take
+    next ("code", "new_passphrase", "enrol", or "own_enrol" for My account)."""
+
     user_id: int
     username: str
     terminal: str
     expires: float
+    needs: str = ""
     code_ok: bool = False
     passphrase_changed: bool = False
     pending_secret: str = ""
@@ -238,7 +243,7 @@ class SignIn:
 
     # -- step 2: the code ----------------------------------------------------------------
     def give_code(self, ticket_id: str, code: str) -> SignInStep:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "code")
         key = name_hash(t.username, self._factor_key)
         wait = self.store.read(lambda s: _waiting(s, key, t.terminal, utcnow()))
         if wait:
@@ -285,7 +290,7 @@ class SignIn:
 
     # -- step 3: a passphrase of one's own -------------------------------------------------
     def choose_passphrase(self, ticket_id: str, passphrase: str, confirm: str) -> SignInStep:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "new_passphrase")
 
         def names(s: Session) -> tuple[str, str]:
             u = s.get(User, t.user_id)
@@ -320,13 +325,13 @@ class SignIn:
 
     # -- step 4: setting up the second factor ---------------------------------------------
     def start_enrolment(self, ticket_id: str) -> factor.Enrolment:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "enrol")
         if not t.pending_secret:
             t.pending_secret = factor.new_secret()
         return factor.enrolment(t.pending_secret, t.username)
 
     def finish_enrolment(self, ticket_id: str, code: str) -> SignInStep:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "enrol")
         codes = self._enrol(t, code, "")
         t.code_ok = True
         return replace(self._next(t), recovery_codes=tuple(codes))
@@ -348,8 +353,8 @@ class SignIn:
         def work(s: Session) -> None:
             u = s.get(User, t.user_id, with_for_update=True)
             assert u is not None
-            if actor is not None and u.totp_secret:
-                raise SignInFailed(ALREADY_ENROLLED)  # set up meanwhile at another terminal
+            if u.totp_secret:  # set up meanwhile at another terminal: never written over
+                raise SignInFailed(ALREADY_ENROLLED)
             u.totp_secret = sealed
             u.totp_last_step = step
             u.totp_enrolled_at = utcnow()
@@ -382,6 +387,7 @@ class SignIn:
         elif not enrolled and factor_required(u.role, practitioners_too):
             needs = "enrol"
         if needs:
+            t.needs = needs  # the one step this ticket may take next
             ticket_id = self._keep(t)
             return SignInStep(needs, ticket_id, display_name=u.display_name, username=u.username)
         key = name_hash(t.username, self._factor_key)
@@ -413,12 +419,18 @@ class SignIn:
             self._tickets[ticket_id] = t
             return ticket_id
 
-    def _ticket(self, ticket_id: str) -> _Ticket:
+    def _ticket(self, ticket_id: str, needs: str) -> _Ticket:
+        """The sign-in in progress, for the step it is due to take. A ticket offered for
+        another step (the code step's ticket for setting up a new factor over the one the
+        account has, say) ends that sign-in: steps are taken in turn or not at all."""
         with self._lock:
             t = self._tickets.get(ticket_id)
             if t is None or t.expires < time.monotonic():
                 self._tickets.pop(ticket_id, None)
                 raise SignInFailed(EXPIRED)
+            if t.needs != needs:
+                self._tickets.pop(ticket_id, None)
+                raise SignInFailed(OUT_OF_TURN)
             return t
 
     def forget(self, ticket_id: str) -> None:
