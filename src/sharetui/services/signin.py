@@ -124,8 +124,17 @@ def name_hash(username: str, key: bytes | None) -> str:
     ).hexdigest()
 
 
+def throttle_place(terminal: str) -> str:
+    """Where failures are counted: the terminal, and over SSH the connecting machine's
+    address without the client's port, which is new at every connection (counted with it,
+    a guesser who reconnected after four failures was never slowed)."""
+    if terminal.startswith("ssh:") and terminal.count(":") >= 2:
+        return terminal.rsplit(":", 1)[0]
+    return terminal
+
+
 def _waiting(s: Session, key: str, terminal: str, now: datetime) -> float:
-    row = s.get(SignInThrottle, (key, terminal))
+    row = s.get(SignInThrottle, (key, throttle_place(terminal)))
     if row is None or row.next_try_at is None or row.next_try_at <= now:
         return 0.0
     return (row.next_try_at - now).total_seconds()
@@ -135,6 +144,7 @@ def _record_failure(s: Session, key: str, terminal: str) -> int:
     """Count one failure (locked row: parallel guesses on PostgreSQL lose no count);
     returns the wait it starts, in seconds."""
     now = utcnow()
+    terminal = throttle_place(terminal)
     values = {"name_hash": key, "terminal": terminal, "failures": 0, "last_failure_at": now}
     dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
     s.execute(dialect.insert(SignInThrottle).values(**values).on_conflict_do_nothing())
@@ -154,7 +164,7 @@ def _record_failure(s: Session, key: str, terminal: str) -> int:
 def clear_throttle(s: Session, key: str, terminal: str | None = None) -> int:
     stmt = delete(SignInThrottle).where(SignInThrottle.name_hash == key)  # type: ignore[arg-type]
     if terminal is not None:
-        stmt = stmt.where(SignInThrottle.terminal == terminal)  # type: ignore[arg-type]
+        stmt = stmt.where(SignInThrottle.terminal == throttle_place(terminal))  # type: ignore[arg-type]
     return int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
