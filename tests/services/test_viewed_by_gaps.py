@@ -1,0 +1,25 @@
+"""'Viewed by' against someone who reads a person's consent history without opening their
+record (the decision flow's consent page does, for the person chosen from a search): on both
+databases. Opening the record itself still reads as one line, "the record"."""
+
+from __future__ import annotations
+
+from sharetui.services.audit import viewed_by
+from tests.services.helpers import consent, person
+
+
+def test_consent_history_read_outside_the_record_is_in_viewed_by(svc, actors):
+    p = person(svc, actors.pat)
+    svc.consent.record(actors.pat, consent(p.id))
+    svc.consent.current(actors.pip, p.id)  # the consent page of a decision: no record opened
+    views = viewed_by(svc.store, actors.sam, p.id)
+    assert [(v.username, v.what) for v in views] == [("pip", "consent history")]
+    # The record's own read of its consent history (and its reloads) is "the record".
+    svc.people.open(actors.sue, p.id)
+    svc.consent.current(actors.sue, p.id)
+    svc.consent.current(actors.sue, p.id)
+    views = viewed_by(svc.store, actors.sam, p.id)
+    assert [(v.username, v.what) for v in views] == [
+        ("sue", "the record"),
+        ("pip", "consent history"),
+    ]
