@@ -60,3 +60,24 @@ def test_a_disabled_account_still_keeps_its_own_typed_work_as_a_draft(svc, actor
     assert saved.id
     with pytest.raises(AccountRevoked):
         svc.drafts.mine(actors.pat)
+
+
+def test_a_disabled_account_cannot_finish_setting_up_a_second_factor(svc, actors):
+    """My account's enrolment started, then the account disabled: the first code used to
+    store the factor anyway (the write read the account without asking if it was active)."""
+    import pyotp
+    from sqlmodel import Session, select
+
+    from sharetui.domain.errors import SignInFailed
+    from sharetui.store.models import User
+    from tests.conftest import PASSPHRASE
+
+    started = svc.users.start_own_enrolment(actors.pat, PASSPHRASE)
+    svc.users.set_active(None, "pat", False)
+    before = last_audit_id(svc)
+    code = pyotp.TOTP(pyotp.parse_uri(started.enrolment.uri).secret).now()
+    with pytest.raises((AccountRevoked, SignInFailed)):
+        svc.users.finish_own_enrolment(actors.pat, started.ticket, code)
+    with Session(svc.store.engine) as s:
+        assert s.exec(select(User.totp_secret).where(User.username == "pat")).one() == ""
+    assert last_audit_id(svc) == before

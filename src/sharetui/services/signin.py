@@ -362,7 +362,8 @@ class SignIn:
 
         def work(s: Session) -> None:
             u = s.get(User, t.user_id, with_for_update=True)
-            assert u is not None
+            if u is None or not u.active:  # disabled since the enrolment began
+                raise SignInFailed(DISABLED)
             if u.totp_secret:  # set up meanwhile at another terminal: never written over
                 raise SignInFailed(ALREADY_ENROLLED)
             u.totp_secret = sealed
