@@ -81,3 +81,18 @@ def test_a_disabled_account_cannot_finish_setting_up_a_second_factor(svc, actors
     with Session(svc.store.engine) as s:
         assert s.exec(select(User.totp_secret).where(User.username == "pat")).one() == ""
     assert last_audit_id(svc) == before
+
+
+def test_a_disabled_account_cannot_choose_its_passphrase_half_way_through_signing_in(svc):
+    made = svc.users.create_with_one_time_passphrase(None, "newp", "New Person", "practitioner", [])
+    step = svc.users.begin("newp", made.passphrase, "t")
+    assert step.needs == "new_passphrase"
+    svc.users.set_active(None, "newp", False)
+    before = last_audit_id(svc)
+    from sharetui.domain.errors import SignInFailed
+    from sharetui.services.signin import DISABLED
+
+    with pytest.raises(SignInFailed) as err:
+        svc.users.choose_passphrase(step.ticket, "quiet harbour lantern", "quiet harbour lantern")
+    assert err.value.message == DISABLED
+    assert last_audit_id(svc) == before  # no passphrase change on the trail

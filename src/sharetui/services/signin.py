@@ -321,8 +321,9 @@ class SignIn:
         digest = HASHER.hash(passphrase)
 
         def work(s: Session) -> None:
-            u = s.get(User, t.user_id)
-            assert u is not None
+            u = s.get(User, t.user_id, with_for_update=True)
+            if u is None or not u.active:  # disabled since the passphrase step began
+                raise SignInFailed(DISABLED)
             u.passphrase_hash = digest
             u.must_change_passphrase = False
             s.add(u)
