@@ -23,3 +23,21 @@ def test_consent_history_read_outside_the_record_is_in_viewed_by(svc, actors):
         ("sue", "the record"),
         ("pip", "consent history"),
     ]
+
+
+def test_opening_a_decision_is_on_the_trail_of_everyone_it_names(svc, actors):
+    """A decision names others affected (a sibling, a parent): it is on their timeline, and
+    opening it shows their names, yet only the subject's 'Viewed by' said so."""
+    from dataclasses import replace
+
+    from tests.services.helpers import no_share
+
+    child = person(svc, actors.pat)
+    sibling = person(svc, actors.pat, "Smith", "Tom")
+    decision = svc.decisions.log(
+        actors.pat, replace(no_share(child.id), others_affected=[sibling.id])
+    )
+    svc.decisions.versions(actors.pip, decision.id)
+    for who in (child, sibling):
+        views = viewed_by(svc.store, actors.sam, who.id)
+        assert [(v.username, v.what) for v in views] == [("pip", "a decision")], who
