@@ -41,3 +41,16 @@ def test_opening_a_decision_is_on_the_trail_of_everyone_it_names(svc, actors):
     for who in (child, sibling):
         views = viewed_by(svc.store, actors.sam, who.id)
         assert [(v.username, v.what) for v in views] == [("pip", "a decision")], who
+
+
+def test_the_children_a_decision_names_are_on_their_own_trail(svc, actors):
+    """The decision page of a parent names each linked child (rule 5): the read was on the
+    parent's trail only."""
+    from datetime import date
+
+    mum = person(svc, actors.pat, "Smith", "Ann", date(1990, 1, 1))
+    child = person(svc, actors.pat, "Smith", "Kit", date(2018, 1, 1))
+    svc.people.link(actors.pat, mum.id, child.id, "parent_with_pr")
+    assert [c.id for c in svc.impact.linked_children(actors.pip, mum.id)] == [child.id]
+    views = viewed_by(svc.store, actors.sam, child.id)
+    assert [(v.username, v.what) for v in views] == [("pip", "name and details")]
