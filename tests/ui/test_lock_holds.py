@@ -4,8 +4,10 @@ and goes with a switch of user. Only the lock's own questions show above it."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input
 
+from sharetui.domain.errors import SignInFailed
 from sharetui.ui.screens.accounts import AccountsScreen
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.lock import LockScreen
@@ -72,3 +74,30 @@ async def test_the_lock_still_asks_its_own_questions(make_app) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_a_sign_in_left_half_way_ends_when_the_screen_would_lock(make_app, ui_services):
+    """After a one-time passphrase, "Choose your own passphrase" waited five minutes (the
+    ticket's life) whatever the idle lock: whoever came to the terminal meanwhile chose the
+    passphrase and was signed in as that person. Idle for the lock's time, it starts again."""
+    from sharetui.ui.screens.signin_steps import ChoosePassphraseScreen
+
+    made = ui_services.users.create_with_one_time_passphrase(
+        None, "newp", "New Person", "practitioner", []
+    )
+    app = make_app(idle_lock_seconds=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "newp", made.passphrase)
+        assert isinstance(app.screen, ChoosePassphraseScreen)
+        ticket = app.screen.step.ticket
+        app._last_input -= 61  # a minute without a key
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, SignInScreen):
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        with pytest.raises(SignInFailed):  # the half-finished sign-in is gone
+            app.services.users.choose_passphrase(
+                ticket, "quiet harbour lantern", "quiet harbour lantern"
+            )

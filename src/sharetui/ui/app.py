@@ -238,8 +238,19 @@ class ShareApp(App[None], inherit_bindings=False):
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_input
-        if self.actor is not None and idle >= self.settings.idle_lock_seconds:
+        if idle < self.settings.idle_lock_seconds:
+            return
+        if self.actor is not None:
             self.action_lock()
+            return
+        # A sign-in left half-way (a code, a passphrase of one's own, a second factor to set
+        # up) holds the passphrase's work: left as long as a session would stay unlocked, it
+        # starts again, or whoever came next could finish it as that person.
+        steps = [getattr(s, "step", None) for s in self.screen_stack]  # help may be above
+        ticket = next((t for t in (getattr(s, "ticket", "") for s in steps) if t), "")
+        if ticket and not self._leaving.in_flight:
+            self._last_input = time.monotonic()
+            self.abandon_sign_in(ticket)
 
     # -- notifications --------------------------------------------------------------------
     def notify(
