@@ -15,9 +15,10 @@ from textual.worker import WorkerCancelled
 from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.services.facade import Services
+from sharetui.services.store import Actor
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.base import LoadingScreen
-from tests.conftest import PASSPHRASE, totp_code
+from tests.conftest import PASSPHRASE, sign_in_as, totp_code
 
 __all__ = ["PASSPHRASE", "make_app", "sign_in", "settle"]
 
@@ -145,3 +146,16 @@ async def enrol_through_the_screens(pilot: Pilot[None]) -> None:
     assert len(codes) == 8 and all(len(c) == 11 for c in codes)
     await pilot.press("enter")
     await settle(pilot)
+
+
+@pytest.fixture
+def who(ui_services: Services) -> Callable[[str], Actor]:
+    """Signed-in actors on the app's database, for arranging data as a colleague would."""
+    cache: dict[str, Actor] = {}
+
+    def actor(username: str) -> Actor:
+        if username not in cache:
+            cache[username] = sign_in_as(ui_services, username, "ui-test")
+        return cache[username]
+
+    return actor

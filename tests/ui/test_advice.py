@@ -27,7 +27,6 @@ from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
-from tests.conftest import sign_in_as
 from tests.services.helpers import person
 from tests.ui.conftest import settle, sign_in
 from tests.ui.screen import screen_text
@@ -64,18 +63,6 @@ async def wait_for(
         waited += 0.05
 
 
-@pytest.fixture
-def who(ui_services: Services) -> Callable[[str], Actor]:
-    cache: dict[str, Actor] = {}
-
-    def actor(username: str) -> Actor:
-        if username not in cache:
-            cache[username] = sign_in_as(ui_services, username, "ui-test")
-        return cache[username]
-
-    return actor
-
-
 def ask(svc: Services, actor: Actor, question: str = "May I share?", **kw: object) -> AdviceView:
     kw.setdefault("advice_role", "dsl")
     kw.setdefault("urgency", "routine")
@@ -108,7 +95,9 @@ async def test_raise_shows_errors_on_fields_keeps_text_then_sends(
         assert isinstance(dialog, RaiseAdviceDialog)
         summary = str(dialog.query_one("#raise-error-summary", Static).render())
         assert summary.startswith("There is a problem")
-        assert "Enter the question you need advice on" in screen_text(app, fold=True)  # under the box
+        assert "Enter the question you need advice on" in screen_text(
+            app, fold=True
+        )  # under the box
         for field, words in (
             ("question", "Enter the question you need advice on"),
             ("advice_role", "Choose who to ask"),

@@ -263,6 +263,35 @@ async def fill_consent_now(pilot: Pilot[None], w: World) -> None:
     await paste(pilot, PASTED)
 
 
+def arrange_share(w: World) -> None:
+    jane(w)
+    from tests.services.helpers import share
+
+    w.ids["decision"] = w.services.decisions.log(w.who("pat"), share(w.ids["jane"])).id
+
+
+async def open_receipt(pilot: Pilot[None], w: World) -> None:
+    app = pilot.app
+    assert isinstance(app, ShareApp)
+    app.open_decision(w.ids["decision"])
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+
+
+async def fill_receipt(pilot: Pilot[None], w: World) -> None:
+    await pilot.press("c")  # confirmed: on to who
+    await pilot.press(*"Sam Patel", "tab", "1")  # by secure email
+    pilot.app.screen.query_one("#note").focus()
+    await paste(pilot, PASTED)
+
+
+def receipt_steps(w: World) -> tuple[Any, ...]:
+    view = w.services.receipts.status(w.who("pat"), w.ids["decision"])
+    assert view is not None
+    return view.steps
+
+
 CASES = [
     Case(
         "record consent",
@@ -350,6 +379,16 @@ CASES = [
         "text",
         reveal_note,
     ),
+    Case(
+        "receipt step",
+        "pat",
+        arrange_share,
+        open_receipt,
+        fill_receipt,
+        lambda w: len(receipt_steps(w)),
+        "note",
+        lambda w: receipt_steps(w)[-1].note,
+    ),
 ]
 IDS = [c.name for c in CASES]
 
@@ -357,6 +396,38 @@ IDS = [c.name for c in CASES]
 def words(pilot: Pilot[None]) -> str:
     """The whole screen as a person reads it: borders gone, lines wrapped back together."""
     return " ".join(BORDERS.sub(" ", screen_text(pilot)).split())
+
+
+async def unreached_by_tab(pilot: Pilot[None], dialog: FormDialog) -> list[str]:
+    """The questions on show in the dialog that Tab does not reach, or that are not in view
+    on the screen when they have the focus (at 80 x 24 a question out of reach is missed).
+    The focus is put back where it was, so the form is as it was opened."""
+    shown = {}
+    for name in dialog.FIELDS:
+        widget = dialog._widget(name)
+        if widget is not None and dialog._shown(widget):
+            shown[name] = widget
+    reached: set[str] = set()
+    start = focused = pilot.app.focused
+    for _ in range(6 * len(shown) + 10):
+        if focused is None:
+            break
+        for name, widget in shown.items():
+            if focused is widget or widget in focused.ancestors:
+                where = dialog.find_widget(focused)  # raises when it is not on screen
+                seen = where.visible_region.height
+                assert seen >= min(where.region.height, 3), f"{name} out of view: {where}"
+                reached.add(name)
+        await pilot.press("tab")
+        await pilot.pause()
+        await pilot.pause()  # the focus scrolls its question into view after a refresh
+        focused = pilot.app.focused
+        if focused is start:
+            break
+    if start is not None:
+        start.focus()
+        await pilot.pause()
+    return sorted(set(shown) - reached)
 
 
 def dialog_of(app: Any) -> FormDialog:
@@ -374,6 +445,9 @@ async def test_saved_once_with_pasted_lines_kept(make_app, ui_services, case: Ca
         await sign_in(pilot, case.user)
         await case.open(pilot, w)
         dialog = dialog_of(app)
+        # At 80 x 24 every question can be reached by Tab and is in view when it is.
+        missing = await unreached_by_tab(pilot, dialog)
+        assert not missing, f"not reached by Tab at 80 x 24: {missing}"
         await case.fill(pilot, w)
         await settle(pilot)
         if case.pasted_into:

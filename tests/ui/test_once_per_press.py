@@ -26,7 +26,7 @@ from sharetui.ui.screens.signin_steps import ChoosePassphraseScreen
 from tests.services.helpers import audit_actions
 from tests.ui.conftest import settle, sign_in
 from tests.ui.screen import screen_text
-from tests.ui.test_advice import ask, who  # noqa: F401 - the fixture
+from tests.ui.test_advice import ask
 
 PASSPHRASE = "lantern pebble violet"
 

@@ -429,3 +429,27 @@ async def test_a_screen_opened_under_the_lock_shows_only_after_unlocking(
                 await sign_in(pilot, "pip")
                 assert isinstance(app.screen, HomeScreen)
                 assert len(app.screen_stack) == 2
+
+
+async def test_a_screen_asked_about_its_keys_after_sign_out_says_no_instead_of_stopping(
+    make_app, ui_services
+) -> None:
+    """Found by the full random-keys run: signing out from a decision left the footer asking
+    the decision screen whether its user may amend it, with nobody signed in any more."""
+    from sharetui.ui.screens.decision_view import DecisionScreen
+    from tests.conftest import sign_in_as
+    from tests.services.helpers import person, share
+
+    pat = sign_in_as(ui_services, "pat")
+    jane = person(ui_services, pat)
+    decision = ui_services.decisions.log(pat, share(jane.id))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.open_decision(decision.id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DecisionScreen) and screen.check_action("amend", ())
+        app.actor = None  # the moment sign-out has cleared the session, before the screens
+        assert screen.check_action("amend", ()) is False
+        assert "amend" not in {b.action for _, b, *_ in screen.active_bindings.values()}

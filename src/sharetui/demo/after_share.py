@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sharetui.demo.world import ORGS, _Family, _Plan, _World
 from sharetui.domain.after_share import DecisionKind, ReceiptMethod, ReceiptState, ReceiptStep
 from sharetui.domain.calendar import WorkingCalendar
 from sharetui.domain.decision import DecisionInput, QualityCheck
@@ -27,16 +28,11 @@ from sharetui.domain.enums import (
 )
 from sharetui.services.agreements import AgreementInput
 
-if TYPE_CHECKING:
-    from sharetui.demo import _Family, _Plan, _World
-
 NEW_SETTING = "Riverside Junior School"
 OLD_SETTING = "Hillcrest Primary School"
 
 
 def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
-    from sharetui.demo import ORGS
-
     sam, dee, priya = w.actors["sam"], w.actors["dee"], w.actors["priya"]
     today = w.now.astimezone(w.tz).date()
     ids: dict[str, tuple[int, int | None]] = {}  # organisation -> (org id, contact id)

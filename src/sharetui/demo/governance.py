@@ -11,13 +11,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
+from sharetui.demo.world import _Family, _Plan, _World
 from sharetui.domain.governance import due_date
 from sharetui.domain.person import PersonInput
-
-if TYPE_CHECKING:
-    from sharetui.demo import _Family, _Plan, _World
 
 FORMER_PUPILS = (
     ("Ashworth", "Kieran"),

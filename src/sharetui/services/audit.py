@@ -7,98 +7,50 @@ hash of the row before it. verify() recomputes every hash and names the first br
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, DateTime, Label, Row, String, type_coerce
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, func, select
 
-from sharetui.domain.enums import Role
 from sharetui.domain.errors import NotAllowed, ShareError
 from sharetui.domain.permissions import DENIED, Permission, allowed
-from sharetui.services.audit_seal import SEAL_EVERY, Seal
+from sharetui.services.audit_chain import (
+    _EVENTS,
+    _HEAD,
+    GENESIS,
+    _canonical_time,
+    _digest,
+    _mac,
+    event_hash,
+)
+from sharetui.services.audit_seal import Seal
+from sharetui.services.audit_verify import VerifyResult, verify
 from sharetui.services.store import Actor, Store
-from sharetui.store.engine import is_sqlite
-from sharetui.store.models import AuditEvent, AuditHead, User
-from sharetui.store.types import table_of, utcnow
+from sharetui.store.models import AuditEvent, User
+from sharetui.store.types import utcnow
 
-GENESIS = "0" * 64
-_EVENTS = table_of(AuditEvent)
-_HEAD = table_of(AuditHead)
+__all__ = [
+    "GENESIS",
+    "VerifyResult",
+    "append",
+    "append_many",
+    "event_hash",
+    "require",
+    "seal_as",
+    "verify",
+    "verify_as",
+    "viewed_by",
+]
 
 
 def require(actor: Actor, permission: Permission) -> None:
     """Enforce the role matrix; the message says who may do it."""
-    if not allowed(Role(actor.role), permission):
+    if not allowed(actor.role, permission):
         raise NotAllowed(DENIED[permission])
-
-
-def _canonical_time(at: datetime) -> str:
-    """'YYYY-MM-DD HH:MM:SS.ffffff' of the wall time, zone dropped. isoformat's first 26
-    characters are exactly that and cost a third of strftime, which matters to verify()."""
-    if at.year < 1000:  # strftime does not pad such years; keep their hashes as they were
-        return at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return at.isoformat(" ", "microseconds")[:26]
-
-
-# One encoder for every hash: json.dumps with options builds a new encoder per call.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def event_hash(
-    prev_hash: str,
-    event_id: int,
-    at: datetime,
-    user_id: int | None,
-    username: str,
-    terminal: str,
-    action: str,
-    entity_type: str,
-    entity_id: str,
-    summary: str,
-    *,
-    key: bytes | None = None,
-) -> str:
-    """One event's hash: HMAC-SHA-256 under the audit key where the site has one, else
-    SHA-256. Either way it covers the previous hash, so each hash vouches for all before it."""
-    return _digest(
-        prev_hash,
-        [
-            event_id,
-            _canonical_time(at),
-            user_id,
-            username,
-            terminal,
-            action,
-            entity_type,
-            entity_id,
-            summary,
-        ],
-        _mac(key),
-    )
-
-
-def _mac(key: bytes | None) -> hmac.HMAC | None:
-    """A keyed hash prepared once; each event hashes a copy (cheaper than a new HMAC)."""
-    return hmac.new(key, digestmod=hashlib.sha256) if key else None
-
-
-def _digest(prev_hash: str, fields: list[object], mac: hmac.HMAC | None = None) -> str:
-    """The hash of one event: its fields (time already canonical) after the previous hash."""
-    data = (prev_hash + _encode(fields)).encode("utf-8")
-    if mac is None:
-        return hashlib.sha256(data).hexdigest()
-    keyed = mac.copy()
-    keyed.update(data)
-    return keyed.hexdigest()
 
 
 def append(
@@ -199,294 +151,6 @@ def append_many(
         .values(last_event_id=rows[-1]["id"], last_hash=prev, keyed_from=keyed_from)
     )
     return first_id
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int  # events on the app's chain verified (before the first problem)
-    first_broken_id: int | None = None
-    problem: str = ""
-    keyed_from: int | None = None  # first event keyed with the site key; None: plain SHA-256
-    last_event_id: int = 0
-    last_hash: str = ""
-    inserted: tuple[int, ...] = ()  # rows the chain passes over: written around the app
-    checkpoints: dict[int, str] = field(default_factory=dict)  # for a seal
-    sealed: Seal | None = None  # the seal checked against, when one was given
-
-
-class _Broken(Exception):
-    def __init__(self, event_id: int, problem: str, checked: int | None = None) -> None:
-        self.event_id = event_id
-        self.problem = problem
-        self.checked = checked
-
-
-def _rows(conn: Connection, sqlite: bool) -> Iterator[Row[*tuple[Any, ...]]]:
-    cols = _EVENTS.c
-    # SQLite keeps the time as the canonical text itself: read it as text and skip parsing
-    # and formatting 2.4 million datetimes. Elsewhere take the driver's naive datetime.
-    at_col: Label[Any]
-    if sqlite:
-        at_col = type_coerce(cols.at, String()).label("at")
-    else:
-        at_col = type_coerce(cols.at, DateTime()).label("at")
-    return iter(
-        conn.execution_options(yield_per=20_000).execute(
-            sa_select(
-                cols.id,
-                at_col,
-                cols.user_id,
-                cols.username,
-                cols.terminal,
-                cols.action,
-                cols.entity_type,
-                cols.entity_id,
-                cols.summary,
-                cols.prev_hash,
-                cols.hash,
-            ).order_by(cols.id)
-        )
-    )
-
-
-def _fields(row: Row[*tuple[Any, ...]]) -> list[object]:
-    at = row[1]
-    if not isinstance(at, str):
-        at = _canonical_time(at)
-    elif len(at) != 26:  # text not written by this app's column type
-        at = _canonical_time(datetime.fromisoformat(at))
-    return [row[0], at, *row[2:9]]
-
-
-def verify(
-    store: Store,
-    progress: Callable[[int, int], None] | None = None,
-    seal: Seal | None = None,
-) -> VerifyResult:
-    """Walk the whole chain. Detects altered rows, deleted rows (gaps or a missing tail),
-    reordered rows, and rows written around the app (the chain passes over them); names the
-    first event at which something is wrong. Events from the head's keyed_from on are checked
-    with the site key. With a seal, also proves that no event up to the sealed one changed."""
-    key = store.audit_key
-    sqlite = is_sqlite(store.engine)
-    with store.engine.connect() as conn:
-        if not sqlite:
-            # One snapshot for the head and every row: terminals appending meanwhile must
-            # not look like a broken chain. (A SQLite read transaction is a snapshot already.)
-            conn.execution_options(isolation_level="REPEATABLE READ")
-        total = conn.execute(sa_select(func.count()).select_from(_EVENTS)).scalar_one()
-        head = conn.execute(sa_select(_HEAD)).first()
-        keyed_from = head.keyed_from if head is not None else None
-        walk = _Walk(key, keyed_from, seal, head.last_event_id if head is not None else None)
-        try:
-            for row in _rows(conn, sqlite):
-                walk.step(row)
-                if progress and walk.seen % 20_000 == 0:
-                    progress(walk.seen, total)
-            if progress:
-                progress(walk.seen, total)
-            walk.finish(head)
-        except _Broken as broken:
-            return VerifyResult(
-                False,
-                walk.checked if broken.checked is None else broken.checked,
-                broken.event_id,
-                broken.problem,
-                keyed_from,
-                walk.last_id,
-                walk.prev,
-                tuple(walk.inserted),
-                sealed=seal,
-            )
-    if walk.inserted:
-        first, more = walk.inserted[0], len(walk.inserted) - 1
-        also = f" (and {more} more: {', '.join(map(str, walk.inserted[1:6]))})" if more else ""
-        return VerifyResult(
-            False,
-            walk.checked,
-            first,
-            f"event {first} was not written by the app: the chain passes over it{also}",
-            keyed_from,
-            walk.last_id,
-            walk.prev,
-            tuple(walk.inserted),
-            walk.checkpoints,
-            seal,
-        )
-    return VerifyResult(
-        True,
-        walk.checked,
-        None,
-        "",
-        keyed_from,
-        walk.last_id,
-        walk.prev,
-        (),
-        walk.checkpoints,
-        seal,
-    )
-
-
-class _Walk:
-    """The state of one walk along the chain, in id order.
-
-    The app's chain is the line of rows each naming the previous one's hash. A row that does
-    not continue it is either a break (altered, deleted, reordered) or a row written around
-    the app, which the next app row passes over: it names the hash before the stranger.
-    """
-
-    def __init__(
-        self, key: bytes | None, keyed_from: int | None, seal: Seal | None, head_id: int | None
-    ) -> None:
-        self.head_id = head_id
-        self.past_head = 0  # rows taken onto the chain beyond the head's last event
-        self.mac = _mac(key)
-        self.keyed_from = keyed_from
-        self.seal = seal
-        self.prev = GENESIS  # hash of the last row on the chain
-        self.before: str | None = None  # hash of the row before that one
-        self.last_id = 0  # id of the last row on the chain
-        self.last_seen = 0  # id of the last row read
-        self.checked = 0
-        self.seen = 0
-        self.inserted: list[int] = []
-        self.suspect: tuple[Row[*tuple[Any, ...]], _Broken] | None = None  # held until the next row
-        self.checkpoints: dict[int, str] = {}
-        self.last_checkpoint = 0
-        self.checked_at_checkpoint = 0
-        self.sealed: dict[int, str] = {}
-        if seal is not None:
-            self.sealed = dict(seal.checkpoints)
-            if seal.events:
-                self.sealed[seal.last_event_id] = seal.last_hash
-        self.sealed_ids = sorted(self.sealed, reverse=True)  # next one to meet at the end
-
-    def _hash(self, row: Row[*tuple[Any, ...]]) -> str:
-        eid = row[0]
-        if self.keyed_from is not None and eid >= self.keyed_from:
-            if self.mac is None:
-                raise _Broken(
-                    eid,
-                    f"events from {self.keyed_from} on are keyed with the site key, which this "
-                    "check does not have: set SHARETUI_KEY_FILE to the site's key file",
-                )
-            return _digest(row[9], _fields(row), self.mac)
-        return _digest(row[9], _fields(row))
-
-    def _altered(self, row: Row[*tuple[Any, ...]]) -> _Broken:
-        eid = row[0]
-        keyed = self.keyed_from is not None and eid >= self.keyed_from
-        if keyed and _digest(row[9], _fields(row)) == row[10]:
-            return _Broken(eid, f"event {eid} is not keyed with the site key (forged)")
-        return _Broken(eid, f"event {eid} was altered")
-
-    def _accept(self, row: Row[*tuple[Any, ...]], digest: str) -> None:
-        eid = row[0]
-        self.before, self.prev = self.prev, digest
-        self.last_id = eid
-        self.checked += 1
-        if self.head_id is not None and eid > self.head_id:
-            self.past_head += 1
-        if eid % SEAL_EVERY == 0:
-            self.checkpoints[eid] = digest
-        if self.sealed_ids:
-            self._check_seal(eid, digest)
-
-    def _check_seal(self, eid: int, digest: str) -> None:
-        """Each sealed hash must be on the chain, at its own id, unchanged."""
-        while self.sealed_ids and self.sealed_ids[-1] <= eid:
-            sealed_id = self.sealed_ids.pop()
-            if sealed_id < eid:
-                raise self._seal_missing(sealed_id)
-            if self.sealed[sealed_id] != digest:
-                raise self._seal_differs(eid, "changed, removed or added")
-            self.last_checkpoint = eid
-            self.checked_at_checkpoint = self.checked
-
-    def _seal_differs(self, eid: int, what: str) -> _Broken:
-        assert self.seal is not None
-        lo = self.last_checkpoint + 1
-        return _Broken(
-            lo,
-            checked=self.checked_at_checkpoint,
-            problem=f"the chain differs from the seal of {self.seal.sealed_at:%Y-%m-%d %H:%M} UTC: "
-            f"an event from {lo} to {eid} was {what}, and the chain recomputed",
-        )
-
-    def _seal_missing(self, sealed_id: int) -> _Broken:
-        return self._seal_differs(sealed_id, "removed or renumbered (sealed event missing)")
-
-    def step(self, row: Row[*tuple[Any, ...]]) -> None:
-        """Take the next row. A row that does not continue the chain is held as a suspect:
-        if the row after it continues the chain from before it, the chain passes over it
-        (written around the app); otherwise it is the break."""
-        eid, prev_hash, stored = row[0], row[9], row[10]
-        self.seen += 1
-        suspect, self.suspect = self.suspect, None
-        if prev_hash == self.prev:
-            digest = self._hash(row)
-            if digest == stored:
-                if suspect is not None:
-                    self.inserted.append(suspect[0][0])
-                self._accept(row, digest)
-            elif suspect is not None:
-                raise suspect[1]
-            else:
-                self.suspect = (row, self._altered(row))
-        elif suspect is not None:
-            raise suspect[1]
-        elif self.before is not None and prev_hash == self.before:
-            # The last row taken was not the app's: this one follows the row before it.
-            digest = self._hash(row)
-            if digest != stored:
-                raise _Broken(eid, f"event {eid} does not follow event {eid - 1}")
-            stranger = self.last_id
-            self.inserted.append(stranger)
-            self.checked -= 1
-            if self.head_id is not None and stranger > self.head_id:
-                self.past_head -= 1
-            self.checkpoints.pop(stranger, None)
-            self.prev = self.before
-            self._accept(row, digest)
-        elif eid != self.last_seen + 1:
-            missing = self.last_seen + 1
-            self.suspect = (
-                row,
-                _Broken(missing, f"event {missing} is missing (next found is {eid})"),
-            )
-        else:
-            self.suspect = (row, _Broken(eid, f"event {eid} does not follow event {eid - 1}"))
-        self.last_seen = eid
-
-    def finish(self, head: Row[*tuple[Any, ...]] | None) -> None:
-        last_id = head.last_event_id if head is not None else None
-        if self.suspect is not None:
-            eid = self.suspect[0][0]
-            if last_id is not None and eid > last_id and self.last_id == last_id:
-                raise _Broken(
-                    eid, f"event {eid} was added after the last event the app wrote ({last_id})"
-                )
-            raise self.suspect[1]
-        if self.sealed_ids:
-            raise self._seal_missing(self.sealed_ids[-1])
-        if head is None:
-            return
-        assert last_id is not None  # the head row is written with its last event
-        if last_id < self.last_id:  # rows on the chain past the head: added around the app
-            past = last_id + 1
-            raise _Broken(
-                past,
-                f"event {past} was added after the last event the app wrote ({last_id})",
-                self.checked - self.past_head,
-            )
-        if last_id != self.last_id or (self.checked and head.last_hash != self.prev):
-            raise _Broken(
-                self.last_id + 1,
-                f"events after {self.last_id} are missing (the chain head says {last_id})",
-            )
-        if self.last_id:
-            self.checkpoints[self.last_id] = self.prev
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fpdf.enums import XPos, YPos
 
-from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT, SubjectAccessExport
+from sharetui.services.export_records import REVIEW_GUIDE, REVIEW_SHORT, SubjectAccessExport
 from sharetui.services.pdf_fonts import ScriptDoc, UndrawableCharacter, font_folder, undrawable
 
 __all__ = ["UndrawableCharacter", "to_pdf"]

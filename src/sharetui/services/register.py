@@ -16,7 +16,6 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from sharetui.domain.after_share import OrgKind, fold_name
-from sharetui.domain.enums import Role
 from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.domain.text import SHORT_TEXT, clean_line
@@ -212,7 +211,7 @@ class Register:
         if label and not key:
             e["name"] = "Enter a name with letters or digits in it"
         check(e)
-        reviewed = not from_decision and allowed(Role(actor.role), Permission.OVERSEE)
+        reviewed = not from_decision and allowed(actor.role, Permission.OVERSEE)
 
         def work(s: Session) -> RecipientChoice:
             same = s.exec(select(RecipientOrg).where(RecipientOrg.name_key == key)).first()

@@ -469,7 +469,7 @@ def actor_of(u: User, terminal: str) -> Actor:
         u.id,
         u.username,
         u.display_name,
-        u.role,
+        Role(u.role),
         tuple(r for r in u.advice_roles.split(",") if r),
         terminal,
     )

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, select
 
 from sharetui.config import Settings
+from sharetui.domain.enums import Role
 from sharetui.domain.errors import AccountChanged, AccountRevoked, NotFound
 from sharetui.services.failures import store_failure
 from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
@@ -33,7 +34,7 @@ class Actor:
     user_id: int
     username: str
     display_name: str
-    role: str
+    role: Role  # a StrEnum: equal to its stored text too
     advice_roles: tuple[str, ...]
     terminal: str = ""
 

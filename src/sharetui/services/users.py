@@ -118,7 +118,7 @@ def actor_for(u: UserView, terminal: str) -> Actor:
         u.id,
         u.username,
         u.display_name,
-        u.role.value,
+        u.role,
         tuple(r.value for r in u.advice_roles),
         terminal,
     )

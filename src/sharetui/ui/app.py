@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from sharetui.config import Settings
 from sharetui.crash import plain_message, write_report
 from sharetui.domain.clock import Clock
+from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui import hangup
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.screens.base import FAILED_TITLE, KioskMixin, own_actions
@@ -127,6 +128,7 @@ class ShareApp(App[None], inherit_bindings=False):
         self.crash_report: Path | None = None
         self.crash_drafts: tuple[int, int] = (0, 0)
         self._account_check_running = False
+        self.account_checks = 0
         self._recovery_left: int | None = None
 
     # -- start-up -------------------------------------------------------------------------
@@ -210,15 +212,19 @@ class ShareApp(App[None], inherit_bindings=False):
         yield SystemCommand(
             "High contrast", "Toggle the high-contrast theme", self.action_toggle_contrast
         )
-        if self.actor.role in ("practitioner", "supervisor"):
+        role = self.actor.role
+        if allowed(role, Permission.WORK_WITH_PEOPLE):
             yield SystemCommand("Find a person", "Search people", self.open_search)
             yield SystemCommand("New decision", "Log a sharing decision", self.start_decision)
-        if self.actor.role == "supervisor":
+        if allowed(role, Permission.ADVISE):
             yield SystemCommand("Advice queue", "Open the advice queue", self.open_queue)
-        if self.actor.role in ("supervisor", "admin"):
+        if allowed(role, Permission.OVERSEE):
             yield SystemCommand("Reports", "Decisions and advice reports", self.open_reports)
-        if self.actor.role == "admin":
+        if allowed(role, Permission.ADMINISTER):
             yield SystemCommand("Accounts", "Add and change accounts", self.open_accounts)
+        yield SystemCommand(
+            "My account", "Change your passphrase or second factor", self.open_my_account
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -435,6 +441,7 @@ class ShareApp(App[None], inherit_bindings=False):
         if self.actor is None or self.services is None or self._account_check_running:
             return
         self._account_check_running = True
+        self.account_checks += 1  # counted, so a test can say "the next check showed it"
         self.run_worker(self._account_check(self.actor), group="account", exit_on_error=False)
 
     async def _account_check(self, actor: Actor) -> None:
@@ -473,7 +480,6 @@ class ShareApp(App[None], inherit_bindings=False):
         """A new role or new advice roles: typed work is kept as drafts, then the home of
         the new role shows, with a line saying what changed. A role that needs a second
         factor the account has not set up signs it out, to set one up at sign-in."""
-        from sharetui.domain.enums import Role
 
         if self.lock_is_up:
             return  # applied by the first check after the unlock
@@ -493,7 +499,7 @@ class ShareApp(App[None], inherit_bindings=False):
             return
         self.actor = actor
         await self.enter_home()
-        role = Role(actor.role).label.lower()
+        role = actor.role.label.lower()
         self.notify(
             f"An administrator changed your role: you are now signed in as {role}. "
             "Unfinished forms were kept under My drafts.",

@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
+from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.state import QUESTIONS
 from sharetui.ui.forms import Choices, Field, FieldHead, LongText, ShortText
 from sharetui.ui.literal import plain
@@ -198,11 +199,11 @@ class FlowPage(VerticalScroll, can_focus=False):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a text box goes on, as everywhere in the flow."""
         event.stop()
-        self.flow.action_continue()
+        self.post_message(ContinueAsked())
 
     def on_long_text_submitted(self, event: LongText.Submitted) -> None:
         event.stop()
-        self.flow.action_continue()
+        self.post_message(ContinueAsked())
 
     # -- errors ---------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str], labels: dict[str, str] | None = None) -> None:

@@ -18,6 +18,7 @@ from sharetui.domain.enums import (
 from sharetui.domain.text import LONG_TEXT, fold
 from sharetui.services.consent import describe
 from sharetui.services.views import ConsentLine
+from sharetui.ui.flow.messages import ConsentNowAsked
 from sharetui.ui.flow.page import FlowPage, field_id
 from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
@@ -221,7 +222,7 @@ class ConsentPage(FlowPage):
     def picked(self, choices: Choices, value: str) -> Widget | bool | None:
         if choices.id == field_id("consent_event_id") and value == RECORD_NOW:
             choices.clear()
-            self.flow.record_consent_now()
+            self.post_message(ConsentNowAsked())
             return False
         if choices.id != field_id("consent_position"):
             return None

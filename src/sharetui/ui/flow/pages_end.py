@@ -14,6 +14,7 @@ from sharetui.domain.decision import QualityCheck
 from sharetui.domain.enums import AdviceStatus, Outcome, Quality, ShareMethod
 from sharetui.domain.text import LONG_TEXT
 from sharetui.ui.flow.impact_part import collect_impact, compose_impact, first_box, show_impact
+from sharetui.ui.flow.messages import ContinueAsked, PartAsked, SavedRecordAsked
 from sharetui.ui.flow.page import FlowPage, field_id
 from sharetui.ui.flow.pages_start import bool_value, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
@@ -297,10 +298,10 @@ class CheckPage(FlowPage, can_focus=True):
         return [self, *super().fields_in_order()]
 
     def action_change(self, page: str) -> None:
-        self.flow.change_part(page)
+        self.post_message(PartAsked(page))
 
     def action_save(self) -> None:
-        self.flow.action_continue()
+        self.post_message(ContinueAsked())
 
     def collect(self) -> dict[str, str]:
         extras = self.flow.state.extras
@@ -386,7 +387,7 @@ class DonePage(FlowPage, can_focus=True):
         self.focus()
 
     def action_open_record(self) -> None:
-        self.flow.open_saved()
+        self.post_message(SavedRecordAsked())
 
     def action_home(self) -> None:
-        self.flow.action_continue()
+        self.post_message(ContinueAsked())

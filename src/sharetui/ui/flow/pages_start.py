@@ -13,6 +13,7 @@ from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin, Shar
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.register import RecipientChoice
 from sharetui.services.views import PersonSummary
+from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.page import FlowPage, FocusText, field_id
 from sharetui.ui.forms import FieldHead, LongText
 from sharetui.ui.forms.choices import Choice, Choices
@@ -152,7 +153,7 @@ class WhoPage(FlowPage):
         if self.screen.focused is picker.input and not picker.query_text.strip():
             event.stop()
             event.prevent_default()
-            self.flow.action_continue()
+            self.post_message(ContinueAsked())
 
     def action_remove_person(self) -> None:
         if self.data.others_affected:
@@ -307,7 +308,7 @@ class RecipientPage(FlowPage):
     @on(RecipientPicker.Continue)
     def _continue(self, event: RecipientPicker.Continue) -> None:
         event.stop()
-        self.flow.action_continue()
+        self.post_message(ContinueAsked())
 
     @on(LongText.Changed, f"#{field_id('purpose')}")
     def _purpose_changed(self, event: LongText.Changed) -> None:

@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Header, Static
 from textual.worker import Worker
 
-from sharetui.domain.enums import AdviceEventKind, AdviceStatus, Role
+from sharetui.domain.enums import AdviceEventKind, AdviceStatus
 from sharetui.domain.errors import Conflict, NotFound, ShareError
+from sharetui.domain.permissions import Permission, allowed
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceEventView, AdviceView
 from sharetui.ui.flow.keybar import KeyBar
@@ -205,7 +206,7 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
         return (
             self.view is not None
             and actor is not None
-            and actor.role == Role.SUPERVISOR.value
+            and allowed(actor.role, Permission.ADVISE)
             and self.view.advice_role.value in actor.advice_roles
         )
 

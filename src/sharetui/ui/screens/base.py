@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -83,6 +84,26 @@ class KioskMixin(ReportsWorkerFailures):
     # Worker groups that load what the screen needs before it can take input: keys typed
     # while one of them runs wait for it (ui/typeahead.py), then reach the screen in order.
     TYPEAHEAD_WAIT_GROUPS: frozenset[str] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every screen's check_action answers "no" once the session has ended, instead of
+        raising: the footer and the keys still ask a screen about its keys while sign-out
+        clears it away, and a check that reads the actor (may this user amend?) then found
+        nobody and stopped the app (found by the full random-keys run)."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("check_action")
+        if own is None or getattr(own, "_session_safe", False):
+            return
+
+        @functools.wraps(own)
+        def check_action(self: Any, action: str, parameters: tuple[object, ...]) -> bool | None:
+            try:
+                return own(self, action, parameters)
+            except SessionEnded:
+                return False
+
+        check_action._session_safe = True  # type: ignore[attr-defined]
+        cls.check_action = check_action  # type: ignore[method-assign]
 
     def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
         """Whether a key typed ahead may reach this screen now (False: it waits its turn)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,6 +29,7 @@ from sharetui.services.views import (
 )
 from sharetui.ui.flow import make_page
 from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.flow.messages import ConsentNowAsked, ContinueAsked, PartAsked, SavedRecordAsked
 from sharetui.ui.flow.page import FlowPage
 from sharetui.ui.flow.state import ALL_PAGES, DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
 from sharetui.ui.literal import plain
@@ -171,6 +172,27 @@ class DecisionFlowScreen(KioskScreen):
         if action == "discard_draft":
             return self.loaded and page != "done"
         return super().check_action(action, parameters)
+
+    # -- what the pages ask for (ui/flow/messages.py) ---------------------------------------
+    @on(ContinueAsked)
+    def _continue_asked(self, event: ContinueAsked) -> None:
+        event.stop()
+        self.action_continue()
+
+    @on(PartAsked)
+    def _part_asked(self, event: PartAsked) -> None:
+        event.stop()
+        self.change_part(event.page)
+
+    @on(SavedRecordAsked)
+    def _saved_record_asked(self, event: SavedRecordAsked) -> None:
+        event.stop()
+        self.open_saved()
+
+    @on(ConsentNowAsked)
+    def _consent_now_asked(self, event: ConsentNowAsked) -> None:
+        event.stop()
+        self.record_consent_now()
 
     def action_continue(self) -> None:
         self._nav("continue")

@@ -14,8 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
-from sharetui.domain.enums import AdviceStatus, Role
+from sharetui.domain.enums import AdviceStatus
 from sharetui.domain.governance import may_govern
+from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
@@ -26,6 +27,17 @@ from sharetui.ui.screens.home_after_share import (
     fetch_after_share,
 )
 from sharetui.ui.widgets.table import Table
+
+# What each home key needs (domain/permissions.py holds the one matrix of roles).
+KEY_NEEDS = {
+    "new_decision": Permission.WORK_WITH_PEOPLE,
+    "find_person": Permission.WORK_WITH_PEOPLE,
+    "advice_queue": Permission.ADVISE,
+    "reports": Permission.OVERSEE,
+    "users": Permission.ADMINISTER,
+    "verify_audit": Permission.ADMINISTER,
+    "import_people": Permission.ADMINISTER,
+}
 
 
 class HomeScreen(LoadingScreen):
@@ -55,20 +67,20 @@ class HomeScreen(LoadingScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        role = Role(self.actor.role)
+        role = self.actor.role
         with VerticalScroll(id="home-body"):
             yield Static(
                 lit(f"Signed in as {self.actor.display_name} ({role.label.lower()})"), id="whoami"
             )
             yield Static("", id="welcome", classes="hint", markup=False)
-            if role is Role.SUPERVISOR:
+            if allowed(role, Permission.ADVISE):
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
             if may_govern(self.actor.role, self.actor.advice_roles):
                 yield Static("Subject access requests", classes="section-title")
                 yield Table(id="sar-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="retention-status")
-            if role is Role.ADMIN:
+            if allowed(role, Permission.ADMINISTER):
                 yield Static("", id="at-rest", markup=False)  # encrypted on disk, or why not
                 yield Static("Accounts (u: add and change accounts)", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
@@ -95,18 +107,9 @@ class HomeScreen(LoadingScreen):
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        role = Role(self.actor.role) if self.share_app.actor else None
-        per_role = {
-            "new_decision": role in (Role.PRACTITIONER, Role.SUPERVISOR),
-            "find_person": role in (Role.PRACTITIONER, Role.SUPERVISOR),
-            "advice_queue": role is Role.SUPERVISOR,
-            "reports": role in (Role.SUPERVISOR, Role.ADMIN),
-            "users": role is Role.ADMIN,
-            "verify_audit": role is Role.ADMIN,
-            "import_people": role is Role.ADMIN,
-        }
-        if action in per_role:
-            return per_role[action]
+        if action in KEY_NEEDS:
+            actor = self.share_app.actor
+            return actor is not None and allowed(actor.role, KEY_NEEDS[action])
         if action == "discard_draft":
             return self._chosen_draft() is not None
         return super().check_action(action, parameters)
@@ -129,7 +132,7 @@ class HomeScreen(LoadingScreen):
         for widget in self.query(".to-complete"):
             widget.display = False  # until there is something to complete
         # No load here: ScreenResume follows the first mount too, and loads once.
-        if Role(self.actor.role) is Role.SUPERVISOR:
+        if allowed(self.actor.role, Permission.ADVISE):
             self.set_interval(self.QUEUE_REFRESH_SECONDS, self._tick_counts)
 
     def on_screen_resume(self) -> None:
@@ -218,19 +221,19 @@ class HomeScreen(LoadingScreen):
 
     async def _fetch(self) -> dict[str, Any]:
         svc, actor = self.services, self.actor
-        role = Role(actor.role)
+        role = actor.role
         data: dict[str, Any] = {}
-        if role is Role.ADMIN:
+        if allowed(role, Permission.ADMINISTER):
             data["users"] = await self.call(svc.users.list, actor)
             data["at_rest"] = await self.call(svc.at_rest)
-        else:
+        if allowed(role, Permission.WORK_WITH_PEOPLE):
             data["drafts"] = await self.call(svc.drafts.mine, actor)
             data["advice"] = await self.call(svc.advice.mine, actor)
             data["decisions"] = await self.call(svc.decisions.mine, actor)
             data["to_complete"] = await self.call(svc.decisions.to_complete, actor)
-        if role is Role.SUPERVISOR:
+        if allowed(role, Permission.ADVISE):
             data["counts"] = await self.call(svc.advice.counts, actor)
-        if role is not Role.ADMIN:
+        if allowed(role, Permission.WORK_WITH_PEOPLE):
             data.update(await fetch_after_share(self, role))
         if may_govern(actor.role, actor.advice_roles):
             data["sar"] = await self.call(svc.sar.due, actor)

@@ -28,7 +28,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from sharetui.domain.enums import ConsentStatus, Role
+from sharetui.domain.enums import ConsentStatus
 from sharetui.domain.errors import ShareError
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.services.views import (
@@ -182,7 +182,7 @@ class PersonScreen(KioskScreen):
         """Whether the signed-in user may see who viewed the record. Decided once, when the
         screen is built: key checks still run while a sign-out clears the screens."""
         if self._oversees is None:
-            self._oversees = allowed(Role(self.actor.role), Permission.OVERSEE)
+            self._oversees = allowed(self.actor.role, Permission.OVERSEE)
         return self._oversees
 
     def compose(self) -> ComposeResult:

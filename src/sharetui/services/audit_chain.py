@@ -1,0 +1,77 @@
+"""The chain itself: how one audit event's hash is made (SHA-256, or HMAC-SHA-256 under the
+site's audit key), over the previous hash and the event's fields with the time in one
+canonical form. Shared by the appends (audit.py) and the check (audit_verify.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime
+
+from sharetui.store.models import AuditEvent, AuditHead
+from sharetui.store.types import table_of
+
+GENESIS = "0" * 64
+_EVENTS = table_of(AuditEvent)
+_HEAD = table_of(AuditHead)
+
+
+def _canonical_time(at: datetime) -> str:
+    """'YYYY-MM-DD HH:MM:SS.ffffff' of the wall time, zone dropped. isoformat's first 26
+    characters are exactly that and cost a third of strftime, which matters to verify()."""
+    if at.year < 1000:  # strftime does not pad such years; keep their hashes as they were
+        return at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return at.isoformat(" ", "microseconds")[:26]
+
+
+# One encoder for every hash: json.dumps with options builds a new encoder per call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def event_hash(
+    prev_hash: str,
+    event_id: int,
+    at: datetime,
+    user_id: int | None,
+    username: str,
+    terminal: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    summary: str,
+    *,
+    key: bytes | None = None,
+) -> str:
+    """One event's hash: HMAC-SHA-256 under the audit key where the site has one, else
+    SHA-256. Either way it covers the previous hash, so each hash vouches for all before it."""
+    return _digest(
+        prev_hash,
+        [
+            event_id,
+            _canonical_time(at),
+            user_id,
+            username,
+            terminal,
+            action,
+            entity_type,
+            entity_id,
+            summary,
+        ],
+        _mac(key),
+    )
+
+
+def _mac(key: bytes | None) -> hmac.HMAC | None:
+    """A keyed hash prepared once; each event hashes a copy (cheaper than a new HMAC)."""
+    return hmac.new(key, digestmod=hashlib.sha256) if key else None
+
+
+def _digest(prev_hash: str, fields: list[object], mac: hmac.HMAC | None = None) -> str:
+    """The hash of one event: its fields (time already canonical) after the previous hash."""
+    data = (prev_hash + _encode(fields)).encode("utf-8")
+    if mac is None:
+        return hashlib.sha256(data).hexdigest()
+    keyed = mac.copy()
+    keyed.update(data)
+    return keyed.hexdigest()
