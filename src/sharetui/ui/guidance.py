@@ -50,7 +50,9 @@ GOLDEN_RULES: list[tuple[str, str]] = [
 
 FIELD_HELP: dict[str, str] = {
     "username": "Your own username. Never sign in for someone else: every record shows who made it.",
-    "passphrase": "Your passphrase. Five wrong attempts lock the account for 15 minutes.",
+    "passphrase": "Your passphrase. From the fifth wrong try at this terminal the next one "
+    "waits (30 seconds, doubling up to 15 minutes); another terminal works, and an "
+    "administrator can clear the wait.",
     "confirm": "Type the passphrase again so a typing slip does not lock you out.",
     "display_name": "Your name as colleagues know it; it is shown on the records you make.",
 }
