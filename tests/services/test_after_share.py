@@ -208,7 +208,8 @@ def test_unconfirmed_share_reaches_the_sender_then_the_dsl_across_a_bank_holiday
     # Failed, then sent again on Wednesday 3 June: the clock starts again from then
     svc.receipts.record(actors.pat, d.id, "failed", note="Bounced: mailbox full")
     assert svc.receipts.to_chase(actors.pat, date(2026, 6, 3))[0].state is ReceiptState.FAILED
-    assert dsl(date(2026, 6, 3)) == []
+    assert dsl(date(2026, 6, 1)) == []  # failed, before it would be overdue: the sender's
+    assert dsl(date(2026, 6, 3)) == [d.root_id]  # failed and not sent again: the DSL's too
     svc.receipts.record(
         actors.pat,
         d.id,

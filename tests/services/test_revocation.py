@@ -60,3 +60,39 @@ def test_a_disabled_account_still_keeps_its_own_typed_work_as_a_draft(svc, actor
     assert saved.id
     with pytest.raises(AccountRevoked):
         svc.drafts.mine(actors.pat)
+
+
+def test_a_disabled_account_cannot_finish_setting_up_a_second_factor(svc, actors):
+    """My account's enrolment started, then the account disabled: the first code used to
+    store the factor anyway (the write read the account without asking if it was active)."""
+    import pyotp
+    from sqlmodel import Session, select
+
+    from sharetui.domain.errors import SignInFailed
+    from sharetui.store.models import User
+    from tests.conftest import PASSPHRASE
+
+    started = svc.users.start_own_enrolment(actors.pat, PASSPHRASE)
+    svc.users.set_active(None, "pat", False)
+    before = last_audit_id(svc)
+    code = pyotp.TOTP(pyotp.parse_uri(started.enrolment.uri).secret).now()
+    with pytest.raises((AccountRevoked, SignInFailed)):
+        svc.users.finish_own_enrolment(actors.pat, started.ticket, code)
+    with Session(svc.store.engine) as s:
+        assert s.exec(select(User.totp_secret).where(User.username == "pat")).one() == ""
+    assert last_audit_id(svc) == before
+
+
+def test_a_disabled_account_cannot_choose_its_passphrase_half_way_through_signing_in(svc):
+    made = svc.users.create_with_one_time_passphrase(None, "newp", "New Person", "practitioner", [])
+    step = svc.users.begin("newp", made.passphrase, "t")
+    assert step.needs == "new_passphrase"
+    svc.users.set_active(None, "newp", False)
+    before = last_audit_id(svc)
+    from sharetui.domain.errors import SignInFailed
+    from sharetui.services.signin import DISABLED
+
+    with pytest.raises(SignInFailed) as err:
+        svc.users.choose_passphrase(step.ticket, "quiet harbour lantern", "quiet harbour lantern")
+    assert err.value.message == DISABLED
+    assert last_audit_id(svc) == before  # no passphrase change on the trail

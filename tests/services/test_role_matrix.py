@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from sharetui.domain.decision import DecisionInput
 from sharetui.domain.errors import NotAllowed
 from sharetui.domain.permissions import DENIED, Permission
 from sharetui.services import audit
+from sharetui.services.agreements import AgreementInput
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
 from tests.services.helpers import consent, last_audit_id, no_share, person
@@ -112,6 +114,20 @@ ACTIONS: dict[str, tuple[Permission, Callable[[Ctx, Actor], object]]] = {
         Permission.ADMINISTER,
         lambda c, a: audit.verify_as(c.svc.store, a),
     ),
+    "keep the register": (
+        Permission.OVERSEE,
+        lambda c, a: c.svc.register.add_org(a, f"Setting of {a.username}", "school"),
+    ),
+    "see the agreements": (Permission.OVERSEE, lambda c, a: c.svc.agreements.all(a)),
+    "see the term dates": (Permission.OVERSEE, lambda c, a: c.svc.calendar.terms(a)),
+    "see the transfers": (
+        Permission.WORK_WITH_PEOPLE,
+        lambda c, a: c.svc.receipts.transfer_list(a),
+    ),
+    "see the files received": (
+        Permission.WORK_WITH_PEOPLE,
+        lambda c, a: c.svc.transfers.incoming(a),
+    ),
 }
 
 EXPECTED = {
@@ -149,6 +165,10 @@ def test_denial_comes_before_validation(svc, actors):
         lambda: svc.people.open(actors.ada, 999_999),
         lambda: svc.advice.claim(actors.pat, 999_999),
         lambda: svc.decisions.amend(actors.ada, 999_999, no_share(1), ""),
+        lambda: svc.register.update_contact(actors.pat, 999_999, role="", name="", contact=""),
+        lambda: svc.agreements.update(actors.pat, 999_999, AgreementInput()),
+        lambda: svc.transfers.start(actors.ada, DecisionInput()),
+        lambda: svc.transfers.confirm_back(actors.ada, 999_999, None),
     ):
         with pytest.raises(NotAllowed):
             call()

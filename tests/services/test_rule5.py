@@ -131,7 +131,11 @@ def test_a_parents_linked_children_are_named_and_the_look_up_is_audited(svc, act
     before = last_audit_id(svc)
     children = svc.impact.linked_children(actors.pat, mum.id)
     assert [c.id for c in children] == [jane.id, baby.id]  # youngest known first
-    assert audit_actions(svc, before) == [("person.children", "person", str(mum.id))]
+    assert audit_actions(svc, before) == [
+        ("person.children", "person", str(mum.id)),
+        ("person.summary", "person", str(jane.id)),  # each child named is on their trail
+        ("person.summary", "person", str(baby.id)),
+    ]
     assert svc.impact.linked_children(actors.pat, jane.id) == ()  # a child has none
     assert svc.impact.linked_children(actors.pat, niece.id) == ()
 

@@ -106,6 +106,7 @@ async def test_every_account_action_through_the_administrator_screens(
         await pilot.press("enter")
         await settle(pilot)
         assert "one-time passphrase" in _row(screen, "pat")
+        assert "one-time passphrase" in screen_text(pilot)  # and on screen, not cut off
         # Reset a second factor.
         await _to(pilot, screen, "sam")
         assert "set up" in _row(screen, "sam")

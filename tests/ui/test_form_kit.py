@@ -263,6 +263,73 @@ async def fill_consent_now(pilot: Pilot[None], w: World) -> None:
     await paste(pilot, PASTED)
 
 
+def arrange_transfer(w: World) -> None:
+    jane(w)
+    w.services.register.add_org(w.who("sam"), "Riverside Junior School", "school")
+
+
+async def open_transfer(pilot: Pilot[None], w: World) -> None:
+    from sharetui.ui.screens.transfer_dialogs import StartTransferDialog
+
+    pilot.app.push_screen(StartTransferDialog())
+    await settle(pilot)
+
+
+async def fill_transfer(pilot: Pilot[None], w: World) -> None:
+    """The child, the new setting, the reason (pasted), the day, separately, how, the basis,
+    no special category data, and what could happen if it did not arrive."""
+    for text, keys in (("Jane", ("enter", "enter")), ("riverside", ("enter",))):
+        await paste(pilot, text)
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+    await paste(pilot, PASTED)
+    await pilot.press("tab")
+    await paste(pilot, "11/2/2026")
+    await pilot.press("tab", "y", "tab", "1", "tab", "3", "n")
+    await settle(pilot)
+    await paste(pilot, "The new school would not know")
+
+
+def transfers(w: World) -> list[Any]:
+    return w.services.receipts.transfer_list(w.who("sam"))
+
+
+def transfer_reason(w: World) -> str:
+    [view] = transfers(w)
+    record = w.services.decisions.versions(w.who("sam"), view.decision_id)[-1]
+    return str(record.fields["transfer_reason"])
+
+
+def arrange_share(w: World) -> None:
+    jane(w)
+    from tests.services.helpers import share
+
+    w.ids["decision"] = w.services.decisions.log(w.who("pat"), share(w.ids["jane"])).id
+
+
+async def open_receipt(pilot: Pilot[None], w: World) -> None:
+    app = pilot.app
+    assert isinstance(app, ShareApp)
+    app.open_decision(w.ids["decision"])
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+
+
+async def fill_receipt(pilot: Pilot[None], w: World) -> None:
+    await pilot.press("c")  # confirmed: on to who
+    await pilot.press(*"Sam Patel", "tab", "1")  # by secure email
+    pilot.app.screen.query_one("#note").focus()
+    await paste(pilot, PASTED)
+
+
+def receipt_steps(w: World) -> tuple[Any, ...]:
+    view = w.services.receipts.status(w.who("pat"), w.ids["decision"])
+    assert view is not None
+    return view.steps
+
+
 CASES = [
     Case(
         "record consent",
@@ -349,6 +416,26 @@ CASES = [
         advice_events("revealed"),
         "text",
         reveal_note,
+    ),
+    Case(
+        "child protection file transfer",
+        "sam",
+        arrange_transfer,
+        open_transfer,
+        fill_transfer,
+        lambda w: len(transfers(w)),
+        "transfer_reason",
+        transfer_reason,
+    ),
+    Case(
+        "receipt step",
+        "pat",
+        arrange_share,
+        open_receipt,
+        fill_receipt,
+        lambda w: len(receipt_steps(w)),
+        "note",
+        lambda w: receipt_steps(w)[-1].note,
     ),
 ]
 IDS = [c.name for c in CASES]

@@ -1,7 +1,8 @@
 """Every screen works on a site copied to PostgreSQL by `sharetui db copy`: the demo site
 (made through the services) is copied, and the app, on the copy, is taken through home, person
 search, a person's record and its tabs, a decision, the decision flow, the advice queue and an
-item, reports, and the administrator's home, with no error shown on the way."""
+item, reports, what is kept after the share (the register, its review list, agreements, term
+dates, transfers), and the administrator's home, with no error shown on the way."""
 
 from __future__ import annotations
 
@@ -94,6 +95,10 @@ async def test_every_screen_works_on_the_copy(pg_copy: str) -> None:
         await home()
         await step("r")  # reports
         await home()
+        await step("k", "o", "enter")  # the register, an organisation's contacts
+        await home()
+        await step("k", "w", "escape", "a", "escape", "t", "escape", "c", "i")
+        await home()
         await app.switch_user()
         await app.sign_in("alex", DEMO_PASSPHRASES["alex"])
         await step()
@@ -107,5 +112,11 @@ async def test_every_screen_works_on_the_copy(pg_copy: str) -> None:
         "AdviceQueueScreen",
         "AdviceItemScreen",
         "ReportsScreen",
+        "KeepingScreen",
+        "RegisterScreen",
+        "OrgScreen",
+        "AgreementsScreen",
+        "TermsScreen",
+        "TransfersScreen",
     ):
         assert screen in seen, (screen, seen)

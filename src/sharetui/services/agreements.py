@@ -48,6 +48,7 @@ class AgreementView:
     review_on: date
     signed_copy: str
     org_names: tuple[str, ...]
+    org_ids: tuple[int, ...] = ()  # the register's entries it covers, in org_names' order
 
     def past_review(self, today: date) -> bool:
         return today > self.review_on
@@ -113,8 +114,8 @@ def _validate(data: AgreementInput) -> AgreementInput:
 
 def _view(s: Session, row: Agreement) -> AgreementView:
     assert row.id is not None
-    names = s.exec(
-        select(RecipientOrg.name)
+    parties = s.exec(
+        select(RecipientOrg.id, RecipientOrg.name)
         .join(AgreementParty, col(AgreementParty.org_id) == RecipientOrg.id)
         .where(AgreementParty.agreement_id == row.id)
         .order_by(col(RecipientOrg.name))
@@ -135,7 +136,8 @@ def _view(s: Session, row: Agreement) -> AgreementView:
         row.starts_on,
         row.review_on,
         row.signed_copy,
-        tuple(names),
+        tuple(name for _, name in parties),
+        tuple(org_id for org_id, _ in parties if org_id is not None),
     )
 
 
@@ -201,6 +203,67 @@ class Agreements:
             return _view(s, row)
 
         return self.store.write(work, actor)
+
+    def update(self, actor: Actor, agreement_id: int, data: AgreementInput) -> AgreementView:
+        """Correct an agreement or record a revised one: an audited change naming what
+        changed. Decisions that relied on it keep its id and their own cover words."""
+        require(actor, Permission.OVERSEE)
+        d = _validate(data)
+
+        def work(s: Session) -> AgreementView:
+            row = s.get(Agreement, agreement_id)
+            if row is None or not row.active:
+                raise NotFound("That agreement is not on record")
+            for org_id in d.org_ids:
+                if s.get(RecipientOrg, org_id) is None:
+                    check({"org_ids": "Choose organisations that are in the register"})
+            new = {
+                "title": d.title,
+                "parties": d.parties,
+                "purposes": d.purposes,
+                "lawful_basis": d.lawful_basis.value if d.lawful_basis else None,
+                "data_categories": d.data_categories,
+                "starts_on": d.starts_on,
+                "review_on": d.review_on,
+                "signed_copy": d.signed_copy,
+            }
+            changed = [k for k, v in new.items() if getattr(row, k) != v]
+            for key in changed:
+                setattr(row, key, new[key])
+            s.add(row)
+            parties = s.exec(
+                select(AgreementParty).where(AgreementParty.agreement_id == agreement_id)
+            ).all()
+            if {p.org_id for p in parties} != set(d.org_ids):
+                changed.append("org_ids")
+                for p in parties:
+                    s.delete(p)
+                s.flush()
+                for org_id in d.org_ids:
+                    s.add(AgreementParty(agreement_id=agreement_id, org_id=org_id))
+            s.flush()
+            append(
+                s,
+                actor,
+                "agreement.edit",
+                "agreement",
+                agreement_id,
+                ",".join(changed) or "unchanged",
+            )
+            return _view(s, row)
+
+        return self.store.write(work, actor)
+
+    def get(self, actor: Actor, agreement_id: int) -> AgreementView:
+        require(actor, Permission.OVERSEE)
+
+        def work(s: Session) -> AgreementView:
+            row = s.get(Agreement, agreement_id)
+            if row is None or not row.active:
+                raise NotFound("That agreement is not on record")
+            return _view(s, row)
+
+        return self.store.read(work, actor)
 
     def reviewed(self, actor: Actor, agreement_id: int, next_review: date) -> AgreementView:
         """The agreement was reviewed and stays: its next review date."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
@@ -163,10 +163,13 @@ class ViewRecord:
 
 
 # Every read that shows a person's details, audited against the person, and how "Viewed by"
-# says it. The reads that come with opening the record itself (its timeline, consent
-# history and decisions list) are left out: "the record" already says them.
+# says it. The reads that come with opening the record itself (its timeline pages and
+# decisions list) are left out: "the record" already says them. Consent history is read
+# outside the record too (a decision's consent page), so it is listed, and folded into the
+# reader's line before it when it came with the record (WITH_THE_RECORD).
 VIEWS = {
     "person.view": "the record",
+    "consent.history": "consent history",
     "person.summary": "name and details",
     "consent.view": "a consent record",
     "decision.view": "a decision",
@@ -176,9 +179,24 @@ VIEWS = {
 }
 
 
+WITH_THE_RECORD = frozenset({"consent.history"})
+SAME_SITTING = timedelta(minutes=15)
+
+
+def _same_sitting(ev: AuditEvent, before: AuditEvent | None) -> bool:
+    """The same reader at the same terminal a moment after their last read of this person
+    (the record's own read of its consent history, and its reloads)."""
+    return (
+        before is not None
+        and before.user_id == ev.user_id
+        and before.terminal == ev.terminal
+        and ev.at - before.at <= SAME_SITTING
+    )
+
+
 def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> list[ViewRecord]:
-    """Who read a person's details, and where (the record, a decision, an advice request...),
-    newest first (supervisors and admins only)."""
+    """Who read a person's details, and where (the record, a decision, an advice request,
+    consent history...), newest first (supervisors and admins only)."""
     require(actor, Permission.OVERSEE)
 
     def work(s: Session) -> list[ViewRecord]:
@@ -191,12 +209,17 @@ def viewed_by(store: Store, actor: Actor, person_id: int, limit: int = 50) -> li
                 col(AuditEvent.action).in_(VIEWS),
             )
             .order_by(col(AuditEvent.id).desc())
-            .limit(limit)
+            .limit(limit * 3 + 1)  # room for the folded reads, and the read before the last
         ).all()
-        return [
+        shown = [
             ViewRecord(ev.at, ev.username, name or ev.username, ev.terminal, VIEWS[ev.action])
-            for ev, name in rows
+            for i, (ev, name) in enumerate(rows)
+            if not (
+                ev.action in WITH_THE_RECORD
+                and _same_sitting(ev, rows[i + 1][0] if i + 1 < len(rows) else None)
+            )
         ]
+        return shown[:limit]
 
     return store.read(work, actor)
 

@@ -378,8 +378,15 @@ class Decisions:
                 .where(SharingDecision.root_id == base.root_id)
                 .order_by(col(SharingDecision.version))
             ).all()
-            append(s, actor, "decision.view", "person", base.subject_id, f"decision {base.root_id}")
-            return [self._view(s, r) for r in rows]
+            views = [self._view(s, r) for r in rows]
+            # On the trail of everyone the versions show: the subject, then others affected.
+            named = [
+                base.subject_id,
+                *(p.id for v in views for p in (v.subject, *v.others_affected)),
+            ]
+            for person_id in dict.fromkeys(named):
+                append(s, actor, "decision.view", "person", person_id, f"decision {base.root_id}")
+            return views
 
         return self.store.write(work, actor)
 

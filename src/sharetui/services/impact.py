@@ -67,7 +67,7 @@ class Impact:
                 if age is None or age < ADULT_AGE:
                     children[other.id] = summary(other)
             append(s, actor, "person.children", "person", person_id, f"{len(children)} found")
-            return tuple(
+            found = tuple(
                 sorted(
                     children.values(),
                     key=lambda p: (
@@ -76,5 +76,8 @@ class Impact:
                     ),
                 )
             )
+            for child in found:  # each child's name is shown: on their own trail too
+                append(s, actor, "person.summary", "person", child.id, f"child of {person_id}")
+            return found
 
         return self.store.write(work, actor)

@@ -16,6 +16,7 @@ Changed details are a new version: the values replaced are kept in person_versio
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from typing import Any
 from sqlalchemy import delete, insert, text, update
 from sqlmodel import Session, col
 
+from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.domain.import_map import Mapping, MappingError, find_mapping, mapping_from, parse_map
 from sharetui.domain.import_rows import (
@@ -154,11 +156,12 @@ class PeopleImport:
     def read(self, actor: Actor, path: Path, map_path: Path | None = None) -> ImportFile:
         """The file's records and how its columns were mapped; nothing is written."""
         require(actor, Permission.ADMINISTER)
-        data = _read_bytes(path, "file")
+        keys = _key_paths(self.store.settings)
+        data = _read_bytes(path, "file", keys)
         try:
             table = read_table(data, path.name)
             if map_path is not None:
-                raw = _read_bytes(map_path, "map file")
+                raw = _read_bytes(map_path, "map file", keys)
                 pairs = parse_map(raw.decode("utf-8-sig", errors="replace"), map_path.name)
                 mapping = mapping_from(pairs, table.headers, map_path.name)
             else:
@@ -207,14 +210,43 @@ class PeopleImport:
         return self.store.write(work, actor)
 
 
-def _read_bytes(path: Path, what: str) -> bytes:
+KEY_REFUSED = (
+    "{path} is the site key or lies beside it: an import never reads there. Give the path "
+    "of the export file"
+)
+
+
+def _key_paths(settings: Settings) -> list[Path]:
+    """The site key in force and where the first run makes one: never read by an import,
+    nor anything beside them (an administrator at a kiosk types any path here, and a
+    refused file is quoted as its columns)."""
+    from sharetui.config import default_key_file
+
+    named = [settings.key_file, settings.default_key_file, str(default_key_file())]
+    return [Path(k).expanduser().resolve() for k in named if k]
+
+
+def _read_bytes(path: Path, what: str, keys: list[Path]) -> bytes:
+    """The file's bytes: a regular file only (a device such as /dev/zero has no size to
+    check and never ends), at most the limit, never the site key."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        real = path.expanduser().resolve()
+        if any(real == k or real.parent == k.parent for k in keys):
+            raise ImportRefused(KEY_REFUSED.format(path=path))
+        info = real.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ImportRefused(f"{path} is a folder, not a {what}")
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportRefused(f"{path} is not a file: give the path of the export file")
+        if info.st_size > MAX_BYTES:
             raise ImportRefused(
-                f"The {what} {path.name} is {size / 1e6:.0f} MB; the limit is 50 MB"
+                f"The {what} {path.name} is {info.st_size / 1e6:.0f} MB; the limit is 50 MB"
             )
-        return path.read_bytes()
+        with real.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ImportRefused(f"The {what} {path.name} is over the limit of 50 MB")
+        return data
     except FileNotFoundError as exc:
         raise ImportRefused(f"There is no {what} at {path}") from exc
     except IsADirectoryError as exc:

@@ -187,6 +187,7 @@ class OwnAccountSteps(SignIn):
             actor.username,
             actor.terminal[:100],
             time.monotonic() + TICKET_SECONDS,
+            needs="own_enrol",  # never a step of a sign-in
             pending_secret=factor.new_secret(),
         )
         return OwnEnrolment(self._keep(t), factor.enrolment(t.pending_secret, t.username))
@@ -194,7 +195,7 @@ class OwnAccountSteps(SignIn):
     def finish_own_enrolment(self, actor: Actor, ticket_id: str, code: str) -> tuple[str, ...]:
         """The first code from the app: the factor is kept; the recovery codes are returned
         to be shown once. From the next sign-in on, the code is asked for."""
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "own_enrol")
         if t.user_id != actor.user_id:
             raise SignInFailed(DISABLED)  # another person's ticket: never theirs to finish
         codes = self._enrol(t, code.strip(), "by its owner", actor)

@@ -215,6 +215,38 @@ class Receipts:
         views = self._open(None, self._today(today), ReceiptState.AWAITING)
         return [v for v in views if v.kind is DecisionKind.CP_TRANSFER]
 
+    def transfer_list(
+        self, actor: Actor, today: date | None = None, limit: int = 50
+    ) -> list[ReceiptView]:
+        """The transfers screen: the latest child protection file transfers, those still
+        open first (failed, overdue, to chase, awaiting; by due date), then the confirmed."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        day = self._today(today)
+
+        def work(s: Session) -> list[ReceiptView]:
+            rows = s.exec(
+                select(SharingDecision)
+                .where(
+                    SharingDecision.kind == DecisionKind.CP_TRANSFER.value,
+                    col(SharingDecision.receipt_required),
+                    is_latest_version(),
+                )
+                .order_by(col(SharingDecision.shared_at).desc())
+                .limit(limit)
+            ).all()
+            cal = working_calendar(s, self.store)
+            return [self._view(s, row, cal, day) for row in rows]
+
+        order = [ReceiptState.FAILED, ReceiptState.OVERDUE, ReceiptState.CHASE]
+        order += [ReceiptState.AWAITING, ReceiptState.CONFIRMED]
+        views = self.store.read(work, actor)
+
+        def place(v: ReceiptView) -> tuple[int, date]:
+            done = v.state is ReceiptState.CONFIRMED  # confirmed: newest first, as read
+            return order.index(v.state), date.min if done else (v.due_on or date.max)
+
+        return sorted(views, key=place)
+
     def _today(self, today: date | None) -> date:
         return today or utcnow().astimezone(self.store.settings.tz).date()
 
@@ -239,7 +271,9 @@ class Receipts:
             for row in s.exec(q.order_by(col(SharingDecision.shared_at))).all():
                 view = self._view(s, row, cal, today)
                 if view.state is ReceiptState.FAILED:
-                    if sender is not None:  # failed: the sender sends it again
+                    # Failed: the sender sends it again at once; not sent again by the day
+                    # it would have been overdue, it is the DSL's too (and a transfer's).
+                    if sender is not None or today >= view.times.overdue_on:
                         out.append(view)
                 elif order.index(view.state) >= order.index(at_least):
                     out.append(view)

@@ -8,9 +8,7 @@ supervisor checks it, corrects it or merges it with the entry it duplicates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -18,13 +16,16 @@ from sqlmodel import Session, col, select
 from sharetui.domain.after_share import OrgKind, fold_name
 from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission, allowed
-from sharetui.domain.text import SHORT_TEXT, clean_line
+from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
+from sharetui.services.register_keeping import (
+    RecipientChoice,
+    RegisterKeeping,
+    choice_of,
+    short_text,
+)
 from sharetui.services.store import Actor, Store
 from sharetui.store.models import (
-    AgreementParty,
-    IncomingFile,
-    RecipientAlias,
     RecipientContact,
     RecipientOrg,
     SharingDecision,
@@ -35,70 +36,12 @@ from sharetui.store.types import utcnow
 SEARCH_LIMIT = 8
 
 
-@dataclass(frozen=True)
-class RecipientChoice:
-    """One line of the picker: an organisation, or one of its contacts."""
-
-    org_id: int
-    org: str
-    kind: OrgKind
-    secure_routes: str
-    contact_id: int | None = None
-    role: str = ""
-    name: str = ""
-    contact: str = ""
-    to_review: bool = False
-
-
-@dataclass(frozen=True)
-class OrgView:
-    id: int
-    name: str
-    kind: OrgKind
-    secure_routes: str
-    to_review: bool
-    review_note: str
-    active: bool
-    contacts: tuple[RecipientChoice, ...]
-
-
-def _choice(org: RecipientOrg, c: RecipientContact | None = None) -> RecipientChoice:
-    assert org.id is not None
-    return RecipientChoice(
-        org.id,
-        org.name,
-        _kind(org.kind),
-        org.secure_routes,
-        c.id if c else None,
-        c.role if c else "",
-        c.name if c else "",
-        c.contact if c else "",
-        org.to_review,
-    )
-
-
-def _kind(value: str) -> OrgKind:
-    try:
-        return OrgKind(value)
-    except ValueError:
-        return OrgKind.OTHER
-
-
 def _like(word: str) -> str:
     escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def _short(errors: dict[str, str], name: str, value: str, label: str, required: bool) -> str:
-    text = clean_line(value)
-    if required and not text:
-        errors[name] = f"Enter the {label.lower()}"
-    elif len(text) > SHORT_TEXT:
-        errors[name] = f"Enter {label.lower()} of {SHORT_TEXT} characters or fewer"
-    return text
-
-
-class Register:
+class Register(RegisterKeeping):
     def __init__(self, store: Store) -> None:
         self.store = store
 
@@ -139,10 +82,10 @@ class Register:
             for org, contact in rows:
                 org_words = " ".join((org.name, org.secure_routes)).lower()
                 if org.id not in seen_org and all(w in org_words for w in words):
-                    out.append(_choice(org))  # the organisation itself: anyone there
+                    out.append(choice_of(org))  # the organisation itself: anyone there
                 seen_org.add(org.id or 0)
                 if contact is not None:
-                    out.append(_choice(org, contact))
+                    out.append(choice_of(org, contact))
             return out[:limit]
 
         return self.store.read(work, actor)
@@ -167,7 +110,7 @@ class Register:
             if org is None or not org.active:
                 continue
             contact = s.get(RecipientContact, contact_id) if contact_id else None
-            out.append(_choice(org, contact if contact and contact.active else None))
+            out.append(choice_of(org, contact if contact and contact.active else None))
         return out
 
     def choice(self, actor: Actor, org_id: int, contact_id: int | None) -> RecipientChoice:
@@ -178,7 +121,7 @@ class Register:
             if org is None:
                 raise NotFound("That organisation is not in the register")
             contact = s.get(RecipientContact, contact_id) if contact_id else None
-            return _choice(org, contact)
+            return choice_of(org, contact)
 
         return self.store.read(work, actor)
 
@@ -199,8 +142,8 @@ class Register:
         else:
             require(actor, Permission.OVERSEE)
         e: dict[str, str] = {}
-        label = _short(e, "name", name, "Organisation's name", True)
-        routes = _short(e, "secure_routes", secure_routes, "Secure contact routes", False)
+        label = short_text(e, "name", name, "Organisation's name", True)
+        routes = short_text(e, "secure_routes", secure_routes, "Secure contact routes", False)
         try:
             org_kind = OrgKind.parse(kind)
         except ValueError:
@@ -232,7 +175,7 @@ class Register:
             s.add(org)
             s.flush()
             append(s, actor, "register.org_add", "recipient_org", org.id, org_kind.value)
-            return _choice(org)
+            return choice_of(org)
 
         return self.store.write(work, actor)
 
@@ -249,9 +192,9 @@ class Register:
         require(actor, Permission.WORK_WITH_PEOPLE if from_decision else Permission.OVERSEE)
         e: dict[str, str] = {}
         values = (
-            _short(e, "role", role, "Role", False),
-            _short(e, "name", name, "Name", False),
-            _short(e, "contact", contact, "Contact", False),
+            short_text(e, "role", role, "Role", False),
+            short_text(e, "name", name, "Name", False),
+            short_text(e, "contact", contact, "Contact", False),
         )
         if not e and not any(values):
             e["role"] = "Enter the contact's role, name or how to reach them"
@@ -278,121 +221,15 @@ class Register:
                 ).strip()
                 s.add(org)
             append(s, actor, "register.contact_add", "recipient_org", org_id, f"contact {row.id}")
-            return _choice(org, row)
+            return choice_of(org, row)
 
         return self.store.write(work, actor)
-
-    def update_org(self, actor: Actor, org_id: int, **changes: Any) -> OrgView:
-        """Correct an entry (name, kind, secure routes, active) or mark it reviewed."""
-        require(actor, Permission.OVERSEE)
-        e: dict[str, str] = {}
-        if "name" in changes:
-            changes["name"] = _short(e, "name", changes["name"], "Organisation's name", True)
-        if "secure_routes" in changes:
-            changes["secure_routes"] = _short(
-                e, "secure_routes", changes["secure_routes"], "Secure contact routes", False
-            )
-        if "kind" in changes:
-            try:
-                changes["kind"] = OrgKind.parse(changes["kind"]).value
-            except ValueError:
-                e["kind"] = "Choose the kind of organisation"
-        check(e)
-
-        def work(s: Session) -> OrgView:
-            org = s.get(RecipientOrg, org_id)
-            if org is None:
-                raise NotFound("That organisation is not in the register")
-            for key in ("name", "kind", "secure_routes", "active"):
-                if key in changes:
-                    setattr(org, key, changes[key])
-            if "name" in changes:
-                org.name_key = fold_name(org.name)
-            if changes.get("reviewed"):
-                org.to_review = False
-                org.review_note = ""
-            s.add(org)
-            s.flush()
-            append(
-                s, actor, "register.org_edit", "recipient_org", org_id, ",".join(sorted(changes))
-            )
-            return self._org_view(s, org)
-
-        return self.store.write(work, actor)
-
-    def merge(self, actor: Actor, keep_id: int, merge_id: int) -> OrgView:
-        """One body entered twice: its contacts, spellings and agreements move to the entry
-        kept; the other is retired (decisions that name it keep its id, and reports count them
-        under the entry kept through its spelling)."""
-        require(actor, Permission.OVERSEE)
-        if keep_id == merge_id:
-            raise ValidationFailed({"merge_id": "Choose two different organisations to merge"})
-
-        def work(s: Session) -> OrgView:
-            keep, gone = s.get(RecipientOrg, keep_id), s.get(RecipientOrg, merge_id)
-            if keep is None or gone is None:
-                raise NotFound("That organisation is not in the register")
-            for c in s.exec(select(RecipientContact).where(RecipientContact.org_id == merge_id)):
-                c.org_id = keep_id
-                s.add(c)
-            for a in s.exec(select(RecipientAlias).where(RecipientAlias.org_id == merge_id)):
-                a.org_id = keep_id
-                s.add(a)
-            if s.get(RecipientAlias, gone.name_key) is None:
-                s.add(RecipientAlias(name_key=gone.name_key, org_id=keep_id))
-            for p in s.exec(select(AgreementParty).where(AgreementParty.org_id == merge_id)).all():
-                if s.get(AgreementParty, (p.agreement_id, keep_id)) is None:
-                    s.add(AgreementParty(agreement_id=p.agreement_id, org_id=keep_id))
-                s.delete(p)
-            for f in s.exec(select(IncomingFile).where(IncomingFile.from_org_id == merge_id)):
-                f.from_org_id = keep_id
-                s.add(f)
-            gone.active = False
-            gone.to_review = False
-            gone.review_note = f"Merged into {keep.name}."
-            gone.name_key = f"merged-{gone.id}-{gone.name_key}"[:200]
-            s.add(gone)
-            s.flush()
-            append(s, actor, "register.merge", "recipient_org", keep_id, f"merged {merge_id}")
-            return self._org_view(s, keep)
-
-        return self.store.write(work, actor)
-
-    def orgs(self, actor: Actor, *, to_review: bool = False) -> list[OrgView]:
-        """The register (or the entries to review), by name."""
-        require(actor, Permission.OVERSEE)
-
-        def work(s: Session) -> list[OrgView]:
-            q = select(RecipientOrg).where(col(RecipientOrg.active))
-            if to_review:
-                q = q.where(col(RecipientOrg.to_review))
-            return [self._org_view(s, o) for o in s.exec(q.order_by(col(RecipientOrg.name)))]
-
-        return self.store.read(work, actor)
 
     def import_free_text(self, now: datetime | None = None) -> ImportSummary:
         """Bring the recipients of decisions recorded as free text into the register, as
         the upgrade that made the register did: spellings merged, the rest marked for
         review. Entries already in the register are left as they are."""
         return self.store.write(lambda s: import_free_text(s.connection(), now))
-
-    def _org_view(self, s: Session, org: RecipientOrg) -> OrgView:
-        assert org.id is not None
-        contacts = s.exec(
-            select(RecipientContact)
-            .where(RecipientContact.org_id == org.id, col(RecipientContact.active))
-            .order_by(col(RecipientContact.id))
-        ).all()
-        return OrgView(
-            org.id,
-            org.name,
-            _kind(org.kind),
-            org.secure_routes,
-            org.to_review,
-            org.review_note,
-            org.active,
-            tuple(_choice(org, c) for c in contacts),
-        )
 
 
 def check_recipient(s: Session, org_id: int | None, contact_id: int | None) -> RecipientOrg | None:

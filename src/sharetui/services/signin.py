@@ -51,6 +51,7 @@ WRONG_CODE = (
 CODE_NEEDED = "Enter the 6-digit code from your authenticator app"
 DISABLED = "This account is disabled; ask an administrator"
 EXPIRED = "Signing in took too long: start again with your username and passphrase"
+OUT_OF_TURN = "That is not the next step of this sign-in: start again with your username"
 ALREADY_ENROLLED = "Your second factor is already set up; an administrator can reset it"
 UNKNOWN_ACCOUNT = "(unknown account)"
 FREE_FAILURES = 4  # failures at one terminal before the waits start
@@ -101,10 +102,14 @@ class SignInStep:
 
 @dataclass
 class _Ticket:
+    """A sign-in (or a My account enrolment) in progress. needs: the one step it may take
+    next ("code", "new_passphrase", "enrol", or "own_enrol" for My account)."""
+
     user_id: int
     username: str
     terminal: str
     expires: float
+    needs: str = ""
     code_ok: bool = False
     passphrase_changed: bool = False
     pending_secret: str = ""
@@ -119,8 +124,17 @@ def name_hash(username: str, key: bytes | None) -> str:
     ).hexdigest()
 
 
+def throttle_place(terminal: str) -> str:
+    """Where failures are counted: the terminal, and over SSH the connecting machine's
+    address without the client's port, which is new at every connection (counted with it,
+    a guesser who reconnected after four failures was never slowed)."""
+    if terminal.startswith("ssh:") and terminal.count(":") >= 2:
+        return terminal.rsplit(":", 1)[0]
+    return terminal
+
+
 def _waiting(s: Session, key: str, terminal: str, now: datetime) -> float:
-    row = s.get(SignInThrottle, (key, terminal))
+    row = s.get(SignInThrottle, (key, throttle_place(terminal)))
     if row is None or row.next_try_at is None or row.next_try_at <= now:
         return 0.0
     return (row.next_try_at - now).total_seconds()
@@ -130,6 +144,7 @@ def _record_failure(s: Session, key: str, terminal: str) -> int:
     """Count one failure (locked row: parallel guesses on PostgreSQL lose no count);
     returns the wait it starts, in seconds."""
     now = utcnow()
+    terminal = throttle_place(terminal)
     values = {"name_hash": key, "terminal": terminal, "failures": 0, "last_failure_at": now}
     dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
     s.execute(dialect.insert(SignInThrottle).values(**values).on_conflict_do_nothing())
@@ -149,7 +164,7 @@ def _record_failure(s: Session, key: str, terminal: str) -> int:
 def clear_throttle(s: Session, key: str, terminal: str | None = None) -> int:
     stmt = delete(SignInThrottle).where(SignInThrottle.name_hash == key)  # type: ignore[arg-type]
     if terminal is not None:
-        stmt = stmt.where(SignInThrottle.terminal == terminal)  # type: ignore[arg-type]
+        stmt = stmt.where(SignInThrottle.terminal == throttle_place(terminal))  # type: ignore[arg-type]
     return int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -238,7 +253,7 @@ class SignIn:
 
     # -- step 2: the code ----------------------------------------------------------------
     def give_code(self, ticket_id: str, code: str) -> SignInStep:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "code")
         key = name_hash(t.username, self._factor_key)
         wait = self.store.read(lambda s: _waiting(s, key, t.terminal, utcnow()))
         if wait:
@@ -285,7 +300,7 @@ class SignIn:
 
     # -- step 3: a passphrase of one's own -------------------------------------------------
     def choose_passphrase(self, ticket_id: str, passphrase: str, confirm: str) -> SignInStep:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "new_passphrase")
 
         def names(s: Session) -> tuple[str, str]:
             u = s.get(User, t.user_id)
@@ -306,8 +321,9 @@ class SignIn:
         digest = HASHER.hash(passphrase)
 
         def work(s: Session) -> None:
-            u = s.get(User, t.user_id)
-            assert u is not None
+            u = s.get(User, t.user_id, with_for_update=True)
+            if u is None or not u.active:  # disabled since the passphrase step began
+                raise SignInFailed(DISABLED)
             u.passphrase_hash = digest
             u.must_change_passphrase = False
             s.add(u)
@@ -320,13 +336,13 @@ class SignIn:
 
     # -- step 4: setting up the second factor ---------------------------------------------
     def start_enrolment(self, ticket_id: str) -> factor.Enrolment:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "enrol")
         if not t.pending_secret:
             t.pending_secret = factor.new_secret()
         return factor.enrolment(t.pending_secret, t.username)
 
     def finish_enrolment(self, ticket_id: str, code: str) -> SignInStep:
-        t = self._ticket(ticket_id)
+        t = self._ticket(ticket_id, "enrol")
         codes = self._enrol(t, code, "")
         t.code_ok = True
         return replace(self._next(t), recovery_codes=tuple(codes))
@@ -347,9 +363,10 @@ class SignIn:
 
         def work(s: Session) -> None:
             u = s.get(User, t.user_id, with_for_update=True)
-            assert u is not None
-            if actor is not None and u.totp_secret:
-                raise SignInFailed(ALREADY_ENROLLED)  # set up meanwhile at another terminal
+            if u is None or not u.active:  # disabled since the enrolment began
+                raise SignInFailed(DISABLED)
+            if u.totp_secret:  # set up meanwhile at another terminal: never written over
+                raise SignInFailed(ALREADY_ENROLLED)
             u.totp_secret = sealed
             u.totp_last_step = step
             u.totp_enrolled_at = utcnow()
@@ -382,6 +399,7 @@ class SignIn:
         elif not enrolled and factor_required(u.role, practitioners_too):
             needs = "enrol"
         if needs:
+            t.needs = needs  # the one step this ticket may take next
             ticket_id = self._keep(t)
             return SignInStep(needs, ticket_id, display_name=u.display_name, username=u.username)
         key = name_hash(t.username, self._factor_key)
@@ -413,12 +431,18 @@ class SignIn:
             self._tickets[ticket_id] = t
             return ticket_id
 
-    def _ticket(self, ticket_id: str) -> _Ticket:
+    def _ticket(self, ticket_id: str, needs: str) -> _Ticket:
+        """The sign-in in progress, for the step it is due to take. A ticket offered for
+        another step (the code step's ticket for setting up a new factor over the one the
+        account has, say) ends that sign-in: steps are taken in turn or not at all."""
         with self._lock:
             t = self._tickets.get(ticket_id)
             if t is None or t.expires < time.monotonic():
                 self._tickets.pop(ticket_id, None)
                 raise SignInFailed(EXPIRED)
+            if t.needs != needs:
+                self._tickets.pop(ticket_id, None)
+                raise SignInFailed(OUT_OF_TURN)
             return t
 
     def forget(self, ticket_id: str) -> None:

@@ -1,28 +1,155 @@
-"""Child protection files received from another setting (KCSIE): from whom, when received,
-and our confirmation of receipt back to them. Outgoing transfers are sharing decisions of
-their own kind (DecisionKind.CP_TRANSFER), chased through receipts.py."""
+"""Child protection file transfers (KCSIE). Outgoing: a sharing decision of its own kind
+(DecisionKind.CP_TRANSFER), started here with the transfer's own answers (the rest of the
+record is the same for every transfer), chased through receipts.py. Incoming: a file
+received from another setting, from whom, when, and our confirmation of receipt back."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from sharetui.domain.after_share import ReceiptMethod
-from sharetui.domain.errors import check
+from sharetui.domain.after_share import DecisionKind, ReceiptMethod
+from sharetui.domain.decision import DecisionInput
+from sharetui.domain.enums import Outcome, RequestOrigin
+from sharetui.domain.errors import NotFound, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
+from sharetui.services.decisions import Decisions
 from sharetui.services.people import load_person, touch
 from sharetui.services.store import Actor, Store
-from sharetui.services.views import TimelineEntry
-from sharetui.store.models import IncomingFile, RecipientOrg
+from sharetui.services.views import DecisionView, TimelineEntry
+from sharetui.store.models import IncomingFile, Person, RecipientContact, RecipientOrg, User
 from sharetui.store.types import utcnow
+
+# What every transfer's record says in the parts a person does not answer for a transfer.
+TRANSFER_PURPOSE = "Child protection file transfer to the new setting (KCSIE)"
+TRANSFER_REASONS = (
+    "Keeping Children Safe in Education: when a child moves, the designated safeguarding "
+    "lead sends the child protection file to the new setting, separately from the main "
+    "pupil file, securely, with confirmation of receipt."
+)
+TRANSFER_INFORMATION = "The child protection file"
+
+
+@dataclass(frozen=True)
+class IncomingView:
+    id: int
+    person_id: int
+    person_name: str
+    from_name: str
+    received_on: date
+    confirmed_back_at: datetime | None
+    confirmed_back_method: ReceiptMethod | None
+    note: str
+    recorded_by: str
+
+
+def _incoming_view(s: Session, f: IncomingFile) -> IncomingView:
+    person = s.get(Person, f.person_id)
+    user = s.get(User, f.recorded_by_id)
+    return IncomingView(
+        f.id or 0,
+        f.person_id,
+        f"{person.given_names} {person.family_name}".strip() if person else "?",
+        f.from_name,
+        f.received_on,
+        f.confirmed_back_at,
+        ReceiptMethod(f.confirmed_back_method) if f.confirmed_back_method else None,
+        f.note,
+        user.display_name if user else "?",
+    )
 
 
 class Transfers:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    def start(self, actor: Actor, answers: DecisionInput) -> DecisionView:
+        """Record a file sent to the new setting. The answers are the transfer's own (the
+        person, the new setting from the register, the reason and day of the move, sent
+        separately, how and when, the lawful basis and any Article 9 condition, what could
+        happen if it were not sent); the rest is the same for every transfer. Checked by the
+        golden rules and KCSIE (domain.after_share.validate_transfer), saved as a decision."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def names(s: Session) -> tuple[str, str, str, str]:
+            org = s.get(RecipientOrg, answers.recipient_org_id or 0)
+            c = s.get(RecipientContact, answers.recipient_contact_id or 0)
+            c = c if c is not None and org is not None and c.org_id == org.id else None
+            return (
+                org.name if org else "",
+                c.role if c else "",
+                c.name if c else "",
+                c.contact if c else "",
+            )
+
+        org, role, name, contact = self.store.read(names, actor)
+        d = replace(
+            answers,
+            kind=DecisionKind.CP_TRANSFER,
+            urgent=False,
+            origin=RequestOrigin.OWN_INITIATIVE,
+            recipient_org=org,
+            recipient_role=role,
+            recipient_name=name,
+            recipient_contact=contact,
+            purpose=TRANSFER_PURPOSE,
+            information=answers.information or TRANSFER_INFORMATION,
+            criminal_offence=bool(answers.criminal_offence),
+            outcome=Outcome.SHARE,
+            reasons=TRANSFER_REASONS,
+        )
+        return Decisions(self.store).log(actor, d)
+
+    def incoming(self, actor: Actor, limit: int = 50) -> list[IncomingView]:
+        """Files received, those not yet confirmed back first, then the newest."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+
+        def work(s: Session) -> list[IncomingView]:
+            rows = s.exec(
+                select(IncomingFile)
+                .order_by(
+                    col(IncomingFile.confirmed_back_at).is_not(None),
+                    col(IncomingFile.received_on).desc(),
+                    col(IncomingFile.id).desc(),
+                )
+                .limit(limit)
+            ).all()
+            return [_incoming_view(s, f) for f in rows]
+
+        return self.store.read(work, actor)
+
+    def confirm_back(
+        self, actor: Actor, file_id: int, method: ReceiptMethod | str | None
+    ) -> IncomingView:
+        """We told the sending setting the file arrived (KCSIE asks the sender to get that
+        confirmation): how, recorded once, audited."""
+        require(actor, Permission.WORK_WITH_PEOPLE)
+        try:
+            how = ReceiptMethod.parse(str(method)) if method else None
+        except ValueError:
+            how = None
+        if how is None:
+            check({"confirmed_back": "Choose how receipt was confirmed back"})
+        assert how is not None
+
+        def work(s: Session) -> IncomingView:
+            row = s.get(IncomingFile, file_id)
+            if row is None:
+                raise NotFound("That file is not on record")
+            if row.confirmed_back_at is not None:
+                check({"confirmed_back": "Receipt of this file was confirmed back already"})
+            row.confirmed_back_at = utcnow()
+            row.confirmed_back_method = how.value
+            s.add(row)
+            touch(s, row.person_id)
+            append(s, actor, "transfer.confirmed_back", "person", row.person_id, f"file {file_id}")
+            return _incoming_view(s, row)
+
+        return self.store.write(work, actor)
 
     def record_incoming(
         self,

@@ -62,7 +62,8 @@ ACCOUNT_CHECK_SECONDS = 2.0
 ERROR_NOTIFICATION_TIMEOUT = 8  # seconds: an error is read to the end before it goes
 CRASH_EXIT_CODE = 70  # EX_SOFTWARE: stopped on an internal error (1 is a refused command)
 
-# What may show above the lock: help, and the lock's own questions and messages.
+# What may show above the lock: help, and the lock's own questions and messages (a dialog
+# made with over_lock=True; any other waits for the unlock: see ShareApp.push_screen).
 SHOWN_OVER_LOCK = (LockScreen, HelpScreen, ConfirmDialog, MessageDialog)
 
 # App workers that change the screens (sign-in, sign-out, switch user): keys typed meanwhile
@@ -243,8 +244,19 @@ class ShareApp(App[None], inherit_bindings=False):
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_input
-        if self.actor is not None and idle >= self.settings.idle_lock_seconds:
+        if idle < self.settings.idle_lock_seconds:
+            return
+        if self.actor is not None:
             self.action_lock()
+            return
+        # A sign-in left half-way (a code, a passphrase of one's own, a second factor to set
+        # up) holds the passphrase's work: left as long as a session would stay unlocked, it
+        # starts again, or whoever came next could finish it as that person.
+        steps = [getattr(s, "step", None) for s in self.screen_stack]  # help may be above
+        ticket = next((t for t in (getattr(s, "ticket", "") for s in steps) if t), "")
+        if ticket and not self._leaving.in_flight:
+            self._last_input = time.monotonic()
+            self.abandon_sign_in(ticket)
 
     # -- notifications --------------------------------------------------------------------
     def notify(
@@ -512,12 +524,13 @@ class ShareApp(App[None], inherit_bindings=False):
         *,
         mode: str | None = None,
     ) -> Any:
-        """While locked, only help, a message or a question may show above the lock; any
-        other screen a worker opens meanwhile (a dialog, a record) waits for the unlock."""
+        """While locked, only help and the lock's own questions and messages show above the
+        lock; any other screen a worker opens meanwhile (a dialog, a record, a message from a
+        screen under the lock, such as a one-time passphrase) waits for the unlock."""
         if (
             self.lock_is_up
             and isinstance(screen, Screen)
-            and not isinstance(screen, SHOWN_OVER_LOCK)
+            and not _shown_over_lock(screen)
             and not wait_for_dismiss
         ):
             self._opened_under_lock.append((screen, callback))
@@ -579,7 +592,9 @@ class ShareApp(App[None], inherit_bindings=False):
         except Exception as exc:  # noqa: BLE001 - typed work stays on screen
             self.push_screen(
                 MessageDialog(
-                    "Your drafts could not be saved", _describe(exc) + "\nNothing was cleared."
+                    "Your drafts could not be saved",
+                    _describe(exc) + "\nNothing was cleared.",
+                    over_lock=True,
                 )
             )
             return
@@ -596,7 +611,7 @@ class ShareApp(App[None], inherit_bindings=False):
             if answer:
                 self._leaving.run(self._sign_out_or_quit)
 
-        self.push_screen(ConfirmDialog(question), done)
+        self.push_screen(ConfirmDialog(question, over_lock=True), done)
 
     async def _sign_out_or_quit(self) -> None:
         if self.actor is None:
@@ -743,7 +758,14 @@ class ShareApp(App[None], inherit_bindings=False):
         """A failed worker becomes a message on screen; typed work stays where it was."""
         if event.state is not WorkerState.ERROR:
             return
-        self.push_screen(MessageDialog(FAILED_TITLE, _describe(event.worker.error)))
+        self.push_screen(MessageDialog(FAILED_TITLE, _describe(event.worker.error), over_lock=True))
+
+
+def _shown_over_lock(screen: Screen[Any]) -> bool:
+    """The lock, help, or a question or message the app or the lock asks (over_lock=True)."""
+    if isinstance(screen, (LockScreen, HelpScreen)):
+        return True
+    return isinstance(screen, SHOWN_OVER_LOCK) and bool(getattr(screen, "over_lock", False))
 
 
 def _describe(exc: BaseException | None) -> str:

@@ -50,7 +50,9 @@ GOLDEN_RULES: list[tuple[str, str]] = [
 
 FIELD_HELP: dict[str, str] = {
     "username": "Your own username. Never sign in for someone else: every record shows who made it.",
-    "passphrase": "Your passphrase. Five wrong attempts lock the account for 15 minutes.",
+    "passphrase": "Your passphrase. From the fifth wrong try at this terminal the next one "
+    "waits (30 seconds, doubling up to 15 minutes); another terminal works, and an "
+    "administrator can clear the wait.",
     "confirm": "Type the passphrase again so a typing slip does not lock you out.",
     "display_name": "Your name as colleagues know it; it is shown on the records you make.",
 }
@@ -62,7 +64,9 @@ AFTER_THE_SHARE: list[tuple[str, str]] = [
         "The recipient register",
         "Choose who the information goes to from the register of organisations and contacts, "
         "with their secure routes, so it goes only to those who need it, securely (rule 6). "
-        "Supervisors keep the register; a name added at the desk is checked by them.",
+        "Supervisors and administrators keep the register (k on the home screen); a name "
+        "added at the desk, or brought in from decisions recorded as free text, is checked "
+        "by them: merged into the entry it is, or kept as a new one.",
     ),
     (
         "Data sharing agreements",
@@ -86,7 +90,8 @@ AFTER_THE_SHARE: list[tuple[str, str]] = [
         "separately from the main pupil file; securely, never by ordinary post or with "
         "parents; and gets confirmation of receipt, chasing when none comes (Keeping Children "
         "Safe in Education 2024 and 2025, annex C). School days skip weekends, bank holidays "
-        "and the holidays between the terms the site has entered.",
+        "and the holidays between the terms the site has entered (k, then t, on the home "
+        "screen). The DSL records files sent and received with k, then c.",
     ),
 ]
 

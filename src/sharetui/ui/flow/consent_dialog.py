@@ -47,8 +47,8 @@ class ConsentNowDialog(RecordConsentDialog):
         }
         super().__init__(person_id, values={**prefill, **kwargs.pop("values", {})}, **kwargs)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def restored(self) -> None:
+        super().restored()
         for fixed in ("status", "effective_at"):
             for field in self.query(f"#{fixed}").results():
                 field.parent.display = False  # type: ignore[union-attr]

@@ -94,7 +94,15 @@ class FormDialog(KioskModal[Any]):
     def on_mount(self) -> None:
         self.restore(self.initial)
         self._baseline = self.values()
+        self.restored()
         self.call_after_refresh(self.focus_first)
+
+    def restored(self) -> None:
+        """The answers (a draft's, or none) are on the form: show what depends on them.
+        Subclasses put this here, not in an on_mount of their own: Textual runs every
+        class's on_mount, the subclass's first, so there the answers are not restored yet,
+        and calling this on_mount again from it would restore them twice (a tick box
+        restored twice is unticked)."""
 
     def focus_first(self) -> None:
         for name in self.FIELDS:

@@ -159,7 +159,9 @@ class AccountsScreen(LoadingScreen):
         self.title = "sharetui"
         self.sub_title = "Accounts"
         table = self.query_one("#accounts-table", DataTable)
-        table.add_columns("Username", "Name", "Role", "Advice roles", "2nd factor", "State")
+        # What decides whether someone can work (state, second factor) before the advice
+        # roles, which are the longest: at 80 columns the row is cut at the right.
+        table.add_columns("Username", "Name", "Role", "State", "2nd factor", "Advice roles")
         table.focus()
         self._load()
 
@@ -181,11 +183,11 @@ class AccountsScreen(LoadingScreen):
         for u in users:
             table.add_row(
                 lit(u.username),
-                one_line(u.display_name, 24),
+                one_line(u.display_name, 20),
                 u.role.label,
-                one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
-                "set up" if u.has_factor else "-",
                 lit(u.state_words),
+                "set up" if u.has_factor else "-",
+                one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
             )
         if users:
             table.move_cursor(row=min(row, len(users) - 1))

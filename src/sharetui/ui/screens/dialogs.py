@@ -1,4 +1,8 @@
-"""Small dialogs: confirm, message, help. All text shown literally."""
+"""Small dialogs: confirm, message, help. All text shown literally.
+
+over_lock: a question or message of the lock's own (sign out from the lock, a switch of user
+that could not keep the drafts) shows above the lock; any other waits for the unlock, since a
+screen under the lock may be the one asking (a one-time passphrase, a person's details)."""
 
 from __future__ import annotations
 
@@ -20,8 +24,11 @@ class ConfirmDialog(KioskModal[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", *, over_lock: bool = False
+    ) -> None:
         super().__init__()
+        self.over_lock = over_lock
         self.question = question
         self.yes_label = yes
         self.no_label = no
@@ -72,8 +79,9 @@ class MessageDialog(KioskModal[None]):
 
     BINDINGS = [Binding("enter,escape", "close", "Close")]
 
-    def __init__(self, title: str, message: str) -> None:
+    def __init__(self, title: str, message: str, *, over_lock: bool = False) -> None:
         super().__init__()
+        self.over_lock = over_lock
         self.title_text = title
         self.message = message
 

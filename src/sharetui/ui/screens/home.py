@@ -20,12 +20,14 @@ from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.home_admin import verify_audit
 from sharetui.ui.screens.home_after_share import (
     AFTER_SHARE_COLUMNS,
     after_share_rows,
     after_share_sections,
     fetch_after_share,
 )
+from sharetui.ui.screens.keeping import open_agreement, open_keeping
 from sharetui.ui.widgets.table import Table
 
 # What each home key needs (domain/permissions.py holds the one matrix of roles).
@@ -37,6 +39,7 @@ KEY_NEEDS = {
     "users": Permission.ADMINISTER,
     "verify_audit": Permission.ADMINISTER,
     "import_people": Permission.ADMINISTER,
+    "keeping": Permission.OVERSEE,
 }
 
 
@@ -51,6 +54,7 @@ class HomeScreen(LoadingScreen):
         Binding("u", "users", "Accounts"),
         Binding("v", "verify_audit", "Verify audit"),
         Binding("i", "import_people", "Import people"),
+        Binding("k", "keeping", "Register, agreements"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
         Binding("m", "my_account", "My account"),
@@ -122,7 +126,7 @@ class HomeScreen(LoadingScreen):
             ("#advice-table", ("Question", "Asked of", "Status", "Advice")),
             ("#decisions-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
-            ("#users-table", ("Username", "Name", "Role", "Advice roles", "State")),
+            ("#users-table", ("Username", "Name", "Role", "State", "Advice roles")),
             *AFTER_SHARE_COLUMNS,
             ("#sar-table", ("No.", "About", "Received", "Due", "Where it stands")),
         ):
@@ -317,10 +321,10 @@ class HomeScreen(LoadingScreen):
             rows = [
                 (
                     lit(u.username),
-                    one_line(u.display_name, 30),
+                    one_line(u.display_name, 20),
                     u.role.label,
-                    ", ".join(r.label for r in u.advice_roles) or "-",
-                    u.state_words,
+                    lit(u.state_words),  # before the advice roles: cut last at 80 columns
+                    one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
                     ("user", u.id),
                 )
                 for u in data["users"]
@@ -383,6 +387,8 @@ class HomeScreen(LoadingScreen):
             resume_draft(app, ident, kind.removeprefix("draft:"))
         elif kind == "advice":
             app.open_advice(ident)
+        elif kind == "agreement":
+            open_agreement(app, ident)
         elif kind == "decision":
             app.open_decision(ident)
         elif kind == "user":
@@ -482,26 +488,12 @@ class HomeScreen(LoadingScreen):
         self.share_app.open_my_account()
 
     def action_verify_audit(self) -> None:
-        self._verify()
+        self.run_worker(verify_audit(self), group="verify", exclusive=True, exit_on_error=False)
+
+    def action_keeping(self) -> None:
+        open_keeping(self.app)
 
     def action_import_people(self) -> None:
         from sharetui.ui.screens.import_people import ImportPeopleDialog
 
         self.app.push_screen(ImportPeopleDialog())
-
-    @work(exclusive=True, group="verify", exit_on_error=False)
-    async def _verify(self) -> None:
-        from sharetui.services import audit
-
-        status = self.query_one("#audit-status", Static)
-        status.update("Verifying the audit trail…")
-        result = await self.call(audit.verify_as, self.services.store, self.actor)
-        if result.ok:
-            status.update(f"Audit trail verified: {result.checked:,} events, unbroken")
-        else:
-            status.update(
-                Text(
-                    f"AUDIT TRAIL BROKEN at event {result.first_broken_id}: {result.problem}",
-                    style="bold reverse",
-                )
-            )

@@ -201,8 +201,7 @@ class RecordConsentDialog(FormDialog):
                 classes="hint",
             )
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def restored(self) -> None:
         self._status_changed()
 
     def draft_title(self) -> str:

@@ -25,6 +25,8 @@ REOPENERS = {
     "advice-question": "sharetui.ui.screens.raise_advice",
     "advice-text": "sharetui.ui.screens.advice_item",
     "receipt-step": "sharetui.ui.screens.receipt",
+    "cp-transfer": "sharetui.ui.screens.transfer_dialogs",
+    "incoming-file": "sharetui.ui.screens.transfer_dialogs",
 }
 
 

@@ -1,0 +1,29 @@
+"""The administrator's home: verifying the audit trail (v), said in words on the home
+screen, a broken chain in bold where it cannot be missed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from sharetui.ui.screens.home import HomeScreen
+
+
+async def verify_audit(home: HomeScreen) -> None:
+    from sharetui.services import audit
+
+    status = home.query_one("#audit-status", Static)
+    status.update("Verifying the audit trail…")
+    result = await home.call(audit.verify_as, home.services.store, home.actor)
+    if result.ok:
+        status.update(f"Audit trail verified: {result.checked:,} events, unbroken")
+    else:
+        status.update(
+            Text(
+                f"AUDIT TRAIL BROKEN at event {result.first_broken_id}: {result.problem}",
+                style="bold reverse",
+            )
+        )

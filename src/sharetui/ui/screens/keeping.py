@@ -1,0 +1,237 @@
+"""What supervisors and administrators keep after the share, in the app (a locked-down
+terminal has no shell): the recipient register and its review list, the data sharing
+agreements, the school's term dates, and (for supervisors, who work with people's records)
+child protection file transfers. Reached with k on the home screen.
+
+KeptList is the one shape of these screens: a title, a line saying what the list is for, a
+table, a few lines about the row under the cursor, a status line and the keys in the footer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Static
+
+from sharetui.domain.permissions import Permission, allowed
+from sharetui.ui.flow.keybar import KeyBar
+from sharetui.ui.literal import lit
+from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.widgets.table import Table
+
+
+class KeptList(LoadingScreen):
+    """A list of things kept, loaded on opening and again whenever the screen comes back
+    (after a dialog saved a change), the cursor kept on the same row."""
+
+    DEFAULT_CSS = """
+    KeptList #kept-table { max-height: 11; }
+    KeptList #kept-detail { height: auto; max-height: 5; margin: 1 0 0 0; }
+    KeptList > Static { padding: 0 1; }
+    """
+    HEADING = ""
+    INTRO = ""
+    COLUMNS: tuple[str, ...] = ()
+    EMPTY = "Nothing here yet"
+    ENTER_WORDS = "Open"
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"kept-load"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.HEADING, classes="page-title", id="kept-title")
+        yield Static(self.INTRO, classes="hint", id="kept-intro")
+        yield Table(id="kept-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="kept-detail")
+        yield Static("", id="kept-status", classes="hint")
+        yield KeyBar(self.ENTER_WORDS)
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = self.HEADING
+        table = self.query_one("#kept-table", DataTable)
+        table.add_columns(*self.COLUMNS)
+        table.focus()
+        # No load here: ScreenResume follows the first mount too, and loads once.
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="kept-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            items = await self.fetch()
+            if self.is_attached:
+                self.items = items
+                self._show()
+        finally:
+            if self.is_attached:
+                self.mark_loaded()
+                self.refresh_bindings()
+
+    async def fetch(self) -> list[Any]:
+        raise NotImplementedError
+
+    def row(self, item: Any) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def detail(self, item: Any) -> Text:
+        """A few lines about the row under the cursor (nothing by default)."""
+        return Text()
+
+    def _show(self) -> None:
+        table = self.query_one("#kept-table", DataTable)
+        at = table.cursor_row
+        table.clear()
+        for item in self.items:
+            table.add_row(*self.row(item))
+        table.move_cursor(row=max(min(at, len(self.items) - 1), 0))
+        self._detail()
+
+    def chosen(self) -> Any | None:
+        table = self.query_one("#kept-table", DataTable)
+        if not self.items or table.cursor_row < 0:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def move_to(self, match: Any) -> None:
+        """Put the cursor on the first row whose item matches (an id, say)."""
+        for i, item in enumerate(self.items):
+            if match(item):
+                self.query_one("#kept-table", DataTable).move_cursor(row=i)
+                return
+
+    @on(DataTable.RowHighlighted, "#kept-table")
+    def _detail(self) -> None:
+        item = self.chosen()
+        empty = lit(self.EMPTY, style="bold")  # said under the headings, not as a row
+        self.query_one("#kept-detail", Static).update(self.detail(item) if item else empty)
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#kept-table")
+    def _selected(self) -> None:
+        item = self.chosen()
+        if item is not None:
+            self.open(item)
+
+    def open(self, item: Any) -> None:
+        """Enter on a row (nothing by default)."""
+
+    def say(self, words: str) -> None:
+        self.query_one("#kept-status", Static).update(lit(words))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+# -- the hub --------------------------------------------------------------------------------
+def open_keeping(app: Any) -> None:
+    app.push_screen(KeepingScreen())
+
+
+def open_agreement(app: Any, agreement_id: int) -> None:
+    """From an agreement due for review on the home screen: the agreements, on that one."""
+    from sharetui.ui.screens.agreements import AgreementsScreen
+
+    app.push_screen(AgreementsScreen(focus_id=agreement_id))
+
+
+class KeepingScreen(KeptList):
+    """Where each list stands, one key (or Enter) to each."""
+
+    HEADING = "After the share: the register, agreements, term dates and transfers"
+    INTRO = "What supervisors and administrators keep. Enter or the key opens a list."
+    COLUMNS = ("Key", "List", "Where it stands")
+    BINDINGS = [
+        Binding("o", "open_list('register')", "Organisations"),
+        Binding("w", "open_list('review')", "To review"),
+        Binding("a", "open_list('agreements')", "Agreements"),
+        Binding("t", "open_list('terms')", "Term dates"),
+        Binding("c", "open_list('transfers')", "CP file transfers"),
+        Binding("escape", "back", "Home"),
+    ]
+    FIELD_HELP = {
+        "kept-table": "The recipient register: organisations information goes to, with their "
+        "secure routes and contacts, so a share goes only to those who need it, securely "
+        "(golden rule 6). Data sharing agreements: not compulsory, but good practice for "
+        "routine sharing, and the ICO takes them into account on a complaint (ICO data "
+        "sharing code, 2021). Term dates: school days for child protection file transfers "
+        "(Keeping Children Safe in Education, annex C). Transfers: the DSL's record of "
+        "files sent to and received from other settings."
+    }
+
+    @property
+    def works_with_people(self) -> bool:
+        actor = self.share_app.actor  # None while signing out: nothing is offered
+        return actor is not None and allowed(actor.role, Permission.WORK_WITH_PEOPLE)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_list" and parameters == ("transfers",):
+            return self.works_with_people
+        return super().check_action(action, parameters)
+
+    async def fetch(self) -> list[Any]:
+        svc, actor = self.services, self.actor
+        today = self.share_app.clock.today()
+        orgs = await self.call(svc.register.orgs, actor)
+        review = sum(1 for o in orgs if o.to_review)
+        agreements = await self.call(svc.agreements.all, actor)
+        due = await self.call(svc.agreements.due_for_review, actor, today)
+        terms = await self.call(svc.calendar.terms, actor)
+        items = [
+            ("o", "register", "The recipient register", f"{len(orgs)} organisations"),
+            ("w", "review", "To review", f"{review} to check or merge" if review else "none"),
+            (
+                "a",
+                "agreements",
+                "Data sharing agreements",
+                f"{len(agreements)}, {len(due)} due for review",
+            ),
+            (
+                "t",
+                "terms",
+                "School term dates",
+                f"{len(terms)}, the last ends {terms[-1][1].last_day:%d %b %Y}"
+                if terms
+                else "None: every working day counts",
+            ),
+        ]
+        if self.works_with_people:
+            moves = await self.call(svc.receipts.transfer_list, actor, today)
+            open_ = sum(1 for v in moves if v.state.value != "confirmed")
+            items.append(("c", "transfers", "CP file transfers", f"{open_} not confirmed"))
+        return items
+
+    def row(self, item: Any) -> tuple[Any, ...]:
+        key, _, what, stands = item
+        return (key, what, lit(stands))
+
+    def open(self, item: Any) -> None:
+        self.action_open_list(item[1])
+
+    def action_open_list(self, name: str) -> None:
+        from sharetui.ui.screens.agreements import AgreementsScreen
+        from sharetui.ui.screens.register import RegisterScreen
+        from sharetui.ui.screens.terms import TermsScreen
+        from sharetui.ui.screens.transfers import TransfersScreen
+
+        screens: dict[str, Any] = {
+            "register": lambda: RegisterScreen(),
+            "review": lambda: RegisterScreen(review=True),
+            "agreements": lambda: AgreementsScreen(),
+            "terms": lambda: TermsScreen(),
+            "transfers": lambda: TransfersScreen(),
+        }
+        if name == "transfers" and not self.works_with_people:
+            return
+        self.app.push_screen(screens[name]())
