@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 
 from measures.common import ROOT
 from sharetui.services.facade import Services
@@ -126,10 +127,18 @@ class Scratch:
         else:
             name = self._name("copy")
             engine = _admin(self.url)
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.url.database}"'))
-            engine.dispose()
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.url.database}"'))
+            except DBAPIError as exc:
+                raise SystemExit(
+                    f"Cannot copy {self.url.database} for the measures that write: "
+                    f"{str(exc.orig).strip()} (PostgreSQL copies a database only while nobody "
+                    f"else is connected to it)"
+                ) from exc
+            finally:
+                engine.dispose()
             self.made.append(name)
             url = self.url.set(database=name).render_as_string(hide_password=False)
         self.seconds["copy"] = time.perf_counter() - started

@@ -179,7 +179,10 @@ def measure_writers(
         f"{sum(d['lives_cpu'] for d in done):.1f} s CPU"
     )
     r.extra = {
-        "runs": [{k: v for k, v in d.items() if k != "latencies"} for d in done],
+        "runs": [
+            {k: len(v) if k == "errors" else v for k, v in d.items() if k != "latencies"}
+            for d in done
+        ],
         "errors": len(errors),
         "first_errors": errors[:5],
         "latency_median_ms": lat_med,
