@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sharetui.ui.app import ShareApp
-from sharetui.ui.flow.keybar import KeyBar, key_name
 from sharetui.ui.screens.lock import LockScreen
+from sharetui.ui.widgets.keybar import KeyBar, key_name
 from tests.ui.conftest import settle, sign_in
 
 

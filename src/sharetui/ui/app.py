@@ -288,7 +288,7 @@ class ShareApp(App[None], inherit_bindings=False):
 
     def get_key_display(self, binding: Binding) -> str:
         """The same key names as the footer: "F1", "Ctrl+L", "Esc"."""
-        from sharetui.ui.flow.keybar import key_name
+        from sharetui.ui.widgets.keybar import key_name
 
         return binding.key_display or key_name(binding.key.split(",")[0])
 

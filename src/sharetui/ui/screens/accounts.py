@@ -18,7 +18,6 @@ from textual.widgets import DataTable, Header, Static
 from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.users import OneTime, UserView
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import ErrorSummary, Field, ShortText
 from sharetui.ui.forms.choices import Choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
@@ -26,6 +25,7 @@ from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
+from sharetui.ui.widgets.keybar import KeyBar
 
 
 def _role_fields(role: str = "", advice_roles: tuple[str, ...] = ()) -> ComposeResult:

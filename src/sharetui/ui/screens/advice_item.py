@@ -18,13 +18,13 @@ from sharetui.domain.errors import Conflict, NotFound, ShareError
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceEventView, AdviceView
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import ErrorSummary, Field, LongText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens import advice_queue
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp

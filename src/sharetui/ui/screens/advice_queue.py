@@ -18,11 +18,11 @@ from sharetui.domain.advice_rules import age_in_words
 from sharetui.domain.enums import AdviceRole, AdviceStatus, Urgency
 from sharetui.domain.errors import Conflict, ShareError
 from sharetui.services.views import AdviceView, Page
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
 from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import Table
 
 OPEN = (AdviceStatus.PENDING, AdviceStatus.CLAIMED)

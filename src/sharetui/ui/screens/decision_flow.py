@@ -28,13 +28,13 @@ from sharetui.services.views import (
     PersonSummary,
 )
 from sharetui.ui.flow import make_page
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.flow.messages import ConsentNowAsked, ContinueAsked, PartAsked, SavedRecordAsked
 from sharetui.ui.flow.page import FlowPage
 from sharetui.ui.flow.state import ALL_PAGES, DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.base import DraftSnapshot, KioskScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.person_text import person_name
 
 FLOW_HELP: dict[str, str] = {

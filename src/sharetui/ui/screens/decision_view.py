@@ -15,10 +15,10 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.receipts import ReceiptView
 from sharetui.services.views import AdviceView, DecisionView, PersonSummary
 from sharetui.ui.after_share_text import after_share_text
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.flow.summary import WHEN_FORMAT, Part, parts
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.person_text import person_name
 
 MAX_VERSIONS_BY_KEY = 9

@@ -17,7 +17,6 @@ from textual.worker import Worker
 from sharetui.domain.enums import AdviceStatus
 from sharetui.domain.governance import may_govern
 from sharetui.domain.permissions import Permission, allowed
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.home_admin import verify_audit
@@ -28,6 +27,7 @@ from sharetui.ui.screens.home_after_share import (
     fetch_after_share,
 )
 from sharetui.ui.screens.keeping import open_agreement, open_keeping
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import Table
 
 # What each home key needs (domain/permissions.py holds the one matrix of roles).

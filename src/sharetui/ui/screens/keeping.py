@@ -18,9 +18,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from sharetui.domain.permissions import Permission, allowed
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import Table
 
 

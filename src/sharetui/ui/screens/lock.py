@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.keybar import KeyBar
 
 
 class LockScreen(KioskScreen):

@@ -17,12 +17,12 @@ from textual.widgets import Header, Input, Static
 from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.own_account import OwnAccount, OwnEnrolment
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen, LoadingScreen
 from sharetui.ui.screens.record_consent import DIALOG_CSS
+from sharetui.ui.widgets.keybar import KeyBar
 
 
 def _secret_box(name: str, label: str, hint: str = "") -> Field:

@@ -38,10 +38,10 @@ from sharetui.services.views import (
     PersonDetail,
     TimelineEntry,
 )
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import day, lit, one_line, when
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.person_text import person_name
 from sharetui.ui.widgets.table import Table
 

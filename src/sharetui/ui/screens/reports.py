@@ -21,9 +21,9 @@ from sharetui.domain.enums import Urgency
 from sharetui.domain.errors import ShareError
 from sharetui.services.governors import Governors, GovernorsReport
 from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import Table
 
 # Bars told apart by their fill as well as their colour.

@@ -17,9 +17,9 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.literal import one_line
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH, group_heading, similar_words
 from sharetui.ui.widgets.person_text import person_name
 from sharetui.ui.widgets.table import Table

@@ -9,10 +9,10 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.keybar import KeyBar
 
 
 class SignInScreen(KioskScreen):

@@ -18,10 +18,10 @@ from textual.widgets import Input, Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.signin import SignInStep
-from sharetui.ui.flow.keybar import KeyBar
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.widgets.keybar import KeyBar
 
 
 class _StepScreen(KioskScreen):
