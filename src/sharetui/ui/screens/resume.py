@@ -25,6 +25,21 @@ REOPENERS = {
     "advice-question": "sharetui.ui.screens.raise_advice",
     "advice-text": "sharetui.ui.screens.advice_item",
     "receipt-step": "sharetui.ui.screens.receipt",
+    # Information governance (subject access, retention): one module opens each of them.
+    **dict.fromkeys(
+        (
+            "sar-new",
+            "sar-identity",
+            "sar-extend",
+            "sar-review",
+            "sar-disclose",
+            "sar-answer",
+            "retention-keep",
+            "retention-hold",
+            "retention-lift",
+        ),
+        "sharetui.ui.screens.governance_forms",
+    ),
 }
 
 
