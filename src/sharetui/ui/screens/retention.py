@@ -155,6 +155,7 @@ class RetentionScreen(LoadingScreen):
         super().__init__()
         self.queue: list[QueueItem] = []
         self.saving = SingleFlight(self, group="retention-write")
+        self._asking = False  # a disposal's confirmation is being prepared or shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -295,8 +296,10 @@ class RetentionScreen(LoadingScreen):
 
     def action_dispose(self) -> None:
         q = self.chosen()
-        if q is not None and not self.saving.in_flight:
-            self._confirm_disposal(q)
+        if q is None or self.saving.in_flight or self._asking:
+            return
+        self._asking = True  # one confirmation at a time, however often d is pressed
+        self._confirm_disposal(q)
 
     @work(group="retention-preview", exit_on_error=False)
     async def _confirm_disposal(self, q: QueueItem) -> None:
@@ -306,10 +309,15 @@ class RetentionScreen(LoadingScreen):
                 self.services.retention.disposal_preview, self.actor, q.reference
             )
         except ShareError as exc:
+            self._asking = False
             self.app.push_screen(MessageDialog("Not disposed of", exc.message))
             return
+        except BaseException:
+            self._asking = False
+            raise
 
         def answered(go: bool | None) -> None:
+            self._asking = False
             if go:
                 self.saving.run(lambda: self._dispose(q), label="Disposing…")
             else:

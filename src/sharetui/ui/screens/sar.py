@@ -216,7 +216,7 @@ class SubjectAccessScreen(LoadingScreen):
         about = v is not None and bool(v.reference)
         allowed = {
             "identity": state is SarStatus.AWAITING_IDENTITY,
-            "extend": state is SarStatus.OPEN and not (v and v.extension_months),
+            "extend": state is SarStatus.OPEN,  # a second asks again (1 or 2 in all)
             "review": about,
             "disclose": about and state is SarStatus.OPEN,
             "answer": state is SarStatus.OPEN,

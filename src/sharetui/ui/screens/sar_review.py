@@ -131,7 +131,7 @@ class SarReviewScreen(LoadingScreen):
         for e in entries:
             table.add_row(
                 decision_words(e),
-                REVIEW_SHORT.get(e.mark, e.mark),
+                lit(REVIEW_SHORT.get(e.mark, e.mark)),
                 one_line(e.where, 30),
                 one_line(e.value or "(the whole record)", 60),
             )
