@@ -26,7 +26,7 @@ from sharetui.services.facade import Services
 from sharetui.store.append_only import refusal
 from sharetui.store.disposal_sql import HELD
 from tests.conftest import PASSPHRASE, TOTP_SECRET, totp_code
-from tests.services.helpers import consent, person, share
+from tests.services.helpers import audit_actions, consent, last_audit_id, person, share
 from tests.services.test_append_only import roles_database  # noqa: F401 - a fixture
 
 DETAILS = ("Wilhelmina", "Quartermaine", "Larkspur Close", "WQ-9931", "9434765919")
@@ -294,6 +294,8 @@ def test_only_the_governance_lead_and_administrators_dispose(svc, actors, ig):
         with pytest.raises(NotAllowed):
             svc.retention.dispose(who, p.reference)
         with pytest.raises(NotAllowed):
+            svc.retention.disposal_preview(who, p.reference)
+        with pytest.raises(NotAllowed):
             svc.retention.queue(who)
 
 
@@ -313,7 +315,13 @@ def test_disposal_leaves_nothing_of_the_person_but_a_tombstone(svc, actors, ig, 
     # The audit trail never held the person's details, only ids: it needs no change.
     assert not [r for r in named if r.startswith("audit_event")]
 
+    # The confirmation names what will go: the same rows, counted, before anything goes.
+    preview = svc.retention.disposal_preview(ig, p.reference)
+    assert (preview.reference, preview.name, preview.held) == (p.reference, p.full_name, False)
+    assert svc.people.summary(actors.pat, p.id).reference == p.reference  # nothing removed
+
     tomb = svc.retention.dispose(ig, p.reference)
+    assert preview.removed == tomb.removed
     assert tomb.record_kind == "child_protection"
     assert "25th birthday" in tomb.rule
     assert tomb.disposed_by == ig.display_name
@@ -379,6 +387,10 @@ def test_a_legal_hold_stops_disposal_until_lifted(svc, actors, ig):
     p, _ = _former_pupil(svc, actors, ig)
     hold = svc.retention.hold(ig, p.reference, "Independent inquiry, order of 2026")
     assert svc.retention.queue(ig)[0].held
+    before = last_audit_id(svc)
+    preview = svc.retention.disposal_preview(ig, p.reference)
+    assert preview.held and preview.removed["legal_hold"] == 1
+    assert audit_actions(svc, before) == [("retention.preview", "person", str(p.id))]
     with pytest.raises(ValidationFailed) as held:
         svc.retention.dispose(ig, p.reference)
     assert "legal hold" in held.value.field_errors["hold"]

@@ -1,6 +1,7 @@
 """Governance in the app: the information governance lead's and administrators' home lists
-overdue and due subject access requests in words and how many records wait for review; the
-Reports screen shows the governors' counts as bars, small counts as "fewer than 5"."""
+overdue and due subject access requests in words and how many records wait for review (Enter
+on a request opens it among the requests); the Reports screen shows the governors' counts as
+bars, small counts as "fewer than 5". The work on requests and reviews: test_governance_work."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from textual.widgets import DataTable, Static
 
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
+from sharetui.ui.screens.sar import SubjectAccessScreen
 from tests.conftest import sign_in_as
 from tests.services.helpers import no_share, person, share
 from tests.ui.conftest import PASSPHRASE, settle, sign_in
+from tests.ui.screen import screen_text
 
 
 def rows(app: ShareApp, table_id: str) -> list[list[str]]:
@@ -66,11 +69,12 @@ async def test_governance_lead_home_lists_requests_in_words(
         table = app.screen.query_one("#sar-table", DataTable)
         table.focus()
         table.move_cursor(row=0)
-        await pilot.press("enter")
+        await pilot.press("enter")  # opens the requests, with this one under the cursor
         await settle(pilot)
-        shown = str(app.screen.query_one("#message-body", Static).render())
+        assert isinstance(app.screen, SubjectAccessScreen)
+        shown = screen_text(app, fold=True)
         assert "Requester: A Parent" in shown and "OVERDUE by" in shown
-        assert "[@click=app.quit]Jo Marker" in shown  # stored text shown literally
+        assert "Request 1 about [@click=app.quit]Jo Marker" in shown  # stored text literally
 
 
 async def test_administrator_home_too_and_practitioner_not(

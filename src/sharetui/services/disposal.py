@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy import select as sa_select
@@ -56,10 +57,20 @@ def forget_incoming_files(s: Session, pid: int) -> dict[str, int]:
     return {"incoming_file": r.rowcount or 0}
 
 
+def count_incoming_files(s: Session, pid: int) -> dict[str, int]:
+    """What forget_incoming_files would remove, for the confirmation before a disposal."""
+    n = s.execute(
+        sa_select(func.count()).select_from(IncomingFile).where(col(IncomingFile.person_id) == pid)
+    ).scalar_one()
+    return {"incoming_file": n}
+
+
 # Hook for tables added by other features: each is called with the session and the person's
 # id before their rows go. The register's tables (schema 0006) hold organisations and their
-# contacts, never a person; what they hold about a person is above.
+# contacts, never a person; what they hold about a person is above. A cleaner's counter (same
+# keys, nothing removed) goes in COUNTERS, so the confirmation names what the cleaner removes.
 CLEANERS: list[Cleaner] = [forget_incoming_files]
+COUNTERS: list[Cleaner] = [count_incoming_files]
 # Tables the cleaners change, for clean_up()'s VACUUM.
 CLEANED_TABLES = {"incoming_file"}
 
@@ -166,6 +177,37 @@ def _own_tables(s: Session, pid: int) -> dict[str, int]:
         removed.update(cleaner(s, pid))
     s.flush()
     return removed
+
+
+def _count(s: Session, model: Any, where: Any) -> int:
+    return int(s.execute(sa_select(func.count()).select_from(model).where(where)).scalar_one())
+
+
+def count_person_rows(s: Session, pid: int) -> dict[str, int]:
+    """What remove_person_rows would remove, per table under the same names, counted without
+    removing anything: the confirmation before a disposal names what will go. The statements
+    are the disposal's own with DELETE read as a count, so the two cannot drift apart."""
+    about = _about(s, pid)
+    counted: dict[str, int] = {
+        "draft": sum(1 for d in s.exec(select(Draft)).all() if _names_person(d.payload, about))
+    }
+    sar_ids = list(
+        s.exec(select(SubjectAccessRequest.id).where(SubjectAccessRequest.person_id == pid)).all()
+    )
+    if sar_ids:
+        counted["sar_review"] = _count(s, SarReview, col(SarReview.request_id).in_(sar_ids))
+    counted["subject_access_request (cleared)"] = len(sar_ids)
+    counted["retention_review (cleared)"] = _count(
+        s, RetentionReview, col(RetentionReview.person_id) == pid
+    )
+    counted["person_retention"] = _count(s, PersonRetention, col(PersonRetention.person_id) == pid)
+    counted["legal_hold"] = _count(s, LegalHold, col(LegalHold.person_id) == pid)
+    for counter in COUNTERS:
+        counted.update(counter(s, pid))
+    for table, sql in STATEMENTS:
+        query = sql.replace("DELETE FROM", "SELECT count(*) FROM", 1).format(p=":p")
+        counted[table] = int(s.connection().execute(text(query), {"p": pid}).scalar_one())
+    return {k: v for k, v in counted.items() if v}
 
 
 def remove_person_rows(s: Session, pid: int) -> dict[str, int]:

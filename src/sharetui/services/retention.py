@@ -23,7 +23,13 @@ from sharetui.domain.governance import (
 )
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append
-from sharetui.services.disposal import CleanUp, Tombstone, clean_up, dispose_in
+from sharetui.services.disposal import (
+    CleanUp,
+    Tombstone,
+    clean_up,
+    count_person_rows,
+    dispose_in,
+)
 from sharetui.services.governance_access import reason_text, require_governance
 from sharetui.services.store import Actor, Store
 from sharetui.store.models import (
@@ -47,6 +53,20 @@ class QueueItem:
     rule: str
     review_on: date
     held: bool
+
+
+@dataclass(frozen=True)
+class DisposalPreview:
+    """What a disposal of one record would remove, for the confirmation that names it."""
+
+    person_id: int
+    reference: str
+    name: str
+    kind: RecordKind
+    rule: str
+    review_on: date
+    held: bool
+    removed: dict[str, int]  # rows per table, as Tombstone.removed will say
 
 
 @dataclass(frozen=True)
@@ -375,6 +395,34 @@ class Retention:
             append(s, actor, "person.dispose", "person", pid, f"disposal {tomb.id}; {kind.value}")
             return Tombstone(
                 tomb.id, pid, kind.value, text, now, actor.display_name, dict(tomb.removed)
+            )
+
+        return self.store.write(work, actor)
+
+    def disposal_preview(self, actor: Actor, reference: str) -> DisposalPreview:
+        """What disposing of this record would remove, counted, nothing removed: the
+        confirmation says it before anything goes. Reading the record is audited."""
+        require_governance(actor)
+
+        def work(s: Session) -> DisposalPreview:
+            person = self._person(s, reference)
+            pid = person.id
+            assert pid is not None
+            kind, rule, on = self._place(s, person, self._rules(s))
+            removed = count_person_rows(s, pid)
+            # The disposal records its own review, which is cleared with the others.
+            cleared = "retention_review (cleared)"
+            removed[cleared] = removed.get(cleared, 0) + 1
+            append(s, actor, "retention.preview", "person", pid, "disposal preview")
+            return DisposalPreview(
+                pid,
+                person.reference,
+                f"{person.given_names} {person.family_name}",
+                kind,
+                rule.describe(),
+                on,
+                self._held(s, pid),
+                removed,
             )
 
         return self.store.write(work, actor)

@@ -343,9 +343,7 @@ class SubjectAccess:
                 select(SarDisclosure.id).where(SarDisclosure.request_id == row.id)
             ).first()
             if made is None:
-                raise ValidationFailed(
-                    {"answered": "Make the reviewed file first (sharetui sar disclose)"}
-                )
+                raise ValidationFailed({"answered": "Make the reviewed file to give out first"})
             row.answered_on = on
             row.status = SarStatus.ANSWERED.value
 

@@ -684,6 +684,16 @@ class ShareApp(App[None], inherit_bindings=False):
 
         self._open(ReportsScreen())
 
+    def open_subject_access(self, sar_id: int | None = None) -> None:
+        from sharetui.ui.screens.sar import SubjectAccessScreen
+
+        self._open(SubjectAccessScreen(select=sar_id))
+
+    def open_retention(self) -> None:
+        from sharetui.ui.screens.retention import RetentionScreen
+
+        self._open(RetentionScreen())
+
     def _open(self, screen: Screen[Any]) -> None:
         if self.actor is None or self.lock_is_up:
             return

@@ -1,6 +1,7 @@
 """Home: my drafts, my advice requests and the advice given on them, recent decisions; for
 supervisors the advice queue by urgency with overdue items said in words; for admins, accounts
-and the import of a site's people (i)."""
+and the import of a site's people (i); for the information governance lead and admins, subject
+access requests due and overdue (s) and the retention review queue (t)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ from sharetui.ui.screens.home_after_share import (
     after_share_rows,
     after_share_sections,
     fetch_after_share,
+)
+from sharetui.ui.screens.home_governance import (
+    SAR_COLUMNS,
+    SAR_EMPTY,
+    fetch_governance,
+    governance_rows,
+    governance_sections,
+    show_retention,
 )
 from sharetui.ui.screens.keeping import open_agreement, open_keeping
 from sharetui.ui.widgets.keybar import KeyBar
@@ -55,6 +64,8 @@ class HomeScreen(LoadingScreen):
         Binding("v", "verify_audit", "Verify audit"),
         Binding("i", "import_people", "Import people"),
         Binding("k", "keeping", "Register, agreements"),
+        Binding("s", "subject_access", "Subject access"),
+        Binding("t", "retention", "Retention"),
         Binding("g", "refresh", "Refresh"),
         Binding("x", "discard_draft", "Discard draft"),
         Binding("m", "my_account", "My account"),
@@ -81,10 +92,13 @@ class HomeScreen(LoadingScreen):
                 yield Static("Advice queue", classes="section-title")
                 yield Static("Loading…", id="queue-counts")
             if may_govern(self.actor.role, self.actor.advice_roles):
-                yield Static("Subject access requests", classes="section-title")
-                yield Table(id="sar-table", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="retention-status")
+                yield from governance_sections()
             if allowed(role, Permission.ADMINISTER):
+                # An administrator's own drafts (the governance forms), shown when there are any.
+                yield Static("My drafts", classes="section-title admin-drafts")
+                yield Table(
+                    id="drafts-table", cursor_type="row", zebra_stripes=True, classes="admin-drafts"
+                )
                 yield Static("", id="at-rest", markup=False)  # encrypted on disk, or why not
                 yield Static("Accounts (u: add and change accounts)", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
@@ -114,6 +128,9 @@ class HomeScreen(LoadingScreen):
         if action in KEY_NEEDS:
             actor = self.share_app.actor
             return actor is not None and allowed(actor.role, KEY_NEEDS[action])
+        if action in ("subject_access", "retention"):
+            actor = self.share_app.actor
+            return actor is not None and may_govern(actor.role, actor.advice_roles)
         if action == "discard_draft":
             return self._chosen_draft() is not None
         return super().check_action(action, parameters)
@@ -128,12 +145,12 @@ class HomeScreen(LoadingScreen):
             ("#complete-table", ("Decided", "Person", "Decision", "Recipient")),
             ("#users-table", ("Username", "Name", "Role", "State", "Advice roles")),
             *AFTER_SHARE_COLUMNS,
-            ("#sar-table", ("No.", "About", "Received", "Due", "Where it stands")),
+            SAR_COLUMNS,
         ):
             for table in self.query(table_id).results(DataTable):
                 table.add_columns(*columns)
         self.query_one("#welcome", Static).display = False
-        for widget in self.query(".to-complete"):
+        for widget in self.query(".to-complete, .admin-drafts"):
             widget.display = False  # until there is something to complete
         # No load here: ScreenResume follows the first mount too, and loads once.
         if allowed(self.actor.role, Permission.ADVISE):
@@ -227,11 +244,11 @@ class HomeScreen(LoadingScreen):
         svc, actor = self.services, self.actor
         role = actor.role
         data: dict[str, Any] = {}
+        data["drafts"] = await self.call(svc.drafts.mine, actor)  # an administrator's too
         if allowed(role, Permission.ADMINISTER):
             data["users"] = await self.call(svc.users.list, actor)
             data["at_rest"] = await self.call(svc.at_rest)
         if allowed(role, Permission.WORK_WITH_PEOPLE):
-            data["drafts"] = await self.call(svc.drafts.mine, actor)
             data["advice"] = await self.call(svc.advice.mine, actor)
             data["decisions"] = await self.call(svc.decisions.mine, actor)
             data["to_complete"] = await self.call(svc.decisions.to_complete, actor)
@@ -240,8 +257,7 @@ class HomeScreen(LoadingScreen):
         if allowed(role, Permission.WORK_WITH_PEOPLE):
             data.update(await fetch_after_share(self, role))
         if may_govern(actor.role, actor.advice_roles):
-            data["sar"] = await self.call(svc.sar.due, actor)
-            data["retention"] = await self.call(svc.retention.due_count, actor)
+            data.update(await fetch_governance(self))
         return data
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -266,6 +282,8 @@ class HomeScreen(LoadingScreen):
                 for d in data["drafts"]
             ]
             self._fill("#drafts-table", rows, "No drafts: nothing unfinished")
+            for widget in self.query(".admin-drafts"):
+                widget.display = bool(rows)
         if "advice" in data:
             now = self.share_app.clock.now()
             rows = []
@@ -316,7 +334,9 @@ class HomeScreen(LoadingScreen):
         for table_id, rows, empty in after_share_rows(data, tz):
             self._fill(table_id, rows, empty)
         if "sar" in data:
-            self._show_governance(data["sar"], data["retention"])
+            rows = governance_rows(data["sar"], self.share_app.clock.today())
+            self._fill("#sar-table", rows, SAR_EMPTY)
+            show_retention(self, data["retention"])
         if "users" in data:
             rows = [
                 (
@@ -331,35 +351,6 @@ class HomeScreen(LoadingScreen):
             ]
             self._fill("#users-table", rows, "No accounts")
         self._focus_first_list()
-
-    def _show_governance(self, due: dict[str, Any], review: tuple[int, int]) -> None:
-        """Overdue requests first, in words as well as order; then due within the week, then
-        those whose clock has not started. Retention: how many records wait for review."""
-        today = self.share_app.clock.today()
-        rows = []
-        for group in ("overdue", "due_soon", "waiting"):
-            for v in due[group]:
-                stands = v.clock_text(today)
-                rows.append(
-                    (
-                        str(v.id),
-                        lit(v.reference or "(disposed of)"),
-                        f"{v.received_on:%d %b %Y}",
-                        f"{v.due_on:%d %b %Y}" if v.due_on else "-",
-                        Text(stands, style="bold reverse") if group == "overdue" else stands,
-                        ("sar", v.id),
-                    )
-                )
-        self._fill("#sar-table", rows, "No subject access request overdue or due this week")
-        count, held = review
-        words = (
-            f"Retention: {count} record(s) due for review"
-            + (f", {held} under a legal hold" if held else "")
-            + " (sharetui retention queue)"
-            if count
-            else "Retention: no record is due for review"
-        )
-        self.query_one("#retention-status", Static).update(lit(words))
 
     def _fill(self, table_id: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(table_id, DataTable)
@@ -394,37 +385,7 @@ class HomeScreen(LoadingScreen):
         elif kind == "user":
             app.open_accounts()
         elif kind == "sar":
-            self._show_request(ident)
-
-    @work(group="home-sar", exit_on_error=False)
-    async def _show_request(self, sar_id: int) -> None:
-        """A subject access request's details (opening it is audited); the work on it is
-        done with `sharetui sar` (docs/governance.md)."""
-        from sharetui.ui.screens.dialogs import MessageDialog
-
-        v = await self.call(self.services.sar.get, self.actor, sar_id)
-        today = self.share_app.clock.today()
-        lines = [
-            f"About: {v.person_name} ({v.reference})" if v.reference else "About: (disposed of)",
-            f"Requester: {v.requester_name} ({v.relationship.label.lower()})",
-            f"Received: {v.received_on:%d %B %Y}",
-            "Identity confirmed: "
-            + (f"{v.identity_confirmed_on:%d %B %Y}" if v.identity_confirmed_on else "not yet"),
-            "Due: " + (f"{v.due_on:%d %B %Y}" if v.due_on else "when identity is confirmed"),
-            f"Where it stands: {v.clock_text(today)}",
-        ]
-        if v.extension_months:
-            lines.append(
-                f"Extended by {v.extension_months} month(s); requester told "
-                f"{v.extension_told_on:%d %B %Y}: {v.extension_reason}"
-            )
-        lines += [
-            f"Handled by: {v.handler or '-'}",
-            f"Reviewed files given out: {v.disclosures}",
-            "",
-            f"Next steps from the command line: sharetui sar review {v.id}, then sar disclose.",
-        ]
-        self.app.push_screen(MessageDialog(f"Subject access request {v.id}", "\n".join(lines)))
+            app.open_subject_access(ident)
 
     def _chosen_draft(self) -> int | None:
         """The draft under the cursor of My drafts, when that list has the focus."""
@@ -486,6 +447,12 @@ class HomeScreen(LoadingScreen):
 
     def action_my_account(self) -> None:
         self.share_app.open_my_account()
+
+    def action_subject_access(self) -> None:
+        self.share_app.open_subject_access()
+
+    def action_retention(self) -> None:
+        self.share_app.open_retention()
 
     def action_verify_audit(self) -> None:
         self.run_worker(verify_audit(self), group="verify", exclusive=True, exit_on_error=False)

@@ -27,6 +27,21 @@ REOPENERS = {
     "receipt-step": "sharetui.ui.screens.receipt",
     "cp-transfer": "sharetui.ui.screens.transfer_dialogs",
     "incoming-file": "sharetui.ui.screens.transfer_dialogs",
+    # Information governance (subject access, retention): one module opens each of them.
+    **dict.fromkeys(
+        (
+            "sar-new",
+            "sar-identity",
+            "sar-extend",
+            "sar-review",
+            "sar-disclose",
+            "sar-answer",
+            "retention-keep",
+            "retention-hold",
+            "retention-lift",
+        ),
+        "sharetui.ui.screens.governance_forms",
+    ),
 }
 
 

@@ -1,0 +1,130 @@
+"""What the information governance forms share (subject access: ui/screens/sar_forms.py;
+retention: ui/screens/retention_forms.py): one dialog layout, dates typed as people say them,
+and drafts.
+
+Each form is a FormDialog, so what is typed is kept as a draft when the user locks, switches or
+signs out, and comes back from My drafts. A draft's context names the form ("form") and the
+ids it needs; it names the person ("person_id") too, so that disposing of that person's record
+removes the draft with everything else about them (services/disposal.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+
+from sharetui.domain.errors import NotFound
+from sharetui.domain.person import parse_date
+from sharetui.ui.forms import ErrorSummary
+from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.literal import lit
+
+if TYPE_CHECKING:
+    from sharetui.ui.app import ShareApp
+
+DATE_HINT = "day/month/year, like 31/1/2026"
+DATE_WORDS = "Enter the date as day/month/year, for example 31/1/2026"
+FORM_CSS = """
+{name} > .dialog {{ height: 90%; }}
+{name} .form-body {{ height: 1fr; max-height: 100%; }}
+"""
+
+
+def day_text(day: date) -> str:
+    """A date as the forms take it back (day/month/year)."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+class GovernanceForm(FormDialog):
+    """A governance dialog: a title, the questions (questions()), Ctrl+S to save.
+    `context` holds the ids and labels the form needs; it is kept with a draft."""
+
+    DATE_FIELDS: ClassVar[tuple[str, ...]] = ()
+    SAVE_HINT: ClassVar[str] = "Ctrl+S: save   Esc: cancel   F1: help"
+
+    def __init__(
+        self,
+        context: dict[str, Any],
+        *,
+        values: dict[str, Any] | None = None,
+        draft_id: int | None = None,
+    ) -> None:
+        super().__init__(values=values, draft_id=draft_id)
+        self.context: dict[str, Any] = dict(context)
+
+    def heading(self) -> str:
+        return self.DRAFT_TITLE
+
+    def questions(self) -> ComposeResult:
+        raise NotImplementedError
+        yield  # pragma: no cover - a generator for the type checker
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(lit(self.heading()), classes="dialog-title")
+            yield ErrorSummary()
+            with VerticalScroll(classes="form-body"):
+                yield from self.questions()
+            yield saving_status()
+            yield Static(self.SAVE_HINT, classes="hint")
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Dates that cannot be read are said on their field before anything is sent."""
+        return {
+            name: DATE_WORDS
+            for name in self.DATE_FIELDS
+            if str(values.get(name, "")).strip() and parse_date(str(values[name])) is None
+        }
+
+    @staticmethod
+    def day(values: dict[str, Any], name: str) -> date | None:
+        """A typed date; None when blank (the service then asks for it in its own words)."""
+        return parse_date(str(values.get(name, "")))
+
+    def draft_context(self) -> dict[str, Any]:
+        return {**self.context, "form": self.DRAFT_KIND}
+
+    def draft_title(self) -> str:
+        label = self.context.get("label")
+        return self.DRAFT_TITLE + (f": {label}" if isinstance(label, str) and label else "")
+
+
+def _forms() -> dict[str, type[GovernanceForm]]:
+    from sharetui.ui.screens import retention_forms, sar_forms
+
+    return {
+        cls.DRAFT_KIND: cls
+        for module in (sar_forms, retention_forms)
+        for cls in vars(module).values()
+        if isinstance(cls, type)
+        and issubclass(cls, GovernanceForm)
+        and cls is not GovernanceForm
+        and cls.DRAFT_KIND
+    }
+
+
+DRAFT_KINDS = (
+    "sar-new",
+    "sar-identity",
+    "sar-extend",
+    "sar-review",
+    "sar-disclose",
+    "sar-answer",
+    "retention-keep",
+    "retention-hold",
+    "retention-lift",
+)
+
+
+async def reopen(
+    app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Open a kept governance form again, over the screen on view, as it was left."""
+    form = _forms().get(str(context.get("form", "")))
+    if form is None:
+        raise NotFound("That draft is not a form this version can open")
+    await app.push_screen(form(context, values=values, draft_id=draft_id))

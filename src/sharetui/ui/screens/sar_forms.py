@@ -1,0 +1,434 @@
+"""The forms of a subject access request (UK GDPR Articles 12 and 15; ICO right of access
+guidance): log a request as it arrives, record the day identity was confirmed (the clock
+starts), extend it, decide an entry marked for review, make the reviewed file to give out,
+and record the day it was answered. The services check every rule (the calendar-month clock,
+an extension only if the requester was told within the first month) and audit each step;
+their words are shown on the field they concern."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from sharetui.domain.errors import ValidationFailed
+from sharetui.domain.governance import RequesterRelationship, ReviewChoice
+from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
+from sharetui.services.views import PersonSummary
+from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
+from sharetui.ui.literal import lit
+from sharetui.ui.screens.governance_forms import (
+    DATE_HINT,
+    FORM_CSS,
+    GovernanceForm,
+    day_text,
+)
+from sharetui.ui.widgets.person_picker import PersonPicker
+from sharetui.ui.widgets.person_text import person_line
+
+RELATIONSHIP_CHOICES = [
+    Choice(
+        "1",
+        RequesterRelationship.PERSON.value,
+        RequesterRelationship.PERSON.label,
+        "A child can ask for their own records when they understand what they are asking "
+        "for; in Scotland a child of 12 or over is presumed able to",
+    ),
+    Choice(
+        "2",
+        RequesterRelationship.PARENT_WITH_PR.value,
+        RequesterRelationship.PARENT_WITH_PR.label,
+        "Asking for the child: the information is the child's, so consider whether the child "
+        "could ask, or should be asked, themselves",
+    ),
+    Choice(
+        "3",
+        RequesterRelationship.ACTING_FOR.value,
+        RequesterRelationship.ACTING_FOR.label,
+        "A solicitor, advocate or relative: check their written authority",
+    ),
+]
+MONTH_CHOICES = [Choice("1", "1", "One further month"), Choice("2", "2", "Two further months")]
+REVIEW_CHOICES = [
+    Choice("w", ReviewChoice.WITHHOLD.value, "Withhold: it is removed from the file given out"),
+    Choice("r", ReviewChoice.RELEASE.value, "Release: it is given out as it is"),
+]
+FORMAT_CHOICES = [
+    Choice("p", "pdf", "PDF (to print or send)"),
+    Choice("j", "json", "JSON"),
+    Choice("c", "csv", "CSV (opens in a spreadsheet)"),
+]
+REASON_HINT = "Ctrl+S saves; Enter starts a new line"
+
+
+def _today(form: GovernanceForm) -> str:
+    return f"{DATE_HINT}; today is {day_text(form.share_app.clock.today())}"
+
+
+class NewRequestDialog(GovernanceForm):
+    """Log a request as it arrives: who it is about, who asks, their relationship, when."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="NewRequestDialog")
+    FIELDS = ("person", "requester", "relationship", "received", "identity")
+    DATE_FIELDS = ("received", "identity")
+    DRAFT_KIND = "sar-new"
+    DRAFT_TITLE = "Subject access request"
+    SAVED_WORDS = "Subject access request logged."
+    FIELD_HELP = {
+        "requester": "Who made the request: their name as they gave it. A request need not "
+        "use any form of words, and can be made by letter, email or in person (ICO).",
+        "received": "The day the request reached anyone in the organisation: the clock runs "
+        "from that day, or from the day identity is confirmed when that comes later.",
+        "identity": "Ask for proof of identity only when you need it, and promptly; the "
+        "month to answer starts once you have it (ICO right of access guidance).",
+    }
+
+    def __init__(self, context: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(context or {}, **kwargs)
+        self.person: PersonSummary | None = None
+
+    def questions(self) -> ComposeResult:
+        yield Field(
+            "person",
+            "Who is the request about? Type to search, Down and Enter to choose",
+            PersonPicker(id="sar-picker", page_size=4, allow_add=False),
+        )
+        yield Static("Nobody chosen yet", id="chosen")
+        yield Field(
+            "requester", "Who is asking? Their name", ShortText(id="requester", max_length=200)
+        )
+        yield Field(
+            "relationship",
+            "",
+            Choices(RELATIONSHIP_CHOICES, id="relationship", prompt="What are they to them?"),
+        )
+        yield Field(
+            "received",
+            "Date the request was received",
+            ShortText(id="received", max_length=20),
+            _today(self),
+        )
+        yield Field(
+            "identity",
+            "Date their identity was confirmed (leave blank if not yet)",
+            ShortText(id="identity", max_length=20),
+            "The clock starts when identity is confirmed",
+        )
+
+    # The person picker is not one of the kit's boxes: its search text is kept here.
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        out["search"] = self.query_one(PersonPicker).query_text
+        return out
+
+    def restore(self, values: dict[str, Any]) -> None:
+        super().restore({k: v for k, v in values.items() if k != "search"})
+        search = values.get("search")
+        if isinstance(search, str) and search:
+            self.query_one(PersonPicker).search(search)
+
+    def focus_first(self) -> None:
+        self.query_one(PersonPicker).focus_input()
+
+    def draft_context(self) -> dict[str, Any]:
+        person = {"person_id": self.person.id} if self.person else {}
+        return {**super().draft_context(), **person}
+
+    @on(PersonPicker.Picked)
+    def _picked(self, event: PersonPicker.Picked) -> None:
+        self.person = event.person
+        self.query_one("#chosen", Static).update(
+            Text.assemble(("Chosen: ", "bold"), person_line(event.person))
+        )
+        self.query_one("#requester", ShortText).focus()
+
+    def field_of(self, error_key: str) -> str:
+        return "person" if error_key == "reference" else error_key
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        super().show_errors(errors)
+        if "person" in {self.field_of(k) for k in errors}:  # the first question: its box
+            self.query_one(PersonPicker).focus_input()
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        errors = super().check(values)
+        if self.person is None:
+            errors["person"] = "Choose who the request is about: search, then Down and Enter"
+        return errors
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
+        assert self.person is not None
+        return await self.call(
+            self.services.sar.log,
+            self.actor,
+            self.person.reference,
+            requester_name=values["requester"],
+            relationship=values["relationship"],
+            received_on=self.day(values, "received"),
+            identity_confirmed_on=self.day(values, "identity"),
+        )
+
+
+class IdentityDialog(GovernanceForm):
+    """The day the requester's identity was confirmed: the clock starts."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="IdentityDialog")
+    FIELDS = ("identity",)
+    DATE_FIELDS = ("identity",)
+    DRAFT_KIND = "sar-identity"
+    DRAFT_TITLE = "Identity confirmed"
+    SAVED_WORDS = "Identity confirmed: the clock has started."
+
+    def questions(self) -> ComposeResult:
+        yield Static(
+            "The month to answer runs from the later of the day the request arrived and the "
+            "day identity was confirmed.",
+            classes="hint",
+        )
+        yield Field(
+            "identity",
+            "Date identity was confirmed",
+            ShortText(id="identity", max_length=20),
+            _today(self),
+        )
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
+        return await self.call(
+            self.services.sar.confirm_identity,
+            self.actor,
+            self.context["sar_id"],
+            self.day(values, "identity"),
+        )
+
+
+class ExtendDialog(GovernanceForm):
+    """One or two further months, for a complex request or many requests from the same
+    person, if the requester is told, with the reasons, within the first month."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="ExtendDialog")
+    FIELDS = ("months", "reason", "told")
+    DATE_FIELDS = ("told",)
+    DRAFT_KIND = "sar-extend"
+    DRAFT_TITLE = "Extension"
+    SAVED_WORDS = "Extension recorded: the due date has moved."
+    FIELD_HELP = {
+        "reason": "Why the request needs longer: it is complex, or the person has made "
+        "several requests. Tell the requester these reasons (ICO right of access guidance).",
+        "told": "The day you told the requester of the extension and why: it must be within "
+        "the first month, or no extension can be made.",
+    }
+
+    def questions(self) -> ComposeResult:
+        yield Field(
+            "months",
+            "",
+            Choices(MONTH_CHOICES, id="months", inline=True, prompt="Extend by"),
+        )
+        yield Field(
+            "reason",
+            "Why it needs longer (complex, or many requests)",
+            LongText(id="reason", max_length=2000),
+            REASON_HINT,
+        )
+        told_by = self.context.get("told_by")
+        yield Field(
+            "told",
+            "Date the requester was told of the extension and why",
+            ShortText(id="told", max_length=20),
+            f"Within the first month: by {told_by}" if told_by else DATE_HINT,
+        )
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        errors = super().check(values)
+        if not values["months"]:
+            errors["months"] = "Choose one or two further months"
+        return errors
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
+        return await self.call(
+            self.services.sar.extend,
+            self.actor,
+            self.context["sar_id"],
+            int(values["months"]),
+            values["reason"],
+            self.day(values, "told"),
+        )
+
+
+class AnswerDialog(GovernanceForm):
+    """The day the reviewed file was given to the requester."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="AnswerDialog")
+    FIELDS = ("answered",)
+    DATE_FIELDS = ("answered",)
+    DRAFT_KIND = "sar-answer"
+    DRAFT_TITLE = "Answered"
+    SAVED_WORDS = "Request marked answered."
+
+    def questions(self) -> ComposeResult:
+        yield Field(
+            "answered",
+            "Date the answer was sent",
+            ShortText(id="answered", max_length=20),
+            _today(self),
+        )
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
+        return await self.call(
+            self.services.sar.answer,
+            self.actor,
+            self.context["sar_id"],
+            self.day(values, "answered"),
+        )
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One review decision, for the review screen to show without reading the record again."""
+
+    entry: str  # an entry's name, or "mark:NAME" for every entry of a mark
+    choice: ReviewChoice
+    reason: str
+
+
+class ReviewDialog(GovernanceForm):
+    """Withhold or release one entry marked for review (or every entry of its mark not
+    decided on its own), with the reason."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="ReviewDialog")
+    FIELDS = ("choice", "reason")
+    DRAFT_KIND = "sar-review"
+    DRAFT_TITLE = "Review decision"
+    FIELD_HELP = {
+        "choice": "Withhold what identifies someone else unless they agree or it is "
+        "reasonable to disclose without their agreement; staff acting in their role are "
+        "usually named, unless that could put them at risk (ICO right of access guidance).",
+        "reason": "Why: the file given out keeps no trace of what was withheld, so this reason "
+        "is the record of the decision.",
+    }
+
+    def heading(self) -> str:
+        mark = str(self.context.get("mark", ""))
+        if str(self.context.get("entry", "")).startswith("mark:"):
+            return f"Every entry marked {REVIEW_SHORT.get(mark, mark)} not decided on its own"
+        return f"Withhold or release: {self.context.get('where', '')}"
+
+    def questions(self) -> ComposeResult:
+        mark = str(self.context.get("mark", ""))
+        value = str(self.context.get("value", ""))
+        if value and not str(self.context.get("entry", "")).startswith("mark:"):
+            yield Static(lit(value, limit=600), id="review-value")
+        yield Static(lit(REVIEW_GUIDE.get(mark, "")), classes="hint")
+        yield Field("choice", "", Choices(REVIEW_CHOICES, id="choice", prompt="Decision"))
+        yield Field("reason", "The reason", LongText(id="reason", max_length=2000), REASON_HINT)
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        return {} if values["choice"] else {"choice": "Choose withhold (w) or release (r)"}
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Decided:
+        entry = str(self.context["entry"])
+        await self.call(
+            self.services.sar_reviews.review,
+            self.actor,
+            self.context["sar_id"],
+            entry,
+            values["choice"],
+            values["reason"],
+        )
+        return Decided(entry, ReviewChoice(values["choice"]), values["reason"].strip())
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    path: Path
+    withheld: int
+    released: int
+    sha256: str
+
+
+def default_folder() -> Path:
+    """Where the files given out go unless another folder is typed: beside the default
+    database, in the platform's user data folder."""
+    from sharetui.config import default_data_dir
+
+    return default_data_dir() / "disclosures"
+
+
+def _folder_ready(folder: Path) -> None:
+    """The folder exists (the default one is made, readable by this account only)."""
+    if folder == default_folder() and not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    if not folder.is_dir():
+        raise ValidationFailed({"folder": f"There is no folder {folder}: enter one that exists"})
+    if not os.access(folder, os.W_OK):
+        raise ValidationFailed({"folder": f"This account cannot write to {folder}"})
+
+
+def _write(folder: Path, sar_id: int, fmt: str, data: bytes, today: date) -> Path:
+    """A new file named after the request and the day; never one that exists."""
+    from sharetui.services.export import save
+
+    stem = f"subject-access-{sar_id}-{today:%Y-%m-%d}"
+    path, n = folder / f"{stem}.{fmt}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.{fmt}"
+    save(data, path)
+    return path
+
+
+class DiscloseDialog(GovernanceForm):
+    """Make the file to give out: the export with what was withheld removed (not only
+    marked), once every marked entry is decided. Its SHA-256 is kept with the request."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="DiscloseDialog")
+    FIELDS = ("format", "folder")
+    DRAFT_KIND = "sar-disclose"
+    DRAFT_TITLE = "File to give out"
+    SAVE_HINT = "Ctrl+S: make the file   Esc: cancel   F1: help"
+    FIELD_HELP = {
+        "folder": "The folder on this machine the file is written to; its name says the "
+        "request and the day. It holds personal data: move it only by a secure route.",
+    }
+
+    def questions(self) -> ComposeResult:
+        yield Static(
+            "The file given out leaves out what was withheld, and the review marks.",
+            classes="hint",
+        )
+        yield Field("format", "", Choices(FORMAT_CHOICES, id="format", prompt="Format"))
+        yield Field("folder", "Folder", ShortText(id="folder", max_length=1000))
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        errors = {}
+        if not values["format"]:
+            errors["format"] = "Choose PDF (p), JSON (j) or CSV (c)"
+        if not values["folder"].strip():
+            errors["folder"] = "Enter the folder to write the file to"
+        return errors
+
+    def field_of(self, error_key: str) -> str:
+        return "folder" if error_key == "out" else error_key
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Disclosed:
+        folder = Path(values["folder"].strip()).expanduser()
+        await self.call(_folder_ready, folder)
+        made = await self.call(
+            self.services.sar_reviews.disclose, self.actor, self.context["sar_id"], values["format"]
+        )
+        path = await self.call(
+            _write,
+            folder,
+            self.context["sar_id"],
+            values["format"],
+            made.data,
+            self.share_app.clock.today(),
+        )
+        return Disclosed(path, made.withheld, made.released, made.sha256)

@@ -1,0 +1,235 @@
+"""The review before disclosure of one subject access request: every entry the export marks
+(other people's details, staff names, free text written by staff, identities a decision
+protects, records about someone else), each withheld or released with a reason, then the file
+to give out. Reading the entries reads the person's record, and the service audits it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Static
+
+from sharetui.domain.governance import ReviewChoice
+from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
+from sharetui.services.sar import SarView
+from sharetui.services.sar_review import Entry
+from sharetui.ui.literal import lit, one_line, plain
+from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.sar import disclose
+from sharetui.ui.widgets.keybar import KeyBar
+from sharetui.ui.widgets.table import Table
+
+REVIEW_HELP = (
+    "Before anything is given out, read each entry the export marks (ICO right of access "
+    "guidance). Other people's details: withhold them unless they agree, or it is reasonable "
+    "to disclose without their agreement (what the requester already knows, the person's "
+    "role, any duty of confidence). Staff acting in their role are usually named, unless "
+    "that could put them at risk. Free text written by staff may mention others: read it. "
+    "Identities a decision protects are never disclosed. A record about someone else that "
+    "names the requester: disclose only what is about the requester.\n\n"
+    "Keys: Enter (or c) decides the entry under the cursor; m decides every entry with the "
+    "same mark that has no decision of its own (for instance every staff name); u moves to "
+    "the next entry still to review; d makes the file to give out once every entry is "
+    "decided. The reason is the record of each decision."
+)
+
+
+def decision_words(e: Entry) -> Text:
+    if e.choice is None:
+        return Text("TO REVIEW", style="bold reverse")
+    words = "Withheld" if e.choice is ReviewChoice.WITHHOLD else "Released"
+    return Text(words + (" (mark)" if e.by_mark else ""))
+
+
+def apply(entries: list[Entry], entry: str, choice: ReviewChoice, reason: str) -> list[Entry]:
+    """The entries as the service will now read them (an entry's own decision wins over its
+    mark's), so the screen need not read the whole record again after each decision."""
+    from dataclasses import replace
+
+    if entry.startswith("mark:"):
+        mark = entry.removeprefix("mark:")
+        return [
+            replace(e, choice=choice, reason=reason, by_mark=True)
+            if e.mark == mark and (e.choice is None or e.by_mark)
+            else e
+            for e in entries
+        ]
+    return [
+        replace(e, choice=choice, reason=reason, by_mark=False) if e.entry == entry else e
+        for e in entries
+    ]
+
+
+class SarReviewScreen(LoadingScreen):
+    """The marked entries of one request, with the decision on each."""
+
+    DEFAULT_CSS = """
+    SarReviewScreen #review-table { height: auto; max-height: 9; }
+    SarReviewScreen #review-detail { height: auto; max-height: 6; margin: 1 0 0 0; }
+    SarReviewScreen > Static { padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("c", "decide", "Decide"),
+        Binding("m", "decide_mark", "Decide the whole mark"),
+        Binding("u", "next_todo", "Next to review"),
+        Binding("d", "disclose", "Make the file"),
+        Binding("escape", "back", "Back"),
+    ]
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"review-load"})
+    FIELD_HELP = {"review-table": REVIEW_HELP}
+
+    def __init__(self, request: SarView) -> None:
+        super().__init__()
+        self.request = request
+        self.entries: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        r = self.request
+        yield Static(
+            lit(
+                f"Review before disclosure: request {r.id} about {r.person_name} (ref {r.reference})"
+            ),
+            classes="page-title",
+        )
+        yield Static("Reading the record…", id="review-summary")
+        yield Table(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="review-detail")
+        yield Static("", id="sar-status", classes="hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = "sharetui"
+        self.sub_title = "Subject access review"
+        table = self.query_one("#review-table", DataTable)
+        table.add_columns("Decision", "Mark", "Where", "What it says")
+        table.focus()
+        self._load()
+
+    @work(exclusive=True, group="review-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            entries = await self.call(
+                self.services.sar_reviews.entries, self.actor, self.request.id
+            )
+            if self.is_attached:
+                self._show(entries)
+        finally:
+            if self.is_attached:
+                self.mark_loaded()
+
+    def _show(self, entries: list[Entry], cursor: int | None = None) -> None:
+        self.entries = entries
+        table = self.query_one("#review-table", DataTable)
+        row = table.cursor_row if cursor is None else cursor
+        table.clear()
+        for e in entries:
+            table.add_row(
+                decision_words(e),
+                lit(REVIEW_SHORT.get(e.mark, e.mark)),
+                one_line(e.where, 30),
+                one_line(e.value or "(the whole record)", 60),
+            )
+        if not entries:
+            table.add_row("", "", lit("Nothing is marked for review"), "")
+        table.move_cursor(row=max(0, min(row, len(entries) - 1)))
+        todo = sum(1 for e in entries if e.choice is None)
+        withheld = sum(1 for e in entries if e.choice is ReviewChoice.WITHHOLD)
+        released = len(entries) - todo - withheld
+        words = (
+            f"{len(entries)} entries marked for review: {todo} still to review, {withheld} "
+            f"withheld, {released} released."
+        )
+        words += " Every entry is decided: d makes the file to give out." if not todo else ""
+        self.query_one("#review-summary", Static).update(lit(words))
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#review-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        e = self.chosen()
+        text = ""
+        if e is not None:
+            lines = [f"{e.where}:", e.value or "(the whole record)", REVIEW_GUIDE.get(e.mark, "")]
+            if e.choice is not None:
+                lines.append(f"{decision_words(e).plain}: {e.reason}")
+            text = "\n".join(plain(line) for line in lines)
+        self.query_one("#review-detail", Static).update(lit(text))
+        self.refresh_bindings()
+
+    def chosen(self) -> Entry | None:
+        table = self.query_one("#review-table", DataTable)
+        if not self.entries or table.cursor_row < 0:
+            return None
+        return self.entries[min(table.cursor_row, len(self.entries) - 1)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("decide", "decide_mark"):
+            return self.is_mounted and self.chosen() is not None
+        if action == "next_todo":
+            return any(e.choice is None for e in self.entries)
+        return super().check_action(action, parameters)
+
+    # -- the actions ----------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(DataTable.RowSelected, "#review-table")
+    def _selected(self) -> None:
+        self.action_decide()
+
+    def action_decide(self) -> None:
+        e = self.chosen()
+        if e is not None:
+            self._decide(e.entry, e)
+
+    def action_decide_mark(self) -> None:
+        e = self.chosen()
+        if e is not None:
+            self._decide(f"mark:{e.mark}", e)
+
+    def _decide(self, entry: str, e: Entry) -> None:
+        from sharetui.ui.screens.sar_forms import Decided, ReviewDialog
+
+        r = self.request
+        context: dict[str, Any] = {
+            "sar_id": r.id,
+            "person_id": r.person_id,
+            "label": f"request {r.id}",
+            "entry": entry,
+            "mark": e.mark,
+            "where": e.where,
+            "value": e.value[:600],
+        }
+
+        def decided(result: Decided | None) -> None:
+            if result is None:
+                return
+            here = self.query_one("#review-table", DataTable).cursor_row
+            entries = apply(self.entries, result.entry, result.choice, result.reason)
+            self._show(entries, cursor=self._next_todo(entries, here))
+            self.query_one("#sar-status", Static).update(
+                lit(f"{result.choice.label}: {REVIEW_SHORT.get(e.mark, e.mark)}")
+            )
+
+        self.app.push_screen(ReviewDialog(context), decided)
+
+    @staticmethod
+    def _next_todo(entries: list[Entry], after: int) -> int:
+        """The next entry still to review after this one (round to the first), or this one."""
+        order = list(range(after + 1, len(entries))) + list(range(0, after + 1))
+        return next((i for i in order if entries[i].choice is None), after)
+
+    def action_next_todo(self) -> None:
+        table = self.query_one("#review-table", DataTable)
+        table.move_cursor(row=self._next_todo(self.entries, table.cursor_row))
+
+    def action_disclose(self) -> None:
+        disclose(self, self.request, lambda: None)
