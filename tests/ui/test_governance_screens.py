@@ -110,3 +110,36 @@ async def test_reports_screen_shows_the_governors_counts(
         not_shared = next(line for line in bars.splitlines() if "Not shared" in line)
         assert "fewer than 5" in not_shared and "█" not in not_shared
         assert "Marker" not in bars and "Jo" not in bars
+
+
+async def test_the_governors_report_is_written_from_the_reports_screen(
+    make_app: Callable[..., ShareApp], ui_services: Services, tmp_path
+) -> None:
+    """A kiosk has no shell: w on the Reports screen writes the same one-page PDF, or the
+    CSV, as `sharetui governors-report`, for the period on screen, into a folder."""
+    from textual.widgets import Input
+
+    arrange(ui_services)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam")
+        app.open_reports()
+        await settle(pilot)
+        for fmt in ("c", "p"):
+            await pilot.press("w")
+            await settle(pilot)
+            box = app.screen.query_one("#folder", Input)
+            box.value = str(tmp_path / "missing")
+            app.screen.query_one("#format").focus()
+            await pilot.press(fmt, "ctrl+s")
+            await settle(pilot)
+            assert "There is no folder" in screen_text(pilot, fold=True)  # said on the field
+            box.value = str(tmp_path)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "report written:" in screen_text(pilot, fold=True)
+    written = {p.suffix: p for p in tmp_path.iterdir()}
+    assert written[".pdf"].read_bytes().startswith(b"%PDF")
+    text = written[".csv"].read_text(encoding="utf-8")
+    assert "fewer than 5" in text and "Marker" not in text and "Jo" not in text
+    assert written[".csv"].name.startswith("governors-report-")

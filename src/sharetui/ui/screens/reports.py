@@ -7,6 +7,7 @@ protection file transfers within 5 school days (the report service is shared wit
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -102,6 +103,7 @@ class ReportsScreen(KioskScreen):
         Binding("3", "period(13)", "13 weeks"),
         Binding("5", "period(52)", "52 weeks"),
         Binding("g", "reload", "Refresh"),
+        Binding("w", "write_governors", "Write governors' report"),
         Binding("escape", "back", "Back"),
     ]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"report-load"})
@@ -171,10 +173,11 @@ class ReportsScreen(KioskScreen):
             yield Table(id="report-transfers", cursor_type="none", zebra_stripes=True)
             yield Static(
                 'For governors and trustees (counts under 5 shown as "fewer than 5"; '
-                "the one-page PDF: sharetui governors-report)",
+                "w writes the one-page PDF or the CSV)",
                 classes="section-title",
             )
             yield Static("", id="governors-bars")
+        yield Static("", id="governors-written", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -228,6 +231,17 @@ class ReportsScreen(KioskScreen):
 
     def action_reload(self) -> None:
         self._load(*self.period())
+
+    def action_write_governors(self) -> None:
+        from sharetui.ui.screens.governors_file import GovernorsFileDialog
+
+        def written(path: Path | None) -> None:
+            if path is not None:  # said where it stays in view, not only for a moment
+                self.query_one("#governors-written", Static).update(
+                    lit(f"Governors' report written: {path}")
+                )
+
+        self.app.push_screen(GovernorsFileDialog(*self.period()), written)
 
     @work(exclusive=True, group="report-load", exit_on_error=False)
     async def _load(self, start: date, end: date) -> None:

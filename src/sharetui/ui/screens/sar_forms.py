@@ -7,9 +7,7 @@ their words are shown on the field they concern."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +16,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from sharetui.domain.errors import ValidationFailed
 from sharetui.domain.governance import RequesterRelationship, ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
 from sharetui.services.views import PersonSummary
+from sharetui.ui import written_files
 from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.governance_forms import (
@@ -354,34 +352,8 @@ class Disclosed:
 
 
 def default_folder() -> Path:
-    """Where the files given out go unless another folder is typed: beside the default
-    database, in the platform's user data folder."""
-    from sharetui.config import default_data_dir
-
-    return default_data_dir() / "disclosures"
-
-
-def _folder_ready(folder: Path) -> None:
-    """The folder exists (the default one is made, readable by this account only)."""
-    if folder == default_folder() and not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
-    if not folder.is_dir():
-        raise ValidationFailed({"folder": f"There is no folder {folder}: enter one that exists"})
-    if not os.access(folder, os.W_OK):
-        raise ValidationFailed({"folder": f"This account cannot write to {folder}"})
-
-
-def _write(folder: Path, sar_id: int, fmt: str, data: bytes, today: date) -> Path:
-    """A new file named after the request and the day; never one that exists."""
-    from sharetui.services.export import save
-
-    stem = f"subject-access-{sar_id}-{today:%Y-%m-%d}"
-    path, n = folder / f"{stem}.{fmt}", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}.{fmt}"
-    save(data, path)
-    return path
+    """Where the files given out go unless another folder is typed."""
+    return written_files.default_folder("disclosures")
 
 
 class DiscloseDialog(GovernanceForm):
@@ -419,16 +391,10 @@ class DiscloseDialog(GovernanceForm):
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Disclosed:
         folder = Path(values["folder"].strip()).expanduser()
-        await self.call(_folder_ready, folder)
+        await self.call(written_files.folder_ready, folder, default_folder())
         made = await self.call(
             self.services.sar_reviews.disclose, self.actor, self.context["sar_id"], values["format"]
         )
-        path = await self.call(
-            _write,
-            folder,
-            self.context["sar_id"],
-            values["format"],
-            made.data,
-            self.share_app.clock.today(),
-        )
+        stem = f"subject-access-{self.context['sar_id']}-{self.share_app.clock.today():%Y-%m-%d}"
+        path = await self.call(written_files.write_new, folder, stem, values["format"], made.data)
         return Disclosed(path, made.withheld, made.released, made.sha256)
