@@ -36,6 +36,20 @@ def one_line(value: object, limit: int = 80) -> Text:
     return Text(plain(" ".join(plain(value).split()), limit), no_wrap=True, overflow="ellipsis")
 
 
+def one_line_keep_end(value: object, limit: int, sep: str = " / ") -> Text:
+    """Like one_line, but the cut falls before the last sep first, so what follows it stays
+    whole where it can: for "record / field" cells, where rows cut at the end all read alike
+    ("Decision 1, version 1: Share …") and the field that tells them apart was lost. A field
+    too long for that keeps its start, after a few characters of the record."""
+    text = " ".join(plain(value).split())
+    head, found, tail = text.rpartition(sep)
+    if len(text) <= limit or not found or limit < len(sep) + 8:
+        return one_line(text, limit)
+    room = limit - len(sep)
+    kept = plain(head, max(room - len(tail), min(len(head), 8)))
+    return Text(kept + sep + plain(tail, room - len(kept)), no_wrap=True, overflow="ellipsis")
+
+
 def when(value: datetime | None, tz: ZoneInfo, fmt: str = "%d %b %Y %H:%M") -> str:
     if value is None:
         return ""

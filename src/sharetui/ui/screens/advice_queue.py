@@ -50,10 +50,21 @@ def due_words(view: AdviceView, now: datetime, tz: ZoneInfo) -> Text:
     return Text(f"{local:%a %d %b %H:%M}")
 
 
-def status_words(view: AdviceView) -> Text:
+def status_words(view: AdviceView, me: int | None) -> Text:
+    """Fits the 12 columns of the status at 80 columns: who claimed it is said in full on
+    the detail line under the list (a name cut to "Claimed by …" told nobody who)."""
     if view.status is AdviceStatus.CLAIMED:
-        return one_line(f"Claimed by {view.claimed_by}", 40)
+        return Text("Claimed: you" if view.claimed_by_id == me else "Claimed")
     return Text(view.status.label)
+
+
+def claim_words(view: AdviceView, me: int | None, tz: ZoneInfo) -> str:
+    """The detail line's account of a claim: by whom and when."""
+    if view.status is not AdviceStatus.CLAIMED:
+        return ""
+    who = "you" if view.claimed_by_id == me else view.claimed_by
+    at = f" at {view.claimed_at.astimezone(tz):%d %b %H:%M}" if view.claimed_at else ""
+    return f"Claimed by {who}{at} · "
 
 
 class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
@@ -175,7 +186,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
                 urgency,
                 Text(age_in_words(now - view.raised_at)),
                 due_words(view, now, tz),
-                status_words(view),
+                status_words(view, self.actor.user_id),
                 one_line(view.question, 120),
                 key=key,
             )
@@ -253,7 +264,8 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
             return
         tz = self.share_app.settings.tz
         text = lit(
-            f"{view.advice_role.label} · asked by {view.raised_by} at "
+            claim_words(view, self.actor.user_id, tz) + f"{view.advice_role.label} · "
+            f"asked by {view.raised_by} at "
             f"{view.raised_at.astimezone(tz):%d %b %H:%M} · about {view.person_label}\n",
             limit=240,
         )

@@ -17,7 +17,7 @@ from sharetui.domain.governance import ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
 from sharetui.services.sar import SarView
 from sharetui.services.sar_review import Entry
-from sharetui.ui.literal import lit, one_line, plain
+from sharetui.ui.literal import lit, one_line, one_line_keep_end, plain
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.sar import disclose
 from sharetui.ui.widgets.keybar import KeyBar
@@ -132,7 +132,7 @@ class SarReviewScreen(LoadingScreen):
             table.add_row(
                 decision_words(e),
                 lit(REVIEW_SHORT.get(e.mark, e.mark)),
-                one_line(e.where, 30),
+                one_line_keep_end(e.where, 30),  # the field stays: it tells rows apart
                 one_line(e.value or "(the whole record)", 60),
             )
         if not entries:
