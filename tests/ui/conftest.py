@@ -44,6 +44,13 @@ def make_app(ui_db: str) -> Callable[..., ShareApp]:
 
 
 @pytest.fixture
+def store_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store opens as the app starts, not a moment after its first screen is drawn: for
+    tests that sign in at once and do not look at the start-up (the snapshots, 0.3 s each)."""
+    monkeypatch.setattr("sharetui.ui.app.STORE_OPEN_DELAY", 0.001)  # a timer of 0 divides by it
+
+
+@pytest.fixture
 def ui_services(ui_db: str) -> Services:
     """Services on the same database as the app, for arranging data and checking results."""
     services = Services.open(Settings(database_url=ui_db, terminal="ui-test"))

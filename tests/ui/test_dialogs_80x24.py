@@ -19,12 +19,13 @@ from sharetui.domain.enums import Outcome, ShareMethod
 from sharetui.services.facade import Services
 from sharetui.store.types import replayed_clock
 from sharetui.ui.flow.state import FlowState
-from tests.conftest import sign_in_as
 from tests.services.helpers import consent, person
 from tests.ui.conftest import settle, sign_in
 from tests.ui.test_decision_flow import arrange_draft, complete_answers, early_answers
 from tests.ui.test_record_screens_80x24 import FIXED, FIXED_CLOCK
-from tests.ui.typical_call import type_text
+from tests.ui.typical_call import actor, type_text
+
+pytestmark = pytest.mark.usefixtures("store_at_once")
 
 ARRANGED_AT = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
 
@@ -42,7 +43,7 @@ class Ids:
 def arrange(svc: Services) -> Ids:
     """A child with consent given for one share, and advice requests in each state: all
     made on 2 March 2026; a draft decision at each page of the flow."""
-    pat, sam = sign_in_as(svc, "pat"), sign_in_as(svc, "sam")
+    pat, sam = actor(svc, "pat"), actor(svc, "sam")
     ids = Ids()
     with replayed_clock(lambda: ARRANGED_AT):
         child = person(svc, pat, family="Marker", given="Jo", reference="SNAP01")
@@ -72,12 +73,14 @@ def arrange(svc: Services) -> Ids:
     return ids
 
 
-PAGES = ("who", "recipient", "what", "basis", "decision", "check")
+PAGES = ("who", "recipient", "what", "consent", "urgent consent", "basis", "decision", "check")
 
 
 def flow_at(person_id: int, page: str) -> FlowState:
     """The answers a call has given by that page."""
-    if page in ("who", "recipient", "what", "basis"):
+    if page == "urgent consent":  # the urgent path asks only why there is no consent
+        return FlowState(data=early_answers(person_id, urgent=True), page="consent")
+    if page in ("who", "recipient", "what", "consent", "basis"):
         data = early_answers(person_id)
         if page == "basis":
             data = complete_answers(person_id)
@@ -140,7 +143,7 @@ async def someone_else_claimed_it(pilot: Pilot[None], ids: Ids) -> None:
     await settle(pilot)
     await press(pilot, "down", "down")  # the request still pending
     svc = pilot.app.services  # type: ignore[attr-defined]
-    svc.advice.claim(sign_in_as(svc, "sam"), ids.pending)
+    svc.advice.claim(actor(svc, "sam"), ids.pending)
     await press(pilot, "c")
 
 
@@ -149,6 +152,8 @@ CASES: dict[str, Steps] = {
     "flow, who": flow_page("who"),
     "flow, recipient": flow_page("recipient"),
     "flow, what": flow_page("what"),
+    "flow, consent on the urgent path": flow_page("urgent consent"),
+    "flow, record consent given now": flow_page("consent", "1", "r"),
     "flow, basis": flow_page("basis"),
     "flow, decision": flow_page("decision"),
     "flow, done": flow_page("check", "enter"),

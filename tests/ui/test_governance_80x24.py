@@ -16,10 +16,12 @@ from textual.pilot import Pilot
 from sharetui.services.facade import Services
 from sharetui.store.types import replayed_clock
 from sharetui.ui.literal import one_line_keep_end
-from tests.conftest import sign_in_as
 from tests.services.helpers import person, share
 from tests.ui.conftest import settle, sign_in
 from tests.ui.test_record_screens_80x24 import FIXED, FIXED_CLOCK
+from tests.ui.typical_call import actor
+
+pytestmark = pytest.mark.usefixtures("store_at_once")
 
 ARRANGED_AT = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
 
@@ -28,7 +30,7 @@ def arrange(svc: Services) -> None:
     """A child whose record names a sibling (so the review has entries to decide), two
     subject access requests about her (one open and due on 2 March, one waiting for proof of
     identity), and two former pupils due for a retention review, one under a legal hold."""
-    pat, ina = sign_in_as(svc, "pat"), sign_in_as(svc, "ina")
+    pat, ina = actor(svc, "pat"), actor(svc, "ina")
     with replayed_clock(lambda: ARRANGED_AT):
         child = person(svc, pat, family="Marker", given="Jo", reference="SNAP01")
         sibling = person(svc, pat, family="Marker", given="Kit", reference="SNAP02")

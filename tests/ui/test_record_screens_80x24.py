@@ -18,9 +18,11 @@ from sharetui.domain.enums import LawfulBasis
 from sharetui.services.agreements import AgreementInput
 from sharetui.services.facade import Services
 from sharetui.store.types import replayed_clock
-from tests.conftest import sign_in_as
 from tests.services.helpers import person, share
 from tests.ui.conftest import settle, sign_in
+from tests.ui.typical_call import actor
+
+pytestmark = pytest.mark.usefixtures("store_at_once")
 
 FIXED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)  # a Wednesday in term
 FIXED_CLOCK = Clock(ZoneInfo("Europe/London"), lambda: FIXED)
@@ -38,7 +40,7 @@ class Ids:
 def arrange(svc: Services) -> Ids:
     """A child, a share about her, an advice request Sam has claimed, an organisation with
     a contact and an agreement: all made on 2 March 2026."""
-    pat, sam = sign_in_as(svc, "pat"), sign_in_as(svc, "sam")
+    pat, sam = actor(svc, "pat"), actor(svc, "sam")
     ids = Ids()
     with replayed_clock(lambda: ARRANGED_AT):
         child = person(svc, pat, family="Marker", given="Jo", reference="SNAP01")
@@ -90,15 +92,13 @@ def keys_after(user: str, opener: str = "", *keys: str) -> Steps:
 
 def a_setting_typed_in_a_decision(svc: Services, ids: Ids) -> None:
     with replayed_clock(lambda: ARRANGED_AT):
-        svc.register.add_org(
-            sign_in_as(svc, "pat"), "Westfield Academy", "school", from_decision=True
-        )
+        svc.register.add_org(actor(svc, "pat"), "Westfield Academy", "school", from_decision=True)
 
 
 def a_file_received(svc: Services, ids: Ids) -> None:
     with replayed_clock(lambda: ARRANGED_AT):
         svc.transfers.record_incoming(
-            sign_in_as(svc, "pat"),
+            actor(svc, "pat"),
             ids.person,
             from_org_id=ids.org,
             received_on=date(2026, 3, 2),
@@ -111,7 +111,7 @@ def a_request_due_today(svc: Services, ids: Ids) -> None:
     """For the governance lead's home: a request received on 2 February, overdue by then."""
     with replayed_clock(lambda: ARRANGED_AT):
         svc.sar.log(
-            sign_in_as(svc, "ina"),
+            actor(svc, "ina"),
             "SNAP01",
             requester_name="Ann Marker",
             relationship="parent_with_pr",
@@ -139,17 +139,22 @@ CASES: dict[str, Steps] = {
     "register, an organisation and its contacts": keys_after("sam", "", "k", "o", "enter"),
     "register, add a contact": keys_after("sam", "", "k", "o", "enter", "n"),
     "register, to review": keys_after("sam", "", "k", "w"),
+    "register, same as another": keys_after("sam", "", "k", "w", "s"),
     "agreements, add one": keys_after("sam", "", "k", "a", "n"),
+    "agreements, reviewed": keys_after("sam", "", "k", "a", "r"),
     "term dates, add a term": keys_after("sam", "", "k", "t", "n"),
     "transfers, record a file sent": keys_after("sam", "", "k", "c", "n"),
     "transfers, files received": keys_after("sam", "", "k", "c", "i"),
     "transfers, record a file received": keys_after("sam", "", "k", "c", "i", "n"),
+    "transfers, confirmed back": keys_after("sam", "", "k", "c", "i", "b"),
 }
 # What a case needs beyond arrange(), made before the app starts (so the other pictures stay
 # as they are).
 MORE: dict[str, Callable[[Services, Ids], None]] = {
     "home, information governance lead": a_request_due_today,
     "register, to review": a_setting_typed_in_a_decision,
+    "register, same as another": a_setting_typed_in_a_decision,
+    "transfers, confirmed back": a_file_received,
     "transfers, files received": a_file_received,
 }
 
