@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from sharetui.domain.enums import AdviceRole, Role
+from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceRole, Role
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.users import OneTime, UserView
 from sharetui.ui.forms import ErrorSummary, Field, ShortText
@@ -152,6 +152,7 @@ class AccountsScreen(LoadingScreen):
         yield Header()
         yield Static("Accounts", classes="page-title")
         yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+        yield Static(ADVICE_ROLE_LEGEND, classes="hint", markup=False)
         yield Static("", id="accounts-status", classes="hint")
         yield KeyBar()
 
@@ -187,7 +188,7 @@ class AccountsScreen(LoadingScreen):
                 u.role.label,
                 lit(u.state_words),
                 "set up" if u.has_factor else "-",
-                one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
+                one_line(", ".join(r.short for r in u.advice_roles) or "-", 30),
             )
         if users:
             table.move_cursor(row=min(row, len(users) - 1))

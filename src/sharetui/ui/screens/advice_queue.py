@@ -26,12 +26,6 @@ from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import Table
 
 OPEN = (AdviceStatus.PENDING, AdviceStatus.CLAIMED)
-SHORT_ROLE = {
-    AdviceRole.DSL: "DSL",
-    AdviceRole.CALDICOTT: "Caldicott",
-    AdviceRole.SENIOR_LEADERSHIP: "Senior leadership",
-    AdviceRole.INFORMATION_GOVERNANCE: "IG lead",
-}
 URGENCY_WORD = {Urgency.URGENT: "URGENT", Urgency.TODAY: "Today", Urgency.ROUTINE: "Routine"}
 
 
@@ -94,7 +88,8 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
     FIELD_HELP = {
         "queue-table": "Requests for advice for your roles, urgent first then the oldest. "
         "Overdue items say so in words. Claim one (c) so nobody else works on it; release it "
-        "if you cannot answer. Rule 3: when in doubt, seek advice; the outcome is always "
+        "if you cannot answer. Status says Claimed (Claimed: you when it is yours); the lines "
+        "under the list say who claimed the one under the cursor, and when. Rule 3: when in doubt, seek advice; the outcome is always "
         "recorded.",
     }
 

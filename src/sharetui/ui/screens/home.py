@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
-from sharetui.domain.enums import AdviceStatus
+from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceStatus
 from sharetui.domain.governance import may_govern
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.literal import lit, one_line, when
@@ -102,6 +102,7 @@ class HomeScreen(LoadingScreen):
                 yield Static("", id="at-rest", markup=False)  # encrypted on disk, or why not
                 yield Static("Accounts (u: add and change accounts)", classes="section-title")
                 yield Table(id="users-table", cursor_type="row", zebra_stripes=True)
+                yield Static(ADVICE_ROLE_LEGEND, classes="hint", markup=False)
                 yield Static("", id="audit-status")
             else:
                 yield Static("My drafts", classes="section-title")
@@ -344,7 +345,7 @@ class HomeScreen(LoadingScreen):
                     one_line(u.display_name, 20),
                     u.role.label,
                     lit(u.state_words),  # before the advice roles: cut last at 80 columns
-                    one_line(", ".join(r.label for r in u.advice_roles) or "-", 30),
+                    one_line(", ".join(r.short for r in u.advice_roles) or "-", 30),
                     ("user", u.id),
                 )
                 for u in data["users"]
