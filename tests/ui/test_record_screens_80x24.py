@@ -1,7 +1,13 @@
-"""SVG snapshots at 80 x 24 of the screens and dialogs that show records: everything is
-stamped at fixed times (the services' replayed clock) and the app runs on a fixed clock, so a
-picture shows the same on any day. With tests/ui/test_screens_80x24.py and the snapshots in
-the screens' own modules, every screen and dialog has one at the kiosk's smallest size."""
+"""SVG snapshots at 80 x 24 of the screens and dialogs that show records: the homes of a
+supervisor, an administrator and the information governance lead, a decision and an advice
+request, reports, and everything kept after the share (register, agreements, term dates,
+transfers, each with its forms). Everything is stamped at fixed times (the services' replayed
+clock) and the app runs on a fixed clock, so a picture shows the same on any day.
+
+With tests/ui/test_screens_80x24.py, test_dialogs_80x24.py, test_governance_80x24.py and the
+snapshots in the screens' own modules, every screen and dialog has one at the kiosk's
+smallest size, but for the second factor's set-up and the recovery codes, which show random
+content by design (a QR code and its secret, the codes themselves)."""
 
 from __future__ import annotations
 
