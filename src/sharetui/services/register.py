@@ -22,6 +22,7 @@ from sharetui.services.register_keeping import (
     RecipientChoice,
     RegisterKeeping,
     choice_of,
+    contact_fields,
     short_text,
 )
 from sharetui.services.store import Actor, Store
@@ -190,15 +191,7 @@ class Register(RegisterKeeping):
         from_decision: bool = False,
     ) -> RecipientChoice:
         require(actor, Permission.WORK_WITH_PEOPLE if from_decision else Permission.OVERSEE)
-        e: dict[str, str] = {}
-        values = (
-            short_text(e, "role", role, "Role", False),
-            short_text(e, "name", name, "Name", False),
-            short_text(e, "contact", contact, "Contact", False),
-        )
-        if not e and not any(values):
-            e["role"] = "Enter the contact's role, name or how to reach them"
-        check(e)
+        values = contact_fields(role, name, contact)
 
         def work(s: Session) -> RecipientChoice:
             org = s.get(RecipientOrg, org_id)

@@ -25,6 +25,21 @@ from sharetui.store.models import (
 )
 
 
+def contact_fields(role: str, name: str, contact: str) -> tuple[str, str, str]:
+    """A contact's role, name and way to reach them, cleaned; at least one is needed.
+    Raises ValidationFailed with the problems on their fields."""
+    e: dict[str, str] = {}
+    values = (
+        short_text(e, "role", role, "Role", False),
+        short_text(e, "name", name, "Name", False),
+        short_text(e, "contact", contact, "Contact", False),
+    )
+    if not e and not any(values):
+        e["role"] = "Enter the contact's role, name or how to reach them"
+    check(e)
+    return values
+
+
 @dataclass(frozen=True)
 class RecipientChoice:
     """One line of the picker: an organisation, or one of its contacts."""
@@ -167,15 +182,7 @@ class RegisterKeeping:
         """Correct a contact (a new role, a new address): an audited change of the entry;
         decisions that named the contact keep the words they were saved with."""
         require(actor, Permission.OVERSEE)
-        e: dict[str, str] = {}
-        values = (
-            short_text(e, "role", role, "Role", False),
-            short_text(e, "name", name, "Name", False),
-            short_text(e, "contact", contact, "Contact", False),
-        )
-        if not e and not any(values):
-            e["role"] = "Enter the contact's role, name or how to reach them"
-        check(e)
+        values = contact_fields(role, name, contact)
 
         def work(s: Session) -> RecipientChoice:
             row = s.get(RecipientContact, contact_id)
