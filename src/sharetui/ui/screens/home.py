@@ -18,6 +18,7 @@ from textual.worker import Worker
 from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceStatus
 from sharetui.domain.governance import may_govern
 from sharetui.domain.permissions import Permission, allowed
+from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line, when
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.home_admin import verify_audit
@@ -79,6 +80,7 @@ class HomeScreen(LoadingScreen):
         self._rows: dict[str, dict[str, tuple[str, int]]] = {}
         self._urgent_seen: int | None = None
         self._counts_loader: Worker[None] | None = None
+        self.verifying = SingleFlight(self, group="verify")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -456,7 +458,8 @@ class HomeScreen(LoadingScreen):
         self.share_app.open_retention()
 
     def action_verify_audit(self) -> None:
-        self.run_worker(verify_audit(self), group="verify", exclusive=True, exit_on_error=False)
+        # Verifying writes its own audit event: once per press, however fast (single-flight).
+        self.verifying.run(lambda: verify_audit(self))
 
     def action_keeping(self) -> None:
         open_keeping(self.app)
