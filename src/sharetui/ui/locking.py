@@ -14,8 +14,9 @@ above the lock: only the lock's own screens (``SHOWN_OVER_LOCK``) go on the lock
 push and pop are routed to the right stack; nothing is queued or replayed, and a screen
 closing itself under the lock is gone at once, its callback run with its own result.
 
-The idle timer (``App.on_event`` sees every key and mouse event first) and the
-notifications raised while locked (held until the same user unlocks) live here too.
+The time of the last key or click (``App.on_event`` sees every event first; the idle check
+in session.py reads it) and the notifications raised while locked (held until the same user
+unlocks) live here too.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def shown_over_lock(screen: Screen[Any] | str) -> bool:
 
 
 class LockModes(Frame):
-    """The lock's mode, the routing of screens to the work stack, the idle check, and the
-    notifications held while locked."""
+    """The lock's mode, where a screen goes while it is up, the time of the last key or
+    click (for the idle check in session.py), and the notifications held while locked."""
 
     # The work is a mode of its own, not Textual's unnamed default, since switch_mode goes
     # back only to a mode in MODES. Its base is Textual's blank default screen (the id the
