@@ -41,7 +41,7 @@ from sharetui.store.models import (
 from sharetui.store.types import utcnow
 
 # Worked out by the service when a version is saved, kept on the record with it.
-_DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
+DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _row_from_input(d: DecisionInput, actor: Actor) -> SharingDecision:
 
 
 def record_dict(row: SharingDecision) -> dict[str, Any]:
-    data = {name: getattr(row, name) for name in (*RECORD_FIELDS, *_DERIVED_FIELDS)}
+    data = {name: getattr(row, name) for name in (*RECORD_FIELDS, *DERIVED_FIELDS)}
     data["checks"] = dict(row.checks)
     data["subject_id"] = row.subject_id
     return data
