@@ -234,8 +234,8 @@ class DecisionInput:
     impact_if_not_shared: Annotated[str, _text("Impact if not shared"), On("decision")] = ""
     impact_if_shared: Annotated[str, _text("Impact if shared"), On("decision")] = ""
     # After the share: the register's entries, and a child protection file transfer's own
-    # answers (domain/after_share.py).
-    # Chosen by where the flow starts (a share, or a transfer), never asked on a page.
+    # answers (domain/after_share.py). The kind is set by where the flow starts (a share or
+    # a transfer), never asked on a page.
     kind: Annotated[DecisionKind, _choice(DecisionKind, DecisionKind.SHARE)] = DecisionKind.SHARE
     recipient_org_id: Annotated[Id, On("recipient")] = None
     recipient_contact_id: Annotated[Id, On("recipient")] = None
