@@ -1,20 +1,17 @@
-"""Settings from the environment (SHARETUI_*), with defaults for a single workstation.
-
-Read and checked here without pydantic: importing pydantic and building its models cost about
-a third of the app's cold start, before the sign-in screen could show. The settings are a
-handful of strings, numbers and switches; each has its check below."""
+"""Settings from the environment (SHARETUI_*), with defaults for a single workstation."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import socket
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sharetui.domain.errors import ShareError
 
@@ -85,152 +82,53 @@ class SettingsInvalid(ShareError):
 IDLE_LOCK_MIN = 15
 IDLE_LOCK_MAX = 3600
 
-DEFAULT_TIMEZONE = "Europe/London"
-DEFAULT_BANK_HOLIDAYS = "england-and-wales"
 
-# What each checked setting allows, as the one line that stops start-up says it.
-_ALLOWED = {
-    "bank_holidays": "england-and-wales, scotland or northern-ireland",
-    "receipt_days": "kinds with working days to chase/overdue, such as "
-    "urgent=1/2,share=3/5,cp_transfer=5/5",
-    "practitioner_second_factor": "required or optional",
-    "idle_lock_seconds": f"a whole number of seconds from {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX}",
-    "timezone": "an IANA time zone name such as Europe/London",
-    "plain": "1 for plain SQLite (new databases not encrypted), or 0",
-}
-
-_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
-
-
-class _Bad(ValueError):
-    """One setting's value is not allowed; the caller names it (the variable or the field)."""
-
-    def __init__(self, name: str, value: object, allowed: str = "") -> None:
-        super().__init__(name)
-        self.name = name
-        self.value = value
-        self.allowed = allowed or _ALLOWED.get(name, "text")
-
-    def line(self, variable: bool = False) -> str:
-        """'SHARETUI_NAME=value is not allowed: use ...' (the environment) or 'name=...'."""
-        name = f"SHARETUI_{self.name.upper()}" if variable else self.name
-        return f"{name}={self.value!r} is not allowed: use {self.allowed}"
-
-
-def _whole_seconds(value: object) -> int:
-    """A number of seconds: an int, or its digits as text (surrounding spaces allowed)."""
-    if isinstance(value, bool):
-        raise _Bad("idle_lock_seconds", value)
-    if isinstance(value, int):
-        seconds = value
-    elif isinstance(value, str):
-        try:
-            seconds = int(value.strip())
-        except ValueError:
-            raise _Bad("idle_lock_seconds", value) from None
-    else:
-        raise _Bad("idle_lock_seconds", value)
-    if not IDLE_LOCK_MIN <= seconds <= IDLE_LOCK_MAX:
-        raise _Bad("idle_lock_seconds", value)
-    return seconds
-
-
-def _switch(name: str, allowed: str = "") -> Callable[[object], bool]:
-    def check(value: object) -> bool:
-        """A switch: a bool, or 1/0, true/false, yes/no, on/off as text."""
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            word = value.strip().lower()
-            if word in _TRUE:
-                return True
-            if word in _FALSE:
-                return False
-        raise _Bad(name, value, allowed)
-
-    return check
-
-
-def _text(name: str) -> Callable[[object], str]:
-    def check(value: object) -> str:
-        if not isinstance(value, str):
-            raise _Bad(name, value)
-        return value
-
-    return check
-
-
-def _valid_zone(value: object) -> str:
-    if not isinstance(value, str):
-        raise _Bad("timezone", value)
-    name = value.strip()
+def _valid_zone(name: str) -> str:
+    name = name.strip()
     try:
         ZoneInfo(name)
-    except Exception:  # noqa: BLE001 - ZoneInfo raises several kinds for bad names
-        raise _Bad("timezone", value) from None
+    except Exception as exc:  # noqa: BLE001 - ZoneInfo raises several kinds for bad names
+        raise ValueError("an IANA time zone name such as Europe/London") from exc
     return name
 
 
-def _valid_region(value: object) -> str:
-    """The nation whose bank holidays working days skip (domain/calendar.py). The default
-    needs no check, which keeps the calendar out of the start-up imports."""
-    if value == DEFAULT_BANK_HOLIDAYS:
-        return DEFAULT_BANK_HOLIDAYS
-    if not isinstance(value, str):
-        raise _Bad("bank_holidays", value)
+Zone = Annotated[str, AfterValidator(_valid_zone)]
+
+
+def _valid_region(name: str) -> str:
+    """The nation whose bank holidays working days skip (domain/calendar.py)."""
     from sharetui.domain.calendar import BankHolidayRegion
 
     try:
-        return BankHolidayRegion.parse(value).value
-    except ValueError:
-        raise _Bad("bank_holidays", value) from None
+        return BankHolidayRegion.parse(name).value
+    except ValueError as exc:
+        raise ValueError("england-and-wales, scotland or northern-ireland") from exc
 
 
-def _valid_receipt_days(value: object) -> str:
-    """'urgent=1/2,share=3/5,cp_transfer=5/5': every part names a kind and its days. Empty
-    (the default: every kind keeps its own days) needs no check."""
-    if not isinstance(value, str):
-        raise _Bad("receipt_days", value)
-    if not value.strip():
-        return ""
+def _valid_receipt_days(text: str) -> str:
+    """'urgent=1/2,share=3/5,cp_transfer=5/5': every part names a kind and its days."""
     from sharetui.domain.after_share import strict_receipt_days
 
-    try:
-        strict_receipt_days(value)
-    except ValueError:
-        raise _Bad("receipt_days", value) from None
-    return value.strip()
+    strict_receipt_days(text)
+    return text.strip()
 
 
-# Each field's check: it returns the value to keep or raises _Bad naming the field.
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "database_url": _text("database_url"),
-    "idle_lock_seconds": _whole_seconds,
-    "timezone": _valid_zone,
-    "terminal": _text("terminal"),
-    "key_file": _text("key_file"),
-    "default_key_file": _text("default_key_file"),
-    "plain": _switch("plain"),
-    "crash_dir": _text("crash_dir"),
-    "bank_holidays": _valid_region,
-    "receipt_days": _valid_receipt_days,
-    "practitioner_second_factor": _switch("practitioner_second_factor", "True or False"),
-}
+Region = Annotated[str, AfterValidator(_valid_region)]
+ReceiptDays = Annotated[str, AfterValidator(_valid_receipt_days)]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Settings:
+class Settings(BaseModel):
     """Everything the app reads from its surroundings, typed and validated once.
 
     Built directly (tests, commands that know their database) or from the environment with
-    `from_env`, where every SHARETUI_* variable is checked and a bad one stops start-up. A bad
-    value given in code raises SettingsInvalid too, naming the field."""
+    `from_env`, where every SHARETUI_* variable is checked and a bad one stops start-up."""
 
-    database_url: str = field(default_factory=default_database_url)
-    idle_lock_seconds: int = 300
-    timezone: str = DEFAULT_TIMEZONE
-    terminal: str = field(default_factory=terminal_id)
+    model_config = ConfigDict(frozen=True)
+
+    database_url: str = Field(default_factory=default_database_url)
+    idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
+    timezone: Zone = "Europe/London"
+    terminal: str = Field(default_factory=terminal_id)
     key_file: str = ""  # the site key in force (SHARETUI_KEY_FILE, or settled: store/encryption.py)
     # Encrypted by default: a new SQLite database is encrypted under the key at this path, made
     # on first use, unless key_file names another. Empty (settings built in code, as the tests
@@ -238,19 +136,11 @@ class Settings:
     default_key_file: str = ""
     plain: bool = False  # SHARETUI_PLAIN / --plain: make new SQLite databases plain, by choice
     crash_dir: str = ""  # where crash reports go; empty: beside the default database
-    bank_holidays: str = DEFAULT_BANK_HOLIDAYS  # or scotland, northern-ireland
-    receipt_days: str = ""  # per kind: 'urgent=1/2,share=3/5,cp_transfer=5/5'
+    bank_holidays: Region = "england-and-wales"  # or scotland, northern-ireland
+    receipt_days: ReceiptDays = ""  # per kind: 'urgent=1/2,share=3/5,cp_transfer=5/5'
     # Supervisors and administrators always sign in with a second factor; practitioners
     # too where the site says so (SHARETUI_PRACTITIONER_SECOND_FACTOR=required).
     practitioner_second_factor: bool = False
-
-    def __post_init__(self) -> None:
-        for name, check in _CHECKS.items():
-            try:
-                kept = check(getattr(self, name))
-            except _Bad as bad:
-                raise SettingsInvalid(bad.line()) from None
-            object.__setattr__(self, name, kept)  # frozen: the checked form is the one kept
 
     @property
     def clock(self) -> Clock:
@@ -269,37 +159,62 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def replace(self, **changes: Any) -> Settings:
+    def replace(self, **changes: object) -> Settings:
         """A copy with some values changed, validated like the original."""
-        return dataclasses.replace(self, **changes)
+        return Settings.model_validate({**self.model_dump(), **changes})
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
-        """Settings from SHARETUI_* variables; raises SettingsInvalid naming the first bad one.
-        Unknown SHARETUI_* names are ignored so that older wrappers keep working; known ones
-        must hold valid values. Names are matched without regard to case."""
-        env = {
-            key.lower().removeprefix("sharetui_"): value
-            for key, value in os.environ.items()
-            if key.lower().startswith("sharetui_")
-        }
+        """Settings from SHARETUI_* variables; raises SettingsInvalid naming the first bad one."""
         try:
-            second_factor = env.get("practitioner_second_factor", "")
-            if second_factor not in ("required", "optional", ""):
-                raise _Bad("practitioner_second_factor", second_factor)
-            return cls(
-                database_url=(
-                    database_url or env.get("database_url", "").strip() or default_database_url()
-                ),
-                idle_lock_seconds=_whole_seconds(env.get("idle_lock_seconds", 300)),
-                timezone=_valid_zone(env.get("timezone", DEFAULT_TIMEZONE)),
-                terminal=terminal_id(),
-                key_file=env.get("key_file", "").strip(),
-                bank_holidays=_valid_region(env.get("bank_holidays", DEFAULT_BANK_HOLIDAYS)),
-                receipt_days=_valid_receipt_days(env.get("receipt_days", "")),
-                default_key_file=str(default_key_file()),
-                plain=_switch("plain")(env.get("plain", False)),
-                practitioner_second_factor=second_factor == "required",
-            )
-        except _Bad as bad:
-            raise SettingsInvalid(bad.line(variable=True)) from None
+            env = _Environment()
+        except ValidationError as exc:
+            raise SettingsInvalid(_first_problem(exc)) from None
+        return cls(
+            database_url=database_url or env.database_url.strip() or default_database_url(),
+            idle_lock_seconds=env.idle_lock_seconds,
+            timezone=env.timezone,
+            terminal=terminal_id(),
+            key_file=env.key_file.strip(),
+            bank_holidays=env.bank_holidays,
+            receipt_days=env.receipt_days,
+            default_key_file=str(default_key_file()),
+            plain=env.plain,
+            practitioner_second_factor=env.practitioner_second_factor == "required",
+        )
+
+
+class _Environment(BaseSettings):
+    """The variables a site sets (see README, "Settings"). Unknown SHARETUI_* names are ignored
+    so that older wrappers keep working; known ones must hold valid values."""
+
+    model_config = SettingsConfigDict(env_prefix="SHARETUI_", extra="ignore", frozen=True)
+
+    database_url: str = ""
+    idle_lock_seconds: int = Field(default=300, ge=IDLE_LOCK_MIN, le=IDLE_LOCK_MAX)
+    timezone: Zone = "Europe/London"
+    key_file: str = ""
+    bank_holidays: Region = "england-and-wales"
+    receipt_days: ReceiptDays = ""
+    plain: bool = False
+    practitioner_second_factor: Literal["required", "optional", ""] = ""
+
+
+_ALLOWED = {
+    "bank_holidays": "england-and-wales, scotland or northern-ireland",
+    "receipt_days": "kinds with working days to chase/overdue, such as "
+    "urgent=1/2,share=3/5,cp_transfer=5/5",
+    "practitioner_second_factor": "required or optional",
+    "idle_lock_seconds": f"a whole number of seconds from {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX}",
+    "timezone": "an IANA time zone name such as Europe/London",
+    "plain": "1 for plain SQLite (new databases not encrypted), or 0",
+}
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    value = error.get("input")
+    shown = value if isinstance(value, str) else repr(value)
+    allowed = _ALLOWED.get(name, error["msg"])
+    return f"SHARETUI_{name.upper()}={shown!r} is not allowed: use {allowed}"
