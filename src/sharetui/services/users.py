@@ -9,6 +9,7 @@ account chooses its own at the next sign-in.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -318,7 +319,7 @@ class Users(OwnAccountSteps):
         actor: Actor | None,
         username: str,
         action: str,
-        change: object,
+        change: Callable[[User, Session], object],
         summary: str = "",
     ) -> UserView:
         if actor is not None:
@@ -330,7 +331,7 @@ class Users(OwnAccountSteps):
             if u is None:
                 raise NotFound(f"No user called {uname}")
             was_admin = u.role == Role.ADMIN.value and u.active
-            change(u, s)  # type: ignore[operator]
+            change(u, s)
             if was_admin and not (u.role == Role.ADMIN.value and u.active):
                 # Locked in turn on PostgreSQL: two administrators demoting each other at
                 # once cannot both pass the count.

@@ -166,7 +166,8 @@ class FlowPage(VerticalScroll, can_focus=False):
         while node is not None and node is not self:
             if not node.display:
                 return False
-            node = node.parent  # type: ignore[assignment]
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
         return True
 
     def focus_first(self) -> None:

@@ -168,7 +168,7 @@ class DecisionPage(FlowPage):
         )
         typed = self.flow.state.extras.get("shared_at_text")
         if typed is None:
-            when = d.shared_at or self.app.clock.now()  # type: ignore[attr-defined]
+            when = d.shared_at or self.flow.share_app.clock.now()
             typed = when.astimezone(tz).strftime(WHEN_FORMAT)
         yield self.field(
             "shared_at",

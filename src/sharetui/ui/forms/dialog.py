@@ -116,7 +116,8 @@ class FormDialog(KioskModal[Any]):
         while node is not None and node is not self:
             if not node.display:
                 return False
-            node = node.parent  # type: ignore[assignment]
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
         return True
 
     @on(Choices.Picked)

@@ -207,7 +207,7 @@ class StartTransferDialog(_ChoosesPeople):
         self.calendar: WorkingCalendar | None = None
 
     def compose(self) -> ComposeResult:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app: ShareApp = self.app  # type: ignore[assignment]  # Textual types .app as App[Any]; it is a ShareApp
         now = app.clock.now().astimezone(app.settings.tz).strftime(WHEN_FORMAT)
         with Vertical(classes="dialog"):
             yield Static("Send a child protection file to the new setting", classes="dialog-title")
@@ -283,7 +283,9 @@ class StartTransferDialog(_ChoosesPeople):
         self.query_one("#transfer_reason").focus()
 
     def _show_art9(self, shown: bool) -> None:
-        self.query_one("#art9_condition").parent.display = shown  # type: ignore[union-attr]
+        row = self.query_one("#art9_condition").parent  # the field's labelled row
+        if row is not None:
+            row.display = shown
 
     @on(Choices.Picked, "#special_category")
     def _special(self, event: Choices.Picked) -> None:

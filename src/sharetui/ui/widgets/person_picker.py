@@ -181,7 +181,7 @@ class PersonPicker(ReportsWorkerFailures, Vertical):
 
     @work(exclusive=True, group="person-picker", exit_on_error=False)
     async def _find(self, text: str, offset: int, seq: int) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app: ShareApp = self.app  # type: ignore[assignment]  # Textual types .app as App[Any]; it is a ShareApp
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return

@@ -118,7 +118,7 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
 
     @work(exclusive=True, group="recipient-picker", exit_on_error=False)
     async def _find(self, text: str, seq: int) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app: ShareApp = self.app  # type: ignore[assignment]  # Textual types .app as App[Any]; it is a ShareApp
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return
@@ -197,7 +197,7 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
 
     @work(group="recipient-add", exit_on_error=False)
     async def _add(self, name: str) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app: ShareApp = self.app  # type: ignore[assignment]  # Textual types .app as App[Any]; it is a ShareApp
         services, actor = app.services, app.actor
         assert services is not None and actor is not None  # the picker is only shown signed in
         try:
