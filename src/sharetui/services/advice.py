@@ -207,9 +207,7 @@ class Advice:
                 s.rollback()
                 raise self._claim_conflict(advice_id)
             s.refresh(row)
-            self._event(s, row, actor, AdviceEventKind.CLAIMED)
-            append(s, actor, "advice.claim", "advice", advice_id)
-            return advice_view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.CLAIMED, "advice.claim")
 
         return self.store.write(work, actor)
 
@@ -238,20 +236,13 @@ class Advice:
             row.status = AdviceStatus.PENDING.value
             row.claimed_by_id = None
             row.claimed_at = None
-            s.add(row)
-            self._event(s, row, actor, AdviceEventKind.RELEASED)
-            append(s, actor, "advice.release", "advice", advice_id)
-            return advice_view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.RELEASED, "advice.release")
 
         return self.store.write(work, actor)
 
     def advise(self, actor: Actor, advice_id: int, advice_text: str) -> AdviceView:
         require(actor, Permission.ADVISE)
-        text = clean(advice_text)
-        if not text:
-            raise ValidationFailed({"advice_text": "Enter your advice"})
-        if msg := length_error(text, LONG_TEXT, "Advice"):
-            raise ValidationFailed({"advice_text": msg})
+        text = _long_answer(advice_text, "advice_text", "Enter your advice", "Advice")
 
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
@@ -261,21 +252,16 @@ class Advice:
             row.advice_text = text
             row.advised_by_id = actor.user_id
             row.advised_at = utcnow()
-            s.add(row)
-            self._event(s, row, actor, AdviceEventKind.ADVISED)
-            append(s, actor, "advice.advise", "advice", advice_id)
-            return advice_view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.ADVISED, "advice.advise")
 
         return self.store.write(work, actor)
 
     def close(self, actor: Actor, advice_id: int, outcome_text: str) -> AdviceView:
         """Record the outcome of the discussion (by the adviser or the requester)."""
         require(actor, Permission.WORK_WITH_PEOPLE)
-        text = clean(outcome_text)
-        if not text:
-            raise ValidationFailed({"outcome_text": "Enter the outcome of the advice"})
-        if msg := length_error(text, LONG_TEXT, "Outcome"):
-            raise ValidationFailed({"outcome_text": msg})
+        text = _long_answer(
+            outcome_text, "outcome_text", "Enter the outcome of the advice", "Outcome"
+        )
 
         def work(s: Session) -> AdviceView:
             row = s.exec(
@@ -291,10 +277,7 @@ class Advice:
             row.outcome_text = text
             row.closed_by_id = actor.user_id
             row.closed_at = utcnow()
-            s.add(row)
-            self._event(s, row, actor, AdviceEventKind.CLOSED)
-            append(s, actor, "advice.close", "advice", advice_id)
-            return advice_view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.CLOSED, "advice.close")
 
         return self.store.write(work, actor)
 
@@ -405,6 +388,16 @@ class Advice:
             return
         raise NotAllowed("Only the requester and advisers in that role can see this request")
 
+    def _recorded(
+        self, s: Session, row: AdviceRequest, actor: Actor, kind: AdviceEventKind, action: str
+    ) -> AdviceView:
+        """A change made to a request: its event in the request's history, its line in the
+        audit trail, and the request as the caller now sees it."""
+        s.add(row)
+        self._event(s, row, actor, kind)
+        append(s, actor, action, "advice", row.id)
+        return advice_view(s, row, actor)
+
     @staticmethod
     def _event(
         s: Session, row: AdviceRequest, actor: Actor, kind: AdviceEventKind, note: str = ""
@@ -415,3 +408,14 @@ class Advice:
                 advice_id=row.id, kind=kind.value, user_id=actor.user_id, at=utcnow(), note=note
             )
         )
+
+
+def _long_answer(value: str, field: str, missing: str, label: str) -> str:
+    """A required free-text answer, cleaned; its field's instruction when it is missing or
+    too long."""
+    text = clean(value)
+    if not text:
+        raise ValidationFailed({field: missing})
+    if msg := length_error(text, LONG_TEXT, label):
+        raise ValidationFailed({field: msg})
+    return text
