@@ -163,13 +163,7 @@ class AccountsScreen(LoadingScreen):
 
     @work(exclusive=True, group="accounts-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            users = await self.call(self.services.users.list, self.actor)
-            if self.is_attached:
-                self._show(users)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        await self.load_and_show(self.call(self.services.users.list, self.actor), self._show)
 
     def _show(self, users: list[UserView]) -> None:
         self.users = users

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -172,6 +172,17 @@ class LoadingScreen(KioskScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.loaded = asyncio.Event()
+
+    async def load_and_show(self, fetch: Awaitable[T], show: Callable[[T], object]) -> None:
+        """The list screens' load: fetch, show it if the screen is still there, and settle
+        the screen either way (shown, or failed and said so by the worker's handler)."""
+        try:
+            found = await fetch
+            if self.is_attached:
+                show(found)
+        finally:
+            if self.is_attached:
+                self.mark_loaded()
 
     def mark_loaded(self) -> None:
         """The first load is shown: set `loaded` once the screen has repainted with it."""

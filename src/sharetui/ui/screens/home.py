@@ -235,13 +235,7 @@ class HomeScreen(LoadingScreen):
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            data = await self._fetch()
-            if self.is_attached:
-                self._show(data)
-        finally:  # shown, or failed and said so: either way the screen is settled
-            if self.is_attached:
-                self.mark_loaded()
+        await self.load_and_show(self._fetch(), self._show)
 
     async def _fetch(self) -> dict[str, Any]:
         svc, actor = self.services, self.actor

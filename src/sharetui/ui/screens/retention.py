@@ -178,13 +178,7 @@ class RetentionScreen(LoadingScreen):
 
     @work(exclusive=True, group="retention-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            items = await self.call(self.services.retention.queue, self.actor)
-            if self.is_attached:
-                self._show(items)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        await self.load_and_show(self.call(self.services.retention.queue, self.actor), self._show)
 
     def _show(self, items: list[QueueItem]) -> None:
         self.queue = items

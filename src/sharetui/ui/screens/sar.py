@@ -152,13 +152,8 @@ class SubjectAccessScreen(LoadingScreen):
 
     @work(exclusive=True, group="sar-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            views = await self.call(self.services.sar.list, self.actor, open_only=self.open_only)
-            if self.is_attached:
-                self._show(views)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        views = self.call(self.services.sar.list, self.actor, open_only=self.open_only)
+        await self.load_and_show(views, self._show)
 
     def _show(self, views: list[SarView]) -> None:
         today = self.share_app.clock.today()

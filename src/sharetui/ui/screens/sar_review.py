@@ -113,15 +113,8 @@ class SarReviewScreen(LoadingScreen):
 
     @work(exclusive=True, group="review-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            entries = await self.call(
-                self.services.sar_reviews.entries, self.actor, self.request.id
-            )
-            if self.is_attached:
-                self._show(entries)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        entries = self.call(self.services.sar_reviews.entries, self.actor, self.request.id)
+        await self.load_and_show(entries, self._show)
 
     def _show(self, entries: list[Entry], cursor: int | None = None) -> None:
         self.entries = entries
