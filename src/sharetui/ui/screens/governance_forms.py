@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sharetui.domain.errors import NotFound
 from sharetui.domain.person import parse_date
 from sharetui.ui.forms.dialog import FormDialog
+from sharetui.ui.screens.resume import GOVERNANCE_DRAFT_KINDS
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
@@ -84,17 +85,7 @@ def _forms() -> dict[str, type[GovernanceForm]]:
     }
 
 
-DRAFT_KINDS = (
-    "sar-new",
-    "sar-identity",
-    "sar-extend",
-    "sar-review",
-    "sar-disclose",
-    "sar-answer",
-    "retention-keep",
-    "retention-hold",
-    "retention-lift",
-)
+DRAFT_KINDS = GOVERNANCE_DRAFT_KINDS  # the kinds My drafts reopens through this module
 
 
 async def reopen(
