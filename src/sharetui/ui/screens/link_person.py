@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -15,7 +14,7 @@ from sharetui.ui.forms import Choices, Field
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import person_line
+from sharetui.ui.widgets.person_text import chosen, person_line
 
 RELATIONSHIPS = list(Relationship)
 
@@ -92,9 +91,7 @@ class LinkPersonDialog(FormDialog):
     @on(PersonPicker.Picked)
     def _picked(self, event: PersonPicker.Picked) -> None:
         self.other = event.person
-        self.query_one("#chosen", Static).update(
-            Text.assemble(("Chosen: ", "bold"), person_line(event.person))
-        )
+        self.query_one("#chosen", Static).update(chosen(person_line(event.person)))
         self.query_one("#relationship", Choices).focus()
 
     def field_of(self, error_key: str) -> str:

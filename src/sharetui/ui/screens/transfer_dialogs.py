@@ -35,7 +35,7 @@ from sharetui.ui.literal import day, lit, plain
 from sharetui.ui.screens.agreements import DATE_ERROR
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import person_line
+from sharetui.ui.widgets.person_text import chosen, person_line
 from sharetui.ui.widgets.recipient_picker import RecipientPicker, choice_line
 
 if TYPE_CHECKING:
@@ -138,11 +138,11 @@ class _ChoosesPeople(FormDialog):
 
     def _chose_person(self, person_id: int, words: Text) -> None:
         self.person = (person_id, words.plain)
-        self.query_one("#chosen-person", Static).update(Text.assemble(("Chosen: ", "bold"), words))
+        self.query_one("#chosen-person", Static).update(chosen(words))
 
     def _chose_org(self, org_id: int, contact_id: int | None, words: Text) -> None:
         self.org = (org_id, contact_id, words.plain)
-        self.query_one("#chosen-org", Static).update(Text.assemble(("Chosen: ", "bold"), words))
+        self.query_one("#chosen-org", Static).update(chosen(words))
 
     @on(PersonPicker.Picked)
     def _picked_person(self, event: PersonPicker.Picked) -> None:
