@@ -26,7 +26,7 @@ from textual.widgets import Button, Static
 
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
 from sharetui.ui.forms.choices import Choices
-from sharetui.ui.forms.field import ErrorSummary, Field
+from sharetui.ui.forms.field import ErrorSummary, Field, shown_within
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.forms.text import LongText, ShortText
 from sharetui.ui.literal import lit
@@ -132,18 +132,9 @@ class FormDialog(KioskModal[Any]):
     def focus_first(self) -> None:
         for name in self.FIELDS:
             widget = self._widget(name)
-            if widget is not None and widget.focusable and self._shown(widget):
+            if widget is not None and widget.focusable and shown_within(widget, self):
                 widget.focus()
                 return
-
-    def _shown(self, widget: Widget) -> bool:
-        node: Widget | None = widget
-        while node is not None and node is not self:
-            if not node.display:
-                return False
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return True
 
     @on(Choices.Picked)
     def _next_question(self, event: Choices.Picked) -> None:
