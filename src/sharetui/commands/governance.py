@@ -19,22 +19,13 @@ from sharetui.commands.common import (
     CommandFailed,
     add_sign_in_options,
     open_services,
+    option_date,
     out,
     settings_from,
     sign_in,
 )
-from sharetui.domain.person import parse_date
 
 GOV = "information governance lead or administrator"
-
-
-def _date(raw: str | None, option: str) -> date | None:
-    if raw is None:
-        return None
-    when = parse_date(raw)
-    if when is None:
-        raise CommandFailed(f"{option} {raw!r} is not a date: use a date like 2026-01-31")
-    return when
 
 
 def _run(args: argparse.Namespace, work: Any) -> Any:
@@ -200,8 +191,8 @@ def _sar_add(args: argparse.Namespace) -> int:
             args.reference,
             requester_name=args.requester,
             relationship=args.relationship,
-            received_on=_date(args.received, "--received"),
-            identity_confirmed_on=_date(args.identity, "--identity"),
+            received_on=option_date(args.received, "--received"),
+            identity_confirmed_on=option_date(args.identity, "--identity"),
             handler_username=args.handler,
         ),
     )
@@ -236,14 +227,14 @@ def _sar_show(args: argparse.Namespace) -> int:
 
 
 def _sar_identity(args: argparse.Namespace) -> int:
-    on = _date(args.on, "--on")
+    on = option_date(args.on, "--on")
     v = _run(args, lambda svc, a: svc.sar.confirm_identity(a, args.id, on))
     _print_sar(v, settings_from(args).clock.today())
     return 0
 
 
 def _sar_extend(args: argparse.Namespace) -> int:
-    told = _date(args.told, "--told")
+    told = option_date(args.told, "--told")
     v = _run(args, lambda svc, a: svc.sar.extend(a, args.id, args.months, args.reason, told))
     _print_sar(v, settings_from(args).clock.today())
     return 0
@@ -300,7 +291,7 @@ def _sar_disclose(args: argparse.Namespace) -> int:
 
 
 def _sar_answer(args: argparse.Namespace) -> int:
-    on = _date(args.on, "--on")
+    on = option_date(args.on, "--on")
     v = _run(args, lambda svc, a: svc.sar.answer(a, args.id, on))
     _print_sar(v, settings_from(args).clock.today())
     return 0
@@ -360,7 +351,7 @@ def _ret_kind(args: argparse.Namespace) -> int:
 
 
 def _ret_keep(args: argparse.Namespace) -> int:
-    nxt = _date(args.next, "--next")
+    nxt = option_date(args.next, "--next")
     on = _run(args, lambda svc, a: svc.retention.keep(a, args.reference, args.reason, nxt))
     out().print(Text(f"{args.reference} kept; next review on {on:%d %B %Y}"))
     return 0
@@ -433,7 +424,7 @@ def _governors(args: argparse.Namespace) -> int:
     from sharetui.services.export import save
     from sharetui.services.governors import Governors, to_csv, to_pdf
 
-    start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    start, end = option_date(args.date_from, "--from"), option_date(args.date_to, "--to")
     if args.format == "pdf" and args.out is None:
         raise CommandFailed("A PDF needs --out PATH")
     if args.out is not None and args.out.expanduser().exists() and not args.force:
