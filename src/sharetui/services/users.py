@@ -369,14 +369,7 @@ class Users(OwnAccountSteps):
         msg = passphrase_error(passphrase, uname)
         if msg:
             raise ValidationFailed({"passphrase": msg})
-        digest = HASHER.hash(passphrase)
-        key = self._factor_key
-
-        def change(u: User, s: Session) -> None:
-            u.passphrase_hash = digest
-            u.must_change_passphrase = False
-            clear_throttle(s, name_hash(u.username, key))
-
+        change = self._new_passphrase(passphrase, must_change=False)
         return self._update(actor, username, "user.set_passphrase", change)
 
     def reset_passphrase(self, actor: Actor | None, username: str) -> OneTime:
@@ -385,16 +378,24 @@ class Users(OwnAccountSteps):
         if actor is not None:
             require(actor, Permission.ADMINISTER)
         phrase = one_time_passphrase()
-        digest = HASHER.hash(phrase)
+        change = self._new_passphrase(phrase, must_change=True)
+        u = self._update(actor, username, "user.reset_passphrase", change, "one-time passphrase")
+        return OneTime(u, phrase)
+
+    def _new_passphrase(
+        self, passphrase: str, *, must_change: bool
+    ) -> Callable[[User, Session], None]:
+        """The change that gives an account a new passphrase (hashed here, before the
+        transaction) and clears the waits after failed sign-ins, which it makes moot."""
+        digest = HASHER.hash(passphrase)
         key = self._factor_key
 
         def change(u: User, s: Session) -> None:
             u.passphrase_hash = digest
-            u.must_change_passphrase = True
+            u.must_change_passphrase = must_change
             clear_throttle(s, name_hash(u.username, key))
 
-        u = self._update(actor, username, "user.reset_passphrase", change, "one-time passphrase")
-        return OneTime(u, phrase)
+        return change
 
     def set_roles(
         self, actor: Actor | None, username: str, role: str, advice_roles: builtins.list[str]
