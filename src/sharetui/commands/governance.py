@@ -39,6 +39,12 @@ def _run(args: argparse.Namespace, work: Any) -> Any:
         svc.close()
 
 
+def _sar_changed(args: argparse.Namespace, work: Any) -> int:
+    """Make one change to a subject access request and print the request as it now stands."""
+    _print_sar(_run(args, work), settings_from(args).clock.today())
+    return 0
+
+
 def _cmd(sub: Any, common: Any, name: str, help_: str, handler: Any, who: str = GOV) -> Any:
     p = sub.add_parser(name, parents=[common], help=help_, description=help_)
     add_sign_in_options(p, who)
@@ -228,16 +234,14 @@ def _sar_show(args: argparse.Namespace) -> int:
 
 def _sar_identity(args: argparse.Namespace) -> int:
     on = option_date(args.on, "--on")
-    v = _run(args, lambda svc, a: svc.sar.confirm_identity(a, args.id, on))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    return _sar_changed(args, lambda svc, a: svc.sar.confirm_identity(a, args.id, on))
 
 
 def _sar_extend(args: argparse.Namespace) -> int:
     told = option_date(args.told, "--told")
-    v = _run(args, lambda svc, a: svc.sar.extend(a, args.id, args.months, args.reason, told))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    return _sar_changed(
+        args, lambda svc, a: svc.sar.extend(a, args.id, args.months, args.reason, told)
+    )
 
 
 def _sar_review(args: argparse.Namespace) -> int:
@@ -292,15 +296,11 @@ def _sar_disclose(args: argparse.Namespace) -> int:
 
 def _sar_answer(args: argparse.Namespace) -> int:
     on = option_date(args.on, "--on")
-    v = _run(args, lambda svc, a: svc.sar.answer(a, args.id, on))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    return _sar_changed(args, lambda svc, a: svc.sar.answer(a, args.id, on))
 
 
 def _sar_withdraw(args: argparse.Namespace) -> int:
-    v = _run(args, lambda svc, a: svc.sar.withdraw(a, args.id))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    return _sar_changed(args, lambda svc, a: svc.sar.withdraw(a, args.id))
 
 
 # -- retention --------------------------------------------------------------------------------
