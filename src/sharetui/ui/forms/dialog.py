@@ -259,19 +259,15 @@ class FormDialog(KioskModal[Any]):
             return
         if not self.DRAFT_KIND:  # a form that keeps no draft (passphrases): never offer one
 
-            def leave(yes: bool | None) -> None:
-                if yes:
-                    self.finished = True
-                    self.dismiss(None)
+            def leave() -> None:
+                self.finished = True
+                self.dismiss(None)
 
-            self.app.push_screen(
-                ConfirmDialog(
-                    "Leave this form? What was typed here is not kept.",
-                    yes="Leave",
-                    no="Keep typing",
-                ),
-                leave,
-            )
+            ConfirmDialog(
+                "Leave this form? What was typed here is not kept.",
+                yes="Leave",
+                no="Keep typing",
+            ).ask(self.app, leave)
             return
 
         def answered(choice: str | None) -> None:
@@ -286,18 +282,11 @@ class FormDialog(KioskModal[Any]):
         )
 
     def action_discard_draft(self) -> None:
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self._discard()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this form and its draft? What was typed cannot be brought back.",
-                yes="Discard",
-                no="Keep it",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            "Discard this form and its draft? What was typed cannot be brought back.",
+            yes="Discard",
+            no="Keep it",
+        ).ask(self.app, lambda: self._discard())
 
     def _discard(self) -> None:
         async def discard() -> None:

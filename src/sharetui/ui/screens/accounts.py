@@ -271,13 +271,8 @@ class AccountsScreen(LoadingScreen):
         if user is None:
             return
 
-        def answered(go: bool | None) -> None:
-            if go:
-                then(user)
-
-        self.app.push_screen(
-            ConfirmDialog(question.replace("{name}", user.username), yes=yes, no="Cancel"),
-            answered,
+        ConfirmDialog(question.replace("{name}", user.username), yes=yes, no="Cancel").ask(
+            self.app, lambda: then(user)
         )
 
     @work(group="accounts-change", exit_on_error=False)

@@ -375,19 +375,12 @@ class DecisionFlowScreen(DraftKeepingFlow):
             )
             return
 
-        def leave(answer: bool | None) -> None:
-            if answer:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Advice requested. This decision waits under My drafts as pending advice; "
-                "carry on from there when the advice comes back. Leave it for now?",
-                yes="Leave it for now",
-                no="Carry on now",
-            ),
-            leave,
-        )
+        ConfirmDialog(
+            "Advice requested. This decision waits under My drafts as pending advice; "
+            "carry on from there when the advice comes back. Leave it for now?",
+            yes="Leave it for now",
+            no="Carry on now",
+        ).ask(self.app, lambda: self.app.pop_screen())
 
     # -- record consent now ---------------------------------------------------------------
     def record_consent_now(self) -> None:

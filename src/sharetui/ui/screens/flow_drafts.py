@@ -48,17 +48,13 @@ class DraftKeepingFlow(KioskScreen):
         if self.saved is not None:
             return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.run_worker(self._discard(), group="flow-nav", exit_on_error=False)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this decision and its draft? The answers cannot be brought back.",
-                yes="Discard",
-                no="Keep it",
-            ),
-            answered,
+        ConfirmDialog(
+            "Discard this decision and its draft? The answers cannot be brought back.",
+            yes="Discard",
+            no="Keep it",
+        ).ask(
+            self.app,
+            lambda: self.run_worker(self._discard(), group="flow-nav", exit_on_error=False),
         )
 
     async def _discard(self) -> None:

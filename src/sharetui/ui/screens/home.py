@@ -402,18 +402,11 @@ class HomeScreen(LoadingScreen):
         if draft_id is None:
             return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self._discard(draft_id)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this draft? What was typed in it cannot be brought back.",
-                yes="Discard",
-                no="Keep it",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            "Discard this draft? What was typed in it cannot be brought back.",
+            yes="Discard",
+            no="Keep it",
+        ).ask(self.app, lambda: self._discard(draft_id))
 
     @work(group="home-discard", exit_on_error=False)
     async def _discard(self, draft_id: int) -> None:

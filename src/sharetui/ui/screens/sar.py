@@ -297,19 +297,12 @@ class SubjectAccessScreen(LoadingScreen):
         if v is None:
             return
 
-        def answered(go: bool | None) -> None:
-            if go:
-                self.saving.run(lambda: self._withdraw(v), label="Saving…")
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Record that request {v.id} was withdrawn by the requester? It is closed and "
-                "no longer on the clock.",
-                yes="Withdrawn",
-                no="Cancel",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            f"Record that request {v.id} was withdrawn by the requester? It is closed and "
+            "no longer on the clock.",
+            yes="Withdrawn",
+            no="Cancel",
+        ).ask(self.app, lambda: self.saving.run(lambda: self._withdraw(v), label="Saving…"))
 
     async def _withdraw(self, v: SarView) -> None:
         try:

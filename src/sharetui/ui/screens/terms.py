@@ -107,19 +107,12 @@ class TermsScreen(KeptList):
             return
         term_id, t = item
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._remove(term_id, t.name)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Remove {t.name} ({day(t.first_day)} to {day(t.last_day)})? Due dates are "
-                "counted again without it.",
-                yes="Remove",
-                no="Cancel",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            f"Remove {t.name} ({day(t.first_day)} to {day(t.last_day)})? Due dates are "
+            "counted again without it.",
+            yes="Remove",
+            no="Cancel",
+        ).ask(self.app, lambda: self._remove(term_id, t.name))
 
     @work(group="terms-change", exit_on_error=False)
     async def _remove(self, term_id: int, name: str) -> None:
