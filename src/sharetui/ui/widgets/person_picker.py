@@ -8,7 +8,6 @@ after the text has changed again is dropped, so the list always matches what is 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,11 +20,9 @@ from textual.widgets.option_list import Option
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import lit
+from sharetui.ui.widgets.paging import PageAsked, PagedOptions, TopPassed
 from sharetui.ui.widgets.person_text import person_line
 from sharetui.ui.widgets.picker import SearchPicker
-
-if TYPE_CHECKING:
-    pass
 
 HOW_TO_SEARCH = "Type part of a name (any order), a date of birth such as 4/3/2016, or a reference"
 
@@ -44,35 +41,6 @@ def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
     if any(not m.exact for m in items):
         return f" {similar:,} similar name{'s' if similar != 1 else ''}, after the exact ones."
     return f" {similar:,} similar name{'s' if similar != 1 else ''} after the exact matches."
-
-
-class _Results(OptionList):
-    """The matches. Up from the first match goes back to the search box; PageDown and PageUp
-    fetch the next or previous page from the database rather than scrolling."""
-
-    def action_cursor_up(self) -> None:
-        if self.highlighted in (None, 0):
-            picker = self._picker()
-            if picker is not None:
-                picker.focus_input()
-                return
-        super().action_cursor_up()
-
-    def action_page_down(self) -> None:
-        picker = self._picker()
-        if picker is not None:
-            picker.action_next_page()
-
-    def action_page_up(self) -> None:
-        picker = self._picker()
-        if picker is not None:
-            picker.action_previous_page()
-
-    def _picker(self) -> PersonPicker | None:
-        for node in self.ancestors:
-            if isinstance(node, PersonPicker):
-                return node
-        return None
 
 
 class PersonPicker(SearchPicker):
@@ -134,7 +102,7 @@ class PersonPicker(SearchPicker):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, max_length=200, classes="picker-input")
         yield Static(HOW_TO_SEARCH, classes="picker-status")
-        yield _Results(classes="picker-results")
+        yield PagedOptions(classes="picker-results")
 
     def focus_input(self) -> None:
         self.input.focus()
@@ -221,6 +189,19 @@ class PersonPicker(SearchPicker):
     def action_to_results(self) -> None:
         if self.results:
             self.result_list.focus()
+
+    def on_page_asked(self, event: PageAsked) -> None:
+        """PageDown and PageUp on the matches fetch the next or previous page from the
+        database rather than scrolling."""
+        event.stop()
+        if event.forward:
+            self.action_next_page()
+        else:
+            self.action_previous_page()
+
+    def on_top_passed(self, event: TopPassed) -> None:
+        event.stop()
+        self.focus_input()
 
     def action_next_page(self) -> None:
         if self.has_more:

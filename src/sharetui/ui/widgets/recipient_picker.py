@@ -10,7 +10,6 @@ supervisor to review, so the desk is never stopped by a missing entry.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -24,9 +23,6 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.register import RecipientChoice
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.widgets.picker import SearchPicker
-
-if TYPE_CHECKING:
-    pass
 
 HOW_TO = "Type part of the organisation, role, name or contact; Up/Down, then Enter takes it."
 
