@@ -16,7 +16,7 @@ from sharetui.services.views import PersonSummary
 from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.page import FlowPage, FocusText, bool_value, field_id, to_bool
 from sharetui.ui.forms import FieldHead, LongText
-from sharetui.ui.forms.choices import Choice, Choices
+from sharetui.ui.forms.choices import Choice, Choices, enum_choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import person_line
@@ -382,7 +382,7 @@ class WhatPage(FlowPage):
                 "categories",
                 "Categories (optional: press each number to tick or untick)",
                 Choices(
-                    [Choice(str(i), c.value, c.label) for i, c in enumerate(InfoCategory, 1)],
+                    enum_choices(list(InfoCategory)),
                     multiple=True,
                     values=d.categories,
                     id=field_id("categories"),

@@ -26,7 +26,8 @@ from sharetui.domain.errors import NotFound, ShareError
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.views import ConsentEventView, ConsentLine
-from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms import Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens.base import KioskModal
@@ -58,14 +59,6 @@ DIALOG_CSS = """
     max-height: 100%;
 }}
 """
-
-
-def enum_choices(members: list[E], words: dict[Any, str] | None = None) -> list[Choice]:
-    """Enum members as options keyed 1 to 9, labelled in words."""
-    return [
-        Choice(str(i), m.value, (words or {}).get(m) or m.label)  # type: ignore[attr-defined]  # every enum offered has .label; E is bound only to Enum
-        for i, m in enumerate(members, start=1)
-    ]
 
 
 def member_of(members: list[E], value: object) -> E | None:
