@@ -204,7 +204,7 @@ class PersonScreen(KioskScreen):
                 detail=svc.people.open(actor, pid) if details else None,
                 timeline=svc.people.timeline(actor, pid, timeline_offset, TIMELINE_PAGE),
                 consent=svc.consent.current(actor, pid),
-                viewed_by=audit.viewed_by(svc.store, actor, pid) if oversees else None,
+                viewed_by=svc.audit.viewed_by(actor, pid) if oversees else None,
             )
 
         return read
