@@ -1,11 +1,10 @@
 """A person's record: what we hold about them and what their family has agreed to.
 
-Tabs (each its own widget, in person_tabs): current consent per scope (in words, refused and
-withdrawn as visible as given), linked people, the timeline (consent, decisions, advice;
-newest first, a page at a time), details, and for supervisors who viewed the record. The
-screen reads the record and hands each tab its part; a tab tells the screen what the person
-asked for by a Message. Opening the screen is recorded by the service. The terminal title
-never names the person; the page itself does.
+Tabs, each its own widget (person_tabs): current consent per scope (refused and withdrawn as
+visible as given), linked people, the timeline (newest first, a page at a time), details, and
+for supervisors who viewed the record. The screen reads the record and hands each tab its
+part; a tab tells the screen what was asked for by a Message. Opening the screen is recorded
+by the service. The terminal title never names the person; the page itself does.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from textual.widgets import Header, Static, TabbedContent
 from sharetui.domain.enums import ConsentStatus
 from sharetui.domain.errors import NotFound, ShareError
 from sharetui.domain.permissions import Permission, allowed
-from sharetui.services import audit
 from sharetui.services.consent import describe
 from sharetui.services.views import ConsentLine, Page, PersonDetail, TimelineEntry
 from sharetui.ui.literal import lit
@@ -50,9 +48,11 @@ from sharetui.ui.screens.record_consent import (
     WithdrawConsentDialog,
 )
 from sharetui.ui.widgets.keybar import KeyBar
+from sharetui.ui.widgets.paging import PageAsked
 from sharetui.ui.widgets.person_text import person_name
 
 if TYPE_CHECKING:
+    from sharetui.services.audit import ViewRecord
     from sharetui.ui.app import ShareApp
 
 __all__ = ["NO_CONSENT", "TIMELINE_PAGE", "PersonScreen", "reopen"]
@@ -65,7 +65,7 @@ class _Record:
     detail: PersonDetail | None
     timeline: Page[TimelineEntry]
     consent: list[ConsentLine]
-    viewed_by: list[audit.ViewRecord] | None
+    viewed_by: list[ViewRecord] | None
 
 
 class PersonScreen(KioskScreen):
@@ -338,9 +338,9 @@ class PersonScreen(KioskScreen):
         if self.timeline.offset > 0:
             self._timeline_page(max(self.timeline.offset - TIMELINE_PAGE, 0))
 
-    @on(TimelineTab.PageWanted)
-    def _page_wanted(self, event: TimelineTab.PageWanted) -> None:
-        if event.older:
+    def on_page_asked(self, event: PageAsked) -> None:
+        event.stop()
+        if event.forward:
             self.action_next_page()
         else:
             self.action_previous_page()

@@ -1,5 +1,5 @@
 """The timeline tab: consent, decisions and advice about the person, newest first, a page
-at a time (the screen reads each page; the tab asks for it)."""
+at a time (its table asks for pages with paging.PageAsked; the screen reads each page)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,10 @@ from textual.widgets import DataTable, Static
 from sharetui.services.views import Page, TimelineEntry
 from sharetui.ui.literal import one_line, when
 from sharetui.ui.screens.person_tabs.base import RecordTab, record_table
-from sharetui.ui.widgets.table import Table
+from sharetui.ui.widgets.paging import PagedTable
 
 TIMELINE_PAGE = 20
 COLUMNS = (("When", 17), ("What", 24), ("Detail", 28))
-
-
-class _PagedTable(Table):
-    """PageDown and PageUp ask for older and newer pages from the database, not a scroll."""
-
-    def action_page_down(self) -> None:
-        self.post_message(TimelineTab.PageWanted(older=True))
-
-    def action_page_up(self) -> None:
-        self.post_message(TimelineTab.PageWanted(older=False))
 
 
 def status_words(page: Page[TimelineEntry]) -> str:
@@ -48,13 +38,6 @@ class TimelineTab(RecordTab):
     TITLE = "Timeline (t)"
     FOCUS = "timeline"
 
-    class PageWanted(Message):
-        """PageDown (older) or PageUp (newer) on the timeline."""
-
-        def __init__(self, older: bool) -> None:
-            super().__init__()
-            self.older = older
-
     class EntryOpened(Message):
         """Enter on an entry: open it in full."""
 
@@ -68,7 +51,7 @@ class TimelineTab(RecordTab):
         self.tz: ZoneInfo | None = None
 
     def parts(self) -> Iterable[Widget]:
-        yield record_table("timeline", COLUMNS, _PagedTable)
+        yield record_table("timeline", COLUMNS, PagedTable)
         yield Static("", id="timeline-status", classes="pane-hint")
 
     def show_page(self, page: Page[TimelineEntry], tz: ZoneInfo) -> None:
