@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -22,17 +22,9 @@ from measures.common import (
     spread,
     summarise,
 )
-from sharetui.domain.decision import DecisionInput, QualityCheck
-from sharetui.domain.enums import (
-    CallerCheck,
-    ConsentPosition,
-    LawfulBasis,
-    NotSoughtReason,
-    Outcome,
-    Quality,
-    RequestOrigin,
-    ShareMethod,
-)
+from sharetui.domain.decision import DecisionInput
+from sharetui.domain.enums import Outcome
+from sharetui.domain.sample_share import sample_share
 from sharetui.services.audit import verify
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
@@ -342,34 +334,13 @@ def measure_queue(svc: Services, actor: Actor, runs: int) -> Result:
 
 # -- saving decisions -----------------------------------------------------------------------------
 def decision_input(rng: random.Random, subject_id: int) -> DecisionInput:
-    """A complete, valid share without consent on the usual basis: what the desk logs most."""
-    return DecisionInput(
-        subject_id=subject_id,
-        urgent=False,
-        origin=RequestOrigin.INCOMING_REQUEST,
-        recipient_org="Children's Social Care, Northbridge Council",
-        recipient_role="Social worker",
-        recipient_name="K. Lewis",
-        recipient_contact="01632 960123",
-        caller_check=CallerCheck.CALLED_BACK_KNOWN_NUMBER,
-        purpose="To support a child protection enquiry under section 47",
-        information="Attendance figures for this term and notes of the disclosure",
+    """The sample share (complete, valid, without consent on the usual basis: what the desk
+    logs most), with the categories a desk ticks and a decision and case drawn at random."""
+    return sample_share(
+        subject_id,
         categories=["education", "family_circumstances"],
-        special_category=False,
-        criminal_offence=False,
-        consent_position=ConsentPosition.NOT_SOUGHT,
-        not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
-        without_consent_reason="Seeking consent would alert the alleged abuser.",
-        lawful_basis=LawfulBasis.PUBLIC_TASK,
-        necessity="Social care cannot assess the risk without it.",
-        checks={q.value: QualityCheck(True, "") for q in Quality},
-        person_told=False,
-        not_told_reason="Police asked us not to inform the family while enquiries continue.",
         outcome=rng.choice((Outcome.SHARE, Outcome.SHARE_IN_PART)),
         reasons=f"Disclosure at school on case {rng.randrange(10**6)}; strategy discussion due.",
-        shared_at=datetime.now(UTC) - timedelta(minutes=5),
-        share_method=ShareMethod.SECURE_EMAIL,
-        impact_if_not_shared="The enquiry would go ahead without what the school knows.",
     )
 
 

@@ -15,15 +15,13 @@ from sharetui.domain.decision import (
 )
 from sharetui.domain.enums import (
     Art9Condition,
-    CallerCheck,
     ConsentPosition,
     LawfulBasis,
-    NotSoughtReason,
     Outcome,
     Quality,
-    RequestOrigin,
     ShareMethod,
 )
+from sharetui.domain.sample_share import sample_share
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -31,35 +29,7 @@ NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
 def full_share(**changes: object) -> DecisionInput:
     """A complete, non-urgent share without consent that passes every check."""
-    d = DecisionInput(
-        subject_id=1,
-        urgent=False,
-        origin=RequestOrigin.INCOMING_REQUEST,
-        recipient_org="Children's social care",
-        recipient_role="Social worker",
-        recipient_name="Alex Doe",
-        recipient_contact="alex@example.gov.uk",
-        caller_check=CallerCheck.CALLED_BACK_KNOWN_NUMBER,
-        purpose="Section 47 enquiry",
-        information="Attendance and recent disclosures",
-        special_category=False,
-        criminal_offence=False,
-        consent_position=ConsentPosition.NOT_SOUGHT,
-        not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
-        without_consent_reason="Seeking consent would alert the alleged abuser",
-        lawful_basis=LawfulBasis.PUBLIC_TASK,
-        necessity="Social care need the facts to decide on protection",
-        checks={q.value: QualityCheck(True, "") for q in Quality},
-        identities_protected="The neighbour who reported it",
-        person_told=False,
-        not_told_reason="Telling the parent would put the child at risk",
-        outcome=Outcome.SHARE,
-        reasons="Risk of significant harm outweighs privacy",
-        shared_at=NOW - timedelta(hours=1),
-        share_method=ShareMethod.SECURE_EMAIL,
-        impact_if_not_shared="The enquiry would go ahead blind to what the school knows",
-    )
-    return replace(d, **changes)
+    return sample_share(1, now=NOW, **changes)
 
 
 def errors(d: DecisionInput) -> dict[str, str]:

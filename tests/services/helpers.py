@@ -11,20 +11,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sharetui.domain.consent import ConsentInput
-from sharetui.domain.decision import DecisionInput, QualityCheck
+from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import (
     ConsentGiver,
     ConsentMethod,
-    ConsentPosition,
     ConsentStatus,
-    LawfulBasis,
-    NotSoughtReason,
     Outcome,
-    Quality,
-    RequestOrigin,
-    ShareMethod,
 )
 from sharetui.domain.person import PersonInput
+from sharetui.domain.sample_share import sample_share
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
 from sharetui.services.views import PersonSummary
@@ -52,29 +47,7 @@ def person(
 
 def share(subject_id: int, **changes: object) -> DecisionInput:
     """A complete share without consent (not sought: would prejudice the protection)."""
-    d = DecisionInput(
-        subject_id=subject_id,
-        urgent=False,
-        origin=RequestOrigin.OWN_INITIATIVE,
-        recipient_org="Children's social care",
-        purpose="Referral",
-        information="Disclosure made in class",
-        special_category=False,
-        criminal_offence=False,
-        consent_position=ConsentPosition.NOT_SOUGHT,
-        not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
-        without_consent_reason="Asking would alert the adult suspected of harm",
-        lawful_basis=LawfulBasis.PUBLIC_TASK,
-        checks={q.value: QualityCheck(True) for q in Quality},
-        person_told=False,
-        not_told_reason="Telling would put the child at risk",
-        outcome=Outcome.SHARE,
-        reasons="Risk of significant harm",
-        shared_at=datetime.now(UTC) - timedelta(minutes=10),
-        share_method=ShareMethod.SECURE_EMAIL,
-        impact_if_not_shared="Social care could not act on the disclosure",
-    )
-    return replace(d, **changes)
+    return sample_share(subject_id, **changes)
 
 
 NO_SHARE_IMPACT = "Nothing changes for the child: social care already hold it"

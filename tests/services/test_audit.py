@@ -4,8 +4,11 @@ once keep one unbroken chain."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -278,3 +281,23 @@ def test_opening_an_advice_request_about_a_named_person_is_on_their_trail(svc, a
     svc.advice.reveal(actors.sue, hidden.id, "to ring the school")
     views = viewed_by(svc.store, actors.sam, p.id)
     assert [(v.username, v.what) for v in views][0] == ("sue", "revealed in advice")
+
+
+@pytest.mark.parametrize(
+    ("user_id", "summary"),
+    [
+        (None, "plain"),
+        (7, 'Zoë "Jo" O\'Brien \\ Ó Súilleabháin 😀\nsecond line\ttab'),
+        (12345678901, "\u2028\u2029</script>\x7f"),
+    ],
+)
+def test_an_event_hash_is_sha256_over_the_previous_hash_and_compact_json(user_id, summary):
+    """The chain's definition, which chains written by earlier releases were made with: the
+    previous hash, then the fields as a compact JSON array with non-ASCII kept."""
+    at = datetime(2025, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
+    fields = [41, "2025-03-04 05:06:07.000089", user_id, "sam", "desk-1", "decision.create",
+              "decision", "98", summary]  # fmt: skip
+    wanted = hashlib.sha256(
+        ("a" * 64 + json.dumps(fields, ensure_ascii=False, separators=(",", ":"))).encode()
+    ).hexdigest()
+    assert audit.event_hash("a" * 64, 41, at, user_id, *fields[3:]) == wanted

@@ -324,3 +324,17 @@ def test_the_last_active_administrator_cannot_be_disabled_or_demoted(svc, actors
 def test_sign_in_as_helper_signs_in_every_seeded_account(svc):
     for name in ("pat", "sam", "ada"):
         assert sign_in_as(svc, name).username == name
+
+
+def test_a_long_passphrase_is_judged_and_kept_whole(svc, actors):
+    """The strength estimator refuses more than 72 characters; a long passphrase is judged on
+    its start and stored whole: a weak start is refused with words, a strong one accepted."""
+    with pytest.raises(ValidationFailed) as err:
+        svc.users.create(actors.ada, "newbie", "New Person", "practitioner", [], "a" * 90)
+    assert "repeats" in err.value.field_errors["passphrase"]
+    long = "copper kettle marsh lantern violet harbour tractor pebble dune willow ferry"
+    assert len(long) > 72
+    svc.users.create(actors.ada, "newbie", "New Person", "practitioner", [], long)
+    with pytest.raises(SignInFailed):
+        svc.users.sign_in("newbie", long[:72])
+    assert svc.users.sign_in("newbie", long).username == "newbie"

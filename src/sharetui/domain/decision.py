@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar, get_type_hints
+
+from pydantic import PlainValidator, TypeAdapter, ValidationInfo
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic_core import CoreSchema, core_schema
 
 from sharetui.domain.after_share import DecisionKind, validate_transfer
 from sharetui.domain.enums import (
@@ -31,6 +36,8 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 # is a slip, and a consent event dated then would sort before every real one.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 SHARING = (Outcome.SHARE, Outcome.SHARE_IN_PART)
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,141 +48,98 @@ class QualityCheck:
     note: str = ""
 
 
-@dataclass
-class DecisionInput:
-    """Everything a decision record holds (DOMAIN.md, 'What a decision record holds')."""
-
-    subject_id: int | None = None
-    others_affected: list[int] = field(default_factory=list)
-    urgent: bool | None = None
-    origin: RequestOrigin | None = None
-    recipient_org: str = ""
-    recipient_role: str = ""
-    recipient_name: str = ""
-    recipient_contact: str = ""
-    caller_check: CallerCheck | None = None
-    purpose: str = ""
-    information: str = ""
-    categories: list[str] = field(default_factory=list)
-    special_category: bool | None = None
-    criminal_offence: bool | None = None
-    consent_position: ConsentPosition | None = None
-    consent_event_id: int | None = None
-    not_sought_reason: NotSoughtReason | None = None
-    without_consent_reason: str = ""
-    lawful_basis: LawfulBasis | None = None
-    art9_condition: Art9Condition | None = None
-    necessity: str = ""
-    checks: dict[str, QualityCheck] = field(default_factory=dict)
-    identities_protected: str = ""
-    person_told: bool | None = None
-    not_told_reason: str = ""
-    outcome: Outcome | None = None
-    reasons: str = ""
-    shared_at: datetime | None = None
-    share_method: ShareMethod | None = None
-    # Rule 5: what could happen to the child, and to others affected, either way.
-    impact_if_not_shared: str = ""
-    impact_if_shared: str = ""
-    # After the share: the register's entries, and a child protection file transfer's own
-    # answers (domain/after_share.py).
-    kind: DecisionKind = DecisionKind.SHARE
-    recipient_org_id: int | None = None
-    recipient_contact_id: int | None = None
-    transfer_reason: str = ""
-    moved_on: date | None = None
-    pupil_file_separate: bool | None = None
-
-    # -- serialisation for drafts ---------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if self.shared_at is not None:
-            data["shared_at"] = self.shared_at.isoformat()
-        if self.moved_on is not None:
-            data["moved_on"] = self.moved_on.isoformat()
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DecisionInput:
-        """Rebuild from a draft payload, ignoring unknown keys and bad values."""
-        enum_fields = {
-            "origin": RequestOrigin,
-            "caller_check": CallerCheck,
-            "consent_position": ConsentPosition,
-            "not_sought_reason": NotSoughtReason,
-            "lawful_basis": LawfulBasis,
-            "art9_condition": Art9Condition,
-            "outcome": Outcome,
-            "share_method": ShareMethod,
-            "kind": DecisionKind,
-        }
-        defaults = cls()
-        values: dict[str, Any] = {}
-        for key, value in data.items():
-            if key not in _FIELD_NAMES:
-                continue
-            if key in enum_fields and value is not None:
-                try:
-                    value = enum_fields[key](value)
-                except ValueError:
-                    value = DecisionKind.SHARE if key == "kind" else None
-            elif key == "shared_at":
-                try:
-                    value = datetime.fromisoformat(value) if isinstance(value, str) else None
-                except ValueError:
-                    value = None
-            elif key == "moved_on":
-                value = _date_value(value)
-            elif key == "checks":
-                checks = value if isinstance(value, dict) else {}
-                value = {str(k): _quality_check(v) for k, v in checks.items()}
-            else:
-                value = _plain_value(key, value, getattr(defaults, key))
-            values[key] = value
-        return cls(**values)
-
-    def cleaned(self) -> DecisionInput:
-        """A copy with every text stripped of control characters."""
-        data = self.to_dict()
-        out = DecisionInput.from_dict(data)
-        for name in (
-            "recipient_org",
-            "recipient_role",
-            "recipient_name",
-            "recipient_contact",
-        ):
-            setattr(out, name, clean_line(getattr(out, name)))
-        for name in (
-            "purpose",
-            "information",
-            "without_consent_reason",
-            "necessity",
-            "identities_protected",
-            "not_told_reason",
-            "reasons",
-            "impact_if_not_shared",
-            "impact_if_shared",
-            "transfer_reason",
-        ):
-            setattr(out, name, clean(getattr(out, name)))
-        out.categories = [clean_line(c) for c in out.categories if clean_line(c)]
-        out.checks = {k: QualityCheck(v.confirmed, clean(v.note)) for k, v in out.checks.items()}
-        return out
-
-    @property
-    def is_sharing(self) -> bool:
-        return self.outcome in SHARING
-
-    @property
-    def caller_unverified(self) -> bool:
-        return self.caller_check is CallerCheck.NOT_VERIFIED
+# -- the schema's pieces ------------------------------------------------------------------------
+# Each answer says, next to its type, which page asks it, how it is read back from a draft and
+# how it is cleaned on the way in. Reading back never fails: a draft written by another
+# version, or altered, gives the field's default for a value of the wrong kind, so it never
+# breaks the form. Cleaning runs only when asked for (cleaned()): a draft keeps what was typed.
+_CLEAN = {"clean": True}
 
 
-_FIELD_NAMES = frozenset(f.name for f in fields(DecisionInput))
+def _cleaning(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("clean"))
+
+
+@dataclass(frozen=True)
+class On:
+    """The page of the flow that asks this answer."""
+
+    page: str
+
+
+@dataclass(frozen=True)
+class Apart:
+    """Kept outside the decision's own columns: the service stores it in a shape of its own
+    (the subject as the record's key, others affected in their own table, the checks as JSON)."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """Free text: one line or several, its length limit, and the name its length message uses."""
+
+    limit: int
+    label: str
+    line: bool = False
+
+    def __get_pydantic_core_schema__(self, source: object, handler: object) -> CoreSchema:
+        return core_schema.with_info_plain_validator_function(self.read)
+
+    def read(self, value: object, info: ValidationInfo) -> str:
+        text = value if isinstance(value, str) else ""
+        if not _cleaning(info):
+            return text
+        return clean_line(text) if self.line else clean(text)
 
 
 def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _id(value: object) -> int | None:
+    return value if _is_id(value) else None  # type: ignore[return-value]  # _is_id checked int
+
+
+def _ids(value: object) -> list[int]:
+    return [x for x in value if _is_id(x)] if isinstance(value, list) else []
+
+
+def _answer(value: object) -> bool | None:
+    """A yes/no answer, or not answered."""
+    return value if isinstance(value, bool) else None
+
+
+def _choice(kind: type[E], unreadable: E | None = None) -> PlainValidator:
+    """One of the enum's values; unreadable (and not answered) reads as `unreadable`."""
+
+    def read(value: object) -> E | None:
+        if value is None:
+            return unreadable
+        try:
+            return kind(value)  # type: ignore[arg-type]  # any other value raises: unreadable
+        except (ValueError, TypeError):
+            return unreadable
+
+    return PlainValidator(read)
+
+
+def _categories(value: object, info: ValidationInfo) -> list[str]:
+    names = [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
+    if not _cleaning(info):
+        return names
+    return [c for c in map(clean_line, names) if c]
+
+
+def _when(value: object, info: ValidationInfo) -> datetime | None:
+    """A draft holds the time as ISO text. Cleaning reads a typed time as a draft would (the
+    same instant, its zone as a fixed offset), so what is saved does not depend on the path."""
+    if isinstance(value, datetime):
+        value = value.isoformat() if _cleaning(info) else value
+        if isinstance(value, datetime):
+            return value
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _date_value(value: object) -> date | None:
@@ -189,6 +153,8 @@ def _date_value(value: object) -> date | None:
 
 def _quality_check(value: object) -> QualityCheck:
     """One stored check; a value of the wrong kind reads as not answered."""
+    if isinstance(value, QualityCheck):
+        return value
     if not isinstance(value, dict):
         return QualityCheck()
     confirmed, note = value.get("confirmed"), value.get("note")
@@ -198,54 +164,145 @@ def _quality_check(value: object) -> QualityCheck:
     )
 
 
-def _plain_value(key: str, value: object, default: object) -> object:
-    """A stored value kept only when it is of the kind the field holds, else the field's
-    default: a draft written by another version, or altered, never breaks the form."""
-    if key in ("subject_id", "consent_event_id", "recipient_org_id", "recipient_contact_id"):
-        return value if _is_id(value) else None
-    if key == "others_affected":
-        return [x for x in value if _is_id(x)] if isinstance(value, list) else []
-    if key == "categories":
-        return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
-    if isinstance(default, str):
-        return value if isinstance(value, str) else default
-    return value if value is None or isinstance(value, bool) else None  # the yes/no answers
+def _checks(value: object, info: ValidationInfo) -> dict[str, QualityCheck]:
+    read = {str(k): _quality_check(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    if not _cleaning(info):
+        return read
+    return {k: QualityCheck(v.confirmed, clean(v.note)) for k, v in read.items()}
+
+
+def _line(label: str) -> Words:
+    return Words(SHORT_TEXT, label, line=True)
+
+
+def _text(label: str) -> Words:
+    return Words(LONG_TEXT, label)
+
+
+Id = Annotated[int | None, PlainValidator(_id)]
+Answer = Annotated[bool | None, PlainValidator(_answer)]
+
+
+@pydantic_dataclass
+class DecisionInput:
+    """Everything a decision record holds (DOMAIN.md, 'What a decision record holds').
+
+    The one description of a decision: the service's columns (RECORD_FIELDS), the flow's
+    pages (PAGES), the length checks (TEXTS) and the cleaning all come from these fields.
+    """
+
+    subject_id: Annotated[Id, On("who"), Apart()] = None
+    others_affected: Annotated[list[int], PlainValidator(_ids), On("who"), Apart()] = field(
+        default_factory=list
+    )
+    urgent: Annotated[Answer, On("urgency")] = None
+    origin: Annotated[RequestOrigin | None, _choice(RequestOrigin), On("recipient")] = None
+    recipient_org: Annotated[str, _line("Organisation"), On("recipient")] = ""
+    recipient_role: Annotated[str, _line("Role"), On("recipient")] = ""
+    recipient_name: Annotated[str, _line("Name"), On("recipient")] = ""
+    recipient_contact: Annotated[str, _line("Contact"), On("recipient")] = ""
+    caller_check: Annotated[CallerCheck | None, _choice(CallerCheck), On("recipient")] = None
+    purpose: Annotated[str, _text("Purpose"), On("recipient")] = ""
+    information: Annotated[str, _text("Information"), On("what")] = ""
+    categories: Annotated[list[str], PlainValidator(_categories), On("what")] = field(
+        default_factory=list
+    )
+    special_category: Annotated[Answer, On("what")] = None
+    criminal_offence: Annotated[Answer, On("what")] = None
+    consent_position: Annotated[ConsentPosition | None, _choice(ConsentPosition), On("consent")] = (
+        None
+    )
+    consent_event_id: Annotated[Id, On("consent")] = None
+    not_sought_reason: Annotated[
+        NotSoughtReason | None, _choice(NotSoughtReason), On("consent")
+    ] = None
+    without_consent_reason: Annotated[str, _text("Reason"), On("consent")] = ""
+    lawful_basis: Annotated[LawfulBasis | None, _choice(LawfulBasis), On("basis")] = None
+    art9_condition: Annotated[Art9Condition | None, _choice(Art9Condition), On("basis")] = None
+    necessity: Annotated[str, _text("Necessity"), On("basis")] = ""
+    checks: Annotated[dict[str, QualityCheck], PlainValidator(_checks), On("checks"), Apart()] = (
+        field(default_factory=dict)
+    )
+    identities_protected: Annotated[str, _text("Identities protected"), On("checks")] = ""
+    person_told: Annotated[Answer, On("checks")] = None
+    not_told_reason: Annotated[str, _text("Reason"), On("checks")] = ""
+    outcome: Annotated[Outcome | None, _choice(Outcome), On("decision")] = None
+    reasons: Annotated[str, _text("Reasons"), On("decision")] = ""
+    shared_at: Annotated[datetime | None, PlainValidator(_when), On("decision")] = None
+    share_method: Annotated[ShareMethod | None, _choice(ShareMethod), On("decision")] = None
+    # Rule 5: what could happen to the child, and to others affected, either way.
+    impact_if_not_shared: Annotated[str, _text("Impact if not shared"), On("decision")] = ""
+    impact_if_shared: Annotated[str, _text("Impact if shared"), On("decision")] = ""
+    # After the share: the register's entries, and a child protection file transfer's own
+    # answers (domain/after_share.py). The kind is set by where the flow starts (a share or
+    # a transfer), never asked on a page.
+    kind: Annotated[DecisionKind, _choice(DecisionKind, DecisionKind.SHARE)] = DecisionKind.SHARE
+    recipient_org_id: Annotated[Id, On("recipient")] = None
+    recipient_contact_id: Annotated[Id, On("recipient")] = None
+    transfer_reason: Annotated[str, _text("Reason for the move"), On("transfer")] = ""
+    moved_on: Annotated[date | None, PlainValidator(_date_value), On("transfer")] = None
+    pupil_file_separate: Annotated[Answer, On("transfer")] = None
+
+    # -- serialisation for drafts ---------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.shared_at is not None:
+            data["shared_at"] = self.shared_at.isoformat()
+        if self.moved_on is not None:
+            data["moved_on"] = self.moved_on.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DecisionInput:
+        """Rebuild from a draft payload, ignoring unknown keys and bad values."""
+        return _READ.validate_python(data)
+
+    def cleaned(self) -> DecisionInput:
+        """A copy with every text stripped of control characters."""
+        return _READ.validate_python(
+            {name: getattr(self, name) for name in _FIELD_NAMES}, context=_CLEAN
+        )
+
+    @property
+    def is_sharing(self) -> bool:
+        return self.outcome in SHARING
+
+    @property
+    def caller_unverified(self) -> bool:
+        return self.caller_check is CallerCheck.NOT_VERIFIED
+
+
+_READ = TypeAdapter(DecisionInput)
+_HINTS = get_type_hints(DecisionInput, include_extras=True)
+_FIELD_NAMES = tuple(f.name for f in fields(DecisionInput))
+_META = {name: list(getattr(_HINTS[name], "__metadata__", ())) for name in _FIELD_NAMES}
+
+
+def _one(kind: type[T], metadata: list[Any]) -> T | None:
+    return next((m for m in metadata if isinstance(m, kind)), None)
+
+
+# The answers the service keeps in the decision's own columns, in the schema's order.
+RECORD_FIELDS: tuple[str, ...] = tuple(
+    name for name, meta in _META.items() if _one(Apart, meta) is None
+)
+# The free-text answers with their length limit and the name their message uses.
+TEXTS: tuple[tuple[str, Words], ...] = tuple(
+    (name, words) for name, meta in _META.items() if (words := _one(Words, meta)) is not None
+)
 
 
 # Field groups by page, so a screen can ask for the errors of its own page only.
-PAGES: dict[str, tuple[str, ...]] = {
-    "urgency": ("urgent",),
-    "who": ("subject_id", "others_affected"),
-    "recipient": (
-        "origin",
-        "recipient_org_id",
-        "recipient_contact_id",
-        "recipient_org",
-        "recipient_role",
-        "recipient_name",
-        "recipient_contact",
-        "caller_check",
-        "purpose",
-    ),
-    "what": ("information", "categories", "special_category", "criminal_offence"),
-    "consent": (
-        "consent_position",
-        "consent_event_id",
-        "not_sought_reason",
-        "without_consent_reason",
-    ),
-    "basis": ("lawful_basis", "art9_condition", "necessity"),
-    "checks": ("checks", "identities_protected", "person_told", "not_told_reason"),
-    "decision": (
-        "outcome",
-        "reasons",
-        "shared_at",
-        "share_method",
-        "impact_if_not_shared",
-        "impact_if_shared",
-    ),
-    "transfer": ("transfer_reason", "moved_on", "pupil_file_separate"),
-}
+def _pages() -> dict[str, tuple[str, ...]]:
+    pages: dict[str, tuple[str, ...]] = {}
+    for name, meta in _META.items():
+        on = _one(On, meta)
+        if on is not None:
+            pages[on.page] = (*pages.get(on.page, ()), name)
+    return pages
+
+
+PAGES = _pages()
 
 
 def validate_decision(
@@ -330,23 +387,8 @@ def validate_decision(
         elif shared < EARLIEST:
             e["shared_at"] = "Enter a time of sharing in 1900 or later"
 
-    for name, limit, label in (
-        ("recipient_org", SHORT_TEXT, "Organisation"),
-        ("recipient_role", SHORT_TEXT, "Role"),
-        ("recipient_name", SHORT_TEXT, "Name"),
-        ("recipient_contact", SHORT_TEXT, "Contact"),
-        ("purpose", LONG_TEXT, "Purpose"),
-        ("information", LONG_TEXT, "Information"),
-        ("without_consent_reason", LONG_TEXT, "Reason"),
-        ("necessity", LONG_TEXT, "Necessity"),
-        ("identities_protected", LONG_TEXT, "Identities protected"),
-        ("not_told_reason", LONG_TEXT, "Reason"),
-        ("reasons", LONG_TEXT, "Reasons"),
-        ("impact_if_not_shared", LONG_TEXT, "Impact if not shared"),
-        ("impact_if_shared", LONG_TEXT, "Impact if shared"),
-        ("transfer_reason", LONG_TEXT, "Reason for the move"),
-    ):
-        msg = length_error(getattr(d, name), limit, label)
+    for name, words in TEXTS:
+        msg = length_error(getattr(d, name), words.limit, words.label)
         if msg:
             e[name] = msg
     if len(d.categories) > 20:

@@ -20,6 +20,10 @@ MAX_LENGTH = 1024
 # zxcvbn's score 3: "safely unguessable" (about 10^8 guesses or more), which with argon2id
 # and the sign-in throttle is far beyond what an online or a stolen-hash attack reaches.
 MIN_SCORE = 3
+# zxcvbn refuses (ValueError) anything longer than this, since its matching slows with length.
+# The estimate of the first ESTIMATED characters is a lower bound for the whole passphrase,
+# and a passphrase that long with a strong start is strong.
+ESTIMATED = 72
 ADVICE = "choose three or more random words, for example from things around you"
 
 _REASONS = {
@@ -51,7 +55,7 @@ def passphrase_problem(
         return f"Do not use your username or your name in your passphrase: {ADVICE}"
     from zxcvbn import zxcvbn
 
-    result = zxcvbn(passphrase[:100], user_inputs=_personal(username, display_name))
+    result = zxcvbn(passphrase[:ESTIMATED], user_inputs=_personal(username, display_name))
     if result["score"] >= MIN_SCORE:
         return None
     return f"{_reason(result)}: {ADVICE}"

@@ -4,7 +4,8 @@ seal_as, the command line through verify."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from sharetui.services.audit_chain import (
     _canonical_time,
     _digest,
     _mac,
+    fields_text,
 )
 from sharetui.services.audit_seal import SEAL_EVERY, Seal
 from sharetui.services.store import Store
@@ -47,39 +49,54 @@ class _Broken(Exception):
         self.checked = checked
 
 
-def _rows(conn: Connection, sqlite: bool) -> Iterator[Row[*tuple[Any, ...]]]:
+BATCH = 20_000  # rows fetched at a time; progress is told after each full batch
+
+
+def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]]:
+    """Every event in id order, BATCH rows at a time, as plain tuples where the driver gives
+    them. On SQLite the rows come from the driver's cursor on this connection (inside its
+    read transaction) without SQLAlchemy's per-row result objects, which cost as much as
+    hashing; SQLite keeps the time as the canonical text itself, read as text. Elsewhere the
+    rows stream through SQLAlchemy (a server-side cursor) with the driver's naive datetime."""
     cols = _EVENTS.c
-    # SQLite keeps the time as the canonical text itself: read it as text and skip parsing
-    # and formatting 2.4 million datetimes. Elsewhere take the driver's naive datetime.
     at_col: Label[Any]
     if sqlite:
         at_col = type_coerce(cols.at, String()).label("at")
     else:
         at_col = type_coerce(cols.at, DateTime()).label("at")
-    return iter(
-        conn.execution_options(yield_per=20_000).execute(
-            sa_select(
-                cols.id,
-                at_col,
-                cols.user_id,
-                cols.username,
-                cols.terminal,
-                cols.action,
-                cols.entity_type,
-                cols.entity_id,
-                cols.summary,
-                cols.prev_hash,
-                cols.hash,
-            ).order_by(cols.id)
-        )
-    )
+    query = sa_select(
+        cols.id,
+        at_col,
+        cols.user_id,
+        cols.username,
+        cols.terminal,
+        cols.action,
+        cols.entity_type,
+        cols.entity_id,
+        cols.summary,
+        cols.prev_hash,
+        cols.hash,
+    ).order_by(cols.id)
+    if not sqlite:
+        yield from conn.execution_options(yield_per=BATCH).execute(query).partitions()
+        return
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(query.compile(dialect=conn.dialect)))
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
+    finally:
+        cursor.close()
 
 
-def _fields(row: Row[*tuple[Any, ...]]) -> list[object]:
+def _fields(row: Sequence[Any]) -> Sequence[object]:
+    """The nine hashed fields, the time in its canonical text."""
     at = row[1]
+    if type(at) is str and len(at) == 26:  # as this app's column type writes it on SQLite
+        return row
     if not isinstance(at, str):
         at = _canonical_time(at)
-    elif len(at) != 26:  # text not written by this app's column type
+    else:  # text not written by this app's column type
         at = _canonical_time(datetime.fromisoformat(at))
     return [row[0], at, *row[2:9]]
 
@@ -105,9 +122,9 @@ def verify(
         keyed_from = head.keyed_from if head is not None else None
         walk = _Walk(key, keyed_from, seal, head.last_event_id if head is not None else None)
         try:
-            for row in _rows(conn, sqlite):
-                walk.step(row)
-                if progress and walk.seen % 20_000 == 0:
+            for batch in _batches(conn, sqlite):
+                walk.run(batch)
+                if progress and walk.seen % BATCH == 0:
                     progress(walk.seen, total)
             if progress:
                 progress(walk.seen, total)
@@ -176,7 +193,7 @@ class _Walk:
         self.checked = 0
         self.seen = 0
         self.inserted: list[int] = []
-        self.suspect: tuple[Row[*tuple[Any, ...]], _Broken] | None = None  # held until the next row
+        self.suspect: tuple[Sequence[Any], _Broken] | None = None  # held until the next row
         self.checkpoints: dict[int, str] = {}
         self.last_checkpoint = 0
         self.checked_at_checkpoint = 0
@@ -187,7 +204,7 @@ class _Walk:
                 self.sealed[seal.last_event_id] = seal.last_hash
         self.sealed_ids = sorted(self.sealed, reverse=True)  # next one to meet at the end
 
-    def _hash(self, row: Row[*tuple[Any, ...]]) -> str:
+    def _hash(self, row: Sequence[Any]) -> str:
         eid = row[0]
         if self.keyed_from is not None and eid >= self.keyed_from:
             if self.mac is None:
@@ -199,14 +216,14 @@ class _Walk:
             return _digest(row[9], _fields(row), self.mac)
         return _digest(row[9], _fields(row))
 
-    def _altered(self, row: Row[*tuple[Any, ...]]) -> _Broken:
+    def _altered(self, row: Sequence[Any]) -> _Broken:
         eid = row[0]
         keyed = self.keyed_from is not None and eid >= self.keyed_from
         if keyed and _digest(row[9], _fields(row)) == row[10]:
             return _Broken(eid, f"event {eid} is not keyed with the site key (forged)")
         return _Broken(eid, f"event {eid} was altered")
 
-    def _accept(self, row: Row[*tuple[Any, ...]], digest: str) -> None:
+    def _accept(self, row: Sequence[Any], digest: str) -> None:
         eid = row[0]
         self.before, self.prev = self.prev, digest
         self.last_id = eid
@@ -242,7 +259,54 @@ class _Walk:
     def _seal_missing(self, sealed_id: int) -> _Broken:
         return self._seal_differs(sealed_id, "removed or renumbered (sealed event missing)")
 
-    def step(self, row: Row[*tuple[Any, ...]]) -> None:
+    def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Take rows in order: each that continues the chain as the app wrote it (its previous
+        hash is the last hash, its own hash recomputes, no suspect held, no sealed id reached)
+        is taken here with the walk's state in local variables; any other goes to step(),
+        which decides what it is. Either way every row's hash is recomputed."""
+        sha256 = hashlib.sha256
+        mac = self.mac
+        keyed_from = self.keyed_from
+        head_id = self.head_id
+        sealed_ids = self.sealed_ids
+        checkpoints = self.checkpoints
+        prev, before, last_id = self.prev, self.before, self.last_id
+        checked, seen, last_seen = self.checked, self.seen, self.last_seen
+        for row in rows:
+            eid = row[0]
+            if (
+                row[9] == prev
+                and self.suspect is None
+                and not (sealed_ids and sealed_ids[-1] <= eid)
+            ):
+                digest: str | None
+                if keyed_from is None or eid < keyed_from:
+                    digest = sha256((prev + fields_text(_fields(row))).encode("utf-8")).hexdigest()
+                elif mac is not None:
+                    keyed = mac.copy()
+                    keyed.update((prev + fields_text(_fields(row))).encode("utf-8"))
+                    digest = keyed.hexdigest()
+                else:
+                    digest = None  # keyed, and this check has no key: step() says so
+                if digest is not None and digest == row[10]:
+                    before, prev, last_id = prev, digest, eid
+                    checked += 1
+                    seen += 1
+                    last_seen = eid
+                    if head_id is not None and eid > head_id:
+                        self.past_head += 1
+                    if eid % SEAL_EVERY == 0:
+                        checkpoints[eid] = digest
+                    continue
+            self.prev, self.before, self.last_id = prev, before, last_id
+            self.checked, self.seen, self.last_seen = checked, seen, last_seen
+            self.step(row)
+            prev, before, last_id = self.prev, self.before, self.last_id
+            checked, seen, last_seen = self.checked, self.seen, self.last_seen
+        self.prev, self.before, self.last_id = prev, before, last_id
+        self.checked, self.seen, self.last_seen = checked, seen, last_seen
+
+    def step(self, row: Sequence[Any]) -> None:
         """Take the next row. A row that does not continue the chain is held as a suspect:
         if the row after it continues the chain from before it, the chain passes over it
         (written around the app); otherwise it is the break."""

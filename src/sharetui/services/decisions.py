@@ -13,7 +13,12 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from sharetui.domain.decision import DecisionInput, impact_to_complete, validate_decision
+from sharetui.domain.decision import (
+    RECORD_FIELDS,
+    DecisionInput,
+    impact_to_complete,
+    validate_decision,
+)
 from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
@@ -35,44 +40,8 @@ from sharetui.store.models import (
 )
 from sharetui.store.types import utcnow
 
-_RECORD_FIELDS = (
-    "urgent",
-    "origin",
-    "recipient_org",
-    "recipient_role",
-    "recipient_name",
-    "recipient_contact",
-    "caller_check",
-    "purpose",
-    "information",
-    "categories",
-    "special_category",
-    "criminal_offence",
-    "consent_position",
-    "consent_event_id",
-    "not_sought_reason",
-    "without_consent_reason",
-    "lawful_basis",
-    "art9_condition",
-    "necessity",
-    "identities_protected",
-    "person_told",
-    "not_told_reason",
-    "outcome",
-    "reasons",
-    "shared_at",
-    "share_method",
-    "impact_if_not_shared",
-    "impact_if_shared",
-    "kind",
-    "recipient_org_id",
-    "recipient_contact_id",
-    "transfer_reason",
-    "moved_on",
-    "pupil_file_separate",
-)
 # Worked out by the service when a version is saved, kept on the record with it.
-_DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
+DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
 
 
 @dataclass(frozen=True)
@@ -89,7 +58,7 @@ def _value(v: Any) -> Any:
 
 def _row_from_input(d: DecisionInput, actor: Actor) -> SharingDecision:
     assert d.subject_id is not None and d.outcome is not None
-    values = {name: _value(getattr(d, name)) for name in _RECORD_FIELDS}
+    values = {name: _value(getattr(d, name)) for name in RECORD_FIELDS}
     values["urgent"] = bool(d.urgent)
     values["special_category"] = bool(d.special_category)
     values["criminal_offence"] = bool(d.criminal_offence)
@@ -106,7 +75,7 @@ def _row_from_input(d: DecisionInput, actor: Actor) -> SharingDecision:
 
 
 def record_dict(row: SharingDecision) -> dict[str, Any]:
-    data = {name: getattr(row, name) for name in (*_RECORD_FIELDS, *_DERIVED_FIELDS)}
+    data = {name: getattr(row, name) for name in (*RECORD_FIELDS, *DERIVED_FIELDS)}
     data["checks"] = dict(row.checks)
     data["subject_id"] = row.subject_id
     return data

@@ -128,14 +128,17 @@ class ShareApp(CrashGuard, SessionFlow, inherit_bindings=False):
             self.theme = HIGH_CONTRAST.name
         self.push_screen(SignInScreen(self.demo_accounts))
         hangup.install(self)  # a dropped connection keeps typed work as drafts (ui/hangup.py)
-        # Open the database once the sign-in screen is up: importing the store (SQLModel,
-        # SQLAlchemy, Alembic: ~0.6 s) in a thread would otherwise compete with building the
-        # first screen for the interpreter lock. Nobody types a username in 0.3 s, and
-        # signing in waits for the store anyway.
-        self.set_timer(STORE_OPEN_DELAY, self._start_services)
         interval = min(1.0, max(self.settings.idle_lock_seconds / 4, 0.05))
         self.set_interval(interval, self._check_idle)
         self.set_interval(ACCOUNT_CHECK_SECONDS, self._check_account)
+
+    def on_ready(self) -> None:
+        """Open the database once the sign-in screen is shown (Ready follows the first frame):
+        importing the store (SQLModel, SQLAlchemy, Alembic: ~0.6 s) in a thread would
+        otherwise compete with building the first screen for the interpreter lock, and a
+        timer counted from mounting runs out before a loaded machine has painted it. Nobody
+        types a username in 0.3 s, and signing in waits for the store anyway."""
+        self.set_timer(STORE_OPEN_DELAY, self._start_services)
 
     # -- kiosk ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -32,6 +32,7 @@ the line, so help opens for the field the keys before it reached. A screen that 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -85,7 +86,10 @@ def _takes_text(widget: Widget | None) -> bool:
     """A text box that takes printable keys itself (and stops them there)."""
     if widget is None or widget.disabled:
         return False
-    if isinstance(widget, TextArea):
+    # Textual's TextArea module is not imported until a screen uses one (cold start): until
+    # then no widget can be one.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    if text_area is not None and isinstance(widget, text_area.TextArea):
         return not widget.read_only
     return isinstance(widget, Input)
 

@@ -15,8 +15,6 @@ from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from sharetui.ui.widgets.table import Table
-
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
     from sharetui.services.store import Actor
@@ -198,6 +196,8 @@ class LoadingScreen(KioskScreen):
         the repaint after it, or a snapshot taken on a busy machine catches the table half
         laid out. Only tables on view count (a hidden one is measured when it is shown), and
         the wait is bounded: a signal for tests and snapshots must never hang a screen."""
+        from sharetui.ui.widgets.table import Table  # here: the sign-in screen has no table
+
         waiting = [t for t in self.query(Table) if t.display and t.is_on_screen and not t.laid_out]
         if waiting and rounds < 50:
             self.set_timer(0.02, lambda: self._loaded_once_laid_out(rounds + 1))
