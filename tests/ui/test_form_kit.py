@@ -28,6 +28,7 @@ from sharetui.services.store import Actor
 from sharetui.ui.app import ShareApp
 from sharetui.ui.forms import Choices, LongText
 from sharetui.ui.forms.dialog import FormDialog
+from sharetui.ui.forms.field import shown_within
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
 from tests.conftest import sign_in_as
@@ -453,7 +454,7 @@ async def unreached_by_tab(pilot: Pilot[None], dialog: FormDialog) -> list[str]:
     shown = {}
     for name in dialog.FIELDS:
         widget = dialog._widget(name)
-        if widget is not None and dialog._shown(widget):
+        if widget is not None and shown_within(widget, dialog):
             shown[name] = widget
     reached: set[str] = set()
     start = focused = pilot.app.focused
@@ -526,7 +527,7 @@ async def test_typing_into_a_choice_list_changes_no_answer(
         await case.open(pilot, w)
         dialog = dialog_of(app)
         before = dialog.values()
-        lists = [c for c in dialog.query(Choices).results(Choices) if dialog._shown(c)]
+        lists = [c for c in dialog.query(Choices).results(Choices) if shown_within(c, dialog)]
         for choices in lists:
             own = {o.key for o in choices.options}
             strays = [ch for ch in "xqzjvAB" if ch.lower() not in own][:4] + ["space"]

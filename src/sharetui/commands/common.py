@@ -8,6 +8,7 @@ import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
+from sharetui.domain.person import parse_date
 
 if TYPE_CHECKING:  # the store is imported only when a command needs it: --help stays quick
     from sharetui.services.facade import Services
@@ -170,3 +172,14 @@ def progress(description: str) -> Iterator[Callable[[int, int], None]]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def option_date(raw: str | None, option: str, like: str = "2026-01-31") -> date | None:
+    """A date typed after an option; None when the option was not given. A date that cannot
+    be read stops the command, naming the option and showing a date that would do."""
+    if raw is None:
+        return None
+    when = parse_date(raw)
+    if when is None:
+        raise CommandFailed(f"{option} {raw!r} is not a date: use a date like {like}")
+    return when

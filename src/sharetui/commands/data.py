@@ -18,11 +18,11 @@ from sharetui.commands.common import (
     CommandFailed,
     add_sign_in_options,
     open_services,
+    option_date,
     out,
     settings_from,
     sign_in,
 )
-from sharetui.domain.person import parse_date
 from sharetui.services.csv_out import SafeCsvWriter
 
 if TYPE_CHECKING:
@@ -129,16 +129,8 @@ def _export_person(args: argparse.Namespace) -> int:
 def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
     from sharetui.services.reports import month_start
 
-    def parse(raw: str | None, option: str) -> date | None:
-        if raw is None:
-            return None
-        when = parse_date(raw)
-        if when is None:
-            raise CommandFailed(f"{option} {raw!r} is not a date: use a date like 2026-03-31")
-        return when
-
-    end = parse(args.date_to, "--to") or today
-    start = parse(args.date_from, "--from")
+    end = option_date(args.date_to, "--to", like="2026-03-31") or today
+    start = option_date(args.date_from, "--from", like="2026-03-31")
     if start is None:
         first = month_start(end)
         for _ in range(11):

@@ -19,22 +19,13 @@ from sharetui.commands.common import (
     CommandFailed,
     add_sign_in_options,
     open_services,
+    option_date,
     out,
     settings_from,
     sign_in,
 )
-from sharetui.domain.person import parse_date
 
 GOV = "information governance lead or administrator"
-
-
-def _date(raw: str | None, option: str) -> date | None:
-    if raw is None:
-        return None
-    when = parse_date(raw)
-    if when is None:
-        raise CommandFailed(f"{option} {raw!r} is not a date: use a date like 2026-01-31")
-    return when
 
 
 def _run(args: argparse.Namespace, work: Any) -> Any:
@@ -46,6 +37,12 @@ def _run(args: argparse.Namespace, work: Any) -> Any:
         return work(svc, actor)
     finally:
         svc.close()
+
+
+def _sar_changed(args: argparse.Namespace, work: Any) -> int:
+    """Make one change to a subject access request and print the request as it now stands."""
+    _print_sar(_run(args, work), settings_from(args).clock.today())
+    return 0
 
 
 def _cmd(sub: Any, common: Any, name: str, help_: str, handler: Any, who: str = GOV) -> Any:
@@ -200,8 +197,8 @@ def _sar_add(args: argparse.Namespace) -> int:
             args.reference,
             requester_name=args.requester,
             relationship=args.relationship,
-            received_on=_date(args.received, "--received"),
-            identity_confirmed_on=_date(args.identity, "--identity"),
+            received_on=option_date(args.received, "--received"),
+            identity_confirmed_on=option_date(args.identity, "--identity"),
             handler_username=args.handler,
         ),
     )
@@ -236,17 +233,15 @@ def _sar_show(args: argparse.Namespace) -> int:
 
 
 def _sar_identity(args: argparse.Namespace) -> int:
-    on = _date(args.on, "--on")
-    v = _run(args, lambda svc, a: svc.sar.confirm_identity(a, args.id, on))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    on = option_date(args.on, "--on")
+    return _sar_changed(args, lambda svc, a: svc.sar.confirm_identity(a, args.id, on))
 
 
 def _sar_extend(args: argparse.Namespace) -> int:
-    told = _date(args.told, "--told")
-    v = _run(args, lambda svc, a: svc.sar.extend(a, args.id, args.months, args.reason, told))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    told = option_date(args.told, "--told")
+    return _sar_changed(
+        args, lambda svc, a: svc.sar.extend(a, args.id, args.months, args.reason, told)
+    )
 
 
 def _sar_review(args: argparse.Namespace) -> int:
@@ -300,16 +295,12 @@ def _sar_disclose(args: argparse.Namespace) -> int:
 
 
 def _sar_answer(args: argparse.Namespace) -> int:
-    on = _date(args.on, "--on")
-    v = _run(args, lambda svc, a: svc.sar.answer(a, args.id, on))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    on = option_date(args.on, "--on")
+    return _sar_changed(args, lambda svc, a: svc.sar.answer(a, args.id, on))
 
 
 def _sar_withdraw(args: argparse.Namespace) -> int:
-    v = _run(args, lambda svc, a: svc.sar.withdraw(a, args.id))
-    _print_sar(v, settings_from(args).clock.today())
-    return 0
+    return _sar_changed(args, lambda svc, a: svc.sar.withdraw(a, args.id))
 
 
 # -- retention --------------------------------------------------------------------------------
@@ -360,7 +351,7 @@ def _ret_kind(args: argparse.Namespace) -> int:
 
 
 def _ret_keep(args: argparse.Namespace) -> int:
-    nxt = _date(args.next, "--next")
+    nxt = option_date(args.next, "--next")
     on = _run(args, lambda svc, a: svc.retention.keep(a, args.reference, args.reason, nxt))
     out().print(Text(f"{args.reference} kept; next review on {on:%d %B %Y}"))
     return 0
@@ -433,7 +424,7 @@ def _governors(args: argparse.Namespace) -> int:
     from sharetui.services.export import save
     from sharetui.services.governors import to_csv, to_pdf
 
-    start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    start, end = option_date(args.date_from, "--from"), option_date(args.date_to, "--to")
     if args.format == "pdf" and args.out is None:
         raise CommandFailed("A PDF needs --out PATH")
     if args.out is not None and args.out.expanduser().exists() and not args.force:

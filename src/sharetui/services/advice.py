@@ -1,5 +1,7 @@
 """Seek advice (rule 3): raise, queue by urgency then age, claim (one winner), release,
-advise, reveal an anonymised person (recorded), close with the outcome."""
+advise, reveal an anonymised person (recorded), close with the outcome.
+
+What a reader may see of each request is built in services/advice_views.py."""
 
 from __future__ import annotations
 
@@ -21,19 +23,13 @@ from sharetui.domain.errors import Conflict, NotAllowed, NotFound, ValidationFai
 from sharetui.domain.permissions import Permission
 from sharetui.domain.person import anonymous_description
 from sharetui.domain.text import LONG_TEXT, clean, length_error
+from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.people import load_person, touch
 from sharetui.services.store import Actor, Store
 from sharetui.services.views import AdviceEventView, AdviceView, Page
-from sharetui.store.models import (
-    AdviceEvent,
-    AdviceRequest,
-    Draft,
-    Person,
-    SharingDecision,
-    User,
-)
+from sharetui.store.models import AdviceEvent, AdviceRequest, Draft, SharingDecision, User
 from sharetui.store.types import utcnow
 
 REVEAL_REASON_LIMIT = 2_000
@@ -124,7 +120,7 @@ class Advice:
                 row.id,
                 f"person {person_id}" if person_id else "no person named",
             )
-            return self._view(s, row, actor)
+            return advice_view(s, row, actor)
 
         return self.store.write(work, actor)
 
@@ -158,7 +154,7 @@ class Advice:
                 .offset(offset)
                 .limit(limit + 1)
             ).all()
-            views = self._views(s, rows[:limit], actor)
+            views = advice_views(s, rows[:limit], actor)
             return Page(tuple(views), offset, limit, len(rows) > limit)
 
         return self.store.read(work, actor)
@@ -211,9 +207,7 @@ class Advice:
                 s.rollback()
                 raise self._claim_conflict(advice_id)
             s.refresh(row)
-            self._event(s, row, actor, AdviceEventKind.CLAIMED)
-            append(s, actor, "advice.claim", "advice", advice_id)
-            return self._view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.CLAIMED, "advice.claim")
 
         return self.store.write(work, actor)
 
@@ -242,20 +236,13 @@ class Advice:
             row.status = AdviceStatus.PENDING.value
             row.claimed_by_id = None
             row.claimed_at = None
-            s.add(row)
-            self._event(s, row, actor, AdviceEventKind.RELEASED)
-            append(s, actor, "advice.release", "advice", advice_id)
-            return self._view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.RELEASED, "advice.release")
 
         return self.store.write(work, actor)
 
     def advise(self, actor: Actor, advice_id: int, advice_text: str) -> AdviceView:
         require(actor, Permission.ADVISE)
-        text = clean(advice_text)
-        if not text:
-            raise ValidationFailed({"advice_text": "Enter your advice"})
-        if msg := length_error(text, LONG_TEXT, "Advice"):
-            raise ValidationFailed({"advice_text": msg})
+        text = _long_answer(advice_text, "advice_text", "Enter your advice", "Advice")
 
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
@@ -265,21 +252,16 @@ class Advice:
             row.advice_text = text
             row.advised_by_id = actor.user_id
             row.advised_at = utcnow()
-            s.add(row)
-            self._event(s, row, actor, AdviceEventKind.ADVISED)
-            append(s, actor, "advice.advise", "advice", advice_id)
-            return self._view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.ADVISED, "advice.advise")
 
         return self.store.write(work, actor)
 
     def close(self, actor: Actor, advice_id: int, outcome_text: str) -> AdviceView:
         """Record the outcome of the discussion (by the adviser or the requester)."""
         require(actor, Permission.WORK_WITH_PEOPLE)
-        text = clean(outcome_text)
-        if not text:
-            raise ValidationFailed({"outcome_text": "Enter the outcome of the advice"})
-        if msg := length_error(text, LONG_TEXT, "Outcome"):
-            raise ValidationFailed({"outcome_text": msg})
+        text = _long_answer(
+            outcome_text, "outcome_text", "Enter the outcome of the advice", "Outcome"
+        )
 
         def work(s: Session) -> AdviceView:
             row = s.exec(
@@ -295,10 +277,7 @@ class Advice:
             row.outcome_text = text
             row.closed_by_id = actor.user_id
             row.closed_at = utcnow()
-            s.add(row)
-            self._event(s, row, actor, AdviceEventKind.CLOSED)
-            append(s, actor, "advice.close", "advice", advice_id)
-            return self._view(s, row, actor)
+            return self._recorded(s, row, actor, AdviceEventKind.CLOSED, "advice.close")
 
         return self.store.write(work, actor)
 
@@ -317,7 +296,7 @@ class Advice:
             row = self._get_for_adviser(s, actor, advice_id)
             self._event(s, row, actor, AdviceEventKind.REVEALED, why)
             append(s, actor, "advice.reveal", "person", row.person_id, f"advice {advice_id}")
-            return self._view(s, row, actor)
+            return advice_view(s, row, actor)
 
         return self.store.write(work, actor)
 
@@ -328,7 +307,7 @@ class Advice:
             if row is None:
                 raise NotFound("That advice request does not exist")
             self._check_can_see(actor, row)
-            view = self._view(s, row, actor)
+            view = advice_view(s, row, actor)
             if view.person_id is not None:  # the person is named to this reader: their trail
                 append(s, actor, "advice.view", "person", view.person_id, f"advice {advice_id}")
             else:
@@ -362,7 +341,7 @@ class Advice:
             if not include_closed:
                 stmt = stmt.where(AdviceRequest.status != AdviceStatus.CLOSED.value)
             rows = s.exec(stmt.order_by(col(AdviceRequest.raised_at).desc()).limit(limit)).all()
-            return self._views(s, rows, actor)
+            return advice_views(s, rows, actor)
 
         return self.store.read(work, actor)
 
@@ -375,7 +354,7 @@ class Advice:
                 )
                 .order_by(col(AdviceRequest.id))
             ).all()
-            return self._views(s, rows, actor)
+            return advice_views(s, rows, actor)
 
         return self.store.read(work, actor)
 
@@ -388,7 +367,7 @@ class Advice:
                 .where(AdviceRequest.decision_id == decision_id)
                 .order_by(col(AdviceRequest.id))
             ).all()
-            return self._views(s, rows, actor)
+            return advice_views(s, rows, actor)
 
         return self.store.read(work, actor)
 
@@ -409,6 +388,16 @@ class Advice:
             return
         raise NotAllowed("Only the requester and advisers in that role can see this request")
 
+    def _recorded(
+        self, s: Session, row: AdviceRequest, actor: Actor, kind: AdviceEventKind, action: str
+    ) -> AdviceView:
+        """A change made to a request: its event in the request's history, its line in the
+        audit trail, and the request as the caller now sees it."""
+        s.add(row)
+        self._event(s, row, actor, kind)
+        append(s, actor, action, "advice", row.id)
+        return advice_view(s, row, actor)
+
     @staticmethod
     def _event(
         s: Session, row: AdviceRequest, actor: Actor, kind: AdviceEventKind, note: str = ""
@@ -420,89 +409,13 @@ class Advice:
             )
         )
 
-    def _views(self, s: Session, rows: Any, actor: Actor) -> list[AdviceView]:
-        """Views of many rows with at most three queries in all (names, reveals, people),
-        not three per row: the queue shows a page of them at a time."""
-        rows = list(rows)
-        if not rows:
-            return []
-        names = _user_names(
-            s, {u for r in rows for u in (r.raised_by_id, r.claimed_by_id, r.advised_by_id)}
-        )
-        hidden = {
-            r.id
-            for r in rows
-            if r.person_id is not None and r.anonymised and r.raised_by_id != actor.user_id
-        }
-        if hidden:
-            hidden -= set(
-                s.exec(
-                    select(AdviceEvent.advice_id).where(
-                        col(AdviceEvent.advice_id).in_(hidden),
-                        AdviceEvent.user_id == actor.user_id,
-                        AdviceEvent.kind == AdviceEventKind.REVEALED.value,
-                    )
-                ).all()
-            )
-        shown = {r.person_id for r in rows if r.person_id is not None and r.id not in hidden}
-        people: dict[int, Person | None] = {}
-        if len(shown) == 1:  # a single row: the session may already hold the person
-            pid = next(iter(shown))
-            people[pid] = s.get(Person, pid)
-        elif shown:
-            found = s.exec(select(Person).where(col(Person.id).in_(shown))).all()
-            people = {p.id: p for p in found if p.id is not None}
-        return [self._build(row, names, hidden, people) for row in rows]
 
-    def _view(self, s: Session, row: AdviceRequest, actor: Actor) -> AdviceView:
-        return self._views(s, [row], actor)[0]
-
-    @staticmethod
-    def _build(
-        row: AdviceRequest,
-        names: dict[int | None, str],
-        hidden: set[int | None],
-        people: dict[int, Person | None],
-    ) -> AdviceView:
-        assert row.id is not None
-        person_id = row.person_id
-        if row.person_id is None:
-            label = "no person named"
-        elif row.id in hidden:
-            label = row.person_description
-            person_id = None
-        else:
-            p = people.get(row.person_id)
-            label = f"{p.given_names} {p.family_name} ({p.reference})" if p else "?"
-        return AdviceView(
-            row.id,
-            row.question,
-            row.anonymised,
-            person_id,
-            label,
-            AdviceRole(row.advice_role),
-            Urgency(row.urgency),
-            row.due_at,
-            AdviceStatus(row.status),
-            names.get(row.raised_by_id, "?"),
-            row.raised_at,
-            names.get(row.claimed_by_id, ""),
-            row.claimed_at,
-            row.advice_text,
-            names.get(row.advised_by_id, ""),
-            row.advised_at,
-            row.outcome_text,
-            row.closed_at,
-            row.decision_id,
-            row.draft_id,
-            row.raised_by_id,
-            row.claimed_by_id,
-        )
-
-
-def _user_names(s: Session, ids: set[int | None]) -> dict[int | None, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    rows = s.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted))).all()
-    return {i: n for i, n in rows}
+def _long_answer(value: str, field: str, missing: str, label: str) -> str:
+    """A required free-text answer, cleaned; its field's instruction when it is missing or
+    too long."""
+    text = clean(value)
+    if not text:
+        raise ValidationFailed({field: missing})
+    if msg := length_error(text, LONG_TEXT, label):
+        raise ValidationFailed({field: msg})
+    return text

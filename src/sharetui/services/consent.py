@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel import Session, col, select
 
 from sharetui.domain.consent import (
@@ -48,7 +50,7 @@ def event_view(ev: ConsentEvent, recorded_by: str) -> ConsentEventView:
     )
 
 
-def describe(line: ConsentLine, tz: object) -> str:
+def describe(line: ConsentLine, tz: ZoneInfo) -> str:
     """One consent scope in words, e.g. 'Consent given by the person's mother (parental
     responsibility) on 3 March 2026 for health information to the school nurse for ...;
     withdrawn 10 June 2026'."""
@@ -59,7 +61,7 @@ def describe(line: ConsentLine, tz: object) -> str:
         f"for {first.scope_purpose}"
     )
     for i, ev in enumerate(line.history):
-        local = ev.effective_at.astimezone(tz)  # type: ignore[arg-type]
+        local = ev.effective_at.astimezone(tz)
         when = f"{local.day} {local:%B %Y}"
         if ev.status is ConsentStatus.NOT_SOUGHT:
             reason = ev.not_sought_reason.label.lower() if ev.not_sought_reason else ""

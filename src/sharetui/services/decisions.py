@@ -264,7 +264,7 @@ class Decisions:
             )
             check_relied_consent(
                 s,
-                d.subject_id,  # type: ignore[arg-type]
+                d.subject_id,  # type: ignore[arg-type]  # validated: a stored decision names its subject
                 d.consent_event_id,
                 relied_on=relied_on,
             )

@@ -117,7 +117,7 @@ def _about(s: Session, pid: int) -> _About:
             )
         ).all()
     )
-    return _About(pid, decisions, advice)  # type: ignore[arg-type]
+    return _About(pid, decisions, advice)  # type: ignore[arg-type]  # SQLModel types ids as int | None; stored rows have one
 
 
 def _names_person(payload: object, about: _About) -> bool:

@@ -1,16 +1,8 @@
 """What an import would do to the people held: match each pupil and contact of a file,
 decide what to create, update, link or hold back for a person to decide. Reads only.
 
-Matching, in the order the issue sets: the UPN, then the local reference, then the NHS number,
-then the name and date of birth with the search's own matcher (domain.name_match). A match
-by an identifier is taken when the name or the date of birth agrees as well; otherwise (and
-when two identifiers point at two people) the row is held back. A name and date of birth
-match is taken only when exactly one person held has the same date of birth and the same
-names once case, accents and punctuation are set aside (what search calls exact, written in
-full). Anyone else born the same day whose name search would offer (a longer or shorter
-name, a short form, sounds like, one letter different) makes the row uncertain: it is held
-back and listed with the reason, never guessed. A row named with --new-person skips that
-last check (a person decided it is someone new).
+Which person held each pupil is, and when a person must decide instead, is
+services/import_match.py.
 
 An update takes only what the file holds and the record does not (blank cells never erase),
 and only when the record has not been changed since the export was made (as_of): a later
@@ -37,10 +29,9 @@ from sharetui.domain.import_rows import (
     Refusal,
     name_key,
 )
-from sharetui.domain.name_match import Reason, StoredName, query_terms
+from sharetui.services.import_match import Held, chunks, load_held, match_pupil
 from sharetui.store.models import Person, PersonImportKey, PersonLink
 
-CHUNK = 500  # values in one IN (...): well inside SQLite's and PostgreSQL's limits
 PARENT_LIKE = {
     Relationship.PARENT_WITH_PR,
     Relationship.PARENT_WITHOUT_PR,
@@ -60,63 +51,6 @@ FIELD_WORDS = {
     "nhs_number": "NHS number",
     "other_details": "other details",
 }
-
-
-@dataclass
-class Held:
-    """A person already held, as far as matching and updating need."""
-
-    id: int
-    family_name: str
-    given_names: str
-    other_names: str
-    date_of_birth: date | None
-    gender: str
-    reference: str
-    upn: str | None
-    nhs_number: str | None
-    other_details: dict[str, str]
-    version: int
-    changed_at: datetime
-
-    @property
-    def label(self) -> str:
-        return f"{self.reference} ({self.given_names} {self.family_name})"
-
-
-HELD_COLUMNS = (
-    col(Person.id),
-    col(Person.family_name),
-    col(Person.given_names),
-    col(Person.other_names),
-    col(Person.date_of_birth),
-    col(Person.gender),
-    col(Person.reference),
-    col(Person.upn),
-    col(Person.nhs_number),
-    col(Person.other_details),
-    col(Person.version),
-    col(Person.details_changed_at),
-    col(Person.created_at),
-)
-
-
-def _held(row: Any) -> Held:
-    pid, family, given, other, dob, gender, ref, upn, nhs, details, version, changed, created = row
-    return Held(
-        pid,
-        family,
-        given,
-        other,
-        dob,
-        gender,
-        ref,
-        upn,
-        nhs,
-        dict(details or {}),
-        version,
-        changed or created,
-    )
 
 
 @dataclass
@@ -154,19 +88,6 @@ class Plan:
         return sum(1 for t in targets if test[what](t))
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
-
-
-def _load(s: Session, column: Any, values: Iterable[Any]) -> list[Held]:
-    wanted = sorted({v for v in values if v})
-    out: list[Held] = []
-    for part in _chunks(wanted):
-        out.extend(_held(r) for r in s.execute(select(*HELD_COLUMNS).where(column.in_(part))))
-    return out
-
-
 def make_plan(
     s: Session,
     parsed: ParsedFile,
@@ -176,22 +97,23 @@ def make_plan(
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     pupils = parsed.pupils
-    by_upn = {h.upn: h for h in _load(s, col(Person.upn), (p.upn for p in pupils))}
+    by_upn = {h.upn: h for h in load_held(s, col(Person.upn), (p.upn for p in pupils))}
     by_ref = {
-        h.reference: h for h in _load(s, col(Person.reference), (p.reference for p in pupils))
+        h.reference: h for h in load_held(s, col(Person.reference), (p.reference for p in pupils))
     }
     by_nhs = {
-        h.nhs_number: h for h in _load(s, col(Person.nhs_number), (p.nhs_number for p in pupils))
+        h.nhs_number: h
+        for h in load_held(s, col(Person.nhs_number), (p.nhs_number for p in pupils))
     }
     by_dob: dict[date, list[Held]] = defaultdict(list)
-    for h in _load(s, col(Person.date_of_birth), (p.date_of_birth for p in pupils)):
+    for h in load_held(s, col(Person.date_of_birth), (p.date_of_birth for p in pupils)):
         if h.date_of_birth is not None:  # always: people were looked up by date of birth
             by_dob[h.date_of_birth].append(h)
     review: list[Refusal] = []
     lines: list[str] = []
     targets: list[Target] = []
     for n, p in enumerate(pupils):
-        held, problem = _match(p, by_upn, by_ref, by_nhs, by_dob, bool(new_rows & set(p.rows)))
+        held, problem = match_pupil(p, by_upn, by_ref, by_nhs, by_dob, bool(new_rows & set(p.rows)))
         if problem:
             review.append(Refusal(p.rows[0], "", problem))
             targets.append(Target())
@@ -208,82 +130,6 @@ def make_plan(
     contacts = _contacts(s, parsed, targets, as_of, review, lines)
     links, siblings = _links(s, parsed, targets, contacts, review, lines)
     return Plan(targets, contacts, links, siblings, review, lines)
-
-
-def _match(
-    p: PupilRecord,
-    by_upn: dict[str | None, Held],
-    by_ref: dict[str, Held],
-    by_nhs: dict[str | None, Held],
-    by_dob: dict[date, list[Held]],
-    decided_new: bool,
-) -> tuple[Held | None, str | None]:
-    words = [w for w in f"{p.family_name} {p.given_names}".split() if query_terms([w])]
-    hits = [
-        (what, found)
-        for what, value, table in (
-            ("UPN", p.upn, by_upn),
-            ("reference", p.reference, by_ref),
-            ("NHS number", p.nhs_number, by_nhs),
-        )
-        if value and (found := table.get(value)) is not None
-    ]
-    if hits:
-        (what, held), *others = hits
-        for other_what, other in others:
-            if other.id != held.id:
-                return None, (
-                    f"Not imported, for a person to decide: the {what} is held for "
-                    f"{held.reference} but the {other_what} for {other.reference}"
-                )
-        for what_id, mine, theirs in (
-            ("UPN", p.upn, held.upn),
-            ("NHS number", p.nhs_number, held.nhs_number),
-        ):
-            if mine and theirs and mine != theirs:
-                return None, (
-                    f"Not imported, for a person to decide: the {what} matches "
-                    f"{held.reference}, who is held with a different {what_id}"
-                )
-        same_name = StoredName(held.family_name, held.given_names, held.other_names).classify(words)
-        if held.date_of_birth not in (None, p.date_of_birth) and same_name is None:
-            return None, (
-                f"Not imported, for a person to decide: the {what} matches "
-                f"{held.reference}, but neither the name nor the date of birth does"
-            )
-        return held, None
-    exact: list[Held] = []
-    similar: list[tuple[Held, str]] = []
-    mine = name_key(p.family_name, p.given_names)
-    for h in by_dob.get(p.date_of_birth, []):
-        m = StoredName(h.family_name, h.given_names, h.other_names).classify(words)
-        if m is None:
-            continue
-        if m.reason == Reason.EXACT and name_key(h.family_name, h.given_names) == mine:
-            if p.upn and h.upn and h.upn != p.upn:
-                similar.append((h, "the same name, with a different UPN"))
-            else:
-                exact.append(h)
-        else:
-            reason = "a name that starts the same" if m.reason == Reason.EXACT else m.reason.label
-            similar.append((h, f"similar name: {reason}"))
-    if len(exact) > 1:
-        refs = ", ".join(h.reference for h in exact)
-        return None, (
-            f"Not imported, for a person to decide: {len(exact)} people are held with "
-            f"this name and date of birth ({refs})"
-        )
-    if exact:
-        return exact[0], None
-    if similar and not decided_new:
-        shown = "; ".join(f"{h.reference} ({why})" for h, why in similar[:3])
-        return None, (
-            f"Not imported, for a person to decide: possibly the same person as {shown}, "
-            "born the same day. If so, put their reference in this row's reference "
-            "column; if not, import again with --new-person "
-            f"{p.rows[0]}"
-        )
-    return None, None
 
 
 def _pupil_changes(held: Held, p: PupilRecord) -> dict[str, Any]:
@@ -360,7 +206,7 @@ def _contacts(
     linked to its children with the same name, else new."""
     all_keys = sorted({k for c in parsed.contacts for k in c.keys})
     by_key: dict[str, int] = {}
-    for part in _chunks(all_keys):
+    for part in chunks(all_keys):
         for key, pid in s.execute(
             select(col(PersonImportKey.key), col(PersonImportKey.person_id)).where(
                 col(PersonImportKey.key).in_(part)
@@ -373,7 +219,7 @@ def _contacts(
     held_children = sorted({t.held.id for t in pupils if t.held is not None})
     around = _linked_people(s, held_children)
     wanted = set(by_key.values()) | {pid for pids in around.values() for pid in pids}
-    held_by_id = {h.id: h for h in _load(s, col(Person.id), wanted)}
+    held_by_id = {h.id: h for h in load_held(s, col(Person.id), wanted)}
     out: list[Target] = []
     for i, c in enumerate(parsed.contacts):
         if all(pupils[p].skipped for p in children[i]):
@@ -418,7 +264,7 @@ def _contacts(
 def _linked_people(s: Session, ids: list[int]) -> dict[int, set[int]]:
     """For each of ids, the people linked to them (either way round)."""
     out: dict[int, set[int]] = defaultdict(set)
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for a, b in s.execute(
             select(col(PersonLink.from_person_id), col(PersonLink.to_person_id)).where(
                 or_(
@@ -447,7 +293,7 @@ def _links(
 ) -> tuple[list[tuple[Target, Target, Relationship, int]], list[tuple[Target, Target]]]:
     known = sorted({t.held.id for t in [*pupils, *contacts] if t.held is not None})
     existing: dict[frozenset[int], str] = {}
-    for part in _chunks(known):
+    for part in chunks(known):
         for a, b, rel in s.execute(
             select(
                 col(PersonLink.from_person_id),

@@ -135,12 +135,9 @@ class Receipts:
         assert kind is not None
 
         def work(s: Session) -> ReceiptView:
-            base = s.get(SharingDecision, decision_id)
-            if base is None:
-                raise NotFound("That decision does not exist")
-            root_id = base.root_id or base.id
-            assert root_id is not None  # a stored decision has its id
-            latest = self._latest(s, root_id)
+            latest = self._latest_of(s, decision_id)
+            root_id = latest.root_id  # the latest was found by its root
+            assert root_id is not None
             if not latest.receipt_required:
                 raise ValidationFailed(
                     {"step": "This decision needs no receipt: nothing was sent to confirm"}
@@ -185,12 +182,7 @@ class Receipts:
         require(actor, Permission.WORK_WITH_PEOPLE)
 
         def work(s: Session) -> ReceiptView | None:
-            base = s.get(SharingDecision, decision_id)
-            if base is None:
-                raise NotFound("That decision does not exist")
-            root_id = base.root_id or base.id
-            assert root_id is not None  # a stored decision has its id
-            latest = self._latest(s, root_id)
+            latest = self._latest_of(s, decision_id)
             if not latest.receipt_required:
                 return None
             return self._view(s, latest, working_calendar(s, self.store), self._today(today))
@@ -280,6 +272,16 @@ class Receipts:
             return out
 
         return self.store.read(work)
+
+    def _latest_of(self, s: Session, decision_id: int) -> SharingDecision:
+        """The latest version of the decision that `decision_id` is a version of: a receipt
+        belongs to the decision as it now stands, whichever version the caller holds."""
+        base = s.get(SharingDecision, decision_id)
+        if base is None:
+            raise NotFound("That decision does not exist")
+        root_id = base.root_id or base.id
+        assert root_id is not None  # a stored decision has its id
+        return self._latest(s, root_id)
 
     def _latest(self, s: Session, root_id: int) -> SharingDecision:
         return s.exec(

@@ -351,7 +351,7 @@ class Retention:
                 .order_by(col(LegalHold.id))
             ).all()
             return [
-                HoldView(h.id, h.person_id, h.reason, name, h.placed_at, h.lifted_at)  # type: ignore[arg-type]
+                HoldView(h.id, h.person_id, h.reason, name, h.placed_at, h.lifted_at)  # type: ignore[arg-type]  # a stored row's id is set
                 for h, name in rows
             ]
 
@@ -438,7 +438,7 @@ class Retention:
             ).all()
             return [
                 Tombstone(
-                    d.id,  # type: ignore[arg-type]
+                    d.id,  # type: ignore[arg-type]  # a stored row's id is set
                     d.former_person_id,
                     d.record_kind,
                     d.rule,

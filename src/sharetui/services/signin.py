@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sharetui.domain.enums import Role
 from sharetui.domain.errors import SignInFailed, ValidationFailed
@@ -162,10 +162,10 @@ def _record_failure(s: Session, key: str, terminal: str) -> int:
 
 
 def clear_throttle(s: Session, key: str, terminal: str | None = None) -> int:
-    stmt = delete(SignInThrottle).where(SignInThrottle.name_hash == key)  # type: ignore[arg-type]
+    stmt = delete(SignInThrottle).where(col(SignInThrottle.name_hash) == key)
     if terminal is not None:
-        stmt = stmt.where(SignInThrottle.terminal == throttle_place(terminal))  # type: ignore[arg-type]
-    return int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        stmt = stmt.where(col(SignInThrottle.terminal) == throttle_place(terminal))
+    return int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult; SQLAlchemy types Result
 
 
 class SignIn:

@@ -8,7 +8,6 @@ that work, so nothing above the services imports `sharetui.store`, SQLAlchemy or
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -27,6 +26,7 @@ from sharetui.store.migrate import (
     upgrade,
 )
 from sharetui.store.opening import is_new, require_existing, require_healthy, require_schema, where
+from sharetui.store.opening import sqlite_path as sqlite_file
 from sharetui.store.types import replayed_clock, utcnow
 
 # Keys and encryption at rest have their own door (services/at_rest.py). Also here: the moment
@@ -53,16 +53,6 @@ __all__ = [
     "utcnow",
     "where",
 ]
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for another database (or an in-memory one)."""
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    if parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
 
 
 def shown_url(url: str) -> str:

@@ -9,6 +9,7 @@ account chooses its own at the next sign-in.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -318,7 +319,7 @@ class Users(OwnAccountSteps):
         actor: Actor | None,
         username: str,
         action: str,
-        change: object,
+        change: Callable[[User, Session], object],
         summary: str = "",
     ) -> UserView:
         if actor is not None:
@@ -330,7 +331,7 @@ class Users(OwnAccountSteps):
             if u is None:
                 raise NotFound(f"No user called {uname}")
             was_admin = u.role == Role.ADMIN.value and u.active
-            change(u, s)  # type: ignore[operator]
+            change(u, s)
             if was_admin and not (u.role == Role.ADMIN.value and u.active):
                 # Locked in turn on PostgreSQL: two administrators demoting each other at
                 # once cannot both pass the count.
@@ -368,14 +369,7 @@ class Users(OwnAccountSteps):
         msg = passphrase_error(passphrase, uname)
         if msg:
             raise ValidationFailed({"passphrase": msg})
-        digest = HASHER.hash(passphrase)
-        key = self._factor_key
-
-        def change(u: User, s: Session) -> None:
-            u.passphrase_hash = digest
-            u.must_change_passphrase = False
-            clear_throttle(s, name_hash(u.username, key))
-
+        change = self._new_passphrase(passphrase, must_change=False)
         return self._update(actor, username, "user.set_passphrase", change)
 
     def reset_passphrase(self, actor: Actor | None, username: str) -> OneTime:
@@ -384,16 +378,24 @@ class Users(OwnAccountSteps):
         if actor is not None:
             require(actor, Permission.ADMINISTER)
         phrase = one_time_passphrase()
-        digest = HASHER.hash(phrase)
+        change = self._new_passphrase(phrase, must_change=True)
+        u = self._update(actor, username, "user.reset_passphrase", change, "one-time passphrase")
+        return OneTime(u, phrase)
+
+    def _new_passphrase(
+        self, passphrase: str, *, must_change: bool
+    ) -> Callable[[User, Session], None]:
+        """The change that gives an account a new passphrase (hashed here, before the
+        transaction) and clears the waits after failed sign-ins, which it makes moot."""
+        digest = HASHER.hash(passphrase)
         key = self._factor_key
 
         def change(u: User, s: Session) -> None:
             u.passphrase_hash = digest
-            u.must_change_passphrase = True
+            u.must_change_passphrase = must_change
             clear_throttle(s, name_hash(u.username, key))
 
-        u = self._update(actor, username, "user.reset_passphrase", change, "one-time passphrase")
-        return OneTime(u, phrase)
+        return change
 
     def set_roles(
         self, actor: Actor | None, username: str, role: str, advice_roles: builtins.list[str]

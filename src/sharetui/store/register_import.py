@@ -112,7 +112,8 @@ def import_free_text(conn: sa.Connection, now: datetime | None = None) -> Import
         spellings[key][org.strip()] += n
         if any(x.strip() for x in (role, name, contact)):
             fields = (role.strip(), name.strip(), contact.strip())
-            contacts[key].setdefault(tuple(" ".join(f.lower().split()) for f in fields), fields)  # type: ignore[arg-type]
+            role_k, name_k, contact_k = (" ".join(f.lower().split()) for f in fields)
+            contacts[key].setdefault((role_k, name_k, contact_k), fields)
     existing = dict(conn.execute(sa.select(_org.c.name_key, _org.c.id)).all())
     aliased = set(conn.execute(sa.select(_alias.c.name_key)).scalars())
     names: dict[str, str] = {}
@@ -140,7 +141,8 @@ def import_free_text(conn: sa.Connection, now: datetime | None = None) -> Import
                 if b not in maybe[a] and possibly_same(names[a], names[b]):
                     maybe[a].add(b)
                     maybe[b].add(a)
-                    summary.to_review.append(tuple(sorted((names[a], names[b]))))  # type: ignore[arg-type]
+                    first, second = sorted((names[a], names[b]))
+                    summary.to_review.append((first, second))
     for key, name in names.items():
         notes = [
             f"Brought in from decisions recorded as free text ({sum(spellings[key].values())})."

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on this platform's terminals
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no fcntl here: the module stands in as None
 
 FIRST_TRY_S = 0.0002
 LONGEST_PAUSE_S = 0.001
@@ -70,8 +70,10 @@ class WriteTurns:
 
     def _lock(self, deadline: float) -> bool:
         if self._fd is None:
+            if self.lock_path is None:  # never: only called while a lock file is in use
+                return False
             try:
-                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o660)  # type: ignore[arg-type]
+                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o660)
             except OSError:
                 self.lock_path = None  # e.g. a read-only folder: SQLite alone decides
                 return False

@@ -111,7 +111,7 @@ class ShareApp(CrashGuard, SessionFlow, inherit_bindings=False):
         self.typeahead = TypeAhead(
             self,
             wait_groups=NAV_WORKER_GROUPS,
-            immediate_keys={b.key for b in self.BINDINGS if b.action == "lock"},  # type: ignore[union-attr]
+            immediate_keys={b.key for b in self.BINDINGS if b.action == "lock"},  # type: ignore[union-attr]  # BINDINGS here are all Binding, never tuples
         )
         self._crashed = False
         self._leaving = SingleFlight(self, group="switch")  # switch user / sign out, once

@@ -100,7 +100,7 @@ class LockModes(Frame):
         if mode is None and self.lock_is_up and not shown_over_lock(screen):
             mode = WORK_MODE
         # Passed on as received: Textual's overloads are keyed on a literal wait_for_dismiss.
-        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]  # overloads want a literal wait_for_dismiss
 
     def pop_screen(self) -> AwaitComplete:
         """While locked, only the lock's own screen on top closing itself (help, its

@@ -33,4 +33,4 @@ def _is_printable(self: events.Key) -> bool:
 def keep_typed_joiners() -> None:
     """Make Textual treat U+200C and U+200D as typed text (idempotent)."""
     # A property put in place of Textual's own: mypy sees a method being replaced.
-    events.Key.is_printable = property(_is_printable, doc=_TEXTUAL_IS_PRINTABLE.__doc__)  # type: ignore[assignment]
+    events.Key.is_printable = property(_is_printable, doc=_TEXTUAL_IS_PRINTABLE.__doc__)  # type: ignore[assignment]  # a property in place of the method mypy sees

@@ -51,4 +51,5 @@ class ConsentNowDialog(RecordConsentDialog):
         super().restored()
         for fixed in ("status", "effective_at"):
             for field in self.query(f"#{fixed}").results():
-                field.parent.display = False  # type: ignore[union-attr]
+                if field.parent is not None:  # always: a field sits in its labelled row
+                    field.parent.display = False

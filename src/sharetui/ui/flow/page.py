@@ -16,7 +16,8 @@ from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
 from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.state import QUESTIONS
-from sharetui.ui.forms import Choices, Field, FieldHead, LongText, ShortText
+from sharetui.ui.forms import Choice, Choices, Field, FieldHead, LongText, ShortText
+from sharetui.ui.forms.field import shown_within
 from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:
@@ -31,6 +32,15 @@ URGENT_BANNER = (
 def field_id(name: str) -> str:
     """Widget id of a field: 'checks.relevant' -> 'f-checks-relevant'."""
     return "f-" + name.replace(".", "-").replace("_", "-")
+
+
+def bool_value(value: bool | None) -> str | None:
+    """A yes/no answer as its choice's value (None: not answered)."""
+    return None if value is None else ("yes" if value else "no")
+
+
+def to_bool(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
 
 
 def error_id(name: str) -> str:
@@ -123,6 +133,13 @@ class FlowPage(VerticalScroll, can_focus=False):
             shown=shown,
         )
 
+    def yes_no(self, name: str, options: list[Choice], prompt: str, value: bool | None) -> Field:
+        """A yes-or-no question on one line, its prompt before the keys that answer it."""
+        box = Choices(
+            options, inline=True, prompt=prompt, value=bool_value(value), id=field_id(name)
+        )
+        return self.field(name, "", box)
+
     def long_text(self, name: str, value: str, limit: int) -> LongText:
         """A multi-line answer: Enter goes on as everywhere in the flow, Ctrl+J starts a new
         line, and pasted lines are kept."""
@@ -158,16 +175,8 @@ class FlowPage(VerticalScroll, can_focus=False):
         return [
             w
             for w in self.query("Choices, Input, LongText, FocusText").results(Widget)
-            if w.focusable and self._shown(w)
+            if w.focusable and shown_within(w, self)
         ]
-
-    def _shown(self, widget: Widget) -> bool:
-        node: Widget | None = widget
-        while node is not None and node is not self:
-            if not node.display:
-                return False
-            node = node.parent  # type: ignore[assignment]
-        return True
 
     def focus_first(self) -> None:
         """The first question has the focus, and the page shows from its title."""

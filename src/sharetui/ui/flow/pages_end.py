@@ -15,8 +15,7 @@ from sharetui.domain.enums import AdviceStatus, Outcome, Quality, ShareMethod
 from sharetui.domain.text import LONG_TEXT
 from sharetui.ui.flow.impact_part import collect_impact, compose_impact, first_box, show_impact
 from sharetui.ui.flow.messages import ContinueAsked, PartAsked, SavedRecordAsked
-from sharetui.ui.flow.page import FlowPage, field_id
-from sharetui.ui.flow.pages_start import bool_value, to_bool
+from sharetui.ui.flow.page import FlowPage, field_id, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
 from sharetui.ui.flow.summary import WHEN_FORMAT, parts
 from sharetui.ui.forms.choices import Choice, Choices
@@ -39,16 +38,8 @@ class ChecksPage(FlowPage):
         d = self.data
         for quality in Quality:
             check = d.checks.get(quality.value, QualityCheck())
-            yield self.field(
-                f"checks.{quality.value}",
-                "",
-                Choices(
-                    CONFIRM,
-                    inline=True,
-                    prompt=f"{quality.label}?",
-                    value=bool_value(check.confirmed),
-                    id=field_id(f"checks.{quality.value}"),
-                ),
+            yield self.yes_no(
+                f"checks.{quality.value}", CONFIRM, f"{quality.label}?", check.confirmed
             )
             yield self.field(
                 f"note.{quality.value}",
@@ -56,16 +47,11 @@ class ChecksPage(FlowPage):
                 self.long_text(f"note.{quality.value}", check.note, LONG_TEXT),
                 shown=check.confirmed is False,
             )
-        yield self.field(
+        yield self.yes_no(
             "person_told",
-            "",
-            Choices(
-                TOLD,
-                inline=True,
-                prompt="Was the person (or family) told about the share (rule 2)?",
-                value=bool_value(d.person_told),
-                id=field_id("person_told"),
-            ),
+            TOLD,
+            "Was the person (or family) told about the share (rule 2)?",
+            d.person_told,
         )
         yield self.field(
             "not_told_reason",
@@ -168,7 +154,7 @@ class DecisionPage(FlowPage):
         )
         typed = self.flow.state.extras.get("shared_at_text")
         if typed is None:
-            when = d.shared_at or self.app.clock.now()  # type: ignore[attr-defined]
+            when = d.shared_at or self.flow.share_app.clock.now()
             typed = when.astimezone(tz).strftime(WHEN_FORMAT)
         yield self.field(
             "shared_at",

@@ -14,7 +14,7 @@ from sharetui.domain.text import LONG_TEXT
 from sharetui.services.register import RecipientChoice
 from sharetui.services.views import PersonSummary
 from sharetui.ui.flow.messages import ContinueAsked
-from sharetui.ui.flow.page import FlowPage, FocusText, field_id
+from sharetui.ui.flow.page import FlowPage, FocusText, bool_value, field_id, to_bool
 from sharetui.ui.forms import FieldHead, LongText
 from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
@@ -30,14 +30,6 @@ URGENT_NOTE = (
     "afterwards. Only what you need to share now will be asked, and the record is marked "
     "urgent."
 )
-
-
-def bool_value(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
-
-
-def to_bool(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
 
 
 class UrgencyPage(FlowPage):
@@ -368,27 +360,17 @@ class WhatPage(FlowPage):
         straight into the text box (no Tab), and typing the information can never change
         them (as on the decision page)."""
         d = self.data
-        yield self.field(
+        yield self.yes_no(
             "special_category",
-            "",
-            Choices(
-                YES_NO,
-                inline=True,
-                prompt="Special category data (health, sex life, ethnicity, religion)?",
-                value=bool_value(d.special_category),
-                id=field_id("special_category"),
-            ),
+            YES_NO,
+            "Special category data (health, sex life, ethnicity, religion)?",
+            d.special_category,
         )
-        yield self.field(
+        yield self.yes_no(
             "criminal_offence",
-            "",
-            Choices(
-                YES_NO,
-                inline=True,
-                prompt="Criminal offence data (offences, allegations, convictions)?",
-                value=bool_value(d.criminal_offence),
-                id=field_id("criminal_offence"),
-            ),
+            YES_NO,
+            "Criminal offence data (offences, allegations, convictions)?",
+            d.criminal_offence,
         )
         yield self.field(
             "information",

@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sharetui.domain.decision import IMPACT_NOT_ASKED, DecisionInput, impact_to_complete
-from sharetui.domain.enums import ConsentPosition, InfoCategory, Outcome, Quality
+from sharetui.domain.enums import ConsentPosition, ConsentStatus, InfoCategory, Outcome, Quality
 from sharetui.ui.flow.state import PART_NAMES
+
+if TYPE_CHECKING:
+    from sharetui.services.views import ConsentEventView
 
 NOT_ANSWERED = "Not answered"
 TO_COMPLETE = "Not recorded yet (urgent share): to complete"
@@ -165,3 +169,18 @@ def impact_rows(d: DecisionInput, asked: bool = True) -> list[tuple[str, str]]:
         (label, TO_COMPLETE if waiting and not getattr(d, name).strip() else text(getattr(d, name)))
         for name, label in IMPACT_ROWS
     ]
+
+
+def consent_event_words(ev: ConsentEventView, tz: ZoneInfo) -> str:
+    """One consent record in words, for the record and check-your-answers."""
+    when = ev.effective_at.astimezone(tz).strftime("%d %B %Y")
+    who = ev.given_by.label.lower() if ev.given_by else "someone"
+    if ev.given_by_name:
+        who = f"{ev.given_by_name} ({who})"
+    verb = ev.status.label.lower()
+    if ev.status is ConsentStatus.NOT_SOUGHT:
+        return f"Consent not sought on {when}"
+    return (
+        f"Consent {verb} by {who} on {when}, for {ev.scope_information} to "
+        f"{ev.scope_recipient} for {ev.scope_purpose} (record {ev.id})"
+    )

@@ -18,15 +18,18 @@ import contextlib
 from typing import Any, ClassVar
 
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
 from sharetui.ui.forms.choices import Choices
-from sharetui.ui.forms.field import ErrorSummary, Field
+from sharetui.ui.forms.field import ErrorSummary, Field, shown_within
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.forms.text import LongText, ShortText
+from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import DraftSnapshot, KioskModal
 from sharetui.ui.screens.dialogs import ConfirmDialog, LeaveDialog
 
@@ -36,8 +39,8 @@ KEEP_OPEN = object()
 
 
 class FormDialog(KioskModal[Any]):
-    """Subclasses compose Fields (the kit's widgets with ids = field names), list the names
-    in FIELDS, and implement submit(values) (a service call; raises ValidationFailed with
+    """Subclasses give a heading() and the questions() (Fields: the kit's widgets with ids =
+    field names), list the names in FIELDS, and implement submit(values) (a service call; raises ValidationFailed with
     field errors) and draft_context() (what is needed to open the form again)."""
 
     BINDINGS = [
@@ -47,6 +50,7 @@ class FormDialog(KioskModal[Any]):
     ]
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
+    SAVE_HINT: ClassVar[str] = "Ctrl+S: save   Esc: cancel   F1: help"
     DRAFT_KIND: ClassVar[str] = ""
     DRAFT_TITLE: ClassVar[str] = "Unfinished form"
     SAVED_WORDS: ClassVar[str] = ""  # said after a save ("" for nothing)
@@ -60,6 +64,27 @@ class FormDialog(KioskModal[Any]):
         self.finished = False  # saved as a record (or discarded): nothing left to keep
         self.saving = SingleFlight(self)
         self._baseline: dict[str, Any] = {}
+
+    # -- the form on screen ----------------------------------------------------------------
+    def heading(self) -> str:
+        """The form's title line, shown literally (it may name a stored person or setting)."""
+        return self.DRAFT_TITLE
+
+    def questions(self) -> ComposeResult:
+        """The fields and their notes, in the part of the form that scrolls."""
+        raise NotImplementedError
+        yield  # pragma: no cover - a generator for the type checker
+
+    def compose(self) -> ComposeResult:
+        """Every form's one frame: its title, the error summary, the questions, the saving
+        line and the keys; a form with another shape composes its own."""
+        with Vertical(classes="dialog"):
+            yield Static(lit(self.heading()), classes="dialog-title")
+            yield ErrorSummary()
+            with VerticalScroll(classes="form-body"):
+                yield from self.questions()
+            yield saving_status()
+            yield Static(self.SAVE_HINT, classes="hint")
 
     # -- answers --------------------------------------------------------------------------
     def _widget(self, name: str) -> Widget | None:
@@ -107,17 +132,9 @@ class FormDialog(KioskModal[Any]):
     def focus_first(self) -> None:
         for name in self.FIELDS:
             widget = self._widget(name)
-            if widget is not None and widget.focusable and self._shown(widget):
+            if widget is not None and widget.focusable and shown_within(widget, self):
                 widget.focus()
                 return
-
-    def _shown(self, widget: Widget) -> bool:
-        node: Widget | None = widget
-        while node is not None and node is not self:
-            if not node.display:
-                return False
-            node = node.parent  # type: ignore[assignment]
-        return True
 
     @on(Choices.Picked)
     def _next_question(self, event: Choices.Picked) -> None:
@@ -242,19 +259,15 @@ class FormDialog(KioskModal[Any]):
             return
         if not self.DRAFT_KIND:  # a form that keeps no draft (passphrases): never offer one
 
-            def leave(yes: bool | None) -> None:
-                if yes:
-                    self.finished = True
-                    self.dismiss(None)
+            def leave() -> None:
+                self.finished = True
+                self.dismiss(None)
 
-            self.app.push_screen(
-                ConfirmDialog(
-                    "Leave this form? What was typed here is not kept.",
-                    yes="Leave",
-                    no="Keep typing",
-                ),
-                leave,
-            )
+            ConfirmDialog(
+                "Leave this form? What was typed here is not kept.",
+                yes="Leave",
+                no="Keep typing",
+            ).ask(self.app, leave)
             return
 
         def answered(choice: str | None) -> None:
@@ -269,18 +282,11 @@ class FormDialog(KioskModal[Any]):
         )
 
     def action_discard_draft(self) -> None:
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self._discard()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this form and its draft? What was typed cannot be brought back.",
-                yes="Discard",
-                no="Keep it",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            "Discard this form and its draft? What was typed cannot be brought back.",
+            yes="Discard",
+            no="Keep it",
+        ).ask(self.app, lambda: self._discard())
 
     def _discard(self) -> None:
         async def discard() -> None:

@@ -17,6 +17,18 @@ from sharetui.ui.forms.text import LimitReached
 from sharetui.ui.literal import plain
 
 
+def shown_within(widget: Widget, top: Widget) -> bool:
+    """Whether the widget is on show in `top`: it and every container up to `top` displayed
+    (a field hidden with its group must not take the focus or be jumped to)."""
+    node: Widget | None = widget
+    while node is not None and node is not top:
+        if not node.display:
+            return False
+        parent = node.parent
+        node = parent if isinstance(parent, Widget) else None
+    return True
+
+
 class FieldHead(Static):
     """A field's label, hint, error message and any note about its limit, in one block."""
 

@@ -8,6 +8,8 @@ Field around the box), never dropping a paste whole.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
@@ -41,8 +43,8 @@ class ShortText(Input):
     """A one-line answer (a name, a date, a contact). A paste of several lines is joined
     with spaces rather than cut to its first line; past the limit, what fits is kept."""
 
-    def __init__(self, value: str = "", *, max_length: int = 200, **kwargs: object) -> None:
-        super().__init__(value, max_length=max_length, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, value: str = "", *, max_length: int = 200, **kwargs: Any) -> None:
+        super().__init__(value, max_length=max_length, **kwargs)
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()

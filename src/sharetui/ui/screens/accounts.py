@@ -12,20 +12,20 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
 from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceRole, Role
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.users import OneTime, UserView
-from sharetui.ui.forms import ErrorSummary, Field, ShortText
+from sharetui.ui.forms import Field, ShortText
 from sharetui.ui.forms.choices import Choices
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.keybar import KeyBar
+from sharetui.ui.widgets.table import refill, under_cursor
 
 
 def _role_fields(role: str = "", advice_roles: tuple[str, ...] = ()) -> ComposeResult:
@@ -53,29 +53,25 @@ class AddAccountDialog(FormDialog):
     DEFAULT_CSS = DIALOG_CSS.format(name="AddAccountDialog")
     FIELDS = ("username", "display_name", "role", "advice_roles")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Add an account", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field(
-                    "username",
-                    "Username",
-                    ShortText(id="username", max_length=64),
-                    "Letters, digits, dots, dashes or underscores",
-                )
-                yield Field(
-                    "display_name",
-                    "Name",
-                    ShortText(id="display_name", max_length=200),
-                    "As colleagues know them",
-                )
-                yield from _role_fields()
-            yield saving_status()
-            yield Static(
-                "Ctrl+S: add the account (a one-time passphrase is shown)   Esc: cancel",
-                classes="hint",
-            )
+    SAVE_HINT = "Ctrl+S: add the account (a one-time passphrase is shown)   Esc: cancel"
+
+    def heading(self) -> str:
+        return "Add an account"
+
+    def questions(self) -> ComposeResult:
+        yield Field(
+            "username",
+            "Username",
+            ShortText(id="username", max_length=64),
+            "Letters, digits, dots, dashes or underscores",
+        )
+        yield Field(
+            "display_name",
+            "Name",
+            ShortText(id="display_name", max_length=200),
+            "As colleagues know them",
+        )
+        yield from _role_fields()
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         return {} if values["role"] else {"role": "Choose practitioner, supervisor or admin"}
@@ -101,16 +97,15 @@ class RolesDialog(FormDialog):
         super().__init__()
         self.user = user
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(lit(f"Roles of {self.user.username}"), classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield from _role_fields(
-                    self.user.role.value, tuple(r.value for r in self.user.advice_roles)
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: save the roles   Esc: cancel", classes="hint")
+    SAVE_HINT = "Ctrl+S: save the roles   Esc: cancel"
+
+    def heading(self) -> str:
+        return f"Roles of {self.user.username}"
+
+    def questions(self) -> ComposeResult:
+        yield from _role_fields(
+            self.user.role.value, tuple(r.value for r in self.user.advice_roles)
+        )
 
     def field_of(self, error_key: str) -> str:
         return "role" if error_key == "username" else error_key
@@ -168,21 +163,12 @@ class AccountsScreen(LoadingScreen):
 
     @work(exclusive=True, group="accounts-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            users = await self.call(self.services.users.list, self.actor)
-            if self.is_attached:
-                self._show(users)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        await self.load_and_show(self.call(self.services.users.list, self.actor), self._show)
 
     def _show(self, users: list[UserView]) -> None:
         self.users = users
-        table = self.query_one("#accounts-table", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for u in users:
-            table.add_row(
+        rows = [
+            (
                 lit(u.username),
                 one_line(u.display_name, 20),
                 u.role.label,
@@ -190,14 +176,12 @@ class AccountsScreen(LoadingScreen):
                 "set up" if u.has_factor else "-",
                 one_line(", ".join(r.short for r in u.advice_roles) or "-", 30),
             )
-        if users:
-            table.move_cursor(row=min(row, len(users) - 1))
+            for u in users
+        ]
+        refill(self.query_one("#accounts-table", DataTable), rows)
 
     def chosen(self) -> UserView | None:
-        table = self.query_one("#accounts-table", DataTable)
-        if not self.users or table.cursor_row < 0:
-            return None
-        return self.users[min(table.cursor_row, len(self.users) - 1)]
+        return under_cursor(self.query_one("#accounts-table", DataTable), self.users)
 
     def say(self, words: str) -> None:
         self.query_one("#accounts-status", Static).update(lit(words))
@@ -287,13 +271,8 @@ class AccountsScreen(LoadingScreen):
         if user is None:
             return
 
-        def answered(go: bool | None) -> None:
-            if go:
-                then(user)
-
-        self.app.push_screen(
-            ConfirmDialog(question.replace("{name}", user.username), yes=yes, no="Cancel"),
-            answered,
+        ConfirmDialog(question.replace("{name}", user.username), yes=yes, no="Cancel").ask(
+            self.app, lambda: then(user)
         )
 
     @work(group="accounts-change", exit_on_error=False)

@@ -4,7 +4,7 @@ then oldest, a page at a time, refreshed on a timer so a new urgent item shows w
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -192,8 +192,8 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
         self._show_detail()
         self.refresh_bindings()
 
-    def _show_summary(self, page: Page[AdviceView], counts: dict[str, object]) -> None:
-        by: dict[str, int] = counts["by_urgency"]  # type: ignore[assignment]
+    def _show_summary(self, page: Page[AdviceView], counts: dict[str, Any]) -> None:
+        by: dict[str, int] = counts["by_urgency"]
         text = Text(
             f"Open for your roles: {counts['total']} (urgent {by['urgent']}, today "
             f"{by['today']}, routine {by['routine']})"

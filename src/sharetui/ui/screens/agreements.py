@@ -13,15 +13,14 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from sharetui.domain.enums import LawfulBasis
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.agreements import AgreementInput, AgreementView
-from sharetui.ui.forms import Choices, ErrorSummary, Field, LongText, ShortText
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms import Choices, Field, LongText, ShortText
+from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line, plain
 from sharetui.ui.screens.keeping import KeptList
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
@@ -177,59 +176,55 @@ class AgreementDialog(FormDialog):
         super().__init__(values=values)
         self.agreement = agreement
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
+        return (
+            "Add a data sharing agreement" if self.agreement is None else "Correct this agreement"
+        )
+
+    def questions(self) -> ComposeResult:
         a = self.agreement
-        with Vertical(classes="dialog"):
-            yield Static(
-                "Add a data sharing agreement" if a is None else "Correct this agreement",
-                classes="dialog-title",
-            )
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field("title", "Title", ShortText(id="title", max_length=SHORT_TEXT))
-                yield Field(
-                    "org_ids",
-                    "Organisations it covers (from the register)",
-                    OrgChooser(id="org_ids", multiple=True, chosen=a.org_ids if a else ()),
-                )
-                yield Field(
-                    "parties",
-                    "Parties, as the agreement names them",
-                    LongText(id="parties", max_length=LONG_TEXT),
-                )
-                yield Field(
-                    "purposes",
-                    "Purposes, one per line",
-                    LongText(id="purposes", max_length=LONG_TEXT),
-                    "Enter starts a new line.",
-                )
-                yield Field(
-                    "lawful_basis",
-                    "Lawful basis (UK GDPR Article 6)",
-                    Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
-                )
-                yield Field(
-                    "data_categories",
-                    "Categories of data",
-                    LongText(id="data_categories", max_length=LONG_TEXT),
-                )
-                yield Field(
-                    "starts_on",
-                    "Start (day/month/year)",
-                    ShortText(id="starts_on", max_length=20),
-                )
-                yield Field(
-                    "review_on",
-                    "Review date (day/month/year)",
-                    ShortText(id="review_on", max_length=20),
-                )
-                yield Field(
-                    "signed_copy",
-                    "Where the signed copy is kept",
-                    ShortText(id="signed_copy", max_length=SHORT_TEXT),
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: save   Esc: cancel   F1: help", classes="hint")
+        yield Field("title", "Title", ShortText(id="title", max_length=SHORT_TEXT))
+        yield Field(
+            "org_ids",
+            "Organisations it covers (from the register)",
+            OrgChooser(id="org_ids", multiple=True, chosen=a.org_ids if a else ()),
+        )
+        yield Field(
+            "parties",
+            "Parties, as the agreement names them",
+            LongText(id="parties", max_length=LONG_TEXT),
+        )
+        yield Field(
+            "purposes",
+            "Purposes, one per line",
+            LongText(id="purposes", max_length=LONG_TEXT),
+            "Enter starts a new line.",
+        )
+        yield Field(
+            "lawful_basis",
+            "Lawful basis (UK GDPR Article 6)",
+            Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
+        )
+        yield Field(
+            "data_categories",
+            "Categories of data",
+            LongText(id="data_categories", max_length=LONG_TEXT),
+        )
+        yield Field(
+            "starts_on",
+            "Start (day/month/year)",
+            ShortText(id="starts_on", max_length=20),
+        )
+        yield Field(
+            "review_on",
+            "Review date (day/month/year)",
+            ShortText(id="review_on", max_length=20),
+        )
+        yield Field(
+            "signed_copy",
+            "Where the signed copy is kept",
+            ShortText(id="signed_copy", max_length=SHORT_TEXT),
+        )
 
     def values(self) -> dict[str, Any]:
         out = super().values()
@@ -280,26 +275,24 @@ class ReviewedDialog(FormDialog):
         super().__init__()
         self.agreement = agreement
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
         a = self.agreement
-        with Vertical(classes="dialog"):
-            yield Static(lit(f"Reviewed: {a.title}"), classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Static(
-                    lit(
-                        f"It was due for review by {day(a.review_on)}. If it changed, correct "
-                        "it instead (e), with its new review date."
-                    ),
-                    classes="hint",
-                )
-                yield Field(
-                    "next_review",
-                    "Next review date (day/month/year)",
-                    ShortText(id="next_review", max_length=20),
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: save   Esc: cancel   F1: help", classes="hint")
+        return f"Reviewed: {a.title}"
+
+    def questions(self) -> ComposeResult:
+        a = self.agreement
+        yield Static(
+            lit(
+                f"It was due for review by {day(a.review_on)}. If it changed, correct "
+                "it instead (e), with its new review date."
+            ),
+            classes="hint",
+        )
+        yield Field(
+            "next_review",
+            "Next review date (day/month/year)",
+            ShortText(id="next_review", max_length=20),
+        )
 
     def field_of(self, error_key: str) -> str:
         return "next_review" if error_key == "review_on" else error_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -76,7 +76,7 @@ class ReportsWorkerFailures:
         from sharetui.services.failures import describe
         from sharetui.ui.screens.dialogs import MessageDialog
 
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(  # type: ignore[attr-defined]  # a mixin: the widget it joins has .app
             MessageDialog(FAILED_TITLE, describe(error, on_screen=True))
         )
 
@@ -106,14 +106,14 @@ class KioskMixin(ReportsWorkerFailures):
             except SessionEnded:
                 return False
 
-        check_action._session_safe = True  # type: ignore[attr-defined]
-        cls.check_action = check_action  # type: ignore[method-assign]
+        check_action._session_safe = True  # type: ignore[attr-defined]  # a mark on a function object
+        cls.check_action = check_action  # type: ignore[method-assign]  # wrapped on purpose, per class
 
     def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
         """Whether a key typed ahead may reach this screen now (False: it waits its turn)."""
         from sharetui.ui.typeahead import loading
 
-        return not loading(self, self.TYPEAHEAD_WAIT_GROUPS)  # type: ignore[arg-type]
+        return not loading(self, self.TYPEAHEAD_WAIT_GROUPS)  # type: ignore[arg-type]  # a mixin: self is a Screen at run time
 
     KEY_LABELS: dict[str, str] = {}  # an app key's words on this screen ("ctrl+q": "Quit")
 
@@ -121,7 +121,7 @@ class KioskMixin(ReportsWorkerFailures):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The footer's keys, with this screen's words for app keys that do something else
         here (Ctrl+Q quits before anyone signs in, and signs out after)."""
-        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]  # a mixin: Screen supplies it after us in the MRO
         for key, label in self.KEY_LABELS.items():
             if key in bindings:
                 active = bindings[key]
@@ -141,7 +141,7 @@ class KioskMixin(ReportsWorkerFailures):
 
     @property
     def share_app(self) -> ShareApp:
-        return self.app  # type: ignore[attr-defined]
+        return self.app  # type: ignore[attr-defined]  # a mixin: Textual's .app, typed App[Any], is a ShareApp
 
     @property
     def services(self) -> Services:
@@ -184,6 +184,17 @@ class LoadingScreen(KioskScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.loaded = asyncio.Event()
+
+    async def load_and_show(self, fetch: Awaitable[T], show: Callable[[T], object]) -> None:
+        """The list screens' load: fetch, show it if the screen is still there, and settle
+        the screen either way (shown, or failed and said so by the worker's handler)."""
+        try:
+            found = await fetch
+            if self.is_attached:
+                show(found)
+        finally:
+            if self.is_attached:
+                self.mark_loaded()
 
     def mark_loaded(self) -> None:
         """The first load is shown: set `loaded` once the screen has repainted with it."""
@@ -229,7 +240,7 @@ class SerialLoadMixin:
         self._loader = self._load()
 
     def _loaded(self) -> None:
-        if self._again and self.is_attached:  # type: ignore[attr-defined]
+        if self._again and self.is_attached:  # type: ignore[attr-defined]  # a mixin for screens: Textual's is_attached
             self.action_reload()
 
     @work(group="serial-load", exit_on_error=False)
@@ -238,7 +249,7 @@ class SerialLoadMixin:
             await self._fetch_and_show()
         finally:
             self._first_load_done = True
-            self.call_later(self._loaded)  # type: ignore[attr-defined]
+            self.call_later(self._loaded)  # type: ignore[attr-defined]  # a mixin for screens: Textual's call_later
 
     def typeahead_ready(self, event: events.Key | events.Paste) -> bool:
         """Keys typed while the screen first loads wait for its rows; a timed refresh of a

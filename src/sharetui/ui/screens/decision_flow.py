@@ -4,12 +4,13 @@ Enter goes on, Esc goes back a page, F4 asks for advice from any page. The draft
 every page change, and the page's typed values go with it when the user switches, so a lock, a
 switch of user or a crash brings them back to the same page with the same answers. Nothing is
 saved as a decision until check-your-answers.
+
+The draft keeping is ui/screens/flow_drafts.py; the help for each question, ui/flow/help.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Header, Static
 
 from sharetui.domain.decision import DecisionInput
-from sharetui.domain.enums import AdviceStatus, ConsentStatus
+from sharetui.domain.enums import AdviceStatus
 from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
 from sharetui.services.views import (
     AdviceView,
@@ -28,61 +29,19 @@ from sharetui.services.views import (
     PersonSummary,
 )
 from sharetui.ui.flow import make_page
+from sharetui.ui.flow.help import flow_help
 from sharetui.ui.flow.messages import ConsentNowAsked, ContinueAsked, PartAsked, SavedRecordAsked
 from sharetui.ui.flow.page import FlowPage
 from sharetui.ui.flow.state import ALL_PAGES, DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
+from sharetui.ui.flow.summary import consent_event_words
 from sharetui.ui.literal import plain
-from sharetui.ui.screens.base import DraftSnapshot, KioskScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from sharetui.ui.screens.flow_drafts import DraftKeepingFlow
 from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.person_text import person_name
 
-FLOW_HELP: dict[str, str] = {
-    "f-urgent": "Answer yes when a child is suffering, or likely to suffer, significant harm. "
-    "Then follow your procedures without delay: consent is not needed, and waiting for advice "
-    "must never hold up the share. Advice can be asked for and recorded afterwards.",
-    "f-subject-id": "The person the information is about. Search by name, date of birth or "
-    "reference; Ctrl+N adds someone new without leaving this decision.",
-    "f-origin": "An incoming request: someone asked us. Our own initiative: we decided to "
-    "share (for example a referral).",
-    "f-caller-check": "Before giving information over the phone, make sure the caller is who "
-    "they say: call back on a number you already hold, or recognise a known contact. An "
-    "unverified caller is flagged on the record.",
-    "f-recipient-search": "The recipient register: organisations and their contacts, with "
-    "their secure routes, kept by supervisors. Type any part of the organisation, role, name "
-    "or contact; Up/Down and Enter take one. A name the register lacks is added for review "
-    "(Ctrl+N). Share only with those who need it, securely (rule 6). Under the purpose: "
-    "whether a data sharing agreement covers this recipient and purpose (ICO data sharing "
-    "code, 2021). None is needed for a one-off or urgent share; it never stops one.",
-    "f-purpose": "What the recipient will use the information for. Share only what that "
-    "purpose needs (rule 6).",
-    "f-information": "What you share. Keep fact apart from opinion, and leave out details "
-    "that could identify someone at risk (a carer, a neighbour).",
-    "f-special-category": "Health, sex life or orientation, ethnicity, religion, political "
-    "opinions, union membership, genetics or biometrics. It needs an Article 9 condition.",
-    "f-consent-position": "Given: the person (or someone able to) agreed to this share. "
-    "Refused or withdrawn: you may still share where there is a lawful basis and you record "
-    "why. Not sought: asking would be unsafe, would prejudice the protection, or consent "
-    "cannot be given or reasonably obtained. Never ask for consent you would override.",
-    "f-consent-event-id": "Consent covers a particular information, recipient and purpose. "
-    "Choose the record that covers this share, or record consent now if it was just given.",
-    "f-without-consent-reason": "Why sharing without consent is justified, for example a "
-    "child is at risk of significant harm (rule 4).",
-    "f-necessity": "Why this share is needed to achieve the purpose, and why less would not do.",
-    "f-person-told": "Rule 2: be open with the person (and family where appropriate) about "
-    "what is shared, unless telling them would be unsafe or inappropriate.",
-    "f-identities-protected": "Protect the identity of anyone who could be harmed if their "
-    "details reached an abuser (2024 guidance).",
-    "f-outcome": "Share, share part of it, or do not share. Rule 7: record the reasons "
-    "whatever you decide.",
-    "f-reasons": "The reasons for your decision, in plain words: they should stand up at a "
-    "review months from now.",
-    "f-shared-at": "When the information was (or will be) shared. It cannot be in the future.",
-    "f-amend-reason": "Why the record is being corrected. The earlier version stays visible.",
-}
 
-
-class DecisionFlowScreen(KioskScreen):
+class DecisionFlowScreen(DraftKeepingFlow):
     """The step-by-step decision. See the module docstring for the keys."""
 
     DEFAULT_CSS = """
@@ -120,7 +79,7 @@ class DecisionFlowScreen(KioskScreen):
         self.advice: list[AdviceView] = []
         self.saved: DecisionView | None = None
         self._lock = asyncio.Lock()
-        self.FIELD_HELP = {**FLOW_HELP, **_basis_help(), **_impact_help()}
+        self.FIELD_HELP = flow_help()
         # Rule 5: the children linked to the person as a parent or carer, named on the
         # decision page (fetched for this person when that page is shown).
         self.linked_children: tuple[PersonSummary, ...] = ()
@@ -138,11 +97,6 @@ class DecisionFlowScreen(KioskScreen):
         self._load()
 
     # -- what the pages use ---------------------------------------------------------------
-    @property
-    def page_widget(self) -> FlowPage | None:
-        found = self.query("#flow-body > FlowPage")
-        return found.first(FlowPage) if found else None
-
     def person_label(self, person_id: int) -> str:
         p = self.people.get(person_id)
         if p is None:
@@ -326,129 +280,6 @@ class DecisionFlowScreen(KioskScreen):
             else await self.call(self.services.consent.current, self.actor, person_id)
         )
 
-    async def _leave(self) -> None:
-        """Leave the flow, keeping the answers as a draft; if the draft cannot be saved the
-        flow stays open (the reason is said) rather than close on answers not kept."""
-        if not await self._save_draft():
-            return
-        if self.draft_id is not None:
-            self.notify("Kept as a draft under My drafts on your home screen.", markup=False)
-        self.app.pop_screen()
-
-    def action_discard_draft(self) -> None:
-        """Ctrl+D: throw the answers and the draft away, after a confirmation."""
-        from sharetui.ui.screens.dialogs import ConfirmDialog
-
-        if self.saved is not None:
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.run_worker(self._discard(), group="flow-nav", exit_on_error=False)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this decision and its draft? The answers cannot be brought back.",
-                yes="Discard",
-                no="Keep it",
-            ),
-            answered,
-        )
-
-    async def _discard(self) -> None:
-        if self.draft_id is not None:
-            try:
-                await self.call(self.services.drafts.discard, self.actor, self.draft_id)
-            except NotFound:
-                pass  # already gone
-            except ShareError as exc:
-                self.notify(
-                    f"The draft could not be discarded: {exc.message}",
-                    severity="error",
-                    markup=False,
-                )
-                return
-        self.saved_or_discarded = True
-        self.draft_id = None
-        self.app.pop_screen()
-
-    # -- drafts ---------------------------------------------------------------------------
-    def draft_snapshot(self) -> DraftSnapshot | None:
-        """The answers and the current page's typed values, for switch user / sign out."""
-        if not self.loaded or self.saved is not None or self.saved_or_discarded:
-            return None
-        page = self.page_widget
-        if page is not None:
-            page.collect()
-        if self._nothing_answered() and self.draft_id is None:
-            return None
-        return DraftSnapshot(
-            kind=DRAFT_KIND,
-            payload=self.state.to_payload(),
-            page=self.state.page,
-            title=self._draft_title(),
-            draft_id=self.draft_id,
-        )
-
-    def draft_saved(self, draft_id: int) -> None:
-        self.draft_id = draft_id
-
-    def _nothing_answered(self) -> bool:
-        """Nothing chosen or typed beyond the person the flow was opened for (from their
-        record): leaving at once keeps no draft, as leaving an empty flow keeps none."""
-        if self.state.amend_of is not None:
-            return False
-        return self.state.is_empty or (
-            self.state.data == DecisionInput(subject_id=self.person_id)
-            and not any(self.state.extras.values())
-        )
-
-    def _draft_title(self) -> str:
-        d = self.state.data
-        title = (
-            f"Amendment of decision {self.state.amend_of}"
-            if self.state.amend_of is not None
-            else "Sharing decision"
-        )
-        person = self.people.get(d.subject_id or 0)
-        if person is not None:
-            title += f": {person_name(person)}"
-        if d.urgent:
-            title += " (urgent)"
-        return title
-
-    async def _save_draft(self, *, force: bool = False) -> bool:
-        """Saved at every page change; a failure is said, and nothing on screen is lost.
-        False when the draft could not be saved."""
-        if not self.loaded or self.saved is not None or self.saved_or_discarded:
-            return True
-        if self._nothing_answered() and self.draft_id is None and not force:
-            return True
-        for _attempt in range(2):
-            try:
-                view = await self.call(
-                    self.services.drafts.save,
-                    self.actor,
-                    kind=DRAFT_KIND,
-                    payload=self.state.to_payload(),
-                    page=self.state.page,
-                    title=self._draft_title(),
-                    draft_id=self.draft_id,
-                )
-            except NotFound:
-                self.draft_id = None  # discarded elsewhere: keep the work as a new draft
-                continue
-            except ShareError as exc:
-                self.notify(
-                    f"The draft could not be saved: {exc.message}. Your answers are still here.",
-                    severity="error",
-                    markup=False,
-                )
-                return False
-            self.draft_id = view.id
-            return True
-        return False
-
     # -- saving the decision --------------------------------------------------------------
     async def _save_decision(self, page: FlowPage) -> None:
         state = self.state
@@ -544,19 +375,12 @@ class DecisionFlowScreen(KioskScreen):
             )
             return
 
-        def leave(answer: bool | None) -> None:
-            if answer:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Advice requested. This decision waits under My drafts as pending advice; "
-                "carry on from there when the advice comes back. Leave it for now?",
-                yes="Leave it for now",
-                no="Carry on now",
-            ),
-            leave,
-        )
+        ConfirmDialog(
+            "Advice requested. This decision waits under My drafts as pending advice; "
+            "carry on from there when the advice comes back. Leave it for now?",
+            yes="Leave it for now",
+            no="Carry on now",
+        ).ask(self.app, lambda: self.app.pop_screen())
 
     # -- record consent now ---------------------------------------------------------------
     def record_consent_now(self) -> None:
@@ -589,30 +413,3 @@ class DecisionFlowScreen(KioskScreen):
                 refresh(event_id)
                 if page is not None:
                     page.advance(page.query_one("#f-consent-event-id"))
-
-
-def consent_event_words(ev: ConsentEventView, tz: Any) -> str:
-    """One consent record in words, for the record and check-your-answers."""
-    when = ev.effective_at.astimezone(tz).strftime("%d %B %Y")
-    who = ev.given_by.label.lower() if ev.given_by else "someone"
-    if ev.given_by_name:
-        who = f"{ev.given_by_name} ({who})"
-    verb = ev.status.label.lower()
-    if ev.status is ConsentStatus.NOT_SOUGHT:
-        return f"Consent not sought on {when}"
-    return (
-        f"Consent {verb} by {who} on {when}, for {ev.scope_information} to "
-        f"{ev.scope_recipient} for {ev.scope_purpose} (record {ev.id})"
-    )
-
-
-def _impact_help() -> dict[str, str]:
-    from sharetui.ui.flow.impact_part import IMPACT_HELP
-
-    return IMPACT_HELP
-
-
-def _basis_help() -> dict[str, str]:
-    from sharetui.ui.flow.pages_consent import ART9_HELP, BASIS_HELP
-
-    return {"f-lawful-basis": BASIS_HELP, "f-art9-condition": ART9_HELP}

@@ -15,7 +15,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.receipts import ReceiptView
 from sharetui.services.views import AdviceView, DecisionView, PersonSummary
 from sharetui.ui.after_share_text import after_share_text
-from sharetui.ui.flow.summary import WHEN_FORMAT, Part, parts
+from sharetui.ui.flow.summary import WHEN_FORMAT, Part, consent_event_words, parts
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -89,8 +89,6 @@ class DecisionScreen(KioskScreen):
             words: dict[int, str] = {}
             for d in inputs:
                 if d.consent_event_id is not None and d.consent_event_id not in words:
-                    from sharetui.ui.screens.decision_flow import consent_event_words
-
                     ev = await self.call(svc.consent.get_event, actor, d.consent_event_id)
                     words[ev.id] = consent_event_words(ev, self.share_app.settings.tz)
         except ShareError as exc:

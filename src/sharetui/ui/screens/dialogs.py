@@ -6,7 +6,10 @@ screen under the lock may be the one asking (a one-time passphrase, a person's d
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
@@ -44,6 +47,15 @@ class ConfirmDialog(KioskModal[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def ask(self, app: App[Any], then: Callable[[], object]) -> None:
+        """Put the question to the person; on yes, do `then` (nothing on no or Esc)."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        app.push_screen(self, answered)
 
 
 class LeaveDialog(KioskModal["str | None"]):

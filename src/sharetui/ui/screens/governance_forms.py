@@ -13,15 +13,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
-
 from sharetui.domain.errors import NotFound
 from sharetui.domain.person import parse_date
-from sharetui.ui.forms import ErrorSummary
-from sharetui.ui.forms.dialog import FormDialog, saving_status
-from sharetui.ui.literal import lit
+from sharetui.ui.forms.dialog import FormDialog
+from sharetui.ui.screens.resume import GOVERNANCE_DRAFT_KINDS
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
@@ -40,11 +35,10 @@ def day_text(day: date) -> str:
 
 
 class GovernanceForm(FormDialog):
-    """A governance dialog: a title, the questions (questions()), Ctrl+S to save.
+    """A governance dialog: the kit's form (a title, the questions, Ctrl+S to save).
     `context` holds the ids and labels the form needs; it is kept with a draft."""
 
     DATE_FIELDS: ClassVar[tuple[str, ...]] = ()
-    SAVE_HINT: ClassVar[str] = "Ctrl+S: save   Esc: cancel   F1: help"
 
     def __init__(
         self,
@@ -55,22 +49,6 @@ class GovernanceForm(FormDialog):
     ) -> None:
         super().__init__(values=values, draft_id=draft_id)
         self.context: dict[str, Any] = dict(context)
-
-    def heading(self) -> str:
-        return self.DRAFT_TITLE
-
-    def questions(self) -> ComposeResult:
-        raise NotImplementedError
-        yield  # pragma: no cover - a generator for the type checker
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(lit(self.heading()), classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield from self.questions()
-            yield saving_status()
-            yield Static(self.SAVE_HINT, classes="hint")
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         """Dates that cannot be read are said on their field before anything is sent."""
@@ -107,17 +85,7 @@ def _forms() -> dict[str, type[GovernanceForm]]:
     }
 
 
-DRAFT_KINDS = (
-    "sar-new",
-    "sar-identity",
-    "sar-extend",
-    "sar-review",
-    "sar-disclose",
-    "sar-answer",
-    "retention-keep",
-    "retention-hold",
-    "retention-lift",
-)
+DRAFT_KINDS = GOVERNANCE_DRAFT_KINDS  # the kinds My drafts reopens through this module
 
 
 async def reopen(

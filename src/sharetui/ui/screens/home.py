@@ -235,13 +235,7 @@ class HomeScreen(LoadingScreen):
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            data = await self._fetch()
-            if self.is_attached:
-                self._show(data)
-        finally:  # shown, or failed and said so: either way the screen is settled
-            if self.is_attached:
-                self.mark_loaded()
+        await self.load_and_show(self._fetch(), self._show)
 
     async def _fetch(self) -> dict[str, Any]:
         svc, actor = self.services, self.actor
@@ -408,18 +402,11 @@ class HomeScreen(LoadingScreen):
         if draft_id is None:
             return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self._discard(draft_id)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this draft? What was typed in it cannot be brought back.",
-                yes="Discard",
-                no="Keep it",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            "Discard this draft? What was typed in it cannot be brought back.",
+            yes="Discard",
+            no="Keep it",
+        ).ask(self.app, lambda: self._discard(draft_id))
 
     @work(group="home-discard", exit_on_error=False)
     async def _discard(self, draft_id: int) -> None:

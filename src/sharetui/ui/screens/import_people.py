@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ProgressBar, Static
 
-from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, ShortText
-from sharetui.ui.forms.dialog import KEEP_OPEN, FormDialog, saving_status
+from sharetui.ui.forms import Choice, Choices, Field, ShortText
+from sharetui.ui.forms.dialog import KEEP_OPEN, FormDialog
 from sharetui.ui.screens.record_consent import DIALOG_CSS
 
 MODES = [
@@ -46,29 +45,26 @@ class ImportPeopleDialog(FormDialog):
         "new people: their row numbers, like 12, 40.",
     }
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Import people from an export", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field(
-                    "path", "File to import (CSV or XLSX)", ShortText(id="path", max_length=1000)
-                )
-                yield Field(
-                    "map_path",
-                    "Map file (leave blank to recognise the headers)",
-                    ShortText(id="map_path", max_length=1000),
-                )
-                yield Field("mode", "", Choices(MODES, id="mode", prompt="What to do"))
-                yield Field(
-                    "new_rows",
-                    "Rows checked to be new people (optional)",
-                    ShortText(id="new_rows", max_length=200),
-                )
-                yield ProgressBar(id="import-progress", show_eta=False)
-                yield Static("", id="import-result", markup=False)
-            yield saving_status()
-            yield Static("Ctrl+S: run   Esc: close", classes="hint")
+    SAVE_HINT = "Ctrl+S: run   Esc: close"
+
+    def heading(self) -> str:
+        return "Import people from an export"
+
+    def questions(self) -> ComposeResult:
+        yield Field("path", "File to import (CSV or XLSX)", ShortText(id="path", max_length=1000))
+        yield Field(
+            "map_path",
+            "Map file (leave blank to recognise the headers)",
+            ShortText(id="map_path", max_length=1000),
+        )
+        yield Field("mode", "", Choices(MODES, id="mode", prompt="What to do"))
+        yield Field(
+            "new_rows",
+            "Rows checked to be new people (optional)",
+            ShortText(id="new_rows", max_length=200),
+        )
+        yield ProgressBar(id="import-progress", show_eta=False)
+        yield Static("", id="import-result", markup=False)
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         errors = {}

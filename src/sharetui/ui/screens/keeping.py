@@ -21,7 +21,7 @@ from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table
+from sharetui.ui.widgets.table import Table, refill, under_cursor
 
 
 class KeptList(LoadingScreen):
@@ -91,18 +91,11 @@ class KeptList(LoadingScreen):
 
     def _show(self) -> None:
         table = self.query_one("#kept-table", DataTable)
-        at = table.cursor_row
-        table.clear()
-        for item in self.items:
-            table.add_row(*self.row(item))
-        table.move_cursor(row=max(min(at, len(self.items) - 1), 0))
+        refill(table, [self.row(item) for item in self.items])
         self._detail()
 
     def chosen(self) -> Any | None:
-        table = self.query_one("#kept-table", DataTable)
-        if not self.items or table.cursor_row < 0:
-            return None
-        return self.items[min(table.cursor_row, len(self.items) - 1)]
+        return under_cursor(self.query_one("#kept-table", DataTable), self.items)
 
     def move_to(self, match: Any) -> None:
         """Put the cursor on the first row whose item matches (an id, say)."""

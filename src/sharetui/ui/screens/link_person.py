@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from sharetui.domain.enums import Relationship
 from sharetui.services.views import PersonSummary
-from sharetui.ui.forms import Choices, ErrorSummary, Field
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms import Choices, Field
+from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import person_line
+from sharetui.ui.widgets.person_text import chosen, person_line
 
 RELATIONSHIPS = list(Relationship)
 
@@ -48,28 +46,27 @@ class LinkPersonDialog(FormDialog):
         self.person_label = person_label
         self.other: PersonSummary | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Link a person", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field(
-                    "person",
-                    "Who? Type to search, Down and Enter to choose",
-                    PersonPicker(id="link-picker", page_size=5),
-                )
-                yield Static("Nobody chosen yet", id="chosen")
-                yield Field(
-                    "relationship",
-                    "",
-                    Choices(
-                        enum_choices(RELATIONSHIPS),
-                        id="relationship",
-                        prompt=f"What are they to {self.person_label}?",
-                    ),
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: save the link   Esc: cancel", classes="hint")
+    SAVE_HINT = "Ctrl+S: save the link   Esc: cancel"
+
+    def heading(self) -> str:
+        return "Link a person"
+
+    def questions(self) -> ComposeResult:
+        yield Field(
+            "person",
+            "Who? Type to search, Down and Enter to choose",
+            PersonPicker(id="link-picker", page_size=5),
+        )
+        yield Static("Nobody chosen yet", id="chosen")
+        yield Field(
+            "relationship",
+            "",
+            Choices(
+                enum_choices(RELATIONSHIPS),
+                id="relationship",
+                prompt=f"What are they to {self.person_label}?",
+            ),
+        )
 
     # The person picker is not one of the kit's boxes: its search text and the chosen
     # person are read and restored here.
@@ -94,9 +91,7 @@ class LinkPersonDialog(FormDialog):
     @on(PersonPicker.Picked)
     def _picked(self, event: PersonPicker.Picked) -> None:
         self.other = event.person
-        self.query_one("#chosen", Static).update(
-            Text.assemble(("Chosen: ", "bold"), person_line(event.person))
-        )
+        self.query_one("#chosen", Static).update(chosen(person_line(event.person)))
         self.query_one("#relationship", Choices).focus()
 
     def field_of(self, error_key: str) -> str:

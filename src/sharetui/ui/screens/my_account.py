@@ -11,14 +11,14 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Static
 
 from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.own_account import OwnAccount, OwnEnrolment
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen, LoadingScreen
 from sharetui.ui.screens.record_consent import DIALOG_CSS
@@ -36,20 +36,19 @@ class ChangePassphraseDialog(FormDialog):
     FIELDS = ("current", "passphrase", "confirm")
     SAVED_WORDS = "Your passphrase is changed: use the new one from now on."
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Change your passphrase", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield _secret_box("current", "Current passphrase")
-                yield _secret_box(
-                    "passphrase",
-                    "New passphrase",
-                    "At least 12 characters; three or more random words are easy to remember",
-                )
-                yield _secret_box("confirm", "New passphrase again")
-            yield saving_status()
-            yield Static("Ctrl+S: change it   Esc: cancel", classes="hint")
+    SAVE_HINT = "Ctrl+S: change it   Esc: cancel"
+
+    def heading(self) -> str:
+        return "Change your passphrase"
+
+    def questions(self) -> ComposeResult:
+        yield _secret_box("current", "Current passphrase")
+        yield _secret_box(
+            "passphrase",
+            "New passphrase",
+            "At least 12 characters; three or more random words are easy to remember",
+        )
+        yield _secret_box("confirm", "New passphrase again")
 
     async def submit(self, values: dict[str, Any], **options: Any) -> bool:
         await self.call(

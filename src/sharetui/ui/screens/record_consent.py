@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from enum import Enum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -59,7 +60,7 @@ DIALOG_CSS = """
 def enum_choices(members: list[E], words: dict[Any, str] | None = None) -> list[Choice]:
     """Enum members as options keyed 1 to 9, labelled in words."""
     return [
-        Choice(str(i), m.value, (words or {}).get(m) or m.label)  # type: ignore[attr-defined]
+        Choice(str(i), m.value, (words or {}).get(m) or m.label)  # type: ignore[attr-defined]  # every enum offered has .label; E is bound only to Enum
         for i, m in enumerate(members, start=1)
     ]
 
@@ -326,7 +327,7 @@ class WithdrawConsentDialog(FormDialog):
         return saved
 
 
-def event_text(ev: ConsentEventView, tz: object) -> Text:
+def event_text(ev: ConsentEventView, tz: ZoneInfo) -> Text:
     """Every field of one consent event, labelled, values literal."""
     rows: list[tuple[str, str]] = [
         ("What happened", f"Consent {ev.status.label.lower()}"),
@@ -341,9 +342,9 @@ def event_text(ev: ConsentEventView, tz: object) -> Text:
         ("Information", ev.scope_information),
         ("Shared with", ev.scope_recipient),
         ("Purpose", ev.scope_purpose),
-        ("Took effect", when(ev.effective_at, tz)),  # type: ignore[arg-type]
+        ("Took effect", when(ev.effective_at, tz)),
         ("Recorded by", ev.recorded_by),
-        ("Recorded at", when(ev.recorded_at, tz)),  # type: ignore[arg-type]
+        ("Recorded at", when(ev.recorded_at, tz)),
     ]
     text = Text()
     for i, (label, value) in enumerate(rows):

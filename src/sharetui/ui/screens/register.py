@@ -176,19 +176,12 @@ class RegisterScreen(KeptList):
         if org is None:
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._reviewed(org)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Keep {org.name} as an organisation of its own, checked? (Correct its "
-                "name or kind first with e if they are wrong.)",
-                yes="Keep as new",
-                no="Cancel",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            f"Keep {org.name} as an organisation of its own, checked? (Correct its "
+            "name or kind first with e if they are wrong.)",
+            yes="Keep as new",
+            no="Cancel",
+        ).ask(self.app, lambda: self._reviewed(org))
 
     @work(group="register-change", exit_on_error=False)
     async def _reviewed(self, org: OrgView) -> None:
@@ -293,18 +286,13 @@ class OrgScreen(KeptList):
         if contact is None or contact.contact_id is None:
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._change("remove_contact", contact.contact_id, "Contact removed.")
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Remove {contact_words(contact)}? They are no longer offered; decisions "
-                "that named them keep their words.",
-                yes="Remove",
-                no="Cancel",
-            ),
-            answered,
+        ConfirmDialog(
+            f"Remove {contact_words(contact)}? They are no longer offered; decisions "
+            "that named them keep their words.",
+            yes="Remove",
+            no="Cancel",
+        ).ask(
+            self.app, lambda: self._change("remove_contact", contact.contact_id, "Contact removed.")
         )
 
     @work(group="register-change", exit_on_error=False)

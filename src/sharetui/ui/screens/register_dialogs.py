@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from sharetui.domain.after_share import OrgKind
 from sharetui.domain.text import SHORT_TEXT
 from sharetui.services.register_keeping import OrgView, RecipientChoice
-from sharetui.ui.forms import Choices, ErrorSummary, Field, ShortText
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms import Choices, Field, ShortText
+from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.org_chooser import OrgChooser
@@ -56,22 +55,18 @@ class OrgDialog(FormDialog):
         super().__init__(values=values)
         self.org = org
 
-    def compose(self) -> ComposeResult:
-        title = "Add an organisation" if self.org is None else "Correct this organisation"
-        with Vertical(classes="dialog"):
-            yield Static(title, classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field("name", "Name", ShortText(id="name", max_length=SHORT_TEXT))
-                yield Field("kind", "Kind", Choices(enum_choices(list(OrgKind)), id="kind"))
-                yield Field(
-                    "secure_routes",
-                    "Secure routes (optional)",
-                    ShortText(id="secure_routes", max_length=SHORT_TEXT),
-                    "A secure email domain or a portal, such as @northshire.gcsx.gov.uk",
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: save   Esc: cancel   F1: help", classes="hint")
+    def heading(self) -> str:
+        return "Add an organisation" if self.org is None else "Correct this organisation"
+
+    def questions(self) -> ComposeResult:
+        yield Field("name", "Name", ShortText(id="name", max_length=SHORT_TEXT))
+        yield Field("kind", "Kind", Choices(enum_choices(list(OrgKind)), id="kind"))
+        yield Field(
+            "secure_routes",
+            "Secure routes (optional)",
+            ShortText(id="secure_routes", max_length=SHORT_TEXT),
+            "A secure email domain or a portal, such as @northshire.gcsx.gov.uk",
+        )
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         errors = {} if values["name"].strip() else {"name": "Enter the organisation's name"}
@@ -111,24 +106,19 @@ class ContactDialog(FormDialog):
         super().__init__(values=values)
         self.org, self.contact = org, contact
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
         words = "Add a contact at " if self.contact is None else "Correct a contact at "
-        with Vertical(classes="dialog"):
-            yield Static(lit(words + self.org.name), classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field("role", "Role", ShortText(id="role", max_length=SHORT_TEXT))
-                yield Field(
-                    "contact_name", "Name", ShortText(id="contact_name", max_length=SHORT_TEXT)
-                )
-                yield Field(
-                    "contact",
-                    "How to reach them",
-                    ShortText(id="contact", max_length=SHORT_TEXT),
-                    "A secure email address or a telephone number",
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: save   Esc: cancel   F1: help", classes="hint")
+        return words + self.org.name
+
+    def questions(self) -> ComposeResult:
+        yield Field("role", "Role", ShortText(id="role", max_length=SHORT_TEXT))
+        yield Field("contact_name", "Name", ShortText(id="contact_name", max_length=SHORT_TEXT))
+        yield Field(
+            "contact",
+            "How to reach them",
+            ShortText(id="contact", max_length=SHORT_TEXT),
+            "A secure email address or a telephone number",
+        )
 
     def field_of(self, error_key: str) -> str:
         return "contact_name" if error_key == "name" else error_key
@@ -153,26 +143,25 @@ class MergeDialog(FormDialog):
         super().__init__()
         self.org = org
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(lit(f"{self.org.name}: which organisation is it?"), classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Static(
-                    lit(
-                        f"{self.org.name} is merged into the one you choose: its contacts, "
-                        "earlier spellings and agreements move there and it leaves the "
-                        "register. Decisions that named it keep their own words."
-                    ),
-                    classes="hint",
-                )
-                yield Field(
-                    "merge_into",
-                    "It is the same organisation as",
-                    OrgChooser(id="merge_into", exclude=(self.org.id,)),
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: merge   Esc: cancel   F1: help", classes="hint")
+    SAVE_HINT = "Ctrl+S: merge   Esc: cancel   F1: help"
+
+    def heading(self) -> str:
+        return f"{self.org.name}: which organisation is it?"
+
+    def questions(self) -> ComposeResult:
+        yield Static(
+            lit(
+                f"{self.org.name} is merged into the one you choose: its contacts, "
+                "earlier spellings and agreements move there and it leaves the "
+                "register. Decisions that named it keep their own words."
+            ),
+            classes="hint",
+        )
+        yield Field(
+            "merge_into",
+            "It is the same organisation as",
+            OrgChooser(id="merge_into", exclude=(self.org.id,)),
+        )
 
     def values(self) -> dict[str, Any]:
         return {"merge_into": self.query_one(OrgChooser).values}

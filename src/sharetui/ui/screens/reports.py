@@ -25,7 +25,7 @@ from sharetui.services.reports import Report, TurnaroundRow, week_start
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table
+from sharetui.ui.widgets.table import Table, refill
 
 # Bars told apart by their fill as well as their colour.
 MARKERS = ["█", "▒", "░"]
@@ -375,11 +375,9 @@ class ReportsScreen(KioskScreen):
 
     def _fill(self, table_id: str, rows: list[tuple[object, ...]], empty: str = "") -> None:
         table = self.query_one(table_id, DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*(c if isinstance(c, Text) else str(c) for c in row))
-        if not rows and empty:
-            table.add_row(lit(empty), *[""] * (len(table.columns) - 1))
+        cells = [tuple(c if isinstance(c, Text) else str(c) for c in row) for row in rows]
+        nothing = (lit(empty), *[""] * (len(table.columns) - 1)) if empty else None
+        refill(table, cells, empty=nothing, cursor=0)
 
     def _week_ticks(self, plot: PlotextPlot, starts: list[date]) -> None:
         """Label at most about eight weeks so the dates stay readable at 80 columns."""

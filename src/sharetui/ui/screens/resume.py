@@ -16,6 +16,20 @@ from sharetui.domain.errors import NotFound
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
 
+# The information governance forms' kinds (subject access, retention): one module,
+# governance_forms, opens each of them, and lists its forms by these kinds.
+GOVERNANCE_DRAFT_KINDS = (
+    "sar-new",
+    "sar-identity",
+    "sar-extend",
+    "sar-review",
+    "sar-disclose",
+    "sar-answer",
+    "retention-keep",
+    "retention-hold",
+    "retention-lift",
+)
+
 # The module whose reopen(app, draft_id, context, values) opens each kind again.
 REOPENERS = {
     "consent": "sharetui.ui.screens.person",
@@ -27,21 +41,7 @@ REOPENERS = {
     "receipt-step": "sharetui.ui.screens.receipt",
     "cp-transfer": "sharetui.ui.screens.transfer_dialogs",
     "incoming-file": "sharetui.ui.screens.transfer_dialogs",
-    # Information governance (subject access, retention): one module opens each of them.
-    **dict.fromkeys(
-        (
-            "sar-new",
-            "sar-identity",
-            "sar-extend",
-            "sar-review",
-            "sar-disclose",
-            "sar-answer",
-            "retention-keep",
-            "retention-hold",
-            "retention-lift",
-        ),
-        "sharetui.ui.screens.governance_forms",
-    ),
+    **dict.fromkeys(GOVERNANCE_DRAFT_KINDS, "sharetui.ui.screens.governance_forms"),
 }
 
 

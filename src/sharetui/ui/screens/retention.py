@@ -28,7 +28,7 @@ from sharetui.ui.literal import lit, one_line, plain
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table
+from sharetui.ui.widgets.table import Table, refill, under_cursor
 
 KIND_WORDS = {
     RecordKind.CHILD_PROTECTION: "child protection",
@@ -178,30 +178,22 @@ class RetentionScreen(LoadingScreen):
 
     @work(exclusive=True, group="retention-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            items = await self.call(self.services.retention.queue, self.actor)
-            if self.is_attached:
-                self._show(items)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        await self.load_and_show(self.call(self.services.retention.queue, self.actor), self._show)
 
     def _show(self, items: list[QueueItem]) -> None:
-        table = self.query_one("#retention-list", DataTable)
-        row = table.cursor_row
         self.queue = items
-        table.clear()
-        for q in items:
-            table.add_row(
+        rows = [
+            (
                 one_line(q.reference, 14),
                 one_line(q.name, 24),
                 KIND_WORDS[q.kind],
                 f"{q.review_on:%d %b %Y}",
                 "HELD" if q.held else "",
             )
-        if not items:
-            table.add_row("", lit("No record is due for review"), "", "", "")
-        table.move_cursor(row=max(0, min(row, len(items) - 1)))
+            for q in items
+        ]
+        nothing = ("", lit("No record is due for review"), "", "", "")
+        refill(self.query_one("#retention-list", DataTable), rows, empty=nothing)
         self._show_detail()
 
     @on(DataTable.RowHighlighted, "#retention-list")
@@ -224,10 +216,7 @@ class RetentionScreen(LoadingScreen):
         self.refresh_bindings()
 
     def chosen(self) -> QueueItem | None:
-        table = self.query_one("#retention-list", DataTable)
-        if not self.queue or table.cursor_row < 0:
-            return None
-        return self.queue[min(table.cursor_row, len(self.queue) - 1)]
+        return under_cursor(self.query_one("#retention-list", DataTable), self.queue)
 
     def say(self, words: str) -> None:
         self.query_one("#retention-said", Static).update(lit(words))

@@ -28,7 +28,7 @@ from sharetui.ui.literal import lit, one_line, plain
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table
+from sharetui.ui.widgets.table import Table, refill, under_cursor
 
 STATUS_WORDS = {
     SarStatus.AWAITING_IDENTITY: "ID to confirm",
@@ -152,13 +152,8 @@ class SubjectAccessScreen(LoadingScreen):
 
     @work(exclusive=True, group="sar-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            views = await self.call(self.services.sar.list, self.actor, open_only=self.open_only)
-            if self.is_attached:
-                self._show(views)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        views = self.call(self.services.sar.list, self.actor, open_only=self.open_only)
+        await self.load_and_show(views, self._show)
 
     def _show(self, views: list[SarView]) -> None:
         today = self.share_app.clock.today()
@@ -167,23 +162,22 @@ class SubjectAccessScreen(LoadingScreen):
         wanted = self.wanted if self.wanted is not None else (current.id if current else None)
         self.wanted = None
         self.requests = views
-        table.clear()
+        rows = []
         for v in views:
             stands = due_words(v, today)
             late = v.overdue(today) or stands == "answered late"
-            table.add_row(
-                str(v.id),
-                one_line(v.person_name or "(disposed of)", 22),
-                one_line(v.requester_name or "-", 18),
-                STATUS_WORDS[v.status],
-                Text(stands, style="bold reverse") if late else stands,
+            rows.append(
+                (
+                    str(v.id),
+                    one_line(v.person_name or "(disposed of)", 22),
+                    one_line(v.requester_name or "-", 18),
+                    STATUS_WORDS[v.status],
+                    Text(stands, style="bold reverse") if late else stands,
+                )
             )
-        if not views:
-            table.add_row(
-                "", lit("No open requests" if self.open_only else "No requests"), "", "", ""
-            )
+        nothing = lit("No open requests" if self.open_only else "No requests")
         index = next((i for i, v in enumerate(views) if v.id == wanted), 0)
-        table.move_cursor(row=index)
+        refill(table, rows, empty=("", nothing, "", "", ""), cursor=index)
         self.query_one("#sar-title", Static).update(
             "Subject access requests: " + ("open" if self.open_only else "all")
         )
@@ -200,10 +194,7 @@ class SubjectAccessScreen(LoadingScreen):
         self.refresh_bindings()
 
     def chosen(self) -> SarView | None:
-        table = self.query_one("#sar-list", DataTable)
-        if not self.requests or table.cursor_row < 0:
-            return None
-        return self.requests[min(table.cursor_row, len(self.requests) - 1)]
+        return under_cursor(self.query_one("#sar-list", DataTable), self.requests)
 
     def say(self, words: str) -> None:
         self.query_one("#sar-status", Static).update(lit(words))
@@ -306,19 +297,12 @@ class SubjectAccessScreen(LoadingScreen):
         if v is None:
             return
 
-        def answered(go: bool | None) -> None:
-            if go:
-                self.saving.run(lambda: self._withdraw(v), label="Saving…")
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Record that request {v.id} was withdrawn by the requester? It is closed and "
-                "no longer on the clock.",
-                yes="Withdrawn",
-                no="Cancel",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            f"Record that request {v.id} was withdrawn by the requester? It is closed and "
+            "no longer on the clock.",
+            yes="Withdrawn",
+            no="Cancel",
+        ).ask(self.app, lambda: self.saving.run(lambda: self._withdraw(v), label="Saving…"))
 
     async def _withdraw(self, v: SarView) -> None:
         try:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -29,7 +28,7 @@ from sharetui.ui.screens.governance_forms import (
     day_text,
 )
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import person_line
+from sharetui.ui.widgets.person_text import chosen, person_line
 
 RELATIONSHIP_CHOICES = [
     Choice(
@@ -142,9 +141,7 @@ class NewRequestDialog(GovernanceForm):
     @on(PersonPicker.Picked)
     def _picked(self, event: PersonPicker.Picked) -> None:
         self.person = event.person
-        self.query_one("#chosen", Static).update(
-            Text.assemble(("Chosen: ", "bold"), person_line(event.person))
-        )
+        self.query_one("#chosen", Static).update(chosen(person_line(event.person)))
         self.query_one("#requester", ShortText).focus()
 
     def field_of(self, error_key: str) -> str:

@@ -21,7 +21,7 @@ from sharetui.ui.literal import lit, one_line, one_line_keep_end, plain
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.sar import disclose
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table
+from sharetui.ui.widgets.table import Table, refill, under_cursor
 
 REVIEW_HELP = (
     "Before anything is given out, read each entry the export marks (ICO right of access "
@@ -113,31 +113,22 @@ class SarReviewScreen(LoadingScreen):
 
     @work(exclusive=True, group="review-load", exit_on_error=False)
     async def _load(self) -> None:
-        try:
-            entries = await self.call(
-                self.services.sar_reviews.entries, self.actor, self.request.id
-            )
-            if self.is_attached:
-                self._show(entries)
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
+        entries = self.call(self.services.sar_reviews.entries, self.actor, self.request.id)
+        await self.load_and_show(entries, self._show)
 
     def _show(self, entries: list[Entry], cursor: int | None = None) -> None:
         self.entries = entries
-        table = self.query_one("#review-table", DataTable)
-        row = table.cursor_row if cursor is None else cursor
-        table.clear()
-        for e in entries:
-            table.add_row(
+        rows = [
+            (
                 decision_words(e),
                 lit(REVIEW_SHORT.get(e.mark, e.mark)),
                 one_line_keep_end(e.where, 30),  # the field stays: it tells rows apart
                 one_line(e.value or "(the whole record)", 60),
             )
-        if not entries:
-            table.add_row("", "", lit("Nothing is marked for review"), "")
-        table.move_cursor(row=max(0, min(row, len(entries) - 1)))
+            for e in entries
+        ]
+        nothing = ("", "", lit("Nothing is marked for review"), "")
+        refill(self.query_one("#review-table", DataTable), rows, empty=nothing, cursor=cursor)
         todo = sum(1 for e in entries if e.choice is None)
         withheld = sum(1 for e in entries if e.choice is ReviewChoice.WITHHOLD)
         released = len(entries) - todo - withheld
@@ -165,10 +156,7 @@ class SarReviewScreen(LoadingScreen):
         self.refresh_bindings()
 
     def chosen(self) -> Entry | None:
-        table = self.query_one("#review-table", DataTable)
-        if not self.entries or table.cursor_row < 0:
-            return None
-        return self.entries[min(table.cursor_row, len(self.entries) - 1)]
+        return under_cursor(self.query_one("#review-table", DataTable), self.entries)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("decide", "decide_mark"):

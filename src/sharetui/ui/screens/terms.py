@@ -13,14 +13,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from sharetui.domain.calendar import Term
 from sharetui.domain.errors import ShareError
 from sharetui.domain.person import parse_date
-from sharetui.ui.forms import ErrorSummary, Field, ShortText
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms import Field, ShortText
+from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line
 from sharetui.ui.screens.agreements import DATE_ERROR
 from sharetui.ui.screens.dialogs import ConfirmDialog
@@ -108,19 +107,12 @@ class TermsScreen(KeptList):
             return
         term_id, t = item
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._remove(term_id, t.name)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Remove {t.name} ({day(t.first_day)} to {day(t.last_day)})? Due dates are "
-                "counted again without it.",
-                yes="Remove",
-                no="Cancel",
-            ),
-            answered,
-        )
+        ConfirmDialog(
+            f"Remove {t.name} ({day(t.first_day)} to {day(t.last_day)})? Due dates are "
+            "counted again without it.",
+            yes="Remove",
+            no="Cancel",
+        ).ask(self.app, lambda: self._remove(term_id, t.name))
 
     @work(group="terms-change", exit_on_error=False)
     async def _remove(self, term_id: int, name: str) -> None:
@@ -138,30 +130,29 @@ class TermDialog(FormDialog):
     FIELDS = ("term_name", "first_day", "last_day")
     FIELD_HELP = TERM_HELP
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Add a term", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field(
-                    "term_name",
-                    "Name",
-                    ShortText(id="term_name", max_length=100),
-                    "Such as Autumn 1 (a half-term block) or Spring term",
-                )
-                yield Field(
-                    "first_day",
-                    "First school day (day/month/year)",
-                    ShortText(id="first_day", max_length=20),
-                    "Such as 1/9/2026",
-                )
-                yield Field(
-                    "last_day",
-                    "Last school day (day/month/year)",
-                    ShortText(id="last_day", max_length=20),
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: add the term   Esc: cancel   F1: help", classes="hint")
+    SAVE_HINT = "Ctrl+S: add the term   Esc: cancel   F1: help"
+
+    def heading(self) -> str:
+        return "Add a term"
+
+    def questions(self) -> ComposeResult:
+        yield Field(
+            "term_name",
+            "Name",
+            ShortText(id="term_name", max_length=100),
+            "Such as Autumn 1 (a half-term block) or Spring term",
+        )
+        yield Field(
+            "first_day",
+            "First school day (day/month/year)",
+            ShortText(id="first_day", max_length=20),
+            "Such as 1/9/2026",
+        )
+        yield Field(
+            "last_day",
+            "Last school day (day/month/year)",
+            ShortText(id="last_day", max_length=20),
+        )
 
     def field_of(self, error_key: str) -> str:
         return "term_name" if error_key == "name" else error_key

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -35,7 +35,7 @@ from sharetui.ui.literal import day, lit, plain
 from sharetui.ui.screens.agreements import DATE_ERROR
 from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import person_line
+from sharetui.ui.widgets.person_text import chosen, person_line
 from sharetui.ui.widgets.recipient_picker import RecipientPicker, choice_line
 
 if TYPE_CHECKING:
@@ -138,11 +138,11 @@ class _ChoosesPeople(FormDialog):
 
     def _chose_person(self, person_id: int, words: Text) -> None:
         self.person = (person_id, words.plain)
-        self.query_one("#chosen-person", Static).update(Text.assemble(("Chosen: ", "bold"), words))
+        self.query_one("#chosen-person", Static).update(chosen(words))
 
     def _chose_org(self, org_id: int, contact_id: int | None, words: Text) -> None:
         self.org = (org_id, contact_id, words.plain)
-        self.query_one("#chosen-org", Static).update(Text.assemble(("Chosen: ", "bold"), words))
+        self.query_one("#chosen-org", Static).update(chosen(words))
 
     @on(PersonPicker.Picked)
     def _picked_person(self, event: PersonPicker.Picked) -> None:
@@ -206,65 +206,62 @@ class StartTransferDialog(_ChoosesPeople):
         super().__init__(values=values, draft_id=draft_id)
         self.calendar: WorkingCalendar | None = None
 
-    def compose(self) -> ComposeResult:
-        app: ShareApp = self.app  # type: ignore[assignment]
+    SAVE_HINT = "Ctrl+S: record the transfer   Esc: cancel   F1: help"
+
+    def heading(self) -> str:
+        return "Send a child protection file to the new setting"
+
+    def questions(self) -> ComposeResult:
+        app = self.share_app
         now = app.clock.now().astimezone(app.settings.tz).strftime(WHEN_FORMAT)
-        with Vertical(classes="dialog"):
-            yield Static("Send a child protection file to the new setting", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field("person", "The child", PersonPicker(page_size=4, allow_add=False))
-                yield Static("Nobody chosen yet", id="chosen-person")
-                yield Field("org", "The new setting", RecipientPicker())
-                yield Static("No setting chosen yet", id="chosen-org")
-                yield Field(
-                    "transfer_reason",
-                    "Reason for the move",
-                    LongText(id="transfer_reason", max_length=LONG_TEXT),
-                )
-                yield Field(
-                    "moved_on",
-                    "Day the child left (day/month/year)",
-                    ShortText(id="moved_on", max_length=20),
-                )
-                yield Field(
-                    "pupil_file_separate",
-                    "Sent separately from the main pupil file?",
-                    Choices(SEPARATE, id="pupil_file_separate", multiple=True),
-                )
-                yield Field(
-                    "share_method", "How was it sent?", Choices(SECURE_WAYS, id="share_method")
-                )
-                yield Field(
-                    "shared_at",
-                    "When was it sent? (day/month/year hours:minutes)",
-                    ShortText(now, id="shared_at", max_length=40),
-                    "Now, unless you change it.",
-                )
-                yield Field(
-                    "lawful_basis",
-                    "Lawful basis (UK GDPR Article 6)",
-                    Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
-                )
-                yield Field(
-                    "special_category",
-                    "Does the file hold special category data (such as health)?",
-                    Choices(YES_NO, id="special_category"),
-                )
-                yield Field(
-                    "art9_condition",
-                    "Article 9 condition",
-                    Choices(enum_choices(list(Art9Condition)), id="art9_condition"),
-                    shown=False,
-                )
-                yield Field(
-                    "impact_if_not_shared",
-                    "What could happen if the file did not reach the new setting? (rule 5)",
-                    LongText(id="impact_if_not_shared", max_length=LONG_TEXT),
-                    "A few words are enough. Ctrl+S saves.",
-                )
-            yield saving_status()
-            yield Static("Ctrl+S: record the transfer   Esc: cancel   F1: help", classes="hint")
+        yield Field("person", "The child", PersonPicker(page_size=4, allow_add=False))
+        yield Static("Nobody chosen yet", id="chosen-person")
+        yield Field("org", "The new setting", RecipientPicker())
+        yield Static("No setting chosen yet", id="chosen-org")
+        yield Field(
+            "transfer_reason",
+            "Reason for the move",
+            LongText(id="transfer_reason", max_length=LONG_TEXT),
+        )
+        yield Field(
+            "moved_on",
+            "Day the child left (day/month/year)",
+            ShortText(id="moved_on", max_length=20),
+        )
+        yield Field(
+            "pupil_file_separate",
+            "Sent separately from the main pupil file?",
+            Choices(SEPARATE, id="pupil_file_separate", multiple=True),
+        )
+        yield Field("share_method", "How was it sent?", Choices(SECURE_WAYS, id="share_method"))
+        yield Field(
+            "shared_at",
+            "When was it sent? (day/month/year hours:minutes)",
+            ShortText(now, id="shared_at", max_length=40),
+            "Now, unless you change it.",
+        )
+        yield Field(
+            "lawful_basis",
+            "Lawful basis (UK GDPR Article 6)",
+            Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
+        )
+        yield Field(
+            "special_category",
+            "Does the file hold special category data (such as health)?",
+            Choices(YES_NO, id="special_category"),
+        )
+        yield Field(
+            "art9_condition",
+            "Article 9 condition",
+            Choices(enum_choices(list(Art9Condition)), id="art9_condition"),
+            shown=False,
+        )
+        yield Field(
+            "impact_if_not_shared",
+            "What could happen if the file did not reach the new setting? (rule 5)",
+            LongText(id="impact_if_not_shared", max_length=LONG_TEXT),
+            "A few words are enough. Ctrl+S saves.",
+        )
 
     def on_mount(self) -> None:
         # FormDialog's own on_mount runs after this one (Textual calls each class's), and
@@ -283,7 +280,9 @@ class StartTransferDialog(_ChoosesPeople):
         self.query_one("#transfer_reason").focus()
 
     def _show_art9(self, shown: bool) -> None:
-        self.query_one("#art9_condition").parent.display = shown  # type: ignore[union-attr]
+        row = self.query_one("#art9_condition").parent  # the field's labelled row
+        if row is not None:
+            row.display = shown
 
     @on(Choices.Picked, "#special_category")
     def _special(self, event: Choices.Picked) -> None:
@@ -362,30 +361,29 @@ class IncomingFileDialog(_ChoosesPeople):
     DRAFT_TITLE = "Child protection file received"
     FIELD_HELP = TRANSFER_HELP
 
-    def compose(self) -> ComposeResult:
+    SAVE_HINT = "Ctrl+S: record the file   Esc: cancel   F1: help"
+
+    def heading(self) -> str:
+        return "Record a child protection file received"
+
+    def questions(self) -> ComposeResult:
         today = self.share_app.clock.today()
-        with Vertical(classes="dialog"):
-            yield Static("Record a child protection file received", classes="dialog-title")
-            yield ErrorSummary()
-            with VerticalScroll(classes="form-body"):
-                yield Field("person", "The child", PersonPicker(page_size=4))
-                yield Static("Nobody chosen yet", id="chosen-person")
-                yield Field("org", "The setting it came from", RecipientPicker())
-                yield Static("No setting chosen yet", id="chosen-org")
-                yield Field(
-                    "received_on",
-                    "Day received (day/month/year)",
-                    ShortText(_day_text(today), id="received_on", max_length=20),
-                    "Today, unless you change it.",
-                )
-                yield Field(
-                    "confirmed_back",
-                    "Receipt confirmed back to them?",
-                    Choices(BACK, id="confirmed_back"),
-                )
-                yield Field("note", "Note (optional)", LongText(id="note", max_length=LONG_TEXT))
-            yield saving_status()
-            yield Static("Ctrl+S: record the file   Esc: cancel   F1: help", classes="hint")
+        yield Field("person", "The child", PersonPicker(page_size=4))
+        yield Static("Nobody chosen yet", id="chosen-person")
+        yield Field("org", "The setting it came from", RecipientPicker())
+        yield Static("No setting chosen yet", id="chosen-org")
+        yield Field(
+            "received_on",
+            "Day received (day/month/year)",
+            ShortText(_day_text(today), id="received_on", max_length=20),
+            "Today, unless you change it.",
+        )
+        yield Field(
+            "confirmed_back",
+            "Receipt confirmed back to them?",
+            Choices(BACK, id="confirmed_back"),
+        )
+        yield Field("note", "Note (optional)", LongText(id="note", max_length=LONG_TEXT))
 
     def focus_after_org(self) -> None:
         self.query_one("#received_on").focus()

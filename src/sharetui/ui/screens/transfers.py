@@ -105,9 +105,9 @@ class TransfersScreen(KeptList):
                 back,
             )
         v: ReceiptView = item
-        state = v.state.label
+        state: str | Text = v.state.label
         if v.state is ReceiptState.OVERDUE:
-            state = Text(state, style="bold reverse")  # type: ignore[assignment]
+            state = Text(v.state.label, style="bold reverse")
         return (
             one_line(v.person_name, 16),
             one_line(v.recipient, 23),

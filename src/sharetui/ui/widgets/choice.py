@@ -22,10 +22,10 @@ class _MarkWhenOn:
 
     @property
     def _button(self) -> Content:
-        button_style = self.get_visual_style("toggle--button")  # type: ignore[attr-defined]
+        button_style = self.get_visual_style("toggle--button")  # type: ignore[attr-defined]  # a mixin for ToggleButton: Widget has it
         side_style = Style(
             foreground=button_style.background,
-            background=self.background_colors[1],  # type: ignore[attr-defined]
+            background=self.background_colors[1],  # type: ignore[attr-defined]  # a mixin for ToggleButton: Widget has it
         )
         inner = self.BUTTON_INNER if self.value else " " * len(self.BUTTON_INNER)
         return Content.assemble(

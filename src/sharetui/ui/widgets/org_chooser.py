@@ -104,7 +104,7 @@ class OrgChooser(ReportsWorkerFailures, Vertical):
 
     @work(group="org-chooser", exit_on_error=False)
     async def _load(self) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app: ShareApp = self.app  # type: ignore[assignment]  # Textual types .app as App[Any]; it is a ShareApp
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return

@@ -8,13 +8,11 @@ after the text has changed again is dropped, so the list always matches what is 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -22,12 +20,9 @@ from textual.widgets.option_list import Option
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.base import ReportsWorkerFailures
 from sharetui.ui.widgets.paging import PageAsked, PagedOptions, TopPassed
 from sharetui.ui.widgets.person_text import person_line
-
-if TYPE_CHECKING:
-    from sharetui.ui.app import ShareApp
+from sharetui.ui.widgets.picker import SearchPicker
 
 HOW_TO_SEARCH = "Type part of a name (any order), a date of birth such as 4/3/2016, or a reference"
 
@@ -48,7 +43,7 @@ def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
     return f" {similar:,} similar name{'s' if similar != 1 else ''} after the exact matches."
 
 
-class PersonPicker(ReportsWorkerFailures, Vertical):
+class PersonPicker(SearchPicker):
     """A search box and its matches. Enter on a match posts PersonPicker.Picked."""
 
     DEFAULT_CSS = """
@@ -109,23 +104,6 @@ class PersonPicker(ReportsWorkerFailures, Vertical):
         yield Static(HOW_TO_SEARCH, classes="picker-status")
         yield PagedOptions(classes="picker-results")
 
-    # -- parts ----------------------------------------------------------------------------
-    @property
-    def input(self) -> Input:
-        return self.query_one(".picker-input", Input)
-
-    @property
-    def result_list(self) -> OptionList:
-        return self.query_one(".picker-results", OptionList)
-
-    @property
-    def status(self) -> Static:
-        return self.query_one(".picker-status", Static)
-
-    @property
-    def query_text(self) -> str:
-        return self.input.value
-
     def focus_input(self) -> None:
         self.input.focus()
 
@@ -153,7 +131,7 @@ class PersonPicker(ReportsWorkerFailures, Vertical):
 
     @work(exclusive=True, group="person-picker", exit_on_error=False)
     async def _find(self, text: str, offset: int, seq: int) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app = self.share_app
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return

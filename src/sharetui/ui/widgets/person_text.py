@@ -24,3 +24,8 @@ def person_line(person: PersonSummary, limit: int = 200) -> Text:
         text.append(plain(person.other_names, 60))
     text.truncate(limit, overflow="ellipsis")
     return text
+
+
+def chosen(words: Text | str) -> Text:
+    """What a picker on a form has chosen, under the picker: "Chosen: " and the choice."""
+    return Text.assemble(("Chosen: ", "bold"), words)

@@ -10,13 +10,11 @@ supervisor to review, so the desk is never stopped by a missing entry.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,10 +22,7 @@ from textual.widgets.option_list import Option
 from sharetui.domain.errors import ShareError
 from sharetui.services.register import RecipientChoice
 from sharetui.ui.literal import lit, plain
-from sharetui.ui.screens.base import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from sharetui.ui.app import ShareApp
+from sharetui.ui.widgets.picker import SearchPicker
 
 HOW_TO = "Type part of the organisation, role, name or contact; Up/Down, then Enter takes it."
 
@@ -53,7 +48,7 @@ class _Matches(OptionList, can_focus=False):
     """The matches; the search box keeps the focus and moves the highlight."""
 
 
-class RecipientPicker(ReportsWorkerFailures, Vertical):
+class RecipientPicker(SearchPicker):
     DEFAULT_CSS = """
     RecipientPicker { height: auto; }
     RecipientPicker > .picker-results { height: auto; max-height: 8; }
@@ -91,18 +86,6 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
         yield Static(HOW_TO, classes="picker-status")
         yield _Matches(classes="picker-results")
 
-    @property
-    def input(self) -> Input:
-        return self.query_one(".picker-input", Input)
-
-    @property
-    def result_list(self) -> OptionList:
-        return self.query_one(".picker-results", OptionList)
-
-    @property
-    def query_text(self) -> str:
-        return self.input.value
-
     def on_mount(self) -> None:
         self._start("")
 
@@ -118,7 +101,7 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
 
     @work(exclusive=True, group="recipient-picker", exit_on_error=False)
     async def _find(self, text: str, seq: int) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app = self.share_app
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return
@@ -126,7 +109,7 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
             found = await asyncio.to_thread(services.register.search, actor, text)
         except ShareError as exc:
             if seq == self._seq and self.is_attached:
-                self.query_one(".picker-status", Static).update(lit(exc.message))
+                self.status.update(lit(exc.message))
             return
         if seq == self._seq and self.is_attached:
             self._show(tuple(found), text)
@@ -197,7 +180,7 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
 
     @work(group="recipient-add", exit_on_error=False)
     async def _add(self, name: str) -> None:
-        app: ShareApp = self.app  # type: ignore[assignment]
+        app = self.share_app
         services, actor = app.services, app.actor
         assert services is not None and actor is not None  # the picker is only shown signed in
         try:
@@ -209,7 +192,7 @@ class RecipientPicker(ReportsWorkerFailures, Vertical):
                 from_decision=True,
             )
         except ShareError as exc:
-            self.query_one(".picker-status", Static).update(lit(exc.message))
+            self.status.update(lit(exc.message))
             return
         self.notify("Added to the register for a supervisor to review.", markup=False)
         self._pick(added)

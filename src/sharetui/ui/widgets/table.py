@@ -10,10 +10,13 @@ columns until something else changes, which the home screen did under load: "Adv
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from textual import events
 from textual.widgets import DataTable
+
+T = TypeVar("T")
 
 
 class Table(DataTable[Any]):
@@ -30,3 +33,32 @@ class Table(DataTable[Any]):
         if measuring:
             self._clear_caches()
             self.refresh()
+
+
+# The list screens' one way of filling a table and reading the row under its cursor, so a
+# reload keeps the reader's place and an empty list says so in the same way everywhere.
+def refill(
+    table: DataTable[Any],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    empty: tuple[Any, ...] | None = None,
+    cursor: int | None = None,
+) -> None:
+    """Show `rows` in place of the table's rows. The cursor stays on the row number it was on
+    (or goes to `cursor`), within the rows there are; with no rows, `empty` (when given) is
+    the one row that says there is nothing."""
+    at = table.cursor_row if cursor is None else cursor
+    table.clear()
+    for row in rows:
+        table.add_row(*row)
+    if not rows and empty is not None:
+        table.add_row(*empty)
+    table.move_cursor(row=max(0, min(at, len(rows) - 1)))
+
+
+def under_cursor(table: DataTable[Any], items: Sequence[T]) -> T | None:
+    """The item shown on the row under the cursor; None when there are none (the table may
+    still show its row saying so)."""
+    if not items or table.cursor_row < 0:
+        return None
+    return items[min(table.cursor_row, len(items) - 1)]
