@@ -11,6 +11,7 @@ import contextlib
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -87,7 +88,6 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
 
 
 def _quote(key: str) -> str:
-    from urllib.parse import quote
 
     return quote(key, safe="")
 
