@@ -17,7 +17,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 BUSY_TIMEOUT_MS = 15_000
-MMAP_BYTES = 256 * 1024 * 1024
 
 
 def normalise_url(url: str) -> str:
@@ -78,10 +77,6 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
         # commit that returned ("saved" on screen) could be lost to a power cut. FULL syncs
         # the log at every commit.
         cursor.execute("PRAGMA synchronous=FULL")
-        # Another terminal's commit empties this connection's page cache, so each write
-        # transaction reads its pages again: mapped, they are read without a system call
-        # and a copy each. Reads only; pages are still written through the log.
-        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
