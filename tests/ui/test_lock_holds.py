@@ -101,3 +101,41 @@ async def test_a_sign_in_left_half_way_ends_when_the_screen_would_lock(make_app,
             app.services.users.choose_passphrase(
                 ticket, "quiet harbour lantern", "quiet harbour lantern"
             )
+
+
+async def test_a_screen_closing_under_the_lock_leaves_help_above_the_lock_open(
+    make_app, ui_services
+) -> None:
+    """Help open above the lock, and a form under the lock closing itself (Esc pressed just
+    before Ctrl+L: its draft saved, then it leaves): the close took the screen on top, the
+    help the person was reading, and the form came back after the unlock. The form closes
+    underneath; help stays until it is closed."""
+    from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+    from sharetui.ui.screens.dialogs import HelpScreen
+    from sharetui.ui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pat")
+        app.start_decision()
+        await settle(pilot)
+        flow = app.screen
+        assert isinstance(flow, DecisionFlowScreen)
+        await pilot.press("y")  # one answer, so leaving keeps a draft
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        flow.action_back()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and app.lock_is_up
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        pat = ui_services.users.sign_in("pat", PASSPHRASE, "t")
+        assert [d.kind for d in ui_services.drafts.mine(pat)] == ["decision"]

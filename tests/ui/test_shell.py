@@ -362,7 +362,7 @@ async def test_a_screen_closing_itself_under_the_lock_leaves_the_lock_in_place(
     make_app, ui_services
 ) -> None:
     """A save that finishes after Ctrl+L used to close the screen on top: the lock itself.
-    The screen that asked to close goes when the user unlocks."""
+    The screen that asked to close goes at once, underneath the lock."""
     from sharetui.ui.screens.decision_flow import DecisionFlowScreen
 
     app = make_app()
@@ -378,7 +378,7 @@ async def test_a_screen_closing_itself_under_the_lock_leaves_the_lock_in_place(
         flow.action_back()  # Esc pressed just before the lock: saves the draft, then leaves
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
-        assert flow in app.screen_stack
+        assert flow not in app.work_stack
         app.screen.query_one("#unlock-passphrase", Input).value = PASSPHRASE
         await pilot.press("enter")
         await settle(pilot)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sqlite3
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 
@@ -22,9 +19,6 @@ from sharetui.commands.common import (
     settings_from,
     sign_in,
 )
-
-if TYPE_CHECKING:
-    from sharetui.services.store import Store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -191,7 +185,6 @@ def _db_current(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from sharetui.services.audit import verify_as
     from sharetui.services.audit_seal import read_seal
 
     settings = settings_from(args)
@@ -200,8 +193,8 @@ def _audit_verify(args: argparse.Namespace) -> int:
     try:
         actor = sign_in(svc, args, settings)
         with progress("Checking the audit trail") as update:
-            result = verify_as(svc.store, actor, update, sealed)
-        keyed = svc.store.audit_key is not None
+            result = svc.audit.verify(actor, update, sealed)
+        keyed = svc.audit.keyed
     finally:
         svc.close()
     if not result.ok:
@@ -251,7 +244,6 @@ def _scheme(result: Any, keyed: bool) -> str:
 
 
 def _audit_seal(args: argparse.Namespace) -> int:
-    from sharetui.services.audit import seal_as
     from sharetui.services.audit_seal import write_seal
 
     settings = settings_from(args)
@@ -264,7 +256,7 @@ def _audit_seal(args: argparse.Namespace) -> int:
     try:
         actor = sign_in(svc, args, settings)
         with progress("Checking the audit trail") as update:
-            result, seal = seal_as(svc.store, actor, update)
+            result, seal = svc.audit.seal(actor, update)
     finally:
         svc.close()
     if seal is None:
@@ -286,17 +278,8 @@ def _audit_seal(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from sharetui.services.at_rest import key_for, open_engine
-    from sharetui.services.site import (
-        audit_backup,
-        check_not_newer,
-        postgres_dump_hint,
-        require_existing,
-        require_healthy,
-        require_schema,
-        sqlite_file,
-    )
-    from sharetui.services.store import Store
+    from sharetui.services.backup import back_up
+    from sharetui.services.site import postgres_dump_hint, require_existing, sqlite_file
 
     settings = settings_from(args)
     shown = postgres_dump_hint(settings.database_url)
@@ -317,64 +300,10 @@ def _backup(args: argparse.Namespace) -> int:
         raise CommandFailed(f"{target} already exists; choose a new file name or add --force")
     if not target.parent.is_dir():
         raise CommandFailed(f"The folder {target.parent} does not exist")
-    engine, settled = open_engine(settings)
-    settings = settled.settings
-    key = key_for(settings)
-    store = Store(engine, settings)
-    try:
-        # Nothing is written (not even the audit event) into a damaged file, a database
-        # without the schema, or one from a newer sharetui.
-        require_healthy(engine, settings.database_url)
-        require_schema(engine, settings.database_url)
-        check_not_newer(engine)
-        # Audited first, so the copy records that it was made.
-        audit_backup(store, target.name)
-        pages = _copy(store, target, key)
-    finally:
-        store.dispose()
+    with progress("Backing up (pages)") as update:
+        made = back_up(settings, target, update)
     size = target.stat().st_size
-    out().print(Text(f"Backed up to {target} ({size / 1_048_576:.1f} MB, {pages:,} pages)."))
+    out().print(Text(f"Backed up to {target} ({size / 1_048_576:.1f} MB, {made.pages:,} pages)."))
     if args.verify:
-        return move.verify_database(str(target), key_file=settings.key_file or "none")
+        return move.verify_database(str(target), key_file=made.key_file or "none")
     return 0
-
-
-def _copy(store: Store, target: Path, key: str | None) -> int:
-    """SQLite's online backup into a private temporary file, checked, then moved into place."""
-    fd, tmp = tempfile.mkstemp(prefix=".sharetui-backup-", dir=target.parent)  # mode 0600
-    os.close(fd)
-    raw = store.engine.raw_connection()
-    try:
-        source: Any = raw.driver_connection
-        dest = _connect_like(source, tmp, key)
-        try:
-            # One step: a single read of a consistent snapshot. Copying in chunks would let
-            # SQLite restart the copy at every write from another terminal, for ever on a
-            # busy desk; WAL keeps the writers going meanwhile.
-            with progress("Backing up (pages)") as update:
-                source.backup(
-                    dest, pages=-1, progress=lambda _s, rem, total: update(total - rem, total)
-                )
-            check = dest.execute("PRAGMA quick_check").fetchone()
-            pages = dest.execute("PRAGMA page_count").fetchone()[0]
-        finally:
-            dest.close()
-        if not check or check[0] != "ok":
-            raise CommandFailed(f"The copy failed its integrity check: {check}; nothing kept")
-        os.replace(tmp, target)
-        return int(pages)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        raw.close()
-
-
-def _connect_like(source: Any, path: str, key: str | None) -> Any:
-    if key is None:
-        return sqlite3.connect(path)
-    import sqlcipher3.dbapi2 as sqlcipher
-
-    dest = sqlcipher.connect(path)
-    dest.execute("PRAGMA key = '" + key.replace("'", "''") + "'")
-    return dest

@@ -156,15 +156,7 @@ def demo_command(args: argparse.Namespace) -> int:
             "or deletes it. Choose another --database"
         )
     if args.reset and before == "changed":
-        from sharetui.services.at_rest import open_engine
-        from sharetui.services.store import Store
-
-        engine, settled = open_engine(settings)
-        store = Store(engine, settled.settings)
-        try:
-            added = demo.added_since_demo(store)
-        finally:
-            store.dispose()
+        added = demo.added_since_demo(settings)
         raise CommandFailed(
             f"{where} holds {added}; sharetui demo --reset never deletes what people added. "
             "Choose another --database, or remove the file yourself"
@@ -186,7 +178,7 @@ def demo_command(args: argparse.Namespace) -> int:
         out().print(Text(new_key_words(settled.new_key)))
     svc = demo.open_for_seeding(settings)
     try:
-        state = demo.demo_state(svc.store)
+        state = demo.demo_state(svc)
         if state == "other":
             raise CommandFailed(f"{where} holds records that are not demo data")
         if state == "changed":
@@ -214,15 +206,13 @@ def demo_command(args: argparse.Namespace) -> int:
                 )
             )
         else:
-            used = demo.demo_seed_used(svc.store)
+            used = demo.demo_seed_used(svc)
             note = ""
             if args.seed is not None and used is not None and args.seed != used:
                 note = f"; --seed {args.seed} ignored, add --reset to make it again"
             console.print(Text(f"Reusing the demo database at {where} (seed {used}{note})."))
         if file is not None:
-            from sharetui.services.site import checkpoint
-
-            checkpoint(svc.store)
+            svc.checkpoint()
     finally:
         svc.close()
     _print_accounts()

@@ -98,7 +98,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 # -- export -----------------------------------------------------------------------------------
 def _export_person(args: argparse.Namespace) -> int:
-    from sharetui.services.export import Export, render, save
+    from sharetui.services.export import render, save
 
     settings = settings_from(args)
     target: Path = args.out.expanduser()
@@ -107,7 +107,7 @@ def _export_person(args: argparse.Namespace) -> int:
     svc = open_services(settings)
     try:
         actor = sign_in(svc, args, settings)
-        export = Export(svc.store).person(actor, args.reference, args.format)
+        export = svc.export.person(actor, args.reference, args.format)
     finally:
         svc.close()
     data = render(export, args.format)
@@ -149,7 +149,6 @@ def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
 
 def _report(args: argparse.Namespace) -> int:
     from sharetui.services.export import save
-    from sharetui.services.reports import Reports
 
     settings = settings_from(args)
     if args.out is not None and args.out.expanduser().exists() and not args.force:
@@ -158,7 +157,7 @@ def _report(args: argparse.Namespace) -> int:
     svc = open_services(settings)
     try:
         actor = sign_in(svc, args, settings)
-        report = Reports(svc.store).build(actor, start, end)
+        report = svc.reports.build(actor, start, end)
     finally:
         svc.close()
     if args.format == "csv":

@@ -431,14 +431,14 @@ def _ret_clean(args: argparse.Namespace) -> int:
 # -- governors' report ------------------------------------------------------------------------
 def _governors(args: argparse.Namespace) -> int:
     from sharetui.services.export import save
-    from sharetui.services.governors import Governors, to_csv, to_pdf
+    from sharetui.services.governors import to_csv, to_pdf
 
     start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
     if args.format == "pdf" and args.out is None:
         raise CommandFailed("A PDF needs --out PATH")
     if args.out is not None and args.out.expanduser().exists() and not args.force:
         raise CommandFailed(f"{args.out} already exists; choose a new file name or add --force")
-    report = _run(args, lambda svc, a: Governors(svc.store).build(a, start, end))
+    report = _run(args, lambda svc, a: svc.governors.build(a, start, end))
     if args.format == "csv":
         text = to_csv(report)
         if args.out is None:

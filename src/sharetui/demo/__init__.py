@@ -49,7 +49,7 @@ from sharetui.demo.world import (
     _Plan,
     _World,
 )
-from sharetui.services import demo_marks, site
+from sharetui.services import site
 from sharetui.services.demo_marks import DEMO_BEGIN, DEMO_COMPLETE
 from sharetui.services.facade import Services
 from sharetui.services.store import Actor
@@ -84,15 +84,15 @@ def seed(
 ) -> SeedSummary:
     """Fill an empty database with the demo through the services. Raises ValueError when
     the database is not empty (it never writes into real records)."""
-    state = demo_state(svc.store)
+    state = demo_state(svc)
     if state != "empty":
         raise ValueError(f"the database is not empty ({state})")
-    settings = svc.store.settings
+    settings = svc.settings
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     rng = random.Random(seed)
     clock = {"now": now - timedelta(days=HISTORY_DAYS + 1)}
     with site.replayed_clock(lambda: clock["now"]):
-        demo_marks.mark(svc.store, DEMO_BEGIN, seed)
+        svc.demo_marks.mark(DEMO_BEGIN, seed)
         actors: dict[str, Actor] = {}
         for acc in DEMO_ACCOUNTS:
             view = svc.users.create(
@@ -135,7 +135,7 @@ def seed(
             step()
             if progress is not None and (done % 50 == 0 or done == total):
                 progress(done, total)
-    demo_marks.mark(svc.store, DEMO_COMPLETE, seed)
+    svc.demo_marks.mark(DEMO_COMPLETE, seed)
     by_status: dict[str, int] = {}
     for status in world.advice_status.values():
         by_status[status] = by_status.get(status, 0) + 1

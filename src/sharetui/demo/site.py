@@ -9,7 +9,6 @@ from sharetui.config import Settings, default_data_dir
 from sharetui.demo.accounts import DEMO_ACCOUNTS
 from sharetui.services import demo_marks, site
 from sharetui.services.facade import Services
-from sharetui.services.store import Store
 
 
 def default_demo_url() -> str:
@@ -20,14 +19,15 @@ def default_demo_url() -> str:
 _DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
 
 
-def added_since_demo(store: Store) -> str:
-    """'' when a finished demo holds only what the demo made; else what was added."""
-    return demo_marks.added_since(store, _DEMO_USERNAMES)
+def added_since_demo(settings: Settings) -> str:
+    """'' when a finished demo holds only what the demo made; else what was added (the
+    database is opened only to read it)."""
+    return demo_marks.added_since_untouched(settings, _DEMO_USERNAMES)
 
 
-def demo_state(store: Store) -> str:
+def demo_state(svc: Services) -> str:
     """'empty', 'demo', 'changed', 'incomplete' or 'other' (see demo_marks.state)."""
-    return demo_marks.state(store, _DEMO_USERNAMES)
+    return svc.demo_marks.state(_DEMO_USERNAMES)
 
 
 def inspect_state(settings: Settings) -> str:
@@ -37,9 +37,9 @@ def inspect_state(settings: Settings) -> str:
     return demo_marks.state_untouched(settings, _DEMO_USERNAMES)
 
 
-def demo_seed_used(store: Store) -> int | None:
+def demo_seed_used(svc: Services) -> int | None:
     """The seed a finished demo database was made with."""
-    return demo_marks.seed_used(store)
+    return svc.demo_marks.seed_used()
 
 
 def sqlite_file(url: str) -> Path | None:

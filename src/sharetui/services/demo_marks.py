@@ -106,6 +106,16 @@ def state_untouched(settings: Settings, demo_usernames: Collection[str]) -> str:
         engine.dispose()
 
 
+def added_since_untouched(settings: Settings, demo_usernames: Collection[str]) -> str:
+    """added_since() on a database opened only to read it (no migration): what `sharetui demo
+    --reset` names when it refuses to delete a demo people have added to."""
+    engine, settled = open_engine(settings)  # an encrypted demo opens with the site key
+    try:
+        return added_since(Store(engine, settled.settings), demo_usernames)
+    finally:
+        engine.dispose()
+
+
 def seed_used(store: Store) -> int | None:
     """The seed a finished demo database was made with."""
 
@@ -117,3 +127,20 @@ def seed_used(store: Store) -> int | None:
         return int(words[1]) if len(words) > 1 and words[1].isdigit() else None
 
     return store.read(work)
+
+
+class DemoMarks:
+    """The demo's marks as a service of the facade, for the demo and `sharetui demo`, which
+    hold only `Services`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def mark(self, action: str, seed: int) -> None:
+        mark(self._store, action, seed)
+
+    def state(self, demo_usernames: Collection[str]) -> str:
+        return state(self._store, demo_usernames)
+
+    def seed_used(self) -> int | None:
+        return seed_used(self._store)

@@ -5,18 +5,24 @@ from __future__ import annotations
 from sharetui.config import Settings
 from sharetui.services.advice import Advice
 from sharetui.services.agreements import Agreements
+from sharetui.services.audit_trail import AuditTrail
 from sharetui.services.calendar import Calendar
 from sharetui.services.consent import Consent
 from sharetui.services.decisions import Decisions
+from sharetui.services.demo_marks import DemoMarks
 from sharetui.services.drafts import Drafts
+from sharetui.services.export import Export
+from sharetui.services.governors import Governors
 from sharetui.services.impact import Impact
 from sharetui.services.importing import PeopleImport
 from sharetui.services.people import People
 from sharetui.services.receipts import Receipts
 from sharetui.services.register import Register
+from sharetui.services.reports import Reports
 from sharetui.services.retention import Retention
 from sharetui.services.sar import SubjectAccess
 from sharetui.services.sar_review import SarReviews
+from sharetui.services.site import checkpoint
 from sharetui.services.store import Store
 from sharetui.services.transfers import Transfers
 from sharetui.services.users import Users
@@ -45,6 +51,11 @@ class Services:
         self.sar = SubjectAccess(store)
         self.sar_reviews = SarReviews(store)
         self.retention = Retention(store)
+        self.reports = Reports(store)
+        self.governors = Governors(store)
+        self.export = Export(store)
+        self.audit = AuditTrail(store)
+        self.demo_marks = DemoMarks(store)
 
     @classmethod
     def open(
@@ -88,6 +99,16 @@ class Services:
 
     def close(self) -> None:
         self.store.dispose()
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the services were opened with (after the key was settled)."""
+        return self.store.settings
+
+    def checkpoint(self) -> None:
+        """Fold a SQLite database's write-ahead log into its file, so the file alone is whole
+        (after seeding a demo); nothing on PostgreSQL."""
+        checkpoint(self.store)
 
     def at_rest(self) -> AtRest:
         """Whether the database is encrypted on disk, and if not why: shown to administrators."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, work
+from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -24,6 +26,10 @@ T = TypeVar("T")
 
 # Actions of Textual's own that a kiosk screen keeps: moving focus, dismissing.
 FAILED_TITLE = "That did not work"
+
+# The screen whose dismiss() is under way. App.pop_screen is not told which screen asks to
+# close, and under the lock that decides which stack it closes (see ui/locking.py).
+DISMISSING: ContextVar[object | None] = ContextVar("dismissing", default=None)
 
 BASE_ACTIONS = frozenset({"focus_next", "focus_previous", "dismiss", "scroll_up", "scroll_down"})
 
@@ -126,6 +132,14 @@ class KioskMixin(ReportsWorkerFailures):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action in BASE_ACTIONS or action in own_actions(self)
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        """Textual's dismiss, noting which screen asked (see DISMISSING)."""
+        token = DISMISSING.set(self)
+        try:
+            return super().dismiss(result)  # type: ignore[misc]  # a mixin: Screen comes later
+        finally:
+            DISMISSING.reset(token)
 
     @property
     def share_app(self) -> ShareApp:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from sharetui.services.governors import Governors, to_csv, to_pdf
+from sharetui.services.governors import to_csv, to_pdf
 from sharetui.ui import written_files
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, ShortText
 from sharetui.ui.forms.dialog import FormDialog, saving_status
@@ -68,9 +68,7 @@ class GovernorsFileDialog(FormDialog):
     async def submit(self, values: dict[str, Any], **options: Any) -> Path:
         folder = Path(values["folder"].strip()).expanduser()
         await self.call(written_files.folder_ready, folder, default_folder())
-        report = await self.call(
-            Governors(self.services.store).build, self.actor, self.start, self.end
-        )
+        report = await self.call(self.services.governors.build, self.actor, self.start, self.end)
         data = to_pdf(report) if values["format"] == "pdf" else to_csv(report).encode("utf-8")
         stem = f"governors-report-{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
         return await self.call(written_files.write_new, folder, stem, values["format"], data)

@@ -13,14 +13,12 @@ if TYPE_CHECKING:
 
 
 async def verify_audit(home: HomeScreen) -> None:
-    from sharetui.services import audit
-
     status = home.query_one("#audit-status", Static)
     status.update("Verifying the audit trail…")
     # The line is the last on a long home: at 80 x 24 it is below the fold, so bring it
     # into view, where the administrator who pressed v reads the answer.
     status.scroll_visible(animate=False)
-    result = await home.call(audit.verify_as, home.services.store, home.actor)
+    result = await home.call(home.services.audit.verify, home.actor)
     if not home.is_attached:
         return
     if result.ok:

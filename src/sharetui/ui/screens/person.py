@@ -275,8 +275,6 @@ class PersonScreen(KioskScreen):
         """Everything the screen shows, read in one go in a worker thread: one hand-over
         between threads instead of four, and no half-drawn screen in between. Who and what
         are settled here, on the screen's thread; the returned function only reads."""
-        from sharetui.services import audit
-
         svc, actor, pid, oversees = self.services, self.actor, self.person_id, self.oversees
 
         def read() -> _Record:
@@ -284,7 +282,7 @@ class PersonScreen(KioskScreen):
                 detail=svc.people.open(actor, pid) if details else None,
                 timeline=svc.people.timeline(actor, pid, timeline_offset, TIMELINE_PAGE),
                 consent=svc.consent.current(actor, pid),
-                viewed_by=audit.viewed_by(svc.store, actor, pid) if oversees else None,
+                viewed_by=svc.audit.viewed_by(actor, pid) if oversees else None,
             )
 
         return read

@@ -20,8 +20,8 @@ from textual_plotext import PlotextPlot
 
 from sharetui.domain.enums import Urgency
 from sharetui.domain.errors import ShareError
-from sharetui.services.governors import Governors, GovernorsReport
-from sharetui.services.reports import Report, Reports, TurnaroundRow, week_start
+from sharetui.services.governors import GovernorsReport
+from sharetui.services.reports import Report, TurnaroundRow, week_start
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -248,10 +248,8 @@ class ReportsScreen(KioskScreen):
         status = self.query_one("#report-period", Static)
         status.update(lit(f"Counting {start:%d %b %Y} to {end:%d %b %Y}…"))
         try:
-            report = await self.call(Reports(self.services.store).build, self.actor, start, end)
-            governors = await self.call(
-                Governors(self.services.store).build, self.actor, start, end
-            )
+            report = await self.call(self.services.reports.build, self.actor, start, end)
+            governors = await self.call(self.services.governors.build, self.actor, start, end)
         except ShareError as exc:
             status.update(lit(f"The report could not be made: {exc.message}"))
             return

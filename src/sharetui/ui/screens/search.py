@@ -20,29 +20,17 @@ from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import one_line
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
+from sharetui.ui.widgets.paging import PageAsked, PagedTable, TopPassed
 from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH, group_heading, similar_words
 from sharetui.ui.widgets.person_text import person_name
-from sharetui.ui.widgets.table import Table
 
 PAGE_SIZE = 15
 
 
-class _ResultsTable(Table):
+class _ResultsTable(PagedTable):
     """Up from the first row returns to the search box; PageDown/PageUp fetch pages."""
 
-    def action_cursor_up(self) -> None:
-        if self.cursor_row <= 0 and isinstance(self.screen, PersonSearchScreen):
-            self.screen.query_one("#search", Input).focus()
-            return
-        super().action_cursor_up()
-
-    def action_page_down(self) -> None:
-        if isinstance(self.screen, PersonSearchScreen):
-            self.screen.action_next_page()
-
-    def action_page_up(self) -> None:
-        if isinstance(self.screen, PersonSearchScreen):
-            self.screen.action_previous_page()
+    top_returns = True
 
 
 class PersonSearchScreen(KioskScreen):
@@ -224,6 +212,17 @@ class PersonSearchScreen(KioskScreen):
     def action_previous_page(self) -> None:
         if self.page_offset > 0:
             self._start(self.query_text, max(self.page_offset - PAGE_SIZE, 0))
+
+    def on_page_asked(self, event: PageAsked) -> None:
+        event.stop()
+        if event.forward:
+            self.action_next_page()
+        else:
+            self.action_previous_page()
+
+    def on_top_passed(self, event: TopPassed) -> None:
+        event.stop()
+        self.query_one("#search", Input).focus()
 
     @on(DataTable.RowSelected, "#results")
     def _open(self, event: DataTable.RowSelected) -> None:

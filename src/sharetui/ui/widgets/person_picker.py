@@ -23,6 +23,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import ReportsWorkerFailures
+from sharetui.ui.widgets.paging import PageAsked, PagedOptions, TopPassed
 from sharetui.ui.widgets.person_text import person_line
 
 if TYPE_CHECKING:
@@ -45,35 +46,6 @@ def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
     if any(not m.exact for m in items):
         return f" {similar:,} similar name{'s' if similar != 1 else ''}, after the exact ones."
     return f" {similar:,} similar name{'s' if similar != 1 else ''} after the exact matches."
-
-
-class _Results(OptionList):
-    """The matches. Up from the first match goes back to the search box; PageDown and PageUp
-    fetch the next or previous page from the database rather than scrolling."""
-
-    def action_cursor_up(self) -> None:
-        if self.highlighted in (None, 0):
-            picker = self._picker()
-            if picker is not None:
-                picker.focus_input()
-                return
-        super().action_cursor_up()
-
-    def action_page_down(self) -> None:
-        picker = self._picker()
-        if picker is not None:
-            picker.action_next_page()
-
-    def action_page_up(self) -> None:
-        picker = self._picker()
-        if picker is not None:
-            picker.action_previous_page()
-
-    def _picker(self) -> PersonPicker | None:
-        for node in self.ancestors:
-            if isinstance(node, PersonPicker):
-                return node
-        return None
 
 
 class PersonPicker(ReportsWorkerFailures, Vertical):
@@ -135,7 +107,7 @@ class PersonPicker(ReportsWorkerFailures, Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, max_length=200, classes="picker-input")
         yield Static(HOW_TO_SEARCH, classes="picker-status")
-        yield _Results(classes="picker-results")
+        yield PagedOptions(classes="picker-results")
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -239,6 +211,19 @@ class PersonPicker(ReportsWorkerFailures, Vertical):
     def action_to_results(self) -> None:
         if self.results:
             self.result_list.focus()
+
+    def on_page_asked(self, event: PageAsked) -> None:
+        """PageDown and PageUp on the matches fetch the next or previous page from the
+        database rather than scrolling."""
+        event.stop()
+        if event.forward:
+            self.action_next_page()
+        else:
+            self.action_previous_page()
+
+    def on_top_passed(self, event: TopPassed) -> None:
+        event.stop()
+        self.focus_input()
 
     def action_next_page(self) -> None:
         if self.has_more:
