@@ -74,6 +74,9 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
             # would log a wrong key to stderr, over the screen: the caller reports it instead.
             cursor.execute("PRAGMA cipher_log_level=NONE")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a
+        # commit that returned ("saved" on screen) could be lost to a power cut. FULL syncs
+        # the log at every commit.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
