@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin, ShareMethod
+from sharetui.domain.errors import ShareError
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.register import RecipientChoice
 from sharetui.services.views import PersonSummary
@@ -311,8 +312,6 @@ class RecipientPage(FlowPage):
     async def _refresh_cover(self) -> None:
         """Whether an agreement covers this recipient and purpose (ICO data sharing code):
         said, never required; the record keeps the one it relied on when saved."""
-        from sharetui.domain.errors import ShareError
-
         app = self.flow.share_app
         purpose = self.text_of("purpose")
         today = app.clock.today()
