@@ -48,7 +48,7 @@ from sharetui.ui.screens.record_consent import (
     WithdrawConsentDialog,
 )
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.paging import PageAsked
+from sharetui.ui.widgets.paging import OwnsPagedList
 from sharetui.ui.widgets.person_text import person_name
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class _Record:
     viewed_by: list[ViewRecord] | None
 
 
-class PersonScreen(KioskScreen):
+class PersonScreen(OwnsPagedList, KioskScreen):
     """One person: consent, links, timeline, details (and who viewed, for supervisors)."""
 
     DEFAULT_CSS = """
@@ -337,13 +337,6 @@ class PersonScreen(KioskScreen):
     def action_previous_page(self) -> None:
         if self.timeline.offset > 0:
             self._timeline_page(max(self.timeline.offset - TIMELINE_PAGE, 0))
-
-    def on_page_asked(self, event: PageAsked) -> None:
-        event.stop()
-        if event.forward:
-            self.action_next_page()
-        else:
-            self.action_previous_page()
 
     @work(exclusive=True, group="person-timeline", exit_on_error=False)
     async def _timeline_page(self, offset: int) -> None:
