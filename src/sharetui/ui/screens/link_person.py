@@ -12,7 +12,7 @@ from sharetui.domain.enums import Relationship
 from sharetui.services.views import PersonSummary
 from sharetui.ui.forms import Choices, Field
 from sharetui.ui.forms.dialog import FormDialog
-from sharetui.ui.screens.record_consent import DIALOG_CSS, enum_choices
+from sharetui.ui.screens.record_consent import enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import chosen, person_line
 
@@ -22,7 +22,7 @@ RELATIONSHIPS = list(Relationship)
 class LinkPersonDialog(FormDialog):
     """Choose a person and what they are to this person; True when a link was saved."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="LinkPersonDialog")
+    DEFAULT_CLASSES = "tall-form"
 
     FIELDS = ("person", "relationship")
     DRAFT_KIND = "link"

@@ -30,11 +30,7 @@ METHOD_CHOICES = [Choice(str(i), m.value, m.label) for i, m in enumerate(Receipt
 
 
 class ReceiptDialog(FormDialog):
-    DEFAULT_CSS = """
-    ReceiptDialog #receipt { height: 90%; max-height: 36; padding: 0 1; }
-    ReceiptDialog #receipt-body { height: 1fr; }
-    ReceiptDialog #receipt-buttons { height: auto; }
-    """
+    CSS_PATH = "receipt.tcss"
 
     FIELDS = ("step", "who", "method", "note")
     DRAFT_KIND = "receipt-step"

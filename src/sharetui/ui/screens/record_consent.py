@@ -49,16 +49,6 @@ TEXT_FIELDS = ("given_by_name", "scope_information", "scope_recipient", "scope_p
 
 DATE_FORMAT_ERROR = "Enter the date as day/month/year, for example 3/3/2026, or leave it blank"
 
-DIALOG_CSS = """
-{name} > .dialog {{
-    height: 90%;
-}}
-{name} .form-body {{
-    height: 1fr;
-    max-height: 100%;
-}}
-"""
-
 
 def enum_choices(members: list[E], words: dict[Any, str] | None = None) -> list[Choice]:
     """Enum members as options keyed 1 to 9, labelled in words."""
@@ -101,7 +91,7 @@ def effective_from(text: str, clock: Clock) -> tuple[datetime | None, str | None
 class RecordConsentDialog(FormDialog):
     """Record what happened about consent for one scope (information, recipient, purpose)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="RecordConsentDialog")
+    DEFAULT_CLASSES = "tall-form"
 
     FIELDS = (
         "status",
@@ -264,7 +254,7 @@ class RecordConsentDialog(FormDialog):
 class WithdrawConsentDialog(FormDialog):
     """Withdraw the consent of one scope: confirm who withdrew it and how, then save."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="WithdrawConsentDialog")
+    DEFAULT_CLASSES = "tall-form"
 
     BINDINGS = [Binding("ctrl+s", "save", "Withdraw consent", priority=True)]
 
@@ -361,7 +351,7 @@ def event_text(ev: ConsentEventView, tz: ZoneInfo) -> Text:
 class ConsentEventDialog(KioskModal[None]):
     """One consent event in full. Opening it is recorded (the service writes the audit)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConsentEventDialog")
+    DEFAULT_CLASSES = "tall-form"
 
     BINDINGS = [Binding("escape,enter", "close", "Close")]
 
