@@ -50,7 +50,7 @@ def _role_fields(role: str = "", advice_roles: tuple[str, ...] = ()) -> ComposeR
 class AddAccountDialog(FormDialog):
     """A new account; the result is the one-time passphrase to hand over."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("username", "display_name", "role", "advice_roles")
 
     SAVE_HINT = "Ctrl+S: add the account (a one-time passphrase is shown)   Esc: cancel"
@@ -90,7 +90,7 @@ class AddAccountDialog(FormDialog):
 class RolesDialog(FormDialog):
     """The role and advice roles of one account."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("role", "advice_roles")
 
     def __init__(self, user: UserView) -> None:

@@ -143,7 +143,7 @@ def _date(values: dict[str, Any], name: str, errors: dict[str, str]) -> date | N
 class AgreementDialog(FormDialog):
     """Add an agreement or correct one: every field of the agreement on one form."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = (
         "title",
         "org_ids",
@@ -267,7 +267,7 @@ class AgreementDialog(FormDialog):
 class ReviewedDialog(FormDialog):
     """The agreement was reviewed and stays as it is: its next review date."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("next_review",)
     FIELD_HELP = AGREEMENT_HELP
 

@@ -32,7 +32,7 @@ def default_folder() -> Path:
 class GovernorsFileDialog(FormDialog):
     """The format and the folder; the file is named after the period."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("format", "folder")
     FIELD_HELP = {
         "folder": "The folder on this machine the report is written to. It holds counts "

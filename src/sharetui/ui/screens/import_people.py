@@ -25,7 +25,7 @@ MODES = [
 class ImportPeopleDialog(FormDialog):
     """Choose a file (and a map file), how to import, and run it; stays open on the result."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     CSS_PATH = "import_people.tcss"
 
     FIELDS = ("path", "map_path", "mode", "new_rows")

@@ -22,7 +22,7 @@ RELATIONSHIPS = list(Relationship)
 class LinkPersonDialog(FormDialog):
     """Choose a person and what they are to this person; True when a link was saved."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
 
     FIELDS = ("person", "relationship")
     DRAFT_KIND = "link"

@@ -31,7 +31,7 @@ def _secret_box(name: str, label: str, hint: str = "") -> Field:
 class ChangePassphraseDialog(FormDialog):
     """The current passphrase, then a new one twice."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("current", "passphrase", "confirm")
     SAVED_WORDS = "Your passphrase is changed: use the new one from now on."
 

@@ -91,7 +91,7 @@ def effective_from(text: str, clock: Clock) -> tuple[datetime | None, str | None
 class RecordConsentDialog(FormDialog):
     """Record what happened about consent for one scope (information, recipient, purpose)."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
 
     FIELDS = (
         "status",
@@ -254,7 +254,7 @@ class RecordConsentDialog(FormDialog):
 class WithdrawConsentDialog(FormDialog):
     """Withdraw the consent of one scope: confirm who withdrew it and how, then save."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
 
     BINDINGS = [Binding("ctrl+s", "save", "Withdraw consent", priority=True)]
 
@@ -351,7 +351,7 @@ def event_text(ev: ConsentEventView, tz: ZoneInfo) -> Text:
 class ConsentEventDialog(KioskModal[None]):
     """One consent event in full. Opening it is recorded (the service writes the audit)."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
 
     BINDINGS = [Binding("escape,enter", "close", "Close")]
 

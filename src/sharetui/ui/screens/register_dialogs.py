@@ -42,7 +42,7 @@ REGISTER_HELP = {
 class OrgDialog(FormDialog):
     """Add an organisation, or correct one (its name, kind and secure routes)."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("name", "kind", "secure_routes")
     FIELD_HELP = REGISTER_HELP
 
@@ -93,7 +93,7 @@ class OrgDialog(FormDialog):
 class ContactDialog(FormDialog):
     """Add a contact to an organisation, or correct one."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("role", "contact_name", "contact")
     FIELD_HELP = REGISTER_HELP
 
@@ -135,7 +135,7 @@ class ContactDialog(FormDialog):
 class MergeDialog(FormDialog):
     """This entry is another one, spelt differently: merge it into that one."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("merge_into",)
     FIELD_HELP = REGISTER_HELP
 

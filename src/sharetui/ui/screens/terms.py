@@ -125,7 +125,7 @@ class TermsScreen(KeptList):
 
 
 class TermDialog(FormDialog):
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("term_name", "first_day", "last_day")
     FIELD_HELP = TERM_HELP
 

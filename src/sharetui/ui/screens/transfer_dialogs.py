@@ -184,7 +184,7 @@ class _ChoosesPeople(FormDialog):
 class StartTransferDialog(_ChoosesPeople):
     """A child protection file sent to the new setting."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = (
         "person",
         "org",
@@ -355,7 +355,7 @@ class StartTransferDialog(_ChoosesPeople):
 class IncomingFileDialog(_ChoosesPeople):
     """A child protection file received from another setting."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("person", "org", "received_on", "confirmed_back", "note")
     DRAFT_KIND = "incoming-file"
     DRAFT_TITLE = "Child protection file received"
@@ -417,7 +417,7 @@ class IncomingFileDialog(_ChoosesPeople):
 class ConfirmBackDialog(FormDialog):
     """We told the setting that sent a file that it arrived."""
 
-    DEFAULT_CLASSES = "tall-form"
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("confirmed_back",)
     FIELD_HELP = TRANSFER_HELP
 
