@@ -30,7 +30,7 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 
 from measures import app as app_measures
-from measures import newer, services, writers
+from measures import newer, services, terminals, writers
 from measures.common import (
     OUT,
     Result,
@@ -66,6 +66,7 @@ ALL = (
     "retention_due",
     "retention_queue",
     "import",
+    "terminals",
 )
 MEASURES = """measures (--only), each a row unless said (benchmarks/README.md says exactly what
 each times, from which event to which):
@@ -87,6 +88,8 @@ each times, from which event to which):
   retention_due    the count of records due for review (a governance lead's home screen)
   retention_queue  the retention review queue
   import           importing people into an empty scratch database (people per second)
+  terminals        32 terminal processes doing the concurrency proof's mixed work at once:
+                   p95 per action, errors reaching a user (PostgreSQL only; on the copy)
 """
 
 
@@ -94,7 +97,8 @@ class Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFo
     """Defaults shown, and the list of measures kept as written."""
 
 
-ON_THE_COPY = {"open_app", "save", "writers", "cold_start", "memory"}
+ON_THE_COPY = {"open_app", "save", "writers", "cold_start", "memory", "terminals"}
+POSTGRESQL_ONLY = {"terminals"}
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -128,6 +132,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--retention-runs", type=int, default=10, help="retention reads")
     parser.add_argument("--import-pupils", type=int, default=2000, help="pupils in the file")
     parser.add_argument("--import-contacts", type=int, default=3000, help="their contacts")
+    parser.add_argument(
+        "--terminal-ops", type=int, default=30, help="actions per terminal (32 terminals)"
+    )
     parser.add_argument("--label", default="", help="stored in the JSON, e.g. 'before'")
     parser.add_argument("--previous", help="a results JSON to show beside this run")
     parser.add_argument("--out", default=str(OUT / "results.json"), help="the JSON written")
@@ -142,7 +149,10 @@ class Run:
         self.url = url
         self.scratch = Scratch(url)
         # PostgreSQL copies from a template nobody is connected to: before anything opens it
-        self.copy_url = self.scratch.copy() if ON_THE_COPY & set(wanted) else None
+        on_copy = ON_THE_COPY & set(wanted)
+        if self.scratch.sqlite:
+            on_copy -= POSTGRESQL_ONLY  # printed as not applicable, without a copy
+        self.copy_url = self.scratch.copy() if on_copy else None
         self.where = "on a scratch copy of the database"
         self.svc = open_services(url, "bench-desk")
         self.copy = open_services(self.copy_url, "bench-copy") if self.copy_url else None
@@ -194,6 +204,8 @@ class Run:
             ]
         if key == "keystrokes":
             return [app_measures.measure_keystrokes()]
+        if key == "terminals" and self.scratch.sqlite:
+            return [terminals.not_applicable(a.terminal_ops, self.where)]
         assert copy is not None and self.copy_url is not None
         if key == "save":
             pat = sign_in(copy, "pat")
@@ -202,6 +214,12 @@ class Run:
             return [
                 writers.measure_writers(
                     self.copy_url, copy, a.writer_saves, self.special, a.writer_runs, self.where
+                )
+            ]
+        if key == "terminals":
+            return [
+                terminals.measure_terminals(
+                    self.copy_url, copy, a.terminal_ops, self.special, self.where
                 )
             ]
         if key == "open_app":

@@ -70,10 +70,13 @@ async def signed_in(pilot: Any, username: str) -> None:
 # -- a person on screen ---------------------------------------------------------------------------
 def expected_on_screen(svc: Services, username: str, person_id: int) -> dict[str, Any]:
     """What the person screen must show, from the services (not from the screen): its
-    heading and first consent line, and the timeline tab's first row and status line."""
+    heading and first consent line, and the timeline tab's first row and status line; and,
+    for the bare Textual screen, every consent line and timeline row as the app words them."""
     from sharetui.services.consent import describe
     from sharetui.ui.literal import one_line, when
     from sharetui.ui.screens.person import NO_CONSENT, TIMELINE_PAGE
+    from sharetui.ui.screens.person_tabs.consent import consent_prompt
+    from sharetui.ui.screens.person_tabs.timeline import status_words
     from sharetui.ui.widgets.person_text import person_name
 
     actor = sign_in(svc, username)
@@ -92,7 +95,71 @@ def expected_on_screen(svc: Services, username: str, person_id: int) -> dict[str
         "row": (when(first.at, tz), one_line(first.title, 24).plain[:12]),
         "status": f"Entries 1 to {len(page.items)}, newest first.",
         "page": len(page.items),
+        "prompts": [consent_prompt(line, tz) for line in lines],
+        "rows": [
+            (when(e.at, tz), one_line(e.title, 24).plain, one_line(e.detail, 28).plain)
+            for e in page.items
+        ],
+        "status_line": status_words(page),
     }
+
+
+def bare_record_app(want: dict[str, Any]) -> Any:
+    """A bare Textual app whose second screen holds the person screen's widgets with the
+    same text (heading, tabs, every consent line, the timeline's page and status line, a
+    line of keys), built from data already at hand: no services, workers or checks. Its
+    timeline tab is built once the first frame is painted, as the app's is."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Header, OptionList, Static, TabbedContent, TabPane
+    from textual.widgets.option_list import Option
+
+    from sharetui.ui.screens.person import NO_CONSENT, PersonScreen
+
+    keys = "Esc Back  r Record consent  w Withdraw  s Seek advice  n New decision"
+
+    class BareRecord(Screen[None]):
+        DEFAULT_CSS = PersonScreen.DEFAULT_CSS.replace("PersonScreen", "BareRecord")
+        BINDINGS = [("t", "timeline", "Timeline"), ("escape", "app.pop_screen", "Back")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static(Text(want["heading"]), id="person-heading")
+            with TabbedContent(initial="consent-tab"):
+                with TabPane("Consent (c)", id="consent-tab"):
+                    yield Static(NO_CONSENT, classes="hidden")
+                    yield OptionList(*(Option(p) for p in want["prompts"]), id="consent-lines")
+                    yield Static("r: record consent   w: withdraw", classes="pane-hint")
+                yield TabPane("People (p)", id="people-tab")
+                yield TabPane("Timeline (t)", id="timeline-tab")
+                yield TabPane("Details (d)", id="details-tab")
+                yield TabPane("Viewed by (v)", id="viewed-tab")
+            yield Static(keys, id="keys")
+
+        def on_mount(self) -> None:
+            self.query_one("#consent-lines").focus()
+            self.call_after_refresh(self._build_timeline)
+
+        def _build_timeline(self) -> None:
+            table: DataTable[Any] = DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+            table.styles.height = "1fr"
+            for label, width in (("When", 17), ("What", 24), ("Detail", 28)):
+                table.add_column(label, width=width)
+            pane = self.query_one("#timeline-tab", TabPane)
+            pane.mount_all([table, Static(want["status_line"], classes="pane-hint")])
+            for i, row in enumerate(want["rows"]):
+                table.add_row(*(Text(cell) for cell in row), key=str(i))
+
+        def action_timeline(self) -> None:
+            self.query_one(TabbedContent).active = "timeline-tab"
+            self.query_one("#timeline").focus()
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("home")
+
+    return Bare(), BareRecord
 
 
 def measure_person_painted(
@@ -131,8 +198,10 @@ def measure_person_painted(
     record = all_of(lambda s: want["heading"] in s, lambda s: want["consent"] in s)
     timeline = all_of(on_one_line(*want["row"]), lambda s: want["status"] in s)
 
-    async def timed(term: Terminal, test: Any, start: Any) -> tuple[float, float, int]:
-        future = term.when_shown(test, PersonScreen)
+    async def timed(
+        term: Terminal, test: Any, start: Any, screen: type = PersonScreen
+    ) -> tuple[float, float, int]:
+        future = term.when_shown(test, screen)
         before = term.frames
         t, c = time.perf_counter(), time.process_time()
         start()
@@ -162,8 +231,37 @@ def measure_person_painted(
             finally:
                 term.close()
 
+    bare: dict[str, list[float]] = {"open": [], "tab": []}
+    bare_cpu: dict[str, list[float]] = {"open": [], "tab": []}
+
+    async def run_bare() -> None:
+        """The same openings of the bare Textual screen, timed the same way."""
+        app, screen = bare_record_app(want)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            term = Terminal(app)
+            try:
+                for i in range(runs + WARM_UP):
+                    o = await timed(term, record, lambda: app.push_screen(screen()), screen)
+                    await settle(pilot)
+                    key = events.Key("t", "t")
+                    key.set_sender(app)
+                    k = await timed(
+                        term, timeline, lambda key=key: app._driver.send_message(key), screen
+                    )
+                    await settle(pilot)
+                    if i >= WARM_UP:
+                        for name, got in (("open", o), ("tab", k)):
+                            bare[name].append(got[0])
+                            bare_cpu[name].append(got[1])
+                    await pilot.press("escape")
+                    await settle(pilot)
+            finally:
+                term.close()
+
     try:
         asyncio.run(run())
+        asyncio.run(run_bare())
     except TimeoutError as exc:
         why = f"the expected frame never came within 60 s ({type(exc).__name__})"
         opened.note = tab.note = why
@@ -183,6 +281,18 @@ def measure_person_painted(
             f"to that frame; frames sent until it: median {statistics.median(frames[name]):.0f}"
         )
         r.extra = {"frames": frames[name]}
+        if bare[name]:
+            bare_median, r.baseline = summarise(bare[name])
+            cpu_median, cpu_p95 = summarise(bare_cpu[name])
+            r.ratio = r.p95 / r.baseline if r.p95 is not None and r.baseline else None
+            r.note += (
+                f"; baseline: a bare Textual screen of the same widgets and text, no services "
+                f"(app.push_screen, then t), {len(bare[name])} runs after the app's in the "
+                f"same process: p95 {r.baseline:.1f} ms, median {bare_median:.1f} ms (CPU p95 "
+                f"{cpu_p95:.1f} ms, median {cpu_median:.1f} ms); ratio: p95 against p95"
+            )
+            r.extra["bare"] = bare[name]
+            r.extra["bare_cpu"] = bare_cpu[name]
     return opened, tab
 
 

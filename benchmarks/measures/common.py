@@ -52,6 +52,9 @@ class Result:
     needs: tuple[str, ...] = ("median",)
     cpu_needs: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # why the row does not apply to this database (a PostgreSQL-only row on SQLite):
+    # printed as "n/a" with the reason, neither a pass nor a failure
+    not_applicable: str = ""
 
 
 def at_most(value: float | None, limit: float) -> bool:
@@ -65,7 +68,12 @@ def at_least(value: float | None, limit: float) -> bool:
 
 def finalise(r: Result) -> Result:
     """The verdict rules for every row: a figure the goal needs that is missing, or a row
-    with a goal and no verdict, is a failure; only a row with no goal is merely reported."""
+    with a goal and no verdict, is a failure; only a row with no goal is merely reported,
+    and a row that does not apply to the database is said not to, with its reason."""
+    if r.not_applicable:
+        r.passed = None
+        r.note = f"not applicable: {r.not_applicable}"
+        return r
     missing = [name for name in r.needs if getattr(r, name) is None]
     if missing:
         r.passed = False

@@ -134,8 +134,8 @@ def measure_retention(svc: Services, actor: Actor, runs: int, *, queue: bool) ->
         limit = 50.0
     judge_against_raw(r, timed, limit, backend(svc))
     r.note = (
-        f"signed in as {actor.username}; baseline: the same SQL replayed raw (every person's "
-        f"dates, then the names of those due), p95; raw median {r.extra['raw_median_ms']:.1f} ms"
+        f"signed in as {actor.username}; baseline: the same SQL replayed raw (the dates of "
+        f"the people the database sifts as possibly due, then the names of those due), p95; raw median {r.extra['raw_median_ms']:.1f} ms"
     )
     r.extra["due"] = due
     return r

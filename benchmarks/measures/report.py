@@ -35,6 +35,8 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def verdict(r: dict[str, Any]) -> str:
+    if r.get("not_applicable"):
+        return "n/a"
     if r["passed"] is None:
         return "reported"
     return "pass" if r["passed"] else "MISS"

@@ -1,5 +1,6 @@
 """One terminal in the concurrency proof: a signed-in user doing a random mix of work against
-the shared database, reporting (as one JSON line) everything the services told it was done.
+the shared database, reporting (as one JSON line) everything the services told it was done,
+and how long each action took.
 
     python -m tests.proofs.terminal_worker DATABASE_URL WORKER OPS SEED PERSON_IDS LINK_IDS
 
@@ -58,8 +59,10 @@ class Terminal:
         self.conflicts: Counter[str] = Counter()
         self.unavailable: Counter[str] = Counter()
         self.errors: list[str] = []
+        self.times: dict[str, list[float]] = {}  # ms per action, whatever its outcome
 
     def op(self, name: str, tag: str) -> None:
+        started = time.perf_counter()
         try:
             getattr(self, f"do_{name}")(tag)
         except Conflict:
@@ -68,6 +71,8 @@ class Terminal:
             self.unavailable[name] += 1
         except Exception as exc:  # noqa: BLE001 - any other error is what the proof looks for
             self.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        finally:  # benchmarks/measures/terminals.py reports these
+            self.times.setdefault(name, []).append(1000 * (time.perf_counter() - started))
 
     def race(self, kind: str, attempt: Any, expected: str = "") -> None:
         """One race: either this terminal wins, or it is told exactly why not."""
@@ -181,6 +186,7 @@ def main(
         "lost": dict(terminal.lost),
         "unavailable": dict(terminal.unavailable),
         "errors": terminal.errors,
+        "times_ms": terminal.times,
     }
     print(json.dumps(report), flush=True)
     svc.close()

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sharetui.demo.decisions import (
     _amend_step,
+    _asked_by,
     _base_share,
     _decider,
     _DecisionBox,
@@ -18,7 +19,6 @@ from sharetui.demo.world import (
     FAMILIES,
     HISTORY_DAYS,
     ORGS,
-    STAFF_NAMES,
     _between,
     _Family,
     _Member,
@@ -47,14 +47,11 @@ def _pending_advice(
     role = rng.choice((AdviceRole.CALDICOTT, AdviceRole.DSL, AdviceRole.INFORMATION_GOVERNANCE))
 
     def build() -> DecisionInput:
-        return DecisionInput(
-            subject_id=w.person_ids[child.key],
-            urgent=False,
-            origin=RequestOrigin.INCOMING_REQUEST,
-            recipient_org=org.org,
-            recipient_role=org.role,
-            recipient_name=rng.choice(STAFF_NAMES),
-            recipient_contact=org.contact,
+        return _asked_by(
+            w,
+            rng,
+            child,
+            org,
             purpose="They asked for the child's recent health and attendance information",
             outcome=Outcome.PENDING_ADVICE,
             reasons=f"Unsure whether this can be shared without consent; asked the {role.label}.",

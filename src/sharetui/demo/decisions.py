@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from sharetui.demo.decision_steps import (
     _amend_step,
@@ -110,6 +111,23 @@ def _base_share(
         impact_if_shared=""
         if urgent
         else rng.choice(("", "The parent may be upset when told; the social worker will explain.")),
+    )
+
+
+def _asked_by(
+    w: _World, rng: random.Random, subject: _Member, org: _Org, **answers: Any
+) -> DecisionInput:
+    """A request about the child that came in from someone at `org` (not urgent), with the
+    rest of the `answers`; the one draw is the name of who asked."""
+    return DecisionInput(
+        subject_id=w.person_ids[subject.key],
+        urgent=False,
+        origin=RequestOrigin.INCOMING_REQUEST,
+        recipient_org=org.org,
+        recipient_role=org.role,
+        recipient_name=rng.choice(STAFF_NAMES),
+        recipient_contact=org.contact,
+        **answers,
     )
 
 
@@ -384,14 +402,11 @@ def _not_necessary(
     box = _DecisionBox()
 
     def build() -> DecisionInput:
-        return DecisionInput(
-            subject_id=w.person_ids[child.key],
-            urgent=False,
-            origin=RequestOrigin.INCOMING_REQUEST,
-            recipient_org=org.org,
-            recipient_role=org.role,
-            recipient_name=rng.choice(STAFF_NAMES),
-            recipient_contact=org.contact,
+        return _asked_by(
+            w,
+            rng,
+            child,
+            org,
             caller_check=CallerCheck.SECURE_EMAIL_DOMAIN,
             purpose="Asked for the child's health records for a housing priority assessment",
             information="Full health history",

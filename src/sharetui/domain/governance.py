@@ -253,13 +253,24 @@ DEFAULT_RULES: dict[RecordKind, RetentionRule] = {
 }
 
 
+ADULTHOOD_YEARS = 18
+
+
 def default_kind(dob: date | None, created_on: date) -> RecordKind:
     """A record opened before the person's 18th birthday is a child protection record;
     others (and people without a date of birth) are adults' records, until a reviewer says
     otherwise."""
-    if dob is not None and created_on < add_calendar_months(dob, 12 * 18):
+    if dob is not None and created_on < add_calendar_months(dob, 12 * ADULTHOOD_YEARS):
         return RecordKind.CHILD_PROTECTION
     return RecordKind.ADULT
+
+
+def years_back(day: date, years: int) -> date:
+    """A day no earlier than any x whose anniversary `years` on (add_calendar_months) falls on
+    or before `day`: x <= years_back(day, years) whenever add_calendar_months(x, 12 * years)
+    <= day. A 29 February's anniversary is 28 February, hence the days to spare. For a
+    database's first sift (retention's queue): the rule itself then decides each record."""
+    return add_calendar_months(day, -12 * years) + timedelta(days=3)
 
 
 # -- suppression ------------------------------------------------------------------------------

@@ -91,14 +91,23 @@ def append_many(
     """append() for many events (action, entity type, entity id, summary) in one go: the head
     is locked and read once and the rows inserted together (an import of thousands of people
     writes one event per person and link). Returns the id of the first event."""
-    last_id, last_hash, keyed_from = session.execute(
-        sa_select(_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
-        .where(_HEAD.c.id == 1)
-        .with_for_update()
-    ).one()
-    past_head = session.execute(
-        sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > last_id)
-    ).scalar_one()
+    head = sa_select(_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
+    past = sa_select(func.max(_EVENTS.c.id))
+    if session.get_bind().dialect.name == "sqlite":
+        # One statement for the head and any row past it: every other writer waits while
+        # this transaction is open. BEGIN IMMEDIATE already read the latest state.
+        last_id, last_hash, keyed_from, past_head = session.execute(
+            head.add_columns(
+                past.where(_EVENTS.c.id > _HEAD.c.last_event_id).scalar_subquery()
+            ).where(_HEAD.c.id == 1)
+        ).one()
+    else:
+        # PostgreSQL: the row past the head is looked for after the head's lock is granted,
+        # in a statement of its own, so it sees what was committed while this one waited.
+        last_id, last_hash, keyed_from = session.execute(
+            head.where(_HEAD.c.id == 1).with_for_update()
+        ).one()
+        past_head = session.execute(past.where(_EVENTS.c.id > last_id)).scalar_one()
     first_id = max(last_id, past_head or 0) + 1
     if not events:
         return first_id

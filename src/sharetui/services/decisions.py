@@ -136,10 +136,19 @@ class Decisions:
         require(actor, Permission.WORK_WITH_PEOPLE)
         d = data.cleaned()
         check(validate_decision(d))
+        # Built before the write transaction: other terminals' saves wait while one is open.
+        prepared = [_row_from_input(d, actor)]
 
         def work(s: Session) -> DecisionView:
             row, subject, others = self._insert(
-                s, actor, d, root_id=None, version=1, supersedes=None, reason=""
+                s,
+                actor,
+                d,
+                root_id=None,
+                version=1,
+                supersedes=None,
+                reason="",
+                row=prepared.pop() if prepared else None,  # a retry builds its own
             )
             _finish_draft(s, actor, draft_id, row)
             append(
@@ -252,9 +261,11 @@ class Decisions:
         version: int,
         supersedes: int | None,
         reason: str,
+        row: SharingDecision | None = None,
     ) -> tuple[SharingDecision, Person, list[Person]]:
-        """Insert one version. Returns the people it names as well: held here, they stay in
-        the session's identity map, so touch() and the view need no second load."""
+        """Insert one version (row: the version built from d beforehand, if it was). Returns
+        the people it names as well: held here, they stay in the session's identity map, so
+        touch() and the view need no second load."""
         subject = load_person(s, d.subject_id, "subject_id")
         if d.consent_event_id is not None:
             relied_on = (
@@ -270,7 +281,10 @@ class Decisions:
             )
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
         other_people = [load_person(s, pid, "others_affected") for pid in others]
-        row = _row_from_input(d, actor)
+        if row is None:
+            row = _row_from_input(d, actor)
+        else:
+            row.decided_at = utcnow()  # the time it is saved, not when it was built
         after_share(s, self.store, row)
         if root_id is None:
             # A first version is its own root: take its id first, since the row can never

@@ -92,32 +92,13 @@ def to_csv(export: SubjectAccessExport) -> str:
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
-    writer.writerow(
-        [
-            "export",
-            "export",
-            "",
-            "Subject access export",
-            "",
-            "person",
-            "Person",
-            f"{export.name} ({export.reference})",
-            "",
-        ]
-    )
-    writer.writerow(
-        [
-            "export",
-            "export",
-            "",
-            "Subject access export",
-            "",
-            "generated_at",
-            "Produced",
-            export.generated_at.isoformat(),
-            "",
-        ]
-    )
+    for key, label, value in (
+        ("person", "Person", f"{export.name} ({export.reference})"),
+        ("generated_at", "Produced", export.generated_at.isoformat()),
+    ):
+        writer.writerow(
+            ["export", "export", "", "Subject access export", "", key, label, value, ""]
+        )
     for code, text in () if export.disclosure else REVIEW_GUIDE.items():
         writer.writerow(["export", "review_guide", code, "Review marks", "", code, code, text, ""])
     for s in export.sections:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sharetui.domain.errors import StoreFailed
+from sharetui.domain.errors import ShareError, StoreFailed, StoreUnavailable
 
 KEPT = ", your answers are still here"
 
@@ -101,8 +99,6 @@ def _texts(exc: BaseException) -> tuple[str, str | None]:
 
 def cause_of(exc: BaseException) -> Cause | None:
     """The cause of a database or file failure, or None when it is none of those."""
-    from sharetui.domain.errors import ShareError
-
     if isinstance(exc, ShareError):
         return None
     if isinstance(exc, OSError) and not _is_db_error(exc):
@@ -143,8 +139,6 @@ def _sqlite_name(exc: BaseException) -> str:
 
 def store_failure(exc: BaseException) -> StoreFailed:
     """The typed error a service raises for a database fault, worded by its cause."""
-    from sharetui.domain.errors import StoreFailed, StoreUnavailable
-
     cause = cause_of(exc) or Cause(UNEXPECTED, name=type(exc).__name__)
     kind = StoreFailed if cause.template in (CLASH, REFUSED, UNEXPECTED) else StoreUnavailable
     return kind(cause.words(on_screen=True), cause.words(on_screen=False))
@@ -160,8 +154,6 @@ def describe(exc: BaseException | None, *, on_screen: bool) -> str:
     """Words for any failure. Typed errors keep their own message; a database or file fault
     says its cause and what to do; anything else names only its type (its text may hold
     personal details)."""
-    from sharetui.domain.errors import ShareError
-
     if exc is None:
         return Cause(UNEXPECTED, name="unknown error").words(on_screen=on_screen)
     if isinstance(exc, ShareError):

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from importlib import resources
 
 from sqlmodel import Session, col, func, select
 
@@ -282,7 +283,6 @@ NOTE = (
 
 def to_pdf(report: GovernorsReport) -> bytes:
     """One A4 page, in the bundled fonts (services/pdf_fonts.py)."""
-    from importlib import resources
 
     from fpdf.enums import XPos, YPos
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from sharetui.domain.after_share import OrgKind, fold_name
-from sharetui.domain.errors import NotFound, ValidationFailed, check
+from sharetui.domain.errors import ValidationFailed, check
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
@@ -23,6 +23,7 @@ from sharetui.services.register_keeping import (
     RegisterKeeping,
     choice_of,
     contact_fields,
+    registered_org,
     short_text,
 )
 from sharetui.services.store import Actor, Store
@@ -118,9 +119,7 @@ class Register(RegisterKeeping):
         require(actor, Permission.WORK_WITH_PEOPLE)
 
         def work(s: Session) -> RecipientChoice:
-            org = s.get(RecipientOrg, org_id)
-            if org is None:
-                raise NotFound("That organisation is not in the register")
+            org = registered_org(s, org_id)
             contact = s.get(RecipientContact, contact_id) if contact_id else None
             return choice_of(org, contact)
 
@@ -138,10 +137,7 @@ class Register(RegisterKeeping):
     ) -> RecipientChoice:
         """A new organisation. Supervisors and administrators keep the register; anyone who
         records decisions may add one from a decision, marked for review."""
-        if from_decision:
-            require(actor, Permission.WORK_WITH_PEOPLE)
-        else:
-            require(actor, Permission.OVERSEE)
+        require(actor, Permission.WORK_WITH_PEOPLE if from_decision else Permission.OVERSEE)
         e: dict[str, str] = {}
         label = short_text(e, "name", name, "Organisation's name", True)
         routes = short_text(e, "secure_routes", secure_routes, "Secure contact routes", False)
@@ -194,9 +190,7 @@ class Register(RegisterKeeping):
         values = contact_fields(role, name, contact)
 
         def work(s: Session) -> RecipientChoice:
-            org = s.get(RecipientOrg, org_id)
-            if org is None:
-                raise NotFound("That organisation is not in the register")
+            org = registered_org(s, org_id)
             row = RecipientContact(
                 org_id=org_id,
                 role=values[0],

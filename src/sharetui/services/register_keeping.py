@@ -25,6 +25,14 @@ from sharetui.store.models import (
 )
 
 
+def registered_org(s: Session, org_id: int) -> RecipientOrg:
+    """The organisation asked for, or NotFound when the register has no such entry."""
+    org = s.get(RecipientOrg, org_id)
+    if org is None:
+        raise NotFound("That organisation is not in the register")
+    return org
+
+
 def contact_fields(role: str, name: str, contact: str) -> tuple[str, str, str]:
     """A contact's role, name and way to reach them, cleaned; at least one is needed.
     Raises ValidationFailed with the problems on their fields."""
@@ -154,9 +162,7 @@ class RegisterKeeping:
         check(e)
 
         def work(s: Session) -> OrgView:
-            org = s.get(RecipientOrg, org_id)
-            if org is None:
-                raise NotFound("That organisation is not in the register")
+            org = registered_org(s, org_id)
             if "name" in changes:
                 _unique_name(s, changes["name"], org_id)
             for key in ("name", "kind", "secure_routes", "active"):
@@ -235,9 +241,7 @@ class RegisterKeeping:
         require(actor, Permission.OVERSEE)
 
         def work(s: Session) -> OrgView:
-            org = s.get(RecipientOrg, org_id)
-            if org is None:
-                raise NotFound("That organisation is not in the register")
+            org = registered_org(s, org_id)
             return org_view(s, org)
 
         return self.store.read(work, actor)

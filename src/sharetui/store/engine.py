@@ -11,6 +11,7 @@ import contextlib
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -73,6 +74,9 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
             # would log a wrong key to stderr, over the screen: the caller reports it instead.
             cursor.execute("PRAGMA cipher_log_level=NONE")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a
+        # commit that returned ("saved" on screen) could be lost to a power cut. FULL syncs
+        # the log at every commit.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -87,7 +91,6 @@ def _sqlite_engine(url: str, *, key: str | None) -> Engine:
 
 
 def _quote(key: str) -> str:
-    from urllib.parse import quote
 
     return quote(key, safe="")
 

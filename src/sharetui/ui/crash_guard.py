@@ -65,14 +65,7 @@ class CrashGuard(LockModes):
                 snap = screen.draft_snapshot()
                 if snap is None:
                     continue
-                self.services.drafts.save(
-                    self.actor,
-                    kind=snap.kind,
-                    payload=snap.payload,
-                    page=snap.page,
-                    title=snap.title,
-                    draft_id=snap.draft_id,
-                )
+                snap.save(self.services, self.actor)
                 saved += 1
             except Exception:  # noqa: BLE001 - counted and said; the others still save
                 failed += 1

@@ -201,15 +201,7 @@ class SessionFlow(LockModes):
             snap = screen.draft_snapshot()
             if snap is None:
                 continue
-            saved = await asyncio.to_thread(
-                self.services.drafts.save,
-                self.actor,
-                kind=snap.kind,
-                payload=snap.payload,
-                page=snap.page,
-                title=snap.title,
-                draft_id=snap.draft_id,
-            )
+            saved = await asyncio.to_thread(snap.save, self.services, self.actor)
             on_saved = getattr(screen, "draft_saved", None)
             if callable(on_saved):
                 on_saved(saved.id)

@@ -18,7 +18,7 @@ from sharetui.ui.flow.messages import ContinueAsked, PartAsked, SavedRecordAsked
 from sharetui.ui.flow.page import FlowPage, field_id, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
 from sharetui.ui.flow.summary import WHEN_FORMAT, parts
-from sharetui.ui.forms.choices import Choice, Choices
+from sharetui.ui.forms.choices import Choice, Choices, enum_choices
 from sharetui.ui.literal import plain
 
 CONFIRM = [Choice("y", "yes", "Confirmed"), Choice("n", "no", "Not confirmed")]
@@ -146,7 +146,7 @@ class DecisionPage(FlowPage):
             "share_method",
             "How was it shared?",
             Choices(
-                [Choice(str(i), m.value, m.label) for i, m in enumerate(ShareMethod, 1)],
+                enum_choices(list(ShareMethod)),
                 value=d.share_method.value if d.share_method else None,
                 id=field_id("share_method"),
             ),

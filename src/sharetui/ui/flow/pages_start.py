@@ -10,13 +10,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sharetui.domain.enums import CallerCheck, InfoCategory, RequestOrigin, ShareMethod
+from sharetui.domain.errors import ShareError
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.register import RecipientChoice
 from sharetui.services.views import PersonSummary
 from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.page import FlowPage, FocusText, bool_value, field_id, to_bool
 from sharetui.ui.forms import FieldHead, LongText
-from sharetui.ui.forms.choices import Choice, Choices
+from sharetui.ui.forms.choices import Choice, Choices, enum_choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import person_line
@@ -311,8 +312,6 @@ class RecipientPage(FlowPage):
     async def _refresh_cover(self) -> None:
         """Whether an agreement covers this recipient and purpose (ICO data sharing code):
         said, never required; the record keeps the one it relied on when saved."""
-        from sharetui.domain.errors import ShareError
-
         app = self.flow.share_app
         purpose = self.text_of("purpose")
         today = app.clock.today()
@@ -382,7 +381,7 @@ class WhatPage(FlowPage):
                 "categories",
                 "Categories (optional: press each number to tick or untick)",
                 Choices(
-                    [Choice(str(i), c.value, c.label) for i, c in enumerate(InfoCategory, 1)],
+                    enum_choices(list(InfoCategory)),
                     multiple=True,
                     values=d.categories,
                     id=field_id("categories"),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -23,6 +25,8 @@ from textual.widget import Widget
 
 from sharetui.ui.literal import plain
 
+E = TypeVar("E", bound=Enum)
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -30,6 +34,14 @@ class Choice:
     value: str
     label: str
     hint: str = ""
+
+
+def enum_choices(members: Sequence[E], words: dict[Any, str] | None = None) -> list[Choice]:
+    """Enum members as options keyed 1 to 9, labelled in words."""
+    return [
+        Choice(str(i), m.value, (words or {}).get(m) or m.label)  # type: ignore[attr-defined]  # every enum offered has .label; E is bound only to Enum
+        for i, m in enumerate(members, start=1)
+    ]
 
 
 class Choices(Widget, can_focus=True):

@@ -15,6 +15,7 @@ What it gives each of them, once:
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on
@@ -308,14 +309,12 @@ class FormDialog(KioskModal[Any]):
         if snap is None:
             self.dismiss(None)
             return
-        save = self.services.drafts.save
-        fields = {"kind": snap.kind, "payload": snap.payload, "page": snap.page}
-        fields["title"] = snap.title
         try:
             try:
-                saved = await self.call(save, self.actor, draft_id=snap.draft_id, **fields)
+                saved = await self.call(snap.save, self.services, self.actor)
             except NotFound:  # discarded elsewhere meanwhile: keep the answers as a new one
-                saved = await self.call(save, self.actor, draft_id=None, **fields)
+                new = replace(snap, draft_id=None)
+                saved = await self.call(new.save, self.services, self.actor)
         except ShareError as exc:
             self.show_errors(
                 {"": f"The draft could not be saved: {exc.message}. Your answers are still here."}

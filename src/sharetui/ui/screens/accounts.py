@@ -18,12 +18,11 @@ from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceRole, Role
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.users import OneTime, UserView
 from sharetui.ui.forms import Field, ShortText
-from sharetui.ui.forms.choices import Choices
+from sharetui.ui.forms.choices import Choices, enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from sharetui.ui.screens.record_consent import enum_choices
 from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import refill, under_cursor
 

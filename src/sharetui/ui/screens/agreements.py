@@ -20,10 +20,10 @@ from sharetui.domain.person import parse_date
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.agreements import AgreementInput, AgreementView
 from sharetui.ui.forms import Choices, Field, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line, plain
 from sharetui.ui.screens.keeping import KeptList
-from sharetui.ui.screens.record_consent import enum_choices
 from sharetui.ui.widgets.org_chooser import OrgChooser
 
 DATE_ERROR = "Enter the date as day/month/year, such as 1/9/2026"

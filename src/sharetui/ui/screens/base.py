@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    from sharetui.services.drafts import DraftView
     from sharetui.services.facade import Services
     from sharetui.services.store import Actor
     from sharetui.ui.app import ShareApp
@@ -50,6 +51,18 @@ class DraftSnapshot:
     page: str = ""
     title: str = ""
     draft_id: int | None = None
+
+    def save(self, services: Services, actor: Actor) -> DraftView:
+        """Saved as the actor's draft, over `draft_id` when it has one. Blocking: the app
+        runs it on a thread, except when it is stopping after a crash."""
+        return services.drafts.save(
+            actor,
+            kind=self.kind,
+            payload=self.payload,
+            page=self.page,
+            title=self.title,
+            draft_id=self.draft_id,
+        )
 
 
 class SessionEnded(RuntimeError):

@@ -11,8 +11,8 @@ from textual.widgets import Static
 from sharetui.domain.enums import Relationship
 from sharetui.services.views import PersonSummary
 from sharetui.ui.forms import Choices, Field
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
-from sharetui.ui.screens.record_consent import enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import chosen, person_line
 

@@ -1,9 +1,10 @@
 """A person's record: what we hold about them and what their family has agreed to.
 
-Tabs: current consent per scope (in words, refused and withdrawn as visible as given), linked
-people, the timeline (consent, decisions, advice; newest first, a page at a time), details,
-and for supervisors who viewed the record. Opening the screen is recorded by the service.
-The terminal title never names the person; the page itself does.
+Tabs, each its own widget (person_tabs): current consent per scope (refused and withdrawn as
+visible as given), linked people, the timeline (newest first, a page at a time), details, and
+for supervisors who viewed the record. The screen reads the record and hands each tab its
+part; a tab tells the screen what was asked for by a Message. Opening the screen is recorded
+by the service. The terminal title never names the person; the page itself does.
 """
 
 from __future__ import annotations
@@ -17,59 +18,44 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import (
-    DataTable,
-    Header,
-    OptionList,
-    Static,
-    TabbedContent,
-    TabPane,
-)
-from textual.widgets.option_list import Option
+from textual.screen import ModalScreen
+from textual.widgets import Header, Static, TabbedContent
 
 from sharetui.domain.enums import ConsentStatus
-from sharetui.domain.errors import ShareError
+from sharetui.domain.errors import NotFound, ShareError
 from sharetui.domain.permissions import Permission, allowed
-from sharetui.services.views import (
-    ConsentLine,
-    LinkView,
-    Page,
-    PersonDetail,
-    TimelineEntry,
-)
-from sharetui.ui.literal import day, lit, one_line, when
+from sharetui.services.consent import describe
+from sharetui.services.views import ConsentLine, Page, PersonDetail, TimelineEntry
+from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.screens.link_person import LinkPersonDialog
+from sharetui.ui.screens.lock import LockScreen
+from sharetui.ui.screens.person_tabs import (
+    NO_CONSENT,
+    TIMELINE_PAGE,
+    ConsentTab,
+    DetailsTab,
+    LinksTab,
+    RecordTab,
+    TimelineTab,
+    ViewedByTab,
+)
+from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
+from sharetui.ui.screens.record_consent import (
+    ConsentEventDialog,
+    RecordConsentDialog,
+    WithdrawConsentDialog,
+)
 from sharetui.ui.widgets.keybar import KeyBar
+from sharetui.ui.widgets.paging import OwnsPagedList
 from sharetui.ui.widgets.person_text import person_name
-from sharetui.ui.widgets.table import Table
 
 if TYPE_CHECKING:
     from sharetui.services.audit import ViewRecord
+    from sharetui.ui.app import ShareApp
 
-TIMELINE_PAGE = 20
-
-TABS = {
-    "consent": "consent-tab",
-    "people": "people-tab",
-    "timeline": "timeline-tab",
-    "details": "details-tab",
-    "viewed": "viewed-tab",
-}
-
-TABLE_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
-    "links": (("Relationship", 34), ("Name", 26), ("Born", 17)),
-    "timeline": (("When", 17), ("What", 24), ("Detail", 28)),
-    "viewed-by": (("When", 17), ("Who", 26), ("What", 18), ("Terminal", 16)),
-}
-
-LAZY_TABS = ("people", "timeline", "details", "viewed")
-
-NO_CONSENT = (
-    "No consent recorded for this person. Press r to record consent given, refused, "
-    "withdrawn, or not sought (with the reason)."
-)
+__all__ = ["NO_CONSENT", "TIMELINE_PAGE", "PersonScreen", "reopen"]
 
 
 @dataclass(frozen=True)
@@ -82,19 +68,7 @@ class _Record:
     viewed_by: list[ViewRecord] | None
 
 
-class _PagedTable(Table):
-    """The timeline: PageDown and PageUp fetch older and newer pages from the database."""
-
-    def action_page_down(self) -> None:
-        if isinstance(self.screen, PersonScreen):
-            self.screen.action_next_page()
-
-    def action_page_up(self) -> None:
-        if isinstance(self.screen, PersonScreen):
-            self.screen.action_previous_page()
-
-
-class PersonScreen(KioskScreen):
+class PersonScreen(OwnsPagedList, KioskScreen):
     """One person: consent, links, timeline, details (and who viewed, for supervisors)."""
 
     DEFAULT_CSS = """
@@ -112,8 +86,7 @@ class PersonScreen(KioskScreen):
         height: 1fr;
         padding: 0 1;
     }
-    PersonScreen #consent-lines, PersonScreen #links, PersonScreen #timeline,
-    PersonScreen #viewed-by {
+    PersonScreen #consent-lines {
         height: 1fr;
     }
     PersonScreen .pane-hint {
@@ -173,8 +146,11 @@ class PersonScreen(KioskScreen):
         self._covered_by_screen = False
         self._prefetch: asyncio.Future[_Record] | None = None
         self._oversees: bool | None = None
-        self._viewed_by: list[ViewRecord] | None = None
-        self._built: set[str] = set()
+        self.consent_tab = ConsentTab()
+        self.links_tab = LinksTab()
+        self.timeline_tab = TimelineTab()
+        self.details_tab = DetailsTab()
+        self.viewed_tab = ViewedByTab()
 
     # -- layout ---------------------------------------------------------------------------
     @property
@@ -185,82 +161,28 @@ class PersonScreen(KioskScreen):
             self._oversees = allowed(self.actor.role, Permission.OVERSEE)
         return self._oversees
 
+    @property
+    def tabs(self) -> dict[str, RecordTab]:
+        """The tabs this user has, by the word their keys use."""
+        tabs = [self.consent_tab, self.links_tab, self.timeline_tab, self.details_tab]
+        return {tab.NAME: tab for tab in [*tabs, *([self.viewed_tab] if self.oversees else [])]}
+
     def compose(self) -> ComposeResult:
         self._start_fetch()
         yield Header()
         yield Static("Loading the record…", id="person-heading")
-        with TabbedContent(initial=TABS["consent"]):
-            with TabPane("Consent (c)", id=TABS["consent"]):
-                yield Static(NO_CONSENT, id="no-consent", classes="hidden")
-                yield OptionList(id="consent-lines")
-                yield Static(
-                    "r: record consent   w: withdraw the selected consent   Enter: in full",
-                    classes="pane-hint",
-                )
-            # the hidden tabs are filled when first shown: building them all up front
-            # was most of the time taken to open a record
-            yield TabPane("People (p)", id=TABS["people"])
-            yield TabPane("Timeline (t)", id=TABS["timeline"])
-            yield TabPane("Details (d)", id=TABS["details"])
-            if self.oversees:
-                yield TabPane("Viewed by (v)", id=TABS["viewed"])
+        with TabbedContent(initial=self.consent_tab.id or ""):
+            yield from self.tabs.values()
         yield KeyBar()  # the keys that work now, without Footer's rebuild per focus change
 
     def on_mount(self) -> None:
         self.title = "sharetui"
         self.sub_title = "Person record"
-        self.query_one("#consent-lines", OptionList).focus()
+        self.consent_tab.focus_content()
         self._load_all()
-
-    @staticmethod
-    def _add_columns(table: DataTable[Any]) -> None:
-        """Columns for one of the screen's tables, sized to fill its tab."""
-        # fill the tab (the shared sheet sizes tables to their rows, capped at 12)
-        table.styles.height = "1fr"
-        table.styles.max_height = "100%"
-        for label, width in TABLE_COLUMNS[table.id or ""]:
-            table.add_column(label, width=width)
-
-    def _build_tab(self, name: str) -> None:
-        """Mount a hidden tab's widgets the first time it is shown, filled with what was read."""
-        if name in self._built or name not in LAZY_TABS:
-            return
-        if name == "viewed" and not self.oversees:
-            return
-        self._built.add(name)
-        pane = self.query_one(f"#{TABS[name]}", TabPane)
-        if name == "people":
-            links = DataTable[Text](id="links", cursor_type="row", zebra_stripes=True)
-            self._add_columns(links)
-            pane.mount_all(
-                [links, Static("Enter: open that person   l: link a person", classes="pane-hint")]
-            )
-            if self.detail is not None:
-                self._fill_links(self.detail)
-        elif name == "timeline":
-            timeline = _PagedTable(id="timeline", cursor_type="row", zebra_stripes=True)
-            self._add_columns(timeline)
-            pane.mount_all([timeline, Static("", id="timeline-status", classes="pane-hint")])
-            self._fill_timeline(self.timeline)
-        elif name == "details":
-            scroll = VerticalScroll()
-            pane.mount(scroll)
-            scroll.mount(Static("", id="details"))
-            if self.detail is not None:
-                self._fill_details(self.detail)
-        else:
-            viewed = DataTable[Text](id="viewed-by", cursor_type="row", zebra_stripes=True)
-            self._add_columns(viewed)
-            pane.mount(viewed)
-            if self._viewed_by is not None:
-                self._fill_viewed_by(self._viewed_by)
 
     def on_screen_suspend(self) -> None:
         """Note whether another record's screen covers this one (not a dialog or the lock)."""
-        from textual.screen import ModalScreen
-
-        from sharetui.ui.screens.lock import LockScreen
-
         top = self.app.screen
         self._covered_by_screen = top is not self and not isinstance(top, (ModalScreen, LockScreen))
 
@@ -308,6 +230,9 @@ class PersonScreen(KioskScreen):
             return
         self._show(record)
         self._loaded = True
+        # the timeline's first page is built (hidden) once the record is painted, so that
+        # t only has to show it
+        self.call_after_refresh(self.timeline_tab.build)
         if self.resume is not None:
             draft_id, context, values = self.resume
             self.resume = None
@@ -335,11 +260,13 @@ class PersonScreen(KioskScreen):
 
     def _show(self, record: _Record) -> None:
         keys_before = self._key_state()
+        tz = self.share_app.settings.tz
         if record.detail is not None:
             self._show_detail(record.detail)
-        self._show_consent(record.consent)
+        self.consent_lines = record.consent
+        self.consent_tab.show_lines(record.consent, tz)
         if record.viewed_by is not None:
-            self._show_viewed_by(record.viewed_by)
+            self.viewed_tab.show_views(record.viewed_by, tz)
         self._show_timeline(record.timeline)
         self._refresh_keys(keys_before)
 
@@ -351,26 +278,6 @@ class PersonScreen(KioskScreen):
         if self._key_state() != before:
             self.refresh_bindings()
 
-    def _show_viewed_by(self, views: list[ViewRecord]) -> None:
-        self._viewed_by = views
-        if "viewed" in self._built:
-            self._fill_viewed_by(views)
-
-    def _fill_viewed_by(self, views: list[ViewRecord]) -> None:
-        tz = self.share_app.settings.tz
-        table = self.query_one("#viewed-by", DataTable)
-        table.clear()
-        for v in views:
-            table.add_row(
-                Text(when(v.at, tz)),
-                one_line(f"{v.display_name} ({v.username})", 26),
-                one_line(v.what, 18),
-                one_line(v.terminal, 16),
-            )
-        if not views:
-            table.add_row(Text("Nobody has opened this record yet"), Text(""), Text(""), Text(""))
-
-    # -- showing --------------------------------------------------------------------------
     def _show_detail(self, detail: PersonDetail) -> None:
         self.detail = detail
         p = detail.summary
@@ -379,103 +286,19 @@ class PersonScreen(KioskScreen):
         heading.append(f"  born {p.dob_text}  ref ")
         heading.append(lit(p.reference))
         self.query_one("#person-heading", Static).update(heading)
-        if "details" in self._built:
-            self._fill_details(detail)
-        if "people" in self._built:
-            self._fill_links(detail)
-
-    def _fill_details(self, detail: PersonDetail) -> None:
-        p = detail.summary
-        tz = self.share_app.settings.tz
-        rows = [
-            ("Family name", p.family_name),
-            ("Given names", p.given_names),
-            ("Other names", p.other_names or "None recorded"),
-            (
-                "Date of birth",
-                (day(p.date_of_birth) + (" (estimated)" if p.dob_estimated else ""))
-                if p.date_of_birth
-                else "Not known",
-            ),
-            ("Reference", p.reference),
-            ("NHS number", detail.nhs_number or "Not recorded"),
-            ("On record since", when(detail.created_at, tz)),
-            ("Notes", detail.notes or "None"),
-        ]
-        text = Text()
-        for i, (label, value) in enumerate(rows):
-            if i:
-                text.append("\n")
-            text.append(f"{label}: ", style="bold")
-            text.append(lit(value))
-        self.query_one("#details", Static).update(text)
-
-    def _fill_links(self, detail: PersonDetail) -> None:
-        table = self.query_one("#links", DataTable)
-        table.clear()
-        for i, link in enumerate(detail.links):
-            table.add_row(
-                Text(link.relationship.label),
-                one_line(person_name(link.person), 26),
-                Text(link.person.dob_text),
-                key=str(i),
-            )
-        if not detail.links:
-            table.add_row(Text("No linked people. Press l to link one."), Text(""), Text(""))
-
-    def _show_consent(self, lines: list[ConsentLine]) -> None:
-        from sharetui.services.consent import describe
-
-        self.consent_lines = lines
-        tz = self.share_app.settings.tz
-        options = self.query_one("#consent-lines", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        for i, line in enumerate(lines):
-            text = Text()
-            text.append(line.current.status.label.upper(), style="bold")
-            text.append(": ")
-            text.append(lit(describe(line, tz)))
-            options.add_option(Option(text, id=f"c{i}"))
-        if lines:
-            options.highlighted = min(highlighted or 0, len(lines) - 1)
-        self.query_one("#no-consent").set_class(bool(lines), "hidden")
-        options.set_class(not lines, "hidden")
+        self.details_tab.show_detail(detail, self.share_app.settings.tz)
+        self.links_tab.show_links(detail.links)
 
     def _show_timeline(self, page: Page[TimelineEntry]) -> None:
         self.timeline = page
-        if "timeline" in self._built:
-            self._fill_timeline(page)
+        self.timeline_tab.show_page(page, self.share_app.settings.tz)
         self.first_page_shown.set()
-
-    def _fill_timeline(self, page: Page[TimelineEntry]) -> None:
-        tz = self.share_app.settings.tz
-        table = self.query_one("#timeline", DataTable)
-        table.clear()
-        for i, entry in enumerate(page.items):
-            table.add_row(
-                Text(when(entry.at, tz)),
-                one_line(entry.title, 24),
-                one_line(entry.detail, 28),
-                key=str(i),
-            )
-        if page.items:
-            first, last = page.offset + 1, page.offset + len(page.items)
-            words = f"Entries {first} to {last}, newest first."
-            if page.has_more:
-                words += " PageDown: older."
-            if page.offset:
-                words += " PageUp: newer."
-            words += " Enter: open in full."
-        else:
-            words = "Nothing recorded about this person yet."
-        self.query_one("#timeline-status", Static).update(Text(words))
 
     # -- keys -----------------------------------------------------------------------------
     @property
     def active_tab(self) -> str:
         active = self.query_one(TabbedContent).active
-        return next((name for name, pane in TABS.items() if pane == active), "consent")
+        return next((name for name, tab in self.tabs.items() if tab.id == active), "consent")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_tab":
@@ -492,22 +315,16 @@ class PersonScreen(KioskScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
-        self._build_tab(self.active_tab)
+        self.tabs[self.active_tab].build()
         self.refresh_bindings()
 
     def action_show_tab(self, name: str) -> None:
-        if name not in TABS or (name == "viewed" and not self.oversees):
+        tab = self.tabs.get(name)
+        if tab is None:
             return
-        self.query_one(TabbedContent).active = TABS[name]
-        self._build_tab(name)
-        focus = {
-            "consent": "#consent-lines",
-            "people": "#links",
-            "timeline": "#timeline",
-            "viewed": "#viewed-by",
-        }.get(name)
-        if focus:
-            self.query_one(focus).focus()
+        tab.build()
+        self.query_one(TabbedContent).active = tab.id or ""
+        tab.focus_content()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -535,18 +352,11 @@ class PersonScreen(KioskScreen):
         keys_before = self._key_state()
         self._show_timeline(page)
         self._refresh_keys(keys_before)
-        for table in self.query("#timeline").results(DataTable):
-            table.move_cursor(row=0)
 
-    @on(DataTable.RowSelected, "#timeline")
-    def _open_entry(self, event: DataTable.RowSelected) -> None:
-        index = int(str(event.row_key.value))
-        if not 0 <= index < len(self.timeline.items):
-            return
-        entry = self.timeline.items[index]
+    @on(TimelineTab.EntryOpened)
+    def _open_entry(self, event: TimelineTab.EntryOpened) -> None:
+        entry = event.entry
         if entry.kind == "consent":
-            from sharetui.ui.screens.record_consent import ConsentEventDialog
-
             self.app.push_screen(ConsentEventDialog(entry.id))
         elif entry.kind == "decision":
             self._navigate(self.share_app.open_decision, entry.id)
@@ -565,14 +375,9 @@ class PersonScreen(KioskScreen):
             )
 
     # -- links ----------------------------------------------------------------------------
-    @on(DataTable.RowSelected, "#links")
-    def _open_link(self, event: DataTable.RowSelected) -> None:
-        if self.detail is None or event.row_key.value is None:
-            return
-        index = int(str(event.row_key.value))
-        links: tuple[LinkView, ...] = self.detail.links
-        if 0 <= index < len(links):
-            self.share_app.open_person(links[index].person.id)
+    @on(LinksTab.PersonOpened)
+    def _open_link(self, event: LinksTab.PersonOpened) -> None:
+        self.share_app.open_person(event.person_id)
 
     def _reopen(self, draft_id: int, context: dict[str, Any], values: dict[str, Any]) -> None:
         """Carry on with a dialog kept as a draft, by the kind of dialog it was."""
@@ -595,8 +400,6 @@ class PersonScreen(KioskScreen):
     def action_link_person(
         self, values: dict[str, Any] | None = None, draft_id: int | None = None
     ) -> None:
-        from sharetui.ui.screens.link_person import LinkPersonDialog
-
         if self.detail is None:
             return
 
@@ -616,20 +419,12 @@ class PersonScreen(KioskScreen):
         )
 
     # -- consent --------------------------------------------------------------------------
-    def _selected_line(self) -> ConsentLine | None:
-        index = self.query_one("#consent-lines", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.consent_lines):
-            return None
-        return self.consent_lines[index]
-
     def action_record_consent(self) -> None:
         self._open_consent_dialog()
 
     def _open_consent_dialog(
         self, values: dict[str, Any] | None = None, draft_id: int | None = None
     ) -> None:
-        from sharetui.ui.screens.record_consent import RecordConsentDialog
-
         label = person_name(self.detail.summary) if self.detail else ""
         self.app.push_screen(
             RecordConsentDialog(self.person_id, label, values=values, draft_id=draft_id),
@@ -637,7 +432,7 @@ class PersonScreen(KioskScreen):
         )
 
     def action_withdraw_consent(self) -> None:
-        line = self._selected_line()
+        line = self.consent_tab.selected()
         if line is None:
             self.notify("Select a consent line first", markup=False)
             return
@@ -654,9 +449,6 @@ class PersonScreen(KioskScreen):
     def _open_withdraw(
         self, line: ConsentLine, values: dict[str, Any] | None = None, draft_id: int | None = None
     ) -> None:
-        from sharetui.services.consent import describe
-        from sharetui.ui.screens.record_consent import WithdrawConsentDialog
-
         words = describe(line, self.share_app.settings.tz)
         self.app.push_screen(
             WithdrawConsentDialog(line, words, values=values, draft_id=draft_id),
@@ -668,18 +460,12 @@ class PersonScreen(KioskScreen):
             self.notify("Consent recorded", markup=False)
             self._reload(details=False)
 
-    @on(OptionList.OptionSelected, "#consent-lines")
-    def _open_consent_line(self, event: OptionList.OptionSelected) -> None:
-        from sharetui.ui.screens.record_consent import ConsentEventDialog
-
-        if 0 <= event.option_index < len(self.consent_lines):
-            line = self.consent_lines[event.option_index]
-            self.app.push_screen(ConsentEventDialog(line.current.id))
+    @on(ConsentTab.LineOpened)
+    def _open_consent_line(self, event: ConsentTab.LineOpened) -> None:
+        self.app.push_screen(ConsentEventDialog(event.line.current.id))
 
     # -- elsewhere ------------------------------------------------------------------------
     def action_seek_advice(self) -> None:
-        from sharetui.ui.screens.raise_advice import RaiseAdviceDialog
-
         def raised(advice: object) -> None:
             if advice is not None:
                 self.notify("Advice requested", markup=False)
@@ -692,3 +478,15 @@ class PersonScreen(KioskScreen):
 
     def action_new_decision(self) -> None:
         self._navigate(self.share_app.start_decision, person_id=self.person_id)
+
+
+async def reopen(
+    app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """A consent record, a withdrawal or a link kept as a draft: the person's record opens
+    with the dialog on top, every answer as it was left."""
+    person_id = context.get("person_id")
+    if not isinstance(person_id, int):
+        raise NotFound("That draft is not a consent record this version can open")
+    if not app.lock_is_up:  # locked meanwhile: the draft stays under My drafts
+        await app.push_screen(PersonScreen(person_id, resume=(draft_id, context, values)))

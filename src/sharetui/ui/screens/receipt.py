@@ -15,6 +15,7 @@ from sharetui.domain.after_share import ReceiptMethod, ReceiptStep
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.receipts import ReceiptView
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ STEP_CHOICES = [
     Choice("s", ReceiptStep.RESENT.value, "It was sent again"),
     Choice("h", ReceiptStep.CHASED.value, "We chased the recipient for a confirmation"),
 ]
-METHOD_CHOICES = [Choice(str(i), m.value, m.label) for i, m in enumerate(ReceiptMethod, 1)]
+METHOD_CHOICES = enum_choices(list(ReceiptMethod))
 
 
 class ReceiptDialog(FormDialog):

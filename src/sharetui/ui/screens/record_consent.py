@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -22,17 +22,15 @@ from textual.widgets import Button, Input, Static
 from sharetui.domain.clock import Clock
 from sharetui.domain.consent import ConsentInput, validate_consent
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
-from sharetui.domain.errors import NotFound, ShareError
+from sharetui.domain.errors import ShareError
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.views import ConsentEventView, ConsentLine
-from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms import Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens.base import KioskModal
-
-if TYPE_CHECKING:
-    from sharetui.ui.app import ShareApp
 
 E = TypeVar("E", bound=Enum)
 
@@ -48,14 +46,6 @@ DRAFT_KIND = "consent"
 TEXT_FIELDS = ("given_by_name", "scope_information", "scope_recipient", "scope_purpose")
 
 DATE_FORMAT_ERROR = "Enter the date as day/month/year, for example 3/3/2026, or leave it blank"
-
-
-def enum_choices(members: list[E], words: dict[Any, str] | None = None) -> list[Choice]:
-    """Enum members as options keyed 1 to 9, labelled in words."""
-    return [
-        Choice(str(i), m.value, (words or {}).get(m) or m.label)  # type: ignore[attr-defined]  # every enum offered has .label; E is bound only to Enum
-        for i, m in enumerate(members, start=1)
-    ]
 
 
 def member_of(members: list[E], value: object) -> E | None:
@@ -385,17 +375,3 @@ class ConsentEventDialog(KioskModal[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-async def reopen(
-    app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
-) -> None:
-    """A consent record or a withdrawal kept as a draft: the person's record opens with the
-    dialog on top, every answer as it was left."""
-    from sharetui.ui.screens.person import PersonScreen
-
-    person_id = context.get("person_id")
-    if not isinstance(person_id, int):
-        raise NotFound("That draft is not a consent record this version can open")
-    if not app.lock_is_up:  # locked meanwhile: the draft stays under My drafts
-        await app.push_screen(PersonScreen(person_id, resume=(draft_id, context, values)))

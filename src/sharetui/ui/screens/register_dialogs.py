@@ -13,9 +13,9 @@ from sharetui.domain.after_share import OrgKind
 from sharetui.domain.text import SHORT_TEXT
 from sharetui.services.register_keeping import OrgView, RecipientChoice
 from sharetui.ui.forms import Choices, Field, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.record_consent import enum_choices
 from sharetui.ui.widgets.org_chooser import OrgChooser
 
 REGISTER_HELP = {

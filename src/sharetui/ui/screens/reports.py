@@ -80,6 +80,17 @@ def governors_bars(report: GovernorsReport) -> Text:
     return out
 
 
+def _table(table_id: str) -> Table:
+    """A table of counts: nothing to choose in it, so no cursor."""
+    return Table(id=table_id, cursor_type="none", zebra_stripes=True)
+
+
+def _section(title: str, table_id: str) -> ComposeResult:
+    """A titled table of counts, the shape of most of the report."""
+    yield Static(title, classes="section-title")
+    yield _table(table_id)
+
+
 def _count_ticks(plot: PlotextPlot, values: list[float]) -> None:
     """Whole numbers on a count axis (never 8.3 decisions)."""
     top = int(max(values, default=0))
@@ -129,7 +140,7 @@ class ReportsScreen(KioskScreen):
             yield Static("Loading the report…", id="report-period")
             yield Static("Decisions per week", classes="section-title")
             yield PlotextPlot(id="decisions-chart")
-            yield Table(id="report-totals", cursor_type="none", zebra_stripes=True)
+            yield _table("report-totals")
             yield Static(
                 "Advice turnaround against target: median time to advice as a share of the "
                 "time allowed (urgent: an hour; today: 5 pm; routine: three working days)",
@@ -138,35 +149,29 @@ class ReportsScreen(KioskScreen):
             yield PlotextPlot(id="turnaround-chart")
             yield Static("Advice given per week, on time or late", classes="section-title")
             yield PlotextPlot(id="advice-weeks-chart")
-            yield Table(id="report-turnaround", cursor_type="none", zebra_stripes=True)
-            yield Static("Shared decisions by lawful basis", classes="section-title")
-            yield Table(id="report-basis", cursor_type="none", zebra_stripes=True)
-            yield Static(
+            yield _table("report-turnaround")
+            yield from _section("Shared decisions by lawful basis", "report-basis")
+            yield from _section(
                 "Not shared, by month: what could happen because it was not shared, recorded "
                 "(rule 5)",
-                classes="section-title",
+                "report-not-shared",
             )
-            yield Table(id="report-not-shared", cursor_type="none", zebra_stripes=True)
-            yield Static(
-                "By receiving organisation (most decisions first)", classes="section-title"
+            yield from _section(
+                "By receiving organisation (most decisions first)", "report-recipients"
             )
-            yield Table(id="report-recipients", cursor_type="none", zebra_stripes=True)
-            yield Static(
+            yield from _section(
                 "Shares under a data sharing agreement (ICO data sharing code: good practice "
                 "for routine sharing; none is needed for a one-off or urgent share)",
-                classes="section-title",
+                "report-agreements",
             )
-            yield Table(id="report-agreements", cursor_type="none", zebra_stripes=True)
-            yield Static(
+            yield from _section(
                 "Receipts confirmed on time: confirmed before the share would be chased",
-                classes="section-title",
+                "report-receipts",
             )
-            yield Table(id="report-receipts", cursor_type="none", zebra_stripes=True)
-            yield Static(
+            yield from _section(
                 "Child protection file transfers within 5 school days of the move (KCSIE)",
-                classes="section-title",
+                "report-transfers",
             )
-            yield Table(id="report-transfers", cursor_type="none", zebra_stripes=True)
             yield Static(
                 'For governors and trustees (counts under 5 shown as "fewer than 5"; '
                 "w writes the one-page PDF or the CSV)",

@@ -32,9 +32,9 @@ GOVERNANCE_DRAFT_KINDS = (
 
 # The module whose reopen(app, draft_id, context, values) opens each kind again.
 REOPENERS = {
-    "consent": "sharetui.ui.screens.record_consent",
-    "withdraw": "sharetui.ui.screens.record_consent",
-    "link": "sharetui.ui.screens.record_consent",
+    "consent": "sharetui.ui.screens.person",
+    "withdraw": "sharetui.ui.screens.person",
+    "link": "sharetui.ui.screens.person",
     "add-person": "sharetui.ui.screens.add_person",
     "advice-question": "sharetui.ui.screens.raise_advice",
     "advice-text": "sharetui.ui.screens.advice_item",

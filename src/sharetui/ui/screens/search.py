@@ -20,7 +20,7 @@ from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import one_line
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.paging import PageAsked, PagedTable, TopPassed
+from sharetui.ui.widgets.paging import OwnsPagedList, PagedTable, TopPassed
 from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH, group_heading, similar_words
 from sharetui.ui.widgets.person_text import person_name
 
@@ -33,7 +33,7 @@ class _ResultsTable(PagedTable):
     top_returns = True
 
 
-class PersonSearchScreen(KioskScreen):
+class PersonSearchScreen(OwnsPagedList, KioskScreen):
     """Search by name (any order, partial, accents ignored), date of birth or reference."""
 
     CSS_PATH = "search.tcss"
@@ -204,13 +204,6 @@ class PersonSearchScreen(KioskScreen):
     def action_previous_page(self) -> None:
         if self.page_offset > 0:
             self._start(self.query_text, max(self.page_offset - PAGE_SIZE, 0))
-
-    def on_page_asked(self, event: PageAsked) -> None:
-        event.stop()
-        if event.forward:
-            self.action_next_page()
-        else:
-            self.action_previous_page()
 
     def on_top_passed(self, event: TopPassed) -> None:
         event.stop()

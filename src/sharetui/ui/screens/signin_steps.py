@@ -37,6 +37,11 @@ class _StepScreen(KioskScreen):
         # wait for it (the screens name "signin-step" in TYPEAHEAD_WAIT_GROUPS).
         self.flight = SingleFlight(self, group="signin-step")
 
+    def _heading(self, title: str, words: str) -> ComposeResult:
+        """The step's title and what to do now, addressed to the person signing in by name."""
+        yield Static(title, classes="page-title")
+        yield Static(lit(f"{self.step.display_name}: {words}"), classes="hint")
+
     def action_start_again(self) -> None:
         self.share_app.abandon_sign_in(self.step.ticket)
 
@@ -74,13 +79,10 @@ class SecondFactorScreen(_StepScreen):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="code-form"):
             yield Static("sharetui", classes="app-name")
-            yield Static("Second factor", classes="page-title")
-            yield Static(
-                lit(
-                    f"{self.step.display_name}: enter the 6-digit code your authenticator app "
-                    "shows now, or one of your recovery codes."
-                ),
-                classes="hint",
+            yield from self._heading(
+                "Second factor",
+                "enter the 6-digit code your authenticator app shows now, or one of your "
+                "recovery codes.",
             )
             yield Field("code", "Code", ShortText(id="code", max_length=20))
             if self.demo_code:
@@ -124,14 +126,10 @@ class ChoosePassphraseScreen(_StepScreen):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="choose-form"):
             yield Static("sharetui", classes="app-name")
-            yield Static("Choose your own passphrase", classes="page-title")
-            yield Static(
-                lit(
-                    f"{self.step.display_name}: the passphrase you were given works once. "
-                    "Choose one only you know: three or more random words are easy to "
-                    "remember and hard to guess."
-                ),
-                classes="hint",
+            yield from self._heading(
+                "Choose your own passphrase",
+                "the passphrase you were given works once. Choose one only you know: three or "
+                "more random words are easy to remember and hard to guess.",
             )
             yield ErrorSummary()
             yield Field(
@@ -187,14 +185,11 @@ class EnrolScreen(_StepScreen):
         with Horizontal(id="enrol-body"):
             yield Static("", id="qr")
             with VerticalScroll(id="enrol-form"):
-                yield Static("Set up your second factor", classes="page-title")
-                yield Static(
-                    lit(
-                        f"{self.step.display_name}: your role signs in with a code from an "
-                        "authenticator app as well as your passphrase. Scan the code with the "
-                        "app (or type the secret into it), then enter the 6 digits it shows."
-                    ),
-                    classes="hint",
+                yield from self._heading(
+                    "Set up your second factor",
+                    "your role signs in with a code from an authenticator app as well as your "
+                    "passphrase. Scan the code with the app (or type the secret into it), then "
+                    "enter the 6 digits it shows.",
                 )
                 yield Static("", id="secret")
                 yield Field("code", "First code from the app", ShortText(id="code", max_length=20))

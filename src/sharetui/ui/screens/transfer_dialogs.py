@@ -30,10 +30,10 @@ from sharetui.services.register_keeping import RecipientChoice
 from sharetui.ui.flow.pages_end import WHEN_ERROR
 from sharetui.ui.flow.summary import WHEN_FORMAT
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import day, lit, plain
 from sharetui.ui.screens.agreements import DATE_ERROR
-from sharetui.ui.screens.record_consent import enum_choices
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import chosen, person_line
 from sharetui.ui.widgets.recipient_picker import RecipientPicker, choice_line
@@ -49,9 +49,7 @@ SECURE_WAYS = [
 ]
 YES_NO = [Choice("y", "yes", "Yes"), Choice("n", "no", "No")]
 SEPARATE = [Choice("y", "yes", "Sent separately from the main pupil file")]
-BACK = [Choice("0", "", "Not yet")] + [
-    Choice(str(i), m.value, m.label) for i, m in enumerate(ReceiptMethod, 1)
-]
+BACK = [Choice("0", "", "Not yet"), *enum_choices(list(ReceiptMethod))]
 TRANSFER_HELP = {
     "person": "The child whose file it is: type part of a name, a date of birth or a "
     "reference, then Down and Enter.",

@@ -61,3 +61,22 @@ class PagedOptions(_AsksForPages, OptionList):
             self.post_message(TopPassed())
         else:
             super().action_cursor_up()
+
+
+class OwnsPagedList:
+    """The owner's side of `PageAsked`: PageDown and PageUp on its list fetch the next or
+    previous page from the database rather than scrolling. Mixed into a screen or widget that
+    has `action_next_page` and `action_previous_page` (its keys call them too)."""
+
+    def action_next_page(self) -> None:
+        raise NotImplementedError
+
+    def action_previous_page(self) -> None:
+        raise NotImplementedError
+
+    def on_page_asked(self, event: PageAsked) -> None:
+        event.stop()
+        if event.forward:
+            self.action_next_page()
+        else:
+            self.action_previous_page()

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.literal import lit
-from sharetui.ui.widgets.paging import PageAsked, PagedOptions, TopPassed
+from sharetui.ui.widgets.paging import OwnsPagedList, PagedOptions, TopPassed
 from sharetui.ui.widgets.person_text import person_line
 from sharetui.ui.widgets.picker import SearchPicker
 
@@ -43,7 +43,7 @@ def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
     return f" {similar:,} similar name{'s' if similar != 1 else ''} after the exact matches."
 
 
-class PersonPicker(SearchPicker):
+class PersonPicker(OwnsPagedList, SearchPicker):
     """A search box and its matches. Enter on a match posts PersonPicker.Picked."""
 
     DEFAULT_CSS = """
@@ -189,15 +189,6 @@ class PersonPicker(SearchPicker):
     def action_to_results(self) -> None:
         if self.results:
             self.result_list.focus()
-
-    def on_page_asked(self, event: PageAsked) -> None:
-        """PageDown and PageUp on the matches fetch the next or previous page from the
-        database rather than scrolling."""
-        event.stop()
-        if event.forward:
-            self.action_next_page()
-        else:
-            self.action_previous_page()
 
     def on_top_passed(self, event: TopPassed) -> None:
         event.stop()
