@@ -16,11 +16,6 @@ from sharetui.ui.screens.record_consent import RecordConsentDialog
 class ConsentNowDialog(RecordConsentDialog):
     """Returns the consent event recorded, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    ConsentNowDialog > .dialog { height: 90%; }
-    ConsentNowDialog .form-body { height: 1fr; }
-    """
-
     TITLE_WORDS = "Record consent given now"
 
     FIELD_HELP = {

@@ -23,7 +23,6 @@ from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 from sharetui.ui.widgets.keybar import KeyBar
 from sharetui.ui.widgets.table import refill, under_cursor
 
@@ -50,7 +49,7 @@ def _role_fields(role: str = "", advice_roles: tuple[str, ...] = ()) -> ComposeR
 class AddAccountDialog(FormDialog):
     """A new account; the result is the one-time passphrase to hand over."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="AddAccountDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("username", "display_name", "role", "advice_roles")
 
     SAVE_HINT = "Ctrl+S: add the account (a one-time passphrase is shown)   Esc: cancel"
@@ -90,7 +89,7 @@ class AddAccountDialog(FormDialog):
 class RolesDialog(FormDialog):
     """The role and advice roles of one account."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="RolesDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("role", "advice_roles")
 
     def __init__(self, user: UserView) -> None:

@@ -62,29 +62,7 @@ def split_name(text: str) -> tuple[str, str, str]:
 class AddPersonDialog(FormDialog):
     """Returns the person added (or the existing record chosen), or None when cancelled."""
 
-    DEFAULT_CSS = """
-    AddPersonDialog > .dialog {
-        height: 90%;
-    }
-    AddPersonDialog #add-person-body {
-        height: 1fr;
-    }
-    AddPersonDialog #duplicates {
-        height: auto;
-        max-height: 12;
-        border: heavy $warning;
-    }
-    AddPersonDialog #duplicate-list {
-        height: auto;
-        max-height: 6;
-    }
-    AddPersonDialog #duplicate-actions {
-        height: auto;
-    }
-    AddPersonDialog .hidden {
-        display: none;
-    }
-    """
+    CSS_PATH = "add_person.tcss"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Add person", priority=True),

@@ -75,10 +75,7 @@ class TextEntryDialog(FormDialog):
     reveal an identity); its error shows on the field, the text is kept, and it is kept as
     a draft when the user locks, switches or signs out."""
 
-    DEFAULT_CSS = """
-    TextEntryDialog #entry-buttons { height: auto; }
-    TextEntryDialog #entry-text { min-height: 5; }
-    """
+    CSS_PATH = "advice_item.tcss"
 
     FIELDS = ("text",)
     DRAFT_KIND = "advice-text"
@@ -145,10 +142,7 @@ async def reopen(
 class AdviceItemScreen(SerialLoadMixin, KioskScreen):
     """The whole request and its history. Keys appear only when the step is open to you."""
 
-    DEFAULT_CSS = """
-    AdviceItemScreen #item-body { padding: 0 1; }
-    AdviceItemScreen #item-status { text-style: bold; }
-    """
+    CSS_PATH = "advice_item.tcss"
 
     BINDINGS = [
         Binding("c", "claim", "Claim"),

@@ -67,12 +67,7 @@ class AdviceQueueScreen(SerialLoadMixin, KioskScreen):
     REFRESH_SECONDS: ClassVar[float] = 5.0
     PAGE_SIZE: ClassVar[int] = 20
 
-    DEFAULT_CSS = """
-    AdviceQueueScreen #queue-table { height: 1fr; max-height: 100%; }
-    AdviceQueueScreen #queue-filters, AdviceQueueScreen #queue-summary { padding: 0 1; }
-    AdviceQueueScreen #queue-detail { height: 4; padding: 0 1; border-top: solid $primary; }
-    AdviceQueueScreen #queue-notice { padding: 0 1; height: auto; }
-    """
+    CSS_PATH = "advice_queue.tcss"
 
     BINDINGS = [
         Binding("enter", "open_item", "Open", show=True),

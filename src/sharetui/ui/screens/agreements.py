@@ -24,7 +24,6 @@ from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line, plain
 from sharetui.ui.screens.keeping import KeptList
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 from sharetui.ui.widgets.org_chooser import OrgChooser
 
 DATE_ERROR = "Enter the date as day/month/year, such as 1/9/2026"
@@ -144,7 +143,7 @@ def _date(values: dict[str, Any], name: str, errors: dict[str, str]) -> date | N
 class AgreementDialog(FormDialog):
     """Add an agreement or correct one: every field of the agreement on one form."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="AgreementDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = (
         "title",
         "org_ids",
@@ -268,7 +267,7 @@ class AgreementDialog(FormDialog):
 class ReviewedDialog(FormDialog):
     """The agreement was reviewed and stays as it is: its next review date."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ReviewedDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("next_review",)
     FIELD_HELP = AGREEMENT_HELP
 

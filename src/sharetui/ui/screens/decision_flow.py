@@ -44,9 +44,7 @@ from sharetui.ui.widgets.person_text import person_name
 class DecisionFlowScreen(DraftKeepingFlow):
     """The step-by-step decision. See the module docstring for the keys."""
 
-    DEFAULT_CSS = """
-    DecisionFlowScreen #flow-body { height: 1fr; }
-    """
+    CSS_PATH = "decision_flow.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),

@@ -27,10 +27,7 @@ MAX_VERSIONS_BY_KEY = 9
 class DecisionScreen(KioskScreen):
     """The record as it would be read at a review. Keys: 1-9 a version, m amend, Esc back."""
 
-    DEFAULT_CSS = """
-    DecisionScreen #decision-body { height: 1fr; padding: 0 1; }
-    DecisionScreen .section { height: auto; margin: 1 0 0 0; }
-    """
+    CSS_PATH = "decision_view.tcss"
 
     BINDINGS = [
         Binding("escape", "close", "Back"),

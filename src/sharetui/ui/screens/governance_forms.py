@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 
 DATE_HINT = "day/month/year, like 31/1/2026"
 DATE_WORDS = "Enter the date as day/month/year, for example 31/1/2026"
-FORM_CSS = """
-{name} > .dialog {{ height: 90%; }}
-{name} .form-body {{ height: 1fr; max-height: 100%; }}
-"""
 
 
 def day_text(day: date) -> str:

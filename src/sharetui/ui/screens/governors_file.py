@@ -18,7 +18,6 @@ from sharetui.ui import written_files
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, ShortText
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 
 FORMATS = [
     Choice("p", "pdf", "PDF: one page to print or send"),
@@ -33,7 +32,7 @@ def default_folder() -> Path:
 class GovernorsFileDialog(FormDialog):
     """The format and the folder; the file is named after the period."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="GovernorsFileDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("format", "folder")
     FIELD_HELP = {
         "folder": "The folder on this machine the report is written to. It holds counts "

@@ -14,7 +14,6 @@ from textual.widgets import ProgressBar, Static
 
 from sharetui.ui.forms import Choice, Choices, Field, ShortText
 from sharetui.ui.forms.dialog import KEEP_OPEN, FormDialog
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 
 MODES = [
     Choice("1", "dry_run", "Check only: show what would be done, write nothing"),
@@ -26,13 +25,8 @@ MODES = [
 class ImportPeopleDialog(FormDialog):
     """Choose a file (and a map file), how to import, and run it; stays open on the result."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="ImportPeopleDialog")
-        + """
-    ImportPeopleDialog #import-progress { display: none; }
-    ImportPeopleDialog #import-progress.-running { display: block; }
-    """
-    )
+    DEFAULT_CLASSES = "scrolling-form"
+    CSS_PATH = "import_people.tcss"
 
     FIELDS = ("path", "map_path", "mode", "new_rows")
     FIELD_HELP = {

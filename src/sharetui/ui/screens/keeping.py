@@ -28,11 +28,7 @@ class KeptList(LoadingScreen):
     """A list of things kept, loaded on opening and again whenever the screen comes back
     (after a dialog saved a change), the cursor kept on the same row."""
 
-    DEFAULT_CSS = """
-    KeptList #kept-table { max-height: 11; }
-    KeptList #kept-detail { height: auto; max-height: 5; margin: 1 0 0 0; }
-    KeptList > Static { padding: 0 1; }
-    """
+    CSS_PATH = "keeping.tcss"
     HEADING = ""
     INTRO = ""
     COLUMNS: tuple[str, ...] = ()

@@ -13,7 +13,6 @@ from sharetui.services.views import PersonSummary
 from sharetui.ui.forms import Choices, Field
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import chosen, person_line
 
@@ -23,7 +22,7 @@ RELATIONSHIPS = list(Relationship)
 class LinkPersonDialog(FormDialog):
     """Choose a person and what they are to this person; True when a link was saved."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="LinkPersonDialog")
+    DEFAULT_CLASSES = "scrolling-form"
 
     FIELDS = ("person", "relationship")
     DRAFT_KIND = "link"

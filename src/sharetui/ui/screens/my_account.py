@@ -21,7 +21,6 @@ from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen, LoadingScreen
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 from sharetui.ui.widgets.keybar import KeyBar
 
 
@@ -32,7 +31,7 @@ def _secret_box(name: str, label: str, hint: str = "") -> Field:
 class ChangePassphraseDialog(FormDialog):
     """The current passphrase, then a new one twice."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ChangePassphraseDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("current", "passphrase", "confirm")
     SAVED_WORDS = "Your passphrase is changed: use the new one from now on."
 
@@ -73,11 +72,7 @@ class OwnFactorScreen(KioskScreen):
         "code": "The 6 digits your authenticator app shows for sharetui now.",
     }
 
-    DEFAULT_CSS = """
-    OwnFactorScreen #factor-body { height: 1fr; }
-    OwnFactorScreen #qr { width: auto; height: auto; margin: 0 1 0 0; }
-    OwnFactorScreen #factor-form { width: 1fr; height: auto; }
-    """
+    CSS_PATH = "my_account.tcss"
 
     def __init__(self) -> None:
         super().__init__()

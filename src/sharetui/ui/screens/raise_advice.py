@@ -41,12 +41,7 @@ class RaiseAdviceDialog(FormDialog):
     """Returns the request as stored, or None when cancelled. What was typed stays on errors,
     and is kept as a draft when the user locks, switches or signs out."""
 
-    DEFAULT_CSS = """
-    RaiseAdviceDialog #raise-advice { height: 90%; max-height: 40; padding: 0 1; }
-    RaiseAdviceDialog #raise-body { height: 1fr; }
-    RaiseAdviceDialog #raise-buttons { height: auto; }
-    RaiseAdviceDialog #raise-buttons Button { margin: 0 1 0 0; }
-    """
+    CSS_PATH = "raise_advice.tcss"
 
     FIELDS = ("question", "advice_role", "urgency", "anonymised")
     DRAFT_KIND = "advice-question"

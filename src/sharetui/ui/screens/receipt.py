@@ -31,11 +31,7 @@ METHOD_CHOICES = enum_choices(list(ReceiptMethod))
 
 
 class ReceiptDialog(FormDialog):
-    DEFAULT_CSS = """
-    ReceiptDialog #receipt { height: 90%; max-height: 36; padding: 0 1; }
-    ReceiptDialog #receipt-body { height: 1fr; }
-    ReceiptDialog #receipt-buttons { height: auto; }
-    """
+    CSS_PATH = "receipt.tcss"
 
     FIELDS = ("step", "who", "method", "note")
     DRAFT_KIND = "receipt-step"

@@ -47,16 +47,6 @@ TEXT_FIELDS = ("given_by_name", "scope_information", "scope_recipient", "scope_p
 
 DATE_FORMAT_ERROR = "Enter the date as day/month/year, for example 3/3/2026, or leave it blank"
 
-DIALOG_CSS = """
-{name} > .dialog {{
-    height: 90%;
-}}
-{name} .form-body {{
-    height: 1fr;
-    max-height: 100%;
-}}
-"""
-
 
 def member_of(members: list[E], value: object) -> E | None:
     return next((m for m in members if m.value == value), None)
@@ -91,7 +81,7 @@ def effective_from(text: str, clock: Clock) -> tuple[datetime | None, str | None
 class RecordConsentDialog(FormDialog):
     """Record what happened about consent for one scope (information, recipient, purpose)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="RecordConsentDialog")
+    DEFAULT_CLASSES = "scrolling-form"
 
     FIELDS = (
         "status",
@@ -254,7 +244,7 @@ class RecordConsentDialog(FormDialog):
 class WithdrawConsentDialog(FormDialog):
     """Withdraw the consent of one scope: confirm who withdrew it and how, then save."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="WithdrawConsentDialog")
+    DEFAULT_CLASSES = "scrolling-form"
 
     BINDINGS = [Binding("ctrl+s", "save", "Withdraw consent", priority=True)]
 
@@ -351,7 +341,7 @@ def event_text(ev: ConsentEventView, tz: ZoneInfo) -> Text:
 class ConsentEventDialog(KioskModal[None]):
     """One consent event in full. Opening it is recorded (the service writes the audit)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConsentEventDialog")
+    DEFAULT_CLASSES = "scrolling-form"
 
     BINDINGS = [Binding("escape,enter", "close", "Close")]
 

@@ -16,7 +16,6 @@ from sharetui.ui.forms import Choices, Field, ShortText
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 from sharetui.ui.widgets.org_chooser import OrgChooser
 
 REGISTER_HELP = {
@@ -43,7 +42,7 @@ REGISTER_HELP = {
 class OrgDialog(FormDialog):
     """Add an organisation, or correct one (its name, kind and secure routes)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="OrgDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("name", "kind", "secure_routes")
     FIELD_HELP = REGISTER_HELP
 
@@ -94,7 +93,7 @@ class OrgDialog(FormDialog):
 class ContactDialog(FormDialog):
     """Add a contact to an organisation, or correct one."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ContactDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("role", "contact_name", "contact")
     FIELD_HELP = REGISTER_HELP
 
@@ -136,7 +135,7 @@ class ContactDialog(FormDialog):
 class MergeDialog(FormDialog):
     """This entry is another one, spelt differently: merge it into that one."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MergeDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("merge_into",)
     FIELD_HELP = REGISTER_HELP
 

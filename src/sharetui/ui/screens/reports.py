@@ -103,11 +103,7 @@ class ReportsScreen(KioskScreen):
 
     DEFAULT_WEEKS: ClassVar[int] = 13
 
-    DEFAULT_CSS = """
-    ReportsScreen #report-body { padding: 0 1; }
-    ReportsScreen PlotextPlot { height: 14; }
-    ReportsScreen DataTable { max-height: 100; }
-    """
+    CSS_PATH = "reports.tcss"
 
     BINDINGS = [
         Binding("4", "period(4)", "4 weeks"),

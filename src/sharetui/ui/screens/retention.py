@@ -90,11 +90,7 @@ class DisposeDialog(ConfirmDialog):
     """The confirmation before a disposal: who, under which rule, what goes, and that it
     cannot be undone. y disposes; n or Esc keeps everything as it is."""
 
-    DEFAULT_CSS = """
-    DisposeDialog > .dialog { height: 90%; }
-    DisposeDialog .dispose-scroll { height: 1fr; }
-    DisposeDialog .dispose-buttons { height: auto; }
-    """
+    CSS_PATH = "retention.tcss"
 
     def __init__(self, preview: DisposalPreview) -> None:
         super().__init__(
@@ -132,12 +128,7 @@ class RetentionScreen(LoadingScreen):
     """People whose records are due for review, with the keys that act on the one under the
     cursor."""
 
-    DEFAULT_CSS = """
-    RetentionScreen #retention-list { height: auto; max-height: 10; }
-    RetentionScreen #retention-detail { height: auto; margin: 1 0 0 0; }
-    RetentionScreen .saving-status { text-style: bold; }
-    RetentionScreen > Static { padding: 0 1; }
-    """
+    CSS_PATH = "retention.tcss"
 
     BINDINGS = [
         Binding("k", "keep", "Keep"),

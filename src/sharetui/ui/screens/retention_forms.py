@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.governance_forms import DATE_HINT, FORM_CSS, GovernanceForm
+from sharetui.ui.screens.governance_forms import DATE_HINT, GovernanceForm
 
 REASON_HINT = "Ctrl+S saves; Enter starts a new line"
 
@@ -19,7 +19,7 @@ REASON_HINT = "Ctrl+S saves; Enter starts a new line"
 class KeepDialog(GovernanceForm):
     """Keep the record past its review date, with the reason and when to look again."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="KeepDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("reason", "next")
     DATE_FIELDS = ("next",)
     DRAFT_KIND = "retention-keep"
@@ -59,7 +59,7 @@ class KeepDialog(GovernanceForm):
 class HoldDialog(GovernanceForm):
     """A legal hold: the record is kept, whatever its date, until the hold is lifted."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="HoldDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("reason",)
     DRAFT_KIND = "retention-hold"
     DRAFT_TITLE = "Legal hold"
@@ -90,7 +90,7 @@ class HoldDialog(GovernanceForm):
 class LiftDialog(GovernanceForm):
     """Lift a legal hold (the record can then be reviewed and disposed of as usual)."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="LiftDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("hold", "reason")
     DRAFT_KIND = "retention-lift"
     DRAFT_TITLE = "Lift a legal hold"

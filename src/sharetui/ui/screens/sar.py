@@ -98,12 +98,7 @@ class SubjectAccessScreen(LoadingScreen):
     """Every open request (o: all of them), soonest due first, with the keys that work on
     the one under the cursor."""
 
-    DEFAULT_CSS = """
-    SubjectAccessScreen #sar-list { height: auto; max-height: 10; }
-    SubjectAccessScreen #sar-detail { height: auto; margin: 1 0 0 0; }
-    SubjectAccessScreen .saving-status { text-style: bold; }
-    SubjectAccessScreen > Static { padding: 0 1; }
-    """
+    CSS_PATH = "sar.tcss"
 
     BINDINGS = [
         Binding("n", "new", "New request"),

@@ -23,7 +23,6 @@ from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.governance_forms import (
     DATE_HINT,
-    FORM_CSS,
     GovernanceForm,
     day_text,
 )
@@ -72,7 +71,7 @@ def _today(form: GovernanceForm) -> str:
 class NewRequestDialog(GovernanceForm):
     """Log a request as it arrives: who it is about, who asks, their relationship, when."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="NewRequestDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("person", "requester", "relationship", "received", "identity")
     DATE_FIELDS = ("received", "identity")
     DRAFT_KIND = "sar-new"
@@ -174,7 +173,7 @@ class NewRequestDialog(GovernanceForm):
 class IdentityDialog(GovernanceForm):
     """The day the requester's identity was confirmed: the clock starts."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="IdentityDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("identity",)
     DATE_FIELDS = ("identity",)
     DRAFT_KIND = "sar-identity"
@@ -207,7 +206,7 @@ class ExtendDialog(GovernanceForm):
     """One or two further months, for a complex request or many requests from the same
     person, if the requester is told, with the reasons, within the first month."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="ExtendDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("months", "reason", "told")
     DATE_FIELDS = ("told",)
     DRAFT_KIND = "sar-extend"
@@ -260,7 +259,7 @@ class ExtendDialog(GovernanceForm):
 class AnswerDialog(GovernanceForm):
     """The day the reviewed file was given to the requester."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="AnswerDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("answered",)
     DATE_FIELDS = ("answered",)
     DRAFT_KIND = "sar-answer"
@@ -297,7 +296,7 @@ class ReviewDialog(GovernanceForm):
     """Withhold or release one entry marked for review (or every entry of its mark not
     decided on its own), with the reason."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="ReviewDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("choice", "reason")
     DRAFT_KIND = "sar-review"
     DRAFT_TITLE = "Review decision"
@@ -357,7 +356,7 @@ class DiscloseDialog(GovernanceForm):
     """Make the file to give out: the export with what was withheld removed (not only
     marked), once every marked entry is decided. Its SHA-256 is kept with the request."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="DiscloseDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("format", "folder")
     DRAFT_KIND = "sar-disclose"
     DRAFT_TITLE = "File to give out"

@@ -67,11 +67,7 @@ def apply(entries: list[Entry], entry: str, choice: ReviewChoice, reason: str) -
 class SarReviewScreen(LoadingScreen):
     """The marked entries of one request, with the decision on each."""
 
-    DEFAULT_CSS = """
-    SarReviewScreen #review-table { height: auto; max-height: 9; }
-    SarReviewScreen #review-detail { height: auto; max-height: 6; margin: 1 0 0 0; }
-    SarReviewScreen > Static { padding: 0 1; }
-    """
+    CSS_PATH = "sar_review.tcss"
 
     BINDINGS = [
         Binding("c", "decide", "Decide"),

@@ -36,15 +36,7 @@ class _ResultsTable(PagedTable):
 class PersonSearchScreen(OwnsPagedList, KioskScreen):
     """Search by name (any order, partial, accents ignored), date of birth or reference."""
 
-    DEFAULT_CSS = """
-    PersonSearchScreen #search-status {
-        height: auto;
-        padding: 0 1;
-    }
-    PersonSearchScreen #results {
-        height: 1fr;
-    }
-    """
+    CSS_PATH = "search.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),

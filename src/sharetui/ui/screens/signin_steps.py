@@ -177,11 +177,7 @@ class EnrolScreen(_StepScreen):
     BINDINGS = [Binding("enter", "submit", "Confirm code", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"signin-step", "enrol-load"})
 
-    DEFAULT_CSS = """
-    EnrolScreen #enrol-body { height: 1fr; }
-    EnrolScreen #qr { width: auto; height: auto; margin: 0 1 0 0; }
-    EnrolScreen #enrol-form { width: 1fr; height: auto; }
-    """
+    CSS_PATH = "signin_steps.tcss"
 
     def compose(self) -> ComposeResult:
         # The QR code beside the words and the box, so that at 80 x 24 all of it is in view

@@ -24,7 +24,6 @@ from sharetui.ui.literal import day, lit, one_line
 from sharetui.ui.screens.agreements import DATE_ERROR
 from sharetui.ui.screens.dialogs import ConfirmDialog
 from sharetui.ui.screens.keeping import KeptList
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 
 TERMS_WHY = (
     "School days count only inside the terms entered here: the holidays between terms "
@@ -126,7 +125,7 @@ class TermsScreen(KeptList):
 
 
 class TermDialog(FormDialog):
-    DEFAULT_CSS = DIALOG_CSS.format(name="TermDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("term_name", "first_day", "last_day")
     FIELD_HELP = TERM_HELP
 

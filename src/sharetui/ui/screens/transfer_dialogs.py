@@ -34,7 +34,6 @@ from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import day, lit, plain
 from sharetui.ui.screens.agreements import DATE_ERROR
-from sharetui.ui.screens.record_consent import DIALOG_CSS
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import chosen, person_line
 from sharetui.ui.widgets.recipient_picker import RecipientPicker, choice_line
@@ -183,7 +182,7 @@ class _ChoosesPeople(FormDialog):
 class StartTransferDialog(_ChoosesPeople):
     """A child protection file sent to the new setting."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="StartTransferDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = (
         "person",
         "org",
@@ -354,7 +353,7 @@ class StartTransferDialog(_ChoosesPeople):
 class IncomingFileDialog(_ChoosesPeople):
     """A child protection file received from another setting."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="IncomingFileDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("person", "org", "received_on", "confirmed_back", "note")
     DRAFT_KIND = "incoming-file"
     DRAFT_TITLE = "Child protection file received"
@@ -416,7 +415,7 @@ class IncomingFileDialog(_ChoosesPeople):
 class ConfirmBackDialog(FormDialog):
     """We told the setting that sent a file that it arrived."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmBackDialog")
+    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("confirmed_back",)
     FIELD_HELP = TRANSFER_HELP
 
