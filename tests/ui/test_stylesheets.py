@@ -18,6 +18,8 @@ from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 
 import sharetui.ui
+from sharetui.ui import screen_css
+from tests.ui.conftest import settle
 
 UI = Path(sharetui.ui.__file__).parent
 
@@ -66,3 +68,20 @@ def test_every_stylesheet_is_used_and_reads_cleanly() -> None:
         sheet = Stylesheet(variables=variables)
         sheet.read(path)
         sheet.parse()  # raises on a rule Textual cannot read, naming the file and line
+
+
+async def test_after_start_up_no_screen_waits_to_read_its_stylesheet(make_app) -> None:
+    """The screens' files are read once while the sign-in screen waits (ui/screen_css.py):
+    opening a search or a record later finds its stylesheet read and restyles nothing."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        read = {
+            str(path.resolve())
+            for cls in every_screen_class()
+            for path in css_files_of(cls)
+            if app.stylesheet.has_source(str(path.resolve()), "")
+        }
+        wanted = {str(path.resolve()) for cls in every_screen_class() for path in css_files_of(cls)}
+        assert wanted and read == wanted
+        assert screen_css.preload(app) == 0  # nothing left to read

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from sharetui.config import Settings
 from sharetui.domain.clock import Clock
 from sharetui.services.failures import describe
-from sharetui.ui import hangup
+from sharetui.ui import hangup, screen_css
 from sharetui.ui.crash_guard import CRASH_EXIT_CODE, CrashGuard
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.locking import SHOWN_OVER_LOCK
@@ -137,8 +137,13 @@ class ShareApp(CrashGuard, SessionFlow, inherit_bindings=False):
         importing the store (SQLModel, SQLAlchemy, Alembic: ~0.6 s) in a thread would
         otherwise compete with building the first screen for the interpreter lock, and a
         timer counted from mounting runs out before a loaded machine has painted it. Nobody
-        types a username in 0.3 s, and signing in waits for the store anyway."""
-        self.set_timer(STORE_OPEN_DELAY, self._start_services)
+        types a username in 0.3 s, and signing in waits for the store anyway. The screens'
+        stylesheets are read at the same moment, once (ui/screen_css.py)."""
+        self.set_timer(STORE_OPEN_DELAY, self._after_first_screen)
+
+    def _after_first_screen(self) -> None:
+        screen_css.preload(self)
+        self._start_services()
 
     # -- kiosk ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
