@@ -10,10 +10,7 @@ file lets one writer in at a time; its writers' row is `writers`)."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -23,9 +20,12 @@ from measures.common import Result, sample_people, sign_in, summarise
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the proof's terminals live in the checkout's tests/proofs
+from tests.proofs.terminals import run_terminals  # noqa: E402
+
 TERMINALS = 32
 RACES = 2
-ROOT = Path(__file__).resolve().parents[2]
 GOAL = "0 errors reaching a user (p95 of each action reported)"
 
 
@@ -63,52 +63,7 @@ def _link_people(svc: Services, username: str) -> list[int]:
 
 def _run(url: str, ops: int, people: list[int], linked: list[int]) -> list[dict[str, Any]]:
     seed = random.randrange(1, 2**31)
-    # the worker lives in tests/proofs: the checkout's root on the path, then the caller's
-    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.proofs.terminal_worker",
-                url,
-                str(worker),
-                str(ops),
-                str(seed),
-                ",".join(map(str, people)),
-                ",".join(map(str, linked)),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for worker in range(TERMINALS)
-    ]
-    try:
-        for p in procs:  # every terminal connected and signed in before any starts work
-            assert p.stdout is not None and p.stderr is not None
-            line = p.stdout.readline().strip()
-            if line != "ready":
-                raise RuntimeError(f"a terminal did not start: {p.stderr.read()[-500:]}")
-        for p in procs:
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        reports = []
-        for p in procs:
-            out, err = p.communicate(timeout=1800)
-            if p.returncode != 0:
-                raise RuntimeError(f"a terminal stopped: {err[-500:]}")
-            reports.append(json.loads(out.strip().splitlines()[-1]))
-        return reports
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
+    return run_terminals(url, TERMINALS, ops, seed, people, linked, timeout=1800)
 
 
 def measure_terminals(url: str, svc: Services, ops: int, avoid: int, where: str) -> Result:

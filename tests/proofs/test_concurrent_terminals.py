@@ -13,16 +13,12 @@ CI runs 8 x 30 operations; SHARETUI_PROOF_SCALE=full runs the issue's 8 x 200.
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -41,9 +37,9 @@ from sharetui.store.models import (
     SharingDecision,
 )
 from tests.proofs.scale import scaled
+from tests.proofs.terminals import run_terminals
 from tests.proofs.workload import actor
 
-ROOT = Path(__file__).resolve().parents[2]
 TERMINALS = 8
 OPS = scaled(30, 200)
 RACES = scaled(8, 40)
@@ -69,51 +65,21 @@ class Verifier(threading.Thread):
 def _run_terminals(
     url: str, people: list[int], link_people: list[int], verifier: Verifier
 ) -> tuple[list[dict[str, Any]], float]:
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.proofs.terminal_worker",
-                url,
-                str(worker),
-                str(OPS),
-                str(SEED),
-                ",".join(map(str, people)),
-                ",".join(map(str, link_people)),
-            ],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for worker in range(TERMINALS)
-    ]
-    try:
-        for p in procs:  # every terminal connected and signed in before any starts work
-            assert p.stdout is not None
-            line = p.stdout.readline().strip()
-            assert line == "ready", p.stderr.read() if p.stderr else line
-        started = time.perf_counter()
+    started = [0.0]
+
+    def start() -> None:
+        started[0] = time.perf_counter()
         verifier.start()
-        for p in procs:
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        reports = []
-        for p in procs:
-            out, err = p.communicate(timeout=600)
-            assert p.returncode == 0, err
-            reports.append(json.loads(out.strip().splitlines()[-1]))
-        return reports, time.perf_counter() - started
+
+    try:
+        reports = run_terminals(
+            url, TERMINALS, OPS, SEED, people, link_people, timeout=600, on_start=start
+        )
+        return reports, time.perf_counter() - started[0]
     finally:
         verifier.stop.set()
         if verifier.is_alive():
             verifier.join(120)
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
 
 
 def _all(reports: list[dict[str, Any]], key: str) -> list[int]:
