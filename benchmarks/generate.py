@@ -76,7 +76,7 @@ from sharetui.domain.name_match import person_keys
 from sharetui.domain.person import anonymous_description
 from sharetui.services.audit import GENESIS, event_hash
 from sharetui.services.people import sort_key
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.services.users import Users
 from sharetui.store.engine import make_engine, normalise_url
 from sharetui.store.migrate import upgrade

@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel, select
 
 from sharetui.config import Settings
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.users import Users, _view, actor_for
 from sharetui.store.engine import make_engine
 from sharetui.store.migrate import upgrade

@@ -16,7 +16,7 @@ from sqlalchemy import event, text
 
 from sharetui.config import Settings
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.store.engine import make_engine
 
 BENCH = Path(__file__).resolve().parent.parent  # benchmarks/

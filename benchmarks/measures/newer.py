@@ -25,7 +25,7 @@ from measures.common import (
 )
 from measures.services import backend
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 
 WORD = re.compile(r"[A-Za-z][A-Za-z']{3,}")
 

@@ -27,7 +27,7 @@ from sharetui.domain.enums import Outcome
 from sharetui.domain.sample_share import sample_share
 from sharetui.services.audit import verify
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 
 
 def backend(svc: Services) -> str:

@@ -28,7 +28,7 @@ def _grow(url: str, events: int) -> None:
     """Plain app-like events (sign-in failures as the app writes them), enough for checkpoints."""
     from sharetui.config import Settings
     from sharetui.services.audit import append
-    from sharetui.services.store import Store
+    from sharetui.services.unit_of_work import Store
     from sharetui.store.engine import make_engine
 
     store = Store(make_engine(url), Settings(database_url=url))

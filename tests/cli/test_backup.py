@@ -11,7 +11,7 @@ from pathlib import Path
 from sharetui.config import Settings
 from sharetui.services.audit import verify
 from sharetui.services.facade import Services
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import make_engine
 from tests.cli.conftest import PASSPHRASE, Cli
 from tests.services.helpers import person

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sharetui.config import Settings
 from sharetui.services.audit import verify
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import make_engine
 from tests.cli.conftest import (
     DEMO_PASSPHRASES,

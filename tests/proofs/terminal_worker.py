@@ -29,7 +29,7 @@ from sharetui.domain.errors import Conflict, StoreUnavailable, ValidationFailed
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 from sharetui.services.people import PossibleDuplicate
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from tests.proofs.workload import actor, consent, share
 
 USERS = ["pat", "sam", "pip", "sue"]  # practitioners and supervisors alternate

@@ -46,7 +46,7 @@ from sharetui.domain.errors import ShareError, StoreFailed
 from sharetui.domain.person import PersonInput
 from sharetui.domain.text import clean, clean_line, scrub_json
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.store import models
 from tests.proofs.scale import FULL, PROFILE
 from tests.proofs.workload import PASSPHRASE, consent, share

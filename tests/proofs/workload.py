@@ -12,7 +12,7 @@ from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus
 from sharetui.domain.sample_share import sample_share
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.users import _view, actor_for
 from sharetui.store.models import User
 

@@ -21,7 +21,7 @@ from sharetui.domain.enums import (
 from sharetui.domain.person import PersonInput
 from sharetui.domain.sample_share import sample_share
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.views import PersonSummary
 from sharetui.store.models import AuditEvent
 

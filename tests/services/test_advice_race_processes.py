@@ -11,7 +11,7 @@ from multiprocessing.synchronize import Barrier
 from sharetui.config import Settings
 from sharetui.domain.errors import Conflict
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.users import actor_for
 from tests.conftest import PASSPHRASE
 

@@ -20,7 +20,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services import audit
 from sharetui.services.audit_seal import SealError, read_seal, write_seal
 from sharetui.services.facade import Services
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.services.users import Users
 from sharetui.store.engine import make_engine
 from sharetui.store.keys import create_key_file

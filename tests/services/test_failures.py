@@ -14,7 +14,7 @@ from sharetui.domain.errors import StoreFailed, StoreUnavailable
 from sharetui.domain.person import PersonInput
 from sharetui.services import failures
 from sharetui.services.facade import Services
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import make_engine
 from tests.conftest import PASSPHRASE
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sharetui.services.importing import ImportRefused, PeopleImport
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.keys import create_key_file
 
 

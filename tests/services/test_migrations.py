@@ -150,7 +150,7 @@ def test_upgrade_from_0001_builds_search_keys_for_everyone_held(empty_url):
         engine.dispose()
     svc = Services.open(Settings(database_url=empty_url, terminal="t"))
     try:
-        from sharetui.services.store import Actor
+        from sharetui.services.unit_of_work import Actor
 
         pat = Actor(1, "ada", "Ada", "practitioner", (), "t")
         found = svc.people.search(pat, "ali muhammad")

@@ -9,7 +9,7 @@ from alembic import command
 
 from sharetui.config import Settings
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.store.engine import make_engine
 from sharetui.store.migrate import alembic_config, head_revision, upgrade
 from sharetui.store.types import utcnow

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sharetui.domain.errors import AccountChanged, AccountRevoked
-from sharetui.services.store import CHANGED, REVOKED
+from sharetui.services.unit_of_work import CHANGED, REVOKED
 from tests.services.helpers import last_audit_id
 from tests.services.test_role_matrix import ACTIONS, Ctx
 

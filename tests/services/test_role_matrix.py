@@ -17,7 +17,7 @@ from sharetui.domain.permissions import DENIED, Permission
 from sharetui.services import audit
 from sharetui.services.agreements import AgreementInput
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from tests.services.helpers import consent, last_audit_id, no_share, person
 
 PRACTITIONER, SUPERVISOR, ADMIN = "practitioner", "supervisor", "admin"

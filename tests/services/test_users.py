@@ -216,7 +216,7 @@ def test_an_administrator_resets_a_lost_second_factor(svc, actors):
 def test_the_secret_is_sealed_under_the_site_key(tmp_path, svc):
     """With a site key the stored secret is AES-GCM sealed (the same on both engines: on
     SQLite the whole file is encrypted too) and still signs in."""
-    from sharetui.services.store import Store
+    from sharetui.services.unit_of_work import Store
     from sharetui.services.users import Users
     from sharetui.store.keys import create_key_file
     from sharetui.store.models import User

@@ -15,7 +15,7 @@ from textual.worker import WorkerCancelled
 from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.base import LoadingScreen
 from tests.conftest import PASSPHRASE, sign_in_as, totp_code

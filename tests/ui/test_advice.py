@@ -17,7 +17,7 @@ from sharetui.domain.clock import Clock
 from sharetui.domain.enums import AdviceStatus
 from sharetui.domain.person import anonymous_description
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.views import AdviceView
 from sharetui.store.types import replayed_clock
 from sharetui.ui.app import ShareApp

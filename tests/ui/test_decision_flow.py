@@ -26,7 +26,7 @@ from sharetui.domain.enums import (
     ShareMethod,
 )
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.ui.app import ShareApp
 from sharetui.ui.flow.state import DRAFT_KIND, FlowState
 from sharetui.ui.forms.choices import Choices

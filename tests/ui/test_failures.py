@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from textual.widgets import Input, Static
 
 from sharetui.services.facade import Services
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import make_engine
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.add_person import AddPersonDialog

@@ -24,7 +24,7 @@ from sharetui.domain.consent import ConsentInput
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.ui.app import ShareApp
 from sharetui.ui.forms import Choices, LongText
 from sharetui.ui.forms.dialog import FormDialog

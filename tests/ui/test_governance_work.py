@@ -21,7 +21,7 @@ from sharetui.domain.clock import Clock
 from sharetui.domain.governance import SarStatus, due_date
 from sharetui.services import audit
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.users import _view, actor_for
 from sharetui.store.models import User
 from sharetui.ui.app import ShareApp

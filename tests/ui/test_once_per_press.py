@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from sharetui.services.advice import Advice
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.users import Users
 from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.advice_item import AdviceItemScreen

@@ -13,7 +13,7 @@ from sharetui.config import Settings
 from sharetui.domain.person import PersonInput
 from sharetui.domain.text import clean_line
 from sharetui.services.facade import Services
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import make_engine
 from sharetui.store.migrate import upgrade
 from sharetui.ui.app import ShareApp

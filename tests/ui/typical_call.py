@@ -23,7 +23,7 @@ from sharetui.domain.enums import (
 )
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.users import _view, actor_for
 from sharetui.services.views import ConsentEventView, PersonSummary
 from sharetui.store.models import User

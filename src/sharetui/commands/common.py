@@ -21,7 +21,7 @@ from sharetui.domain.person import parse_date
 
 if TYPE_CHECKING:  # the store is imported only when a command needs it: --help stays quick
     from sharetui.services.facade import Services
-    from sharetui.services.store import Actor
+    from sharetui.services.unit_of_work import Actor
 
 
 class CommandFailed(ShareError):

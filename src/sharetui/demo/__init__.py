@@ -52,7 +52,7 @@ from sharetui.demo.world import (
 from sharetui.services import site
 from sharetui.services.demo_marks import DEMO_BEGIN, DEMO_COMPLETE
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.users import actor_for
 
 __all__ = [

@@ -14,7 +14,7 @@ from sharetui.domain.enums import (
 )
 from sharetui.domain.nhs import check_digit
 from sharetui.services.facade import Services
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 
 DEFAULT_SEED = 1
 FAMILIES = 80

@@ -27,7 +27,7 @@ from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.people import load_person, touch
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import AdviceEventView, AdviceView, Page
 from sharetui.store.models import AdviceEvent, AdviceRequest, Draft, SharingDecision, User
 from sharetui.store.types import utcnow

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from sharetui.domain.enums import AdviceEventKind, AdviceRole, AdviceStatus, Urgency
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.services.views import AdviceView
 from sharetui.store.models import AdviceEvent, AdviceRequest, Person, User
 

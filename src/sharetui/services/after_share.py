@@ -10,7 +10,7 @@ from sharetui.domain.after_share import DecisionKind
 from sharetui.domain.enums import Outcome, ShareMethod
 from sharetui.services.agreements import cover_for
 from sharetui.services.register import check_recipient
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.models import SharingDecision
 from sharetui.store.types import utcnow
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.services.audit import append
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.encrypt_site import PLAIN_HEADER, Moved, encrypt_copy, encrypt_in_place
 from sharetui.store.encryption import (
     AtRest,

@@ -29,7 +29,7 @@ from sharetui.services.audit_chain import (
 )
 from sharetui.services.audit_seal import Seal
 from sharetui.services.audit_verify import VerifyResult, verify
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import AuditEvent, User
 from sharetui.store.types import utcnow
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sharetui.services import audit
 from sharetui.services.audit_seal import Seal
 from sharetui.services.audit_verify import VerifyResult
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 
 
 class AuditTrail:

@@ -24,7 +24,7 @@ from sharetui.services.audit_chain import (
     fields_text,
 )
 from sharetui.services.audit_seal import SEAL_EVERY, Seal
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import is_sqlite
 
 

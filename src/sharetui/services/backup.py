@@ -25,7 +25,7 @@ from sharetui.services.site import (
     require_healthy,
     require_schema,
 )
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 
 
 class BackupFailed(StoreFailed):

@@ -13,7 +13,7 @@ from sharetui.domain.errors import NotFound, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import SiteTerm
 from sharetui.store.types import utcnow
 

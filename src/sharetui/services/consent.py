@@ -23,7 +23,7 @@ from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.services.audit import append, require
 from sharetui.services.people import load_person, touch
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import ConsentEventView, ConsentLine
 from sharetui.store.models import ConsentEvent, User
 from sharetui.store.types import utcnow

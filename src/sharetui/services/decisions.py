@@ -27,7 +27,7 @@ from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
 from sharetui.services.people import load_person, summary, touch
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import DecisionView, Page
 from sharetui.store.locks import LockSpace, lock, next_id
 from sharetui.store.models import (

@@ -16,7 +16,7 @@ from sharetui.config import Settings
 from sharetui.services.at_rest import open_engine
 from sharetui.services.audit import append
 from sharetui.services.site import sqlite_file, table_names
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.models import AuditEvent, User
 
 DEMO_BEGIN = "demo.begin"

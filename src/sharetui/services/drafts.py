@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from sharetui.domain.errors import NotFound, ValidationFailed
 from sharetui.domain.text import clean_line, scrub_json
 from sharetui.services.audit import append
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import DraftView
 from sharetui.store.models import AdviceRequest, Draft
 from sharetui.store.types import utcnow

@@ -38,7 +38,7 @@ from sharetui.services.export_records import (
     _Fmt,
 )
 from sharetui.services.export_render import CSV_COLUMNS, render, save, to_csv, to_json
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import Person
 
 # The export's parts, importable from here as before the module was split.

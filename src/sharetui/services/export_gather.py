@@ -39,7 +39,7 @@ from sharetui.services.export_records import (
     _Fmt,
     action_label,
 )
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import (
     AdviceEvent,
     AdviceRequest,

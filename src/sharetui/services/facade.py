@@ -23,8 +23,8 @@ from sharetui.services.retention import Retention
 from sharetui.services.sar import SubjectAccess
 from sharetui.services.sar_review import SarReviews
 from sharetui.services.site import checkpoint
-from sharetui.services.store import Store
 from sharetui.services.transfers import Transfers
+from sharetui.services.unit_of_work import Store
 from sharetui.services.users import Users
 from sharetui.store.encryption import AtRest, at_rest, check_key, settle
 from sharetui.store.keys import check_opens, key_for

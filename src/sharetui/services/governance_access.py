@@ -7,7 +7,7 @@ from __future__ import annotations
 from sharetui.domain.errors import NotAllowed, ValidationFailed
 from sharetui.domain.governance import may_govern
 from sharetui.domain.text import clean, clean_line
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 
 GOVERNANCE_DENIED = "Only the information governance lead and administrators can do this"
 

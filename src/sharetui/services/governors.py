@@ -37,7 +37,7 @@ from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.reports import _advice, _decisions, validate_period
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import Disposal, RetentionReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
 

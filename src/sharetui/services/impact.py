@@ -16,7 +16,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import age_on
 from sharetui.services.audit import append, require
 from sharetui.services.people import load_person, summary
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import PersonSummary
 from sharetui.store.models import Person, PersonLink
 from sharetui.store.types import utcnow

@@ -43,7 +43,7 @@ from sharetui.services.audit import append, append_many, require
 from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.import_plan import Plan, Target, make_plan
 from sharetui.services.people import sort_key
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import (
     Person,
     PersonImportKey,

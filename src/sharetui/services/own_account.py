@@ -35,7 +35,7 @@ from sharetui.services.signin import (
     secret_bytes,
     wait_words,
 )
-from sharetui.services.store import Actor
+from sharetui.services.unit_of_work import Actor
 from sharetui.store.models import User
 from sharetui.store.types import utcnow
 

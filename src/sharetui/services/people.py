@@ -27,7 +27,7 @@ from sharetui.services.person_search import (
     sort_key,
     summary,
 )
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import (
     LinkView,
     Page,

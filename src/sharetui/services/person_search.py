@@ -27,7 +27,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import clean_line, fold
 from sharetui.services.audit import require
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import (
     Page,
     PersonMatch,

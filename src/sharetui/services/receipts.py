@@ -33,7 +33,7 @@ from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.decisions import is_latest_version
 from sharetui.services.people import touch
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import TimelineEntry
 from sharetui.store.models import Person, ReceiptEvent, SharingDecision, User
 from sharetui.store.types import utcnow

@@ -26,7 +26,7 @@ from sharetui.services.register_keeping import (
     registered_org,
     short_text,
 )
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import (
     RecipientContact,
     RecipientOrg,

@@ -15,7 +15,7 @@ from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import SHORT_TEXT, clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import (
     AgreementParty,
     IncomingFile,

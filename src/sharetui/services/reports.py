@@ -40,7 +40,7 @@ from sharetui.services.after_share_reports import (
 )
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import AdviceRequest, SharingDecision
 from sharetui.store.types import utcnow
 

@@ -35,7 +35,7 @@ from sharetui.services.disposal import (
     dispose_in,
 )
 from sharetui.services.governance_access import reason_text, require_governance
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import (
     Disposal,
     LegalHold,

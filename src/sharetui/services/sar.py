@@ -26,7 +26,7 @@ from sharetui.domain.governance import (
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append
 from sharetui.services.governance_access import reason_text, require_governance, short_text
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import Person, SarDisclosure, SubjectAccessRequest, User
 from sharetui.store.types import utcnow
 

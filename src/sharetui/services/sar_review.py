@@ -39,7 +39,7 @@ from sharetui.services.export import (
 )
 from sharetui.services.governance_access import reason_text, require_governance
 from sharetui.services.sar import OPEN_STATES
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import Person, SarDisclosure, SarReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
 

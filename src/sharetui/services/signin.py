@@ -33,7 +33,7 @@ from sharetui.domain.passphrase import passphrase_problem
 from sharetui.domain.text import clean_line
 from sharetui.services import second_factor as factor
 from sharetui.services.audit import append
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.keys import factor_key
 from sharetui.store.models import SignInThrottle, User
 from sharetui.store.types import utcnow

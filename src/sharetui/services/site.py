@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sharetui.config import Settings
 from sharetui.services.at_rest import open_engine
 from sharetui.services.audit import append
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import is_sqlite, normalise_url
 from sharetui.store.migrate import (
     SchemaTooNew,

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sharetui.config import Settings
 from sharetui.domain.errors import ShareError
 from sharetui.services.audit import verify
-from sharetui.services.store import Store
+from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import make_engine, normalise_url
 from sharetui.store.keys import check_opens
 from sharetui.store.migrate import check_not_newer, current_revision, head_revision, upgrade

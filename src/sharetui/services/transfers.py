@@ -19,7 +19,7 @@ from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.decisions import Decisions
 from sharetui.services.people import load_person, touch
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import DecisionView, TimelineEntry
 from sharetui.store.models import IncomingFile, Person, RecipientContact, RecipientOrg, User
 from sharetui.store.types import utcnow

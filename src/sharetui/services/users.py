@@ -32,7 +32,7 @@ from sharetui.services.signin import (
     factor_required,
     name_hash,
 )
-from sharetui.services.store import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import SignInThrottle, User
 from sharetui.store.types import utcnow
 

@@ -39,7 +39,7 @@ from sharetui.ui.widgets.keybar import key_name
 
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
-    from sharetui.services.store import Actor
+    from sharetui.services.unit_of_work import Actor
 
 __all__ = ["CRASH_EXIT_CODE", "SHOWN_OVER_LOCK", "ShareApp", "run_app"]
 

@@ -24,7 +24,7 @@ from sharetui.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from sharetui.services.facade import Services
-    from sharetui.services.store import Actor
+    from sharetui.services.unit_of_work import Actor
 
 
 class Frame(App[None]):

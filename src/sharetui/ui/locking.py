@@ -146,7 +146,7 @@ class LockModes(Frame):
     def _account_revoked(self) -> None:
         """Disabled by an administrator: the screen is locked at once and stays locked (the
         unlock refuses a disabled account); Switch user keeps typed work as drafts."""
-        from sharetui.services.store import REVOKED
+        from sharetui.services.unit_of_work import REVOKED
 
         if self.actor is None:
             return

@@ -27,7 +27,7 @@ from sharetui.ui.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
     from sharetui.services.signin import SignInStep
-    from sharetui.services.store import Actor
+    from sharetui.services.unit_of_work import Actor
 
 # How often an open session reads its own account: a disabled account locks, and a new role
 # shows, within this plus one read (the promise is 5 seconds).

@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:
     from sharetui.services.drafts import DraftView
     from sharetui.services.facade import Services
-    from sharetui.services.store import Actor
+    from sharetui.services.unit_of_work import Actor
     from sharetui.ui.app import ShareApp
 
 T = TypeVar("T")
