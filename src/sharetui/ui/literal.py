@@ -7,6 +7,7 @@ Every name, note, reason or organisation shown on screen goes through lit(); a v
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,17 @@ def one_line_keep_end(value: object, limit: int, sep: str = " / ") -> Text:
     room = limit - len(sep)
     kept = plain(head, max(room - len(tail), min(len(head), 8)))
     return Text(kept + sep + plain(tail, room - len(kept)), no_wrap=True, overflow="ellipsis")
+
+
+def labelled_lines(rows: Sequence[tuple[str, object]]) -> Text:
+    """One line per (label, value): the label in bold, the stored value as literal text."""
+    text = Text()
+    for i, (label, value) in enumerate(rows):
+        if i:
+            text.append("\n")
+        text.append(f"{label}: ", style="bold")
+        text.append(lit(value))
+    return text
 
 
 def when(value: datetime | None, tz: ZoneInfo, fmt: str = "%d %b %Y %H:%M") -> str:

@@ -29,7 +29,7 @@ from sharetui.services.views import ConsentEventView, ConsentLine
 from sharetui.ui.forms import Choices, ErrorSummary, Field, LongText, ShortText
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
-from sharetui.ui.literal import lit, when
+from sharetui.ui.literal import labelled_lines, lit, when
 from sharetui.ui.screens.base import KioskModal
 
 E = TypeVar("E", bound=Enum)
@@ -329,13 +329,7 @@ def event_text(ev: ConsentEventView, tz: ZoneInfo) -> Text:
         ("Recorded by", ev.recorded_by),
         ("Recorded at", when(ev.recorded_at, tz)),
     ]
-    text = Text()
-    for i, (label, value) in enumerate(rows):
-        if i:
-            text.append("\n")
-        text.append(f"{label}: ", style="bold")
-        text.append(lit(value))
-    return text
+    return labelled_lines(rows)
 
 
 class ConsentEventDialog(KioskModal[None]):

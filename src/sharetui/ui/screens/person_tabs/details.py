@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sharetui.services.views import PersonDetail
-from sharetui.ui.literal import day, lit, when
+from sharetui.ui.literal import day, labelled_lines, when
 from sharetui.ui.screens.person_tabs.base import RecordTab
 
 
@@ -32,13 +32,7 @@ def details_text(detail: PersonDetail, tz: ZoneInfo) -> Text:
         ("On record since", when(detail.created_at, tz)),
         ("Notes", detail.notes or "None"),
     ]
-    text = Text()
-    for i, (label, value) in enumerate(rows):
-        if i:
-            text.append("\n")
-        text.append(f"{label}: ", style="bold")
-        text.append(lit(value))
-    return text
+    return labelled_lines(rows)
 
 
 class DetailsTab(RecordTab):
