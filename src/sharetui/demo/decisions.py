@@ -359,8 +359,7 @@ def _refused_but_shared(
             ),
             when=t_dec,
             without_consent_reason=(
-                "The risk of harm to the child outweighs the parent's refusal; the parent was "
-                "told."
+                "The risk of harm to the child outweighs the parent's refusal; the parent was told."
             ),
         )
 

@@ -25,7 +25,12 @@ from sharetui.domain.governance import (
 )
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append
-from sharetui.services.governance_access import reason_text, require_governance, short_text
+from sharetui.services.governance_access import (
+    choice_of,
+    reason_text,
+    require_governance,
+    short_text,
+)
 from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import Person, SarDisclosure, SubjectAccessRequest, User
 from sharetui.store.types import utcnow
@@ -81,14 +86,6 @@ class SarView:
         if left == 0:
             return "due today"
         return f"due in {left} day{'s' if left != 1 else ''}"
-
-
-def _relationship(raw: str) -> RequesterRelationship:
-    try:
-        return RequesterRelationship.parse(raw)
-    except ValueError:
-        choices = ", ".join(r.value for r in RequesterRelationship)
-        raise ValidationFailed({"relationship": f"Choose who is asking: {choices}"}) from None
 
 
 def _refresh_due(row: SubjectAccessRequest) -> None:
@@ -199,7 +196,9 @@ class SubjectAccess:
             errors.update(exc.field_errors)
             name = ""
         try:
-            rel = _relationship(relationship)
+            rel = choice_of(
+                RequesterRelationship, relationship, "relationship", "Choose who is asking"
+            )
         except ValidationFailed as exc:
             errors.update(exc.field_errors)
             rel = RequesterRelationship.PERSON
