@@ -24,7 +24,7 @@ from sharetui.domain.after_share import (
     receipt_times,
 )
 from sharetui.domain.calendar import WorkingCalendar
-from sharetui.domain.decision import EARLIEST, FUTURE_TOLERANCE
+from sharetui.domain.decision import when_problem
 from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
@@ -114,10 +114,8 @@ class Receipts:
         when = at or now
         if when.tzinfo is None:
             e["at"] = "Enter the time with its zone"
-        elif when > now + FUTURE_TOLERANCE:
-            e["at"] = "The time cannot be in the future"
-        elif when < EARLIEST:
-            e["at"] = "Enter a time in 1900 or later"
+        elif problem := when_problem(when, now, "time"):
+            e["at"] = problem
         if kind is ReceiptStep.CONFIRMED:
             if not person:
                 e["who"] = "Enter who confirmed receipt (name or role at the recipient)"
