@@ -131,11 +131,11 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
         return day
 
     def share(
-        child_key: str, org: str, sent_on: date, purpose: str, **extra: object
+        child_key: str, org: str, sent_on: date, purpose: str, **extra: Any
     ) -> Callable[[], int]:
         def log() -> int:
             org_id, contact_id = ids[org]  # the register is made by an earlier step
-            answers: dict[str, object] = {
+            answers: dict[str, Any] = {
                 "origin": RequestOrigin.INCOMING_REQUEST,
                 "recipient_org_id": org_id,
                 "recipient_contact_id": contact_id,
@@ -166,7 +166,7 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
         sent_on: date,
         purpose: str,
         steps: list[tuple[int, str, dict]],
-        **extra: object,
+        **extra: Any,
     ) -> None:
         if child >= len(children):
             return

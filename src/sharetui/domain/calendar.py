@@ -18,22 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from functools import lru_cache
 
+from sharetui.domain.enums import LabelledEnum
 
-class BankHolidayRegion(StrEnum):
-    ENGLAND_AND_WALES = "england-and-wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern-ireland"
 
-    @property
-    def label(self) -> str:
-        return {
-            BankHolidayRegion.ENGLAND_AND_WALES: "England and Wales",
-            BankHolidayRegion.SCOTLAND: "Scotland",
-            BankHolidayRegion.NORTHERN_IRELAND: "Northern Ireland",
-        }[self]
+class BankHolidayRegion(LabelledEnum):
+    ENGLAND_AND_WALES = "england-and-wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
     @property
     def subdivision(self) -> str:
