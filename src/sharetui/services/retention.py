@@ -35,7 +35,7 @@ from sharetui.services.disposal import (
     dispose_in,
 )
 from sharetui.services.governance_access import choice_of, reason_text, require_governance
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import (
     Disposal,
     LegalHold,
@@ -372,9 +372,7 @@ class Retention:
         why = reason_text(reason, "reason", "why the hold is lifted")
 
         def work(s: Session) -> None:
-            row = s.get(LegalHold, hold_id)
-            if row is None:
-                raise NotFound(f"There is no legal hold {hold_id}")
+            row = found(s, LegalHold, hold_id, f"There is no legal hold {hold_id}")
             if row.lifted_at is not None:
                 raise ValidationFailed({"hold": "This hold was lifted already"})
             row.lifted_at, row.lifted_by_id, row.lift_reason = utcnow(), actor.user_id, why

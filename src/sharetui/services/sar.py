@@ -31,7 +31,7 @@ from sharetui.services.governance_access import (
     require_governance,
     short_text,
 )
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import Person, SarDisclosure, SubjectAccessRequest, User
 from sharetui.store.types import utcnow
 
@@ -129,10 +129,9 @@ class SubjectAccess:
         )
 
     def _row(self, s: Session, sar_id: int) -> SubjectAccessRequest:
-        row = s.get(SubjectAccessRequest, sar_id)
-        if row is None:
-            raise NotFound(f"There is no subject access request {sar_id}")
-        return row
+        return found(
+            s, SubjectAccessRequest, sar_id, f"There is no subject access request {sar_id}"
+        )
 
     def get(self, actor: Actor, sar_id: int) -> SarView:
         require_governance(actor)
