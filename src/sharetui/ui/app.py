@@ -64,6 +64,10 @@ STORE_OPEN_DELAY = 0.3
 # wait for the screen they lead to.
 NAV_WORKER_GROUPS = frozenset({"nav", "switch"})
 
+# How long opening a record waits for it to be read before showing the screen still loading:
+# a wait under a tenth of a second goes unnoticed, a flash of "Loading" does not.
+PERSON_READ_WAIT = 0.1
+
 # Textual actions a kiosk keeps at app level; everything else must be sharetui's own.
 APP_ACTIONS = frozenset({"focus_next", "focus_previous", "command_palette"})
 
@@ -193,9 +197,20 @@ class ShareApp(CrashGuard, SessionFlow, inherit_bindings=False):
         self._open(PersonSearchScreen())
 
     def open_person(self, person_id: int) -> None:
+        """The record is read first and the screen shown once it is (or after
+        PERSON_READ_WAIT, still loading): keys typed meanwhile wait for it (the nav group)."""
         from sharetui.ui.screens.person import PersonScreen
 
-        self._open(PersonScreen(person_id))
+        if self.actor is None or self.lock_is_up:
+            return
+        screen = PersonScreen(person_id)
+        read = screen.read_ahead()
+
+        async def show_when_read() -> None:
+            await asyncio.wait({read}, timeout=PERSON_READ_WAIT)
+            self._open(screen)
+
+        self.run_worker(show_when_read(), group="nav", exit_on_error=False)
 
     def open_queue(self) -> None:
         from sharetui.ui.screens.advice_queue import AdviceQueueScreen

@@ -179,7 +179,11 @@ class PersonScreen(OwnsPagedList, KioskScreen):
         self.title = "sharetui"
         self.sub_title = "Person record"
         self.consent_tab.focus_content()
-        self._load_all()
+        read = self._prefetch
+        if read is not None and read.done() and not read.cancelled() and not read.exception():
+            self._shown(read.result())  # read before the screen was shown: painted at once
+        else:
+            self._load_all()
 
     def on_screen_suspend(self) -> None:
         """Note whether another record's screen covers this one (not a dialog or the lock)."""
@@ -217,6 +221,14 @@ class PersonScreen(OwnsPagedList, KioskScreen):
                 asyncio.to_thread(self._fetch(details=True, timeline_offset=0))
             )
 
+    def read_ahead(self) -> asyncio.Future[_Record]:
+        """Start reading the record before the screen is shown. The app waits a moment for
+        it (app.open_person), so that the first frame painted is the record itself, not
+        "Loading the record" then the record: one layout of the screen instead of three."""
+        self._start_fetch()
+        assert self._prefetch is not None
+        return self._prefetch
+
     @work(exclusive=True, group="person-load", exit_on_error=False)
     async def _load_all(self) -> None:
         self._start_fetch()
@@ -228,6 +240,10 @@ class PersonScreen(OwnsPagedList, KioskScreen):
             return
         if not self.is_attached:  # closed (or signed out) while reading
             return
+        self._shown(record)
+
+    def _shown(self, record: _Record) -> None:
+        """The first read of the record on screen, and what waited for it."""
         self._show(record)
         self._loaded = True
         # the timeline's first page is built (hidden) once the record is painted, so that
