@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
@@ -53,6 +54,30 @@ def require(actor: Actor, permission: Permission) -> None:
         raise NotAllowed(DENIED[permission])
 
 
+# The statements of an append, built once: every write transaction runs them while the
+# others wait for it, and building a statement (and its cache key) each time cost more than
+# SQLite took to run it.
+_HEAD_COLUMNS = (_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
+_PAST = sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > bindparam("after"))
+_HEAD_AND_PAST = sa_select(
+    *_HEAD_COLUMNS,
+    sa_select(func.max(_EVENTS.c.id))
+    .where(_EVENTS.c.id > _HEAD.c.last_event_id)
+    .scalar_subquery(),
+).where(_HEAD.c.id == 1)
+_HEAD_LOCKED = sa_select(*_HEAD_COLUMNS).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENTS = sa_insert(_EVENTS)
+_MOVE_HEAD = (
+    sa_update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(
+        last_event_id=bindparam("new_last_id"),
+        last_hash=bindparam("new_hash"),
+        keyed_from=bindparam("new_keyed"),
+    )
+)
+
+
 def append(
     session: Session,
     actor: Actor | None,
@@ -91,23 +116,15 @@ def append_many(
     """append() for many events (action, entity type, entity id, summary) in one go: the head
     is locked and read once and the rows inserted together (an import of thousands of people
     writes one event per person and link). Returns the id of the first event."""
-    head = sa_select(_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
-    past = sa_select(func.max(_EVENTS.c.id))
     if session.get_bind().dialect.name == "sqlite":
         # One statement for the head and any row past it: every other writer waits while
         # this transaction is open. BEGIN IMMEDIATE already read the latest state.
-        last_id, last_hash, keyed_from, past_head = session.execute(
-            head.add_columns(
-                past.where(_EVENTS.c.id > _HEAD.c.last_event_id).scalar_subquery()
-            ).where(_HEAD.c.id == 1)
-        ).one()
+        last_id, last_hash, keyed_from, past_head = session.execute(_HEAD_AND_PAST).one()
     else:
         # PostgreSQL: the row past the head is looked for after the head's lock is granted,
         # in a statement of its own, so it sees what was committed while this one waited.
-        last_id, last_hash, keyed_from = session.execute(
-            head.where(_HEAD.c.id == 1).with_for_update()
-        ).one()
-        past_head = session.execute(past.where(_EVENTS.c.id > last_id)).scalar_one()
+        last_id, last_hash, keyed_from = session.execute(_HEAD_LOCKED).one()
+        past_head = session.execute(_PAST, {"after": last_id}).scalar_one()
     first_id = max(last_id, past_head or 0) + 1
     if not events:
         return first_id
@@ -153,11 +170,9 @@ def append_many(
             }
         )
         prev = digest
-    session.execute(sa_insert(_EVENTS), rows)
+    session.execute(_INSERT_EVENTS, rows)
     session.execute(
-        sa_update(_HEAD)
-        .where(_HEAD.c.id == 1)
-        .values(last_event_id=rows[-1]["id"], last_hash=prev, keyed_from=keyed_from)
+        _MOVE_HEAD, {"new_last_id": rows[-1]["id"], "new_hash": prev, "new_keyed": keyed_from}
     )
     return first_id
 

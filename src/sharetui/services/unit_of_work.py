@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from sharetui.config import Settings
 from sharetui.domain.enums import Role
@@ -20,6 +21,7 @@ from sharetui.services.failures import store_failure
 from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
 from sharetui.store.keys import audit_key
 from sharetui.store.models import User
+from sharetui.store.types import table_of
 from sharetui.store.write_turns import WriteTurns
 
 T = TypeVar("T")
@@ -57,13 +59,20 @@ CHANGED = (
 )
 
 
+_USERS = table_of(User)
+
+
+# Built once: it runs first in every write transaction, while other terminals wait.
+_ACCOUNT = sa_select(_USERS.c.active, _USERS.c.role, _USERS.c.advice_roles).where(
+    _USERS.c.id == bindparam("user_id")
+)
+
+
 def check_account(session: Session, actor: Actor, *, allow_disabled: bool = False) -> None:
     """The acting account as it is now, read in the caller's transaction: a cached Actor
     carries no powers the database no longer gives. One primary-key read per call.
     allow_disabled: only for keeping one's own typed work as a draft."""
-    row = session.execute(
-        select(User.active, User.role, User.advice_roles).where(User.id == actor.user_id)
-    ).first()
+    row = session.execute(_ACCOUNT, {"user_id": actor.user_id}).first()
     if row is None or (not row.active and not allow_disabled):
         raise AccountRevoked(REVOKED)
     roles = tuple(r for r in row.advice_roles.split(",") if r)

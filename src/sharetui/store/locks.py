@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from enum import IntEnum
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlmodel import Session
 
 
@@ -52,6 +52,10 @@ def next_id(session: Session, table: str) -> int:
             ).scalar_one()
         )
     # SQLite: the write transaction holds the only write lock, so max + 1 is ours.
-    return int(
-        session.execute(text(f'SELECT coalesce(max(id), 0) + 1 FROM "{table}"')).scalar_one()
-    )
+    statement = _NEXT_ID.get(table)
+    if statement is None:  # built once per table: it runs while other writers wait
+        statement = _NEXT_ID[table] = text(f'SELECT coalesce(max(id), 0) + 1 FROM "{table}"')
+    return int(session.execute(statement).scalar_one())
+
+
+_NEXT_ID: dict[str, TextClause] = {}
