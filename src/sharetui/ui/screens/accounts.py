@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceRole, Role
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.services.users import OneTime, UserView
 from sharetui.ui.forms import Field, ShortText
 from sharetui.ui.forms.choices import Choices, enum_choices
@@ -258,11 +258,8 @@ class AccountsScreen(ListScreen[UserView]):
             result = await self.call(
                 getattr(self.services.users, name), self.actor, user.username, *args
             )
-        except ValidationFailed as exc:
-            self.app.push_screen(MessageDialog("Not changed", "\n".join(exc.field_errors.values())))
-            return
         except ShareError as exc:
-            self.app.push_screen(MessageDialog("Not changed", exc.message))
+            self.app.push_screen(MessageDialog.refused("Not changed", exc))
             return
         if isinstance(result, OneTime):
             self._handed_over(result, "New one-time passphrase")

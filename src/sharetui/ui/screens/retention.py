@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.domain.governance import RecordKind
 from sharetui.services.retention import DisposalPreview, QueueItem
 from sharetui.ui.forms.dialog import saving_status
@@ -276,13 +276,8 @@ class RetentionScreen(ListScreen[QueueItem]):
         retention = self.services.retention
         try:
             tomb = await self.call(retention.dispose, self.actor, q.reference)
-        except ValidationFailed as exc:
-            self.app.push_screen(
-                MessageDialog("Not disposed of", "\n".join(exc.field_errors.values()))
-            )
-            return
         except ShareError as exc:
-            self.app.push_screen(MessageDialog("Not disposed of", exc.message))
+            self.app.push_screen(MessageDialog.refused("Not disposed of", exc))
             return
         cleaned = await self.call(retention.clean_up, self.actor)
         self.say(f"Disposed of {q.reference}: tombstone {tomb.id}")

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.domain.governance import SarStatus, due_date
 from sharetui.services.sar import SarView
 from sharetui.ui.forms.dialog import saving_status
@@ -273,11 +273,8 @@ class SubjectAccessScreen(ListScreen[SarView]):
     async def _withdraw(self, v: SarView) -> None:
         try:
             await self.call(self.services.sar.withdraw, self.actor, v.id)
-        except ValidationFailed as exc:
-            self.app.push_screen(MessageDialog("Not changed", "\n".join(exc.field_errors.values())))
-            return
         except ShareError as exc:
-            self.app.push_screen(MessageDialog("Not changed", exc.message))
+            self.app.push_screen(MessageDialog.refused("Not changed", exc))
             return
         self.say(f"Request {v.id} withdrawn")
         self.reload()

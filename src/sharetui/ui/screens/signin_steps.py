@@ -16,9 +16,10 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.services.signin import SignInStep
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
+from sharetui.ui.forms.field import refusal_errors
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -55,11 +56,8 @@ class _StepScreen(KioskScreen):
         """Run one step in a thread; its errors go on the fields, the next step follows."""
         try:
             step = await self.call(call, self.step.ticket, *args)
-        except ValidationFailed as exc:
-            self.show_errors(exc.field_errors)
-            return
         except ShareError as exc:
-            self.show_errors({self.FIRST_FIELD: exc.message})
+            self.show_errors(refusal_errors(exc, self.FIRST_FIELD))
             return
         self.share_app.follow_sign_in(step)
 
