@@ -194,9 +194,9 @@ class FlowPage(VerticalScroll, can_focus=False):
 
     def on_choices_picked(self, event: Choices.Picked) -> None:
         event.stop()
-        target = self.picked(event.choices, event.value)
+        target = self.picked(event.control, event.value)
         if target is None:
-            self.call_after_refresh(self.advance, event.choices)
+            self.call_after_refresh(self.advance, event.control)
         elif isinstance(target, Widget):
             self.call_after_refresh(target.focus)
 

@@ -140,7 +140,7 @@ class FormDialog(KioskModal[Any]):
     @on(Choices.Picked)
     def _next_question(self, event: Choices.Picked) -> None:
         """After a choice the next question has the focus (a tick box keeps it, for more)."""
-        if not event.choices.multiple:
+        if not event.control.multiple:
             self.call_after_refresh(self.focus_next)
 
     @property

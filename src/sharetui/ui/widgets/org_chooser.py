@@ -17,13 +17,13 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharetui.domain.after_share import fold_name
 from sharetui.domain.errors import ShareError
 from sharetui.services.register_keeping import OrgView
+from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.screens.base import ReportsWorkerFailures
 
@@ -42,17 +42,12 @@ class OrgChooser(ReportsWorkerFailures, Vertical):
     OrgChooser > .chooser-chosen { height: auto; }
     """
 
-    class Picked(Message):
+    class Picked(ControlMessage["OrgChooser"]):
         """An organisation was chosen (or ticked or unticked)."""
 
         def __init__(self, chooser: OrgChooser, org_id: int) -> None:
-            super().__init__()
-            self.chooser = chooser
+            super().__init__(chooser)
             self.org_id = org_id
-
-        @property
-        def control(self) -> OrgChooser:
-            return self.chooser
 
     def __init__(
         self,

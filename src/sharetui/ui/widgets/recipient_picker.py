@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from sharetui.domain.errors import ShareError
 from sharetui.services.register import RecipientChoice
+from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.widgets.picker import SearchPicker
 
@@ -57,15 +58,12 @@ class RecipientPicker(SearchPicker):
 
     BINDINGS = [Binding("ctrl+n", "add_new", "Add to register")]
 
-    class Picked(Message):
-        def __init__(self, picker: RecipientPicker, choice: RecipientChoice) -> None:
-            super().__init__()
-            self.picker = picker
-            self.choice = choice
+    class Picked(ControlMessage["RecipientPicker"]):
+        """An organisation or one of its contacts was chosen."""
 
-        @property
-        def control(self) -> RecipientPicker:
-            return self.picker
+        def __init__(self, picker: RecipientPicker, choice: RecipientChoice) -> None:
+            super().__init__(picker)
+            self.choice = choice
 
     class Continue(Message):
         """Enter in an empty box with a recipient already chosen: go on."""
