@@ -122,6 +122,15 @@ def problem_list(errors: Mapping[str, str], labels: Mapping[str, str] | None = N
     return text
 
 
+def show_field_errors(root: Widget, errors: Mapping[str, str]) -> None:
+    """Each Field under `root` shows its own message (none when it has none) and each
+    ErrorSummary lists them all: a screen of the kit's fields that is not a FormDialog."""
+    for field in root.query(Field).results(Field):
+        field.set_error(errors.get(field.field_name, ""))
+    for summary in root.query(ErrorSummary).results(ErrorSummary):
+        summary.show(errors)
+
+
 def refusal_errors(exc: ShareError, key: str = "") -> dict[str, str]:
     """A service's refusal as a form's errors: a ValidationFailed's own field errors, any
     other refusal's message under `key` (the field it belongs to, or "" for the summary)."""

@@ -19,7 +19,7 @@ from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.own_account import OwnAccount, OwnEnrolment
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog
-from sharetui.ui.forms.field import refusal_errors
+from sharetui.ui.forms.field import refusal_errors, show_field_errors
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen, LoadingScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -117,10 +117,7 @@ class OwnFactorScreen(KioskScreen):
         field.display = shown
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for field in self.query(Field).results(Field):
-            field.set_error(errors.get(field.field_name, ""))
-        for summary in self.query(ErrorSummary).results(ErrorSummary):
-            summary.show(errors)
+        show_field_errors(self, errors)
 
     @on(Input.Submitted, "#current")
     def _passphrase_given(self) -> None:
