@@ -283,7 +283,7 @@ class SubjectAccessScreen(ListScreen[SarView]):
 def disclose(screen: LoadingScreen, v: SarView, then: Any) -> None:
     """Ask for the format and folder, make the reviewed file, and say where it was written
     (from the list and from the review screen alike)."""
-    from sharetui.ui.screens.sar_forms import Disclosed, DiscloseDialog, default_folder
+    from sharetui.ui.screens.sar_forms import Disclosed, DiscloseDialog
 
     def made(result: Disclosed | None) -> None:
         if result is None:
@@ -300,5 +300,5 @@ def disclose(screen: LoadingScreen, v: SarView, then: Any) -> None:
         then()
 
     context = {"sar_id": v.id, "person_id": v.person_id, "label": f"request {v.id}"}
-    values = {"format": "pdf", "folder": str(default_folder())}
+    values = {"format": "pdf", "folder": str(DiscloseDialog.default_folder())}
     screen.app.push_screen(DiscloseDialog(context, values=values), made)

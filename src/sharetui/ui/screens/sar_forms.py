@@ -16,8 +16,8 @@ from textual.widgets import Static
 
 from sharetui.domain.governance import RequesterRelationship, ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
-from sharetui.ui import written_files
 from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
+from sharetui.ui.forms.file_dialog import FileDialog
 from sharetui.ui.forms.person_question import PersonQuestion
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.governance_forms import (
@@ -324,17 +324,14 @@ class Disclosed:
     sha256: str
 
 
-def default_folder() -> Path:
-    """Where the files given out go unless another folder is typed."""
-    return written_files.default_folder("disclosures")
-
-
-class DiscloseDialog(GovernanceForm):
+class DiscloseDialog(FileDialog, GovernanceForm):
     """Make the file to give out: the export with what was withheld removed (not only
     marked), once every marked entry is decided. Its SHA-256 is kept with the request."""
 
     DEFAULT_CLASSES = "scrolling-form"
-    FIELDS = ("format", "folder")
+    FORMATS = FORMAT_CHOICES
+    NO_FORMAT = "Choose PDF (p), JSON (j) or CSV (c)"
+    FOLDER_KIND = "disclosures"
     DRAFT_KIND = "sar-disclose"
     DRAFT_TITLE = "File to give out"
     SAVE_HINT = "Ctrl+S: make the file   Esc: cancel   F1: help"
@@ -348,26 +345,16 @@ class DiscloseDialog(GovernanceForm):
             "The file given out leaves out what was withheld, and the review marks.",
             classes="hint",
         )
-        yield Field("format", "", Choices(FORMAT_CHOICES, id="format", prompt="Format"))
-        yield Field("folder", "Folder", ShortText(id="folder", max_length=1000))
-
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
-        errors = {}
-        if not values["format"]:
-            errors["format"] = "Choose PDF (p), JSON (j) or CSV (c)"
-        if not values["folder"].strip():
-            errors["folder"] = "Enter the folder to write the file to"
-        return errors
+        yield from self.file_questions()
 
     def field_of(self, error_key: str) -> str:
         return "folder" if error_key == "out" else error_key
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Disclosed:
-        folder = Path(values["folder"].strip()).expanduser()
-        await self.call(written_files.folder_ready, folder, default_folder())
+        folder = await self.ready_folder(values)
         made = await self.call(
             self.services.sar_reviews.disclose, self.actor, self.context["sar_id"], values["format"]
         )
         stem = f"subject-access-{self.context['sar_id']}-{self.share_app.clock.today():%Y-%m-%d}"
-        path = await self.call(written_files.write_new, folder, stem, values["format"], made.data)
+        path = await self.write(folder, stem, values, made.data)
         return Disclosed(path, made.withheld, made.released, made.sha256)

@@ -26,6 +26,7 @@ from sharetui.services.register_keeping import OrgView
 from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.screens.base import ReportsWorkerFailures
+from sharetui.ui.widgets.picker import arrows_through_matches
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
@@ -150,15 +151,7 @@ class OrgChooser(ReportsWorkerFailures, Vertical):
         self.query_one(".chooser-chosen", Static).update(lit(words))
 
     def on_key(self, event: events.Key) -> None:
-        if event.key not in ("up", "down") or self.screen.focused is not self.input:
-            return
-        event.stop()
-        event.prevent_default()
-        matches = self.query_one(".chooser-list", OptionList)
-        if event.key == "down":
-            matches.action_cursor_down()
-        else:
-            matches.action_cursor_up()
+        arrows_through_matches(event, self.input, self.query_one(".chooser-list", OptionList))
 
     @on(Input.Submitted, ".chooser-input")
     def _submitted(self, event: Input.Submitted) -> None:

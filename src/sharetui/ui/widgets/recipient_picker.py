@@ -23,7 +23,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.register import RecipientChoice
 from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
-from sharetui.ui.widgets.picker import SearchPicker
+from sharetui.ui.widgets.picker import SearchPicker, arrows_through_matches
 
 HOW_TO = "Type part of the organisation, role, name or contact; Up/Down, then Enter takes it."
 
@@ -140,15 +140,7 @@ class RecipientPicker(SearchPicker):
 
     # -- keys -----------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
-        if event.key not in ("up", "down") or self.screen.focused is not self.input:
-            return
-        event.stop()
-        event.prevent_default()
-        results = self.result_list
-        if event.key == "down":
-            results.action_cursor_down()
-        else:
-            results.action_cursor_up()
+        arrows_through_matches(event, self.input, self.result_list)
 
     @on(Input.Submitted, ".picker-input")
     def _submitted(self, event: Input.Submitted) -> None:
