@@ -189,14 +189,11 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     sealed = read_seal(args.seal) if args.seal else None
-    svc = open_services(settings)
-    try:
+    with open_services(settings) as svc:
         actor = sign_in(svc, args, settings)
         with progress("Checking the audit trail") as update:
             result = svc.audit.verify(actor, update, sealed)
         keyed = svc.audit.keyed
-    finally:
-        svc.close()
     if not result.ok:
         passed_over = bool(result.inserted) and result.first_broken_id == result.inserted[0]
         intact = (
@@ -252,13 +249,10 @@ def _audit_seal(args: argparse.Namespace) -> int:
         raise CommandFailed(f"{target} already exists; keep old seals and choose a new file name")
     if not target.parent.is_dir():
         raise CommandFailed(f"The folder {target.parent} does not exist")
-    svc = open_services(settings)
-    try:
+    with open_services(settings) as svc:
         actor = sign_in(svc, args, settings)
         with progress("Checking the audit trail") as update:
             result, seal = svc.audit.seal(actor, update)
-    finally:
-        svc.close()
     if seal is None:
         raise CommandFailed(
             f"Nothing sealed: the audit trail is broken at event {result.first_broken_id}: "

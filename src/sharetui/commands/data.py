@@ -104,12 +104,9 @@ def _export_person(args: argparse.Namespace) -> int:
     target: Path = args.out.expanduser()
     if target.exists() and not args.force:
         raise CommandFailed(f"{target} already exists; choose a new file name or add --force")
-    svc = open_services(settings)
-    try:
+    with open_services(settings) as svc:
         actor = sign_in(svc, args, settings)
         export = svc.export.person(actor, args.reference, args.format)
-    finally:
-        svc.close()
     data = render(export, args.format)
     save(data, target, overwrite=args.force)
     marked = sum(
@@ -146,12 +143,9 @@ def _report(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.expanduser().exists() and not args.force:
         raise CommandFailed(f"{args.out} already exists; choose a new file name or add --force")
     start, end = _period(args, settings.clock.today())
-    svc = open_services(settings)
-    try:
+    with open_services(settings) as svc:
         actor = sign_in(svc, args, settings)
         report = svc.reports.build(actor, start, end)
-    finally:
-        svc.close()
     if args.format == "csv":
         text = report_csv(report)
         if args.out is None:

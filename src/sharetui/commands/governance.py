@@ -31,12 +31,9 @@ GOV = "information governance lead or administrator"
 def _run(args: argparse.Namespace, work: Any) -> Any:
     """Open, sign in, do the work with (services, actor), close."""
     settings = settings_from(args)
-    svc = open_services(settings)
-    try:
+    with open_services(settings) as svc:
         actor = sign_in(svc, args, settings)
         return work(svc, actor)
-    finally:
-        svc.close()
 
 
 def _sar_changed(args: argparse.Namespace, work: Any) -> int:

@@ -128,8 +128,7 @@ def _import_people(args: argparse.Namespace) -> int:
         if day is None:
             raise CommandFailed(f"--as-of {args.as_of!r} is not a date: use a date like 2026-09-01")
         as_of = datetime.combine(day, time.max, settings.tz).astimezone(UTC)
-    svc = open_services(settings)
-    try:
+    with open_services(settings) as svc:
         actor = sign_in(svc, args, settings)
         file = svc.imports.read(actor, path, args.map.expanduser() if args.map else None)
         show = out()
@@ -145,8 +144,6 @@ def _import_people(args: argparse.Namespace) -> int:
                 new_rows=new_rows,
                 progress=update,
             )
-    finally:
-        svc.close()
     if args.dry_run and result.lines:
         show.print(Text("What would be done:\n  " + "\n  ".join(result.lines)))
     written_to = write_refusals(result, path)

@@ -118,13 +118,10 @@ def _describe(u: UserView) -> str:
 
 def _add(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, "Passphrase for the new account: ", confirm=True)
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         u = svc.users.create(
             None, args.username, args.name, args.role, _advice_roles(args.advice_roles), passphrase
         )
-    finally:
-        svc.close()
     out().print(Text(f"Created {_describe(u)}"))
     if u.role.value != "practitioner":
         out().print(Text("They set up their second factor when they first sign in to the app."))
@@ -132,11 +129,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         users = svc.users.list(None)
-    finally:
-        svc.close()
     table = Table("Username", "Name", "Role", "Advice roles", "Second factor", "Status", box=None)
     for u in users:
         status = u.state_words
@@ -159,52 +153,37 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace) -> int:
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         u = svc.users.set_active(None, args.username, args.active)
-    finally:
-        svc.close()
     out().print(Text(f"{'Enabled' if args.active else 'Disabled'} {u.username}"))
     return 0
 
 
 def _set_passphrase(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, f"New passphrase for {args.username}: ", confirm=True)
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         u = svc.users.set_passphrase(None, args.username, passphrase)
-    finally:
-        svc.close()
     out().print(Text(f"Set a new passphrase for {u.username}"))
     return 0
 
 
 def _set_roles(args: argparse.Namespace) -> int:
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         u = svc.users.set_roles(None, args.username, args.role, _advice_roles(args.advice_roles))
-    finally:
-        svc.close()
     out().print(Text(f"Updated {_describe(u)}"))
     return 0
 
 
 def _unlock(args: argparse.Namespace) -> int:
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         u = svc.users.unlock(None, args.username)
-    finally:
-        svc.close()
     out().print(Text(f"{u.username} can sign in again at once at every terminal"))
     return 0
 
 
 def _reset_factor(args: argparse.Namespace) -> int:
-    svc = open_services(settings_from(args))
-    try:
+    with open_services(settings_from(args)) as svc:
         u = svc.users.reset_factor(None, args.username)
-    finally:
-        svc.close()
     out().print(
         Text(f"Removed {u.username}'s second factor: they set up a new one at their next sign-in")
     )

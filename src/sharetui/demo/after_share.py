@@ -16,16 +16,8 @@ from typing import Any
 from sharetui.demo.world import ORGS, _Family, _Plan, _World
 from sharetui.domain.after_share import DecisionKind, ReceiptMethod, ReceiptState, ReceiptStep
 from sharetui.domain.calendar import WorkingCalendar
-from sharetui.domain.decision import DecisionInput, QualityCheck
-from sharetui.domain.enums import (
-    ConsentPosition,
-    LawfulBasis,
-    NotSoughtReason,
-    Outcome,
-    Quality,
-    RequestOrigin,
-    ShareMethod,
-)
+from sharetui.domain.enums import LawfulBasis, RequestOrigin
+from sharetui.domain.sample_share import sample_share
 from sharetui.services.agreements import AgreementInput
 
 NEW_SETTING = "Riverside Junior School"
@@ -139,41 +131,29 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
         return day
 
     def share(
-        child_key: str, org: str, sent_on: date, purpose: str, **extra: object
+        child_key: str, org: str, sent_on: date, purpose: str, **extra: Any
     ) -> Callable[[], int]:
         def log() -> int:
             org_id, contact_id = ids[org]  # the register is made by an earlier step
-            d = DecisionInput(
-                subject_id=w.person_ids[child_key],
-                urgent=False,
-                origin=RequestOrigin.INCOMING_REQUEST,
-                recipient_org_id=org_id,
-                recipient_contact_id=contact_id,
-                recipient_org=org,
-                purpose=purpose,
-                information="Attendance this term and the concerns logged by staff",
-                special_category=False,
-                criminal_offence=False,
-                consent_position=ConsentPosition.NOT_SOUGHT,
-                not_sought_reason=NotSoughtReason.WOULD_PREJUDICE,
-                without_consent_reason="Asking would alert the adult the concern is about",
-                lawful_basis=LawfulBasis.PUBLIC_TASK,
-                checks={q.value: QualityCheck(True) for q in Quality},
-                person_told=False,
-                not_told_reason="Telling the family now could put the child at risk",
-                outcome=Outcome.SHARE,
-                reasons="Needed for the enquiry; proportionate to the concern",
-                shared_at=datetime.combine(sent_on, time(10, 0), tzinfo=w.tz),
-                share_method=ShareMethod.SECURE_EMAIL,
-                impact_if_not_shared=(
+            answers: dict[str, Any] = {
+                "origin": RequestOrigin.INCOMING_REQUEST,
+                "recipient_org_id": org_id,
+                "recipient_contact_id": contact_id,
+                "recipient_org": org,
+                "purpose": purpose,
+                "information": "Attendance this term and the concerns logged by staff",
+                "without_consent_reason": "Asking would alert the adult the concern is about",
+                "not_told_reason": "Telling the family now could put the child at risk",
+                "reasons": "Needed for the enquiry; proportionate to the concern",
+                "shared_at": datetime.combine(sent_on, time(10, 0), tzinfo=w.tz),
+                "impact_if_not_shared": (
                     "The new setting would not know the risks to the child"
                     if extra.get("kind") is DecisionKind.CP_TRANSFER
                     else "The enquiry would go ahead without what the school knows"
                 ),
-                impact_if_shared="The family may be upset that the school was told",
-            )
-            for key, value in extra.items():
-                setattr(d, key, value)
+                "impact_if_shared": "The family may be upset that the school was told",
+            }
+            d = sample_share(w.person_ids[child_key], **(answers | extra))
             view = w.svc.decisions.log(priya, d)
             w.bump("shares tracked after sending")
             return view.root_id
@@ -186,7 +166,7 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
         sent_on: date,
         purpose: str,
         steps: list[tuple[int, str, dict]],
-        **extra: object,
+        **extra: Any,
     ) -> None:
         if child >= len(children):
             return

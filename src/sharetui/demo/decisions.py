@@ -38,6 +38,7 @@ from sharetui.domain.enums import (
     RequestOrigin,
     ShareMethod,
 )
+from sharetui.domain.sample_share import sample_share
 
 
 # -- decisions ------------------------------------------------------------------------------
@@ -56,40 +57,46 @@ def _base_share(
     outcome: Outcome = Outcome.SHARE,
     reasons: str,
     when: datetime,
+    **answers: Any,
 ) -> DecisionInput:
+    """The sample share (domain/sample_share.py) told as a scenario's: about `subject`, sent
+    to someone at `org`, with who received it and how drawn from `rng`, and the scenario's
+    own `answers` last (why without consent, why the person was not told, ...)."""
     special = org.category in ("health", "social_care") or "health" in info
-    return DecisionInput(
-        subject_id=w.person_ids[subject.key],
-        others_affected=[w.person_ids[k] for k in (others or [])],
-        urgent=urgent,
-        origin=None if urgent else rng.choice(list(RequestOrigin)),
-        recipient_org=org.org,
-        recipient_role=org.role,
-        recipient_name=rng.choice(STAFF_NAMES),
-        recipient_contact=org.contact,
-        caller_check=rng.choice(
+    drawn: dict[str, Any] = {
+        "others_affected": [w.person_ids[k] for k in (others or [])],
+        "urgent": urgent,
+        "origin": None if urgent else rng.choice(list(RequestOrigin)),
+        "recipient_org": org.org,
+        "recipient_role": org.role,
+        "recipient_name": rng.choice(STAFF_NAMES),
+        "recipient_contact": org.contact,
+        "caller_check": rng.choice(
             (CallerCheck.KNOWN_CONTACT, CallerCheck.CALLED_BACK_KNOWN_NUMBER)
             if not urgent
             else (CallerCheck.KNOWN_CONTACT,)
         ),
-        purpose=purpose,
-        information=info,
-        categories=[org.category],
-        special_category=special,
-        criminal_offence=org.category == "criminal",
-        consent_position=consent_position,
-        lawful_basis=basis,
-        art9_condition=(
+        "purpose": purpose,
+        "information": info,
+        "categories": [org.category],
+        "special_category": special,
+        "criminal_offence": org.category == "criminal",
+        "consent_position": consent_position,
+        # The sample's reasons fit its own story only: a scenario gives its own, or none.
+        "not_sought_reason": None,
+        "without_consent_reason": "",
+        "lawful_basis": basis,
+        "art9_condition": (
             Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING
             if special and consent_position is not ConsentPosition.GIVEN
             else (Art9Condition.HEALTH_OR_SOCIAL_CARE if special else None)
         ),
-        necessity=(
+        "necessity": (
             f"{org.role} at {org.org} needs this to {purpose}; nothing less would do, and only "
             "what is relevant is shared."
         ),
-        checks={} if urgent else _checks(rng),
-        identities_protected=rng.choice(
+        "checks": {} if urgent else _checks(rng),
+        "identities_protected": rng.choice(
             (
                 "",
                 "The address of the parent who left the household is not shared.",
@@ -97,21 +104,23 @@ def _base_share(
                 "The name of the staff member who noticed the injury is withheld.",
             )
         ),
-        person_told=None if urgent else True,
-        outcome=outcome,
-        reasons=reasons,
-        shared_at=when,
-        share_method=(
+        "person_told": None if urgent else True,
+        "not_told_reason": "",
+        "outcome": outcome,
+        "reasons": reasons,
+        "shared_at": when,
+        "share_method": (
             ShareMethod.PHONE
             if urgent
             else rng.choice((ShareMethod.SECURE_EMAIL, ShareMethod.PORTAL, ShareMethod.MEETING))
         ),
         # Rule 5: an urgent share leaves it to complete later (some are, some are not yet).
-        impact_if_not_shared="" if urgent else rng.choice(IMPACT_WORDS[outcome]),
-        impact_if_shared=""
+        "impact_if_not_shared": "" if urgent else rng.choice(IMPACT_WORDS[outcome]),
+        "impact_if_shared": ""
         if urgent
         else rng.choice(("", "The parent may be upset when told; the social worker will explain.")),
-    )
+    }
+    return sample_share(w.person_ids[subject.key], **(drawn | answers))
 
 
 def _asked_by(
@@ -239,7 +248,7 @@ def _protective_share(
     t_dec = min(t + timedelta(minutes=rng.randrange(5, 120)), end)
 
     def build() -> DecisionInput:
-        d = _base_share(
+        return _base_share(
             w,
             rng,
             child,
@@ -261,15 +270,14 @@ def _protective_share(
                 "alert the parents and could place the child at greater risk."
             ),
             when=t_dec,
+            not_sought_reason=reason,
+            without_consent_reason=(
+                "Seeking consent could increase the risk to the child; the share is necessary "
+                "to protect them (DPA 2018 Schedule 1 paragraph 18)."
+            ),
+            person_told=False,
+            not_told_reason="Telling the parents now could prejudice the enquiries.",
         )
-        d.not_sought_reason = reason
-        d.without_consent_reason = (
-            "Seeking consent could increase the risk to the child; the share is necessary to "
-            "protect them (DPA 2018 Schedule 1 paragraph 18)."
-        )
-        d.person_told = False
-        d.not_told_reason = "Telling the parents now could prejudice the enquiries."
-        return d
 
     plan.at(t_dec, _log_step(w, decider, build, box))
 
@@ -288,7 +296,7 @@ def _urgent_share(
         t = end - timedelta(hours=1)
 
     def build() -> DecisionInput:
-        d = _base_share(
+        return _base_share(
             w,
             rng,
             child,
@@ -301,9 +309,8 @@ def _urgent_share(
             consent_position=None,
             reasons="The child said they are afraid to go home tonight; police asked to attend.",
             when=t,
+            without_consent_reason="A child is at risk of significant harm tonight.",
         )
-        d.without_consent_reason = "A child is at risk of significant harm tonight."
-        return d
 
     plan.at(t, _log_step(w, decider, build, box))
     if rng.random() < 0.5:
@@ -337,7 +344,7 @@ def _refused_but_shared(
     t_dec = min(t + timedelta(hours=rng.randrange(2, 72)), end)
 
     def build() -> DecisionInput:
-        d = _base_share(
+        return _base_share(
             w,
             rng,
             child,
@@ -351,11 +358,10 @@ def _refused_but_shared(
                 "now outweighs the refusal."
             ),
             when=t_dec,
+            without_consent_reason=(
+                "The risk of harm to the child outweighs the parent's refusal; the parent was told."
+            ),
         )
-        d.without_consent_reason = (
-            "The risk of harm to the child outweighs the parent's refusal; the parent was told."
-        )
-        return d
 
     plan.at(t_dec, _log_step(w, decider, build, box))
 
@@ -433,7 +439,7 @@ def _share_in_part(
     box = _DecisionBox()
 
     def build() -> DecisionInput:
-        d = _base_share(
+        return _base_share(
             w,
             rng,
             child,
@@ -448,14 +454,13 @@ def _share_in_part(
                 "and are withheld."
             ),
             when=t,
+            special_category=False,
+            art9_condition=None,
+            not_sought_reason=NotSoughtReason.NOT_REASONABLY_OBTAINABLE,
+            without_consent_reason=(
+                "The parent could not be reached after three attempts; the share is limited "
+                "to attendance and is needed for the plan."
+            ),
         )
-        d.special_category = False
-        d.art9_condition = None
-        d.not_sought_reason = NotSoughtReason.NOT_REASONABLY_OBTAINABLE
-        d.without_consent_reason = (
-            "The parent could not be reached after three attempts; the share is limited to "
-            "attendance and is needed for the plan."
-        )
-        return d
 
     plan.at(t, _log_step(w, decider, build, box))

@@ -40,28 +40,19 @@ class OrgKind(LabelledEnum):
 class DecisionKind(LabelledEnum):
     """A share of information, or the transfer of a child protection file to a new setting."""
 
-    SHARE = "share"
-    CP_TRANSFER = "cp_transfer"
-
-    @property
-    def label(self) -> str:
-        return {"share": "Share", "cp_transfer": "Child protection file transfer"}[self.value]
+    SHARE = "share", "Share"
+    CP_TRANSFER = "cp_transfer", "Child protection file transfer"
 
 
 class ReceiptStep(LabelledEnum):
-    CONFIRMED = "confirmed"  # the recipient confirmed they have it
-    FAILED = "failed"  # it did not arrive (bounced, wrong address, portal refused)
-    RESENT = "resent"  # sent again after a failure or a chase
-    CHASED = "chased"  # we asked the recipient to confirm
-
-    @property
-    def label(self) -> str:
-        return {
-            "confirmed": "Receipt confirmed",
-            "failed": "Failed to arrive",
-            "resent": "Sent again",
-            "chased": "Chased",
-        }[self.value]
+    # the recipient confirmed they have it
+    CONFIRMED = "confirmed", "Receipt confirmed"
+    # it did not arrive (bounced, wrong address, portal refused)
+    FAILED = "failed", "Failed to arrive"
+    # sent again after a failure or a chase
+    RESENT = "resent", "Sent again"
+    # we asked the recipient to confirm
+    CHASED = "chased", "Chased"
 
 
 class ReceiptMethod(LabelledEnum):
@@ -76,35 +67,21 @@ class ReceiptMethod(LabelledEnum):
 
 
 class ReceiptState(LabelledEnum):
-    CONFIRMED = "confirmed"
-    AWAITING = "awaiting"  # sent, not yet confirmed, not yet due a chase
-    CHASE = "chase"  # unconfirmed past the chase point: on the sender's home
-    OVERDUE = "overdue"  # unconfirmed past the overdue point: on the DSL's home too
-    FAILED = "failed"  # failed and not yet sent again
-
-    @property
-    def label(self) -> str:
-        return {
-            "confirmed": "Receipt confirmed",
-            "awaiting": "Awaiting confirmation",
-            "chase": "Unconfirmed: chase",
-            "overdue": "Unconfirmed: overdue",
-            "failed": "Failed: send again",
-        }[self.value]
+    CONFIRMED = "confirmed", "Receipt confirmed"
+    # sent, not yet confirmed, not yet due a chase
+    AWAITING = "awaiting", "Awaiting confirmation"
+    # unconfirmed past the chase point: on the sender's home
+    CHASE = "chase", "Unconfirmed: chase"
+    # unconfirmed past the overdue point: on the DSL's home too
+    OVERDUE = "overdue", "Unconfirmed: overdue"
+    # failed and not yet sent again
+    FAILED = "failed", "Failed: send again"
 
 
 class AgreementCover(LabelledEnum):
-    COVERED = "covered"
-    PAST_REVIEW = "past_review"
-    NONE = "none"
-
-    @property
-    def label(self) -> str:
-        return {
-            "covered": "Covered by an agreement",
-            "past_review": "Agreement past its review date",
-            "none": "No agreement covers this share",
-        }[self.value]
+    COVERED = "covered", "Covered by an agreement"
+    PAST_REVIEW = "past_review", "Agreement past its review date"
+    NONE = "none", "No agreement covers this share"
 
 
 # Working days (school days for transfers) without a confirmation before a share is chased

@@ -18,22 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from functools import lru_cache
 
+from sharetui.domain.enums import LabelledEnum
 
-class BankHolidayRegion(StrEnum):
-    ENGLAND_AND_WALES = "england-and-wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern-ireland"
 
-    @property
-    def label(self) -> str:
-        return {
-            BankHolidayRegion.ENGLAND_AND_WALES: "England and Wales",
-            BankHolidayRegion.SCOTLAND: "Scotland",
-            BankHolidayRegion.NORTHERN_IRELAND: "Northern Ireland",
-        }[self]
+class BankHolidayRegion(LabelledEnum):
+    ENGLAND_AND_WALES = "england-and-wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
     @property
     def subdivision(self) -> str:
@@ -106,31 +99,21 @@ class WorkingCalendar:
 
     # -- counting -------------------------------------------------------------------------
     def next_working_day(self, day: date) -> date:
-        day += timedelta(days=1)
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
+        return _add(self.is_working_day, day, 1)
 
     def add_working_days(self, day: date, n: int) -> date:
         """The n-th working day after `day` (the day itself is not counted)."""
-        for _ in range(n):
-            day = self.next_working_day(day)
-        return day
+        return _add(self.is_working_day, day, n)
 
     def working_days_after(self, start: date, end: date) -> int:
         """Working days after start up to and including end (0 when end <= start)."""
         return _count(self.is_working_day, start, end)
 
     def next_school_day(self, day: date) -> date:
-        day += timedelta(days=1)
-        while not self.is_school_day(day):
-            day += timedelta(days=1)
-        return day
+        return _add(self.is_school_day, day, 1)
 
     def add_school_days(self, day: date, n: int) -> date:
-        for _ in range(n):
-            day = self.next_school_day(day)
-        return day
+        return _add(self.is_school_day, day, n)
 
     def school_days_after(self, start: date, end: date) -> int:
         return _count(self.is_school_day, start, end)
@@ -143,6 +126,16 @@ class WorkingCalendar:
             return self.add_school_days(moved_on, 5)
         first = self.next_school_day(moved_on)
         return self.add_school_days(first, 4)
+
+
+def _add(is_day: Callable[[date], bool], day: date, n: int) -> date:
+    """The n-th day after `day` that is_day counts (working or school days alike; `day`
+    itself is not counted, and n = 0 gives `day` back)."""
+    for _ in range(n):
+        day += timedelta(days=1)
+        while not is_day(day):
+            day += timedelta(days=1)
+    return day
 
 
 def _count(is_day: Callable[[date], bool], start: date, end: date) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sharetui.domain.decision import EARLIEST, FUTURE_TOLERANCE
+from sharetui.domain.decision import when_problem
 from sharetui.domain.enums import ConsentGiver, ConsentMethod, ConsentStatus, NotSoughtReason
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line, fold, length_error
 
@@ -74,12 +74,8 @@ def validate_consent(c: ConsentInput, now: datetime | None = None) -> dict[str, 
         e["scope_recipient"] = "Enter who the information may go to"
     if not c.scope_purpose:
         e["scope_purpose"] = "Enter what it may be used for"
-    if c.effective_at is not None:
-        eff = c.effective_at if c.effective_at.tzinfo else c.effective_at.replace(tzinfo=UTC)
-        if eff > now + FUTURE_TOLERANCE:
-            e["effective_at"] = "The date cannot be in the future"
-        elif eff < EARLIEST:
-            e["effective_at"] = "Enter a date in 1900 or later"
+    if c.effective_at and (problem := when_problem(c.effective_at, now, "date")):
+        e["effective_at"] = problem
     for name, limit, label in (
         ("given_by_name", SHORT_TEXT, "Name"),
         ("scope_information", SHORT_TEXT, "Information"),

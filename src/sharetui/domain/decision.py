@@ -40,6 +40,18 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 
+def when_problem(when: datetime, now: datetime, what: str) -> str | None:
+    """The instruction for a recorded moment that cannot be right, said of `what` ("date",
+    "time of sharing"): later than now beyond a few minutes' drift between clocks, or before
+    EARLIEST. A time without a zone is read as UTC. None when it can be right."""
+    aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+    if aware > now + FUTURE_TOLERANCE:
+        return f"The {what} cannot be in the future"
+    if aware < EARLIEST:
+        return f"Enter a {what} in 1900 or later"
+    return None
+
+
 @dataclass
 class QualityCheck:
     """One rule-6 quality: confirmed, or explained when it cannot be confirmed."""
@@ -380,12 +392,8 @@ def validate_decision(
     ):
         e["art9_condition"] = "Explicit consent cannot be the condition: consent was not given"
 
-    if d.shared_at is not None:
-        shared = d.shared_at if d.shared_at.tzinfo else d.shared_at.replace(tzinfo=UTC)
-        if shared > now + FUTURE_TOLERANCE:
-            e["shared_at"] = "The time of sharing cannot be in the future"
-        elif shared < EARLIEST:
-            e["shared_at"] = "Enter a time of sharing in 1900 or later"
+    if d.shared_at and (problem := when_problem(d.shared_at, now, "time of sharing")):
+        e["shared_at"] = problem
 
     for name, words in TEXTS:
         msg = length_error(getattr(d, name), words.limit, words.label)

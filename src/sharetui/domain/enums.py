@@ -11,15 +11,30 @@ from typing import Self
 
 
 class LabelledEnum(StrEnum):
-    """A string enum whose members carry a human label (and optional hint)."""
+    """A string enum whose members carry the words shown for them, declared beside the value:
+    `PHONE = "phone"` (the label is the value in words: "Phone"), `SHARE_IN_PART =
+    "share_in_part", "Share in part"`, or with a hint for a choice that needs a line of help
+    as a third part. Every closed list in the domain declares its words this way, whichever
+    module it lives in, so none keeps a table of labels apart from its members."""
+
+    _value_: str
+    _label: str
+    _hint: str
+
+    def __new__(cls, value: str, label: str = "", hint: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label or value.replace("_", " ").capitalize()
+        member._hint = hint
+        return member
 
     @property
     def label(self) -> str:
-        return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
+        return self._label
 
     @property
     def hint(self) -> str:
-        return _HINTS.get((type(self), self.value), "")
+        return self._hint
 
     @classmethod
     def parse(cls, value: str) -> Self:
@@ -40,10 +55,10 @@ class Role(LabelledEnum):
 
 
 class AdviceRole(LabelledEnum):
-    DSL = "dsl"
-    CALDICOTT = "caldicott"
-    SENIOR_LEADERSHIP = "senior_leadership"
-    INFORMATION_GOVERNANCE = "information_governance"
+    DSL = "dsl", "Designated safeguarding lead"
+    CALDICOTT = "caldicott", "Caldicott guardian"
+    SENIOR_LEADERSHIP = "senior_leadership", "Senior leadership"
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance lead"
 
     @property
     def short(self) -> str:
@@ -73,17 +88,17 @@ class ConsentStatus(LabelledEnum):
 
 
 class NotSoughtReason(LabelledEnum):
-    UNSAFE = "unsafe"
-    WOULD_PREJUDICE = "would_prejudice"
-    CANNOT_BE_GIVEN = "cannot_be_given"
-    NOT_REASONABLY_OBTAINABLE = "not_reasonably_obtainable"
+    UNSAFE = "unsafe", "Seeking it would be unsafe"
+    WOULD_PREJUDICE = "would_prejudice", "Seeking it would prejudice the protection"
+    CANNOT_BE_GIVEN = "cannot_be_given", "It cannot be given"
+    NOT_REASONABLY_OBTAINABLE = "not_reasonably_obtainable", "It cannot reasonably be obtained"
 
 
 class ConsentGiver(LabelledEnum):
-    PERSON = "person"
-    PARENT_WITH_PR = "parent_with_pr"
-    COMPETENT_CHILD = "competent_child"
-    OTHER = "other"
+    PERSON = "person", "The person"
+    PARENT_WITH_PR = "parent_with_pr", "A parent with parental responsibility"
+    COMPETENT_CHILD = "competent_child", "A competent child"
+    OTHER = "other", "Someone else"
 
 
 class ConsentMethod(LabelledEnum):
@@ -94,11 +109,14 @@ class ConsentMethod(LabelledEnum):
 
 
 class Relationship(LabelledEnum):
-    PARENT_WITH_PR = "parent_with_pr"
-    PARENT_WITHOUT_PR = "parent_without_pr"
-    CARER_WITH_PR = "carer_with_pr"
-    CARER_WITHOUT_PR = "carer_without_pr"
-    PARENT_PR_NOT_RECORDED = "parent_pr_not_recorded"
+    PARENT_WITH_PR = "parent_with_pr", "Parent (parental responsibility)"
+    PARENT_WITHOUT_PR = "parent_without_pr", "Parent (no parental responsibility)"
+    CARER_WITH_PR = "carer_with_pr", "Carer (parental responsibility)"
+    CARER_WITHOUT_PR = "carer_without_pr", "Carer (no parental responsibility)"
+    PARENT_PR_NOT_RECORDED = (
+        "parent_pr_not_recorded",
+        "Parent (parental responsibility not recorded)",
+    )
     CHILD = "child"
     SIBLING = "sibling"
     HOUSEHOLD_MEMBER = "household_member"
@@ -121,56 +139,80 @@ RELATIONSHIP_INVERSE: dict[Relationship, Relationship] = {
 
 
 class RequestOrigin(LabelledEnum):
-    INCOMING_REQUEST = "incoming_request"
-    OWN_INITIATIVE = "own_initiative"
+    INCOMING_REQUEST = "incoming_request", "An incoming request"
+    OWN_INITIATIVE = "own_initiative", "Our own initiative"
 
 
 class CallerCheck(LabelledEnum):
-    NOT_BY_PHONE = "not_by_phone"
-    CALLED_BACK_KNOWN_NUMBER = "called_back_known_number"
-    KNOWN_CONTACT = "known_contact"
-    SECURE_EMAIL_DOMAIN = "secure_email_domain"
-    NOT_VERIFIED = "not_verified"
+    NOT_BY_PHONE = "not_by_phone", "Not taken by phone"
+    CALLED_BACK_KNOWN_NUMBER = "called_back_known_number", "Called back on a known number"
+    KNOWN_CONTACT = "known_contact", "Known contact"
+    SECURE_EMAIL_DOMAIN = "secure_email_domain", "Confirmed from a secure email domain"
+    NOT_VERIFIED = "not_verified", "Not verified"
 
 
 class LawfulBasis(LabelledEnum):
     """UK GDPR Article 6(1)."""
 
-    CONSENT = "consent"
-    CONTRACT = "contract"
-    LEGAL_OBLIGATION = "legal_obligation"
-    VITAL_INTERESTS = "vital_interests"
-    PUBLIC_TASK = "public_task"
-    LEGITIMATE_INTERESTS = "legitimate_interests"
+    CONSENT = (
+        "consent",
+        "Consent (Art 6(1)(a))",
+        "Only when you would not share if consent were refused.",
+    )
+    CONTRACT = "contract", "Contract (Art 6(1)(b))", "Rarely fits safeguarding."
+    LEGAL_OBLIGATION = (
+        "legal_obligation",
+        "Legal obligation (Art 6(1)(c))",
+        "A law requires the share (for example a statutory duty).",
+    )
+    VITAL_INTERESTS = (
+        "vital_interests",
+        "Vital interests (Art 6(1)(d))",
+        "Needed to protect someone's life, when no other basis fits.",
+    )
+    PUBLIC_TASK = (
+        "public_task",
+        "Public task (Art 6(1)(e))",
+        "Usual basis for a public body carrying out its safeguarding duties.",
+    )
+    LEGITIMATE_INTERESTS = (
+        "legitimate_interests",
+        "Legitimate interests (Art 6(1)(f))",
+        "Not usually available to public bodies in their tasks.",
+    )
 
 
 class Art9Condition(LabelledEnum):
     """UK GDPR Article 9(2) conditions as they usually arise, with DPA 2018 Schedule 1."""
 
-    SCHEDULE1_PARA18_SAFEGUARDING = "sch1_para18"
-    EXPLICIT_CONSENT = "explicit_consent"
-    VITAL_INTERESTS = "vital_interests"
-    HEALTH_OR_SOCIAL_CARE = "health_social_care"
-    SCHEDULE1_PARA6_STATUTORY = "sch1_para6"
-    LEGAL_CLAIMS = "legal_claims"
+    SCHEDULE1_PARA18_SAFEGUARDING = (
+        "sch1_para18",
+        "Safeguarding of children and individuals at risk (DPA 2018 Sch 1 para 18)",
+        "Usual condition: protects a child or adult at risk without consent.",
+    )
+    EXPLICIT_CONSENT = "explicit_consent", "Explicit consent (Art 9(2)(a))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests, consent impossible (Art 9(2)(c))"
+    HEALTH_OR_SOCIAL_CARE = "health_social_care", "Health or social care (Art 9(2)(h))"
+    SCHEDULE1_PARA6_STATUTORY = "sch1_para6", "Statutory purposes (DPA 2018 Sch 1 para 6)"
+    LEGAL_CLAIMS = "legal_claims", "Legal claims (Art 9(2)(f))"
 
 
 class ConsentPosition(LabelledEnum):
-    GIVEN = "given"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    NOT_SOUGHT = "not_sought"
+    GIVEN = "given", "Consent given"
+    REFUSED = "refused", "Consent refused"
+    WITHDRAWN = "withdrawn", "Consent withdrawn"
+    NOT_SOUGHT = "not_sought", "Consent not sought"
 
 
 class Outcome(LabelledEnum):
-    SHARE = "share"
-    SHARE_IN_PART = "share_in_part"
-    DO_NOT_SHARE = "do_not_share"
-    PENDING_ADVICE = "pending_advice"
+    SHARE = "share", "Share"
+    SHARE_IN_PART = "share_in_part", "Share in part"
+    DO_NOT_SHARE = "do_not_share", "Do not share"
+    PENDING_ADVICE = "pending_advice", "Pending advice"
 
 
 class ShareMethod(LabelledEnum):
-    SECURE_EMAIL = "secure_email"
+    SECURE_EMAIL = "secure_email", "Secure email"
     PHONE = "phone"
     MEETING = "meeting"
     PORTAL = "portal"
@@ -181,18 +223,18 @@ class ShareMethod(LabelledEnum):
 class Quality(LabelledEnum):
     """The qualities of rule 6: what every share must be."""
 
-    NECESSARY_PROPORTIONATE = "necessary_proportionate"
+    NECESSARY_PROPORTIONATE = "necessary_proportionate", "Necessary and proportionate"
     RELEVANT = "relevant"
     ADEQUATE = "adequate"
-    ACCURATE = "accurate"
+    ACCURATE = "accurate", "Accurate, fact told apart from opinion"
     TIMELY = "timely"
-    SECURE = "secure"
+    SECURE = "secure", "Shared securely"
 
 
 class Urgency(LabelledEnum):
-    URGENT = "urgent"
-    TODAY = "today"
-    ROUTINE = "routine"
+    URGENT = "urgent", "Urgent (risk of harm now)"
+    TODAY = "today", "Today"
+    ROUTINE = "routine", "Routine (three working days)"
 
 
 URGENCY_ORDER: dict[Urgency, int] = {Urgency.URGENT: 0, Urgency.TODAY: 1, Urgency.ROUTINE: 2}
@@ -223,94 +265,3 @@ class InfoCategory(LabelledEnum):
     BEHAVIOUR = "behaviour"
     CRIMINAL = "criminal"
     OTHER = "other"
-
-
-def _by_member(pairs: list[tuple[LabelledEnum, str]]) -> dict[tuple[type, str], str]:
-    """Key by enum class and value: members of different enums with the same value (such as
-    LawfulBasis.VITAL_INTERESTS and Art9Condition.VITAL_INTERESTS) compare equal as strings,
-    so a dict keyed by the members themselves would let one label overwrite the other."""
-    return {(type(member), member.value): text for member, text in pairs}
-
-
-_LABELS = _by_member(
-    [
-        (AdviceRole.DSL, "Designated safeguarding lead"),
-        (AdviceRole.CALDICOTT, "Caldicott guardian"),
-        (AdviceRole.SENIOR_LEADERSHIP, "Senior leadership"),
-        (AdviceRole.INFORMATION_GOVERNANCE, "Information governance lead"),
-        (NotSoughtReason.UNSAFE, "Seeking it would be unsafe"),
-        (NotSoughtReason.WOULD_PREJUDICE, "Seeking it would prejudice the protection"),
-        (NotSoughtReason.CANNOT_BE_GIVEN, "It cannot be given"),
-        (NotSoughtReason.NOT_REASONABLY_OBTAINABLE, "It cannot reasonably be obtained"),
-        (ConsentGiver.PERSON, "The person"),
-        (ConsentGiver.PARENT_WITH_PR, "A parent with parental responsibility"),
-        (ConsentGiver.COMPETENT_CHILD, "A competent child"),
-        (ConsentGiver.OTHER, "Someone else"),
-        (Relationship.PARENT_WITH_PR, "Parent (parental responsibility)"),
-        (Relationship.PARENT_WITHOUT_PR, "Parent (no parental responsibility)"),
-        (Relationship.PARENT_PR_NOT_RECORDED, "Parent (parental responsibility not recorded)"),
-        (Relationship.CARER_WITH_PR, "Carer (parental responsibility)"),
-        (Relationship.CARER_WITHOUT_PR, "Carer (no parental responsibility)"),
-        (RequestOrigin.INCOMING_REQUEST, "An incoming request"),
-        (RequestOrigin.OWN_INITIATIVE, "Our own initiative"),
-        (CallerCheck.NOT_BY_PHONE, "Not taken by phone"),
-        (CallerCheck.CALLED_BACK_KNOWN_NUMBER, "Called back on a known number"),
-        (CallerCheck.KNOWN_CONTACT, "Known contact"),
-        (CallerCheck.SECURE_EMAIL_DOMAIN, "Confirmed from a secure email domain"),
-        (CallerCheck.NOT_VERIFIED, "Not verified"),
-        (LawfulBasis.CONSENT, "Consent (Art 6(1)(a))"),
-        (LawfulBasis.CONTRACT, "Contract (Art 6(1)(b))"),
-        (LawfulBasis.LEGAL_OBLIGATION, "Legal obligation (Art 6(1)(c))"),
-        (LawfulBasis.VITAL_INTERESTS, "Vital interests (Art 6(1)(d))"),
-        (LawfulBasis.PUBLIC_TASK, "Public task (Art 6(1)(e))"),
-        (LawfulBasis.LEGITIMATE_INTERESTS, "Legitimate interests (Art 6(1)(f))"),
-        (
-            Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING,
-            ("Safeguarding of children and individuals at risk (DPA 2018 Sch 1 para 18)"),
-        ),
-        (Art9Condition.EXPLICIT_CONSENT, "Explicit consent (Art 9(2)(a))"),
-        (Art9Condition.VITAL_INTERESTS, "Vital interests, consent impossible (Art 9(2)(c))"),
-        (Art9Condition.HEALTH_OR_SOCIAL_CARE, "Health or social care (Art 9(2)(h))"),
-        (Art9Condition.SCHEDULE1_PARA6_STATUTORY, "Statutory purposes (DPA 2018 Sch 1 para 6)"),
-        (Art9Condition.LEGAL_CLAIMS, "Legal claims (Art 9(2)(f))"),
-        (ConsentPosition.GIVEN, "Consent given"),
-        (ConsentPosition.REFUSED, "Consent refused"),
-        (ConsentPosition.WITHDRAWN, "Consent withdrawn"),
-        (ConsentPosition.NOT_SOUGHT, "Consent not sought"),
-        (Outcome.SHARE, "Share"),
-        (Outcome.SHARE_IN_PART, "Share in part"),
-        (Outcome.DO_NOT_SHARE, "Do not share"),
-        (Outcome.PENDING_ADVICE, "Pending advice"),
-        (ShareMethod.SECURE_EMAIL, "Secure email"),
-        (Quality.NECESSARY_PROPORTIONATE, "Necessary and proportionate"),
-        (Quality.ACCURATE, "Accurate, fact told apart from opinion"),
-        (Quality.SECURE, "Shared securely"),
-        (Urgency.URGENT, "Urgent (risk of harm now)"),
-        (Urgency.TODAY, "Today"),
-        (Urgency.ROUTINE, "Routine (three working days)"),
-    ]
-)
-
-_HINTS = _by_member(
-    [
-        (
-            LawfulBasis.PUBLIC_TASK,
-            "Usual basis for a public body carrying out its safeguarding duties.",
-        ),
-        (LawfulBasis.LEGAL_OBLIGATION, "A law requires the share (for example a statutory duty)."),
-        (
-            LawfulBasis.VITAL_INTERESTS,
-            "Needed to protect someone's life, when no other basis fits.",
-        ),
-        (LawfulBasis.CONSENT, "Only when you would not share if consent were refused."),
-        (
-            LawfulBasis.LEGITIMATE_INTERESTS,
-            "Not usually available to public bodies in their tasks.",
-        ),
-        (LawfulBasis.CONTRACT, "Rarely fits safeguarding."),
-        (
-            Art9Condition.SCHEDULE1_PARA18_SAFEGUARDING,
-            ("Usual condition: protects a child or adult at risk without consent."),
-        ),
-    ]
-)

@@ -130,55 +130,30 @@ def due_date(start: date, extension_months: int = 0) -> date:
 
 
 # -- requests ---------------------------------------------------------------------------------
-class _Labelled(LabelledEnum):
-    """Labels kept beside the enums of this module (enums.py keeps its own)."""
-
-    @property
-    def label(self) -> str:
-        return _LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+class RequesterRelationship(LabelledEnum):
+    PERSON = "person", "The person themselves"
+    PARENT_WITH_PR = "parent_with_pr", "A parent with parental responsibility"
+    ACTING_FOR = "acting_for", "Someone acting for them (with their authority)"
 
 
-class RequesterRelationship(_Labelled):
-    PERSON = "person"
-    PARENT_WITH_PR = "parent_with_pr"
-    ACTING_FOR = "acting_for"
+class SarStatus(LabelledEnum):
+    AWAITING_IDENTITY = "awaiting_identity", "Awaiting proof of identity"
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class SarStatus(_Labelled):
-    AWAITING_IDENTITY = "awaiting_identity"
-    OPEN = "open"
-    ANSWERED = "answered"
-    WITHDRAWN = "withdrawn"
-
-
-class ReviewChoice(_Labelled):
-    WITHHOLD = "withhold"
-    RELEASE = "release"
-
-
-_LABELS: dict[str, str] = {
-    "person": "The person themselves",
-    "parent_with_pr": "A parent with parental responsibility",
-    "acting_for": "Someone acting for them (with their authority)",
-    "awaiting_identity": "Awaiting proof of identity",
-    "open": "Open",
-    "answered": "Answered",
-    "withdrawn": "Withdrawn",
-    "withhold": "Withheld",
-    "release": "Released",
-    "child_protection": "Child protection record",
-    "looked_after": "Looked-after child's case record",
-    "allegation_staff": "Allegation against a member of staff",
-    "adult": "Adult named in children's records",
-}
+class ReviewChoice(LabelledEnum):
+    WITHHOLD = "withhold", "Withheld"
+    RELEASE = "release", "Released"
 
 
 # -- retention --------------------------------------------------------------------------------
-class RecordKind(_Labelled):
-    CHILD_PROTECTION = "child_protection"
-    LOOKED_AFTER = "looked_after"
-    ALLEGATION_STAFF = "allegation_staff"
-    ADULT = "adult"
+class RecordKind(LabelledEnum):
+    CHILD_PROTECTION = "child_protection", "Child protection record"
+    LOOKED_AFTER = "looked_after", "Looked-after child's case record"
+    ALLEGATION_STAFF = "allegation_staff", "Allegation against a member of staff"
+    ADULT = "adult", "Adult named in children's records"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.people import load_person, touch
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.services.views import AdviceEventView, AdviceView, Page
 from sharetui.store.models import AdviceEvent, AdviceRequest, Draft, SharingDecision, User
 from sharetui.store.types import utcnow
@@ -303,9 +303,7 @@ class Advice:
     # -- reading --------------------------------------------------------------------------
     def get(self, actor: Actor, advice_id: int) -> AdviceView:
         def work(s: Session) -> AdviceView:
-            row = s.get(AdviceRequest, advice_id)
-            if row is None:
-                raise NotFound("That advice request does not exist")
+            row = found(s, AdviceRequest, advice_id, "That advice request does not exist")
             self._check_can_see(actor, row)
             view = advice_view(s, row, actor)
             if view.person_id is not None:  # the person is named to this reader: their trail
@@ -318,9 +316,7 @@ class Advice:
 
     def history(self, actor: Actor, advice_id: int) -> list[AdviceEventView]:
         def work(s: Session) -> list[AdviceEventView]:
-            row = s.get(AdviceRequest, advice_id)
-            if row is None:
-                raise NotFound("That advice request does not exist")
+            row = found(s, AdviceRequest, advice_id, "That advice request does not exist")
             self._check_can_see(actor, row)
             rows = s.exec(
                 select(AdviceEvent, User.display_name)
@@ -373,9 +369,7 @@ class Advice:
 
     # -- helpers --------------------------------------------------------------------------
     def _get_for_adviser(self, s: Session, actor: Actor, advice_id: int) -> AdviceRequest:
-        row = s.get(AdviceRequest, advice_id)
-        if row is None:
-            raise NotFound("That advice request does not exist")
+        row = found(s, AdviceRequest, advice_id, "That advice request does not exist")
         if row.advice_role not in actor.advice_roles:
             raise NotAllowed("This request is for another advice role")
         return row

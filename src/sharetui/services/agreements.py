@@ -16,7 +16,7 @@ from sharetui.domain.errors import NotFound, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import Agreement, AgreementParty, RecipientOrg
 from sharetui.store.types import utcnow
 
@@ -270,9 +270,7 @@ class Agreements:
         require(actor, Permission.OVERSEE)
 
         def work(s: Session) -> AgreementView:
-            row = s.get(Agreement, agreement_id)
-            if row is None:
-                raise NotFound("That agreement is not on record")
+            row = found(s, Agreement, agreement_id, "That agreement is not on record")
             if next_review <= row.review_on:
                 check({"review_on": "Enter a next review date after the current one"})
             row.review_on = next_review

@@ -9,11 +9,11 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from sharetui.domain.calendar import BankHolidayRegion, Term, WorkingCalendar, terms_from
-from sharetui.domain.errors import NotFound, check
+from sharetui.domain.errors import check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import SiteTerm
 from sharetui.store.types import utcnow
 
@@ -97,9 +97,7 @@ class Calendar:
         require(actor, Permission.OVERSEE)
 
         def work(s: Session) -> None:
-            row = s.get(SiteTerm, term_id)
-            if row is None:
-                raise NotFound("That term is not on record")
+            row = found(s, SiteTerm, term_id, "That term is not on record")
             append(s, actor, "term.remove", "term", term_id, f"{row.first_day} to {row.last_day}")
             s.delete(row)
 

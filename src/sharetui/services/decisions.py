@@ -20,14 +20,14 @@ from sharetui.domain.decision import (
     validate_decision,
 )
 from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, Outcome
-from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
+from sharetui.domain.errors import NotAllowed, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, clean
 from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
 from sharetui.services.people import load_person, summary, touch
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.services.views import DecisionView, Page
 from sharetui.store.locks import LockSpace, lock, next_id
 from sharetui.store.models import (
@@ -150,18 +150,8 @@ class Decisions:
                 reason="",
                 row=prepared.pop() if prepared else None,  # a retry builds its own
             )
-            _finish_draft(s, actor, draft_id, row)
-            append(
-                s,
-                actor,
-                "decision.create",
-                "decision",
-                row.id,
-                f"person {row.subject_id}; {row.outcome}",
-            )
-            return self._view(
-                s, row, subject=subject, others=others, decider_name=actor.display_name
-            )
+            summary = f"person {row.subject_id}; {row.outcome}"
+            return self._saved(s, actor, draft_id, row, subject, others, "decision.create", summary)
 
         return self.store.write(work, actor)
 
@@ -187,9 +177,7 @@ class Decisions:
         check(errors)
 
         def work(s: Session) -> DecisionView:
-            base = s.get(SharingDecision, decision_id)
-            if base is None:
-                raise NotFound("That decision does not exist")
+            base = found(s, SharingDecision, decision_id, "That decision does not exist")
             root_id = base.root_id or base.id
             assert root_id is not None  # a stored decision has its id
             # Lock the first version: two terminals amending at once queue here, and the
@@ -236,18 +224,8 @@ class Decisions:
                 supersedes=latest.id,
                 reason=why,
             )
-            _finish_draft(s, actor, draft_id, row)
-            append(
-                s,
-                actor,
-                "decision.amend",
-                "decision",
-                row.id,
-                f"version {row.version} of {root_id}",
-            )
-            return self._view(
-                s, row, subject=subject, others=others, decider_name=actor.display_name
-            )
+            summary = f"version {row.version} of {root_id}"
+            return self._saved(s, actor, draft_id, row, subject, others, "decision.amend", summary)
 
         return self.store.write(work, actor)
 
@@ -304,6 +282,24 @@ class Decisions:
         s.flush()
         return row, subject, other_people
 
+    def _saved(
+        self,
+        s: Session,
+        actor: Actor,
+        draft_id: int | None,
+        row: SharingDecision,
+        subject: Person,
+        others: list[Person],
+        action: str,
+        summary: str,
+    ) -> DecisionView:
+        """What follows inserting a version, for a new decision and an amendment alike: its
+        draft settled (advice linked to it), the audit event, and the view from what the
+        transaction already holds."""
+        _finish_draft(s, actor, draft_id, row)
+        append(s, actor, action, "decision", row.id, summary)
+        return self._view(s, row, subject=subject, others=others, decider_name=actor.display_name)
+
     def _view(
         self,
         s: Session,
@@ -353,9 +349,7 @@ class Decisions:
         require(actor, Permission.WORK_WITH_PEOPLE)
 
         def work(s: Session) -> list[DecisionView]:
-            base = s.get(SharingDecision, decision_id)
-            if base is None:
-                raise NotFound("That decision does not exist")
+            base = found(s, SharingDecision, decision_id, "That decision does not exist")
             rows = s.exec(
                 select(SharingDecision)
                 .where(SharingDecision.root_id == base.root_id)

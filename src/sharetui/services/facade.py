@@ -100,6 +100,14 @@ class Services:
     def close(self) -> None:
         self.store.dispose()
 
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Closed however the block ends: a command opens the services for one piece of work
+        (`with open_services(settings) as svc:`) and must not leave the engine open."""
+        self.close()
+
     @property
     def settings(self) -> Settings:
         """The settings the services were opened with (after the key was settled)."""

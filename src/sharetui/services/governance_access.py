@@ -4,10 +4,15 @@ legal holds and disposal all pass through require_governance()."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from sharetui.domain.enums import LabelledEnum
 from sharetui.domain.errors import NotAllowed, ValidationFailed
 from sharetui.domain.governance import may_govern
 from sharetui.domain.text import clean, clean_line
 from sharetui.services.unit_of_work import Actor
+
+L = TypeVar("L", bound=LabelledEnum)
 
 GOVERNANCE_DENIED = "Only the information governance lead and administrators can do this"
 
@@ -38,3 +43,13 @@ def short_text(value: str | None, field: str, what: str, limit: int = 200) -> st
     if len(text) > limit:
         raise ValidationFailed({field: f"Shorten {what} to {limit} characters or fewer"})
     return text
+
+
+def choice_of(kind: type[L], value: str, field: str, prompt: str) -> L:
+    """One of a closed list, by its stored value or its label. Refused with the choices listed
+    after the prompt, since the command line passes on whatever was typed."""
+    try:
+        return kind.parse(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise ValidationFailed({field: f"{prompt}: {choices}"}) from None

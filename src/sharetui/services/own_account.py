@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
 from sharetui.domain.errors import SignInFailed, ValidationFailed
@@ -20,7 +19,6 @@ from sharetui.domain.passphrase import passphrase_problem
 from sharetui.services import second_factor as factor
 from sharetui.services.audit import append
 from sharetui.services.signin import (
-    _DUMMY_HASH,
     ALREADY_ENROLLED,
     DISABLED,
     HASHER,
@@ -32,7 +30,7 @@ from sharetui.services.signin import (
     clear_throttle,
     factor_required,
     name_hash,
-    secret_bytes,
+    passphrase_matches,
     wait_words,
 )
 from sharetui.services.unit_of_work import Actor
@@ -102,11 +100,7 @@ class OwnAccountSteps(SignIn):
             return None if row is None else (row[0], row[1])
 
         row = self.store.read(load)
-        good: bool
-        try:
-            good = HASHER.verify(row[0] if row else _DUMMY_HASH, secret_bytes(passphrase))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            good = False
+        good = passphrase_matches(row[0] if row else None, passphrase)
         if row is None or not row[1]:
             raise SignInFailed(DISABLED)
         if not good:

@@ -27,7 +27,7 @@ from sharetui.services.person_search import (
     sort_key,
     summary,
 )
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.services.views import (
     LinkView,
     Page,
@@ -178,9 +178,7 @@ class People(PersonSearch):
         require(actor, Permission.WORK_WITH_PEOPLE)
 
         def work(s: Session) -> PersonDetail:
-            p = s.get(Person, person_id)
-            if p is None:
-                raise NotFound("That person is not on record")
+            p = found(s, Person, person_id, "That person is not on record")
             append(s, actor, "person.view", "person", person_id)
             return PersonDetail(
                 summary(p),
@@ -196,9 +194,7 @@ class People(PersonSearch):
         require(actor, Permission.WORK_WITH_PEOPLE)
 
         def work(s: Session) -> PersonSummary:
-            p = s.get(Person, person_id)
-            if p is None:
-                raise NotFound("That person is not on record")
+            p = found(s, Person, person_id, "That person is not on record")
             append(s, actor, "person.summary", "person", person_id)
             return summary(p)
 

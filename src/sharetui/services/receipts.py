@@ -24,16 +24,16 @@ from sharetui.domain.after_share import (
     receipt_times,
 )
 from sharetui.domain.calendar import WorkingCalendar
-from sharetui.domain.decision import EARLIEST, FUTURE_TOLERANCE
+from sharetui.domain.decision import when_problem
 from sharetui.domain.enums import AdviceRole, Role
-from sharetui.domain.errors import NotAllowed, NotFound, ValidationFailed, check
+from sharetui.domain.errors import NotAllowed, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.decisions import is_latest_version
 from sharetui.services.people import touch
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.services.views import TimelineEntry
 from sharetui.store.models import Person, ReceiptEvent, SharingDecision, User
 from sharetui.store.types import utcnow
@@ -114,10 +114,8 @@ class Receipts:
         when = at or now
         if when.tzinfo is None:
             e["at"] = "Enter the time with its zone"
-        elif when > now + FUTURE_TOLERANCE:
-            e["at"] = "The time cannot be in the future"
-        elif when < EARLIEST:
-            e["at"] = "Enter a time in 1900 or later"
+        elif problem := when_problem(when, now, "time"):
+            e["at"] = problem
         if kind is ReceiptStep.CONFIRMED:
             if not person:
                 e["who"] = "Enter who confirmed receipt (name or role at the recipient)"
@@ -276,9 +274,7 @@ class Receipts:
     def _latest_of(self, s: Session, decision_id: int) -> SharingDecision:
         """The latest version of the decision that `decision_id` is a version of: a receipt
         belongs to the decision as it now stands, whichever version the caller holds."""
-        base = s.get(SharingDecision, decision_id)
-        if base is None:
-            raise NotFound("That decision does not exist")
+        base = found(s, SharingDecision, decision_id, "That decision does not exist")
         root_id = base.root_id or base.id
         assert root_id is not None  # a stored decision has its id
         return self._latest(s, root_id)

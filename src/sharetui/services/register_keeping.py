@@ -15,7 +15,7 @@ from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import SHORT_TEXT, clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import (
     AgreementParty,
     IncomingFile,
@@ -27,10 +27,7 @@ from sharetui.store.models import (
 
 def registered_org(s: Session, org_id: int) -> RecipientOrg:
     """The organisation asked for, or NotFound when the register has no such entry."""
-    org = s.get(RecipientOrg, org_id)
-    if org is None:
-        raise NotFound("That organisation is not in the register")
-    return org
+    return found(s, RecipientOrg, org_id, "That organisation is not in the register")
 
 
 def contact_fields(role: str, name: str, contact: str) -> tuple[str, str, str]:

@@ -34,8 +34,8 @@ from sharetui.services.disposal import (
     count_person_rows,
     dispose_in,
 )
-from sharetui.services.governance_access import reason_text, require_governance
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.governance_access import choice_of, reason_text, require_governance
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import (
     Disposal,
     LegalHold,
@@ -128,14 +128,6 @@ def _sift(rules: dict[RecordKind, RetentionRule], day: date) -> ColumnElement[bo
     )
 
 
-def _kind(raw: str) -> RecordKind:
-    try:
-        return RecordKind.parse(raw)
-    except ValueError:
-        kinds = ", ".join(k.value for k in RecordKind)
-        raise ValidationFailed({"kind": f"Choose a kind of record: {kinds}"}) from None
-
-
 class Retention:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -169,7 +161,7 @@ class Retention:
     ) -> RetentionRule:
         """The site's own rule for a kind of record, with where it comes from."""
         require_governance(actor)
-        k = _kind(kind)
+        k = choice_of(RecordKind, kind, "kind", "Choose a kind of record")
         errors = {}
         if age_years is None and years_after is None:
             errors["rule"] = "Give a birthday (--age) or years after the last activity (--years)"
@@ -301,7 +293,7 @@ class Retention:
 
     def set_kind(self, actor: Actor, reference: str, kind: str) -> None:
         require_governance(actor)
-        k = _kind(kind)
+        k = choice_of(RecordKind, kind, "kind", "Choose a kind of record")
 
         def work(s: Session) -> None:
             person = self._person(s, reference)
@@ -380,9 +372,7 @@ class Retention:
         why = reason_text(reason, "reason", "why the hold is lifted")
 
         def work(s: Session) -> None:
-            row = s.get(LegalHold, hold_id)
-            if row is None:
-                raise NotFound(f"There is no legal hold {hold_id}")
+            row = found(s, LegalHold, hold_id, f"There is no legal hold {hold_id}")
             if row.lifted_at is not None:
                 raise ValidationFailed({"hold": "This hold was lifted already"})
             row.lifted_at, row.lifted_by_id, row.lift_reason = utcnow(), actor.user_id, why

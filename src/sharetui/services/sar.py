@@ -25,8 +25,13 @@ from sharetui.domain.governance import (
 )
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append
-from sharetui.services.governance_access import reason_text, require_governance, short_text
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.governance_access import (
+    choice_of,
+    reason_text,
+    require_governance,
+    short_text,
+)
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import Person, SarDisclosure, SubjectAccessRequest, User
 from sharetui.store.types import utcnow
 
@@ -83,14 +88,6 @@ class SarView:
         return f"due in {left} day{'s' if left != 1 else ''}"
 
 
-def _relationship(raw: str) -> RequesterRelationship:
-    try:
-        return RequesterRelationship.parse(raw)
-    except ValueError:
-        choices = ", ".join(r.value for r in RequesterRelationship)
-        raise ValidationFailed({"relationship": f"Choose who is asking: {choices}"}) from None
-
-
 def _refresh_due(row: SubjectAccessRequest) -> None:
     start = clock_start(row.received_on, row.identity_confirmed_on)
     row.due_on = None if start is None else due_date(start, row.extension_months)
@@ -132,10 +129,9 @@ class SubjectAccess:
         )
 
     def _row(self, s: Session, sar_id: int) -> SubjectAccessRequest:
-        row = s.get(SubjectAccessRequest, sar_id)
-        if row is None:
-            raise NotFound(f"There is no subject access request {sar_id}")
-        return row
+        return found(
+            s, SubjectAccessRequest, sar_id, f"There is no subject access request {sar_id}"
+        )
 
     def get(self, actor: Actor, sar_id: int) -> SarView:
         require_governance(actor)
@@ -199,7 +195,9 @@ class SubjectAccess:
             errors.update(exc.field_errors)
             name = ""
         try:
-            rel = _relationship(relationship)
+            rel = choice_of(
+                RequesterRelationship, relationship, "relationship", "Choose who is asking"
+            )
         except ValidationFailed as exc:
             errors.update(exc.field_errors)
             rel = RequesterRelationship.PERSON

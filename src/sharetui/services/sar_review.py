@@ -39,7 +39,7 @@ from sharetui.services.export import (
 )
 from sharetui.services.governance_access import reason_text, require_governance
 from sharetui.services.sar import OPEN_STATES
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import Person, SarDisclosure, SarReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
 
@@ -137,9 +137,7 @@ class SarReviews:
         self.store = store
 
     def _request(self, s: Session, sar_id: int) -> tuple[SubjectAccessRequest, Person]:
-        row = s.get(SubjectAccessRequest, sar_id)
-        if row is None:
-            raise NotFound(f"There is no subject access request {sar_id}")
+        row = found(s, SubjectAccessRequest, sar_id, f"There is no subject access request {sar_id}")
         person = s.get(Person, row.person_id) if row.person_id is not None else None
         if person is None:
             raise NotFound("The record this request was about has been disposed of")

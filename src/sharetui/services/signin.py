@@ -81,6 +81,17 @@ def secret_bytes(passphrase: str) -> bytes:
     return passphrase.encode("utf-8", "surrogatepass")
 
 
+def passphrase_matches(stored_hash: str | None, passphrase: str) -> bool:
+    """Whether the passphrase is the one hashed, checked the same way at sign-in and when a
+    signed-in person confirms theirs. Without an account (None) it is checked against a
+    dummy hash, so an unknown name takes as long to refuse as a wrong passphrase."""
+    stored = _DUMMY_HASH if stored_hash is None else stored_hash
+    try:
+        return HASHER.verify(stored, secret_bytes(passphrase))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def factor_required(role: str, practitioners_too: bool) -> bool:
     """Supervisors and administrators always; practitioners where the site says so."""
     return role != Role.PRACTITIONER.value or practitioners_too
@@ -195,11 +206,7 @@ class SignIn:
             return None if row is None else (row[0], row[1], row[2])
 
         user = self.store.read(load)
-        good: bool
-        try:
-            good = HASHER.verify(user[1] if user else _DUMMY_HASH, secret_bytes(passphrase))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            good = False
+        good = passphrase_matches(user[1] if user else None, passphrase)
         if user is None or not good:
             user_id = user[0] if user else None
 

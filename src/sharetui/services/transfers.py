@@ -13,13 +13,13 @@ from sqlmodel import Session, col, select
 from sharetui.domain.after_share import DecisionKind, ReceiptMethod
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import Outcome, RequestOrigin
-from sharetui.domain.errors import NotFound, check
+from sharetui.domain.errors import check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.decisions import Decisions
 from sharetui.services.people import load_person, touch
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.services.views import DecisionView, TimelineEntry
 from sharetui.store.models import IncomingFile, Person, RecipientContact, RecipientOrg, User
 from sharetui.store.types import utcnow
@@ -137,9 +137,7 @@ class Transfers:
         assert how is not None
 
         def work(s: Session) -> IncomingView:
-            row = s.get(IncomingFile, file_id)
-            if row is None:
-                raise NotFound("That file is not on record")
+            row = found(s, IncomingFile, file_id, "That file is not on record")
             if row.confirmed_back_at is not None:
                 check({"confirmed_back": "Receipt of this file was confirmed back already"})
             row.confirmed_back_at = utcnow()

@@ -23,6 +23,7 @@ from sharetui.store.models import User
 from sharetui.store.write_turns import WriteTurns
 
 T = TypeVar("T")
+M = TypeVar("M")
 RETRIES = 8
 NO_SUCH_NUMBER = "There is no record with that number"
 
@@ -37,6 +38,16 @@ class Actor:
     role: Role  # a StrEnum: equal to its stored text too
     advice_roles: tuple[str, ...]
     terminal: str = ""
+
+
+def found(session: Session, model: type[M], key: object, missing: str) -> M:
+    """The row of `model` with that primary key, read in the caller's transaction; NotFound
+    with the words for the desk (`missing`) when there is none: a number mistyped at the
+    command line, or a record another terminal has removed since the list was drawn."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 REVOKED = "This account has been disabled: ask an administrator"

@@ -17,6 +17,7 @@ from textual.widgets import Input
 from sharetui.config import Settings
 from sharetui.domain.errors import StoreUnavailable
 from sharetui.services.failures import describe
+from sharetui.ui import heap
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.signin import FirstRunScreen
@@ -64,6 +65,7 @@ class Frame(App[None]):
 
     def _startup_done(self, user_count: int) -> None:
         self._services_ready.set()
+        heap.settle()  # what the open store left in memory stays for the session
         if user_count == 0:
             self.switch_screen(FirstRunScreen())
 

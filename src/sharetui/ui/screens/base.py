@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, work
+from textual._styles_cache import StylesCache
 from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
@@ -34,12 +35,21 @@ BASE_ACTIONS = frozenset({"focus_next", "focus_previous", "dismiss", "scroll_up"
 
 
 def own_actions(obj: object) -> frozenset[str]:
-    """Actions defined by sharetui classes: the only ones a key, click or markup may run."""
-    names: set[str] = set()
-    for cls in type(obj).__mro__:
-        if cls.__module__.startswith("sharetui."):
-            names.update(n.removeprefix("action_") for n in vars(cls) if n.startswith("action_"))
-    return frozenset(names)
+    """Actions defined by sharetui classes: the only ones a key, click or markup may run.
+    Worked out once per class: every binding and the key bar ask about each of a screen's
+    actions whenever the screen changes."""
+    kind = type(obj)
+    found = _OWN_ACTIONS.get(kind)
+    if found is None:
+        names: set[str] = set()
+        for cls in kind.__mro__:
+            if cls.__module__.startswith("sharetui."):
+                names.update(n.removeprefix("action_") for n in vars(cls) if n.startswith("action_"))
+        found = _OWN_ACTIONS[kind] = frozenset(names)
+    return found
+
+
+_OWN_ACTIONS: dict[type, frozenset[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,20 @@ class KioskMixin(ReportsWorkerFailures):
 
 class KioskScreen(KioskMixin, Screen[Any]):
     """Base of every full screen."""
+
+    def on_unmount(self) -> None:
+        """Let go of the closed widgets that still watch the app. Textual's Header watches
+        the app's title and sub-title, and Textual drops a closed widget's watcher only when
+        that value next changes; the app's never do, so every screen closed kept its header
+        (and its painted lines) for the rest of the session: memory that grew all day at the
+        desk, and more for each garbage collection to walk while a record opened."""
+        watchers: dict[str, list[tuple[Any, Any]]] = getattr(self.app, "__watchers", {})
+        for watching in watchers.values():
+            watching[:] = [(node, call) for node, call in watching if not node._closing]
+        # Textual memoises a colour sum per widget's style cache (1,024 of them), and so
+        # keeps the last 1,024 closed widgets' painted lines too: a colour sum is cheap to
+        # work out again.
+        getattr(StylesCache.get_inner_outer, "cache_clear", lambda: None)()
 
 
 class LoadingScreen(KioskScreen):
