@@ -34,7 +34,7 @@ async def _open_accounts(pilot) -> AccountsScreen:  # type: ignore[no-untyped-de
 async def _to(pilot, screen: AccountsScreen, username: str) -> None:  # type: ignore[no-untyped-def]
     table = screen.query_one("#accounts-table", DataTable)
     table.focus()
-    table.move_cursor(row=[u.username for u in screen.users].index(username))
+    table.move_cursor(row=[u.username for u in screen.items].index(username))
     await pilot.pause()
 
 
@@ -48,7 +48,7 @@ async def _confirm(pilot, key: str) -> None:  # type: ignore[no-untyped-def]
 
 def _row(screen: AccountsScreen, username: str) -> str:
     table = screen.query_one("#accounts-table", DataTable)
-    i = [u.username for u in screen.users].index(username)
+    i = [u.username for u in screen.items].index(username)
     return " | ".join(str(c) for c in table.get_row_at(i))
 
 

@@ -136,26 +136,26 @@ async def test_a_subject_access_request_from_logging_to_answered(
         review = app.screen
         assert isinstance(review, SarReviewScreen)
         assert "TO REVIEW" in screen_text(app)
-        marks = [e.mark for e in review.entries]
+        marks = [e.mark for e in review.items]
         await keys(pilot, *["down"] * marks.index("staff"))
         await keys(pilot, "m", "r", *"In role", "ctrl+s")
         assert "Released (mark)" in screen_text(app)
-        third = [e for e in review.entries if e.mark == "third_party"]
+        third = [e for e in review.items if e.mark == "third_party"]
         assert review.chosen() == third[0]  # the cursor went on to the next to review
         await keys(pilot, "enter", "w", *"Sibling", "ctrl+s")
         await keys(pilot, "m", "w", *"Sibling", "ctrl+s")
         await keys(pilot, "m", "r", *"Read", "ctrl+s")
-        informant = next(i for i, e in enumerate(review.entries) if "Zephyrine" in e.value)
+        informant = next(i for i, e in enumerate(review.items) if "Zephyrine" in e.value)
         here = review.query_one("#review-table").cursor_row  # type: ignore[attr-defined]
         await keys(pilot, *(["down"] if informant > here else ["up"]) * abs(informant - here))
         await keys(pilot, "c", "w", *"Informant", "ctrl+s")
-        while review.query("#review-table") and any(e.choice is None for e in review.entries):
+        while review.query("#review-table") and any(e.choice is None for e in review.items):
             await keys(pilot, "m", "r", *"Reviewed", "ctrl+s")
         assert "Every entry is decided" in screen_text(app, fold=True)
         # As stored (reading the record again adds its own audit entry, a staff name that
         # the decision on every staff name covers).
         stored = {e.entry: e.choice for e in svc.sar_reviews.entries(ina, logged.id)}
-        assert all(stored[e.entry] is e.choice for e in review.entries)
+        assert all(stored[e.entry] is e.choice for e in review.items)
         assert None not in stored.values()
 
         # The file to give out, written where the screen says.

@@ -24,7 +24,7 @@ async def _accounts_on(pilot, username: str) -> AccountsScreen:  # type: ignore[
     screen = pilot.app.screen
     assert isinstance(screen, AccountsScreen)
     table = screen.query_one("#accounts-table", DataTable)
-    table.move_cursor(row=[u.username for u in screen.users].index(username))
+    table.move_cursor(row=[u.username for u in screen.items].index(username))
     await pilot.pause()
     return screen
 

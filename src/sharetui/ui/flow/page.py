@@ -17,7 +17,7 @@ from sharetui.domain.enums import AdviceStatus
 from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.state import QUESTIONS
 from sharetui.ui.forms import Choice, Choices, Field, FieldHead, LongText, ShortText
-from sharetui.ui.forms.field import shown_within
+from sharetui.ui.forms.field import problem_list, shown_within
 from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:
@@ -194,9 +194,9 @@ class FlowPage(VerticalScroll, can_focus=False):
 
     def on_choices_picked(self, event: Choices.Picked) -> None:
         event.stop()
-        target = self.picked(event.choices, event.value)
+        target = self.picked(event.control, event.value)
         if target is None:
-            self.call_after_refresh(self.advance, event.choices)
+            self.call_after_refresh(self.advance, event.control)
         elif isinstance(target, Widget):
             self.call_after_refresh(target.focus)
 
@@ -229,13 +229,7 @@ class FlowPage(VerticalScroll, can_focus=False):
         if not errors:
             summary.remove_class("-shown")
             return
-        text = Text("There is a problem", style="bold")
-        for key, message in errors.items():
-            text.append("\n- ")
-            if labels and key in labels:
-                text.append(labels[key] + ": ")
-            text.append(plain(message))
-        summary.update(text)
+        summary.update(problem_list(errors, labels))
         summary.add_class("-shown")
         for key in errors:
             for widget in self.query(f"#{field_id(key)}"):

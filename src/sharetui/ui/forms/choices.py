@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
-from textual.message import Message
 from textual.widget import Widget
 
+from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import plain
 
 E = TypeVar("E", bound=Enum)
@@ -62,17 +62,12 @@ class Choices(Widget, can_focus=True):
     }
     """
 
-    class Picked(Message):
+    class Picked(ControlMessage["Choices"]):
         """An option was chosen (or, in a multiple choice, ticked or unticked)."""
 
         def __init__(self, choices: Choices, value: str) -> None:
-            super().__init__()
-            self.choices = choices
+            super().__init__(choices)
             self.value = value
-
-        @property
-        def control(self) -> Choices:
-            return self.choices
 
     def __init__(
         self,

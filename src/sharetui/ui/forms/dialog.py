@@ -25,9 +25,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
+from sharetui.domain.errors import NotFound, ShareError
 from sharetui.ui.forms.choices import Choices
-from sharetui.ui.forms.field import ErrorSummary, Field, shown_within
+from sharetui.ui.forms.field import ErrorSummary, Field, refusal_errors, shown_within
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.forms.text import LongText, ShortText
 from sharetui.ui.literal import lit
@@ -140,7 +140,7 @@ class FormDialog(KioskModal[Any]):
     @on(Choices.Picked)
     def _next_question(self, event: Choices.Picked) -> None:
         """After a choice the next question has the focus (a tick box keeps it, for more)."""
-        if not event.choices.multiple:
+        if not event.control.multiple:
             self.call_after_refresh(self.focus_next)
 
     @property
@@ -181,11 +181,8 @@ class FormDialog(KioskModal[Any]):
     async def _save_now(self, values: dict[str, Any], **options: Any) -> None:
         try:
             result = await self.submit(values, **options)
-        except ValidationFailed as exc:
-            self.show_errors(exc.field_errors)
-            return
         except ShareError as exc:
-            self.show_errors({"": exc.message})
+            self.show_errors(refusal_errors(exc))
             return
         if result is KEEP_OPEN:
             return

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.ui.forms.text import LimitReached
 from sharetui.ui.literal import plain
 
@@ -108,6 +109,34 @@ class Field(Vertical):
         self.widget.set_class(bool(message), "-invalid")
 
 
+def problem_list(errors: Mapping[str, str], labels: Mapping[str, str] | None = None) -> Text:
+    """The words of an error summary: "There is a problem", then each problem on a line of
+    its own, after its question's label when `labels` has one. The dialogs' summary and the
+    decision flow's pages say their problems in these same words."""
+    text = Text("There is a problem", style="bold")
+    for key, message in errors.items():
+        text.append("\n- ")
+        if labels and key in labels:
+            text.append(plain(labels[key]) + ": ")
+        text.append(plain(message))
+    return text
+
+
+def show_field_errors(root: Widget, errors: Mapping[str, str]) -> None:
+    """Each Field under `root` shows its own message (none when it has none) and each
+    ErrorSummary lists them all: a screen of the kit's fields that is not a FormDialog."""
+    for field in root.query(Field).results(Field):
+        field.set_error(errors.get(field.field_name, ""))
+    for summary in root.query(ErrorSummary).results(ErrorSummary):
+        summary.show(errors)
+
+
+def refusal_errors(exc: ShareError, key: str = "") -> dict[str, str]:
+    """A service's refusal as a form's errors: a ValidationFailed's own field errors, any
+    other refusal's message under `key` (the field it belongs to, or "" for the summary)."""
+    return exc.field_errors if isinstance(exc, ValidationFailed) else {key: exc.message}
+
+
 class ErrorSummary(Static, can_focus=True):
     """'There is a problem', then each problem; Enter (or a click) on the summary jumps to
     the first field with a problem, and each field shows its own message too."""
@@ -135,13 +164,7 @@ class ErrorSummary(Static, can_focus=True):
             self.update("")
             self.remove_class("-shown")
             return
-        text = Text("There is a problem", style="bold")
-        for key, message in errors.items():
-            text.append("\n- ")
-            if labels and key in labels:
-                text.append(plain(labels[key]) + ": ")
-            text.append(plain(message))
-        self.update(text)
+        self.update(problem_list(errors, labels))
         self.add_class("-shown")
 
     @property

@@ -12,24 +12,20 @@ from typing import Any
 
 from textual import events
 from textual.binding import Binding
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import EditResult, Location
 
+from sharetui.ui.control_message import ControlMessage
 
-class LimitReached(Message):
+
+class LimitReached(ControlMessage[Widget]):
     """Text was cut to fit a box's limit: the field says so."""
 
     def __init__(self, box: Widget, limit: int, dropped: int) -> None:
-        super().__init__()
-        self.box = box
+        super().__init__(box)
         self.limit = limit
         self.dropped = dropped
-
-    @property
-    def control(self) -> Widget:
-        return self.box
 
     @property
     def message(self) -> str:
@@ -85,16 +81,8 @@ class LongText(TextArea):
 
     BINDINGS = [Binding("ctrl+j", "new_line", "New line", show=False)]
 
-    class Submitted(Message):
+    class Submitted(ControlMessage["LongText"]):
         """Enter in a box that submits on Enter."""
-
-        def __init__(self, box: LongText) -> None:
-            super().__init__()
-            self.box = box
-
-        @property
-        def control(self) -> LongText:
-            return self.box
 
     def __init__(
         self,

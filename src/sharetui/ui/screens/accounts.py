@@ -12,19 +12,17 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Static
 
 from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceRole, Role
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.services.users import OneTime, UserView
 from sharetui.ui.forms import Field, ShortText
 from sharetui.ui.forms.choices import Choices, enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import lit, one_line
-from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import refill, under_cursor
+from sharetui.ui.screens.list_screen import ListScreen
 
 
 def _role_fields(role: str = "", advice_roles: tuple[str, ...] = ()) -> ComposeResult:
@@ -119,8 +117,17 @@ class RolesDialog(FormDialog):
         )
 
 
-class AccountsScreen(LoadingScreen):
+class AccountsScreen(ListScreen[UserView]):
     """Every account, with the keys that change the one under the cursor."""
+
+    HEADING = "Accounts"
+    # What decides whether someone can work (state, second factor) before the advice roles,
+    # which are the longest: at 80 columns the row is cut at the right.
+    COLUMNS = ("Username", "Name", "Role", "State", "2nd factor", "Advice roles")
+    TABLE_ID = "accounts-table"
+    STATUS_ID = "accounts-status"
+    LOAD_GROUP = "accounts-load"
+    LOAD_ON_RESUME = False
 
     BINDINGS = [
         Binding("n", "add", "Add"),
@@ -138,57 +145,23 @@ class AccountsScreen(LoadingScreen):
         "second factor, o clears the waits after failed sign-ins. Each change is audited.",
     }
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.users: list[UserView] = []
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Accounts", classes="page-title")
-        yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+    def compose_below(self) -> ComposeResult:
         yield Static(ADVICE_ROLE_LEGEND, classes="hint", markup=False)
-        yield Static("", id="accounts-status", classes="hint")
-        yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.title = "sharetui"
-        self.sub_title = "Accounts"
-        table = self.query_one("#accounts-table", DataTable)
-        # What decides whether someone can work (state, second factor) before the advice
-        # roles, which are the longest: at 80 columns the row is cut at the right.
-        table.add_columns("Username", "Name", "Role", "State", "2nd factor", "Advice roles")
-        table.focus()
-        self._load()
+    async def fetch(self) -> list[UserView]:
+        return await self.call(self.services.users.list, self.actor)
 
-    @work(exclusive=True, group="accounts-load", exit_on_error=False)
-    async def _load(self) -> None:
-        await self.load_and_show(self.call(self.services.users.list, self.actor), self._show)
-
-    def _show(self, users: list[UserView]) -> None:
-        self.users = users
-        rows = [
-            (
-                lit(u.username),
-                one_line(u.display_name, 20),
-                u.role.label,
-                lit(u.state_words),
-                "set up" if u.has_factor else "-",
-                one_line(", ".join(r.short for r in u.advice_roles) or "-", 30),
-            )
-            for u in users
-        ]
-        refill(self.query_one("#accounts-table", DataTable), rows)
-
-    def chosen(self) -> UserView | None:
-        return under_cursor(self.query_one("#accounts-table", DataTable), self.users)
-
-    def say(self, words: str) -> None:
-        self.query_one("#accounts-status", Static).update(lit(words))
+    def row(self, u: UserView) -> tuple[Any, ...]:
+        return (
+            lit(u.username),
+            one_line(u.display_name, 20),
+            u.role.label,
+            lit(u.state_words),
+            "set up" if u.has_factor else "-",
+            one_line(", ".join(r.short for r in u.advice_roles) or "-", 30),
+        )
 
     # -- the actions ------------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_add(self) -> None:
         def added(made: OneTime | None) -> None:
             if made is not None:
@@ -212,7 +185,7 @@ class AccountsScreen(LoadingScreen):
                 ),
             )
         )
-        self._load()
+        self.reload()
 
     def action_roles(self) -> None:
         user = self.chosen()
@@ -222,7 +195,7 @@ class AccountsScreen(LoadingScreen):
         def saved(view: UserView | None) -> None:
             if view is not None:
                 self.say(f"Roles saved for {view.username}: {view.role.label}")
-                self._load()
+                self.reload()
 
         self.app.push_screen(RolesDialog(user), saved)
 
@@ -285,14 +258,11 @@ class AccountsScreen(LoadingScreen):
             result = await self.call(
                 getattr(self.services.users, name), self.actor, user.username, *args
             )
-        except ValidationFailed as exc:
-            self.app.push_screen(MessageDialog("Not changed", "\n".join(exc.field_errors.values())))
-            return
         except ShareError as exc:
-            self.app.push_screen(MessageDialog("Not changed", exc.message))
+            self.app.push_screen(MessageDialog.refused("Not changed", exc))
             return
         if isinstance(result, OneTime):
             self._handed_over(result, "New one-time passphrase")
             return
         self.say(f"{words.get(name, 'Changed')} {user.username}")
-        self._load()
+        self.reload()

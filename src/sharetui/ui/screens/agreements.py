@@ -93,8 +93,8 @@ class AgreementsScreen(KeptList):
     async def fetch(self) -> list[Any]:
         return await self.call(self.services.agreements.all, self.actor)
 
-    def _show(self) -> None:
-        super()._show()
+    def _show(self, cursor: int | None = None) -> None:
+        super()._show(cursor)
         if self.focus_id is not None:
             wanted, self.focus_id = self.focus_id, None
             self.move_to(lambda a: a.id == wanted)

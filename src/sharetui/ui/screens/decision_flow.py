@@ -20,7 +20,7 @@ from textual.widgets import Header, Static
 
 from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
-from sharetui.domain.errors import NotFound, ShareError, ValidationFailed
+from sharetui.domain.errors import NotFound, ShareError
 from sharetui.services.views import (
     AdviceView,
     ConsentEventView,
@@ -34,6 +34,7 @@ from sharetui.ui.flow.messages import ConsentNowAsked, ContinueAsked, PartAsked,
 from sharetui.ui.flow.page import FlowPage
 from sharetui.ui.flow.state import ALL_PAGES, DRAFT_KIND, PART_NAMES, SKIPPABLE, FlowState
 from sharetui.ui.flow.summary import consent_event_words
+from sharetui.ui.forms.field import refusal_errors
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from sharetui.ui.screens.flow_drafts import DraftKeepingFlow
@@ -298,11 +299,8 @@ class DecisionFlowScreen(DraftKeepingFlow):
                 )
             else:
                 view = await self.call(svc.decisions.log, actor, state.data, draft_id=self.draft_id)
-        except ValidationFailed as exc:
-            page.show_errors(exc.field_errors)
-            return
         except ShareError as exc:
-            page.show_errors({"save": exc.message})
+            page.show_errors(refusal_errors(exc, "save"))
             return
         self.draft_id = None
         self.saved = view

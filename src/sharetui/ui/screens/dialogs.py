@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.ui.guidance import rules_text
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskModal
@@ -96,6 +97,14 @@ class MessageDialog(KioskModal[None]):
         self.over_lock = over_lock
         self.title_text = title
         self.message = message
+
+    @classmethod
+    def refused(cls, title: str, exc: ShareError) -> MessageDialog:
+        """A service's refusal of an action taken from a list (no form to mark): each field's
+        instruction on a line of its own, or the refusal's message."""
+        if isinstance(exc, ValidationFailed):
+            return cls(title, "\n".join(exc.field_errors.values()))
+        return cls(title, exc.message)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -14,33 +14,30 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from sharetui.services.governors import to_csv, to_pdf
-from sharetui.ui import written_files
-from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, ShortText
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms import Choice, ErrorSummary
+from sharetui.ui.forms.dialog import saving_status
+from sharetui.ui.forms.file_dialog import FileDialog
 from sharetui.ui.literal import lit
 
-FORMATS = [
-    Choice("p", "pdf", "PDF: one page to print or send"),
-    Choice("c", "csv", "CSV: the counts, for a spreadsheet"),
-]
 
-
-def default_folder() -> Path:
-    return written_files.default_folder("reports")
-
-
-class GovernorsFileDialog(FormDialog):
+class GovernorsFileDialog(FileDialog):
     """The format and the folder; the file is named after the period."""
 
     DEFAULT_CLASSES = "scrolling-form"
-    FIELDS = ("format", "folder")
+    FORMATS = [
+        Choice("p", "pdf", "PDF: one page to print or send"),
+        Choice("c", "csv", "CSV: the counts, for a spreadsheet"),
+    ]
+    NO_FORMAT = "Choose PDF (p) or CSV (c)"
+    WHAT = "report"
+    FOLDER_KIND = "reports"
     FIELD_HELP = {
         "folder": "The folder on this machine the report is written to. It holds counts "
         'only, with counts under 5 shown as "fewer than 5", so no child can be identified.',
     }
 
     def __init__(self, start: date, end: date) -> None:
-        super().__init__(values={"format": "pdf", "folder": str(default_folder())})
+        super().__init__(values={"format": "pdf", "folder": str(self.default_folder())})
         self.start, self.end = start, end
 
     def compose(self) -> ComposeResult:
@@ -51,23 +48,13 @@ class GovernorsFileDialog(FormDialog):
             )
             yield ErrorSummary()
             with VerticalScroll(classes="form-body"):
-                yield Field("format", "", Choices(FORMATS, id="format", prompt="Format"))
-                yield Field("folder", "Folder", ShortText(id="folder", max_length=1000))
+                yield from self.file_questions()
             yield saving_status()
             yield Static("Ctrl+S: write the file   Esc: cancel   F1: help", classes="hint")
 
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
-        errors = {}
-        if not values["format"]:
-            errors["format"] = "Choose PDF (p) or CSV (c)"
-        if not values["folder"].strip():
-            errors["folder"] = "Enter the folder to write the report to"
-        return errors
-
     async def submit(self, values: dict[str, Any], **options: Any) -> Path:
-        folder = Path(values["folder"].strip()).expanduser()
-        await self.call(written_files.folder_ready, folder, default_folder())
+        folder = await self.ready_folder(values)
         report = await self.call(self.services.governors.build, self.actor, self.start, self.end)
         data = to_pdf(report) if values["format"] == "pdf" else to_csv(report).encode("utf-8")
         stem = f"governors-report-{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
-        return await self.call(written_files.write_new, folder, stem, values["format"], data)
+        return await self.write(folder, stem, values, data)

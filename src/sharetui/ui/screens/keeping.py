@@ -3,124 +3,40 @@ terminal has no shell): the recipient register and its review list, the data sha
 agreements, the school's term dates, and (for supervisors, who work with people's records)
 child protection file transfers. Reached with k on the home screen.
 
-KeptList is the one shape of these screens: a title, a line saying what the list is for, a
-table, a few lines about the row under the cursor, a status line and the keys in the footer.
+KeptList is the one shape of these screens: a list screen (ui/screens/list_screen.py) with a
+line under its title saying what the list is for.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Static
 
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.base import LoadingScreen
-from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table, refill, under_cursor
+from sharetui.ui.screens.list_screen import ListScreen
 
 
-class KeptList(LoadingScreen):
+class KeptList(ListScreen[Any]):
     """A list of things kept, loaded on opening and again whenever the screen comes back
     (after a dialog saved a change), the cursor kept on the same row."""
 
     CSS_PATH = "keeping.tcss"
-    HEADING = ""
     INTRO = ""
-    COLUMNS: tuple[str, ...] = ()
+    TABLE_ID = "kept-table"
+    DETAIL_ID = "kept-detail"
+    STATUS_ID = "kept-status"
+    LOAD_GROUP = "kept-load"
     EMPTY = "Nothing here yet"
     ENTER_WORDS = "Open"
     TYPEAHEAD_WAIT_GROUPS = frozenset({"kept-load"})
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[Any] = []
-
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_heading(self) -> ComposeResult:
         yield Static(self.HEADING, classes="page-title", id="kept-title")
         yield Static(self.INTRO, classes="hint", id="kept-intro")
-        yield Table(id="kept-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="kept-detail")
-        yield Static("", id="kept-status", classes="hint")
-        yield KeyBar(self.ENTER_WORDS)
-
-    def on_mount(self) -> None:
-        self.title = "sharetui"
-        self.sub_title = self.HEADING
-        table = self.query_one("#kept-table", DataTable)
-        table.add_columns(*self.COLUMNS)
-        table.focus()
-        # No load here: ScreenResume follows the first mount too, and loads once.
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        self._load()
-
-    @work(exclusive=True, group="kept-load", exit_on_error=False)
-    async def _load(self) -> None:
-        try:
-            items = await self.fetch()
-            if self.is_attached:
-                self.items = items
-                self._show()
-        finally:
-            if self.is_attached:
-                self.mark_loaded()
-                self.refresh_bindings()
-
-    async def fetch(self) -> list[Any]:
-        raise NotImplementedError
-
-    def row(self, item: Any) -> tuple[Any, ...]:
-        raise NotImplementedError
-
-    def detail(self, item: Any) -> Text:
-        """A few lines about the row under the cursor (nothing by default)."""
-        return Text()
-
-    def _show(self) -> None:
-        table = self.query_one("#kept-table", DataTable)
-        refill(table, [self.row(item) for item in self.items])
-        self._detail()
-
-    def chosen(self) -> Any | None:
-        return under_cursor(self.query_one("#kept-table", DataTable), self.items)
-
-    def move_to(self, match: Any) -> None:
-        """Put the cursor on the first row whose item matches (an id, say)."""
-        for i, item in enumerate(self.items):
-            if match(item):
-                self.query_one("#kept-table", DataTable).move_cursor(row=i)
-                return
-
-    @on(DataTable.RowHighlighted, "#kept-table")
-    def _detail(self) -> None:
-        item = self.chosen()
-        empty = lit(self.EMPTY, style="bold")  # said under the headings, not as a row
-        self.query_one("#kept-detail", Static).update(self.detail(item) if item else empty)
-        self.refresh_bindings()
-
-    @on(DataTable.RowSelected, "#kept-table")
-    def _selected(self) -> None:
-        item = self.chosen()
-        if item is not None:
-            self.open(item)
-
-    def open(self, item: Any) -> None:
-        """Enter on a row (nothing by default)."""
-
-    def say(self, words: str) -> None:
-        self.query_one("#kept-status", Static).update(lit(words))
-
-    def action_back(self) -> None:
-        self.dismiss()
 
 
 # -- the hub --------------------------------------------------------------------------------

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from sharetui.domain.enums import Relationship
-from sharetui.services.views import PersonSummary
 from sharetui.ui.forms import Choices, Field
 from sharetui.ui.forms.choices import enum_choices
-from sharetui.ui.forms.dialog import FormDialog
+from sharetui.ui.forms.person_question import PersonQuestion
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import chosen, person_line
 
 RELATIONSHIPS = list(Relationship)
 
 
-class LinkPersonDialog(FormDialog):
+class LinkPersonDialog(PersonQuestion):
     """Choose a person and what they are to this person; True when a link was saved."""
 
     DEFAULT_CLASSES = "scrolling-form"
@@ -27,6 +24,7 @@ class LinkPersonDialog(FormDialog):
     FIELDS = ("person", "relationship")
     DRAFT_KIND = "link"
     DRAFT_TITLE = "Link between people"
+    NEXT = "relationship"
 
     FIELD_HELP = {
         "relationship": "What the chosen person is to the person whose record is open: "
@@ -44,7 +42,6 @@ class LinkPersonDialog(FormDialog):
         super().__init__(values=values, draft_id=draft_id)
         self.person_id = person_id
         self.person_label = person_label
-        self.other: PersonSummary | None = None
 
     SAVE_HINT = "Ctrl+S: save the link   Esc: cancel"
 
@@ -68,31 +65,12 @@ class LinkPersonDialog(FormDialog):
             ),
         )
 
-    # The person picker is not one of the kit's boxes: its search text and the chosen
-    # person are read and restored here.
     def values(self) -> dict[str, Any]:
-        out = super().values()
-        out["search"] = self.query_one(PersonPicker).query_text
-        out["person"] = self.other.id if self.other else None
-        return out
-
-    def restore(self, values: dict[str, Any]) -> None:
-        super().restore({k: v for k, v in values.items() if k == "relationship"})
-        search = values.get("search")
-        if isinstance(search, str) and search:
-            self.query_one(PersonPicker).search(search)
-
-    def focus_first(self) -> None:
-        self.query_one(PersonPicker).focus_input()
+        person = self.chosen_person
+        return {**super().values(), "person": person.id if person else None}
 
     def draft_context(self) -> dict[str, Any]:
         return {"person_id": self.person_id, "person_label": self.person_label, "link": True}
-
-    @on(PersonPicker.Picked)
-    def _picked(self, event: PersonPicker.Picked) -> None:
-        self.other = event.person
-        self.query_one("#chosen", Static).update(chosen(person_line(event.person)))
-        self.query_one("#relationship", Choices).focus()
 
     def field_of(self, error_key: str) -> str:
         if error_key in ("to_person_id", "from_person_id", "person"):
@@ -101,18 +79,18 @@ class LinkPersonDialog(FormDialog):
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         errors = {}
-        if self.other is None:
+        if self.chosen_person is None:
             errors["person"] = "Choose the person to link: search, then Down and Enter"
         if not values["relationship"]:
             errors["relationship"] = "Choose what they are to this person"
         return errors
 
     async def submit(self, values: dict[str, Any], **options: Any) -> bool:
-        assert self.other is not None
+        assert self.chosen_person is not None
         await self.call(
             self.services.people.link,
             self.actor,
-            self.other.id,
+            self.chosen_person.id,
             self.person_id,
             values["relationship"],
         )

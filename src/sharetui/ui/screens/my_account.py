@@ -19,6 +19,7 @@ from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.own_account import OwnAccount, OwnEnrolment
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog
+from sharetui.ui.forms.field import refusal_errors, show_field_errors
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen, LoadingScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -116,10 +117,7 @@ class OwnFactorScreen(KioskScreen):
         field.display = shown
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for field in self.query(Field).results(Field):
-            field.set_error(errors.get(field.field_name, ""))
-        for summary in self.query(ErrorSummary).results(ErrorSummary):
-            summary.show(errors)
+        show_field_errors(self, errors)
 
     @on(Input.Submitted, "#current")
     def _passphrase_given(self) -> None:
@@ -171,11 +169,8 @@ class OwnFactorScreen(KioskScreen):
             codes = await self.call(
                 self.services.users.finish_own_enrolment, self.actor, started.ticket, code
             )
-        except ValidationFailed as exc:
-            self.show_errors(exc.field_errors)
-            return
         except ShareError as exc:
-            self.show_errors({"code": exc.message})
+            self.show_errors(refusal_errors(exc, "code"))
             return
         self.codes = codes
         self.started = None

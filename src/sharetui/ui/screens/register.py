@@ -146,8 +146,8 @@ class RegisterScreen(KeptList):
         """After the reload the screen's return starts, the cursor goes to this entry."""
         self._focus_after = org_id
 
-    def _show(self) -> None:
-        super()._show()
+    def _show(self, cursor: int | None = None) -> None:
+        super()._show(cursor)
         target = self._focus_after
         if target is not None:
             self._focus_after = None
@@ -238,8 +238,8 @@ class OrgScreen(KeptList):
         self.org = await self.call(self.services.register.org, self.actor, self.org_id)
         return list(self.org.contacts)
 
-    def _show(self) -> None:
-        super()._show()
+    def _show(self, cursor: int | None = None) -> None:
+        super()._show(cursor)
         if self.org is not None:
             self.query_one("#kept-title", Static).update(lit(self.org.name))
             self.sub_title = "Register"

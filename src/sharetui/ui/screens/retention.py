@@ -13,22 +13,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Header, Static
+from textual.widgets import Button, Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.domain.governance import RecordKind
 from sharetui.services.retention import DisposalPreview, QueueItem
 from sharetui.ui.forms.dialog import saving_status
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.literal import lit, one_line, plain
-from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table, refill, under_cursor
+from sharetui.ui.screens.list_screen import ListScreen
 
 KIND_WORDS = {
     RecordKind.CHILD_PROTECTION: "child protection",
@@ -124,7 +123,7 @@ class DisposeDialog(ConfirmDialog):
         self.query_one("#no", Button).focus()  # Enter alone never disposes
 
 
-class RetentionScreen(LoadingScreen):
+class RetentionScreen(ListScreen[QueueItem]):
     """People whose records are due for review, with the keys that act on the one under the
     cursor."""
 
@@ -137,6 +136,13 @@ class RetentionScreen(LoadingScreen):
         Binding("l", "lift", "Lift hold"),
         Binding("escape", "back", "Home"),
     ]
+    HEADING = "Retention review: records due for review"
+    SUB_TITLE = "Retention"
+    COLUMNS = ("Reference", "Name", "Kind", "Due since", "Hold")
+    TABLE_ID = "retention-list"
+    DETAIL_ID = "retention-detail"
+    STATUS_ID = "retention-said"
+    LOAD_GROUP = "retention-load"
     TYPEAHEAD_WAIT_GROUPS = frozenset(
         {"retention-load", "retention-write", "retention-holds", "retention-preview"}
     )
@@ -144,73 +150,37 @@ class RetentionScreen(LoadingScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.queue: list[QueueItem] = []
         self.saving = SingleFlight(self, group="retention-write")
         self._asking = False  # a disposal's confirmation is being prepared or shown
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Retention review: records due for review", classes="page-title")
-        yield Table(id="retention-list", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="retention-detail")
+    def compose_below(self) -> ComposeResult:
+        yield from super().compose_below()
         yield saving_status()
-        yield Static("", id="retention-said", classes="hint")
-        yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.title = "sharetui"
-        self.sub_title = "Retention"
-        table = self.query_one("#retention-list", DataTable)
-        table.add_columns("Reference", "Name", "Kind", "Due since", "Hold")
-        table.focus()
+    async def fetch(self) -> list[QueueItem]:
+        return await self.call(self.services.retention.queue, self.actor)
 
-    def on_screen_resume(self) -> None:
-        self._load()
+    def row(self, q: QueueItem) -> tuple[Any, ...]:
+        return (
+            one_line(q.reference, 14),
+            one_line(q.name, 24),
+            KIND_WORDS[q.kind],
+            f"{q.review_on:%d %b %Y}",
+            "HELD" if q.held else "",
+        )
 
-    @work(exclusive=True, group="retention-load", exit_on_error=False)
-    async def _load(self) -> None:
-        await self.load_and_show(self.call(self.services.retention.queue, self.actor), self._show)
+    def empty_row(self) -> tuple[Any, ...]:
+        return ("", lit("No record is due for review"), "", "", "")
 
-    def _show(self, items: list[QueueItem]) -> None:
-        self.queue = items
-        rows = [
-            (
-                one_line(q.reference, 14),
-                one_line(q.name, 24),
-                KIND_WORDS[q.kind],
-                f"{q.review_on:%d %b %Y}",
-                "HELD" if q.held else "",
-            )
-            for q in items
+    def detail(self, q: QueueItem) -> Text:
+        lines = [
+            f"{q.name} (ref {q.reference}): {q.kind.label.lower()}",
+            f"Rule: {q.rule}; due for review since {q.review_on:%d %B %Y}",
+            "UNDER A LEGAL HOLD: no disposal until it is lifted (l)"
+            if q.held
+            else "Not under a legal hold",
         ]
-        nothing = ("", lit("No record is due for review"), "", "", "")
-        refill(self.query_one("#retention-list", DataTable), rows, empty=nothing)
-        self._show_detail()
-
-    @on(DataTable.RowHighlighted, "#retention-list")
-    def _highlighted(self) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        q = self.chosen()
-        text = ""
-        if q is not None:
-            lines = [
-                f"{q.name} (ref {q.reference}): {q.kind.label.lower()}",
-                f"Rule: {q.rule}; due for review since {q.review_on:%d %B %Y}",
-                "UNDER A LEGAL HOLD: no disposal until it is lifted (l)"
-                if q.held
-                else "Not under a legal hold",
-            ]
-            text = "\n".join(plain(line) for line in lines)
-        self.query_one("#retention-detail", Static).update(lit(text))
-        self.refresh_bindings()
-
-    def chosen(self) -> QueueItem | None:
-        return under_cursor(self.query_one("#retention-list", DataTable), self.queue)
-
-    def say(self, words: str) -> None:
-        self.query_one("#retention-said", Static).update(lit(words))
+        return lit("\n".join(plain(line) for line in lines))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         q = self.chosen() if self.is_mounted else None
@@ -225,9 +195,6 @@ class RetentionScreen(LoadingScreen):
         return super().check_action(action, parameters)
 
     # -- the actions ------------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.dismiss()
-
     def _form_context(self, q: QueueItem) -> dict[str, Any]:
         return {
             "reference": q.reference,
@@ -240,7 +207,7 @@ class RetentionScreen(LoadingScreen):
         def saved(result: Any) -> None:
             if result is not None:
                 self.say(words)
-                self._load()
+                self.reload()
 
         self.app.push_screen(form, saved)
 
@@ -309,13 +276,8 @@ class RetentionScreen(LoadingScreen):
         retention = self.services.retention
         try:
             tomb = await self.call(retention.dispose, self.actor, q.reference)
-        except ValidationFailed as exc:
-            self.app.push_screen(
-                MessageDialog("Not disposed of", "\n".join(exc.field_errors.values()))
-            )
-            return
         except ShareError as exc:
-            self.app.push_screen(MessageDialog("Not disposed of", exc.message))
+            self.app.push_screen(MessageDialog.refused("Not disposed of", exc))
             return
         cleaned = await self.call(retention.clean_up, self.actor)
         self.say(f"Disposed of {q.reference}: tombstone {tomb.id}")
@@ -326,4 +288,4 @@ class RetentionScreen(LoadingScreen):
                 f"by {tomb.disposed_by}.\n\n{cleaned.message}",
             )
         )
-        self._load()
+        self.reload()

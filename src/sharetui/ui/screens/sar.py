@@ -14,12 +14,11 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.domain.governance import SarStatus, due_date
 from sharetui.services.sar import SarView
 from sharetui.ui.forms.dialog import saving_status
@@ -27,8 +26,7 @@ from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.literal import lit, one_line, plain
 from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table, refill, under_cursor
+from sharetui.ui.screens.list_screen import ListScreen
 
 STATUS_WORDS = {
     SarStatus.AWAITING_IDENTITY: "ID to confirm",
@@ -67,6 +65,19 @@ def due_words(v: SarView, today: date) -> str:
     return v.clock_text(today)
 
 
+def request_row(v: SarView, today: date) -> tuple[Any, ...]:
+    """The request as a row of the list; late ones stand out."""
+    stands = due_words(v, today)
+    late = v.overdue(today) or stands == "answered late"
+    return (
+        str(v.id),
+        one_line(v.person_name or "(disposed of)", 22),
+        one_line(v.requester_name or "-", 18),
+        STATUS_WORDS[v.status],
+        Text(stands, style="bold reverse") if late else stands,
+    )
+
+
 def detail_lines(v: SarView, today: date) -> str:
     """The request under the cursor, in full (stored values as plain text)."""
     about = f"{v.person_name} (ref {v.reference})" if v.reference else "(disposed of)"
@@ -94,7 +105,7 @@ def detail_lines(v: SarView, today: date) -> str:
     return "\n".join(plain(line) for line in lines)
 
 
-class SubjectAccessScreen(LoadingScreen):
+class SubjectAccessScreen(ListScreen[SarView]):
     """Every open request (o: all of them), soonest due first, with the keys that work on
     the one under the cursor."""
 
@@ -111,88 +122,53 @@ class SubjectAccessScreen(LoadingScreen):
         Binding("o", "toggle_all", "All requests"),
         Binding("escape", "back", "Home"),
     ]
+    SUB_TITLE = "Subject access"
+    COLUMNS = ("No.", "About", "Requester", "Status", "Due")
+    TABLE_ID = "sar-list"
+    DETAIL_ID = "sar-detail"
+    STATUS_ID = "sar-status"
+    LOAD_GROUP = "sar-load"
     TYPEAHEAD_WAIT_GROUPS = frozenset({"sar-load", "sar-write"})
     FIELD_HELP = {"sar-list": SAR_HELP}
 
     def __init__(self, select: int | None = None) -> None:
         super().__init__()
-        self.requests: list[SarView] = []
         self.open_only = True
         self.wanted = select  # the request to put the cursor on once the list is shown
         self.saving = SingleFlight(self, group="sar-write")
         self.KEY_LABELS = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_heading(self) -> ComposeResult:
         yield Static("Subject access requests: open", id="sar-title", classes="page-title")
-        yield Table(id="sar-list", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="sar-detail")
+
+    def compose_below(self) -> ComposeResult:
+        yield from super().compose_below()
         yield saving_status()
-        yield Static("", id="sar-status", classes="hint")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "sharetui"
-        self.sub_title = "Subject access"
-        table = self.query_one("#sar-list", DataTable)
-        table.add_columns("No.", "About", "Requester", "Status", "Due")
-        table.focus()
-
-    def on_screen_resume(self) -> None:
-        self.action_reload()
 
     # -- loading --------------------------------------------------------------------------
-    def action_reload(self) -> None:
-        self._load()
+    async def fetch(self) -> list[SarView]:
+        return await self.call(self.services.sar.list, self.actor, open_only=self.open_only)
 
-    @work(exclusive=True, group="sar-load", exit_on_error=False)
-    async def _load(self) -> None:
-        views = self.call(self.services.sar.list, self.actor, open_only=self.open_only)
-        await self.load_and_show(views, self._show)
-
-    def _show(self, views: list[SarView]) -> None:
-        today = self.share_app.clock.today()
-        table = self.query_one("#sar-list", DataTable)
+    def take(self, views: list[SarView]) -> None:
+        """The requests, the cursor on the one asked for, else on the one it was on."""
         current = self.chosen()
         wanted = self.wanted if self.wanted is not None else (current.id if current else None)
         self.wanted = None
-        self.requests = views
-        rows = []
-        for v in views:
-            stands = due_words(v, today)
-            late = v.overdue(today) or stands == "answered late"
-            rows.append(
-                (
-                    str(v.id),
-                    one_line(v.person_name or "(disposed of)", 22),
-                    one_line(v.requester_name or "-", 18),
-                    STATUS_WORDS[v.status],
-                    Text(stands, style="bold reverse") if late else stands,
-                )
-            )
-        nothing = lit("No open requests" if self.open_only else "No requests")
-        index = next((i for i, v in enumerate(views) if v.id == wanted), 0)
-        refill(table, rows, empty=("", nothing, "", "", ""), cursor=index)
+        self.items = views
+        self._show(cursor=next((i for i, v in enumerate(views) if v.id == wanted), 0))
         self.query_one("#sar-title", Static).update(
             "Subject access requests: " + ("open" if self.open_only else "all")
         )
-        self._show_detail()
 
-    @on(DataTable.RowHighlighted, "#sar-list")
-    def _highlighted(self) -> None:
-        self._show_detail()
+    def rows(self) -> list[tuple[Any, ...]]:
+        today = self._today()
+        return [request_row(v, today) for v in self.items]
 
-    def _show_detail(self) -> None:
-        v = self.chosen()
-        detail = self.query_one("#sar-detail", Static)
-        detail.update(lit(detail_lines(v, self.share_app.clock.today())) if v else "")
-        self.refresh_bindings()
+    def empty_row(self) -> tuple[Any, ...]:
+        return ("", lit("No open requests" if self.open_only else "No requests"), "", "", "")
 
-    def chosen(self) -> SarView | None:
-        return under_cursor(self.query_one("#sar-list", DataTable), self.requests)
-
-    def say(self, words: str) -> None:
-        self.query_one("#sar-status", Static).update(lit(words))
+    def detail(self, v: SarView) -> Text:
+        return lit(detail_lines(v, self._today()))
 
     # -- which keys work on the request under the cursor --------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -213,14 +189,11 @@ class SubjectAccessScreen(LoadingScreen):
         return super().check_action(action, parameters)
 
     # -- the actions --------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_toggle_all(self) -> None:
         self.open_only = not self.open_only
         self.KEY_LABELS = {} if self.open_only else {"o": "Open only"}
         self.refresh_bindings()
-        self._load()
+        self.reload()
 
     def _form_context(self, v: SarView) -> dict[str, Any]:
         return {"sar_id": v.id, "person_id": v.person_id, "label": f"request {v.id}"}
@@ -234,7 +207,7 @@ class SubjectAccessScreen(LoadingScreen):
             if isinstance(result, SarView):
                 self.wanted = result.id
                 self.say(f"{done}: request {result.id}, {due_words(result, self._today())}")
-            self._load()
+            self.reload()
 
         self.app.push_screen(form, saved)
 
@@ -270,10 +243,8 @@ class SubjectAccessScreen(LoadingScreen):
         if v is not None:
             self._open_form(AnswerDialog(self._form_context(v)), "Answered")
 
-    @on(DataTable.RowSelected, "#sar-list")
-    def _selected(self) -> None:
-        if self.check_action("review", ()):
-            self.action_review()
+    def open(self, v: SarView) -> None:
+        self.action_review()
 
     def action_review(self) -> None:
         from sharetui.ui.screens.sar_review import SarReviewScreen
@@ -285,7 +256,7 @@ class SubjectAccessScreen(LoadingScreen):
     def action_disclose(self) -> None:
         v = self.chosen()
         if v is not None:
-            disclose(self, v, self._load)
+            disclose(self, v, self.reload)
 
     def action_withdraw(self) -> None:
         v = self.chosen()
@@ -302,20 +273,17 @@ class SubjectAccessScreen(LoadingScreen):
     async def _withdraw(self, v: SarView) -> None:
         try:
             await self.call(self.services.sar.withdraw, self.actor, v.id)
-        except ValidationFailed as exc:
-            self.app.push_screen(MessageDialog("Not changed", "\n".join(exc.field_errors.values())))
-            return
         except ShareError as exc:
-            self.app.push_screen(MessageDialog("Not changed", exc.message))
+            self.app.push_screen(MessageDialog.refused("Not changed", exc))
             return
         self.say(f"Request {v.id} withdrawn")
-        self._load()
+        self.reload()
 
 
 def disclose(screen: LoadingScreen, v: SarView, then: Any) -> None:
     """Ask for the format and folder, make the reviewed file, and say where it was written
     (from the list and from the review screen alike)."""
-    from sharetui.ui.screens.sar_forms import Disclosed, DiscloseDialog, default_folder
+    from sharetui.ui.screens.sar_forms import Disclosed, DiscloseDialog
 
     def made(result: Disclosed | None) -> None:
         if result is None:
@@ -332,5 +300,5 @@ def disclose(screen: LoadingScreen, v: SarView, then: Any) -> None:
         then()
 
     context = {"sar_id": v.id, "person_id": v.person_id, "label": f"request {v.id}"}
-    values = {"format": "pdf", "folder": str(default_folder())}
+    values = {"format": "pdf", "folder": str(DiscloseDialog.default_folder())}
     screen.app.push_screen(DiscloseDialog(context, values=values), made)

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from sharetui.domain.governance import RequesterRelationship, ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
-from sharetui.services.views import PersonSummary
-from sharetui.ui import written_files
 from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
+from sharetui.ui.forms.file_dialog import FileDialog
+from sharetui.ui.forms.person_question import PersonQuestion
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.governance_forms import (
     DATE_HINT,
@@ -27,7 +26,6 @@ from sharetui.ui.screens.governance_forms import (
     day_text,
 )
 from sharetui.ui.widgets.person_picker import PersonPicker
-from sharetui.ui.widgets.person_text import chosen, person_line
 
 RELATIONSHIP_CHOICES = [
     Choice(
@@ -68,7 +66,7 @@ def _today(form: GovernanceForm) -> str:
     return f"{DATE_HINT}; today is {day_text(form.share_app.clock.today())}"
 
 
-class NewRequestDialog(GovernanceForm):
+class NewRequestDialog(PersonQuestion, GovernanceForm):
     """Log a request as it arrives: who it is about, who asks, their relationship, when."""
 
     DEFAULT_CLASSES = "scrolling-form"
@@ -77,6 +75,7 @@ class NewRequestDialog(GovernanceForm):
     DRAFT_KIND = "sar-new"
     DRAFT_TITLE = "Subject access request"
     SAVED_WORDS = "Subject access request logged."
+    NEXT = "requester"
     FIELD_HELP = {
         "requester": "Who made the request: their name as they gave it. A request need not "
         "use any form of words, and can be made by letter, email or in person (ICO).",
@@ -88,7 +87,6 @@ class NewRequestDialog(GovernanceForm):
 
     def __init__(self, context: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(context or {}, **kwargs)
-        self.person: PersonSummary | None = None
 
     def questions(self) -> ComposeResult:
         yield Field(
@@ -118,30 +116,9 @@ class NewRequestDialog(GovernanceForm):
             "The clock starts when identity is confirmed",
         )
 
-    # The person picker is not one of the kit's boxes: its search text is kept here.
-    def values(self) -> dict[str, Any]:
-        out = super().values()
-        out["search"] = self.query_one(PersonPicker).query_text
-        return out
-
-    def restore(self, values: dict[str, Any]) -> None:
-        super().restore({k: v for k, v in values.items() if k != "search"})
-        search = values.get("search")
-        if isinstance(search, str) and search:
-            self.query_one(PersonPicker).search(search)
-
-    def focus_first(self) -> None:
-        self.query_one(PersonPicker).focus_input()
-
     def draft_context(self) -> dict[str, Any]:
-        person = {"person_id": self.person.id} if self.person else {}
+        person = {"person_id": self.chosen_person.id} if self.chosen_person else {}
         return {**super().draft_context(), **person}
-
-    @on(PersonPicker.Picked)
-    def _picked(self, event: PersonPicker.Picked) -> None:
-        self.person = event.person
-        self.query_one("#chosen", Static).update(chosen(person_line(event.person)))
-        self.query_one("#requester", ShortText).focus()
 
     def field_of(self, error_key: str) -> str:
         return "person" if error_key == "reference" else error_key
@@ -153,16 +130,16 @@ class NewRequestDialog(GovernanceForm):
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         errors = super().check(values)
-        if self.person is None:
+        if self.chosen_person is None:
             errors["person"] = "Choose who the request is about: search, then Down and Enter"
         return errors
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
-        assert self.person is not None
+        assert self.chosen_person is not None
         return await self.call(
             self.services.sar.log,
             self.actor,
-            self.person.reference,
+            self.chosen_person.reference,
             requester_name=values["requester"],
             relationship=values["relationship"],
             received_on=self.day(values, "received"),
@@ -347,17 +324,14 @@ class Disclosed:
     sha256: str
 
 
-def default_folder() -> Path:
-    """Where the files given out go unless another folder is typed."""
-    return written_files.default_folder("disclosures")
-
-
-class DiscloseDialog(GovernanceForm):
+class DiscloseDialog(FileDialog, GovernanceForm):
     """Make the file to give out: the export with what was withheld removed (not only
     marked), once every marked entry is decided. Its SHA-256 is kept with the request."""
 
     DEFAULT_CLASSES = "scrolling-form"
-    FIELDS = ("format", "folder")
+    FORMATS = FORMAT_CHOICES
+    NO_FORMAT = "Choose PDF (p), JSON (j) or CSV (c)"
+    FOLDER_KIND = "disclosures"
     DRAFT_KIND = "sar-disclose"
     DRAFT_TITLE = "File to give out"
     SAVE_HINT = "Ctrl+S: make the file   Esc: cancel   F1: help"
@@ -371,26 +345,16 @@ class DiscloseDialog(GovernanceForm):
             "The file given out leaves out what was withheld, and the review marks.",
             classes="hint",
         )
-        yield Field("format", "", Choices(FORMAT_CHOICES, id="format", prompt="Format"))
-        yield Field("folder", "Folder", ShortText(id="folder", max_length=1000))
-
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
-        errors = {}
-        if not values["format"]:
-            errors["format"] = "Choose PDF (p), JSON (j) or CSV (c)"
-        if not values["folder"].strip():
-            errors["folder"] = "Enter the folder to write the file to"
-        return errors
+        yield from self.file_questions()
 
     def field_of(self, error_key: str) -> str:
         return "folder" if error_key == "out" else error_key
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Disclosed:
-        folder = Path(values["folder"].strip()).expanduser()
-        await self.call(written_files.folder_ready, folder, default_folder())
+        folder = await self.ready_folder(values)
         made = await self.call(
             self.services.sar_reviews.disclose, self.actor, self.context["sar_id"], values["format"]
         )
         stem = f"subject-access-{self.context['sar_id']}-{self.share_app.clock.today():%Y-%m-%d}"
-        path = await self.call(written_files.write_new, folder, stem, values["format"], made.data)
+        path = await self.write(folder, stem, values, made.data)
         return Disclosed(path, made.withheld, made.released, made.sha256)

@@ -8,20 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Static
 
 from sharetui.domain.governance import ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
 from sharetui.services.sar import SarView
 from sharetui.services.sar_review import Entry
 from sharetui.ui.literal import lit, one_line, one_line_keep_end, plain
-from sharetui.ui.screens.base import LoadingScreen
+from sharetui.ui.screens.list_screen import ListScreen
 from sharetui.ui.screens.sar import disclose
-from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.table import Table, refill, under_cursor
 
 REVIEW_HELP = (
     "Before anything is given out, read each entry the export marks (ICO right of access "
@@ -64,7 +61,7 @@ def apply(entries: list[Entry], entry: str, choice: ReviewChoice, reason: str) -
     ]
 
 
-class SarReviewScreen(LoadingScreen):
+class SarReviewScreen(ListScreen[Entry]):
     """The marked entries of one request, with the decision on each."""
 
     CSS_PATH = "sar_review.tcss"
@@ -79,13 +76,19 @@ class SarReviewScreen(LoadingScreen):
     TYPEAHEAD_WAIT_GROUPS = frozenset({"review-load"})
     FIELD_HELP = {"review-table": REVIEW_HELP}
 
+    SUB_TITLE = "Subject access review"
+    COLUMNS = ("Decision", "Mark", "Where", "What it says")
+    TABLE_ID = "review-table"
+    DETAIL_ID = "review-detail"
+    STATUS_ID = "sar-status"
+    LOAD_GROUP = "review-load"
+    LOAD_ON_RESUME = False  # a decision changes the rows in place (apply): no reading again
+
     def __init__(self, request: SarView) -> None:
         super().__init__()
         self.request = request
-        self.entries: list[Entry] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_heading(self) -> ComposeResult:
         r = self.request
         yield Static(
             lit(
@@ -94,37 +97,24 @@ class SarReviewScreen(LoadingScreen):
             classes="page-title",
         )
         yield Static("Reading the record…", id="review-summary")
-        yield Table(id="review-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="review-detail")
-        yield Static("", id="sar-status", classes="hint")
-        yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.title = "sharetui"
-        self.sub_title = "Subject access review"
-        table = self.query_one("#review-table", DataTable)
-        table.add_columns("Decision", "Mark", "Where", "What it says")
-        table.focus()
-        self._load()
+    async def fetch(self) -> list[Entry]:
+        return await self.call(self.services.sar_reviews.entries, self.actor, self.request.id)
 
-    @work(exclusive=True, group="review-load", exit_on_error=False)
-    async def _load(self) -> None:
-        entries = self.call(self.services.sar_reviews.entries, self.actor, self.request.id)
-        await self.load_and_show(entries, self._show)
+    def row(self, e: Entry) -> tuple[Any, ...]:
+        return (
+            decision_words(e),
+            lit(REVIEW_SHORT.get(e.mark, e.mark)),
+            one_line_keep_end(e.where, 30),  # the field stays: it tells rows apart
+            one_line(e.value or "(the whole record)", 60),
+        )
 
-    def _show(self, entries: list[Entry], cursor: int | None = None) -> None:
-        self.entries = entries
-        rows = [
-            (
-                decision_words(e),
-                lit(REVIEW_SHORT.get(e.mark, e.mark)),
-                one_line_keep_end(e.where, 30),  # the field stays: it tells rows apart
-                one_line(e.value or "(the whole record)", 60),
-            )
-            for e in entries
-        ]
-        nothing = ("", "", lit("Nothing is marked for review"), "")
-        refill(self.query_one("#review-table", DataTable), rows, empty=nothing, cursor=cursor)
+    def empty_row(self) -> tuple[Any, ...]:
+        return ("", "", lit("Nothing is marked for review"), "")
+
+    def _show(self, cursor: int | None = None) -> None:
+        super()._show(cursor)
+        entries = self.items
         todo = sum(1 for e in entries if e.choice is None)
         withheld = sum(1 for e in entries if e.choice is ReviewChoice.WITHHOLD)
         released = len(entries) - todo - withheld
@@ -134,40 +124,23 @@ class SarReviewScreen(LoadingScreen):
         )
         words += " Every entry is decided: d makes the file to give out." if not todo else ""
         self.query_one("#review-summary", Static).update(lit(words))
-        self._show_detail()
 
-    @on(DataTable.RowHighlighted, "#review-table")
-    def _highlighted(self) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        e = self.chosen()
-        text = ""
-        if e is not None:
-            lines = [f"{e.where}:", e.value or "(the whole record)", REVIEW_GUIDE.get(e.mark, "")]
-            if e.choice is not None:
-                lines.append(f"{decision_words(e).plain}: {e.reason}")
-            text = "\n".join(plain(line) for line in lines)
-        self.query_one("#review-detail", Static).update(lit(text))
-        self.refresh_bindings()
-
-    def chosen(self) -> Entry | None:
-        return under_cursor(self.query_one("#review-table", DataTable), self.entries)
+    def detail(self, e: Entry) -> Text:
+        lines = [f"{e.where}:", e.value or "(the whole record)", REVIEW_GUIDE.get(e.mark, "")]
+        if e.choice is not None:
+            lines.append(f"{decision_words(e).plain}: {e.reason}")
+        return lit("\n".join(plain(line) for line in lines))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("decide", "decide_mark"):
             return self.is_mounted and self.chosen() is not None
         if action == "next_todo":
-            return any(e.choice is None for e in self.entries)
+            return any(e.choice is None for e in self.items)
         return super().check_action(action, parameters)
 
     # -- the actions ----------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.dismiss()
-
-    @on(DataTable.RowSelected, "#review-table")
-    def _selected(self) -> None:
-        self.action_decide()
+    def open(self, e: Entry) -> None:
+        self._decide(e.entry, e)
 
     def action_decide(self) -> None:
         e = self.chosen()
@@ -196,12 +169,10 @@ class SarReviewScreen(LoadingScreen):
         def decided(result: Decided | None) -> None:
             if result is None:
                 return
-            here = self.query_one("#review-table", DataTable).cursor_row
-            entries = apply(self.entries, result.entry, result.choice, result.reason)
-            self._show(entries, cursor=self._next_todo(entries, here))
-            self.query_one("#sar-status", Static).update(
-                lit(f"{result.choice.label}: {REVIEW_SHORT.get(e.mark, e.mark)}")
-            )
+            here = self.table.cursor_row
+            self.items = apply(self.items, result.entry, result.choice, result.reason)
+            self._show(cursor=self._next_todo(self.items, here))
+            self.say(f"{result.choice.label}: {REVIEW_SHORT.get(e.mark, e.mark)}")
 
         self.app.push_screen(ReviewDialog(context), decided)
 
@@ -212,8 +183,7 @@ class SarReviewScreen(LoadingScreen):
         return next((i for i in order if entries[i].choice is None), after)
 
     def action_next_todo(self) -> None:
-        table = self.query_one("#review-table", DataTable)
-        table.move_cursor(row=self._next_todo(self.entries, table.cursor_row))
+        self.table.move_cursor(row=self._next_todo(self.items, self.table.cursor_row))
 
     def action_disclose(self) -> None:
         disclose(self, self.request, lambda: None)

@@ -11,17 +11,18 @@ from textual.widgets import Button, Input, Label, Static
 from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line
-from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.screens.boxes import BoxesScreen
 from sharetui.ui.widgets.keybar import KeyBar
 
 
-class SignInScreen(KioskScreen):
+class SignInScreen(BoxesScreen):
     """Username and passphrase. A wrong pair says only that the pair is wrong."""
 
     KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in: the key closes sharetui
 
     BINDINGS = [Binding("enter", "submit", "Sign in", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"signin"})
+    BOXES = ("username", "passphrase")
 
     def __init__(
         self, demo_accounts: list[tuple[str, str, str]] | None = None, message: str = ""
@@ -51,14 +52,6 @@ class SignInScreen(KioskScreen):
                     )
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one("#username", Input).focus()
-
-    @on(Input.Submitted, "#username")
-    def _next(self) -> None:
-        self.query_one("#passphrase", Input).focus()
-
-    @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#signin")
     def _submit(self) -> None:
         self.action_submit()
@@ -87,13 +80,14 @@ class SignInScreen(KioskScreen):
         self.query_one("#signin-error", Static).update(lit(message))
 
 
-class FirstRunScreen(KioskScreen):
+class FirstRunScreen(BoxesScreen):
     """No accounts yet: create the first administrator."""
 
     KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in: the key closes sharetui
 
     BINDINGS = [Binding("ctrl+s", "submit", "Create administrator", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"firstrun"})
+    BOXES = ("username", "display_name", "passphrase", "confirm")
 
     def __init__(self) -> None:
         super().__init__()
@@ -122,16 +116,6 @@ class FirstRunScreen(KioskScreen):
             yield Static("", id="confirm-error", classes="error-message")
             yield Button("Create administrator (Ctrl+S)", id="create", variant="primary")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#username", Input).focus()
-
-    @on(Input.Submitted)
-    def _advance(self, event: Input.Submitted) -> None:
-        if event.input.id == "confirm":
-            self.action_submit()
-        else:
-            self.focus_next()
 
     @on(Button.Pressed, "#create")
     def _pressed(self) -> None:

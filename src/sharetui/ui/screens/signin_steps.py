@@ -9,22 +9,25 @@ signed in until the last step, so Esc goes back to the sign-in screen and leaves
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
+from sharetui.domain.errors import ShareError
 from sharetui.services.signin import SignInStep
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
+from sharetui.ui.forms.field import refusal_errors, show_field_errors
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
+from sharetui.ui.screens.boxes import BoxesScreen
 from sharetui.ui.widgets.keybar import KeyBar
 
 
-class _StepScreen(KioskScreen):
+class _StepScreen(BoxesScreen):
     """A step of a sign-in in progress: Esc starts again from the sign-in screen."""
 
     KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in yet
@@ -46,24 +49,18 @@ class _StepScreen(KioskScreen):
         self.share_app.abandon_sign_in(self.step.ticket)
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for field in self.query(Field).results(Field):
-            field.set_error(errors.get(field.field_name, ""))
-        for summary in self.query(ErrorSummary).results(ErrorSummary):
-            summary.show(errors)
+        show_field_errors(self, errors)
 
     async def _go(self, call: Callable[..., SignInStep], *args: object) -> None:
         """Run one step in a thread; its errors go on the fields, the next step follows."""
         try:
             step = await self.call(call, self.step.ticket, *args)
-        except ValidationFailed as exc:
-            self.show_errors(exc.field_errors)
-            return
         except ShareError as exc:
-            self.show_errors({self.FIRST_FIELD: exc.message})
+            self.show_errors(refusal_errors(exc, self.BOXES[0]))
             return
         self.share_app.follow_sign_in(step)
 
-    FIRST_FIELD = "code"
+    BOXES: ClassVar[tuple[str, ...]] = ("code",)  # a refusal with no field: said on the first
 
 
 class SecondFactorScreen(_StepScreen):
@@ -94,13 +91,6 @@ class SecondFactorScreen(_StepScreen):
             yield Static("Enter: sign in   Esc: start again", classes="hint")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one("#code", Input).focus()
-
-    @on(Input.Submitted, "#code")
-    def _submitted(self) -> None:
-        self.action_submit()
-
     def action_submit(self) -> None:
         if self.flight.in_flight:
             return  # the code given is being checked; the emptied box is not a new answer
@@ -121,7 +111,7 @@ class ChoosePassphraseScreen(_StepScreen):
 
     BINDINGS = [Binding("ctrl+s", "submit", "Save passphrase", show=True)]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"signin-step"})
-    FIRST_FIELD = "passphrase"
+    BOXES = ("passphrase", "confirm")
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form narrow", id="choose-form"):
@@ -147,17 +137,6 @@ class ChoosePassphraseScreen(_StepScreen):
                 "Ctrl+S or Enter on the second box: save   Esc: start again", classes="hint"
             )
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#passphrase", Input).focus()
-
-    @on(Input.Submitted, "#passphrase")
-    def _next(self) -> None:
-        self.query_one("#confirm", Input).focus()
-
-    @on(Input.Submitted, "#confirm")
-    def _submitted(self) -> None:
-        self.action_submit()
 
     def action_submit(self) -> None:
         self._submit(
@@ -197,7 +176,6 @@ class EnrolScreen(_StepScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#code", Input).focus()
         self._load()
 
     @work(exclusive=True, group="enrol-load", exit_on_error=False)
@@ -207,10 +185,6 @@ class EnrolScreen(_StepScreen):
         enrolment = await self.call(self.services.users.start_enrolment, self.step.ticket)
         self.query_one("#qr", Static).update(qr_text(enrolment.uri))
         self.query_one("#secret", Static).update(secret_text(enrolment.secret))
-
-    @on(Input.Submitted, "#code")
-    def _submitted(self) -> None:
-        self.action_submit()
 
     def action_submit(self) -> None:
         code = self.query_one("#code", Input).value.strip()

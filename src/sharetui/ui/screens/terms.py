@@ -75,8 +75,8 @@ class TermsScreen(KeptList):
         }
         return terms
 
-    def _show(self) -> None:
-        super()._show()
+    def _show(self, cursor: int | None = None) -> None:
+        super()._show(cursor)
         self.query_one("#kept-intro", Static).update(
             lit(f"{self.INTRO} Bank holidays skipped: {self.bank_region}.")
         )

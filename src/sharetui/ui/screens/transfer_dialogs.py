@@ -96,6 +96,14 @@ class _ChoosesPeople(FormDialog):
         self.person: tuple[int, str] | None = None
         self.org: tuple[int, int | None, str] | None = None
 
+    def people_questions(self, org_question: str, *, allow_add: bool) -> ComposeResult:
+        """The first two questions of both forms, the child and the other setting, each
+        with the line saying who is chosen."""
+        yield Field("person", "The child", PersonPicker(page_size=4, allow_add=allow_add))
+        yield Static("Nobody chosen yet", id="chosen-person")
+        yield Field("org", org_question, RecipientPicker())
+        yield Static("No setting chosen yet", id="chosen-org")
+
     def values(self) -> dict[str, Any]:
         out = super().values()
         out["person"] = list(self.person) if self.person else None
@@ -212,10 +220,7 @@ class StartTransferDialog(_ChoosesPeople):
     def questions(self) -> ComposeResult:
         app = self.share_app
         now = app.clock.now().astimezone(app.settings.tz).strftime(WHEN_FORMAT)
-        yield Field("person", "The child", PersonPicker(page_size=4, allow_add=False))
-        yield Static("Nobody chosen yet", id="chosen-person")
-        yield Field("org", "The new setting", RecipientPicker())
-        yield Static("No setting chosen yet", id="chosen-org")
+        yield from self.people_questions("The new setting", allow_add=False)
         yield Field(
             "transfer_reason",
             "Reason for the move",
@@ -366,10 +371,7 @@ class IncomingFileDialog(_ChoosesPeople):
 
     def questions(self) -> ComposeResult:
         today = self.share_app.clock.today()
-        yield Field("person", "The child", PersonPicker(page_size=4))
-        yield Static("Nobody chosen yet", id="chosen-person")
-        yield Field("org", "The setting it came from", RecipientPicker())
-        yield Static("No setting chosen yet", id="chosen-org")
+        yield from self.people_questions("The setting it came from", allow_add=True)
         yield Field(
             "received_on",
             "Day received (day/month/year)",

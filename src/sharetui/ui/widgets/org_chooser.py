@@ -17,15 +17,16 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharetui.domain.after_share import fold_name
 from sharetui.domain.errors import ShareError
 from sharetui.services.register_keeping import OrgView
+from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
 from sharetui.ui.screens.base import ReportsWorkerFailures
+from sharetui.ui.widgets.picker import arrows_through_matches
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
@@ -42,17 +43,12 @@ class OrgChooser(ReportsWorkerFailures, Vertical):
     OrgChooser > .chooser-chosen { height: auto; }
     """
 
-    class Picked(Message):
+    class Picked(ControlMessage["OrgChooser"]):
         """An organisation was chosen (or ticked or unticked)."""
 
         def __init__(self, chooser: OrgChooser, org_id: int) -> None:
-            super().__init__()
-            self.chooser = chooser
+            super().__init__(chooser)
             self.org_id = org_id
-
-        @property
-        def control(self) -> OrgChooser:
-            return self.chooser
 
     def __init__(
         self,
@@ -155,15 +151,7 @@ class OrgChooser(ReportsWorkerFailures, Vertical):
         self.query_one(".chooser-chosen", Static).update(lit(words))
 
     def on_key(self, event: events.Key) -> None:
-        if event.key not in ("up", "down") or self.screen.focused is not self.input:
-            return
-        event.stop()
-        event.prevent_default()
-        matches = self.query_one(".chooser-list", OptionList)
-        if event.key == "down":
-            matches.action_cursor_down()
-        else:
-            matches.action_cursor_up()
+        arrows_through_matches(event, self.input, self.query_one(".chooser-list", OptionList))
 
     @on(Input.Submitted, ".chooser-input")
     def _submitted(self, event: Input.Submitted) -> None:

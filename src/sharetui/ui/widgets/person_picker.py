@@ -13,12 +13,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
+from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit
 from sharetui.ui.widgets.paging import OwnsPagedList, PagedOptions, TopPassed
 from sharetui.ui.widgets.person_text import person_line
@@ -67,17 +67,12 @@ class PersonPicker(OwnsPagedList, SearchPicker):
         Binding("ctrl+n", "add_person", "Add a person"),
     ]
 
-    class Picked(Message):
+    class Picked(ControlMessage["PersonPicker"]):
         """A person was chosen (an existing match, or one just added)."""
 
         def __init__(self, picker: PersonPicker, person: PersonSummary) -> None:
-            super().__init__()
-            self.picker = picker
+            super().__init__(picker)
             self.person = person
-
-        @property
-        def control(self) -> PersonPicker:
-            return self.picker
 
     def __init__(
         self,

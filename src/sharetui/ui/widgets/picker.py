@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 
@@ -42,3 +43,17 @@ class SearchPicker(ReportsWorkerFailures, Vertical):
     @property
     def share_app(self) -> ShareApp:
         return self.app  # type: ignore[return-value]  # Textual types .app as App[Any]; it is a ShareApp
+
+
+def arrows_through_matches(event: events.Key, box: Input, matches: OptionList) -> None:
+    """Up and Down typed in a search box move the highlight through its matches, the focus
+    staying in the box so that typing goes on (the pickers and the organisation chooser);
+    any other key, or a key with the focus elsewhere, is left alone."""
+    if event.key not in ("up", "down") or box.screen.focused is not box:
+        return
+    event.stop()
+    event.prevent_default()
+    if event.key == "down":
+        matches.action_cursor_down()
+    else:
+        matches.action_cursor_up()

@@ -21,8 +21,9 @@ from textual.widgets.option_list import Option
 
 from sharetui.domain.errors import ShareError
 from sharetui.services.register import RecipientChoice
+from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
-from sharetui.ui.widgets.picker import SearchPicker
+from sharetui.ui.widgets.picker import SearchPicker, arrows_through_matches
 
 HOW_TO = "Type part of the organisation, role, name or contact; Up/Down, then Enter takes it."
 
@@ -57,15 +58,12 @@ class RecipientPicker(SearchPicker):
 
     BINDINGS = [Binding("ctrl+n", "add_new", "Add to register")]
 
-    class Picked(Message):
-        def __init__(self, picker: RecipientPicker, choice: RecipientChoice) -> None:
-            super().__init__()
-            self.picker = picker
-            self.choice = choice
+    class Picked(ControlMessage["RecipientPicker"]):
+        """An organisation or one of its contacts was chosen."""
 
-        @property
-        def control(self) -> RecipientPicker:
-            return self.picker
+        def __init__(self, picker: RecipientPicker, choice: RecipientChoice) -> None:
+            super().__init__(picker)
+            self.choice = choice
 
     class Continue(Message):
         """Enter in an empty box with a recipient already chosen: go on."""
@@ -142,15 +140,7 @@ class RecipientPicker(SearchPicker):
 
     # -- keys -----------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
-        if event.key not in ("up", "down") or self.screen.focused is not self.input:
-            return
-        event.stop()
-        event.prevent_default()
-        results = self.result_list
-        if event.key == "down":
-            results.action_cursor_down()
-        else:
-            results.action_cursor_up()
+        arrows_through_matches(event, self.input, self.result_list)
 
     @on(Input.Submitted, ".picker-input")
     def _submitted(self, event: Input.Submitted) -> None:
