@@ -115,7 +115,12 @@ def _sift(rules: dict[RecordKind, RetentionRule], day: date) -> ColumnElement[bo
     birthday was also opened well before that birthday: a bound on its opening too, which
     leaves out the adults of the same age. The rule itself then decides each one (_placed)."""
     child = rules[RecordKind.CHILD_PROTECTION]
-    as_child = and_(col(Person.date_of_birth).is_not(None), _may_be_due(child, day))
+    if child.age_years is not None and child.years_after is None:
+        # due at a birthday alone: born long enough ago (no date of birth, no such birthday),
+        # one bound the index on opening and birth dates serves (schema 0010)
+        as_child = col(Person.date_of_birth) <= years_back(day, child.age_years)
+    else:
+        as_child = and_(col(Person.date_of_birth).is_not(None), _may_be_due(child, day))
     if child.age_years is not None:
         opened_by = add_calendar_months(
             years_back(day, child.age_years), 12 * ADULTHOOD_YEARS

@@ -57,6 +57,8 @@ class SignInThrottle(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    # the records due for review: those opened long ago, then their birth dates (0010)
+    __table_args__ = (Index("ix_person_opened_born", "created_at", "date_of_birth"),)
     id: int | None = Field(default=None, primary_key=True)
     family_name: str = Field(max_length=200)
     given_names: str = Field(max_length=200)
