@@ -53,11 +53,12 @@ BATCH = 20_000  # rows fetched at a time; progress is told after each full batch
 
 
 def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]]:
-    """Every event in id order, BATCH rows at a time, as plain tuples where the driver gives
-    them. On SQLite the rows come from the driver's cursor on this connection (inside its
-    read transaction) without SQLAlchemy's per-row result objects, which cost as much as
-    hashing; SQLite keeps the time as the canonical text itself, read as text. Elsewhere the
-    rows stream through SQLAlchemy (a server-side cursor) with the driver's naive datetime."""
+    """Every event in id order, BATCH rows at a time, as the driver's plain tuples: from the
+    driver's cursor on this connection (inside its read transaction), without SQLAlchemy's
+    per-row result objects, which cost as much as hashing. SQLite keeps the time as the
+    canonical text itself, read as text; PostgreSQL gives a naive datetime, and its rows
+    come from a server-side (named) cursor, so the 2.4 million rows of a large site are never
+    all in memory at once."""
     cols = _EVENTS.c
     at_col: Label[Any]
     if sqlite:
@@ -77,10 +78,7 @@ def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]
         cols.prev_hash,
         cols.hash,
     ).order_by(cols.id)
-    if not sqlite:
-        yield from conn.execution_options(yield_per=BATCH).execute(query).partitions()
-        return
-    cursor = conn.connection.cursor()
+    cursor = conn.connection.cursor() if sqlite else conn.connection.cursor(name="audit_verify")
     try:
         cursor.execute(str(query.compile(dialect=conn.dialect)))
         while batch := cursor.fetchmany(BATCH):
