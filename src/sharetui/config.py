@@ -107,6 +107,8 @@ def _valid_region(name: str) -> str:
 
 def _valid_receipt_days(text: str) -> str:
     """'urgent=1/2,share=3/5,cp_transfer=5/5': every part names a kind and its days."""
+    if not text.strip():
+        return ""  # the defaults: nothing to check, and nothing to import before the first screen
     from sharetui.domain.after_share import strict_receipt_days
 
     strict_receipt_days(text)

@@ -16,6 +16,12 @@ from sharetui.config import Settings, SettingsInvalid
         ("SHARETUI_IDLE_LOCK_SECONDS", "0", "a whole number of seconds from 15 to 3600"),
         ("SHARETUI_IDLE_LOCK_SECONDS", "86400", "a whole number of seconds from 15 to 3600"),
         ("SHARETUI_TIMEZONE", "Europe/Londn", "an IANA time zone name such as Europe/London"),
+        (
+            "SHARETUI_RECEIPT_DAYS",
+            "urgent=3/1",
+            "kinds with working days to chase/overdue, such as "
+            "urgent=1/2,share=3/5,cp_transfer=5/5",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_it(
@@ -55,3 +61,9 @@ def test_unset_values_take_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None
         "Europe/London",
         "",
     )
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_empty_receipt_days_take_the_defaults(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SHARETUI_RECEIPT_DAYS", value)
+    assert Settings.from_env("sqlite:///x.db").receipt_days == ""

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from sharetui.config import Settings
 from sharetui.domain.clock import Clock
 from sharetui.services.failures import describe
-from sharetui.ui import hangup, screen_css
+from sharetui.ui import hangup, heap, screen_css
 from sharetui.ui.crash_guard import CRASH_EXIT_CODE, CrashGuard
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.locking import SHOWN_OVER_LOCK
@@ -126,6 +126,13 @@ class ShareApp(CrashGuard, SessionFlow, inherit_bindings=False):
         self._recovery_left: int | None = None
 
     # -- start-up -------------------------------------------------------------------------
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """The app in a process of its own (run_app): what the imports made is held out of
+        the collector's passes while the first screen is built (ui/heap.py). Tests drive
+        the app with run_test and keep their collector as it is."""
+        heap.hold_start()
+        return super().run(*args, **kwargs)
+
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         if self._high_contrast:
