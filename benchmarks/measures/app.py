@@ -471,41 +471,39 @@ def peak_kib():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
-BARE_MEMORY_PROBE = (
-    PEAK_RSS
-    + BARE_APP
-    + """
+def bare_memory_probe(then: str, label: str) -> str:
+    """The bare app shown and typed into, then `then` (lines of code at the probe's level of
+    indentation), then its peak printed with `label`."""
+    return (
+        PEAK_RSS
+        + BARE_APP
+        + """
 import os
 async def ready(pilot):
     await pilot.pause()
     await pilot.press("a", "b", "c")
     await pilot.pause()
-    print(peak_kib(), "bare", flush=True)
+"""
+        + then
+        + f"""
+    print(peak_kib(), "{label}", flush=True)
     os._exit(0)
 Bare().run(headless=True, size=(100, 30), auto_pilot=ready)
 """
-)
+    )
+
+
+BARE_MEMORY_PROBE = bare_memory_probe("", "bare")
 
 # The part of the peak that is argon2id: the bare app above, then one passphrase hashed with
 # the app's own parameters (services/signin.py, HASHER, passed in BENCH_ARGON2), as signing in
 # does. Memory the app holds beyond this figure is its own.
-ARGON2_MEMORY_PROBE = (
-    PEAK_RSS
-    + BARE_APP
-    + """
-import os
-from argon2 import PasswordHasher
-async def ready(pilot):
-    await pilot.pause()
-    await pilot.press("a", "b", "c")
-    await pilot.pause()
+ARGON2_MEMORY_PROBE = bare_memory_probe(
+    """    from argon2 import PasswordHasher
     t, m, p, n, salt = map(int, os.environ["BENCH_ARGON2"].split(","))
     hasher = PasswordHasher(time_cost=t, memory_cost=m, parallelism=p, hash_len=n, salt_len=salt)
-    hasher.hash("correct horse battery staple")
-    print(peak_kib(), "bare+argon2id", flush=True)
-    os._exit(0)
-Bare().run(headless=True, size=(100, 30), auto_pilot=ready)
-"""
+    hasher.hash("correct horse battery staple")""",
+    "bare+argon2id",
 )
 
 APP_MEMORY_PROBE = (
