@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists
+from sqlalchemy import CursorResult, exists
 from sqlalchemy import func as sa_func
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -26,9 +27,9 @@ from sharetui.domain.text import LONG_TEXT, clean
 from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
-from sharetui.services.people import load_person, summary, touch
+from sharetui.services.people import summary, summary_of, touched
 from sharetui.services.unit_of_work import Actor, Store, found
-from sharetui.services.views import DecisionView, Page
+from sharetui.services.views import DecisionView, Page, PersonSummary
 from sharetui.store.locks import LockSpace, lock, next_id
 from sharetui.store.models import (
     AdviceRequest,
@@ -38,10 +39,21 @@ from sharetui.store.models import (
     SharingDecision,
     User,
 )
-from sharetui.store.types import utcnow
+from sharetui.store.types import table_of, utcnow
 
 # Worked out by the service when a version is saved, kept on the record with it.
 DERIVED_FIELDS = ("agreement_id", "agreement_cover", "receipt_required")
+
+# A version is inserted by statements built once, not through the ORM's unit of work: the
+# insert runs while other terminals wait for their turn, and the ORM's flush of its 47
+# columns cost three times what the statement does (benchmarks/README.md, the writers).
+_DECISIONS = table_of(SharingDecision)
+_DECISION_COLUMNS = tuple(c.key for c in _DECISIONS.columns)
+_INSERT_DECISION = sa_insert(_DECISIONS)
+_INSERT_AFFECTED = sa_insert(table_of(DecisionAffected))
+
+# A version just inserted, with the summaries of its subject and of the others it names.
+Saved = tuple[SharingDecision, PersonSummary, list[PersonSummary]]
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ class Decisions:
         # Built before the write transaction: other terminals' saves wait while one is open.
         prepared = [_row_from_input(d, actor)]
 
-        def work(s: Session) -> DecisionView:
+        def work(s: Session) -> Saved:
             row, subject, others = self._insert(
                 s,
                 actor,
@@ -153,7 +165,7 @@ class Decisions:
             summary = f"person {row.subject_id}; {row.outcome}"
             return self._saved(s, actor, draft_id, row, subject, others, "decision.create", summary)
 
-        return self.store.write(work, actor)
+        return self._view_of(*self.store.write(work, actor), decider_name=actor.display_name)
 
     def amend(
         self,
@@ -176,7 +188,7 @@ class Decisions:
             errors["amend_reason"] = f"Enter a reason of {LONG_TEXT:,} characters or fewer"
         check(errors)
 
-        def work(s: Session) -> DecisionView:
+        def work(s: Session) -> Saved:
             base = found(s, SharingDecision, decision_id, "That decision does not exist")
             root_id = base.root_id or base.id
             assert root_id is not None  # a stored decision has its id
@@ -227,7 +239,7 @@ class Decisions:
             summary = f"version {row.version} of {root_id}"
             return self._saved(s, actor, draft_id, row, subject, others, "decision.amend", summary)
 
-        return self.store.write(work, actor)
+        return self._view_of(*self.store.write(work, actor), decider_name=actor.display_name)
 
     def _insert(
         self,
@@ -240,11 +252,12 @@ class Decisions:
         supersedes: int | None,
         reason: str,
         row: SharingDecision | None = None,
-    ) -> tuple[SharingDecision, Person, list[Person]]:
-        """Insert one version (row: the version built from d beforehand, if it was). Returns
-        the people it names as well: held here, they stay in the session's identity map, so
-        touch() and the view need no second load."""
-        subject = load_person(s, d.subject_id, "subject_id")
+    ) -> Saved:
+        """Insert one version (row: the version built from d beforehand, if it was). The
+        row is never added to the session: it is written by one statement built once, and
+        its people are read as the columns of their summaries, the subject's together with
+        recording the activity on them. Returns the row (its id set) and those summaries."""
+        subject = touched(s, d.subject_id, "subject_id")
         if d.consent_event_id is not None:
             relied_on = (
                 d.consent_position is ConsentPosition.GIVEN
@@ -258,7 +271,7 @@ class Decisions:
                 relied_on=relied_on,
             )
         others = [pid for pid in dict.fromkeys(d.others_affected) if pid != d.subject_id]
-        other_people = [load_person(s, pid, "others_affected") for pid in others]
+        other_people = [summary_of(s, pid, "others_affected") for pid in others]
         if row is None:
             row = _row_from_input(d, actor)
         else:
@@ -273,13 +286,18 @@ class Decisions:
         row.version = version
         row.supersedes_id = supersedes
         row.amend_reason = reason
-        s.add(row)
-        s.flush()
+        values = {k: getattr(row, k) for k in _DECISION_COLUMNS}
+        if row.id is None:  # an amendment: the database gives the id
+            del values["id"]
+        result = s.execute(_INSERT_DECISION, values)
+        if row.id is None:
+            assert isinstance(result, CursorResult)  # what an INSERT gives
+            key = result.inserted_primary_key
+            assert key is not None
+            row.id = key[0]
         assert row.id is not None
-        for pid in others:
-            s.add(DecisionAffected(decision_id=row.id, person_id=pid))
-        touch(s, row.subject_id)
-        s.flush()
+        if others:
+            s.execute(_INSERT_AFFECTED, [{"decision_id": row.id, "person_id": p} for p in others])
         return row, subject, other_people
 
     def _saved(
@@ -288,51 +306,54 @@ class Decisions:
         actor: Actor,
         draft_id: int | None,
         row: SharingDecision,
-        subject: Person,
-        others: list[Person],
+        subject: PersonSummary,
+        others: list[PersonSummary],
         action: str,
         summary: str,
-    ) -> DecisionView:
+    ) -> Saved:
         """What follows inserting a version, for a new decision and an amendment alike: its
-        draft settled (advice linked to it), the audit event, and the view from what the
-        transaction already holds."""
+        draft settled (advice linked to it) and the audit event. Returns what the view is
+        made from, which the caller makes after the commit, out of the write turn."""
         _finish_draft(s, actor, draft_id, row)
         append(s, actor, action, "decision", row.id, summary)
-        return self._view(s, row, subject=subject, others=others, decider_name=actor.display_name)
+        return row, subject, others
 
-    def _view(
-        self,
-        s: Session,
+    def _view(self, s: Session, row: SharingDecision) -> DecisionView:
+        """A stored version as plain data, its people and decider read in s."""
+        person = s.get(Person, row.subject_id)
+        assert person is not None
+        others = [
+            summary(p)
+            for p in s.exec(
+                select(Person)
+                .join(DecisionAffected, col(DecisionAffected.person_id) == Person.id)
+                .where(DecisionAffected.decision_id == row.id)
+            ).all()
+        ]
+        decider = s.get(User, row.decided_by_id)
+        return self._view_of(
+            row, summary(person), others, decider_name=decider.display_name if decider else "?"
+        )
+
+    @staticmethod
+    def _view_of(
         row: SharingDecision,
+        subject: PersonSummary,
+        others: list[PersonSummary],
         *,
-        subject: Person | None = None,
-        others: list[Person] | None = None,
-        decider_name: str | None = None,
+        decider_name: str,
     ) -> DecisionView:
-        """The stored version as plain data. A caller that has just written the row passes
-        what it already holds, saving three queries inside the write transaction."""
+        """The version as plain data from what is already at hand: no query. A version just
+        saved is viewed from what its transaction held, after the commit."""
         assert row.id is not None and row.root_id is not None
-        subject = subject or s.get(Person, row.subject_id)
-        assert subject is not None
-        if others is None:
-            others = list(
-                s.exec(
-                    select(Person)
-                    .join(DecisionAffected, col(DecisionAffected.person_id) == Person.id)
-                    .where(DecisionAffected.decision_id == row.id)
-                ).all()
-            )
-        if decider_name is None:
-            decider = s.get(User, row.decided_by_id)
-            decider_name = decider.display_name if decider else "?"
         return DecisionView(
             row.id,
             row.root_id,
             row.version,
             row.supersedes_id,
             row.amend_reason,
-            summary(subject),
-            tuple(summary(o) for o in others),
+            subject,
+            tuple(others),
             Outcome(row.outcome),
             row.urgent,
             row.recipient_org,

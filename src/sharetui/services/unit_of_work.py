@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -116,10 +117,14 @@ class Store:
         """Run work in a write transaction and commit; retry the whole unit when busy.
         On SQLite, writers on this machine take turns first (see store/write_turns.py).
         With an actor, the account is checked first in the same transaction."""
-        with self._turns.turn():
-            return self._run(
-                work, self._write_engine, commit=True, actor=actor, allow_disabled=allow_disabled
-            )
+        return self._run(
+            work,
+            self._write_engine,
+            commit=True,
+            actor=actor,
+            allow_disabled=allow_disabled,
+            turn=self._turns.turn,
+        )
 
     def read(self, work: Callable[[Session], T], actor: Actor | None = None) -> T:
         return self._run(work, self.engine, commit=False, actor=actor)
@@ -132,18 +137,27 @@ class Store:
         commit: bool,
         actor: Actor | None = None,
         allow_disabled: bool = False,
+        turn: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> T:
+        """One unit of work, retried when busy. A writer's turn (turn) is held from before
+        the transaction begins to its commit or rollback, not over the session's closing
+        nor over the pause before a retry: the others wait for exactly the transaction."""
         delay = 0.02
         for attempt in range(RETRIES):
             try:
                 with Session(
                     engine, expire_on_commit=False, info={"audit_key": self.audit_key}
                 ) as session:
-                    if actor is not None:
-                        check_account(session, actor, allow_disabled=allow_disabled)
-                    result = work(session)
-                    if commit:
-                        session.commit()
+                    with turn():
+                        try:
+                            if actor is not None:
+                                check_account(session, actor, allow_disabled=allow_disabled)
+                            result = work(session)
+                            if commit:
+                                session.commit()
+                        except BaseException:
+                            session.rollback()  # the write lock goes before the turn does
+                            raise
                     return result
             except OverflowError as exc:
                 # SQLite integers are 64-bit: a larger id (typed or passed) matches no record.
