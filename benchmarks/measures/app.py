@@ -121,8 +121,11 @@ def bare_record_app(want: dict[str, Any]) -> Any:
 
     keys = "Esc Back  r Record consent  w Withdraw  s Seek advice  n New decision"
 
+    css = (Path(sys.modules[PersonScreen.__module__].__file__ or "").parent / "person.tcss")
+    css_text = css.read_text().replace("PersonScreen", "BareRecord")
+
     class BareRecord(Screen[None]):
-        DEFAULT_CSS = PersonScreen.DEFAULT_CSS.replace("PersonScreen", "BareRecord")
+        DEFAULT_CSS = css_text  # the person screen's own stylesheet
         BINDINGS = [("t", "timeline", "Timeline"), ("escape", "app.pop_screen", "Back")]
 
         def compose(self) -> ComposeResult:

@@ -71,32 +71,7 @@ class _Record:
 class PersonScreen(OwnsPagedList, KioskScreen):
     """One person: consent, links, timeline, details (and who viewed, for supervisors)."""
 
-    DEFAULT_CSS = """
-    PersonScreen #person-heading {
-        height: auto;
-        padding: 0 1;
-    }
-    PersonScreen TabbedContent {
-        height: 1fr;
-    }
-    PersonScreen ContentSwitcher {
-        height: 1fr;
-    }
-    PersonScreen TabPane {
-        height: 1fr;
-        padding: 0 1;
-    }
-    PersonScreen #consent-lines {
-        height: 1fr;
-    }
-    PersonScreen .pane-hint {
-        height: auto;
-        color: $text-muted;
-    }
-    PersonScreen .hidden {
-        display: none;
-    }
-    """
+    CSS_PATH = "person.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
