@@ -31,8 +31,15 @@ def ui_db(sqlite_template: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(ui_db: str) -> Callable[..., ShareApp]:
-    """Build an app on the test database; idle lock long unless a test says otherwise."""
+def make_app(
+    ui_db: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., ShareApp]:
+    """Build an app on the test database; idle lock long unless a test says otherwise. The
+    store opens as the app starts (store_at_once) unless the test is marked real_start: the
+    0.3 s the app waits after its first screen is for a person's cold start, and paid by
+    every test it was a minute of the suite."""
+    if request.node.get_closest_marker("real_start") is None:
+        monkeypatch.setattr("sharetui.ui.app.STORE_OPEN_DELAY", 0.001)
 
     def factory(idle_lock_seconds: int = 3600, **kwargs: object) -> ShareApp:
         settings = Settings(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from textual import events
 from textual.app import _character_to_key, _get_unicode_name_from_key
 from textual.keys import REPLACED_KEYS
@@ -55,6 +56,7 @@ def add_person(services: Services, family: str, given: str, dob: date, ref: str)
     )
 
 
+@pytest.mark.real_start  # typed before the store has opened, as at a terminal just started
 async def test_sign_in_typed_in_one_burst(make_app: Callable[..., ShareApp]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
