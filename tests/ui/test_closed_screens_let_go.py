@@ -4,6 +4,7 @@ what each record opened kept would grow its memory and every garbage collection'
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable
 from datetime import date
 
@@ -11,6 +12,7 @@ from textual.widget import Widget
 
 from sharetui.services.facade import Services
 from sharetui.ui.app import ShareApp
+from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.person import PersonScreen
 from tests.ui.conftest import settle, sign_in
 from tests.ui.test_person import add
@@ -41,3 +43,23 @@ async def test_opening_and_closing_records_keeps_no_closed_widget_alive(
                 kept = len(closed_widgets())  # whatever the first opening set up for good
         left = closed_widgets()
         assert len(left) <= kept, sorted(type(w).__name__ for w in left)
+
+
+async def test_a_signed_out_session_leaves_nothing_behind(make_app: Callable[..., ShareApp]) -> None:
+    """Several people use one terminal in a day: a session's screens are let go once it has
+    signed out, by the next sign-in's collection at the latest, though each sign-in froze
+    what was alive then out of the collector's passes (ui/heap.py). (A supervisor's home is
+    also held for up to its queue refresh interval by Textual's cancelled timer.)"""
+    app = make_app()
+    homes: list[weakref.ref[HomeScreen]] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await sign_in(pilot, "pat")
+            assert isinstance(app.screen, HomeScreen)
+            homes.append(weakref.ref(app.screen))
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+        await sign_in(pilot, "pat")  # its sign-in collects what the sessions before it left
+        assert [home() for home in homes] == [None, None, None]

@@ -8,37 +8,34 @@ the opening of a person's record. Moving what is alive at a quiet moment out of 
 collector's sight (gc.freeze) leaves its passes only the objects made since. (A larger young
 threshold was tried as well and made the openings no faster.)
 
-Freezing is done after a collection, so nothing that is already garbage is kept for good.
-The quiet moments: the store just opened (the sign-in screen waits for a username), and a
-sign-in just finished (the home screen is reading its lists on a thread).
+Freezing is done after a collection, and each collection first takes back into view what
+an earlier one froze: a frozen object is never collected, so the screens of a session signed
+out since (which hold one another in cycles) would otherwise stay for the life of the
+process, a session's worth of memory at every sign-in on a shared terminal. The quiet
+moments: the store just opened (the sign-in screen waits for a username), and a sign-in just
+finished (the home screen is reading its lists on a thread).
 
 Start-up is the exception: the app's own process (App.run) freezes what its imports made
 before the first screen is built, without a collection, since a full pass then is what it
 would save. Without it, the full pass that Textual's first screen set off walked the modules
 and classes the imports had just made (pydantic's, Textual's): about 18 ms of a 330 ms
 start, in CPU. The imports leave next to no garbage (the young passes during them find tens
-of objects), and the first settle() takes those objects back into view before it collects.
+of objects), and the first settle() looks at those objects too.
 """
 
 from __future__ import annotations
 
 import gc
 
-_held_at_start = False
-
 
 def hold_start() -> None:
     """Leave what start-up imported out of the collector's passes until the store opens."""
-    global _held_at_start
     gc.freeze()
-    _held_at_start = True
 
 
 def settle() -> None:
-    """Collect what is garbage now, then leave what is alive out of later passes."""
-    global _held_at_start
-    if _held_at_start:  # start-up's objects were frozen unswept: this pass looks at them too
-        gc.unfreeze()
-        _held_at_start = False
+    """Collect what is garbage now, everything included (what an earlier settle froze and
+    has been let go of since), then leave what is alive out of later passes."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
