@@ -221,6 +221,21 @@ def test_unconfirmed_share_reaches_the_sender_then_the_dsl_across_a_bank_holiday
     assert sender(date(2026, 6, 9)) == [d.root_id]
 
 
+def test_a_share_failed_on_the_day_it_was_sent_is_the_senders_at_once(svc, actors):
+    """The lists sift by the day sent before working out each share's state: a failure does
+    not wait for the chase point, and a share of the day is on no list until it is due."""
+    _, contact = _northshire(svc, actors)
+    p = person(svc, actors.pat)
+    failed = svc.decisions.log(actors.pat, _from_register(contact, p.id, shared_at=SENT))
+    waiting = svc.decisions.log(actors.pat, _from_register(contact, p.id, shared_at=SENT))
+    sent_on = SENT.astimezone(svc.store.settings.tz).date()
+    svc.receipts.record(actors.pat, failed.id, "failed", note="Bounced: mailbox full")
+    chase = svc.receipts.to_chase(actors.pat, sent_on)
+    assert [(v.decision_id, v.state) for v in chase] == [(failed.root_id, ReceiptState.FAILED)]
+    assert waiting.root_id not in [v.decision_id for v in chase]
+    assert svc.receipts.overdue(actors.sue, sent_on) == []
+
+
 def test_a_transfer_is_due_five_school_days_after_the_move_across_half_term(svc, actors):
     svc.calendar.add_term(actors.sam, "Spring 1", date(2026, 1, 5), date(2026, 2, 13))
     svc.calendar.add_term(actors.sam, "Spring 2", date(2026, 2, 23), date(2026, 3, 27))

@@ -8,11 +8,13 @@ step is appended (never changed), audited, and shown on the person's timeline.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from sharetui.domain.after_share import (
+    RECEIPT_DAYS,
     DecisionKind,
     ReceiptMethod,
     ReceiptState,
@@ -256,6 +258,8 @@ class Receipts:
             )
             if sender is not None:
                 q = q.where(SharingDecision.decided_by_id == sender)
+            if at_least is not ReceiptState.AWAITING:
+                q = q.where(self._may_have_reached(at_least, today))
             cal = working_calendar(s, self.store)
             out = []
             for row in s.exec(q.order_by(col(SharingDecision.shared_at))).all():
@@ -270,6 +274,24 @@ class Receipts:
             return out
 
         return self.store.read(work)
+
+    def _may_have_reached(self, state: ReceiptState, today: date) -> ColumnElement[bool]:
+        """The shares that may be at `state` (to chase, or overdue) today, as a condition the
+        database applies before each one's state is worked out: those first sent long enough
+        ago, and any whose receipt failed (a failure does not wait). N working or school days
+        are at least N calendar days, and sending again only moves the date on, so a share
+        sent fewer calendar days ago than the shortest wait for that state cannot be at it:
+        the supervisor's home no longer reads every share of the day (a busy day's thousands)
+        to list none of them. The bound is taken two days late, for any time zone."""
+        step = 0 if state is ReceiptState.CHASE else 1
+        least = min(days[step] for days in [*self._days.values(), RECEIPT_DAYS["share"]])
+        bound = datetime.combine(today - timedelta(days=least - 2), time(), tzinfo=UTC)
+        failed = select(ReceiptEvent.decision_root_id).where(
+            ReceiptEvent.step == ReceiptStep.FAILED.value
+        )
+        return or_(
+            col(SharingDecision.shared_at) < bound, col(SharingDecision.root_id).in_(failed)
+        )
 
     def _latest_of(self, s: Session, decision_id: int) -> SharingDecision:
         """The latest version of the decision that `decision_id` is a version of: a receipt

@@ -8,12 +8,13 @@ the opening of a person's record. Moving what is alive at a quiet moment out of 
 collector's sight (gc.freeze) leaves its passes only the objects made since. (A larger young
 threshold was tried as well and made the openings no faster.)
 
-Freezing is done after a collection, and each collection first takes back into view what
-an earlier one froze: a frozen object is never collected, so the screens of a session signed
-out since (which hold one another in cycles) would otherwise stay for the life of the
-process, a session's worth of memory at every sign-in on a shared terminal. The quiet
-moments: the store just opened (the sign-in screen waits for a username), and a sign-in just
-finished (the home screen is reading its lists on a thread).
+Freezing is done after a collection, once: when the store has just opened (the sign-in
+screen waits for a username), so what is frozen is what the process keeps for its life
+(modules, classes, the word lists, the engine). A session's own screens are never frozen: a
+frozen object is never collected, so freezing at each sign-in kept a signed-out session's
+screens (which hold one another in cycles) for the life of the process, and taking them
+back at each sign-in cost a full collection of everything, every time (a minute of the test
+suite).
 
 Start-up is the exception: the app's own process (App.run) freezes what its imports made
 before the first screen is built, without a collection, since a full pass then is what it
@@ -34,8 +35,8 @@ def hold_start() -> None:
 
 
 def settle() -> None:
-    """Collect what is garbage now, everything included (what an earlier settle froze and
-    has been let go of since), then leave what is alive out of later passes."""
+    """Collect what is garbage now, start-up's objects included, then leave what is alive
+    out of later passes."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

@@ -20,7 +20,6 @@ from textual.screen import Screen
 
 from sharetui.domain.errors import ShareError
 from sharetui.services.failures import describe
-from sharetui.ui import heap
 from sharetui.ui.locking import WORK_MODE, LockModes
 from sharetui.ui.screens.base import KioskMixin
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
@@ -105,7 +104,6 @@ class SessionFlow(LockModes):
             )
         if words and home.is_attached:
             home.show_welcome("\n".join(words))
-        heap.settle()  # the session's own objects stay for it
 
     async def create_first_admin(self, username: str, display_name: str, passphrase: str) -> None:
         services = await self.wait_services()
