@@ -11,29 +11,28 @@ from rich.text import Text
 from sharetui.commands import move
 from sharetui.commands.common import (
     CommandFailed,
+    Subcommands,
     add_sign_in_options,
     new_key_words,
-    open_services,
     out,
     progress,
     settings_from,
-    sign_in,
+    signed_in,
 )
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    db = sub.add_parser(
+    commands = Subcommands(sub, common)
+    db = commands.group(
         "db",
-        parents=[common],
         help="database: upgrade the schema, show its version, copy a site, verify a copy",
         description="Bring the database schema up to date, or show which version it is at.",
     )
-    db_actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
-    up = db_actions.add_parser(
+    up = db.command(
         "upgrade",
-        parents=[common],
         help="bring the schema up to date (refuses a database from a newer sharetui)",
         description="Bring the schema up to date, in one transaction.",
+        handler=_db_upgrade,
     )
     up.add_argument(
         "--plain",
@@ -41,32 +40,28 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="make a new SQLite database without encryption (for a disk that is encrypted "
         "already); by default it is encrypted under the site key",
     )
-    up.set_defaults(handler=_db_upgrade)
-    cur = db_actions.add_parser(
+    db.command(
         "current",
-        parents=[common],
         help="show the schema version",
         description="Show the schema version of the database and of this sharetui.",
+        handler=_db_current,
     )
-    cur.set_defaults(handler=_db_current)
-    move.register(db_actions, common)
+    move.register(db)
 
-    audit = sub.add_parser(
+    audit = commands.group(
         "audit",
-        parents=[common],
         help="check the audit trail",
         description="Check the audit trail (administrators).",
     )
-    audit_actions = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ver = audit_actions.add_parser(
+    ver = audit.command(
         "verify",
-        parents=[common],
         help="walk the whole hash chain; exit 1 naming the first broken event",
         description=(
             "Recompute the hash of every audit event, in order. Exit status 0 when the chain "
             "is whole; 1 when an event was altered, removed or reordered, naming the first. "
             "Needs an administrator's sign-in; the check is itself audited."
         ),
+        handler=_audit_verify,
     )
     ver.add_argument(
         "--seal",
@@ -75,10 +70,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="also prove that nothing up to the sealed event changed (see: audit seal)",
     )
     add_sign_in_options(ver, "administrator")
-    ver.set_defaults(handler=_audit_verify)
-    seal = audit_actions.add_parser(
+    seal = audit.command(
         "seal",
-        parents=[common],
         help="verify, then write the chain's head (count, time, hash) to a file kept elsewhere",
         description=(
             "Verify the whole chain, then print its head and write it, with a checkpoint every "
@@ -86,20 +79,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "printout): `audit verify --seal FILE` then proves that nothing before it changed, "
             "even if someone rewrote the whole chain. Needs an administrator's sign-in."
         ),
+        handler=_audit_seal,
     )
     seal.add_argument("--out", type=Path, metavar="FILE", required=True, help="the seal file")
     add_sign_in_options(seal)
-    seal.set_defaults(handler=_audit_seal)
 
-    backup = sub.add_parser(
+    backup = commands.command(
         "backup",
-        parents=[common],
         help="copy the database safely while it is in use (SQLite)",
         description=(
             "Copy a SQLite database with SQLite's online backup, so the copy is consistent "
             "even while people are using the app. The copy is readable by you only. For "
             "PostgreSQL this prints how to use pg_dump and exits with status 1."
         ),
+        handler=_backup,
     )
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
@@ -108,7 +101,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="store_true",
         help="then open the copy and check it as a restore would (sharetui db verify PATH)",
     )
-    backup.set_defaults(handler=_backup)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -189,8 +181,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     sealed = read_seal(args.seal) if args.seal else None
-    with open_services(settings) as svc:
-        actor = sign_in(svc, args, settings)
+    with signed_in(settings, args) as (svc, actor):
         with progress("Checking the audit trail") as update:
             result = svc.audit.verify(actor, update, sealed)
         keyed = svc.audit.keyed
@@ -249,10 +240,11 @@ def _audit_seal(args: argparse.Namespace) -> int:
         raise CommandFailed(f"{target} already exists; keep old seals and choose a new file name")
     if not target.parent.is_dir():
         raise CommandFailed(f"The folder {target.parent} does not exist")
-    with open_services(settings) as svc:
-        actor = sign_in(svc, args, settings)
-        with progress("Checking the audit trail") as update:
-            result, seal = svc.audit.seal(actor, update)
+    with (
+        signed_in(settings, args) as (svc, actor),
+        progress("Checking the audit trail") as update,
+    ):
+        result, seal = svc.audit.seal(actor, update)
     if seal is None:
         raise CommandFailed(
             f"Nothing sealed: the audit trail is broken at event {result.first_broken_id}: "

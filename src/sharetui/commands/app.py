@@ -10,6 +10,7 @@ from rich.text import Text
 
 from sharetui.commands.common import (
     CommandFailed,
+    Subcommands,
     database_named,
     err,
     out,
@@ -21,13 +22,12 @@ from sharetui.launcher import sanitise_environment
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    run = sub.add_parser(
+    Subcommands(sub, common).command(
         "run",
-        parents=[common],
         help="open the app (the default)",
         description="Open the app on the configured database.",
+        handler=run_command,
     )
-    run.set_defaults(handler=run_command)
 
     demo = sub.add_parser(
         "demo",

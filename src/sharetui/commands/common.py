@@ -1,5 +1,6 @@
-"""What every subcommand shares: settings, opening the store, reading passphrases without
-echo, signing in, and output (results on stdout, prompts and progress on stderr)."""
+"""What every subcommand shares: how it is declared, settings, opening the store, reading
+passphrases without echo, signing in, and output (results on stdout, prompts and progress on
+stderr)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,56 @@ if TYPE_CHECKING:  # the store is imported only when a command needs it: --help 
     from sharetui.services.unit_of_work import Actor
 
 
+Handler = Callable[[argparse.Namespace], int]
+
+
 class CommandFailed(ShareError):
     """A command cannot go on; its message is printed as the one line on stderr."""
+
+
+class Subcommands:
+    """Where the commands under sharetui, or under one of its commands, are declared. Each
+    takes --database from the shared parent parser (so the option may stand before or after
+    the command's name) and names the function that runs it."""
+
+    def __init__(
+        self, actions: argparse._SubParsersAction, common: argparse.ArgumentParser
+    ) -> None:
+        self.actions = actions
+        self.common = common
+
+    def command(
+        self,
+        name: str,
+        help: str,
+        description: str,
+        handler: Handler | None = None,
+        *,
+        epilog: str | None = None,
+        raw: bool = False,
+    ) -> argparse.ArgumentParser:
+        """One command: help is its line in the list it stands in, description opens its own
+        --help; raw keeps the line breaks of a description or epilog laid out by hand."""
+        parser = self.actions.add_parser(
+            name,
+            parents=[self.common],
+            help=help,
+            description=description,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter if raw else argparse.HelpFormatter,
+        )
+        if handler is not None:
+            parser.set_defaults(handler=handler)
+        return parser
+
+    def group(
+        self, name: str, help: str, description: str, *, dest: str = "action", raw: bool = False
+    ) -> Subcommands:
+        """A command that only gathers others (db upgrade, db current): one of them must be
+        named, shown in the usage as dest in capitals (ACTION, KIND)."""
+        parser = self.command(name, help, description, raw=raw)
+        actions = parser.add_subparsers(dest=dest, metavar=dest.upper(), required=True)
+        return Subcommands(actions, self.common)
 
 
 def out() -> Console:
@@ -152,6 +201,15 @@ def sign_in(svc: Services, args: argparse.Namespace, settings: Settings) -> Acto
         )
         raise CommandFailed(f"This account must first {what}: sign in at a sharetui terminal")
     return step.actor
+
+
+@contextmanager
+def signed_in(settings: Settings, args: argparse.Namespace) -> Iterator[tuple[Services, Actor]]:
+    """The services with whoever runs the command signed in, for the commands that read
+    personal data or change what is kept (the services check the actor's role); closed when
+    the command is done with them."""
+    with open_services(settings) as svc:
+        yield svc, sign_in(svc, args, settings)
 
 
 @contextmanager

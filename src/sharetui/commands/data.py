@@ -16,12 +16,12 @@ from rich.text import Text
 
 from sharetui.commands.common import (
     CommandFailed,
+    Subcommands,
     add_sign_in_options,
-    open_services,
     option_date,
     out,
     settings_from,
-    sign_in,
+    signed_in,
 )
 from sharetui.services.csv_out import SafeCsvWriter
 
@@ -32,16 +32,15 @@ FORMATS = ("json", "csv", "pdf")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    export = sub.add_parser(
+    commands = Subcommands(sub, common)
+    export = commands.group(
         "export",
-        parents=[common],
         help="subject access export of everything held about a person",
         description="Subject access exports.",
+        dest="kind",
     )
-    kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True)
-    person = kinds.add_parser(
+    person = export.command(
         "person",
-        parents=[common],
         help="everything held about one person, third parties marked for review",
         description=(
             "Write everything held about one person: details, linked people, consent events, "
@@ -51,17 +50,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "supervisor's or administrator's sign-in, and is audited. The file is readable by "
             "you only. CSV is one file with one row per field."
         ),
+        handler=_export_person,
     )
     person.add_argument("reference", metavar="REF", help="the person's reference")
     person.add_argument("--format", required=True, choices=FORMATS, help="file format")
     person.add_argument("--out", required=True, type=Path, metavar="PATH", help="file to write")
     person.add_argument("--force", action="store_true", help="replace PATH if it exists")
     add_sign_in_options(person)
-    person.set_defaults(handler=_export_person)
 
-    report = sub.add_parser(
+    report = commands.command(
         "report",
-        parents=[common],
         help="decisions and advice turnaround over a period",
         description=(
             "Decisions by month (shared, in part, not shared, pending advice, shared without "
@@ -74,6 +72,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "table,row,column,value (weekly figures included). Needs a supervisor's or "
             "administrator's sign-in."
         ),
+        handler=_report,
     )
     report.add_argument(
         "--from",
@@ -93,7 +92,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     report.add_argument("--force", action="store_true", help="replace PATH if it exists")
     add_sign_in_options(report)
-    report.set_defaults(handler=_report)
 
 
 # -- export -----------------------------------------------------------------------------------
@@ -104,8 +102,7 @@ def _export_person(args: argparse.Namespace) -> int:
     target: Path = args.out.expanduser()
     if target.exists() and not args.force:
         raise CommandFailed(f"{target} already exists; choose a new file name or add --force")
-    with open_services(settings) as svc:
-        actor = sign_in(svc, args, settings)
+    with signed_in(settings, args) as (svc, actor):
         export = svc.export.person(actor, args.reference, args.format)
     data = render(export, args.format)
     save(data, target, overwrite=args.force)
@@ -143,8 +140,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.expanduser().exists() and not args.force:
         raise CommandFailed(f"{args.out} already exists; choose a new file name or add --force")
     start, end = _period(args, settings.clock.today())
-    with open_services(settings) as svc:
-        actor = sign_in(svc, args, settings)
+    with signed_in(settings, args) as (svc, actor):
         report = svc.reports.build(actor, start, end)
     if args.format == "csv":
         text = report_csv(report)

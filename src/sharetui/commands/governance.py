@@ -17,12 +17,13 @@ from rich.text import Text
 
 from sharetui.commands.common import (
     CommandFailed,
+    Handler,
+    Subcommands,
     add_sign_in_options,
-    open_services,
     option_date,
     out,
     settings_from,
-    sign_in,
+    signed_in,
 )
 
 GOV = "information governance lead or administrator"
@@ -30,9 +31,7 @@ GOV = "information governance lead or administrator"
 
 def _run(args: argparse.Namespace, work: Any) -> Any:
     """Open, sign in, do the work with (services, actor), close."""
-    settings = settings_from(args)
-    with open_services(settings) as svc:
-        actor = sign_in(svc, args, settings)
+    with signed_in(settings_from(args), args) as (svc, actor):
         return work(svc, actor)
 
 
@@ -42,25 +41,27 @@ def _sar_changed(args: argparse.Namespace, work: Any) -> int:
     return 0
 
 
-def _cmd(sub: Any, common: Any, name: str, help_: str, handler: Any, who: str = GOV) -> Any:
-    p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+def _cmd(
+    commands: Subcommands, name: str, help_: str, handler: Handler, who: str = GOV
+) -> argparse.ArgumentParser:
+    """A governance command: its one line of help opens its --help too, and it needs who's
+    sign-in."""
+    p = commands.command(name, help=help_, description=help_, handler=handler)
     add_sign_in_options(p, who)
-    p.set_defaults(handler=handler)
     return p
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    sar = sub.add_parser(
+    commands = Subcommands(sub, common)
+    s = commands.group(
         "sar",
-        parents=[common],
         help="subject access requests: log, clock, review, the file given out",
         description="Subject access requests on the clock (UK GDPR Art 12 and 15; ICO "
         "guidance): due one calendar month from receipt or from identity confirmed, on the "
         "next working day when that is a weekend or bank holiday; extendable by up to two "
         "months if the requester is told within the first.",
     )
-    s = sar.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = _cmd(s, common, "add", "log a request as it arrives", _sar_add)
+    p = _cmd(s, "add", "log a request as it arrives", _sar_add)
     p.add_argument("reference", metavar="REF", help="the reference of the person it is about")
     p.add_argument("--requester", required=True, metavar="NAME", help="who is asking")
     p.add_argument(
@@ -73,84 +74,79 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--received", required=True, metavar="DATE", help="the day it arrived")
     p.add_argument("--identity", metavar="DATE", help="the day identity was confirmed")
     p.add_argument("--handler", metavar="USER", help="who handles it (default: you)")
-    p = _cmd(s, common, "list", "open requests, soonest due first", _sar_list)
+    p = _cmd(s, "list", "open requests, soonest due first", _sar_list)
     p.add_argument("--all", action="store_true", help="answered and withdrawn ones too")
-    p = _cmd(s, common, "show", "one request", _sar_show)
+    p = _cmd(s, "show", "one request", _sar_show)
     p.add_argument("id", type=int)
-    p = _cmd(s, common, "identity", "record the day identity was confirmed", _sar_identity)
+    p = _cmd(s, "identity", "record the day identity was confirmed", _sar_identity)
     p.add_argument("id", type=int)
     p.add_argument("--on", required=True, metavar="DATE")
-    p = _cmd(s, common, "extend", "extend by one or two further months", _sar_extend)
+    p = _cmd(s, "extend", "extend by one or two further months", _sar_extend)
     p.add_argument("id", type=int)
     p.add_argument("--months", required=True, type=int, choices=(1, 2))
     p.add_argument("--reason", required=True, help="why it needs longer (complex, numerous)")
     p.add_argument("--told", required=True, metavar="DATE", help="the day the requester was told")
-    p = _cmd(
-        s, common, "review", "the entries marked for review, and what was decided", _sar_review
-    )
+    p = _cmd(s, "review", "the entries marked for review, and what was decided", _sar_review)
     p.add_argument("id", type=int)
     p.add_argument("--todo", action="store_true", help="only entries still to review")
-    p = _cmd(s, common, "decide", "withhold or release one entry, or a whole mark", _sar_decide)
+    p = _cmd(s, "decide", "withhold or release one entry, or a whole mark", _sar_decide)
     p.add_argument("id", type=int)
     p.add_argument("entry", help='an entry from "sar review", or mark:staff, mark:free_text...')
     choice = p.add_mutually_exclusive_group(required=True)
     choice.add_argument("--withhold", action="store_const", dest="choice", const="withhold")
     choice.add_argument("--release", action="store_const", dest="choice", const="release")
     p.add_argument("--reason", required=True)
-    p = _cmd(s, common, "disclose", "write the reviewed (redacted) file to give out", _sar_disclose)
+    p = _cmd(s, "disclose", "write the reviewed (redacted) file to give out", _sar_disclose)
     p.add_argument("id", type=int)
     p.add_argument("--format", required=True, choices=("json", "csv", "pdf"))
     p.add_argument("--out", required=True, type=Path, metavar="PATH")
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
-    p = _cmd(s, common, "answer", "record the day the answer was sent", _sar_answer)
+    p = _cmd(s, "answer", "record the day the answer was sent", _sar_answer)
     p.add_argument("id", type=int)
     p.add_argument("--on", required=True, metavar="DATE")
-    p = _cmd(s, common, "withdraw", "the requester withdrew the request", _sar_withdraw)
+    p = _cmd(s, "withdraw", "the requester withdrew the request", _sar_withdraw)
     p.add_argument("id", type=int)
 
-    ret = sub.add_parser(
+    r = commands.group(
         "retention",
-        parents=[common],
         help="retention schedule, review queue, keep or dispose, legal holds",
         description="Retention and disposal (docs/governance.md names the source of every "
         "default).",
     )
-    r = ret.add_subparsers(dest="action", metavar="ACTION", required=True)
-    _cmd(r, common, "schedule", "the site's schedule per kind of record", _ret_schedule)
-    p = _cmd(r, common, "set", "set the rule for a kind of record", _ret_set)
+    _cmd(r, "schedule", "the site's schedule per kind of record", _ret_schedule)
+    p = _cmd(r, "set", "set the rule for a kind of record", _ret_set)
     p.add_argument(
         "kind", choices=("child_protection", "looked_after", "allegation_staff", "adult")
     )
     p.add_argument("--age", type=int, metavar="YEARS", help="review at this birthday")
     p.add_argument("--years", type=int, metavar="N", help="review N years after last activity")
     p.add_argument("--source", required=True, help="the policy or guidance the rule follows")
-    _cmd(r, common, "queue", "people whose records are due for review", _ret_queue)
-    p = _cmd(r, common, "kind", "set the kind of a person's record", _ret_kind)
+    _cmd(r, "queue", "people whose records are due for review", _ret_queue)
+    p = _cmd(r, "kind", "set the kind of a person's record", _ret_kind)
     p.add_argument("reference", metavar="REF")
     p.add_argument(
         "kind", choices=("child_protection", "looked_after", "allegation_staff", "adult")
     )
-    p = _cmd(r, common, "keep", "keep a record, with a reason and the next review", _ret_keep)
+    p = _cmd(r, "keep", "keep a record, with a reason and the next review", _ret_keep)
     p.add_argument("reference", metavar="REF")
     p.add_argument("--reason", required=True)
     p.add_argument("--next", required=True, metavar="DATE", help="the next review date")
-    p = _cmd(r, common, "dispose", "dispose of a record due for review", _ret_dispose)
+    p = _cmd(r, "dispose", "dispose of a record due for review", _ret_dispose)
     p.add_argument("reference", metavar="REF")
     p.add_argument("--yes", action="store_true", help="confirm: disposal cannot be undone")
-    p = _cmd(r, common, "hold", "put a record under a legal hold", _ret_hold)
+    p = _cmd(r, "hold", "put a record under a legal hold", _ret_hold)
     p.add_argument("reference", metavar="REF")
     p.add_argument("--reason", required=True, help="the inquiry or court order")
-    p = _cmd(r, common, "lift", "lift a legal hold", _ret_lift)
+    p = _cmd(r, "lift", "lift a legal hold", _ret_lift)
     p.add_argument("hold", type=int, metavar="HOLD")
     p.add_argument("--reason", required=True)
-    p = _cmd(r, common, "holds", "the legal holds on a record", _ret_holds)
+    p = _cmd(r, "holds", "the legal holds on a record", _ret_holds)
     p.add_argument("reference", metavar="REF")
-    _cmd(r, common, "tombstones", "what was disposed of, when, under which rule", _ret_tombs)
-    _cmd(r, common, "clean-up", "have the database rewrite its files", _ret_clean)
+    _cmd(r, "tombstones", "what was disposed of, when, under which rule", _ret_tombs)
+    _cmd(r, "clean-up", "have the database rewrite its files", _ret_clean)
 
     p = _cmd(
-        sub,
-        common,
+        commands,
         "governors-report",
         "the governors' report for a period: one page of PDF, or CSV; counts only, small "
         'counts shown as "fewer than 5"',

@@ -15,12 +15,12 @@ from rich.text import Text
 
 from sharetui.commands.common import (
     CommandFailed,
+    Subcommands,
     add_sign_in_options,
-    open_services,
     out,
     progress,
     settings_from,
-    sign_in,
+    signed_in,
 )
 from sharetui.domain.person import parse_date
 
@@ -57,20 +57,19 @@ a map file (TOML) names the column for each field, for example:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    imp = sub.add_parser(
+    imports = Subcommands(sub, common).group(
         "import",
-        parents=[common],
         help="bring people in from a school's or case system's export",
         description="Bring people in from another system's export (administrators).",
+        dest="kind",
     )
-    kinds = imp.add_subparsers(dest="kind", metavar="KIND", required=True)
-    people = kinds.add_parser(
+    people = imports.command(
         "people",
-        parents=[common],
         help="pupils and their contacts from a CSV or XLSX file",
         description=DESCRIPTION,
+        handler=_import_people,
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        raw=True,
     )
     people.add_argument("path", type=Path, metavar="PATH", help="the CSV or XLSX file")
     people.add_argument(
@@ -101,7 +100,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="rows (like 12,40) that a person checked are not the similar person held",
     )
     add_sign_in_options(people, "administrator")
-    people.set_defaults(handler=_import_people)
 
 
 def _rows(values: list[str]) -> frozenset[int]:
@@ -128,8 +126,7 @@ def _import_people(args: argparse.Namespace) -> int:
         if day is None:
             raise CommandFailed(f"--as-of {args.as_of!r} is not a date: use a date like 2026-09-01")
         as_of = datetime.combine(day, time.max, settings.tz).astimezone(UTC)
-    with open_services(settings) as svc:
-        actor = sign_in(svc, args, settings)
+    with signed_in(settings, args) as (svc, actor):
         file = svc.imports.read(actor, path, args.map.expanduser() if args.map else None)
         show = out()
         show.print(Text(f"Reading {path.name}: {file.described}, {file.parsed.rows:,} rows."))

@@ -8,34 +8,30 @@ from pathlib import Path
 
 from rich.text import Text
 
-from sharetui.commands.common import new_key_words, out, settings_from
+from sharetui.commands.common import Subcommands, new_key_words, out, settings_from
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    key = sub.add_parser(
+    key = Subcommands(sub, common).group(
         "key",
-        parents=[common],
         help="the site key that encrypts a SQLite database",
         description=(
             "The site key: 32 random bytes in a file only the kiosk account can read. Point "
             "SHARETUI_KEY_FILE at it and the SQLite database is encrypted (SQLCipher)."
         ),
     )
-    actions = key.add_subparsers(dest="action", metavar="ACTION", required=True)
-    create = actions.add_parser(
+    create = key.command(
         "create",
-        parents=[common],
         help="write a new random key file (never overwrites one)",
         description=(
             "Write a new random site key to PATH, readable by this account only. An existing "
             "file is never replaced: the database it opens would be lost."
         ),
+        handler=_create,
     )
     create.add_argument("path", type=Path)
-    create.set_defaults(handler=_create)
-    encrypt = actions.add_parser(
+    encrypt = key.command(
         "encrypt",
-        parents=[common],
         help="move a plain SQLite database over to encryption under the site key",
         description=(
             "Encrypt a plain SQLite database where it lies, under the site key "
@@ -46,6 +42,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "removed with its -wal file. With a second path, write an encrypted copy there "
             "instead and leave the plain file as it is."
         ),
+        handler=_encrypt,
     )
     encrypt.add_argument(
         "plain",
@@ -60,7 +57,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         nargs="?",
         help="write an encrypted copy here instead, leaving the plain file as it is",
     )
-    encrypt.set_defaults(handler=_encrypt)
 
 
 def _create(args: argparse.Namespace) -> int:

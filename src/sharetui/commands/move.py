@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from sharetui.commands.common import CommandFailed, out, progress, settings_from
+from sharetui.commands.common import CommandFailed, Subcommands, out, progress, settings_from
 
 if TYPE_CHECKING:
     from sharetui.services.site_copy import Endpoint
@@ -19,10 +19,10 @@ KEY_HELP = (
 )
 
 
-def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    copy = db_actions.add_parser(
+def register(db: Subcommands) -> None:
+    """Declared under `sharetui db`, beside upgrade and current."""
+    copy = db.command(
         "copy",
-        parents=[common],
         help="copy a whole site into an empty database (SQLite to PostgreSQL, or back)",
         description=(
             "Copy every table (people, every version of every decision, consent, advice, "
@@ -33,11 +33,12 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
             "end the rows of each table are compared and the copy's audit chain is verified; "
             "any difference stops with the table named and the source unchanged."
         ),
+        handler=_db_copy,
         epilog=(
             "example:\n  sharetui db copy --from /srv/sharetui/sharetui.db "
             "--to postgresql://sharetui_owner@localhost/sharetui"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        raw=True,
     )
     copy.add_argument(
         "--from",
@@ -49,11 +50,9 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
     copy.add_argument("--to", dest="target", metavar="URL", required=True, help="the empty target")
     copy.add_argument("--from-key-file", metavar="PATH", help=KEY_HELP.format(end="source"))
     copy.add_argument("--to-key-file", metavar="PATH", help=KEY_HELP.format(end="target"))
-    copy.set_defaults(handler=_db_copy)
 
-    check = db_actions.add_parser(
+    check = db.command(
         "verify",
-        parents=[common],
         help="restore drill: open a backup or a copy and check it is whole",
         description=(
             "Open a database (a backup file, a restored PostgreSQL database, or the live one) "
@@ -61,6 +60,7 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
             "and the whole audit chain. Exit status 0 when it would serve the site; 1 naming "
             "what is wrong."
         ),
+        handler=_db_verify,
     )
     check.add_argument(
         "target",
@@ -69,7 +69,6 @@ def register(db_actions: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="the database to check (default: the configured database)",
     )
     check.add_argument("--key-file", metavar="PATH", help=KEY_HELP.format(end="database"))
-    check.set_defaults(handler=_db_verify)
 
 
 def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> Endpoint:

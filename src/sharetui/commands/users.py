@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from sharetui.commands.common import open_services, out, read_passphrase, settings_from
+from sharetui.commands.common import (
+    Handler,
+    Subcommands,
+    open_services,
+    out,
+    read_passphrase,
+    settings_from,
+)
 from sharetui.domain.enums import AdviceRole, Role
 
 if TYPE_CHECKING:
@@ -24,17 +31,15 @@ ADVICE_ROLES = ", ".join(r.value for r in AdviceRole)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    user = sub.add_parser(
+    user = Subcommands(sub, common).group(
         "user",
-        parents=[common],
         help="manage accounts (run by the machine's owner; no sign-in)",
         description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        raw=True,
     )
-    actions = user.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    add = actions.add_parser(
-        "add", parents=[common], help="create an account", description="Create an account."
+    add = user.command(
+        "add", help="create an account", description="Create an account.", handler=_add
     )
     add.add_argument("username", help="letters, digits, dots, dashes or underscores")
     add.add_argument("--name", required=True, help="the name colleagues know them by")
@@ -46,57 +51,56 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help=f"for a supervisor, comma-separated: {ADVICE_ROLES}",
     )
     _stdin_option(add)
-    add.set_defaults(handler=_add)
 
-    lst = actions.add_parser(
-        "list", parents=[common], help="list the accounts", description="List the accounts."
-    )
-    lst.set_defaults(handler=_list)
+    user.command("list", help="list the accounts", description="List the accounts.", handler=_list)
 
     for name, active, text in (
         ("disable", False, "stop an account signing in (its records stay)"),
         ("enable", True, "let a disabled or locked account sign in again"),
     ):
-        p = actions.add_parser(name, parents=[common], help=text, description=text.capitalize())
-        p.add_argument("username")
-        p.set_defaults(handler=_set_active, active=active)
+        _on_one_account(user, name, text, _set_active).set_defaults(active=active)
 
-    pw = actions.add_parser(
+    pw = user.command(
         "set-passphrase",
-        parents=[common],
         help="set a new passphrase (also unlocks the account)",
         description="Set a new passphrase for an account; also clears a lockout.",
+        handler=_set_passphrase,
     )
     pw.add_argument("username")
     _stdin_option(pw)
-    pw.set_defaults(handler=_set_passphrase)
 
-    for name, handler, text in (
-        (
-            "unlock",
-            _unlock,
-            "clear the waits after failed sign-ins for this username, at every terminal",
-        ),
-        (
-            "reset-factor",
-            _reset_factor,
-            "remove a lost second factor; a new one is set up at the next sign-in",
-        ),
-    ):
-        p = actions.add_parser(name, parents=[common], help=text, description=text.capitalize())
-        p.add_argument("username")
-        p.set_defaults(handler=handler)
+    _on_one_account(
+        user,
+        "unlock",
+        "clear the waits after failed sign-ins for this username, at every terminal",
+        _unlock,
+    )
+    _on_one_account(
+        user,
+        "reset-factor",
+        "remove a lost second factor; a new one is set up at the next sign-in",
+        _reset_factor,
+    )
 
-    roles = actions.add_parser(
+    roles = user.command(
         "set-roles",
-        parents=[common],
         help="change the role and advice roles",
         description="Change an account's role and, for a supervisor, its advice roles.",
+        handler=_set_roles,
     )
     roles.add_argument("username")
     roles.add_argument("--role", required=True, help=f"one of: {ROLES}")
     roles.add_argument("--advice-roles", default="", metavar="LIST", help=ADVICE_ROLES)
-    roles.set_defaults(handler=_set_roles)
+
+
+def _on_one_account(
+    user: Subcommands, name: str, text: str, handler: Handler
+) -> argparse.ArgumentParser:
+    """A command that takes only the username of the account it acts on; its help line,
+    capitalised, opens its --help."""
+    parser = user.command(name, help=text, description=text.capitalize(), handler=handler)
+    parser.add_argument("username")
+    return parser
 
 
 def _stdin_option(parser: argparse.ArgumentParser) -> None:
