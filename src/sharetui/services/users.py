@@ -33,7 +33,7 @@ from sharetui.services.signin import (
     name_hash,
 )
 from sharetui.services.unit_of_work import Actor, Store
-from sharetui.store.models import SignInThrottle, User
+from sharetui.store.models import SignInThrottle, User, join_advice_roles, split_advice_roles
 from sharetui.store.types import utcnow
 
 MIN_PASSPHRASE = MIN_LENGTH
@@ -118,7 +118,7 @@ def _view(u: User, slowed: int = 0) -> UserView:
 
 
 def _roles(raw: str) -> tuple[AdviceRole, ...]:
-    return tuple(AdviceRole(r) for r in raw.split(",") if r)
+    return tuple(AdviceRole(r) for r in split_advice_roles(raw))
 
 
 def actor_for(u: UserView, terminal: str) -> Actor:
@@ -280,7 +280,7 @@ class Users(OwnAccountSteps):
                 username=uname,
                 display_name=dname,
                 role=prole.value,
-                advice_roles=",".join(r.value for r in roles),
+                advice_roles=join_advice_roles(r.value for r in roles),
                 passphrase_hash=digest,
                 must_change_passphrase=one_time,
                 created_at=utcnow(),
@@ -409,7 +409,7 @@ class Users(OwnAccountSteps):
 
         def change(u: User, s: Session) -> None:
             u.role = prole.value
-            u.advice_roles = ",".join(r.value for r in roles)
+            u.advice_roles = join_advice_roles(r.value for r in roles)
 
         summary = f"role {prole.value}" + (
             f"; {', '.join(r.value for r in roles)}" if roles else ""
