@@ -230,9 +230,9 @@ class Advice:
         require(actor, Permission.ADVISE)
 
         def work(s: Session) -> AdviceView:
-            row = self._get_for_adviser(s, actor, advice_id)
-            if row.status != AdviceStatus.CLAIMED.value or row.claimed_by_id != actor.user_id:
-                raise Conflict("Only the supervisor holding this request can release it")
+            row = self._held_by(
+                s, actor, advice_id, "Only the supervisor holding this request can release it"
+            )
             row.status = AdviceStatus.PENDING.value
             row.claimed_by_id = None
             row.claimed_at = None
@@ -245,9 +245,9 @@ class Advice:
         text = _long_answer(advice_text, "advice_text", "Enter your advice", "Advice")
 
         def work(s: Session) -> AdviceView:
-            row = self._get_for_adviser(s, actor, advice_id)
-            if row.status != AdviceStatus.CLAIMED.value or row.claimed_by_id != actor.user_id:
-                raise Conflict("Claim this request before giving advice on it")
+            row = self._held_by(
+                s, actor, advice_id, "Claim this request before giving advice on it"
+            )
             row.status = AdviceStatus.ADVISED.value
             row.advice_text = text
             row.advised_by_id = actor.user_id
@@ -372,6 +372,15 @@ class Advice:
         row = found(s, AdviceRequest, advice_id, "That advice request does not exist")
         if row.advice_role not in actor.advice_roles:
             raise NotAllowed("This request is for another advice role")
+        return row
+
+    def _held_by(self, s: Session, actor: Actor, advice_id: int, refusal: str) -> AdviceRequest:
+        """The request, claimed by this adviser: what only the supervisor holding a request
+        may do to it (release it, advise on it) is refused with `refusal` to anyone else, and
+        before it is claimed."""
+        row = self._get_for_adviser(s, actor, advice_id)
+        if row.status != AdviceStatus.CLAIMED.value or row.claimed_by_id != actor.user_id:
+            raise Conflict(refusal)
         return row
 
     @staticmethod

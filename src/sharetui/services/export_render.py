@@ -8,6 +8,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sharetui.domain.errors import ValidationFailed
 from sharetui.services.csv_out import SafeCsvWriter
@@ -15,14 +16,24 @@ from sharetui.services.export_records import REVIEW_GUIDE, SubjectAccessExport
 
 
 # -- rendering ------------------------------------------------------------------------------
+def _opening(export: SubjectAccessExport, document: str) -> dict[str, Any]:
+    """What both JSON documents open with, so that a reader (or a program) tells them apart
+    and knows whose record and when it was made before reading on: the document's name, its
+    layout's version, the person, the time. The staff export then names who made it; the
+    disclosure given to the person does not."""
+    return {
+        "format": document,
+        "version": 1,
+        "person": {"reference": export.reference, "name": export.name},
+        "generated_at": export.generated_at.isoformat(),
+    }
+
+
 def to_json(export: SubjectAccessExport) -> str:
     if export.disclosure:
         return _disclosure_json(export)
     doc = {
-        "format": "sharetui subject access export",
-        "version": 1,
-        "person": {"reference": export.reference, "name": export.name},
-        "generated_at": export.generated_at.isoformat(),
+        **_opening(export, "sharetui subject access export"),
         "generated_by": export.generated_by,
         "timezone": export.timezone,
         "review_guide": REVIEW_GUIDE,
@@ -52,10 +63,7 @@ def to_json(export: SubjectAccessExport) -> str:
 
 def _disclosure_json(export: SubjectAccessExport) -> str:
     doc = {
-        "format": "sharetui subject access disclosure",
-        "version": 1,
-        "person": {"reference": export.reference, "name": export.name},
-        "generated_at": export.generated_at.isoformat(),
+        **_opening(export, "sharetui subject access disclosure"),
         "timezone": export.timezone,
         "sections": [
             {

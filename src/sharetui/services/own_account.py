@@ -34,7 +34,7 @@ from sharetui.services.signin import (
     wait_words,
 )
 from sharetui.services.unit_of_work import Actor
-from sharetui.store.models import User
+from sharetui.store.models import User, split_advice_roles
 from sharetui.store.types import utcnow
 
 WRONG_PASSPHRASE = "That passphrase is not right for this account"
@@ -76,7 +76,7 @@ class OwnAccountSteps(SignIn):
                 u.username,
                 u.display_name,
                 u.role,
-                tuple(r for r in u.advice_roles.split(",") if r),
+                split_advice_roles(u.advice_roles),
                 bool(u.totp_secret),
                 factor_required(u.role, self.store.settings.practitioner_second_factor),
                 factor.recovery_left(u.recovery_codes) if u.totp_secret else 0,

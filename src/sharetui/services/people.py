@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, delete, exists, or_
 from sqlalchemy import select as sa_select
@@ -51,6 +53,7 @@ from sharetui.store.models import (
 from sharetui.store.types import table_of, utcnow
 
 DUPLICATES_SHOWN = 5
+R = TypeVar("R")
 
 
 class PossibleDuplicate(ShareError):
@@ -71,6 +74,17 @@ def write_keys(s: Session, person_id: int, family: str, given: str, other: str) 
     s.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id) == person_id))
     for key in sorted(person_keys(family, given, other)):
         s.add(PersonNameKey(key=key, person_id=person_id))
+
+
+def newest_about(
+    s: Session, model: type[R], about: Any, at: Any, person_id: int, want: int
+) -> Sequence[R]:
+    """The newest `want` rows of `model` whose `about` column names the person, newest by
+    `at` first: each kind of record on a person's timeline is read only as far as the page
+    it may fill, never every row the person has."""
+    return s.exec(
+        select(model).where(col(about) == person_id).order_by(col(at).desc()).limit(want)
+    ).all()
 
 
 def touch(s: Session, person_id: int) -> None:
@@ -258,22 +272,22 @@ class People(PersonSearch):
     @staticmethod
     def _links(s: Session, person_id: int) -> list[LinkView]:
         out: list[LinkView] = []
-        incoming = s.exec(
-            select(PersonLink, Person)
-            .join(Person, col(Person.id) == PersonLink.from_person_id)
-            .where(PersonLink.to_person_id == person_id)
-        ).all()
-        for link, other in incoming:
-            out.append(LinkView(summary(other), Relationship(link.relationship)))
-        outgoing = s.exec(
-            select(PersonLink, Person)
-            .join(Person, col(Person.id) == PersonLink.to_person_id)
-            .where(PersonLink.from_person_id == person_id)
-        ).all()
-        for link, other in outgoing:
-            out.append(
-                LinkView(summary(other), RELATIONSHIP_INVERSE[Relationship(link.relationship)])
-            )
+        # A link reads "from is <relationship> of to": seen from its `to` side it is told as
+        # stored; seen from its `from` side, as its inverse (a parent's child).
+        for this_side, other_side, as_stored in (
+            (PersonLink.to_person_id, PersonLink.from_person_id, True),
+            (PersonLink.from_person_id, PersonLink.to_person_id, False),
+        ):
+            rows = s.exec(
+                select(PersonLink, Person)
+                .join(Person, col(Person.id) == other_side)
+                .where(col(this_side) == person_id)
+            ).all()
+            for link, other in rows:
+                rel = Relationship(link.relationship)
+                out.append(
+                    LinkView(summary(other), rel if as_stored else RELATIONSHIP_INVERSE[rel])
+                )
         out.sort(key=lambda lv: (lv.relationship.value, lv.person.family_name))
         return out
 
@@ -337,80 +351,18 @@ class People(PersonSearch):
         def work(s: Session) -> Page[TimelineEntry]:
             if s.get(Person, person_id) is None:
                 raise NotFound("That person is not on record")
-            entries: list[TimelineEntry] = []
-            for ev in s.exec(
-                select(ConsentEvent)
-                .where(ConsentEvent.person_id == person_id)
-                .order_by(col(ConsentEvent.effective_at).desc())
-                .limit(want)
-            ).all():
-                assert ev.id is not None
-                entries.append(
-                    TimelineEntry(
-                        "consent",
-                        ev.id,
-                        ev.effective_at,
-                        f"Consent {ev.status.replace('_', ' ')}",
-                        f"{ev.scope_information} to {ev.scope_recipient} for {ev.scope_purpose}",
-                    )
-                )
-            newer = aliased(SharingDecision)
-            superseded = exists().where(  # a later version: uses the (root_id, version) key
-                col(newer.root_id) == SharingDecision.root_id,
-                col(newer.version) > SharingDecision.version,
-            )
-            # The few columns shown, as the subject and as someone affected apart: each walks
-            # its index newest first and stops at the page, instead of loading every decision.
-            shown = sa_select(
-                col(SharingDecision.id),
-                col(SharingDecision.decided_at),
-                col(SharingDecision.outcome),
-                col(SharingDecision.version),
-                col(SharingDecision.recipient_org),
-            )
-            newest = col(SharingDecision.decided_at).desc()
-            as_subject = shown.where(col(SharingDecision.subject_id) == person_id, ~superseded)
-            as_affected = shown.join(
-                DecisionAffected, col(DecisionAffected.decision_id) == SharingDecision.id
-            ).where(col(DecisionAffected.person_id) == person_id, ~superseded)
-            found = {
-                d.id: d
-                for q in (as_subject, as_affected)
-                for d in s.execute(q.order_by(newest).limit(want)).all()
-            }
-            for d in sorted(found.values(), key=lambda d: d.decided_at, reverse=True)[:want]:
-                label = Outcome(d.outcome).label
-                version = f" (version {d.version})" if d.version > 1 else ""
-                entries.append(
-                    TimelineEntry(
-                        "decision",
-                        d.id,
-                        d.decided_at,
-                        f"Decision: {label}{version}",
-                        d.recipient_org or "no recipient",
-                    )
-                )
-            for a in s.exec(
-                select(AdviceRequest)
-                .where(AdviceRequest.person_id == person_id)
-                .order_by(col(AdviceRequest.raised_at).desc())
-                .limit(want)
-            ).all():
-                assert a.id is not None
-                entries.append(
-                    TimelineEntry(
-                        "advice",
-                        a.id,
-                        a.raised_at,
-                        f"Advice {AdviceStatus(a.status).label.lower()}",
-                        a.question[:120],
-                    )
-                )
             from sharetui.services.receipts import timeline_entries  # receipts reads people
             from sharetui.services.transfers import incoming_timeline
 
-            entries.extend(timeline_entries(s, person_id, want))
-            entries.extend(incoming_timeline(s, person_id, want))
+            entries: list[TimelineEntry] = []
+            for source in (
+                _consent_entries,
+                _decision_entries,
+                _advice_entries,
+                timeline_entries,
+                incoming_timeline,
+            ):
+                entries.extend(source(s, person_id, want))
             entries.sort(key=lambda en: (en.at, en.kind, en.id), reverse=True)
             if offset:
                 append(s, actor, "person.timeline", "person", person_id, f"offset {offset}")
@@ -418,3 +370,70 @@ class People(PersonSearch):
             return Page(tuple(window), offset, limit, len(entries) > offset + limit)
 
         return self.store.write(work, actor) if offset else self.store.read(work, actor)
+
+
+# -- the timeline's sources: each the newest `want` entries of one kind, newest first ------
+def _consent_entries(s: Session, person_id: int, want: int) -> list[TimelineEntry]:
+    out = []
+    for ev in newest_about(
+        s, ConsentEvent, ConsentEvent.person_id, ConsentEvent.effective_at, person_id, want
+    ):
+        assert ev.id is not None
+        title = f"Consent {ev.status.replace('_', ' ')}"
+        scope = f"{ev.scope_information} to {ev.scope_recipient} for {ev.scope_purpose}"
+        out.append(TimelineEntry("consent", ev.id, ev.effective_at, title, scope))
+    return out
+
+
+def _decision_entries(s: Session, person_id: int, want: int) -> list[TimelineEntry]:
+    """The latest version of each decision about the person, as the subject or as someone
+    affected."""
+    newer = aliased(SharingDecision)
+    superseded = exists().where(  # a later version: uses the (root_id, version) key
+        col(newer.root_id) == SharingDecision.root_id,
+        col(newer.version) > SharingDecision.version,
+    )
+    # The few columns shown, as the subject and as someone affected apart: each walks
+    # its index newest first and stops at the page, instead of loading every decision.
+    shown = sa_select(
+        col(SharingDecision.id),
+        col(SharingDecision.decided_at),
+        col(SharingDecision.outcome),
+        col(SharingDecision.version),
+        col(SharingDecision.recipient_org),
+    )
+    newest = col(SharingDecision.decided_at).desc()
+    as_subject = shown.where(col(SharingDecision.subject_id) == person_id, ~superseded)
+    as_affected = shown.join(
+        DecisionAffected, col(DecisionAffected.decision_id) == SharingDecision.id
+    ).where(col(DecisionAffected.person_id) == person_id, ~superseded)
+    found = {
+        d.id: d
+        for q in (as_subject, as_affected)
+        for d in s.execute(q.order_by(newest).limit(want)).all()
+    }
+    out = []
+    for d in sorted(found.values(), key=lambda d: d.decided_at, reverse=True)[:want]:
+        label = Outcome(d.outcome).label
+        version = f" (version {d.version})" if d.version > 1 else ""
+        out.append(
+            TimelineEntry(
+                "decision",
+                d.id,
+                d.decided_at,
+                f"Decision: {label}{version}",
+                d.recipient_org or "no recipient",
+            )
+        )
+    return out
+
+
+def _advice_entries(s: Session, person_id: int, want: int) -> list[TimelineEntry]:
+    out = []
+    for a in newest_about(
+        s, AdviceRequest, AdviceRequest.person_id, AdviceRequest.raised_at, person_id, want
+    ):
+        assert a.id is not None
+        status = AdviceStatus(a.status).label.lower()
+        out.append(TimelineEntry("advice", a.id, a.raised_at, f"Advice {status}", a.question[:120]))
+    return out

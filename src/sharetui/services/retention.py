@@ -57,16 +57,11 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
-class DisposalPreview:
-    """What a disposal of one record would remove, for the confirmation that names it."""
+class DisposalPreview(QueueItem):
+    """What a disposal of one record would remove, for the confirmation that names it: the
+    record as the review queue shows it (a preview is asked for from a row of that queue), with
+    the rows it would remove."""
 
-    person_id: int
-    reference: str
-    name: str
-    kind: RecordKind
-    rule: str
-    review_on: date
-    held: bool
     removed: dict[str, int]  # rows per table, as Tombstone.removed will say
 
 

@@ -35,7 +35,7 @@ from sharetui.services import second_factor as factor
 from sharetui.services.audit import append
 from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.keys import factor_key
-from sharetui.store.models import SignInThrottle, User
+from sharetui.store.models import SignInThrottle, User, split_advice_roles
 from sharetui.store.types import utcnow
 
 # RFC 9106 second recommended option, scaled for a two-core terminal: argon2id, t=3, m=64 MiB,
@@ -477,6 +477,6 @@ def actor_of(u: User, terminal: str) -> Actor:
         u.username,
         u.display_name,
         Role(u.role),
-        tuple(r for r in u.advice_roles.split(",") if r),
+        split_advice_roles(u.advice_roles),
         terminal,
     )

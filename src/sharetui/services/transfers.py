@@ -18,7 +18,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.decisions import Decisions
-from sharetui.services.people import load_person, touch
+from sharetui.services.people import load_person, newest_about, touch
 from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.services.views import DecisionView, TimelineEntry
 from sharetui.store.models import IncomingFile, Person, RecipientContact, RecipientOrg, User
@@ -214,12 +214,9 @@ class Transfers:
 
 
 def incoming_timeline(s: Session, person_id: int, want: int) -> list[TimelineEntry]:
-    rows = s.exec(
-        select(IncomingFile)
-        .where(IncomingFile.person_id == person_id)
-        .order_by(col(IncomingFile.recorded_at).desc())
-        .limit(want)
-    ).all()
+    rows = newest_about(
+        s, IncomingFile, IncomingFile.person_id, IncomingFile.recorded_at, person_id, want
+    )
     out = []
     for f in rows:
         detail = f"From {f.from_name}, received {f.received_on:%d %b %Y}"

@@ -21,7 +21,7 @@ from sharetui.domain.errors import AccountChanged, AccountRevoked, NotFound
 from sharetui.services.failures import store_failure
 from sharetui.store.engine import BUSY_TIMEOUT_MS, is_sqlite, make_engine
 from sharetui.store.keys import audit_key
-from sharetui.store.models import User
+from sharetui.store.models import User, split_advice_roles
 from sharetui.store.types import table_of
 from sharetui.store.write_turns import WriteTurns
 
@@ -76,7 +76,7 @@ def check_account(session: Session, actor: Actor, *, allow_disabled: bool = Fals
     row = session.execute(_ACCOUNT, {"user_id": actor.user_id}).first()
     if row is None or (not row.active and not allow_disabled):
         raise AccountRevoked(REVOKED)
-    roles = tuple(r for r in row.advice_roles.split(",") if r)
+    roles = split_advice_roles(row.advice_roles)
     if row.role != actor.role or roles != tuple(actor.advice_roles):
         raise AccountChanged(CHANGED)
 

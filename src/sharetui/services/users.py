@@ -33,7 +33,7 @@ from sharetui.services.signin import (
     name_hash,
 )
 from sharetui.services.unit_of_work import Actor, Store
-from sharetui.store.models import SignInThrottle, User
+from sharetui.store.models import SignInThrottle, User, join_advice_roles, split_advice_roles
 from sharetui.store.types import utcnow
 
 MIN_PASSPHRASE = MIN_LENGTH
@@ -93,6 +93,13 @@ class OneTime:
     passphrase: str
 
 
+def _require_admin(actor: Actor | None) -> None:
+    """Changing accounts in the app is the administrator's; actor None is the command line,
+    run by the machine's owner, who holds the database itself and needs no role in it."""
+    if actor is not None:
+        require(actor, Permission.ADMINISTER)
+
+
 def _view(u: User, slowed: int = 0) -> UserView:
     assert u.id is not None
     return UserView(
@@ -111,7 +118,7 @@ def _view(u: User, slowed: int = 0) -> UserView:
 
 
 def _roles(raw: str) -> tuple[AdviceRole, ...]:
-    return tuple(AdviceRole(r) for r in raw.split(",") if r)
+    return tuple(AdviceRole(r) for r in split_advice_roles(raw))
 
 
 def actor_for(u: UserView, terminal: str) -> Actor:
@@ -232,8 +239,7 @@ class Users(OwnAccountSteps):
     ) -> UserView:
         """Create an account. actor None is the command line run by the machine's owner,
         who types the passphrase; from the app use create_with_one_time_passphrase."""
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)
+        _require_admin(actor)
         return self._create(actor, username, display_name, role, advice_roles, passphrase)
 
     def create_with_one_time_passphrase(
@@ -246,8 +252,7 @@ class Users(OwnAccountSteps):
     ) -> OneTime:
         """An administrator adds an account: the passphrase is made here, shown once to hand
         over, and must be changed at the first sign-in."""
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)
+        _require_admin(actor)
         phrase = one_time_passphrase()
         u = self._create(actor, username, display_name, role, advice_roles, phrase, one_time=True)
         return OneTime(u, phrase)
@@ -275,7 +280,7 @@ class Users(OwnAccountSteps):
                 username=uname,
                 display_name=dname,
                 role=prole.value,
-                advice_roles=",".join(r.value for r in roles),
+                advice_roles=join_advice_roles(r.value for r in roles),
                 passphrase_hash=digest,
                 must_change_passphrase=one_time,
                 created_at=utcnow(),
@@ -291,8 +296,7 @@ class Users(OwnAccountSteps):
         append(s, actor, action, "user", u.id, summary, username=CLI)
 
     def list(self, actor: Actor | None) -> list[UserView]:
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)
+        _require_admin(actor)
         key = self._factor_key
 
         def work(s: Session) -> list[UserView]:
@@ -322,8 +326,7 @@ class Users(OwnAccountSteps):
         change: Callable[[User, Session], object],
         summary: str = "",
     ) -> UserView:
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)
+        _require_admin(actor)
         uname = clean_line(username).lower()
 
         def work(s: Session) -> UserView:
@@ -363,8 +366,7 @@ class Users(OwnAccountSteps):
 
     def set_passphrase(self, actor: Actor | None, username: str, passphrase: str) -> UserView:
         """The command line: the machine's owner types the account's new passphrase."""
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)  # before hashing or validating anything
+        _require_admin(actor)  # before hashing or validating anything
         uname = clean_line(username).lower()
         msg = passphrase_error(passphrase, uname)
         if msg:
@@ -375,8 +377,7 @@ class Users(OwnAccountSteps):
     def reset_passphrase(self, actor: Actor | None, username: str) -> OneTime:
         """A forgotten passphrase: a one-time one to hand over, changed at the next sign-in.
         The second factor stays, so the one-time passphrase alone opens nothing."""
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)
+        _require_admin(actor)
         phrase = one_time_passphrase()
         change = self._new_passphrase(phrase, must_change=True)
         u = self._update(actor, username, "user.reset_passphrase", change, "one-time passphrase")
@@ -400,8 +401,7 @@ class Users(OwnAccountSteps):
     def set_roles(
         self, actor: Actor | None, username: str, role: str, advice_roles: builtins.list[str]
     ) -> UserView:
-        if actor is not None:
-            require(actor, Permission.ADMINISTER)
+        _require_admin(actor)
         e: dict[str, str] = {}
         prole, roles = _validate_roles(role, advice_roles, e)
         check(e)
@@ -409,7 +409,7 @@ class Users(OwnAccountSteps):
 
         def change(u: User, s: Session) -> None:
             u.role = prole.value
-            u.advice_roles = ",".join(r.value for r in roles)
+            u.advice_roles = join_advice_roles(r.value for r in roles)
 
         summary = f"role {prole.value}" + (
             f"; {', '.join(r.value for r in roles)}" if roles else ""

@@ -3,6 +3,7 @@ updated by the services; corrections are new rows that point at the old ones."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -40,6 +41,19 @@ class User(SQLModel, table=True):
     totp_last_step: int | None = Field(default=None)
     totp_enrolled_at: datetime | None = _dt(nullable=True)
     recovery_codes: str = _text()
+
+
+def split_advice_roles(stored: str) -> tuple[str, ...]:
+    """An account's advice roles as app_user.advice_roles holds them (comma-separated values,
+    empty for none), read back in the one way: the signed-in Actor, the account's own views
+    and the check of the acting account in every write transaction compare like with like."""
+    return tuple(r for r in stored.split(",") if r)
+
+
+def join_advice_roles(roles: Iterable[str]) -> str:
+    """The advice roles' values as app_user.advice_roles stores them (split_advice_roles
+    reads them back)."""
+    return ",".join(roles)
 
 
 class SignInThrottle(SQLModel, table=True):
