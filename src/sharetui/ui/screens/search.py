@@ -42,7 +42,6 @@ class PersonSearchScreen(PersonSearchPages, KioskScreen):
     """Search by name (any order, partial, accents ignored), date of birth or reference."""
 
     CSS_PATH = "search.tcss"
-    page_size = PAGE_SIZE
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -52,6 +51,7 @@ class PersonSearchScreen(PersonSearchPages, KioskScreen):
         Binding("down", "to_results", "Matches", show=False),
     ]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"person-search"})
+    page_size = PAGE_SIZE
 
     FIELD_HELP = {
         "search": "Type part of a name in any order (accents, capitals, other alphabets and "
