@@ -7,14 +7,8 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sharetui.demo.decisions import (
-    _amend_step,
-    _asked_by,
-    _base_share,
-    _decider,
-    _DecisionBox,
-    _log_step,
-)
+from sharetui.demo.decision_steps import _decider, _DecisionRecord
+from sharetui.demo.decisions import _asked_by, _base_share
 from sharetui.demo.world import (
     FAMILIES,
     HISTORY_DAYS,
@@ -35,14 +29,14 @@ from sharetui.domain.enums import (
     RequestOrigin,
     Urgency,
 )
+from sharetui.services.unit_of_work import Actor
 
 
 def _pending_advice(
     w: _World, plan: _Plan, fam: _Family, child: _Member, t: datetime, end: datetime
 ) -> None:
     rng = w.fork()
-    decider = _decider(rng)
-    box = _DecisionBox()
+    decision = _DecisionRecord(w, plan, _decider(rng))
     org = rng.choice(ORGS)
     role = rng.choice((AdviceRole.CALDICOTT, AdviceRole.DSL, AdviceRole.INFORMATION_GOVERNANCE))
 
@@ -57,7 +51,7 @@ def _pending_advice(
             reasons=f"Unsure whether this can be shared without consent; asked the {role.label}.",
         )
 
-    plan.at(t, _log_step(w, decider, build, box))
+    decision.log(t, build)
     question = (
         f"{org.org} asked for health and attendance information. The parent has not been "
         "asked. Can we share without consent, and how much?"
@@ -113,22 +107,23 @@ def _pending_advice(
                 d.not_sought_reason = NotSoughtReason.WOULD_PREJUDICE
                 d.without_consent_reason = "Advised that asking first would delay help."
 
-        plan.at(
+        decision.amend(
             w.cap(t_close + timedelta(minutes=15)),
-            _amend_step(w, decider, box, change, f"Advice received from the {role.label}."),
+            change,
+            f"Advice received from the {role.label}.",
         )
 
     _plan_advice(
         w,
         plan,
-        raiser=decider,
+        raiser=decision.decider,
         person_key=child.key,
         t_raise=t + timedelta(minutes=2),
         role=role,
         urgency=rng.choice((Urgency.TODAY, Urgency.ROUTINE)),
         final=final,
         question=question,
-        decision_box=box,
+        decision=decision,
         on_closed=after_close,
     )
 
@@ -139,6 +134,17 @@ _TURNAROUND = {
     Urgency.TODAY: ((30, 300), (400, 1500)),
     Urgency.ROUTINE: ((120, 2880), (5000, 9000)),
 }
+
+
+# The advice a supervisor gives: one is picked per item.
+_ADVICE = (
+    "Share only what is needed for the purpose; public task is the basis. "
+    "Record why you did not seek consent.",
+    "Do not share yet: speak to the parent first unless that would put the child at risk.",
+    "Refer to children's social care today and tell the parent unless unsafe.",
+    "Health information is special category: rely on Schedule 1 paragraph 18 "
+    "and share the school nurse's summary only.",
+)
 
 
 def _adviser(rng: random.Random, role: AdviceRole) -> str:
@@ -159,7 +165,7 @@ def _plan_advice(
     final: str,
     question: str,
     anonymised: bool = False,
-    decision_box: _DecisionBox | None = None,
+    decision: _DecisionRecord | None = None,
     on_closed: Callable[[datetime], None] | None = None,
 ) -> None:
     """Raise an advice item and take it as far as `final`: pending, claimed, advised, closed."""
@@ -177,7 +183,7 @@ def _plan_advice(
             urgency=urgency.value,
             person_id=w.person_ids[person_key] if person_key else None,
             anonymised=anonymised,
-            decision_id=(decision_box.view.id if decision_box and decision_box.view else None),
+            decision_id=(decision.view.id if decision and decision.view else None),
         )
         handle["id"] = view.id
         w.advice_status[f"{view.id}"] = "pending"
@@ -227,37 +233,24 @@ def _plan_advice(
     if final == "claimed":
         return
 
-    def advise() -> None:
-        w.svc.advice.advise(
-            w.actors[adviser],
-            handle["id"],
-            rng.choice(
-                (
-                    "Share only what is needed for the purpose; public task is the basis. "
-                    "Record why you did not seek consent.",
-                    "Do not share yet: speak to the parent first unless that would put the "
-                    "child at risk.",
-                    "Refer to children's social care today and tell the parent unless unsafe.",
-                    "Health information is special category: rely on Schedule 1 paragraph 18 "
-                    "and share the school nurse's summary only.",
-                )
-            ),
-        )
-        w.advice_status[f"{handle['id']}"] = "advised"
+    def moved_to(
+        status: str, move: Callable[[Actor, int, str], object], who: str, words: str
+    ) -> Callable[[], None]:
+        """The step in which `who` makes `move` (advise, close) on the item with `words`,
+        which leaves it at `status`."""
 
-    plan.at(t_advise, advise)
+        def step() -> None:
+            move(w.actors[who], handle["id"], words)
+            w.advice_status[f"{handle['id']}"] = status
+
+        return step
+
+    advice = rng.choice(_ADVICE)
+    plan.at(t_advise, moved_to("advised", w.svc.advice.advise, adviser, advice))
     if final == "advised":
         return
-
-    def close() -> None:
-        w.svc.advice.close(
-            w.actors[raiser],
-            handle["id"],
-            "Advice followed; the decision record was updated.",
-        )
-        w.advice_status[f"{handle['id']}"] = "closed"
-
-    plan.at(t_close, close)
+    outcome = "Advice followed; the decision record was updated."
+    plan.at(t_close, moved_to("closed", w.svc.advice.close, raiser, outcome))
     if on_closed is not None:
         on_closed(t_close)
 

@@ -1,15 +1,17 @@
-"""The steps that log and amend a decision in the plan, and what every scenario shares: the
-quality checks, who decides, and a child's siblings."""
+"""The decision a scenario records, with the steps that log and amend it in the plan, and
+what every scenario shares: the quality checks, who decides, and a child's siblings."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sharetui.demo.world import (
     _Family,
     _Member,
+    _Plan,
     _World,
 )
 from sharetui.domain.decision import DecisionInput, QualityCheck
@@ -37,38 +39,40 @@ def _siblings(fam: _Family, child: _Member) -> list[str]:
 
 
 @dataclass
-class _DecisionBox:
+class _DecisionRecord:
+    """The one decision a scenario records: who decides it, and the steps that log it and
+    amend it later. Between steps it keeps what the next one needs: the view the log or the
+    last amendment returned, and the consent event the decision relies on (filled in by the
+    consent step, families.py)."""
+
+    w: _World
+    plan: _Plan
+    decider: str
     view: DecisionView | None = None
     consent: dict[str, int] = field(default_factory=dict)
 
+    def log(self, when: datetime, build: Callable[[], DecisionInput]) -> None:
+        """Log the decision `build` makes at `when`; build runs then, not now, because the
+        people it names are created by earlier steps of the plan."""
 
-def _log_step(
-    w: _World,
-    decider: str,
-    build: Callable[[], DecisionInput],
-    box: _DecisionBox,
-) -> Callable[[], None]:
-    def step() -> None:
-        box.view = w.svc.decisions.log(w.actors[decider], build())
-        w.bump("decisions")
-        w.bump(f"outcome.{box.view.outcome.value}")
+        def step() -> None:
+            self.view = self.w.svc.decisions.log(self.w.actors[self.decider], build())
+            self.w.bump("decisions")
+            self.w.bump(f"outcome.{self.view.outcome.value}")
 
-    return step
+        self.plan.at(when, step)
 
+    def amend(self, when: datetime, change: Callable[[DecisionInput], None], reason: str) -> None:
+        """At `when`, amend the logged decision by `change`, for `reason`."""
 
-def _amend_step(
-    w: _World,
-    decider: str,
-    box: _DecisionBox,
-    change: Callable[[DecisionInput], None],
-    reason: str,
-) -> Callable[[], None]:
-    def step() -> None:
-        assert box.view is not None
-        data = w.svc.decisions.to_input(box.view)
-        change(data)
-        box.view = w.svc.decisions.amend(w.actors[decider], box.view.id, data, reason)
-        if box.view.version == 2:
-            w.bump("amended")
+        def step() -> None:
+            assert self.view is not None
+            data = self.w.svc.decisions.to_input(self.view)
+            change(data)
+            self.view = self.w.svc.decisions.amend(
+                self.w.actors[self.decider], self.view.id, data, reason
+            )
+            if self.view.version == 2:
+                self.w.bump("amended")
 
-    return step
+        self.plan.at(when, step)

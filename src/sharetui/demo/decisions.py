@@ -8,11 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sharetui.demo.decision_steps import (
-    _amend_step,
     _checks,
     _decider,
-    _DecisionBox,
-    _log_step,
+    _DecisionRecord,
     _siblings,
 )
 from sharetui.demo.families import _consent_step, _giver_for
@@ -174,9 +172,8 @@ def _consent_share(
         return  # one consent story per scope, so a later withdrawal never undercuts another
     w.relied_scopes.add((child.key, scope))
     giver = _giver_for(w, fam, child)
-    box = _DecisionBox()
-    decider = _decider(rng)
-    plan.at(t, _consent_step(w, child.key, scope, ConsentStatus.GIVEN, giver, box.consent))
+    decision = _DecisionRecord(w, plan, _decider(rng))
+    plan.at(t, _consent_step(w, child.key, scope, ConsentStatus.GIVEN, giver, decision.consent))
     t_dec = min(t + timedelta(minutes=rng.randrange(5, 60 * 24 * 5)), end)
 
     def build() -> DecisionInput:
@@ -195,12 +192,12 @@ def _consent_share(
             ),
             when=t_dec,
         )
-        d.consent_event_id = box.consent["consent"]
+        d.consent_event_id = decision.consent["consent"]
         if d.special_category and rng.random() < 0.5:
             d.art9_condition = Art9Condition.EXPLICIT_CONSENT
         return d
 
-    plan.at(t_dec, _log_step(w, decider, build, box))
+    decision.log(t_dec, build)
     if rng.random() < 0.3:
         t_w = t_dec + timedelta(days=rng.randrange(3, 40))
         if t_w < end:
@@ -210,16 +207,11 @@ def _consent_share(
         def fix(d: DecisionInput) -> None:
             d.recipient_contact = d.recipient_contact.replace("@", ".safeguarding@", 1)
 
-        plan.at(
+        decision.amend(
             w.cap(t_dec + timedelta(hours=rng.randrange(1, 48))),
-            _amend_step(
-                w,
-                decider,
-                box,
-                fix,
-                "Corrected the recipient's contact: the secure mailbox of the team, "
-                "not the general one.",
-            ),
+            fix,
+            "Corrected the recipient's contact: the secure mailbox of the team, "
+            "not the general one.",
         )
 
 
@@ -235,13 +227,12 @@ def _protective_share(
         "safeguarding enquiries",
         0,
     )
-    box = _DecisionBox()
-    decider = _decider(rng)
+    decision = _DecisionRecord(w, plan, _decider(rng))
     if rng.random() < 0.6:
         plan.at(
             t,
             _consent_step(
-                w, child.key, scope, ConsentStatus.NOT_SOUGHT, None, box.consent, reason=reason
+                w, child.key, scope, ConsentStatus.NOT_SOUGHT, None, decision.consent, reason=reason
             ),
         )
     others = _siblings(fam, child) if rng.random() < 0.5 else []
@@ -279,7 +270,7 @@ def _protective_share(
             not_told_reason="Telling the parents now could prejudice the enquiries.",
         )
 
-    plan.at(t_dec, _log_step(w, decider, build, box))
+    decision.log(t_dec, build)
 
 
 def _urgent_share(
@@ -287,8 +278,7 @@ def _urgent_share(
 ) -> None:
     rng = w.fork()
     org = rng.choice(ORGS[:2])
-    box = _DecisionBox()
-    decider = _decider(rng)
+    decision = _DecisionRecord(w, plan, _decider(rng))
     others = _siblings(fam, child) if rng.random() < 0.4 else []
     # Urgent shares happen at any hour.
     t = t + timedelta(hours=rng.choice((0, 0, 5, 11)))
@@ -312,7 +302,7 @@ def _urgent_share(
             without_consent_reason="A child is at risk of significant harm tonight.",
         )
 
-    plan.at(t, _log_step(w, decider, build, box))
+    decision.log(t, build)
     if rng.random() < 0.5:
 
         def complete(d: DecisionInput) -> None:
@@ -325,9 +315,10 @@ def _urgent_share(
             d.impact_if_not_shared = URGENT_IMPACT
             d.impact_if_shared = "The parents may react angrily; police are aware."
 
-        plan.at(
+        decision.amend(
             w.cap(t + timedelta(hours=rng.randrange(12, 72))),
-            _amend_step(w, decider, box, complete, "Completed the record after the urgent share."),
+            complete,
+            "Completed the record after the urgent share.",
         )
 
 
@@ -338,9 +329,8 @@ def _refused_but_shared(
     org = rng.choice((ORGS[0], ORGS[5], ORGS[6]))
     scope = ("family circumstances", org.org, "an assessment of the family's needs", 0)
     giver = _giver_for(w, fam, child)
-    box = _DecisionBox()
-    decider = _decider(rng)
-    plan.at(t, _consent_step(w, child.key, scope, ConsentStatus.REFUSED, giver, box.consent))
+    decision = _DecisionRecord(w, plan, _decider(rng))
+    plan.at(t, _consent_step(w, child.key, scope, ConsentStatus.REFUSED, giver, decision.consent))
     t_dec = min(t + timedelta(hours=rng.randrange(2, 72)), end)
 
     def build() -> DecisionInput:
@@ -363,15 +353,14 @@ def _refused_but_shared(
             ),
         )
 
-    plan.at(t_dec, _log_step(w, decider, build, box))
+    decision.log(t_dec, build)
 
 
 def _unverified_caller(
     w: _World, plan: _Plan, fam: _Family, child: _Member, t: datetime, end: datetime
 ) -> None:
     rng = w.fork()
-    decider = _decider(rng)
-    box = _DecisionBox()
+    decision = _DecisionRecord(w, plan, _decider(rng))
 
     def build() -> DecisionInput:
         return DecisionInput(
@@ -396,7 +385,7 @@ def _unverified_caller(
             ),
         )
 
-    plan.at(t, _log_step(w, decider, build, box))
+    decision.log(t, build)
 
 
 def _not_necessary(
@@ -404,8 +393,7 @@ def _not_necessary(
 ) -> None:
     rng = w.fork()
     org = rng.choice((ORGS[7], ORGS[3], ORGS[4]))
-    decider = _decider(rng)
-    box = _DecisionBox()
+    decision = _DecisionRecord(w, plan, _decider(rng))
 
     def build() -> DecisionInput:
         return _asked_by(
@@ -427,7 +415,7 @@ def _not_necessary(
             ),
         )
 
-    plan.at(t, _log_step(w, decider, build, box))
+    decision.log(t, build)
 
 
 def _share_in_part(
@@ -435,8 +423,7 @@ def _share_in_part(
 ) -> None:
     rng = w.fork()
     org = rng.choice((ORGS[5], ORGS[7], ORGS[8]))
-    decider = _decider(rng)
-    box = _DecisionBox()
+    decision = _DecisionRecord(w, plan, _decider(rng))
 
     def build() -> DecisionInput:
         return _base_share(
@@ -463,4 +450,4 @@ def _share_in_part(
             ),
         )
 
-    plan.at(t, _log_step(w, decider, build, box))
+    decision.log(t, build)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sharetui.demo.world import (
     ADULT_NAMES,
@@ -42,53 +43,35 @@ def _families(w: _World, count: int) -> list[_Family]:
         youngest_parent_age = 19
         if kinship:  # a grandparent brings the children up
             adults.append(
-                _Member(
-                    f"f{n}a0",
-                    surname,
-                    rng.choice(ADULT_NAMES),
-                    _dob(rng, today, 52, 74),
-                    False,
-                    True,
-                    relationship=Relationship.CARER_WITH_PR,
-                )
+                _adult(rng, f"f{n}a0", surname, today, (52, 74), (Relationship.CARER_WITH_PR,))
             )
         else:
-            first = _Member(
-                f"f{n}a0",
-                surname,
-                rng.choice(ADULT_NAMES),
-                _dob(rng, today, 22, 48),
-                False,
-                True,
-                relationship=Relationship.PARENT_WITH_PR,
-            )
+            first = _adult(rng, f"f{n}a0", surname, today, (22, 48), (Relationship.PARENT_WITH_PR,))
             adults.append(first)
             youngest_parent_age = first.age(today)
             if rng.random() < 0.55:
                 other = rng.choice(SURNAMES) if rng.random() < 0.35 else surname
                 adults.append(
-                    _Member(
+                    _adult(
+                        rng,
                         f"f{n}a1",
                         other,
-                        rng.choice(ADULT_NAMES),
-                        _dob(rng, today, 22, 55),
-                        rng.random() < 0.1,
-                        True,
-                        relationship=rng.choice(
-                            (Relationship.PARENT_WITH_PR, Relationship.PARENT_WITHOUT_PR)
-                        ),
+                        today,
+                        (22, 55),
+                        (Relationship.PARENT_WITH_PR, Relationship.PARENT_WITHOUT_PR),
+                        dob_estimated=0.1,
                     )
                 )
             if rng.random() < 0.15:
                 adults.append(
-                    _Member(
+                    _adult(
+                        rng,
                         f"f{n}a2",
                         rng.choice(SURNAMES),
-                        rng.choice(ADULT_NAMES),
-                        _dob(rng, today, 20, 50),
-                        rng.random() < 0.3,
-                        True,
-                        relationship=Relationship.HOUSEHOLD_MEMBER,
+                        today,
+                        (20, 50),
+                        (Relationship.HOUSEHOLD_MEMBER,),
+                        dob_estimated=0.3,
                     )
                 )
         max_child_age = min(17, max(youngest_parent_age - 17, 0))
@@ -117,6 +100,27 @@ def _families(w: _World, count: int) -> list[_Family]:
         contact_day = (start + timedelta(days=offset)).date()
         families.append(_Family(f"f{n}", adults, children, _working_time(rng, w.tz, contact_day)))
     return families
+
+
+def _adult(
+    rng: random.Random,
+    key: str,
+    surname: str,
+    today: date,
+    ages: tuple[int, int],
+    relationships: tuple[Relationship, ...],
+    *,
+    dob_estimated: float = 0.0,
+) -> _Member:
+    """An adult of the household: a given name, a date of birth between `ages` years back
+    (only estimated, by the chance `dob_estimated`), and what they are to the children, one
+    of `relationships`. Drawn from `rng` in that order, and only where there is a choice, so
+    every family of a seed stays as it was."""
+    given = rng.choice(ADULT_NAMES)
+    dob = _dob(rng, today, *ages)
+    estimated = dob_estimated > 0 and rng.random() < dob_estimated
+    relationship = relationships[0] if len(relationships) == 1 else rng.choice(relationships)
+    return _Member(key, surname, given, dob, estimated, True, relationship=relationship)
 
 
 def _plan_family(w: _World, plan: _Plan, fam: _Family) -> None:

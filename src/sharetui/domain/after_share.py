@@ -40,7 +40,7 @@ class OrgKind(LabelledEnum):
 class DecisionKind(LabelledEnum):
     """A share of information, or the transfer of a child protection file to a new setting."""
 
-    SHARE = "share", "Share"
+    SHARE = "share"
     CP_TRANSFER = "cp_transfer", "Child protection file transfer"
 
 
@@ -52,7 +52,7 @@ class ReceiptStep(LabelledEnum):
     # sent again after a failure or a chase
     RESENT = "resent", "Sent again"
     # we asked the recipient to confirm
-    CHASED = "chased", "Chased"
+    CHASED = "chased"
 
 
 class ReceiptMethod(LabelledEnum):

@@ -25,7 +25,7 @@ from sharetui.domain.enums import LabelledEnum
 
 class BankHolidayRegion(LabelledEnum):
     ENGLAND_AND_WALES = "england-and-wales", "England and Wales"
-    SCOTLAND = "scotland", "Scotland"
+    SCOTLAND = "scotland"
     NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
     @property

@@ -12,10 +12,11 @@ from typing import Self
 
 class LabelledEnum(StrEnum):
     """A string enum whose members carry the words shown for them, declared beside the value:
-    `PHONE = "phone"` (the label is the value in words: "Phone"), `SHARE_IN_PART =
-    "share_in_part", "Share in part"`, or with a hint for a choice that needs a line of help
-    as a third part. Every closed list in the domain declares its words this way, whichever
-    module it lives in, so none keeps a table of labels apart from its members."""
+    `SHARE_IN_PART = "share_in_part"` (the label is the value in words: "Share in part"),
+    `NOT_SOUGHT = "not_sought", "Consent not sought"` where the words differ, or with a hint
+    for a choice that needs a line of help as a third part. Every closed list in the domain
+    declares its words this way, whichever module it lives in, so none keeps a table of
+    labels apart from its members."""
 
     _value_: str
     _label: str
@@ -57,7 +58,7 @@ class Role(LabelledEnum):
 class AdviceRole(LabelledEnum):
     DSL = "dsl", "Designated safeguarding lead"
     CALDICOTT = "caldicott", "Caldicott guardian"
-    SENIOR_LEADERSHIP = "senior_leadership", "Senior leadership"
+    SENIOR_LEADERSHIP = "senior_leadership"
     INFORMATION_GOVERNANCE = "information_governance", "Information governance lead"
 
     @property
@@ -146,9 +147,9 @@ class RequestOrigin(LabelledEnum):
 class CallerCheck(LabelledEnum):
     NOT_BY_PHONE = "not_by_phone", "Not taken by phone"
     CALLED_BACK_KNOWN_NUMBER = "called_back_known_number", "Called back on a known number"
-    KNOWN_CONTACT = "known_contact", "Known contact"
+    KNOWN_CONTACT = "known_contact"
     SECURE_EMAIL_DOMAIN = "secure_email_domain", "Confirmed from a secure email domain"
-    NOT_VERIFIED = "not_verified", "Not verified"
+    NOT_VERIFIED = "not_verified"
 
 
 class LawfulBasis(LabelledEnum):
@@ -205,14 +206,14 @@ class ConsentPosition(LabelledEnum):
 
 
 class Outcome(LabelledEnum):
-    SHARE = "share", "Share"
-    SHARE_IN_PART = "share_in_part", "Share in part"
-    DO_NOT_SHARE = "do_not_share", "Do not share"
-    PENDING_ADVICE = "pending_advice", "Pending advice"
+    SHARE = "share"
+    SHARE_IN_PART = "share_in_part"
+    DO_NOT_SHARE = "do_not_share"
+    PENDING_ADVICE = "pending_advice"
 
 
 class ShareMethod(LabelledEnum):
-    SECURE_EMAIL = "secure_email", "Secure email"
+    SECURE_EMAIL = "secure_email"
     PHONE = "phone"
     MEETING = "meeting"
     PORTAL = "portal"
@@ -233,7 +234,7 @@ class Quality(LabelledEnum):
 
 class Urgency(LabelledEnum):
     URGENT = "urgent", "Urgent (risk of harm now)"
-    TODAY = "today", "Today"
+    TODAY = "today"
     ROUTINE = "routine", "Routine (three working days)"
 
 

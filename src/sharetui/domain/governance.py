@@ -138,9 +138,9 @@ class RequesterRelationship(LabelledEnum):
 
 class SarStatus(LabelledEnum):
     AWAITING_IDENTITY = "awaiting_identity", "Awaiting proof of identity"
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
 
 
 class ReviewChoice(LabelledEnum):
