@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sharetui.ui.forms.choices import Choice, Choices
-    from sharetui.ui.forms.field import ErrorSummary, Field, FieldHead
+    from sharetui.ui.forms.field import ErrorSummary, Field, FieldHead, date_question
     from sharetui.ui.forms.saving import SingleFlight
     from sharetui.ui.forms.text import LimitReached, LongText, ShortText
 
@@ -28,6 +28,7 @@ _WHERE = {
     "LongText": "text",
     "ShortText": "text",
     "SingleFlight": "saving",
+    "date_question": "field",
 }
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "LongText",
     "ShortText",
     "SingleFlight",
+    "date_question",
 ]
 
 

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sharetui.domain.errors import ShareError, ValidationFailed
-from sharetui.ui.forms.text import LimitReached
+from sharetui.ui.forms.text import LimitReached, ShortText
 from sharetui.ui.literal import plain
 
 
@@ -107,6 +107,12 @@ class Field(Vertical):
     def set_error(self, message: str) -> None:
         self.head.set_error(message)
         self.widget.set_class(bool(message), "-invalid")
+
+
+def date_question(name: str, label: str, hint: str = "", *, value: str = "") -> Field:
+    """A date typed as day/month/year (the domain's parse_date reads it): the same short box
+    wherever a form asks for a day."""
+    return Field(name, label, ShortText(value, id=name, max_length=20), hint)
 
 
 def problem_list(errors: Mapping[str, str], labels: Mapping[str, str] | None = None) -> Text:

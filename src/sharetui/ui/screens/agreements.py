@@ -19,7 +19,7 @@ from sharetui.domain.enums import LawfulBasis
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.agreements import AgreementInput, AgreementView
-from sharetui.ui.forms import Choices, Field, LongText, ShortText
+from sharetui.ui.forms import Choices, Field, LongText, ShortText, date_question
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line, plain
@@ -61,6 +61,16 @@ def agreement_detail(a: AgreementView, today: date) -> Text:
     text.append("\nPurposes: " + plain("; ".join(a.purposes), 150))
     text.append("\nSigned copy: " + plain(a.signed_copy or "not recorded", 80))
     return text
+
+
+def lawful_basis_question() -> Field:
+    """The lawful basis (UK GDPR Article 6) as an agreement and a child protection file's
+    transfer both ask it: one wording and one list of bases, stored as `lawful_basis`."""
+    return Field(
+        "lawful_basis",
+        "Lawful basis (UK GDPR Article 6)",
+        Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
+    )
 
 
 class AgreementsScreen(KeptList):
@@ -200,25 +210,19 @@ class AgreementDialog(FormDialog):
             LongText(id="purposes", max_length=LONG_TEXT),
             "Enter starts a new line.",
         )
-        yield Field(
-            "lawful_basis",
-            "Lawful basis (UK GDPR Article 6)",
-            Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
-        )
+        yield lawful_basis_question()
         yield Field(
             "data_categories",
             "Categories of data",
             LongText(id="data_categories", max_length=LONG_TEXT),
         )
-        yield Field(
+        yield date_question(
             "starts_on",
             "Start (day/month/year)",
-            ShortText(id="starts_on", max_length=20),
         )
-        yield Field(
+        yield date_question(
             "review_on",
             "Review date (day/month/year)",
-            ShortText(id="review_on", max_length=20),
         )
         yield Field(
             "signed_copy",
@@ -288,10 +292,9 @@ class ReviewedDialog(FormDialog):
             ),
             classes="hint",
         )
-        yield Field(
+        yield date_question(
             "next_review",
             "Next review date (day/month/year)",
-            ShortText(id="next_review", max_length=20),
         )
 
     def field_of(self, error_key: str) -> str:

@@ -26,7 +26,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.views import ConsentEventView, ConsentLine
-from sharetui.ui.forms import Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms import Choices, ErrorSummary, Field, LongText, ShortText, date_question
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import labelled_lines, lit, when
@@ -171,10 +171,9 @@ class RecordConsentDialog(FormDialog):
                     "For what purpose?",
                     ShortText(id="scope_purpose", max_length=SHORT_TEXT),
                 )
-                yield Field(
+                yield date_question(
                     "effective_at",
                     "Date (day/month/year; blank for today)",
-                    ShortText(id="effective_at", max_length=20),
                 )
             yield saving_status()
             yield Static(

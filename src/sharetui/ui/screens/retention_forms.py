@@ -9,7 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
+from sharetui.ui.forms import Choice, Choices, Field, LongText, date_question
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.governance_forms import DATE_HINT, GovernanceForm
 
@@ -42,9 +42,7 @@ class KeepDialog(GovernanceForm):
             LongText(id="reason", max_length=2000),
             REASON_HINT,
         )
-        yield Field(
-            "next", "Date of the next review", ShortText(id="next", max_length=20), DATE_HINT
-        )
+        yield date_question("next", "Date of the next review", DATE_HINT)
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
         return await self.call(

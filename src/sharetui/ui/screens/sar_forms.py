@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from sharetui.domain.governance import RequesterRelationship, ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
-from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText
+from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText, date_question
 from sharetui.ui.forms.file_dialog import FileDialog
 from sharetui.ui.forms.person_question import PersonQuestion
 from sharetui.ui.literal import lit
@@ -103,16 +103,14 @@ class NewRequestDialog(PersonQuestion, GovernanceForm):
             "",
             Choices(RELATIONSHIP_CHOICES, id="relationship", prompt="What are they to them?"),
         )
-        yield Field(
+        yield date_question(
             "received",
             "Date the request was received",
-            ShortText(id="received", max_length=20),
             _today(self),
         )
-        yield Field(
+        yield date_question(
             "identity",
             "Date their identity was confirmed (leave blank if not yet)",
-            ShortText(id="identity", max_length=20),
             "The clock starts when identity is confirmed",
         )
 
@@ -163,10 +161,9 @@ class IdentityDialog(GovernanceForm):
             "day identity was confirmed.",
             classes="hint",
         )
-        yield Field(
+        yield date_question(
             "identity",
             "Date identity was confirmed",
-            ShortText(id="identity", max_length=20),
             _today(self),
         )
 
@@ -209,10 +206,9 @@ class ExtendDialog(GovernanceForm):
             REASON_HINT,
         )
         told_by = self.context.get("told_by")
-        yield Field(
+        yield date_question(
             "told",
             "Date the requester was told of the extension and why",
-            ShortText(id="told", max_length=20),
             f"Within the first month: by {told_by}" if told_by else DATE_HINT,
         )
 
@@ -244,10 +240,9 @@ class AnswerDialog(GovernanceForm):
     SAVED_WORDS = "Request marked answered."
 
     def questions(self) -> ComposeResult:
-        yield Field(
+        yield date_question(
             "answered",
             "Date the answer was sent",
-            ShortText(id="answered", max_length=20),
             _today(self),
         )
 

@@ -15,13 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
 
-from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
-from sharetui.ui.literal import one_line
+from sharetui.ui.literal import lit, one_line
+from sharetui.ui.newest_search import NewestSearch
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
-from sharetui.ui.widgets.paging import OwnsPagedList, PagedTable, TopPassed
-from sharetui.ui.widgets.person_picker import HOW_TO_SEARCH, group_heading, similar_words
+from sharetui.ui.widgets.paging import PagedTable, TopPassed
+from sharetui.ui.widgets.person_search import (
+    HOW_TO_SEARCH,
+    PersonSearchPages,
+    group_heading,
+    similar_words,
+)
 from sharetui.ui.widgets.person_text import person_name
 
 PAGE_SIZE = 15
@@ -33,7 +38,7 @@ class _ResultsTable(PagedTable):
     top_returns = True
 
 
-class PersonSearchScreen(OwnsPagedList, KioskScreen):
+class PersonSearchScreen(PersonSearchPages, KioskScreen):
     """Search by name (any order, partial, accents ignored), date of birth or reference."""
 
     CSS_PATH = "search.tcss"
@@ -46,6 +51,7 @@ class PersonSearchScreen(OwnsPagedList, KioskScreen):
         Binding("down", "to_results", "Matches", show=False),
     ]
     TYPEAHEAD_WAIT_GROUPS = frozenset({"person-search"})
+    page_size = PAGE_SIZE
 
     FIELD_HELP = {
         "search": "Type part of a name in any order (accents, capitals, other alphabets and "
@@ -61,11 +67,7 @@ class PersonSearchScreen(OwnsPagedList, KioskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.results: tuple[PersonMatch, ...] = ()
-        self.similar_count: int | None = 0
-        self.page_offset = 0
-        self.has_more = False
-        self._seq = 0
+        self.searches = NewestSearch(self, self._say_refusal)
         self.results_shown = asyncio.Event()  # set when a query's page is on screen
 
     def compose(self) -> ComposeResult:
@@ -112,25 +114,15 @@ class PersonSearchScreen(OwnsPagedList, KioskScreen):
         self._start(event.value, 0)
 
     def _start(self, text: str, offset: int) -> None:
-        self._seq += 1
         self.results_shown.clear()
-        if not text.strip():
-            self._show((), 0, False, text)
-            return
-        self._find(text, offset, self._seq)
+        super()._start(text, offset)
 
     @work(exclusive=True, group="person-search", exit_on_error=False)
-    async def _find(self, text: str, offset: int, seq: int) -> None:
-        try:
-            page = await self.call(self.services.people.search, self.actor, text, offset, PAGE_SIZE)
-        except ShareError as exc:
-            if seq == self._seq and self.is_attached:
-                self.query_one("#search-status", Static).update(Text(exc.message))
-            return
-        if seq != self._seq or not self.is_attached:
-            return  # the text changed while this ran: a newer search is on its way
-        self.similar_count = page.similar_count
-        self._show(page.items, page.offset, page.has_more, text)
+    async def _find(self, text: str, offset: int, number: int) -> None:
+        await self._fetch_page(self.services, self.actor, text, offset, number)
+
+    def _say_refusal(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(lit(message))
 
     def _show(self, items: tuple[PersonMatch, ...], offset: int, has_more: bool, text: str) -> None:
         paging_changed = (has_more, offset > 0) != (self.has_more, self.page_offset > 0)
@@ -189,21 +181,12 @@ class PersonSearchScreen(OwnsPagedList, KioskScreen):
         return Text(words)
 
     # -- actions --------------------------------------------------------------------------
-    def action_to_results(self) -> None:
-        if self.results:
-            self.query_one("#results", DataTable).focus()
+    def _focus_results(self) -> None:
+        self.query_one("#results", DataTable).focus()
 
     @on(Input.Submitted, "#search")
     def _submitted(self) -> None:
         self.action_to_results()
-
-    def action_next_page(self) -> None:
-        if self.has_more:
-            self._start(self.query_text, self.page_offset + PAGE_SIZE)
-
-    def action_previous_page(self) -> None:
-        if self.page_offset > 0:
-            self._start(self.query_text, max(self.page_offset - PAGE_SIZE, 0))
 
     def on_top_passed(self, event: TopPassed) -> None:
         event.stop()

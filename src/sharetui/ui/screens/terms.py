@@ -18,7 +18,7 @@ from textual.widgets import Static
 from sharetui.domain.calendar import Term
 from sharetui.domain.errors import ShareError
 from sharetui.domain.person import parse_date
-from sharetui.ui.forms import Field, ShortText
+from sharetui.ui.forms import Field, ShortText, date_question
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line
 from sharetui.ui.screens.agreements import DATE_ERROR
@@ -141,16 +141,14 @@ class TermDialog(FormDialog):
             ShortText(id="term_name", max_length=100),
             "Such as Autumn 1 (a half-term block) or Spring term",
         )
-        yield Field(
+        yield date_question(
             "first_day",
             "First school day (day/month/year)",
-            ShortText(id="first_day", max_length=20),
             "Such as 1/9/2026",
         )
-        yield Field(
+        yield date_question(
             "last_day",
             "Last school day (day/month/year)",
-            ShortText(id="last_day", max_length=20),
         )
 
     def field_of(self, error_key: str) -> str:

@@ -29,11 +29,19 @@ from sharetui.domain.text import LONG_TEXT
 from sharetui.services.register_keeping import RecipientChoice
 from sharetui.ui.flow.pages_end import WHEN_ERROR
 from sharetui.ui.flow.summary import WHEN_FORMAT
-from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
+from sharetui.ui.forms import (
+    Choice,
+    Choices,
+    ErrorSummary,
+    Field,
+    LongText,
+    ShortText,
+    date_question,
+)
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog, saving_status
 from sharetui.ui.literal import day, lit, plain
-from sharetui.ui.screens.agreements import DATE_ERROR
+from sharetui.ui.screens.agreements import DATE_ERROR, lawful_basis_question
 from sharetui.ui.widgets.person_picker import PersonPicker
 from sharetui.ui.widgets.person_text import chosen, person_line
 from sharetui.ui.widgets.recipient_picker import RecipientPicker, choice_line
@@ -226,10 +234,9 @@ class StartTransferDialog(_ChoosesPeople):
             "Reason for the move",
             LongText(id="transfer_reason", max_length=LONG_TEXT),
         )
-        yield Field(
+        yield date_question(
             "moved_on",
             "Day the child left (day/month/year)",
-            ShortText(id="moved_on", max_length=20),
         )
         yield Field(
             "pupil_file_separate",
@@ -243,11 +250,7 @@ class StartTransferDialog(_ChoosesPeople):
             ShortText(now, id="shared_at", max_length=40),
             "Now, unless you change it.",
         )
-        yield Field(
-            "lawful_basis",
-            "Lawful basis (UK GDPR Article 6)",
-            Choices(enum_choices(list(LawfulBasis)), id="lawful_basis"),
-        )
+        yield lawful_basis_question()
         yield Field(
             "special_category",
             "Does the file hold special category data (such as health)?",
@@ -372,11 +375,11 @@ class IncomingFileDialog(_ChoosesPeople):
     def questions(self) -> ComposeResult:
         today = self.share_app.clock.today()
         yield from self.people_questions("The setting it came from", allow_add=True)
-        yield Field(
+        yield date_question(
             "received_on",
             "Day received (day/month/year)",
-            ShortText(_day_text(today), id="received_on", max_length=20),
             "Today, unless you change it.",
+            value=_day_text(today),
         )
         yield Field(
             "confirmed_back",

@@ -7,8 +7,6 @@ after the text has changed again is dropped, so the list always matches what is 
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,34 +14,22 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sharetui.domain.errors import ShareError
 from sharetui.services.views import PersonMatch, PersonSummary
 from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit
-from sharetui.ui.widgets.paging import OwnsPagedList, PagedOptions, TopPassed
+from sharetui.ui.newest_search import NewestSearch
+from sharetui.ui.widgets.paging import PagedOptions, TopPassed
+from sharetui.ui.widgets.person_search import (
+    HOW_TO_SEARCH,
+    PersonSearchPages,
+    group_heading,
+    similar_words,
+)
 from sharetui.ui.widgets.person_text import person_line
 from sharetui.ui.widgets.picker import SearchPicker
 
-HOW_TO_SEARCH = "Type part of a name (any order), a date of birth such as 4/3/2016, or a reference"
 
-
-def group_heading(reason: str) -> str:
-    """The heading over a group of similar names: the reason is said, never left implied."""
-    return f"Similar names: {reason}"
-
-
-def similar_words(items: tuple[PersonMatch, ...], similar: int | None) -> str:
-    """How many similar names there are, and where, for a status line."""
-    if similar is None:
-        return " Similar names, if any, follow the exact ones."
-    if not similar:
-        return ""
-    if any(not m.exact for m in items):
-        return f" {similar:,} similar name{'s' if similar != 1 else ''}, after the exact ones."
-    return f" {similar:,} similar name{'s' if similar != 1 else ''} after the exact matches."
-
-
-class PersonPicker(OwnsPagedList, SearchPicker):
+class PersonPicker(PersonSearchPages, SearchPicker):
     """A search box and its matches. Enter on a match posts PersonPicker.Picked."""
 
     DEFAULT_CSS = """
@@ -88,11 +74,7 @@ class PersonPicker(OwnsPagedList, SearchPicker):
         self.allow_add = allow_add
         self.placeholder = placeholder
         self.chosen: PersonSummary | None = None
-        self.results: tuple[PersonMatch, ...] = ()
-        self.similar_count: int | None = 0
-        self.page_offset = 0
-        self.has_more = False
-        self._seq = 0
+        self.searches = NewestSearch(self, lambda message: self.status.update(lit(message)))
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, max_length=200, classes="picker-input")
@@ -117,31 +99,13 @@ class PersonPicker(OwnsPagedList, SearchPicker):
         event.stop()
         self._start(event.value, 0)
 
-    def _start(self, text: str, offset: int) -> None:
-        self._seq += 1
-        if not text.strip():
-            self._show((), 0, False, text)
-            return
-        self._find(text, offset, self._seq)
-
     @work(exclusive=True, group="person-picker", exit_on_error=False)
-    async def _find(self, text: str, offset: int, seq: int) -> None:
+    async def _find(self, text: str, offset: int, number: int) -> None:
         app = self.share_app
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return
-        try:
-            page = await asyncio.to_thread(
-                services.people.search, actor, text, offset, self.page_size
-            )
-        except ShareError as exc:
-            if seq == self._seq and self.is_attached:
-                self.status.update(lit(exc.message))
-            return
-        if seq != self._seq or not self.is_attached:
-            return  # the text changed while this search ran: a newer one is on its way
-        self.similar_count = page.similar_count
-        self._show(page.items, page.offset, page.has_more, text)
+        await self._fetch_page(services, actor, text, offset, number)
 
     def _show(self, items: tuple[PersonMatch, ...], offset: int, has_more: bool, text: str) -> None:
         self.results, self.page_offset, self.has_more = items, offset, has_more
@@ -181,21 +145,12 @@ class PersonPicker(OwnsPagedList, SearchPicker):
         return Text(words)
 
     # -- actions --------------------------------------------------------------------------
-    def action_to_results(self) -> None:
-        if self.results:
-            self.result_list.focus()
+    def _focus_results(self) -> None:
+        self.result_list.focus()
 
     def on_top_passed(self, event: TopPassed) -> None:
         event.stop()
         self.focus_input()
-
-    def action_next_page(self) -> None:
-        if self.has_more:
-            self._start(self.query_text, self.page_offset + self.page_size)
-
-    def action_previous_page(self) -> None:
-        if self.page_offset > 0:
-            self._start(self.query_text, max(self.page_offset - self.page_size, 0))
 
     @on(Input.Submitted, ".picker-input")
     def _submitted(self, event: Input.Submitted) -> None:

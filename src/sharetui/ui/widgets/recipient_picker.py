@@ -10,6 +10,7 @@ supervisor to review, so the desk is never stopped by a missing entry.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from rich.text import Text
 from textual import events, on, work
@@ -23,6 +24,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.register import RecipientChoice
 from sharetui.ui.control_message import ControlMessage
 from sharetui.ui.literal import lit, plain
+from sharetui.ui.newest_search import NewestSearch
 from sharetui.ui.widgets.picker import SearchPicker, arrows_through_matches
 
 HOW_TO = "Type part of the organisation, role, name or contact; Up/Down, then Enter takes it."
@@ -72,7 +74,7 @@ class RecipientPicker(SearchPicker):
         super().__init__(id=id)
         self.results: tuple[RecipientChoice, ...] = ()
         self.chosen = chosen
-        self._seq = 0
+        self.searches = NewestSearch(self, lambda message: self.status.update(lit(message)))
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -94,22 +96,16 @@ class RecipientPicker(SearchPicker):
         self._start(event.value)
 
     def _start(self, text: str) -> None:
-        self._seq += 1
-        self._find(text, self._seq)
+        self._find(text, self.searches.begin())
 
     @work(exclusive=True, group="recipient-picker", exit_on_error=False)
-    async def _find(self, text: str, seq: int) -> None:
+    async def _find(self, text: str, number: int) -> None:
         app = self.share_app
         services, actor = app.services, app.actor
         if services is None or actor is None:
             return
-        try:
-            found = await asyncio.to_thread(services.register.search, actor, text)
-        except ShareError as exc:
-            if seq == self._seq and self.is_attached:
-                self.status.update(lit(exc.message))
-            return
-        if seq == self._seq and self.is_attached:
+        found = await self.searches.answer(number, partial(services.register.search, actor, text))
+        if found is not None:
             self._show(tuple(found), text)
 
     def _show(self, found: tuple[RecipientChoice, ...], text: str) -> None:
