@@ -61,9 +61,7 @@ _HEAD_COLUMNS = (_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
 _PAST = sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > bindparam("after"))
 _HEAD_AND_PAST = sa_select(
     *_HEAD_COLUMNS,
-    sa_select(func.max(_EVENTS.c.id))
-    .where(_EVENTS.c.id > _HEAD.c.last_event_id)
-    .scalar_subquery(),
+    sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > _HEAD.c.last_event_id).scalar_subquery(),
 ).where(_HEAD.c.id == 1)
 _HEAD_LOCKED = sa_select(*_HEAD_COLUMNS).where(_HEAD.c.id == 1).with_for_update()
 _INSERT_EVENTS = sa_insert(_EVENTS)

@@ -289,9 +289,7 @@ class Receipts:
         failed = select(ReceiptEvent.decision_root_id).where(
             ReceiptEvent.step == ReceiptStep.FAILED.value
         )
-        return or_(
-            col(SharingDecision.shared_at) < bound, col(SharingDecision.root_id).in_(failed)
-        )
+        return or_(col(SharingDecision.shared_at) < bound, col(SharingDecision.root_id).in_(failed))
 
     def _latest_of(self, s: Session, decision_id: int) -> SharingDecision:
         """The latest version of the decision that `decision_id` is a version of: a receipt

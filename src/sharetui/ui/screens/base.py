@@ -44,7 +44,9 @@ def own_actions(obj: object) -> frozenset[str]:
         names: set[str] = set()
         for cls in kind.__mro__:
             if cls.__module__.startswith("sharetui."):
-                names.update(n.removeprefix("action_") for n in vars(cls) if n.startswith("action_"))
+                names.update(
+                    n.removeprefix("action_") for n in vars(cls) if n.startswith("action_")
+                )
         found = _OWN_ACTIONS[kind] = frozenset(names)
     return found
 
