@@ -22,7 +22,7 @@ from sharetui.domain.enums import (
 from sharetui.domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.person import anonymous_description
-from sharetui.domain.text import LONG_TEXT, clean, length_error
+from sharetui.domain.text import LONG_TEXT, clean, length_error, required_text_error
 from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
@@ -285,12 +285,9 @@ class Advice:
         """An adviser asks to see who an anonymised request is about; recorded with reason."""
         require(actor, Permission.ADVISE)
         why = clean(reason)
-        if not why:
-            raise ValidationFailed({"reason": "Enter why you need to know who this is about"})
-        if len(why) > REVEAL_REASON_LIMIT:
-            raise ValidationFailed(
-                {"reason": f"Enter a reason of {REVEAL_REASON_LIMIT:,} characters or fewer"}
-            )
+        missing = "Enter why you need to know who this is about"
+        if msg := required_text_error(why, REVEAL_REASON_LIMIT, missing=missing, noun="reason"):
+            raise ValidationFailed({"reason": msg})
 
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
