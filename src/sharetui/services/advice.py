@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, col, func, select
 
 from sharetui.domain.advice_rules import due_at
@@ -339,32 +339,24 @@ class Advice:
         return self.store.read(work, actor)
 
     def for_draft(self, actor: Actor, draft_id: int) -> list[AdviceView]:
-        def work(s: Session) -> list[AdviceView]:
-            rows = s.exec(
-                select(AdviceRequest)
-                .where(
-                    AdviceRequest.draft_id == draft_id, AdviceRequest.raised_by_id == actor.user_id
-                )
-                .order_by(col(AdviceRequest.id))
-            ).all()
-            return advice_views(s, rows, actor)
-
-        return self.store.read(work, actor)
+        mine = col(AdviceRequest.raised_by_id) == actor.user_id
+        return self._in_order_raised(actor, col(AdviceRequest.draft_id) == draft_id, mine)
 
     def for_decision(self, actor: Actor, decision_id: int) -> list[AdviceView]:
         require(actor, Permission.WORK_WITH_PEOPLE)
+        return self._in_order_raised(actor, col(AdviceRequest.decision_id) == decision_id)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _in_order_raised(self, actor: Actor, *where: ColumnElement[bool]) -> list[AdviceView]:
+        """The requests that meet every condition, oldest first, as this reader may see
+        them: a draft's advice and a decision's are the same list of what was asked on it."""
 
         def work(s: Session) -> list[AdviceView]:
-            rows = s.exec(
-                select(AdviceRequest)
-                .where(AdviceRequest.decision_id == decision_id)
-                .order_by(col(AdviceRequest.id))
-            ).all()
+            rows = s.exec(select(AdviceRequest).where(*where).order_by(col(AdviceRequest.id))).all()
             return advice_views(s, rows, actor)
 
         return self.store.read(work, actor)
 
-    # -- helpers --------------------------------------------------------------------------
     def _get_for_adviser(self, s: Session, actor: Actor, advice_id: int) -> AdviceRequest:
         row = found(s, AdviceRequest, advice_id, "That advice request does not exist")
         if row.advice_role not in actor.advice_roles:
