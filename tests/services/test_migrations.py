@@ -3,6 +3,8 @@ database written by a newer sharetui is refused with a clear message."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,13 @@ from sqlmodel import SQLModel
 
 from sharetui.config import Settings
 from sharetui.services.facade import Services
-from sharetui.store.migrate import SchemaTooNew, current_revision, head_revision, upgrade
+from sharetui.store.migrate import (
+    SCHEMA_HEAD,
+    SchemaTooNew,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from tests.conftest import _pg_admin_engine, _pg_url
 from tests.services.helpers import insert_as_written
 
@@ -47,6 +55,31 @@ def test_fresh_database_upgrades_to_head(empty_url):
         assert upgrade(svc.store.engine) == head_revision()  # a second upgrade changes nothing
     finally:
         svc.close()
+
+
+def test_the_fast_path_knows_the_newest_script():
+    """Opening a database at SCHEMA_HEAD skips Alembic: a migration added without moving
+    SCHEMA_HEAD would never run, so this fails until it is moved."""
+    assert SCHEMA_HEAD == head_revision()
+
+
+def test_a_current_database_opens_without_loading_alembic(tmp_path):
+    """Every terminal opens a database already at head: that must not load Alembic (and the
+    Mako and Pygments it pulls in), which it would then hold all day."""
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    Services.open(Settings(database_url=url, terminal="t")).close()
+    probe = (
+        "import sys\n"
+        "from sharetui.config import Settings\n"
+        "from sharetui.services.facade import Services\n"
+        f"svc = Services.open(Settings(database_url={url!r}, terminal='t'), create=False)\n"
+        "print(svc.users.count(), sorted(m for m in ('alembic', 'mako') if m in sys.modules))\n"
+        "svc.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["0", "[]"]
 
 
 def test_tables_match_the_models(empty_url):
