@@ -16,6 +16,7 @@ from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
 from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.state import QUESTIONS
+from sharetui.ui.flow.summary import advice_given
 from sharetui.ui.forms import Choice, Choices, Field, FieldHead, LongText, ShortText
 from sharetui.ui.forms.field import problem_list, shown_within
 from sharetui.ui.literal import plain
@@ -108,13 +109,7 @@ class FlowPage(VerticalScroll, can_focus=False):
             text.append(f"Asked {a.advice_role.label.lower()} ({a.urgency.label.lower()}): ")
             text.append(plain(" ".join(a.question.split()), 120))
             if a.status in (AdviceStatus.ADVISED, AdviceStatus.CLOSED):
-                text.append("\n  Advice from ")
-                text.append(plain(a.advised_by, 60))
-                text.append(": ")
-                text.append(plain(a.advice_text, 400))
-                if a.outcome_text:
-                    text.append("\n  Outcome: ")
-                    text.append(plain(a.outcome_text, 200))
+                text.append(advice_given(a, "  ", advice_limit=400, outcome_limit=200))
             else:
                 text.append(f"\n  {a.status.label}: waiting for advice")
         return text
