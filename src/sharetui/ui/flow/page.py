@@ -4,7 +4,8 @@ next question when a choice is made."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,11 +19,14 @@ from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.state import QUESTIONS
 from sharetui.ui.flow.summary import advice_given
 from sharetui.ui.forms import Choice, Choices, Field, FieldHead, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.field import problem_list, shown_within
 from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:
     from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+E = TypeVar("E", bound=Enum)
 
 URGENT_BANNER = (
     "URGENT: share now. Consent is not needed when a child is at risk of significant harm, "
@@ -134,6 +138,18 @@ class FlowPage(VerticalScroll, can_focus=False):
             options, inline=True, prompt=prompt, value=bool_value(value), id=field_id(name)
         )
         return self.field(name, "", box)
+
+    def enum_question(
+        self, name: str, label: str, kind: type[E], answer: E | None, *, shown: bool = True
+    ) -> Field:
+        """A question answered by one member of an enum, every member offered in its order
+        and keyed from 1, the draft's answer (if any) already chosen."""
+        box = Choices(
+            enum_choices(list(kind)),
+            value=answer.value if answer else None,
+            id=field_id(name),
+        )
+        return self.field(name, label, box, shown=shown)
 
     def long_text(self, name: str, value: str, limit: int) -> LongText:
         """A multi-line answer: Enter goes on as everywhere in the flow, Ctrl+J starts a new
