@@ -21,6 +21,7 @@ from sharetui.domain.text import (
     length_error,
     name_tokens,
     query_tokens,
+    required_text_error,
     scrub_json,
 )
 
@@ -77,6 +78,16 @@ def test_length_error() -> None:
     assert (
         length_error("x" * 1201, 1200, "Name")
         == "Name must be 1,200 characters or fewer (it is 1,201)"
+    )
+
+
+def test_required_text_error() -> None:
+    missing = "Enter the term's name"
+    assert required_text_error("", 100, missing=missing, noun="name") == missing
+    assert required_text_error("x" * 100, 100, missing=missing, noun="name") is None
+    assert (
+        required_text_error("x" * 2001, 2000, missing=missing, noun="reason")
+        == "Enter a reason of 2,000 characters or fewer"
     )
 
 

@@ -81,3 +81,14 @@ def length_error(value: str, limit: int, label: str) -> str | None:
     if len(value) > limit:
         return f"{label} must be {limit:,} characters or fewer (it is {len(value):,})"
     return None
+
+
+def required_text_error(value: str, limit: int, *, missing: str, noun: str) -> str | None:
+    """The instruction for a required answer: `missing` when it is empty, "Enter a <noun> of
+    <limit> characters or fewer" when too long, else None. Names, titles and reasons asked for
+    across the services all say it in these words, so a change of wording happens once."""
+    if not value:
+        return missing
+    if len(value) > limit:
+        return f"Enter a {noun} of {limit:,} characters or fewer"
+    return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, col, func, select
 
 from sharetui.domain.advice_rules import due_at
@@ -22,7 +22,7 @@ from sharetui.domain.enums import (
 from sharetui.domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.person import anonymous_description
-from sharetui.domain.text import LONG_TEXT, clean, length_error
+from sharetui.domain.text import LONG_TEXT, clean, length_error, required_text_error
 from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
@@ -285,12 +285,9 @@ class Advice:
         """An adviser asks to see who an anonymised request is about; recorded with reason."""
         require(actor, Permission.ADVISE)
         why = clean(reason)
-        if not why:
-            raise ValidationFailed({"reason": "Enter why you need to know who this is about"})
-        if len(why) > REVEAL_REASON_LIMIT:
-            raise ValidationFailed(
-                {"reason": f"Enter a reason of {REVEAL_REASON_LIMIT:,} characters or fewer"}
-            )
+        missing = "Enter why you need to know who this is about"
+        if msg := required_text_error(why, REVEAL_REASON_LIMIT, missing=missing, noun="reason"):
+            raise ValidationFailed({"reason": msg})
 
         def work(s: Session) -> AdviceView:
             row = self._get_for_adviser(s, actor, advice_id)
@@ -342,32 +339,24 @@ class Advice:
         return self.store.read(work, actor)
 
     def for_draft(self, actor: Actor, draft_id: int) -> list[AdviceView]:
-        def work(s: Session) -> list[AdviceView]:
-            rows = s.exec(
-                select(AdviceRequest)
-                .where(
-                    AdviceRequest.draft_id == draft_id, AdviceRequest.raised_by_id == actor.user_id
-                )
-                .order_by(col(AdviceRequest.id))
-            ).all()
-            return advice_views(s, rows, actor)
-
-        return self.store.read(work, actor)
+        mine = col(AdviceRequest.raised_by_id) == actor.user_id
+        return self._in_order_raised(actor, col(AdviceRequest.draft_id) == draft_id, mine)
 
     def for_decision(self, actor: Actor, decision_id: int) -> list[AdviceView]:
         require(actor, Permission.WORK_WITH_PEOPLE)
+        return self._in_order_raised(actor, col(AdviceRequest.decision_id) == decision_id)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _in_order_raised(self, actor: Actor, *where: ColumnElement[bool]) -> list[AdviceView]:
+        """The requests that meet every condition, oldest first, as this reader may see
+        them: a draft's advice and a decision's are the same list of what was asked on it."""
 
         def work(s: Session) -> list[AdviceView]:
-            rows = s.exec(
-                select(AdviceRequest)
-                .where(AdviceRequest.decision_id == decision_id)
-                .order_by(col(AdviceRequest.id))
-            ).all()
+            rows = s.exec(select(AdviceRequest).where(*where).order_by(col(AdviceRequest.id))).all()
             return advice_views(s, rows, actor)
 
         return self.store.read(work, actor)
 
-    # -- helpers --------------------------------------------------------------------------
     def _get_for_adviser(self, s: Session, actor: Actor, advice_id: int) -> AdviceRequest:
         row = found(s, AdviceRequest, advice_id, "That advice request does not exist")
         if row.advice_role not in actor.advice_roles:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from sharetui.domain.after_share import (
@@ -150,21 +151,29 @@ class AgreementTally:
 
 
 # -- receipts and transfers ---------------------------------------------------------------------
-def _sent_in(s: Session, lo: datetime, hi: datetime, *extra: Any) -> list[SharingDecision]:
-    """Latest versions of decisions first made in [lo, hi) that needed a receipt."""
+def _sent_in(s: Session, lo: datetime, hi: datetime, *extra: Any) -> list[Any]:
+    """Latest versions of decisions first made in [lo, hi) that needed a receipt: only the
+    columns the counts need (a busy month is thousands of shares, and whole rows carry
+    every free-text answer: the report held them all at once)."""
     firsts = select(SharingDecision.root_id).where(
         SharingDecision.version == 1,
         col(SharingDecision.decided_at) >= lo,
         col(SharingDecision.decided_at) < hi,
     )
-    q = select(SharingDecision).where(
+    q = sa_select(
+        col(SharingDecision.root_id),
+        col(SharingDecision.kind),
+        col(SharingDecision.urgent),
+        col(SharingDecision.shared_at),
+        col(SharingDecision.moved_on),
+    ).where(
         col(SharingDecision.root_id).in_(firsts),
         is_latest_version(),
         col(SharingDecision.receipt_required),
         col(SharingDecision.shared_at).is_not(None),
         *extra,
     )
-    return list(s.exec(q.order_by(col(SharingDecision.root_id))).all())
+    return list(s.execute(q.order_by(col(SharingDecision.root_id))).all())
 
 
 def _steps(s: Session, roots: Iterable[int]) -> dict[int, list[tuple[ReceiptStep, datetime]]]:
@@ -181,7 +190,7 @@ def _steps(s: Session, roots: Iterable[int]) -> dict[int, list[tuple[ReceiptStep
     return out
 
 
-def _kind(row: SharingDecision) -> DecisionKind:
+def _kind(row: Any) -> DecisionKind:
     return (
         DecisionKind.CP_TRANSFER
         if row.kind == DecisionKind.CP_TRANSFER.value

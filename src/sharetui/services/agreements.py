@@ -14,7 +14,7 @@ from sharetui.domain.after_share import AgreementCover, purpose_lines, purpose_m
 from sharetui.domain.enums import LawfulBasis
 from sharetui.domain.errors import NotFound, check
 from sharetui.domain.permissions import Permission
-from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
+from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line, required_text_error
 from sharetui.services.audit import append, require
 from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import Agreement, AgreementParty, RecipientOrg
@@ -89,10 +89,9 @@ def _validate(data: AgreementInput) -> AgreementInput:
         signed_copy=clean_line(data.signed_copy),
         org_ids=list(dict.fromkeys(data.org_ids)),
     )
-    if not out.title:
-        e["title"] = "Enter the agreement's title"
-    elif len(out.title) > SHORT_TEXT:
-        e["title"] = f"Enter a title of {SHORT_TEXT} characters or fewer"
+    missing = "Enter the agreement's title"
+    if msg := required_text_error(out.title, SHORT_TEXT, missing=missing, noun="title"):
+        e["title"] = msg
     if not out.org_ids:
         e["org_ids"] = "Choose the organisations the agreement covers from the register"
     if not purpose_lines(out.purposes):

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from sharetui.domain.calendar import BankHolidayRegion, Term, WorkingCalendar, terms_from
 from sharetui.domain.errors import check
 from sharetui.domain.permissions import Permission
-from sharetui.domain.text import clean_line
+from sharetui.domain.text import clean_line, required_text_error
 from sharetui.services.audit import append, require
 from sharetui.services.unit_of_work import Actor, Store, found
 from sharetui.store.models import SiteTerm
@@ -56,10 +56,9 @@ class Calendar:
         require(actor, Permission.OVERSEE)
         label = clean_line(name)
         e: dict[str, str] = {}
-        if not label:
-            e["name"] = "Enter the term's name, such as Autumn 1"
-        elif len(label) > 100:
-            e["name"] = "Enter a name of 100 characters or fewer"
+        missing = "Enter the term's name, such as Autumn 1"
+        if msg := required_text_error(label, 100, missing=missing, noun="name"):
+            e["name"] = msg
         if first_day is None:
             e["first_day"] = "Enter the first day of term"
         if last_day is None:

@@ -23,7 +23,7 @@ from sharetui.domain.decision import (
 from sharetui.domain.enums import Art9Condition, ConsentPosition, LawfulBasis, Outcome
 from sharetui.domain.errors import NotAllowed, ValidationFailed, check
 from sharetui.domain.permissions import Permission
-from sharetui.domain.text import LONG_TEXT, clean
+from sharetui.domain.text import LONG_TEXT, clean, required_text_error
 from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
@@ -182,10 +182,9 @@ class Decisions:
         d = data.cleaned()
         why = clean(reason)
         errors = validate_decision(d, amendment=True)
-        if not why:
-            errors["amend_reason"] = "Enter the reason for this amendment"
-        elif len(why) > LONG_TEXT:
-            errors["amend_reason"] = f"Enter a reason of {LONG_TEXT:,} characters or fewer"
+        missing = "Enter the reason for this amendment"
+        if msg := required_text_error(why, LONG_TEXT, missing=missing, noun="reason"):
+            errors["amend_reason"] = msg
         check(errors)
 
         def work(s: Session) -> Saved:

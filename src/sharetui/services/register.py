@@ -43,6 +43,13 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _require_keeper(actor: Actor, from_decision: bool) -> None:
+    """Adding to the register is the supervisors' and administrators' work, except from a
+    decision: anyone who records decisions may add what the register lacks there, since a
+    duty desk must never be stopped by a missing entry (the addition is marked for review)."""
+    require(actor, Permission.WORK_WITH_PEOPLE if from_decision else Permission.OVERSEE)
+
+
 # How far back "shared with lately" looks: a few weeks of a busy practitioner's work.
 RECENT_DECISIONS = 500
 
@@ -150,7 +157,7 @@ class Register(RegisterKeeping):
     ) -> RecipientChoice:
         """A new organisation. Supervisors and administrators keep the register; anyone who
         records decisions may add one from a decision, marked for review."""
-        require(actor, Permission.WORK_WITH_PEOPLE if from_decision else Permission.OVERSEE)
+        _require_keeper(actor, from_decision)
         e: dict[str, str] = {}
         label = short_text(e, "name", name, "Organisation's name", True)
         routes = short_text(e, "secure_routes", secure_routes, "Secure contact routes", False)
@@ -199,7 +206,7 @@ class Register(RegisterKeeping):
         *,
         from_decision: bool = False,
     ) -> RecipientChoice:
-        require(actor, Permission.WORK_WITH_PEOPLE if from_decision else Permission.OVERSEE)
+        _require_keeper(actor, from_decision)
         values = contact_fields(role, name, contact)
 
         def work(s: Session) -> RecipientChoice:

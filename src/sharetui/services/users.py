@@ -19,7 +19,7 @@ from sharetui.domain.enums import AdviceRole, Role
 from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.passphrase import MIN_LENGTH, one_time_passphrase, passphrase_problem
 from sharetui.domain.permissions import Permission
-from sharetui.domain.text import clean_line
+from sharetui.domain.text import clean_line, required_text_error
 from sharetui.services.audit import append, require
 from sharetui.services.own_account import OwnAccountSteps
 from sharetui.services.second_factor import recovery_left
@@ -169,10 +169,9 @@ def _validate_new(
         e["username"] = "Enter a username"
     elif len(uname) > 64 or not all(c.isalnum() or c in "._-" for c in uname):
         e["username"] = "Use up to 64 letters, digits, dots, dashes or underscores"
-    if not dname:
-        e["display_name"] = "Enter the person's name as colleagues know it"
-    elif len(dname) > 200:
-        e["display_name"] = "Enter a name of 200 characters or fewer"
+    missing = "Enter the person's name as colleagues know it"
+    if msg := required_text_error(dname, 200, missing=missing, noun="name"):
+        e["display_name"] = msg
     parsed_role, roles = _validate_roles(role, advice_roles, e)
     if passphrase is not None:
         msg = passphrase_error(passphrase, uname, dname)
