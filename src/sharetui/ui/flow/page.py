@@ -4,7 +4,8 @@ next question when a choice is made."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,12 +17,16 @@ from sharetui.domain.decision import DecisionInput
 from sharetui.domain.enums import AdviceStatus
 from sharetui.ui.flow.messages import ContinueAsked
 from sharetui.ui.flow.state import QUESTIONS
+from sharetui.ui.flow.summary import advice_given
 from sharetui.ui.forms import Choice, Choices, Field, FieldHead, LongText, ShortText
+from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.field import problem_list, shown_within
 from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:
     from sharetui.ui.screens.decision_flow import DecisionFlowScreen
+
+E = TypeVar("E", bound=Enum)
 
 URGENT_BANNER = (
     "URGENT: share now. Consent is not needed when a child is at risk of significant harm, "
@@ -108,13 +113,7 @@ class FlowPage(VerticalScroll, can_focus=False):
             text.append(f"Asked {a.advice_role.label.lower()} ({a.urgency.label.lower()}): ")
             text.append(plain(" ".join(a.question.split()), 120))
             if a.status in (AdviceStatus.ADVISED, AdviceStatus.CLOSED):
-                text.append("\n  Advice from ")
-                text.append(plain(a.advised_by, 60))
-                text.append(": ")
-                text.append(plain(a.advice_text, 400))
-                if a.outcome_text:
-                    text.append("\n  Outcome: ")
-                    text.append(plain(a.outcome_text, 200))
+                text.append(advice_given(a, "  ", advice_limit=400, outcome_limit=200))
             else:
                 text.append(f"\n  {a.status.label}: waiting for advice")
         return text
@@ -139,6 +138,18 @@ class FlowPage(VerticalScroll, can_focus=False):
             options, inline=True, prompt=prompt, value=bool_value(value), id=field_id(name)
         )
         return self.field(name, "", box)
+
+    def enum_question(
+        self, name: str, label: str, kind: type[E], answer: E | None, *, shown: bool = True
+    ) -> Field:
+        """A question answered by one member of an enum, every member offered in its order
+        and keyed from 1, the draft's answer (if any) already chosen."""
+        box = Choices(
+            enum_choices(list(kind)),
+            value=answer.value if answer else None,
+            id=field_id(name),
+        )
+        return self.field(name, label, box, shown=shown)
 
     def long_text(self, name: str, value: str, limit: int) -> LongText:
         """A multi-line answer: Enter goes on as everywhere in the flow, Ctrl+J starts a new

@@ -20,7 +20,7 @@ from sharetui.services.consent import describe
 from sharetui.services.views import ConsentLine
 from sharetui.ui.flow.messages import ConsentNowAsked
 from sharetui.ui.flow.page import FlowPage, field_id
-from sharetui.ui.forms.choices import Choice, Choices, enum_choices
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 from sharetui.ui.widgets.person_text import person_name
 
@@ -135,14 +135,11 @@ class ConsentPage(FlowPage):
             ),
             shown=position is ConsentPosition.GIVEN,
         )
-        yield self.field(
+        yield self.enum_question(
             "not_sought_reason",
             "Why was consent not sought?",
-            Choices(
-                enum_choices(list(NotSoughtReason)),
-                value=d.not_sought_reason.value if d.not_sought_reason else None,
-                id=field_id("not_sought_reason"),
-            ),
+            NotSoughtReason,
+            d.not_sought_reason,
             shown=position is ConsentPosition.NOT_SOUGHT,
         )
         yield self.field(

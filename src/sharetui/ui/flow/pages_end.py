@@ -18,7 +18,7 @@ from sharetui.ui.flow.messages import ContinueAsked, PartAsked, SavedRecordAsked
 from sharetui.ui.flow.page import FlowPage, field_id, to_bool
 from sharetui.ui.flow.state import ALL_PAGES, PART_NAMES, QUESTIONS, FlowState
 from sharetui.ui.flow.summary import WHEN_FORMAT, parts
-from sharetui.ui.forms.choices import Choice, Choices, enum_choices
+from sharetui.ui.forms.choices import Choice, Choices
 from sharetui.ui.literal import plain
 
 CONFIRM = [Choice("y", "yes", "Confirmed"), Choice("n", "no", "Not confirmed")]
@@ -142,15 +142,8 @@ class DecisionPage(FlowPage):
             "Reasons",
             self.long_text("reasons", d.reasons, LONG_TEXT),
         )
-        yield self.field(
-            "share_method",
-            "How was it shared?",
-            Choices(
-                enum_choices(list(ShareMethod)),
-                value=d.share_method.value if d.share_method else None,
-                id=field_id("share_method"),
-            ),
-            shown=sharing,
+        yield self.enum_question(
+            "share_method", "How was it shared?", ShareMethod, d.share_method, shown=sharing
         )
         typed = self.flow.state.extras.get("shared_at_text")
         if typed is None:

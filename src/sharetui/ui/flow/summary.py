@@ -9,12 +9,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
+
 from sharetui.domain.decision import IMPACT_NOT_ASKED, DecisionInput, impact_to_complete
 from sharetui.domain.enums import ConsentPosition, ConsentStatus, InfoCategory, Outcome, Quality
 from sharetui.ui.flow.state import PART_NAMES
+from sharetui.ui.literal import plain
 
 if TYPE_CHECKING:
-    from sharetui.services.views import ConsentEventView
+    from sharetui.services.views import AdviceView, ConsentEventView
 
 NOT_ANSWERED = "Not answered"
 TO_COMPLETE = "Not recorded yet (urgent share): to complete"
@@ -184,3 +187,20 @@ def consent_event_words(ev: ConsentEventView, tz: ZoneInfo) -> str:
         f"Consent {verb} by {who} on {when}, for {ev.scope_information} to "
         f"{ev.scope_recipient} for {ev.scope_purpose} (record {ev.id})"
     )
+
+
+def advice_given(advice: AdviceView, indent: str, advice_limit: int, outcome_limit: int) -> Text:
+    """The advice given on a request and the outcome recorded after it, each on a line of
+    its own under the question: the flow's advice panel and the decision record say them in
+    the same words. Each gives its own indent and lengths (the panel stays short beside the
+    page being answered). Nothing while no advice has been given."""
+    out = Text()
+    if advice.advice_text:
+        out.append(f"\n{indent}Advice from ")
+        out.append(plain(advice.advised_by, 60))
+        out.append(": ")
+        out.append(plain(advice.advice_text, advice_limit))
+    if advice.outcome_text:
+        out.append(f"\n{indent}Outcome: ")
+        out.append(plain(advice.outcome_text, outcome_limit))
+    return out

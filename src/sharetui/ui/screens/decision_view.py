@@ -15,7 +15,13 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.receipts import ReceiptView
 from sharetui.services.views import AdviceView, DecisionView, PersonSummary
 from sharetui.ui.after_share_text import after_share_text
-from sharetui.ui.flow.summary import WHEN_FORMAT, Part, consent_event_words, parts
+from sharetui.ui.flow.summary import (
+    WHEN_FORMAT,
+    Part,
+    advice_given,
+    consent_event_words,
+    parts,
+)
 from sharetui.ui.literal import plain
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -227,14 +233,7 @@ class DecisionScreen(KioskScreen):
             text.append(" on " + a.raised_at.astimezone(tz).strftime(WHEN_FORMAT) + ": ")
             text.append(plain(a.question, 500))
             text.append(f"\n    Status: {a.status.label}")
-            if a.advice_text:
-                text.append("\n    Advice from ")
-                text.append(plain(a.advised_by, 60))
-                text.append(": ")
-                text.append(plain(a.advice_text, 1000))
-            if a.outcome_text:
-                text.append("\n    Outcome: ")
-                text.append(plain(a.outcome_text, 1000))
+            text.append(advice_given(a, "    ", advice_limit=1000, outcome_limit=1000))
         return text
 
     # -- keys -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sharetui.domain.errors import NotFound
 from sharetui.domain.person import parse_date
+from sharetui.ui.forms import Field, LongText
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.screens.resume import GOVERNANCE_DRAFT_KINDS
 
@@ -23,11 +24,19 @@ if TYPE_CHECKING:
 
 DATE_HINT = "day/month/year, like 31/1/2026"
 DATE_WORDS = "Enter the date as day/month/year, for example 31/1/2026"
+REASON_HINT = "Ctrl+S saves; Enter starts a new line"
 
 
 def day_text(day: date) -> str:
     """A date as the forms take it back (day/month/year)."""
     return f"{day.day}/{day.month}/{day.year}"
+
+
+def reason_question(label: str) -> Field:
+    """The reason a governance form records (to keep, hold or lift; to extend; to withhold or
+    release): the record of why, so a box of several lines, where Enter starts a new line
+    and Ctrl+S saves."""
+    return Field("reason", label, LongText(id="reason", max_length=2000), REASON_HINT)
 
 
 class GovernanceForm(FormDialog):

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -61,6 +62,12 @@ def _state(v: Any) -> str:
     return words
 
 
+def _share_cells(v: Any, tz: ZoneInfo) -> tuple[str, Text, Text]:
+    """The columns both receipt lists open with (AFTER_SHARE_COLUMNS): when the share was
+    sent, who it was about, and to whom."""
+    return when(v.sent_at, tz, "%d %b %Y"), one_line(v.person_name, 30), one_line(v.recipient, 40)
+
+
 def after_share_rows(
     data: dict[str, Any], tz: ZoneInfo
 ) -> Iterator[tuple[str, list[tuple[Any, ...]], str]]:
@@ -69,9 +76,7 @@ def after_share_rows(
             "#chase-table",
             [
                 (
-                    when(v.sent_at, tz, "%d %b %Y"),
-                    one_line(v.person_name, 30),
-                    one_line(v.recipient, 40),
+                    *_share_cells(v, tz),
                     _state(v) + ("" if v.state is ReceiptState.FAILED else ": c on the decision"),
                     ("decision", v.decision_id),
                 )
@@ -84,9 +89,7 @@ def after_share_rows(
             "#overdue-table",
             [
                 (
-                    when(v.sent_at, tz, "%d %b %Y"),
-                    one_line(v.person_name, 30),
-                    one_line(v.recipient, 40),
+                    *_share_cells(v, tz),
                     one_line(v.sender, 20),
                     _state(v),
                     ("decision", v.decision_id),

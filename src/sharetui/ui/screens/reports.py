@@ -91,6 +91,12 @@ def _section(title: str, table_id: str) -> ComposeResult:
     yield _table(table_id)
 
 
+def _stands_out(count: int) -> Text | str:
+    """A count of what is late (open overdue advice, receipts due and unconfirmed) in
+    reverse when there is any, so that it catches the eye; a zero stays plain."""
+    return Text(str(count), style="bold reverse") if count else str(count)
+
+
 def _count_ticks(plot: PlotextPlot, values: list[float]) -> None:
     """Whole numbers on a count axis (never 8.3 decisions)."""
     top = int(max(values, default=0))
@@ -299,9 +305,7 @@ class ReportsScreen(KioskScreen):
                     r.on_time,
                     r.late,
                     r.open_in_time,
-                    Text(str(r.open_overdue), style="bold reverse")
-                    if r.open_overdue
-                    else str(r.open_overdue),
+                    _stands_out(r.open_overdue),
                     duration_words(r.median_minutes),
                     duration_words(r.target_minutes),
                 )
@@ -355,9 +359,7 @@ class ReportsScreen(KioskScreen):
                     r.on_time,
                     r.late,
                     r.failed,
-                    Text(str(r.unconfirmed_due), style="bold reverse")
-                    if r.unconfirmed_due
-                    else str(r.unconfirmed_due),
+                    _stands_out(r.unconfirmed_due),
                     r.awaiting,
                 )
                 for r in report.receipts
@@ -386,6 +388,24 @@ class ReportsScreen(KioskScreen):
         ticks = list(range(1, len(starts) + 1, step))
         plot.plt.xticks([float(t) for t in ticks], [f"{starts[i - 1]:%d %b}" for i in ticks])
 
+    def _weekly_bars(
+        self, plot: PlotextPlot, starts: list[date], series: dict[str, list[float]], unit: str
+    ) -> None:
+        """Counts per week as stacked bars, one stack per series, each told apart by its fill
+        (MARKERS, in order); whole numbers on the count axis, named by `unit`."""
+        plt = plot.plt
+        plt.clear_figure()
+        plt.stacked_bar(
+            list(range(1, len(starts) + 1)),
+            list(series.values()),
+            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
+            marker=MARKERS[: len(series)],  # type: ignore[arg-type]  # one marker per stack; the stub allows one
+        )
+        self._week_ticks(plot, starts)
+        _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
+        plt.ylabel(unit)
+        plot.refresh()
+
     def _decisions_chart(self, report: Report) -> None:
         plot = self.query_one("#decisions-chart", PlotextPlot)
         starts = [w.start for w in report.weeks]
@@ -395,18 +415,7 @@ class ReportsScreen(KioskScreen):
             "Pending advice": [float(w.counts.pending_advice) for w in report.weeks],
         }
         self.series["decisions"] = series
-        plt = plot.plt
-        plt.clear_figure()
-        plt.stacked_bar(
-            list(range(1, len(starts) + 1)),
-            list(series.values()),
-            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
-            marker=MARKERS,  # type: ignore[arg-type]  # one marker per stack; the stub allows one
-        )
-        self._week_ticks(plot, starts)
-        _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
-        plt.ylabel("decisions")
-        plot.refresh()
+        self._weekly_bars(plot, starts, series, "decisions")
 
     def _turnaround_chart(self, report: Report) -> None:
         """Median time to advice as a share of the time allowed: 100% is exactly on the due
@@ -442,18 +451,7 @@ class ReportsScreen(KioskScreen):
             "Late": [float(w.late) for w in report.advice_weeks],
         }
         self.series["advice_weeks"] = series
-        plt = plot.plt
-        plt.clear_figure()
-        plt.stacked_bar(
-            list(range(1, len(starts) + 1)),
-            list(series.values()),
-            labels=list(series),  # type: ignore[call-arg]  # plotext takes labels; the stub lacks them
-            marker=MARKERS[:2],  # type: ignore[arg-type]  # one marker per stack; the stub allows one
-        )
-        self._week_ticks(plot, starts)
-        _count_ticks(plot, [sum(v) for v in zip(*series.values(), strict=True)])
-        plt.ylabel("advice given")
-        plot.refresh()
+        self._weekly_bars(plot, starts, series, "advice given")
 
     def action_back(self) -> None:
         self.app.pop_screen()

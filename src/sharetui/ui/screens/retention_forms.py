@@ -11,9 +11,7 @@ from textual.widgets import Static
 
 from sharetui.ui.forms import Choice, Choices, Field, LongText, date_question
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.governance_forms import DATE_HINT, GovernanceForm
-
-REASON_HINT = "Ctrl+S saves; Enter starts a new line"
+from sharetui.ui.screens.governance_forms import DATE_HINT, GovernanceForm, reason_question
 
 
 class KeepDialog(GovernanceForm):
@@ -36,12 +34,7 @@ class KeepDialog(GovernanceForm):
         return f"Keep the record of {self.context.get('name', '')}"
 
     def questions(self) -> ComposeResult:
-        yield Field(
-            "reason",
-            "Why is the record kept?",
-            LongText(id="reason", max_length=2000),
-            REASON_HINT,
-        )
+        yield reason_question("Why is the record kept?")
         yield date_question("next", "Date of the next review", DATE_HINT)
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
@@ -72,12 +65,7 @@ class HoldDialog(GovernanceForm):
         return f"Legal hold on the record of {self.context.get('name', '')}"
 
     def questions(self) -> ComposeResult:
-        yield Field(
-            "reason",
-            "What is it held for? (the inquiry or order, with its reference)",
-            LongText(id="reason", max_length=2000),
-            REASON_HINT,
-        )
+        yield reason_question("What is it held for? (the inquiry or order, with its reference)")
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
         return await self.call(
@@ -111,12 +99,7 @@ class LiftDialog(GovernanceForm):
             "",
             Choices(options[:9], id="hold", value=only, prompt="Which hold?"),
         )
-        yield Field(
-            "reason",
-            "Why is it lifted? (the inquiry closed, the order discharged)",
-            LongText(id="reason", max_length=2000),
-            REASON_HINT,
-        )
+        yield reason_question("Why is it lifted? (the inquiry closed, the order discharged)")
 
     def focus_first(self) -> None:
         """With one hold (chosen already) the question left is why."""

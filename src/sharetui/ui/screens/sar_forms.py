@@ -7,16 +7,18 @@ their words are shown on the field they concern."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from sharetui.domain.governance import RequesterRelationship, ReviewChoice
 from sharetui.services.export import REVIEW_GUIDE, REVIEW_SHORT
-from sharetui.ui.forms import Choice, Choices, Field, LongText, ShortText, date_question
+from sharetui.ui.forms import Choice, Choices, Field, ShortText, date_question
 from sharetui.ui.forms.file_dialog import FileDialog
 from sharetui.ui.forms.person_question import PersonQuestion
 from sharetui.ui.literal import lit
@@ -24,8 +26,13 @@ from sharetui.ui.screens.governance_forms import (
     DATE_HINT,
     GovernanceForm,
     day_text,
+    reason_question,
 )
 from sharetui.ui.widgets.person_picker import PersonPicker
+
+if TYPE_CHECKING:
+    from sharetui.services.sar import SarView
+    from sharetui.services.unit_of_work import Actor
 
 RELATIONSHIP_CHOICES = [
     Choice(
@@ -59,7 +66,6 @@ FORMAT_CHOICES = [
     Choice("j", "json", "JSON"),
     Choice("c", "csv", "CSV (opens in a spreadsheet)"),
 ]
-REASON_HINT = "Ctrl+S saves; Enter starts a new line"
 
 
 def _today(form: GovernanceForm) -> str:
@@ -145,15 +151,36 @@ class NewRequestDialog(PersonQuestion, GovernanceForm):
         )
 
 
-class IdentityDialog(GovernanceForm):
-    """The day the requester's identity was confirmed: the clock starts."""
+class _DayDialog(GovernanceForm):
+    """A step of a request that is only the day it happened (identity confirmed, answered):
+    its one date question, FIELDS[0], offers today in its hint, and the day goes to the
+    service's step with the request's id."""
 
     DEFAULT_CLASSES = "scrolling-form"
+    DAY_LABEL: ClassVar[str] = ""
+
+    def step(self) -> Callable[[Actor, int, date | None], SarView]:
+        """The service call that records the day."""
+        raise NotImplementedError
+
+    def questions(self) -> ComposeResult:
+        yield date_question(self.FIELDS[0], self.DAY_LABEL, _today(self))
+
+    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
+        return await self.call(
+            self.step(), self.actor, self.context["sar_id"], self.day(values, self.FIELDS[0])
+        )
+
+
+class IdentityDialog(_DayDialog):
+    """The day the requester's identity was confirmed: the clock starts."""
+
     FIELDS = ("identity",)
     DATE_FIELDS = ("identity",)
     DRAFT_KIND = "sar-identity"
     DRAFT_TITLE = "Identity confirmed"
     SAVED_WORDS = "Identity confirmed: the clock has started."
+    DAY_LABEL = "Date identity was confirmed"
 
     def questions(self) -> ComposeResult:
         yield Static(
@@ -161,19 +188,10 @@ class IdentityDialog(GovernanceForm):
             "day identity was confirmed.",
             classes="hint",
         )
-        yield date_question(
-            "identity",
-            "Date identity was confirmed",
-            _today(self),
-        )
+        yield from super().questions()
 
-    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
-        return await self.call(
-            self.services.sar.confirm_identity,
-            self.actor,
-            self.context["sar_id"],
-            self.day(values, "identity"),
-        )
+    def step(self) -> Callable[[Actor, int, date | None], SarView]:
+        return self.services.sar.confirm_identity
 
 
 class ExtendDialog(GovernanceForm):
@@ -199,12 +217,7 @@ class ExtendDialog(GovernanceForm):
             "",
             Choices(MONTH_CHOICES, id="months", inline=True, prompt="Extend by"),
         )
-        yield Field(
-            "reason",
-            "Why it needs longer (complex, or many requests)",
-            LongText(id="reason", max_length=2000),
-            REASON_HINT,
-        )
+        yield reason_question("Why it needs longer (complex, or many requests)")
         told_by = self.context.get("told_by")
         yield date_question(
             "told",
@@ -229,30 +242,18 @@ class ExtendDialog(GovernanceForm):
         )
 
 
-class AnswerDialog(GovernanceForm):
+class AnswerDialog(_DayDialog):
     """The day the reviewed file was given to the requester."""
 
-    DEFAULT_CLASSES = "scrolling-form"
     FIELDS = ("answered",)
     DATE_FIELDS = ("answered",)
     DRAFT_KIND = "sar-answer"
     DRAFT_TITLE = "Answered"
     SAVED_WORDS = "Request marked answered."
+    DAY_LABEL = "Date the answer was sent"
 
-    def questions(self) -> ComposeResult:
-        yield date_question(
-            "answered",
-            "Date the answer was sent",
-            _today(self),
-        )
-
-    async def submit(self, values: dict[str, Any], **options: Any) -> Any:
-        return await self.call(
-            self.services.sar.answer,
-            self.actor,
-            self.context["sar_id"],
-            self.day(values, "answered"),
-        )
+    def step(self) -> Callable[[Actor, int, date | None], SarView]:
+        return self.services.sar.answer
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,7 @@ class ReviewDialog(GovernanceForm):
             yield Static(lit(value, limit=600), id="review-value")
         yield Static(lit(REVIEW_GUIDE.get(mark, "")), classes="hint")
         yield Field("choice", "", Choices(REVIEW_CHOICES, id="choice", prompt="Decision"))
-        yield Field("reason", "The reason", LongText(id="reason", max_length=2000), REASON_HINT)
+        yield reason_question("The reason")
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         return {} if values["choice"] else {"choice": "Choose withhold (w) or release (r)"}
