@@ -60,7 +60,7 @@ def test_fresh_database_upgrades_to_head(empty_url):
 def test_the_fast_path_knows_the_newest_script():
     """Opening a database at SCHEMA_HEAD skips Alembic: a migration added without moving
     SCHEMA_HEAD would never run, so this fails until it is moved."""
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_a_current_database_opens_without_loading_alembic(tmp_path):
