@@ -54,15 +54,14 @@ SAR_HELP = (
 )
 
 
+# The list's column is narrower than the words the request's own screen uses
+_SHORTER = {SarStatus.AWAITING_IDENTITY: "clock not started", SarStatus.WITHDRAWN: "-"}
+
+
 def due_words(v: SarView, today: date) -> str:
-    """Where the request stands against its due date, in words."""
-    if v.status is SarStatus.AWAITING_IDENTITY:
-        return "clock not started"
-    if v.status is SarStatus.ANSWERED:
-        return "answered on time" if v.on_time() else "answered late"
-    if v.status is SarStatus.WITHDRAWN:
-        return "-"
-    return v.clock_text(today)
+    """Where the request stands against its due date, in words: the service's own words
+    (SarView.clock_text), shortened where the list's column needs it."""
+    return _SHORTER.get(v.status) or v.clock_text(today)
 
 
 def request_row(v: SarView, today: date) -> tuple[Any, ...]:
