@@ -222,6 +222,7 @@ class Timed:
     returned: list[Any]
     statements: int  # reading statements replayed, over all the calls
     writes: int  # statements that write (an audit event), not replayed
+    sqls: list[list[tuple[str, Any]]] = field(default_factory=list)  # per call, as captured
 
 
 def service_and_raw(svc: Services, calls: Sequence[Callable[[], Any]], passes: int) -> Timed:
@@ -276,7 +277,9 @@ def service_and_raw(svc: Services, calls: Sequence[Callable[[], Any]], passes: i
         if pg:  # back to the pool as it came out, or later transactions would not be ones
             driver.autocommit = False  # type: ignore[union-attr]
         conn.close()
-    return Timed(wall, cpu, raw, raw_cpu, returned, sum(len(s) for s in sqls), capture.writes)
+    return Timed(
+        wall, cpu, raw, raw_cpu, returned, sum(len(s) for s in sqls), capture.writes, sqls
+    )
 
 
 def judge_against_raw(
