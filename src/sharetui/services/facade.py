@@ -89,9 +89,10 @@ class Services:
             require_healthy(store.engine, url)
             if not create:
                 require_schema(store.engine, url)
-            check_not_newer(store.engine)
             if migrate:
-                upgrade(store.engine)
+                upgrade(store.engine)  # refuses a newer schema first, as the check does
+            else:
+                check_not_newer(store.engine)
         except BaseException:
             store.dispose()
             raise
