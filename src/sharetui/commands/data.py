@@ -23,6 +23,7 @@ from sharetui.commands.common import (
     settings_from,
     signed_in,
 )
+from sharetui.domain.advice_rules import duration_words
 from sharetui.services.csv_out import SafeCsvWriter
 
 if TYPE_CHECKING:
@@ -186,20 +187,6 @@ def _table(title: str) -> Table:
     )
 
 
-def duration(minutes: float | None) -> str:
-    """Compact: 40m, 3h 05m, 2d 04h."""
-    if minutes is None:
-        return ""
-    m = round(minutes)
-    if m < 60:
-        return f"{m}m"
-    hours, m = divmod(m, 60)
-    if hours < 24:
-        return f"{hours}h {m:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours:02d}h"
-
-
 def print_report(report: Report, console: object) -> None:
     from rich.console import Console
 
@@ -275,8 +262,8 @@ def print_report(report: Report, console: object) -> None:
             f"{a.on_time:,}",
             f"{a.late:,}",
             pct,
-            duration(a.median_minutes),
-            duration(a.target_minutes),
+            duration_words(a.median_minutes),
+            duration_words(a.target_minutes),
             f"{a.open_overdue:,}",
             f"{a.open_in_time:,}",
         )

@@ -36,6 +36,19 @@ def due_at(
     return due.astimezone(ZoneInfo("UTC"))
 
 
+def duration_words(minutes: float | None) -> str:
+    """'45 min', '3.5 h', '2.1 days'; '-' when there is nothing to measure. The advice
+    turnaround's median and allowed time, in the same words on the reports screen and in
+    `sharetui report`."""
+    if minutes is None:
+        return "-"
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} days"
+
+
 def age_in_words(delta: timedelta) -> str:
     """'3 h 5 min', '2 days 4 h': how long something has waited."""
     minutes = int(delta.total_seconds() // 60)

@@ -27,7 +27,7 @@ from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.people import load_person, touch
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import AdviceEventView, AdviceView, Page
 from sharetui.store.models import AdviceEvent, AdviceRequest, Draft, SharingDecision, User
 from sharetui.store.types import utcnow
@@ -36,10 +36,7 @@ REVEAL_REASON_LIMIT = 2_000
 OPEN = (AdviceStatus.PENDING.value, AdviceStatus.CLAIMED.value)
 
 
-class Advice:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Advice(UseCases):
     # -- raising --------------------------------------------------------------------------
     def raise_request(
         self,

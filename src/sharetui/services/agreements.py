@@ -16,7 +16,7 @@ from sharetui.domain.errors import NotFound, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line, required_text_error
 from sharetui.services.audit import append, require
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.store.models import Agreement, AgreementParty, RecipientOrg
 from sharetui.store.types import utcnow
 
@@ -166,10 +166,7 @@ def cover_for(s: Session, org_id: int | None, purpose: str, today: date) -> Cove
     return past or Cover(AgreementCover.NONE)
 
 
-class Agreements:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Agreements(UseCases):
     def add(self, actor: Actor, data: AgreementInput) -> AgreementView:
         require(actor, Permission.OVERSEE)
         d = _validate(data)

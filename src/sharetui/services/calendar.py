@@ -13,7 +13,7 @@ from sharetui.domain.errors import check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line, required_text_error
 from sharetui.services.audit import append, require
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, Store, UseCases, found
 from sharetui.store.models import SiteTerm
 from sharetui.store.types import utcnow
 
@@ -33,10 +33,7 @@ def working_calendar(s: Session, store: Store) -> WorkingCalendar:
     )
 
 
-class Calendar:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Calendar(UseCases):
     def current(self) -> WorkingCalendar:
         return self.store.read(lambda s: working_calendar(s, self.store))
 

@@ -28,7 +28,7 @@ from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
 from sharetui.services.people import summary, summary_of, touched
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import DecisionView, Page, PersonSummary
 from sharetui.store.locks import LockSpace, lock, next_id
 from sharetui.store.models import (
@@ -136,10 +136,7 @@ def is_latest_version() -> Any:
     )
 
 
-class Decisions:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Decisions(UseCases):
     def log(
         self, actor: Actor, data: DecisionInput, *, draft_id: int | None = None
     ) -> DecisionView:

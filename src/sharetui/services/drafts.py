@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from sharetui.domain.errors import NotFound, ValidationFailed
 from sharetui.domain.text import clean_line, scrub_json
 from sharetui.services.audit import append
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.services.views import DraftView
 from sharetui.store.models import AdviceRequest, Draft
 from sharetui.store.types import utcnow
@@ -25,10 +25,7 @@ def _view(d: Draft) -> DraftView:
     return DraftView(d.id, d.kind, d.title, d.page, d.status, dict(d.payload), d.updated_at)
 
 
-class Drafts:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Drafts(UseCases):
     def save(
         self,
         actor: Actor,

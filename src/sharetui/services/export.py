@@ -38,7 +38,7 @@ from sharetui.services.export_records import (
     _Fmt,
 )
 from sharetui.services.export_render import CSV_COLUMNS, render, save, to_csv, to_json
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.store.models import Person
 
 # The export's parts, importable from here as before the module was split.
@@ -65,10 +65,7 @@ __all__ = [
 ]
 
 
-class Export:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Export(UseCases):
     def person(self, actor: Actor, reference: str, fmt: str) -> SubjectAccessExport:
         """Everything held about the person with this reference. Supervisors and admins
         only; audited before anything is read, so the export lists itself."""

@@ -133,18 +133,7 @@ class _Gather:
     def _details(self) -> ExportRecord:
         p = self.person
         b = self.b()
-        b.add("family_name", "Family name", p.family_name)
-        b.add("given_names", "Given names", p.given_names)
-        b.add("other_names", "Other names", p.other_names)
-        if p.date_of_birth is not None:
-            dob = p.date_of_birth.isoformat() + (" (estimated)" if p.dob_estimated else "")
-            b.add("date_of_birth", "Date of birth", dob)
-        b.add("reference", "Reference", p.reference)
-        b.add("nhs_number", "NHS number", p.nhs_number)
-        b.add("gender", "Gender", p.gender)
-        b.add("upn", "Unique pupil number", p.upn)
-        for label, value in sorted((p.other_details or {}).items()):
-            b.add("other_details", label, value)
+        _identity(b, p, estimated=p.dob_estimated)
         b.add("notes", "Notes", p.notes, FREE_TEXT)
         b.add("created_at", "Record created", p.created_at)
         b.add("created_by", "Created by", self.user(p.created_by_id), STAFF)
@@ -162,16 +151,7 @@ class _Gather:
         out = []
         for v in rows:
             b = self.b()
-            b.add("family_name", "Family name", v.family_name)
-            b.add("given_names", "Given names", v.given_names)
-            b.add("other_names", "Other names", v.other_names)
-            b.add("date_of_birth", "Date of birth", v.date_of_birth)
-            b.add("gender", "Gender", v.gender)
-            b.add("reference", "Reference", v.reference)
-            b.add("upn", "Unique pupil number", v.upn)
-            b.add("nhs_number", "NHS number", v.nhs_number)
-            for label, value in sorted((v.other_details or {}).items()):
-                b.add("other_details", label, value)
+            _identity(b, v)
             b.add("replaced_at", "Replaced", v.replaced_at)
             b.add("replaced_by", "Replaced by", self.user(v.replaced_by_id), STAFF)
             b.add("reason", "Why", v.reason)
@@ -443,3 +423,20 @@ class _Gather:
             b.add("terminal", "Where", ev.terminal)
             out.append(ExportRecord("audit", str(ev.id), f"Audit event {ev.id}", b.done()))
         return out
+
+
+def _identity(b: _Builder, p: Person | PersonVersion, *, estimated: bool = False) -> None:
+    """Who the person is, in the same order for the current details and each earlier version,
+    so that a reader comparing them finds each line in the same place."""
+    b.add("family_name", "Family name", p.family_name)
+    b.add("given_names", "Given names", p.given_names)
+    b.add("other_names", "Other names", p.other_names)
+    if p.date_of_birth is not None:
+        dob = p.date_of_birth.isoformat()
+        b.add("date_of_birth", "Date of birth", f"{dob} (estimated)" if estimated else dob)
+    b.add("reference", "Reference", p.reference)
+    b.add("nhs_number", "NHS number", p.nhs_number)
+    b.add("gender", "Gender", p.gender)
+    b.add("upn", "Unique pupil number", p.upn)
+    for label, value in sorted((p.other_details or {}).items()):
+        b.add("other_details", label, value)

@@ -37,7 +37,7 @@ from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.reports import _advice, _decisions, validate_period
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.store.models import Disposal, RetentionReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
 
@@ -130,10 +130,7 @@ def _grouped(measures: list[tuple[str, str, int, str | None]]) -> tuple[Measure,
     return tuple(out)
 
 
-class Governors:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Governors(UseCases):
     def build(
         self, actor: Actor, start: date | None, end: date | None, today: date | None = None
     ) -> GovernorsReport:

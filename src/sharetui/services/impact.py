@@ -16,7 +16,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import age_on
 from sharetui.services.audit import append, require
 from sharetui.services.people import load_person, summary
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.services.views import PersonSummary
 from sharetui.store.models import Person, PersonLink
 from sharetui.store.types import utcnow
@@ -24,10 +24,7 @@ from sharetui.store.types import utcnow
 ADULT_AGE = 18
 
 
-class Impact:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Impact(UseCases):
     def linked_children(self, actor: Actor, person_id: int) -> tuple[PersonSummary, ...]:
         """The people linked to this person as their child (they are the parent or carer),
         under 18 today or of unknown age, youngest first. Empty for anyone else."""

@@ -43,7 +43,7 @@ from sharetui.services.audit import append, append_many, require
 from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.import_plan import Plan, Target, make_plan
 from sharetui.services.people import sort_key
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.store.models import (
     Person,
     PersonImportKey,
@@ -149,10 +149,7 @@ def summary_lines(r: ImportResult, written_to: Path | None) -> list[str]:
     return lines
 
 
-class PeopleImport:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class PeopleImport(UseCases):
     def read(self, actor: Actor, path: Path, map_path: Path | None = None) -> ImportFile:
         """The file's records and how its columns were mapped; nothing is written."""
         require(actor, Permission.ADMINISTER)

@@ -31,7 +31,7 @@ from sharetui.services.person_search import (
     sort_key,
     summary,
 )
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, found
 from sharetui.services.views import (
     LinkView,
     Page,
@@ -156,9 +156,6 @@ def touched(s: Session, person_id: int | None, field: str = "person_id") -> Pers
 
 
 class People(PersonSearch):
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
     # -- create -----------------------------------------------------------------------
     def create(
         self, actor: Actor, data: PersonInput, *, confirm_not_duplicate: bool = False

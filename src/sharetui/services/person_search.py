@@ -27,7 +27,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import clean_line, fold
 from sharetui.services.audit import require
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.services.views import (
     Page,
     PersonMatch,
@@ -146,10 +146,8 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-class PersonSearch:
+class PersonSearch(UseCases):
     """Mixed into People: the searches, over the same store."""
-
-    store: Store
 
     def find(
         self, actor: Actor, query: str, offset: int = 0, limit: int = PAGE_SIZE

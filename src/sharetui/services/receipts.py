@@ -35,7 +35,7 @@ from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.decisions import is_latest_version
 from sharetui.services.people import touch
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import TimelineEntry
 from sharetui.store.models import Person, ReceiptEvent, SharingDecision, User
 from sharetui.store.types import utcnow
@@ -74,10 +74,7 @@ def _dsl(actor: Actor) -> bool:
     return actor.role == Role.SUPERVISOR.value and AdviceRole.DSL.value in actor.advice_roles
 
 
-class Receipts:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Receipts(UseCases):
     @property
     def _days(self) -> dict[str, tuple[int, int]]:
         return parse_receipt_days(self.store.settings.receipt_days)

@@ -26,7 +26,7 @@ from sharetui.services.register_keeping import (
     registered_org,
     short_text,
 )
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor
 from sharetui.store.models import (
     RecipientContact,
     RecipientOrg,
@@ -55,9 +55,6 @@ RECENT_DECISIONS = 500
 
 
 class Register(RegisterKeeping):
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
     # -- choosing -------------------------------------------------------------------------
     def search(self, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> list[RecipientChoice]:
         """Organisations and contacts whose name, role or contact holds every word typed;

@@ -15,7 +15,7 @@ from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import SHORT_TEXT, clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.store.models import (
     AgreementParty,
     IncomingFile,
@@ -136,10 +136,8 @@ def _unique_name(s: Session, name: str, org_id: int) -> None:
         )
 
 
-class RegisterKeeping:
+class RegisterKeeping(UseCases):
     """The keeping half of services.register.Register."""
-
-    store: Store
 
     def update_org(self, actor: Actor, org_id: int, **changes: Any) -> OrgView:
         """Correct an entry (name, kind, secure routes, active) or mark it reviewed."""

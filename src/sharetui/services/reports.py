@@ -40,7 +40,7 @@ from sharetui.services.after_share_reports import (
 )
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.store.models import AdviceRequest, SharingDecision
 from sharetui.store.types import utcnow
 
@@ -206,10 +206,7 @@ class _Tally:
         return DecisionCounts(**dict(self.values))
 
 
-class Reports:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Reports(UseCases):
     def build(self, actor: Actor, start: date, end: date) -> Report:
         """The report for start..end inclusive (local dates). Supervisors and admins only;
         running it is audited. Holds no person's details: counts and organisations only."""

@@ -32,7 +32,7 @@ from sharetui.services.disposal import (
 )
 from sharetui.services.governance_access import choice_of, reason_text, require_governance
 from sharetui.services.retention_sift import sift
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.store.models import (
     Disposal,
     LegalHold,
@@ -75,10 +75,7 @@ class HoldView:
     lifted_at: object
 
 
-class Retention:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Retention(UseCases):
     def today(self) -> date:
         return self.store.settings.clock.today()
 

@@ -31,7 +31,7 @@ from sharetui.services.governance_access import (
     require_governance,
     short_text,
 )
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.store.models import Person, SarDisclosure, SubjectAccessRequest, User
 from sharetui.store.types import utcnow
 
@@ -95,10 +95,7 @@ def _refresh_due(row: SubjectAccessRequest) -> None:
         row.status = SarStatus.OPEN.value
 
 
-class SubjectAccess:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class SubjectAccess(UseCases):
     def today(self) -> date:
         return self.store.settings.clock.today()
 

@@ -39,7 +39,7 @@ from sharetui.services.export import (
 )
 from sharetui.services.governance_access import reason_text, require_governance
 from sharetui.services.sar import OPEN_STATES
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.store.models import Person, SarDisclosure, SarReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
 
@@ -132,10 +132,7 @@ class Disclosure:
     disclosure_id: int
 
 
-class SarReviews:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class SarReviews(UseCases):
     def _request(self, s: Session, sar_id: int) -> tuple[SubjectAccessRequest, Person]:
         row = found(s, SubjectAccessRequest, sar_id, f"There is no subject access request {sar_id}")
         person = s.get(Person, row.person_id) if row.person_id is not None else None

@@ -33,7 +33,7 @@ from sharetui.domain.passphrase import passphrase_problem
 from sharetui.domain.text import clean_line
 from sharetui.services import second_factor as factor
 from sharetui.services.audit import append
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor, Store, UseCases
 from sharetui.store.keys import factor_key
 from sharetui.store.models import SignInThrottle, User, split_advice_roles
 from sharetui.store.types import utcnow
@@ -179,13 +179,13 @@ def clear_throttle(s: Session, key: str, terminal: str | None = None) -> int:
     return int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult; SQLAlchemy types Result
 
 
-class SignIn:
+class SignIn(UseCases):
     """The sign-in steps; mixed into Users (services/users.py)."""
 
     store: Store
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        super().__init__(store)
         self._factor_key = factor_key(store.settings)
         self._tickets: dict[str, _Ticket] = {}
         self._lock = threading.Lock()

@@ -19,7 +19,7 @@ from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.decisions import Decisions
 from sharetui.services.people import load_person, newest_about, touch
-from sharetui.services.unit_of_work import Actor, Store, found
+from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import DecisionView, TimelineEntry
 from sharetui.store.models import IncomingFile, Person, RecipientContact, RecipientOrg, User
 from sharetui.store.types import utcnow
@@ -63,10 +63,7 @@ def _incoming_view(s: Session, f: IncomingFile) -> IncomingView:
     )
 
 
-class Transfers:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
+class Transfers(UseCases):
     def start(self, actor: Actor, answers: DecisionInput) -> DecisionView:
         """Record a file sent to the new setting. The answers are the transfer's own (the
         person, the new setting from the register, the reason and day of the move, sent

@@ -175,3 +175,12 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
         self._turns.close()
+
+
+class UseCases:
+    """The base of each area's use cases (people, consent, decisions...): each reaches the data
+    only through the one Store it is given, as the facade gives the same Store to them all, so
+    that every call is one unit of work with its account check and audit event."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store

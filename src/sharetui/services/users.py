@@ -32,7 +32,7 @@ from sharetui.services.signin import (
     factor_required,
     name_hash,
 )
-from sharetui.services.unit_of_work import Actor, Store
+from sharetui.services.unit_of_work import Actor
 from sharetui.store.models import SignInThrottle, User, join_advice_roles, split_advice_roles
 from sharetui.store.types import utcnow
 
@@ -183,9 +183,6 @@ def _validate_new(
 
 
 class Users(OwnAccountSteps):
-    def __init__(self, store: Store) -> None:
-        super().__init__(store)
-
     def count(self) -> int:
         return self.store.read(lambda s: s.exec(select(func.count()).select_from(User)).one())
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -149,14 +149,6 @@ class FormDialog(KioskModal[Any]):
         return self.is_mounted and self.values() != self._baseline
 
     # -- saving ---------------------------------------------------------------------------
-    @on(Button.Pressed, ".save-button")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, ".cancel-button")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
     def action_save(self) -> None:
         self.save_with()
 
@@ -328,3 +320,20 @@ def saving_status() -> Static:
     status = Static("", id="saving-status", classes="saving-status")
     status.display = False
     return status
+
+
+def save_buttons(save_words: str = "Save", save_id: str = "save") -> Horizontal:
+    """A dialog's row of buttons for the mouse: save (single-flight, disabled while a save is in
+    flight, as the save-button class tells SingleFlight) and cancel, which run the dialog's
+    own save and cancel actions, so a click and Ctrl+S or Esc take the one path."""
+    return Horizontal(
+        Button(
+            f"{save_words} (Ctrl+S)",
+            id=save_id,
+            variant="primary",
+            classes="save-button",
+            action="screen.save",
+        ),
+        Button("Cancel (Esc)", id="cancel", classes="cancel-button", action="screen.cancel"),
+        classes="save-buttons",
+    )

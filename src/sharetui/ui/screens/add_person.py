@@ -106,8 +106,17 @@ class AddPersonDialog(FormDialog):
                 yield Static("", id="duplicate-message")
                 yield OptionList(id="duplicate-list")
                 with Horizontal(id="duplicate-actions"):
-                    yield Button("Open that record (Ctrl+O)", id="open-existing", variant="primary")
-                    yield Button("A different person (Ctrl+N)", id="different-person")
+                    yield Button(
+                        "Open that record (Ctrl+O)",
+                        id="open-existing",
+                        variant="primary",
+                        action="screen.open_existing",
+                    )
+                    yield Button(
+                        "A different person (Ctrl+N)",
+                        id="different-person",
+                        action="screen.different_person",
+                    )
             with VerticalScroll(id="add-person-body"):
                 yield Field("family_name", "Family name", ShortText(id="family_name"))
                 yield Field("given_names", "Given names", ShortText(id="given_names"))
@@ -221,14 +230,6 @@ class AddPersonDialog(FormDialog):
     def _match_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_open_existing()
-
-    @on(Button.Pressed, "#open-existing")
-    def _open_pressed(self) -> None:
-        self.action_open_existing()
-
-    @on(Button.Pressed, "#different-person")
-    def _different_pressed(self) -> None:
-        self.action_different_person()
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
         from sharetui.services.people import PossibleDuplicate

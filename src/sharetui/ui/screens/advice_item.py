@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import AdviceEventKind, AdviceStatus
@@ -19,7 +19,7 @@ from sharetui.domain.permissions import Permission, allowed
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceEventView, AdviceView
 from sharetui.ui.forms import ErrorSummary, Field, LongText, SingleFlight
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms.dialog import FormDialog, save_buttons, saving_status
 from sharetui.ui.literal import lit, when
 from sharetui.ui.screens import advice_queue
 from sharetui.ui.screens.base import KioskScreen, SerialLoadMixin
@@ -107,9 +107,7 @@ class TextEntryDialog(FormDialog):
                 head_id="entry-error",
             )
             yield saving_status()
-            with Horizontal(id="entry-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary", classes="save-button")
-                yield Button("Cancel (Esc)", id="cancel", classes="cancel-button")
+            yield save_buttons()
 
     def draft_title(self) -> str:
         return self.title or ""
@@ -194,34 +192,30 @@ class AdviceItemScreen(SerialLoadMixin, KioskScreen):
         self.action_reload()
 
     # -- who may do what ------------------------------------------------------------------
+    # Each is False until the item has loaded, and after sign-out (no one is signed in).
     @property
     def is_adviser(self) -> bool:
-        actor = self.share_app.actor
+        view, actor = self.view, self.share_app.actor
+        if view is None or actor is None:
+            return False
         return (
-            self.view is not None
-            and actor is not None
-            and allowed(actor.role, Permission.ADVISE)
-            and self.view.advice_role.value in actor.advice_roles
+            allowed(actor.role, Permission.ADVISE) and view.advice_role.value in actor.advice_roles
         )
 
     @property
     def is_requester(self) -> bool:
-        actor = self.share_app.actor
-        return (
-            self.view is not None
-            and actor is not None
-            and self.view.raised_by_id == (actor.user_id)
-        )
+        view, actor = self.view, self.share_app.actor
+        if view is None or actor is None:
+            return False
+        return view.raised_by_id == actor.user_id
 
     @property
     def holds_it(self) -> bool:
-        actor = self.share_app.actor
-        return (
-            self.view is not None
-            and actor is not None
-            and self.view.status in (AdviceStatus.CLAIMED, AdviceStatus.ADVISED)
-            and self.view.claimed_by_id == actor.user_id
-        )
+        view, actor = self.view, self.share_app.actor
+        if view is None or actor is None:
+            return False
+        held = view.status in (AdviceStatus.CLAIMED, AdviceStatus.ADVISED)
+        return held and view.claimed_by_id == actor.user_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         view = self.view

@@ -71,7 +71,6 @@ class ListScreen(LoadingScreen, Generic[T]):
             yield Static("", id=self.DETAIL_ID)
 
     def on_mount(self) -> None:
-        self.title = "sharetui"
         self.sub_title = self.SUB_TITLE or self.HEADING
         table = self.table
         table.add_columns(*self.COLUMNS)

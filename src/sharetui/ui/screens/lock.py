@@ -39,8 +39,8 @@ class LockScreen(KioskScreen):
             yield Label("Passphrase", classes="field-label")
             yield Input(id="unlock-passphrase", password=True, max_length=1024)
             yield Static("", id="unlock-error", classes="error-message")
-            yield Button("Unlock (Enter)", id="unlock", variant="primary")
-            yield Button("Switch user (F6)", id="switch")
+            yield Button("Unlock (Enter)", id="unlock", variant="primary", action="screen.unlock")
+            yield Button("Switch user (F6)", id="switch", action="screen.switch_user")
             yield Static(
                 "Switching user keeps unfinished work as drafts for its owner.", classes="hint"
             )
@@ -58,13 +58,8 @@ class LockScreen(KioskScreen):
         revoked.display = True
 
     @on(Input.Submitted, "#unlock-passphrase")
-    @on(Button.Pressed, "#unlock")
     def _unlock(self) -> None:
         self.action_unlock()
-
-    @on(Button.Pressed, "#switch")
-    def _switch(self) -> None:
-        self.action_switch_user()
 
     def action_unlock(self) -> None:
         box = self.query_one("#unlock-passphrase", Input)

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
 
 from sharetui.domain.enums import AdviceRole, Urgency
 from sharetui.domain.text import LONG_TEXT
 from sharetui.services.views import AdviceView
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms.dialog import FormDialog, save_buttons, saving_status
 from sharetui.ui.literal import lit
 
 if TYPE_CHECKING:
@@ -108,11 +108,7 @@ class RaiseAdviceDialog(FormDialog):
                         "revealing the name is recorded.",
                     )
             yield saving_status()
-            with Horizontal(id="raise-buttons"):
-                yield Button(
-                    "Send request (Ctrl+S)", id="send", variant="primary", classes="save-button"
-                )
-                yield Button("Cancel (Esc)", id="cancel", classes="cancel-button")
+            yield save_buttons("Send request", save_id="send")
 
     def _about(self) -> Text:
         if self.person_id is None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
 
 from sharetui.domain.after_share import ReceiptMethod, ReceiptStep
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT
 from sharetui.services.receipts import ReceiptView
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
 from sharetui.ui.forms.choices import enum_choices
-from sharetui.ui.forms.dialog import FormDialog, saving_status
+from sharetui.ui.forms.dialog import FormDialog, save_buttons, saving_status
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
@@ -71,9 +71,7 @@ class ReceiptDialog(FormDialog):
                     "note", "Note", LongText(id="note", max_length=LONG_TEXT), "Ctrl+S saves."
                 )
             yield saving_status()
-            with Horizontal(id="receipt-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary", classes="save-button")
-                yield Button("Cancel (Esc)", id="cancel", classes="cancel-button")
+            yield save_buttons()
 
     def draft_context(self) -> dict[str, Any]:
         return {"decision_id": self.decision_id}

@@ -278,7 +278,11 @@ class WithdrawConsentDialog(FormDialog):
                 yield from who_and_how("Who withdrew it?")
             yield saving_status()
             yield Button(
-                "Withdraw consent (Ctrl+S)", id="withdraw", variant="error", classes="save-button"
+                "Withdraw consent (Ctrl+S)",
+                id="withdraw",
+                variant="error",
+                classes="save-button",
+                action="screen.save",
             )
             yield Static("Esc: cancel, nothing is changed", classes="hint")
 
@@ -347,7 +351,7 @@ class ConsentEventDialog(KioskModal[None]):
             yield Static("Consent record", classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 yield Static("Loading…", id="consent-event")
-            yield Button("Close (Esc)", id="close", variant="primary")
+            yield Button("Close (Esc)", id="close", variant="primary", action="screen.close")
 
     def on_mount(self) -> None:
         self._load()
@@ -361,10 +365,6 @@ class ConsentEventDialog(KioskModal[None]):
             body.update(lit(exc.message))
             return
         body.update(event_text(ev, self.share_app.settings.tz))
-
-    @on(Button.Pressed, "#close")
-    def _pressed(self) -> None:
-        self.dismiss(None)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
+from sharetui.domain.advice_rules import duration_words
 from sharetui.domain.enums import Urgency
 from sharetui.domain.errors import ShareError
 from sharetui.services.governors import GovernorsReport
@@ -30,17 +31,6 @@ from sharetui.ui.widgets.table import Table, refill
 # Bars told apart by their fill as well as their colour.
 MARKERS = ["█", "▒", "░"]
 URGENCY_WORD = {Urgency.URGENT: "Urgent", Urgency.TODAY: "Today", Urgency.ROUTINE: "Routine"}
-
-
-def duration_words(minutes: float | None) -> str:
-    """'45 min', '3.5 h', '2.1 days'; '-' when there is nothing to measure."""
-    if minutes is None:
-        return "-"
-    if minutes < 60:
-        return f"{minutes:.0f} min"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} days"
 
 
 def _percent(row: TurnaroundRow) -> float:

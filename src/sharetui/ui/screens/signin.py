@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -43,7 +42,7 @@ class SignInScreen(BoxesScreen):
             yield Label("Passphrase", classes="field-label")
             yield Input(id="passphrase", password=True, max_length=1024)
             yield Static(lit(self.message), id="signin-error", classes="error-message")
-            yield Button("Sign in (Enter)", id="signin", variant="primary")
+            yield Button("Sign in (Enter)", id="signin", variant="primary", action="screen.submit")
             if self.demo_accounts:
                 yield Static("Demo accounts (this is demonstration data)", classes="section-title")
                 for username, passphrase, role in self.demo_accounts:
@@ -51,10 +50,6 @@ class SignInScreen(BoxesScreen):
                         one_line(f"{username:<8} {passphrase:<24} {role}", 58), classes="demo-line"
                     )
         yield KeyBar()
-
-    @on(Button.Pressed, "#signin")
-    def _submit(self) -> None:
-        self.action_submit()
 
     def action_submit(self) -> None:
         username = self.query_one("#username", Input).value
@@ -114,12 +109,13 @@ class FirstRunScreen(BoxesScreen):
             yield Label("Passphrase again", classes="field-label")
             yield Input(id="confirm", password=True, max_length=1024)
             yield Static("", id="confirm-error", classes="error-message")
-            yield Button("Create administrator (Ctrl+S)", id="create", variant="primary")
+            yield Button(
+                "Create administrator (Ctrl+S)",
+                id="create",
+                variant="primary",
+                action="screen.submit",
+            )
         yield KeyBar()
-
-    @on(Button.Pressed, "#create")
-    def _pressed(self) -> None:
-        self.action_submit()
 
     def action_submit(self) -> None:
         values = {
