@@ -18,6 +18,7 @@ from sharetui.domain.enums import ConsentGiver, ConsentMethod
 from sharetui.services import audit
 from sharetui.services.facade import Services
 from sharetui.store.models import AuditEvent
+from sharetui.store.types import replayed_clock
 from tests.attacker import around_the_triggers
 from tests.services.helpers import audit_actions, consent, last_audit_id, no_share, person
 
@@ -131,6 +132,17 @@ def test_verify_passes_on_an_untouched_chain(svc, actors):
     assert audit.verify_as(svc.store, actors.ada, lambda done, of: progress.append((done, of))).ok
     assert progress[-1] == (total, total)
     assert audit_actions(svc, total) == [("audit.verify", "audit", "")]
+
+
+def test_an_event_stamped_before_the_year_1000_verifies(svc, actors):
+    """A clock far out (a replayed history, a machine whose clock was reset) stamps a year of
+    three digits; the check must read it as the append hashed it, with no leading zero,
+    although both databases hand it over with one."""
+    with replayed_clock(lambda: datetime(999, 12, 31, 23, 59, 58, 5, tzinfo=UTC)):
+        person(svc, actors.pat, "Early", "Stamp")
+    _some_history(svc, actors)
+    result = audit.verify(svc.store)
+    assert (result.ok, result.problem, result.checked) == (True, "", last_audit_id(svc))
 
 
 def _tamper(svc, sql: str, **params: object) -> None:

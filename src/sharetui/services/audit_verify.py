@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Label, Row, String, type_coerce
+from sqlalchemy import Connection, Label, Row, String, literal_column, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import func
 
@@ -55,16 +55,17 @@ BATCH = 20_000  # rows fetched at a time; progress is told after each full batch
 def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]]:
     """Every event in id order, BATCH rows at a time, as the driver's plain tuples: from the
     driver's cursor on this connection (inside its read transaction), without SQLAlchemy's
-    per-row result objects, which cost as much as hashing. SQLite keeps the time as the
-    canonical text itself, read as text; PostgreSQL gives a naive datetime, and its rows
-    come from a server-side (named) cursor, so the 2.4 million rows of a large site are never
-    all in memory at once."""
+    per-row result objects, which cost as much as hashing. Both databases hand over the time
+    as the canonical text itself: SQLite keeps it so, read as text; PostgreSQL writes it with
+    to_char on the server, in place of a datetime per row for Python to build and format
+    again. PostgreSQL's rows come from a server-side (named) cursor, so the 2.4 million rows
+    of a large site are never all in memory at once."""
     cols = _EVENTS.c
     at_col: Label[Any]
     if sqlite:
         at_col = type_coerce(cols.at, String()).label("at")
     else:
-        at_col = type_coerce(cols.at, DateTime()).label("at")
+        at_col = func.to_char(cols.at, literal_column("'YYYY-MM-DD HH24:MI:SS.US'")).label("at")
     query = sa_select(
         cols.id,
         at_col,
@@ -88,9 +89,10 @@ def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]
 
 
 def _fields(row: Sequence[Any]) -> Sequence[object]:
-    """The nine hashed fields, the time in its canonical text."""
+    """The nine hashed fields, the time in its canonical text. Both databases write a year
+    before 1000 with a leading zero, where the canonical text has none (_canonical_time)."""
     at = row[1]
-    if type(at) is str and len(at) == 26:  # as this app's column type writes it on SQLite
+    if type(at) is str and len(at) == 26 and at[0] != "0":  # the canonical text already
         return row
     if not isinstance(at, str):
         at = _canonical_time(at)
