@@ -138,7 +138,6 @@ class AccountsScreen(ListScreen[UserView]):
         Binding("o", "unlock", "Unlock"),
         Binding("escape", "back", "Home"),
     ]
-    TYPEAHEAD_WAIT_GROUPS = frozenset({"accounts-load"})
     FIELD_HELP = {
         "accounts-table": "n adds an account; on the account under the cursor: e disables or "
         "enables it, p gives it a new one-time passphrase, r sets its roles, f resets a lost "

@@ -32,7 +32,6 @@ class KeptList(ListScreen[Any]):
     LOAD_GROUP = "kept-load"
     EMPTY = "Nothing here yet"
     ENTER_WORDS = "Open"
-    TYPEAHEAD_WAIT_GROUPS = frozenset({"kept-load"})
 
     def compose_heading(self) -> ComposeResult:
         yield Static(self.HEADING, classes="page-title", id="kept-title")

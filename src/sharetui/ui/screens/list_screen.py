@@ -43,10 +43,16 @@ class ListScreen(LoadingScreen, Generic[T]):
     TABLE_ID: ClassVar[str] = "list-table"
     DETAIL_ID: ClassVar[str] = ""  # the lines about the row under the cursor; "": none
     STATUS_ID: ClassVar[str] = "list-status"  # what the last action did (say())
-    LOAD_GROUP: ClassVar[str] = "list-load"  # the worker group of a load
+    LOAD_GROUP: ClassVar[str] = "list-load"  # the worker group of a load (keys wait for it)
     LOAD_ON_RESUME: ClassVar[bool] = True
     EMPTY: str = ""  # said in the detail lines when there are no rows
     ENTER_WORDS: str = ""  # the footer's words for Enter ("" : none shown)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Keys typed while the list loads act on the loaded list, not on an empty table: each
+        list waits for its own LOAD_GROUP besides any groups of its own writes it names."""
+        super().__init_subclass__(**kwargs)
+        cls.TYPEAHEAD_WAIT_GROUPS = cls.TYPEAHEAD_WAIT_GROUPS | {cls.LOAD_GROUP}
 
     def __init__(self) -> None:
         super().__init__()

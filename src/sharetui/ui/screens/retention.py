@@ -143,9 +143,7 @@ class RetentionScreen(ListScreen[QueueItem]):
     DETAIL_ID = "retention-detail"
     STATUS_ID = "retention-said"
     LOAD_GROUP = "retention-load"
-    TYPEAHEAD_WAIT_GROUPS = frozenset(
-        {"retention-load", "retention-write", "retention-holds", "retention-preview"}
-    )
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"retention-write", "retention-holds", "retention-preview"})
     FIELD_HELP = {"retention-list": RETENTION_HELP}
 
     def __init__(self) -> None:

@@ -127,7 +127,7 @@ class SubjectAccessScreen(ListScreen[SarView]):
     DETAIL_ID = "sar-detail"
     STATUS_ID = "sar-status"
     LOAD_GROUP = "sar-load"
-    TYPEAHEAD_WAIT_GROUPS = frozenset({"sar-load", "sar-write"})
+    TYPEAHEAD_WAIT_GROUPS = frozenset({"sar-write"})
     FIELD_HELP = {"sar-list": SAR_HELP}
 
     def __init__(self, select: int | None = None) -> None:

@@ -73,7 +73,6 @@ class SarReviewScreen(ListScreen[Entry]):
         Binding("d", "disclose", "Make the file"),
         Binding("escape", "back", "Back"),
     ]
-    TYPEAHEAD_WAIT_GROUPS = frozenset({"review-load"})
     FIELD_HELP = {"review-table": REVIEW_HELP}
 
     SUB_TITLE = "Subject access review"
