@@ -4,8 +4,11 @@ seal_as, the command line through verify."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -49,10 +52,11 @@ class _Broken(Exception):
         self.checked = checked
 
 
+_Batch = Sequence[Sequence[Any]]
 BATCH = 20_000  # rows fetched at a time; progress is told after each full batch
 
 
-def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]]:
+def _batches(conn: Connection, sqlite: bool) -> Generator[_Batch]:
     """Every event in id order, BATCH rows at a time, as the driver's plain tuples: from the
     driver's cursor on this connection (inside its read transaction), without SQLAlchemy's
     per-row result objects, which cost as much as hashing. Both databases hand over the time
@@ -86,6 +90,42 @@ def _batches(conn: Connection, sqlite: bool) -> Iterator[Sequence[Sequence[Any]]
             yield batch
     finally:
         cursor.close()
+
+
+def _fetched_ahead(batches: Generator[_Batch]) -> Iterator[_Batch]:
+    """The batches, the next one fetched by a thread of its own while the caller hashes this
+    one: on PostgreSQL the server's work on a batch (reading, to_char) then overlaps Python's
+    hashing of the one before, instead of each waiting for the other. Only that thread uses
+    the cursor; it stops at the next batch when the caller stops early (a break found), and
+    a database error is raised here, in the caller."""
+    ready: queue.Queue[_Batch | BaseException | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            for batch in batches:
+                ready.put(batch)
+                if stop.is_set():
+                    break
+            ready.put(None)
+        except BaseException as exc:  # handed to the caller, raised there
+            ready.put(exc)
+        finally:
+            batches.close()
+
+    fetcher = threading.Thread(target=fetch, name="audit-verify-fetch", daemon=True)
+    fetcher.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while fetcher.is_alive():  # let a put waiting for room finish, then the thread ends
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        fetcher.join()
 
 
 def _fields(row: Sequence[Any]) -> Sequence[object]:
@@ -122,7 +162,8 @@ def verify(
         keyed_from = head.keyed_from if head is not None else None
         walk = _Walk(key, keyed_from, seal, head.last_event_id if head is not None else None)
         try:
-            for batch in _batches(conn, sqlite):
+            batches = _batches(conn, sqlite)
+            for batch in batches if sqlite else _fetched_ahead(batches):
                 walk.run(batch)
                 if progress and walk.seen % BATCH == 0:
                     progress(walk.seen, total)
