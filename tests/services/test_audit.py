@@ -170,6 +170,22 @@ def test_altered_summary_is_found(svc, chain):
     assert (result.ok, result.first_broken_id, result.problem) == (False, 5, "event 5 was altered")
 
 
+def test_a_break_in_an_early_batch_is_named_and_the_next_check_runs(svc, chain, monkeypatch):
+    """Batches of three rows: the break is found while later batches are still to come (on
+    PostgreSQL, being fetched ahead on a thread of their own), and the check stops there
+    without leaving its connection busy: the next check of the mended chain walks it all."""
+    from sharetui.services import audit_verify
+
+    monkeypatch.setattr(audit_verify, "BATCH", 3)
+    summary = _row(svc, 4)["summary"]
+    _tamper(svc, "UPDATE audit_event SET summary = 'nothing happened' WHERE id = 4")
+    result = audit.verify(svc.store)
+    assert (result.ok, result.first_broken_id, result.checked) == (False, 4, 3)
+    _tamper(svc, "UPDATE audit_event SET summary = :s WHERE id = 4", s=summary)
+    result = audit.verify(svc.store)
+    assert (result.ok, result.checked) == (True, chain)
+
+
 def test_altered_row_with_a_recomputed_hash_breaks_the_next_link(svc, chain):
     row = _row(svc, 5)
     row["username"] = "someone_else"
