@@ -277,9 +277,7 @@ def service_and_raw(svc: Services, calls: Sequence[Callable[[], Any]], passes: i
         if pg:  # back to the pool as it came out, or later transactions would not be ones
             driver.autocommit = False  # type: ignore[union-attr]
         conn.close()
-    return Timed(
-        wall, cpu, raw, raw_cpu, returned, sum(len(s) for s in sqls), capture.writes, sqls
-    )
+    return Timed(wall, cpu, raw, raw_cpu, returned, sum(len(s) for s in sqls), capture.writes, sqls)
 
 
 def judge_against_raw(
@@ -307,4 +305,40 @@ def judge_against_raw(
         raw_cpu_p95_ms=raw_cpu_p95,
         statements_replayed=timed.statements,
         writes_not_replayed=timed.writes,
+    )
+
+
+def in_unit_of_work_p95(
+    svc: Services, actor: Actor, calls: Sequence[list[tuple[str, Any]]], passes: int
+) -> float:
+    """p95 (ms) of service reads that only send each call's statements (driver SQL as
+    captured): the session, the acting account's check and the commit that every read of the
+    facade pays, around SQL the service did not have to build or read back into objects. One
+    warm-up pass, then `passes`. With one empty call, the least any read costs."""
+
+    def replay_of(statements: list[tuple[str, Any]]) -> Callable[[Any], None]:
+        def replay(s: Any) -> None:
+            conn = s.connection()
+            for sql, params in statements:
+                conn.exec_driver_sql(sql, params).fetchall()
+
+        return replay
+
+    replays = [replay_of(statements) for statements in calls]
+    for replay in replays:
+        svc.store.read(replay, actor)
+    wall: list[float] = []
+    for _ in range(passes):
+        for replay in replays:
+            t = time.perf_counter_ns()
+            svc.store.read(replay, actor)
+            wall.append(ms(time.perf_counter_ns() - t))
+    return p95(wall)
+
+
+def same_sql_bound(p95_ms: float) -> str:
+    """The note's words for in_unit_of_work_p95 of a row's own calls."""
+    return (
+        f"Bound, same run: the same statements as the service sent, replayed inside a unit "
+        f"of work (session, the account check, commit), p95 {p95_ms:.2f} ms"
     )

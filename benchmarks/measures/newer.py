@@ -18,10 +18,10 @@ from measures.common import (
     at_least,
     at_most,
     count_rows,
+    in_unit_of_work_p95,
     judge_against_raw,
-    ms,
     open_services,
-    p95,
+    same_sql_bound,
     service_and_raw,
     summarise,
 )
@@ -97,12 +97,13 @@ def measure_register(svc: Services, actor: Actor, keys: int, passes: int) -> Res
         last = timed.returned[at - 1]
         offered += any(c.contact_id == t["contact_id"] for c in last)
     opening = [w for w, q in zip(timed.wall, typed * passes, strict=True) if not q]
+    through = in_unit_of_work_p95(svc, actor, timed.sqls, passes)
     r.note = (
         f"the wanted contact offered after the last key for {offered}/{len(targets)}; the "
         f"empty box (recently used) median {summarise(opening)[0]:.2f} ms; raw SQL median "
-        f"{r.extra['raw_median_ms']:.2f} ms"
+        f"{r.extra['raw_median_ms']:.2f} ms. {same_sql_bound(through)}"
     )
-    r.extra.update(typed=typed, offered=offered)
+    r.extra.update(typed=typed, offered=offered, same_sql_in_unit_of_work_p95_ms=through)
     return r
 
 
@@ -136,8 +137,8 @@ def measure_retention(svc: Services, actor: Actor, runs: int, *, queue: bool) ->
         limit = 50.0
     judge_against_raw(r, timed, limit, backend(svc))
     reps = max(runs * 10, 100)
-    floor = unit_of_work_floor(svc, actor, reps, [])
-    through = unit_of_work_floor(svc, actor, reps, timed.sqls[0])
+    floor = in_unit_of_work_p95(svc, actor, [[]], reps)
+    through = in_unit_of_work_p95(svc, actor, timed.sqls[:1], reps)
     r.note = (
         f"signed in as {actor.username}; baseline: the same SQL replayed raw (the dates of "
         f"the people the database sifts as possibly due, then the names of those due), p95; "
@@ -151,27 +152,6 @@ def measure_retention(svc: Services, actor: Actor, runs: int, *, queue: bool) ->
         due=due, unit_of_work_floor_p95_ms=floor, same_sql_in_unit_of_work_p95_ms=through
     )
     return r
-
-
-def unit_of_work_floor(
-    svc: Services, actor: Actor, runs: int, statements: list[tuple[str, Any]]
-) -> float:
-    """p95 (ms) of a service read that only sends `statements` (driver SQL as captured):
-    the session, the acting account's check and the commit that every read of the facade
-    pays, around SQL the service did not have to build. With no statements, the least any
-    read costs."""
-
-    def replay(s: Any) -> None:
-        conn = s.connection()
-        for sql, params in statements:
-            conn.exec_driver_sql(sql, params).fetchall()
-
-    wall: list[float] = []
-    for _ in range(runs + 10):
-        t = time.perf_counter_ns()
-        svc.store.read(replay, actor)
-        wall.append(ms(time.perf_counter_ns() - t))
-    return p95(wall[10:])
 
 
 # -- importing people -----------------------------------------------------------------------------
