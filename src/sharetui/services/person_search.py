@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, intersect, or_
+from sqlalchemy import Select, and_, func, intersect, or_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
@@ -246,7 +246,9 @@ class PersonSearch(UseCases):
         (not as the start of a word). Each word in turn is the one that is only similar: its
         similar keys are looked up by equality (indexed), the people with some key of each
         other word are intersected with them, and those who have the word exactly are taken
-        out. The candidates are then checked and ranked by domain.name_match."""
+        out. The candidates are then checked and ranked by domain.name_match. All of it is one
+        statement (each word's set a branch of a UNION, read with the names to check): on
+        PostgreSQL a round trip per word cost more than the sets themselves."""
         words = q.words
         if not words:
             return []
@@ -255,7 +257,7 @@ class PersonSearch(UseCases):
         for i, j, joined in joined_terms(words):
             keys[i].add("w:" + joined.text)
             keys[j].add("w:" + joined.text)
-        ids: set[int] = set()
+        branches: list[Select[tuple[int]]] = []
         for i, term in enumerate(terms):
             if not keys[i]:
                 continue
@@ -270,13 +272,14 @@ class PersonSearch(UseCases):
             if q.filters:
                 parts.append(select(Person.id).where(*q.filters))
             found_i = (intersect(*parts) if len(parts) > 1 else parts[0]).subquery()
-            stmt = (
-                select(found_i.c.person_id)
+            capped = (
+                sa_select(found_i.c.person_id)
                 .where(found_i.c.person_id.not_in(_word_prefix(term)))
                 .limit(SIMILAR_CAP)
+                .subquery()
             )
-            ids.update(s.exec(stmt).all())
-        if not ids:
+            branches.append(sa_select(capped.c.person_id))
+        if not branches:
             return []
         found: list[tuple[NameMatch, PersonSummary]] = []
         shown = sa_select(  # plain rows: ORM objects cost more than the whole check here
@@ -288,7 +291,7 @@ class PersonSearch(UseCases):
             col(Person.dob_estimated),
             col(Person.reference),
             col(Person.last_activity_at),
-        ).where(col(Person.id).in_(sorted(ids)))
+        ).where(col(Person.id).in_(union(*branches) if len(branches) > 1 else branches[0]))
         for row in s.execute(shown).all():
             match = StoredName(row[1], row[2], row[3]).classify(words)
             if match is not None and match.reason != Reason.EXACT:
