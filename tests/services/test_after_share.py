@@ -60,6 +60,25 @@ def test_a_share_chosen_from_the_register(svc, actors):
     assert svc.register.search(actors.pip, "") == []
 
 
+def test_recently_used_entries_leave_out_who_has_left_and_what_was_merged(svc, actors):
+    """The box opened empty offers what this user shared with lately: a contact who has left
+    is offered as the organisation alone, and an organisation merged into another not at all."""
+    org, contact = _northshire(svc, actors)
+    other = svc.register.add_org(actors.sam, "Northshire CSC", "social_care", "")
+    p = person(svc, actors.pat)
+    for choice in (svc.register.choice(actors.pat, other.org_id, None), contact):
+        svc.decisions.log(actors.pat, _from_register(choice, p.id))
+    recent = [(c.org, c.contact_id) for c in svc.register.search(actors.pat, "")]
+    assert recent == [
+        ("Northshire Children's Social Care", contact.contact_id),
+        ("Northshire CSC", None),
+    ]
+    svc.register.remove_contact(actors.sam, contact.contact_id)
+    svc.register.merge(actors.sam, org.org_id, other.org_id)
+    recent = [(c.org, c.contact_id) for c in svc.register.search(actors.pat, "")]
+    assert recent == [("Northshire Children's Social Care", None)]
+
+
 def test_a_contact_of_another_organisation_is_refused(svc, actors):
     _, contact = _northshire(svc, actors)
     other = svc.register.add_org(actors.sam, "Northfield Academy", "school")

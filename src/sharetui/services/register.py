@@ -103,7 +103,8 @@ class Register(RegisterKeeping):
     def _recent(self, s: Session, actor: Actor, limit: int) -> list[RecipientChoice]:
         """The entries of this user's last RECENT_DECISIONS decisions, latest first: read
         through the (decided_by_id, decided_at) index, not over every decision they ever
-        made (a practitioner of some years has tens of thousands)."""
+        made (a practitioner of some years has tens of thousands), with their organisations
+        and contacts in the same statement (the box opens on every new recipient)."""
         latest = (
             select(
                 SharingDecision.recipient_org_id,
@@ -116,21 +117,30 @@ class Register(RegisterKeeping):
             .subquery()
         )
         last = func.max(latest.c.decided_at).label("last")
-        rows = s.exec(
+        recent = (
             select(latest.c.recipient_org_id, latest.c.recipient_contact_id, last)
             .where(latest.c.recipient_org_id.is_not(None))
             .group_by(latest.c.recipient_org_id, latest.c.recipient_contact_id)
             .order_by(last.desc())
             .limit(limit)
+            .subquery()
+        )
+        rows = s.exec(
+            select(RecipientOrg, RecipientContact)
+            .select_from(recent)
+            .join(RecipientOrg, col(RecipientOrg.id) == recent.c.recipient_org_id)
+            .join(
+                RecipientContact,
+                col(RecipientContact.id) == recent.c.recipient_contact_id,
+                isouter=True,
+            )
+            .order_by(recent.c.last.desc())
         ).all()
-        out = []
-        for org_id, contact_id, _ in rows:
-            org = s.get(RecipientOrg, org_id)
-            if org is None or not org.active:
-                continue
-            contact = s.get(RecipientContact, contact_id) if contact_id else None
-            out.append(choice_of(org, contact if contact and contact.active else None))
-        return out
+        return [
+            choice_of(org, contact if contact is not None and contact.active else None)
+            for org, contact in rows
+            if org.active
+        ]
 
     def choice(self, actor: Actor, org_id: int, contact_id: int | None) -> RecipientChoice:
         require(actor, Permission.WORK_WITH_PEOPLE)
