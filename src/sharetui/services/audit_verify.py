@@ -8,7 +8,7 @@ import contextlib
 import hashlib
 import queue
 import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -92,7 +92,7 @@ def _batches(conn: Connection, sqlite: bool) -> Generator[_Batch]:
         cursor.close()
 
 
-def _fetched_ahead(batches: Generator[_Batch]) -> Iterator[_Batch]:
+def _fetched_ahead(batches: Generator[_Batch]) -> Generator[_Batch]:
     """The batches, the next one fetched by a thread of its own while the caller hashes this
     one: on PostgreSQL the server's work on a batch (reading, to_char) then overlaps Python's
     hashing of the one before, instead of each waiting for the other. Only that thread uses
@@ -162,11 +162,15 @@ def verify(
         keyed_from = head.keyed_from if head is not None else None
         walk = _Walk(key, keyed_from, seal, head.last_event_id if head is not None else None)
         try:
-            batches = _batches(conn, sqlite)
-            for batch in batches if sqlite else _fetched_ahead(batches):
-                walk.run(batch)
-                if progress and walk.seen % BATCH == 0:
-                    progress(walk.seen, total)
+            # Both closed here, on a break too, while the connection is still open.
+            with (
+                contextlib.closing(_batches(conn, sqlite)) as rows,
+                contextlib.closing(rows if sqlite else _fetched_ahead(rows)) as batches,
+            ):
+                for batch in batches:
+                    walk.run(batch)
+                    if progress and walk.seen % BATCH == 0:
+                        progress(walk.seen, total)
             if progress:
                 progress(walk.seen, total)
             walk.finish(head)
