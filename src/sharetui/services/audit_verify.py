@@ -129,16 +129,13 @@ def _fetched_ahead(batches: Generator[_Batch]) -> Generator[_Batch]:
 
 
 def _fields(row: Sequence[Any]) -> Sequence[object]:
-    """The nine hashed fields, the time in its canonical text. Both databases write a year
-    before 1000 with a leading zero, where the canonical text has none (_canonical_time)."""
-    at = row[1]
-    if type(at) is str and len(at) == 26 and at[0] != "0":  # the canonical text already
+    """The nine hashed fields, the time in its canonical text. _batches reads the time as text
+    on both databases; both write a year before 1000 with a leading zero, where the canonical
+    text has none (_canonical_time), and a row written around the app may hold other text."""
+    at: str = row[1]
+    if len(at) == 26 and at[0] != "0":  # the canonical text already
         return row
-    if not isinstance(at, str):
-        at = _canonical_time(at)
-    else:  # text not written by this app's column type
-        at = _canonical_time(datetime.fromisoformat(at))
-    return [row[0], at, *row[2:9]]
+    return [row[0], _canonical_time(datetime.fromisoformat(at)), *row[2:9]]
 
 
 def verify(
