@@ -19,15 +19,8 @@ from sqlmodel import Session, col, func, select
 
 from sharetui.domain.errors import NotAllowed, ShareError
 from sharetui.domain.permissions import DENIED, Permission, allowed
-from sharetui.services.audit_chain import (
-    _EVENTS,
-    _HEAD,
-    GENESIS,
-    _canonical_time,
-    _digest,
-    _mac,
-    event_hash,
-)
+from sharetui.services import audit_chain as chain
+from sharetui.services.audit_chain import GENESIS, event_hash
 from sharetui.services.audit_seal import Seal
 from sharetui.services.audit_verify import VerifyResult, verify
 from sharetui.services.unit_of_work import Actor, Store
@@ -57,17 +50,19 @@ def require(actor: Actor, permission: Permission) -> None:
 # The statements of an append, built once: every write transaction runs them while the
 # others wait for it, and building a statement (and its cache key) each time cost more than
 # SQLite took to run it.
-_HEAD_COLUMNS = (_HEAD.c.last_event_id, _HEAD.c.last_hash, _HEAD.c.keyed_from)
-_PAST = sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > bindparam("after"))
+_HEAD_COLUMNS = (chain.HEAD.c.last_event_id, chain.HEAD.c.last_hash, chain.HEAD.c.keyed_from)
+_PAST = sa_select(func.max(chain.EVENTS.c.id)).where(chain.EVENTS.c.id > bindparam("after"))
 _HEAD_AND_PAST = sa_select(
     *_HEAD_COLUMNS,
-    sa_select(func.max(_EVENTS.c.id)).where(_EVENTS.c.id > _HEAD.c.last_event_id).scalar_subquery(),
-).where(_HEAD.c.id == 1)
-_HEAD_LOCKED = sa_select(*_HEAD_COLUMNS).where(_HEAD.c.id == 1).with_for_update()
-_INSERT_EVENTS = sa_insert(_EVENTS)
+    sa_select(func.max(chain.EVENTS.c.id))
+    .where(chain.EVENTS.c.id > chain.HEAD.c.last_event_id)
+    .scalar_subquery(),
+).where(chain.HEAD.c.id == 1)
+_HEAD_LOCKED = sa_select(*_HEAD_COLUMNS).where(chain.HEAD.c.id == 1).with_for_update()
+_INSERT_EVENTS = sa_insert(chain.EVENTS)
 _MOVE_HEAD = (
-    sa_update(_HEAD)
-    .where(_HEAD.c.id == 1)
+    sa_update(chain.HEAD)
+    .where(chain.HEAD.c.id == 1)
     .values(
         last_event_id=bindparam("new_last_id"),
         last_hash=bindparam("new_hash"),
@@ -138,20 +133,20 @@ def append_many(
         )
     if key is not None and keyed_from is None:
         keyed_from = first_id  # the first event written with the site key
-    mac = _mac(key)
+    mac = chain.keyed_mac(key)
     at = utcnow()
     prev = last_hash or GENESIS
     user_id = actor.user_id if actor else None
     name = actor.username if actor else username
     term = ((actor.terminal if actor else terminal) or terminal)[:100]
-    canonical = _canonical_time(at)
+    canonical = chain.canonical_time(at)
     rows = []
     for n, (action, entity_type, entity_id, summary) in enumerate(events):
         event_id = first_id + n
         ent_id = "" if entity_id is None else str(entity_id)
         text = summary[:300]
         fields = [event_id, canonical, user_id, name, term, action, entity_type, ent_id, text]
-        digest = _digest(prev, fields, mac)
+        digest = chain.event_digest(prev, fields, mac)
         rows.append(
             {
                 "id": event_id,

@@ -16,11 +16,11 @@ from sharetui.store.models import AuditEvent, AuditHead
 from sharetui.store.types import table_of
 
 GENESIS = "0" * 64
-_EVENTS = table_of(AuditEvent)
-_HEAD = table_of(AuditHead)
+EVENTS = table_of(AuditEvent)
+HEAD = table_of(AuditHead)
 
 
-def _canonical_time(at: datetime) -> str:
+def canonical_time(at: datetime) -> str:
     """'YYYY-MM-DD HH:MM:SS.ffffff' of the wall time, zone dropped. isoformat's first 26
     characters are exactly that and cost a third of strftime, which matters to verify()."""
     if at.year < 1000:  # strftime does not pad such years; keep their hashes as they were
@@ -72,11 +72,11 @@ def event_hash(
 ) -> str:
     """One event's hash: HMAC-SHA-256 under the audit key where the site has one, else
     SHA-256. Either way it covers the previous hash, so each hash vouches for all before it."""
-    return _digest(
+    return event_digest(
         prev_hash,
         [
             event_id,
-            _canonical_time(at),
+            canonical_time(at),
             user_id,
             username,
             terminal,
@@ -85,16 +85,16 @@ def event_hash(
             entity_id,
             summary,
         ],
-        _mac(key),
+        keyed_mac(key),
     )
 
 
-def _mac(key: bytes | None) -> hmac.HMAC | None:
+def keyed_mac(key: bytes | None) -> hmac.HMAC | None:
     """A keyed hash prepared once; each event hashes a copy (cheaper than a new HMAC)."""
     return hmac.new(key, digestmod=hashlib.sha256) if key else None
 
 
-def _digest(prev_hash: str, fields: Sequence[object], mac: hmac.HMAC | None = None) -> str:
+def event_digest(prev_hash: str, fields: Sequence[object], mac: hmac.HMAC | None = None) -> str:
     """The hash of one event: its fields (time already canonical) after the previous hash."""
     data = (prev_hash + fields_text(fields)).encode("utf-8")
     if mac is None:

@@ -17,15 +17,8 @@ from sqlalchemy import Connection, Label, Row, String, literal_column, type_coer
 from sqlalchemy import select as sa_select
 from sqlmodel import func
 
-from sharetui.services.audit_chain import (
-    _EVENTS,
-    _HEAD,
-    GENESIS,
-    _canonical_time,
-    _digest,
-    _mac,
-    fields_text,
-)
+from sharetui.services import audit_chain as chain
+from sharetui.services.audit_chain import fields_text
 from sharetui.services.audit_seal import SEAL_EVERY, Seal
 from sharetui.services.unit_of_work import Store
 from sharetui.store.engine import is_sqlite
@@ -64,7 +57,7 @@ def _batches(conn: Connection, sqlite: bool) -> Generator[_Batch]:
     to_char on the server, in place of a datetime per row for Python to build and format
     again. PostgreSQL's rows come from a server-side (named) cursor, so the 2.4 million rows
     of a large site are never all in memory at once."""
-    cols = _EVENTS.c
+    cols = chain.EVENTS.c
     at_col: Label[Any]
     if sqlite:
         at_col = type_coerce(cols.at, String()).label("at")
@@ -131,11 +124,11 @@ def _fetched_ahead(batches: Generator[_Batch]) -> Generator[_Batch]:
 def _fields(row: Sequence[Any]) -> Sequence[object]:
     """The nine hashed fields, the time in its canonical text. _batches reads the time as text
     on both databases; both write a year before 1000 with a leading zero, where the canonical
-    text has none (_canonical_time), and a row written around the app may hold other text."""
+    text has none (chain.canonical_time), and a row written around the app may hold other text."""
     at: str = row[1]
     if len(at) == 26 and at[0] != "0":  # the canonical text already
         return row
-    return [row[0], _canonical_time(datetime.fromisoformat(at)), *row[2:9]]
+    return [row[0], chain.canonical_time(datetime.fromisoformat(at)), *row[2:9]]
 
 
 def verify(
@@ -154,8 +147,8 @@ def verify(
             # One snapshot for the head and every row: terminals appending meanwhile must
             # not look like a broken chain. (A SQLite read transaction is a snapshot already.)
             conn.execution_options(isolation_level="REPEATABLE READ")
-        total = conn.execute(sa_select(func.count()).select_from(_EVENTS)).scalar_one()
-        head = conn.execute(sa_select(_HEAD)).first()
+        total = conn.execute(sa_select(func.count()).select_from(chain.EVENTS)).scalar_one()
+        head = conn.execute(sa_select(chain.HEAD)).first()
         keyed_from = head.keyed_from if head is not None else None
         walk = _Walk(key, keyed_from, seal, head.last_event_id if head is not None else None)
         try:
@@ -225,10 +218,10 @@ class _Walk:
     ) -> None:
         self.head_id = head_id
         self.past_head = 0  # rows taken onto the chain beyond the head's last event
-        self.mac = _mac(key)
+        self.mac = chain.keyed_mac(key)
         self.keyed_from = keyed_from
         self.seal = seal
-        self.prev = GENESIS  # hash of the last row on the chain
+        self.prev = chain.GENESIS  # hash of the last row on the chain
         self.before: str | None = None  # hash of the row before that one
         self.last_id = 0  # id of the last row on the chain
         self.last_seen = 0  # id of the last row read
@@ -255,13 +248,13 @@ class _Walk:
                     f"events from {self.keyed_from} on are keyed with the site key, which this "
                     "check does not have: set SHARETUI_KEY_FILE to the site's key file",
                 )
-            return _digest(row[9], _fields(row), self.mac)
-        return _digest(row[9], _fields(row))
+            return chain.event_digest(row[9], _fields(row), self.mac)
+        return chain.event_digest(row[9], _fields(row))
 
     def _altered(self, row: Sequence[Any]) -> _Broken:
         eid = row[0]
         keyed = self.keyed_from is not None and eid >= self.keyed_from
-        if keyed and _digest(row[9], _fields(row)) == row[10]:
+        if keyed and chain.event_digest(row[9], _fields(row)) == row[10]:
             return _Broken(eid, f"event {eid} is not keyed with the site key (forged)")
         return _Broken(eid, f"event {eid} was altered")
 

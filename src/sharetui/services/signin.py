@@ -471,12 +471,7 @@ def _set_hash(s: Session, user_id: int, digest: str) -> None:
 
 
 def actor_of(u: User, terminal: str) -> Actor:
+    """Who acts, from their account as stored: role and advice roles read afresh."""
     assert u.id is not None
-    return Actor(
-        u.id,
-        u.username,
-        u.display_name,
-        Role(u.role),
-        split_advice_roles(u.advice_roles),
-        terminal,
-    )
+    advice_roles = split_advice_roles(u.advice_roles)
+    return Actor(u.id, u.username, u.display_name, Role(u.role), advice_roles, terminal)
