@@ -80,6 +80,16 @@ def _word_match(term: Term, keys: set[str]) -> SelectOfScalar[int]:
     )
 
 
+def _all_words(terms: tuple[Term, ...]) -> Select[tuple[int]]:
+    """PostgreSQL: the people with a name word starting with each term, as one list made
+    first (a materialized CTE). The name keys alone answer it: each term's range of the key
+    index, intersected. Taking the longest word's people and probing each for the other
+    words cost a person read and an index probe a candidate: 14 ms for 'Ni Wil' (2,400
+    people named Wil...), where the two ranges of keys (5,500 keys) take about 2 ms."""
+    both = intersect(*(_word_prefix(term) for term in terms)).cte("candidates")
+    return sa_select(both.prefix_with("MATERIALIZED").c.person_id)
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     """A query read as the desk types it: conditions on the person (date of birth, year,
@@ -216,6 +226,10 @@ class PersonSearch(UseCases):
 
     def _exact_statement(self, s: Session, q: ParsedQuery) -> SelectOfScalar[Person]:
         stmt = select(Person).where(*q.filters)
+        if not q.terms:
+            return stmt
+        if len(q.terms) > 1 and s.get_bind().dialect.name == "postgresql":
+            return stmt.where(col(Person.id).in_(_all_words(q.terms)))
         for n, term in enumerate(q.terms):
             if n == 0:  # the longest word picks the candidates (see _candidates)
                 walk = q.conditions == 1  # the word alone: the name order may be walked
