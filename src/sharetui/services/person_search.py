@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, intersect, or_, union
+from sqlalchemy import Select, and_, func, intersect, or_, union, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
@@ -72,12 +72,20 @@ def _word_prefix(term: Term) -> SelectOfScalar[int]:
     return select(PersonNameKey.person_id).where(or_(*ranges))
 
 
-def _word_match(term: Term, keys: set[str]) -> SelectOfScalar[int]:
-    """The people who have the term exactly (a word start) or one of its similar keys."""
-    ranges = [_prefix_range(col(PersonNameKey.key), prefix) for prefix in term.exact_prefixes()]
-    return select(PersonNameKey.person_id).where(
-        or_(col(PersonNameKey.key).in_(sorted(keys)), *ranges)
-    )
+def _word_match(term: Term, keys: set[str]) -> Select[tuple[int]]:
+    """The people who have the term exactly (a word start) or one of its similar keys: each
+    look-up a read of the key index alone, the lists put end to end. The same conditions
+    joined by OR made PostgreSQL read the table's rows behind the index (a bitmap scan of
+    3,000 pages, 5 ms, for 'Cal' in 'Cal Barkeer'); a person listed twice is one person to
+    the INTERSECT this stands in."""
+    key = col(PersonNameKey.key)
+    lookups = [select(PersonNameKey.person_id).where(key.in_(sorted(keys)))]
+    lookups += [
+        select(PersonNameKey.person_id).where(_prefix_range(key, prefix))
+        for prefix in term.exact_prefixes()
+    ]
+    either = union_all(*lookups).subquery()
+    return sa_select(either.c.person_id)
 
 
 def _all_words(terms: tuple[Term, ...]) -> Select[tuple[int]]:
@@ -277,7 +285,7 @@ class PersonSearch(UseCases):
                 continue
             # Sets, not row-by-row probes: who has a similar key of this word, and some key
             # of each other word, and (if given) the date of birth, but not this word exactly.
-            parts: list[SelectOfScalar[Any]] = [
+            parts: list[Select[Any]] = [
                 select(PersonNameKey.person_id).where(col(PersonNameKey.key).in_(sorted(keys[i])))
             ]
             for j, other in enumerate(terms):
