@@ -3,6 +3,7 @@ launcher refusing to start without a terminal (after dropping unsafe TEXTUAL_* s
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from sharetui import __version__
 from sharetui.cli import main
+from sharetui.commands.common import Subcommands, words
 from tests.cli.conftest import Cli
 
 COMMANDS = [
@@ -48,6 +50,31 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
     text = capsys.readouterr().out
     assert text.startswith(f"usage: sharetui {' '.join(command)}".rstrip())
     assert "--database URL" in text
+
+
+def test_a_command_without_a_docstring_is_refused_when_declared() -> None:
+    """A command's help is its handler's docstring, so a handler without one would add a
+    command with nothing to say: it is refused as the parser is built, naming the handler."""
+    parser = argparse.ArgumentParser()
+    commands = Subcommands(parser.add_subparsers(), argparse.ArgumentParser(add_help=False))
+
+    def _silent(args: argparse.Namespace) -> int:
+        return 0
+
+    with pytest.raises(TypeError, match=r"_silent runs a command but has no docstring"):
+        commands.command("silent", _silent)
+
+
+def test_a_docstring_of_one_paragraph_is_its_own_description() -> None:
+    """A handler with only a help line says it again atop its --help, as a sentence; the
+    line's own breaks are the docstring's wrapping, not the reader's."""
+
+    def _wave(args: argparse.Namespace) -> int:
+        """wave at
+        everyone"""
+        return 0
+
+    assert words(_wave) == ("wave at everyone", "Wave at everyone.")
 
 
 def test_python_m_and_the_console_script(cli: Cli) -> None:

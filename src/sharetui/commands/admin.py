@@ -28,24 +28,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="database: upgrade the schema, show its version, copy a site, verify a copy",
         description="Bring the database schema up to date, or show which version it is at.",
     )
-    up = db.command(
-        "upgrade",
-        help="bring the schema up to date (refuses a database from a newer sharetui)",
-        description="Bring the schema up to date, in one transaction.",
-        handler=_db_upgrade,
-    )
+    up = db.command("upgrade", _db_upgrade)
     up.add_argument(
         "--plain",
         action="store_true",
         help="make a new SQLite database without encryption (for a disk that is encrypted "
         "already); by default it is encrypted under the site key",
     )
-    db.command(
-        "current",
-        help="show the schema version",
-        description="Show the schema version of the database and of this sharetui.",
-        handler=_db_current,
-    )
+    db.command("current", _db_current)
     move.register(db)
 
     audit = commands.group(
@@ -53,16 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="check the audit trail",
         description="Check the audit trail (administrators).",
     )
-    ver = audit.command(
-        "verify",
-        help="walk the whole hash chain; exit 1 naming the first broken event",
-        description=(
-            "Recompute the hash of every audit event, in order. Exit status 0 when the chain "
-            "is whole; 1 when an event was altered, removed or reordered, naming the first. "
-            "Needs an administrator's sign-in; the check is itself audited."
-        ),
-        handler=_audit_verify,
-    )
+    ver = audit.command("verify", _audit_verify)
     ver.add_argument(
         "--seal",
         type=Path,
@@ -70,30 +51,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="also prove that nothing up to the sealed event changed (see: audit seal)",
     )
     add_sign_in_options(ver, "administrator")
-    seal = audit.command(
-        "seal",
-        help="verify, then write the chain's head (count, time, hash) to a file kept elsewhere",
-        description=(
-            "Verify the whole chain, then print its head and write it, with a checkpoint every "
-            "100 events, to FILE. Keep the file away from the database (another machine, a "
-            "printout): `audit verify --seal FILE` then proves that nothing before it changed, "
-            "even if someone rewrote the whole chain. Needs an administrator's sign-in."
-        ),
-        handler=_audit_seal,
-    )
+    seal = audit.command("seal", _audit_seal)
     seal.add_argument("--out", type=Path, metavar="FILE", required=True, help="the seal file")
     add_sign_in_options(seal)
 
-    backup = commands.command(
-        "backup",
-        help="copy the database safely while it is in use (SQLite)",
-        description=(
-            "Copy a SQLite database with SQLite's online backup, so the copy is consistent "
-            "even while people are using the app. The copy is readable by you only. For "
-            "PostgreSQL this prints how to use pg_dump and exits with status 1."
-        ),
-        handler=_backup,
-    )
+    backup = commands.command("backup", _backup)
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
     backup.add_argument(
@@ -104,9 +66,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    """The one command that makes a new database (besides the first-run set-up), and says
-    where; an existing one is checked before anything is written to it. A new SQLite database
-    is encrypted under the site key (made now if there is none) unless --plain is given."""
+    """bring the schema up to date (refuses a database from a newer sharetui)
+
+    Bring the schema up to date, in one transaction.
+    """
+    # The one command that makes a new database (besides the first-run set-up), and says
+    # where; an existing one is checked before anything is written to it. A new SQLite
+    # database is encrypted under the site key (made now if there is none) unless --plain.
     from sharetui.services.at_rest import at_rest, open_engine
     from sharetui.services.site import current_revision, is_new, require_healthy, upgrade, where
 
@@ -139,8 +105,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_current(args: argparse.Namespace) -> int:
-    """Reads only; exit 1 for anything this sharetui cannot use as it is. Says whether the
-    database is encrypted at rest, and if not why."""
+    """show the schema version
+
+    Show the schema version of the database and of this sharetui.
+    """
+    # Reads only; exit 1 for anything this sharetui cannot use as it is. Says whether the
+    # database is encrypted at rest, and if not why.
     from sharetui.services.at_rest import at_rest, open_engine
     from sharetui.services.site import (
         check_not_newer,
@@ -177,6 +147,12 @@ def _db_current(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
+    """walk the whole hash chain; exit 1 naming the first broken event
+
+    Recompute the hash of every audit event, in order. Exit status 0 when the chain is whole;
+    1 when an event was altered, removed or reordered, naming the first. Needs an
+    administrator's sign-in; the check is itself audited.
+    """
     from sharetui.services.audit_seal import read_seal
 
     settings = settings_from(args)
@@ -232,6 +208,13 @@ def _scheme(result: Any, keyed: bool) -> str:
 
 
 def _audit_seal(args: argparse.Namespace) -> int:
+    """verify, then write the chain's head (count, time, hash) to a file kept elsewhere
+
+    Verify the whole chain, then print its head and write it, with a checkpoint every 100
+    events, to FILE. Keep the file away from the database (another machine, a printout):
+    `audit verify --seal FILE` then proves that nothing before it changed, even if someone
+    rewrote the whole chain. Needs an administrator's sign-in.
+    """
     from sharetui.services.audit_seal import write_seal
 
     settings = settings_from(args)
@@ -264,6 +247,12 @@ def _audit_seal(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    """copy the database safely while it is in use (SQLite)
+
+    Copy a SQLite database with SQLite's online backup, so the copy is consistent even while
+    people are using the app. The copy is readable by you only. For PostgreSQL this prints how
+    to use pg_dump and exits with status 1.
+    """
     from sharetui.services.backup import back_up
     from sharetui.services.site import postgres_dump_hint, require_existing, sqlite_file
 

@@ -16,32 +16,18 @@ from sharetui.commands.common import (
     out,
     progress,
     settings_from,
+    words,
 )
 from sharetui.config import Settings
 from sharetui.launcher import sanitise_environment
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    Subcommands(sub, common).command(
-        "run",
-        help="open the app (the default)",
-        description="Open the app on the configured database.",
-        handler=run_command,
-    )
+    Subcommands(sub, common).command("run", run_command)
 
-    demo = sub.add_parser(
-        "demo",
-        help="open the app on a demo database of fictional families",
-        description=(
-            "Make (or reuse) a demo database of fictional families: several hundred people, "
-            "linked families, consent given, refused, withdrawn and not sought, decisions of "
-            "every outcome (some amended), and advice requests in every state. Prints one "
-            "account per role with its passphrase (and second-factor secret), then opens the app. The database is "
-            "demo.db in the user data folder unless --database is given; "
-            "SHARETUI_DATABASE_URL is ignored, so real records are never touched, and "
-            "sharetui demo refuses a database that holds anything but demo data."
-        ),
-    )
+    # Not through Subcommands: the demo has its own --database, in place of the shared one.
+    said = words(demo_command)
+    demo = sub.add_parser("demo", help=said.help, description=said.description)
     demo.add_argument(  # its own: the shared option's help names another default
         "--database",
         metavar="URL",
@@ -123,9 +109,13 @@ def _open_app(
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Open the app. Only the default location, with nothing there yet, is a first run that
-    makes a database; a database named with --database or SHARETUI_DATABASE_URL must exist
-    (a mistyped path is refused, never offered to a stranger as a new site)."""
+    """open the app (the default)
+
+    Open the app on the configured database.
+    """
+    # Only the default location, with nothing there yet, is a first run that makes a
+    # database; a database named with --database or SHARETUI_DATABASE_URL must exist (a
+    # mistyped path is refused, never offered to a stranger as a new site).
     from sharetui.services.site import is_new, require_existing
 
     settings = settings_from(args)
@@ -138,6 +128,16 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def demo_command(args: argparse.Namespace) -> int:
+    """open the app on a demo database of fictional families
+
+    Make (or reuse) a demo database of fictional families: several hundred people, linked
+    families, consent given, refused, withdrawn and not sought, decisions of every outcome
+    (some amended), and advice requests in every state. Prints one account per role with its
+    passphrase (and second-factor secret), then opens the app. The database is demo.db in the
+    user data folder unless --database is given; SHARETUI_DATABASE_URL is ignored, so real
+    records are never touched, and sharetui demo refuses a database that holds anything but
+    demo data.
+    """
     from sharetui import demo
 
     given = getattr(args, "database", None)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import inspect
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,6 +34,38 @@ class CommandFailed(ShareError):
     """A command cannot go on; its message is printed as the one line on stderr."""
 
 
+class Words(NamedTuple):
+    """What a command says about itself: its line in the list it stands in, and the text that
+    opens its own --help."""
+
+    help: str
+    description: str
+
+
+def words(handler: Handler) -> Words:
+    """A command's words, from its handler's docstring, so that they are written beside the
+    code that does what they say (as click and typer take them). The first paragraph is the
+    help line, lower case like every entry of a list, its line breaks made spaces; the rest,
+    after the first blank line, is the description, its line breaks kept for a command laid
+    out by hand (raw). A docstring of one paragraph describes itself: the help line as a
+    sentence, with a capital and a full stop. A handler without a docstring is refused here,
+    when the command is declared, so that no command can appear without help."""
+    doc = inspect.getdoc(handler)
+    if not doc:
+        raise TypeError(
+            f"{handler.__module__}.{handler.__qualname__} runs a command but has no docstring: "
+            "its first paragraph is the command's help line and the rest its description"
+        )
+    first, *rest = re.split(r"\n[ \t]*\n", doc, maxsplit=1)
+    help_line = " ".join(first.split())
+    description = rest[0].strip() if rest else ""
+    if not description:
+        description = help_line[:1].upper() + help_line[1:]
+        if not description.endswith("."):
+            description += "."
+    return Words(help_line, description)
+
+
 class Subcommands:
     """Where the commands under sharetui, or under one of its commands, are declared. Each
     takes --database from the shared parent parser (so the option may stand before or after
@@ -46,16 +80,39 @@ class Subcommands:
     def command(
         self,
         name: str,
-        help: str,
-        description: str,
-        handler: Handler | None = None,
+        handler: Handler,
         *,
+        help: str | None = None,
+        description: str | None = None,
         epilog: str | None = None,
         raw: bool = False,
     ) -> argparse.ArgumentParser:
-        """One command: help is its line in the list it stands in, description opens its own
-        --help; raw keeps the line breaks of a description or epilog laid out by hand."""
-        parser = self.actions.add_parser(
+        """One command, run by handler and described by its docstring (see words). help or
+        description given here overrides the docstring's, for a handler that serves several
+        commands with different words; the docstring is then required only for a word not
+        given. raw keeps the line breaks of a description or epilog laid out by hand."""
+        if help is None or description is None:
+            said = words(handler)
+            help = said.help if help is None else help
+            description = said.description if description is None else description
+        parser = self._parser(name, help, description, epilog=epilog, raw=raw)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def group(
+        self, name: str, help: str, description: str, *, dest: str = "action", raw: bool = False
+    ) -> Subcommands:
+        """A command that only gathers others (db upgrade, db current): one of them must be
+        named, shown in the usage as dest in capitals (ACTION, KIND). It runs nothing, so it
+        has no docstring to take its words from: they are given here."""
+        parser = self._parser(name, help, description, raw=raw)
+        actions = parser.add_subparsers(dest=dest, metavar=dest.upper(), required=True)
+        return Subcommands(actions, self.common)
+
+    def _parser(
+        self, name: str, help: str, description: str, *, epilog: str | None = None, raw: bool
+    ) -> argparse.ArgumentParser:
+        return self.actions.add_parser(
             name,
             parents=[self.common],
             help=help,
@@ -63,18 +120,6 @@ class Subcommands:
             epilog=epilog,
             formatter_class=argparse.RawDescriptionHelpFormatter if raw else argparse.HelpFormatter,
         )
-        if handler is not None:
-            parser.set_defaults(handler=handler)
-        return parser
-
-    def group(
-        self, name: str, help: str, description: str, *, dest: str = "action", raw: bool = False
-    ) -> Subcommands:
-        """A command that only gathers others (db upgrade, db current): one of them must be
-        named, shown in the usage as dest in capitals (ACTION, KIND)."""
-        parser = self.command(name, help, description, raw=raw)
-        actions = parser.add_subparsers(dest=dest, metavar=dest.upper(), required=True)
-        return Subcommands(actions, self.common)
 
 
 def out() -> Console:

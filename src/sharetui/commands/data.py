@@ -40,41 +40,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Subject access exports.",
         dest="kind",
     )
-    person = export.command(
-        "person",
-        help="everything held about one person, third parties marked for review",
-        description=(
-            "Write everything held about one person: details, linked people, consent events, "
-            "every version of every decision, advice requests, unfinished forms, and who "
-            "looked at or changed these records. Other people's details, staff names and free "
-            "text are marked for review before disclosure; nothing is removed. Needs a "
-            "supervisor's or administrator's sign-in, and is audited. The file is readable by "
-            "you only. CSV is one file with one row per field."
-        ),
-        handler=_export_person,
-    )
+    person = export.command("person", _export_person)
     person.add_argument("reference", metavar="REF", help="the person's reference")
     person.add_argument("--format", required=True, choices=FORMATS, help="file format")
     person.add_argument("--out", required=True, type=Path, metavar="PATH", help="file to write")
     person.add_argument("--force", action="store_true", help="replace PATH if it exists")
     add_sign_in_options(person)
 
-    report = commands.command(
-        "report",
-        help="decisions and advice turnaround over a period",
-        description=(
-            "Decisions by month (shared, in part, not shared, pending advice, shared without "
-            "consent), shared decisions by lawful basis, decisions by recipient organisation "
-            "(old free-text spellings counted under the register's entry), advice turnaround "
-            "by urgency against due times, shares under a data sharing agreement or none, "
-            "receipts confirmed on time, and child protection file transfers within 5 school "
-            "days. A decision counts once, in "
-            "the month it was first made, with its latest version's values. CSV is tidy: "
-            "table,row,column,value (weekly figures included). Needs a supervisor's or "
-            "administrator's sign-in."
-        ),
-        handler=_report,
-    )
+    report = commands.command("report", _report)
     report.add_argument(
         "--from",
         dest="date_from",
@@ -97,6 +70,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 # -- export -----------------------------------------------------------------------------------
 def _export_person(args: argparse.Namespace) -> int:
+    """everything held about one person, third parties marked for review
+
+    Write everything held about one person: details, linked people, consent events, every
+    version of every decision, advice requests, unfinished forms, and who looked at or changed
+    these records. Other people's details, staff names and free text are marked for review
+    before disclosure; nothing is removed. Needs a supervisor's or administrator's sign-in,
+    and is audited. The file is readable by you only. CSV is one file with one row per field.
+    """
     from sharetui.services.export import render, save
 
     settings = settings_from(args)
@@ -135,6 +116,16 @@ def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
 
 
 def _report(args: argparse.Namespace) -> int:
+    """decisions and advice turnaround over a period
+
+    Decisions by month (shared, in part, not shared, pending advice, shared without consent),
+    shared decisions by lawful basis, decisions by recipient organisation (old free-text
+    spellings counted under the register's entry), advice turnaround by urgency against due
+    times, shares under a data sharing agreement or none, receipts confirmed on time, and
+    child protection file transfers within 5 school days. A decision counts once, in the month
+    it was first made, with its latest version's values. CSV is tidy: table,row,column,value
+    (weekly figures included). Needs a supervisor's or administrator's sign-in.
+    """
     from sharetui.services.export import save
 
     settings = settings_from(args)

@@ -24,6 +24,7 @@ from sharetui.commands.common import (
     out,
     settings_from,
     signed_in,
+    words,
 )
 
 GOV = "information governance lead or administrator"
@@ -42,11 +43,11 @@ def _sar_changed(args: argparse.Namespace, work: Any) -> int:
 
 
 def _cmd(
-    commands: Subcommands, name: str, help_: str, handler: Handler, who: str = GOV
+    commands: Subcommands, name: str, handler: Handler, who: str = GOV
 ) -> argparse.ArgumentParser:
-    """A governance command: its one line of help opens its --help too, and it needs who's
-    sign-in."""
-    p = commands.command(name, help=help_, description=help_, handler=handler)
+    """A governance command, in the words of its handler's docstring: one help line, which
+    opens its --help too as it stands; and it needs who's sign-in."""
+    p = commands.command(name, handler, description=words(handler).help)
     add_sign_in_options(p, who)
     return p
 
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "next working day when that is a weekend or bank holiday; extendable by up to two "
         "months if the requester is told within the first.",
     )
-    p = _cmd(s, "add", "log a request as it arrives", _sar_add)
+    p = _cmd(s, "add", _sar_add)
     p.add_argument("reference", metavar="REF", help="the reference of the person it is about")
     p.add_argument("--requester", required=True, metavar="NAME", help="who is asking")
     p.add_argument(
@@ -74,37 +75,37 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--received", required=True, metavar="DATE", help="the day it arrived")
     p.add_argument("--identity", metavar="DATE", help="the day identity was confirmed")
     p.add_argument("--handler", metavar="USER", help="who handles it (default: you)")
-    p = _cmd(s, "list", "open requests, soonest due first", _sar_list)
+    p = _cmd(s, "list", _sar_list)
     p.add_argument("--all", action="store_true", help="answered and withdrawn ones too")
-    p = _cmd(s, "show", "one request", _sar_show)
+    p = _cmd(s, "show", _sar_show)
     p.add_argument("id", type=int)
-    p = _cmd(s, "identity", "record the day identity was confirmed", _sar_identity)
+    p = _cmd(s, "identity", _sar_identity)
     p.add_argument("id", type=int)
     p.add_argument("--on", required=True, metavar="DATE")
-    p = _cmd(s, "extend", "extend by one or two further months", _sar_extend)
+    p = _cmd(s, "extend", _sar_extend)
     p.add_argument("id", type=int)
     p.add_argument("--months", required=True, type=int, choices=(1, 2))
     p.add_argument("--reason", required=True, help="why it needs longer (complex, numerous)")
     p.add_argument("--told", required=True, metavar="DATE", help="the day the requester was told")
-    p = _cmd(s, "review", "the entries marked for review, and what was decided", _sar_review)
+    p = _cmd(s, "review", _sar_review)
     p.add_argument("id", type=int)
     p.add_argument("--todo", action="store_true", help="only entries still to review")
-    p = _cmd(s, "decide", "withhold or release one entry, or a whole mark", _sar_decide)
+    p = _cmd(s, "decide", _sar_decide)
     p.add_argument("id", type=int)
     p.add_argument("entry", help='an entry from "sar review", or mark:staff, mark:free_text...')
     choice = p.add_mutually_exclusive_group(required=True)
     choice.add_argument("--withhold", action="store_const", dest="choice", const="withhold")
     choice.add_argument("--release", action="store_const", dest="choice", const="release")
     p.add_argument("--reason", required=True)
-    p = _cmd(s, "disclose", "write the reviewed (redacted) file to give out", _sar_disclose)
+    p = _cmd(s, "disclose", _sar_disclose)
     p.add_argument("id", type=int)
     p.add_argument("--format", required=True, choices=("json", "csv", "pdf"))
     p.add_argument("--out", required=True, type=Path, metavar="PATH")
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
-    p = _cmd(s, "answer", "record the day the answer was sent", _sar_answer)
+    p = _cmd(s, "answer", _sar_answer)
     p.add_argument("id", type=int)
     p.add_argument("--on", required=True, metavar="DATE")
-    p = _cmd(s, "withdraw", "the requester withdrew the request", _sar_withdraw)
+    p = _cmd(s, "withdraw", _sar_withdraw)
     p.add_argument("id", type=int)
 
     r = commands.group(
@@ -113,46 +114,39 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Retention and disposal (docs/governance.md names the source of every "
         "default).",
     )
-    _cmd(r, "schedule", "the site's schedule per kind of record", _ret_schedule)
-    p = _cmd(r, "set", "set the rule for a kind of record", _ret_set)
+    _cmd(r, "schedule", _ret_schedule)
+    p = _cmd(r, "set", _ret_set)
     p.add_argument(
         "kind", choices=("child_protection", "looked_after", "allegation_staff", "adult")
     )
     p.add_argument("--age", type=int, metavar="YEARS", help="review at this birthday")
     p.add_argument("--years", type=int, metavar="N", help="review N years after last activity")
     p.add_argument("--source", required=True, help="the policy or guidance the rule follows")
-    _cmd(r, "queue", "people whose records are due for review", _ret_queue)
-    p = _cmd(r, "kind", "set the kind of a person's record", _ret_kind)
+    _cmd(r, "queue", _ret_queue)
+    p = _cmd(r, "kind", _ret_kind)
     p.add_argument("reference", metavar="REF")
     p.add_argument(
         "kind", choices=("child_protection", "looked_after", "allegation_staff", "adult")
     )
-    p = _cmd(r, "keep", "keep a record, with a reason and the next review", _ret_keep)
+    p = _cmd(r, "keep", _ret_keep)
     p.add_argument("reference", metavar="REF")
     p.add_argument("--reason", required=True)
     p.add_argument("--next", required=True, metavar="DATE", help="the next review date")
-    p = _cmd(r, "dispose", "dispose of a record due for review", _ret_dispose)
+    p = _cmd(r, "dispose", _ret_dispose)
     p.add_argument("reference", metavar="REF")
     p.add_argument("--yes", action="store_true", help="confirm: disposal cannot be undone")
-    p = _cmd(r, "hold", "put a record under a legal hold", _ret_hold)
+    p = _cmd(r, "hold", _ret_hold)
     p.add_argument("reference", metavar="REF")
     p.add_argument("--reason", required=True, help="the inquiry or court order")
-    p = _cmd(r, "lift", "lift a legal hold", _ret_lift)
+    p = _cmd(r, "lift", _ret_lift)
     p.add_argument("hold", type=int, metavar="HOLD")
     p.add_argument("--reason", required=True)
-    p = _cmd(r, "holds", "the legal holds on a record", _ret_holds)
+    p = _cmd(r, "holds", _ret_holds)
     p.add_argument("reference", metavar="REF")
-    _cmd(r, "tombstones", "what was disposed of, when, under which rule", _ret_tombs)
-    _cmd(r, "clean-up", "have the database rewrite its files", _ret_clean)
+    _cmd(r, "tombstones", _ret_tombs)
+    _cmd(r, "clean-up", _ret_clean)
 
-    p = _cmd(
-        commands,
-        "governors-report",
-        "the governors' report for a period: one page of PDF, or CSV; counts only, small "
-        'counts shown as "fewer than 5"',
-        _governors,
-        "supervisor or administrator",
-    )
+    p = _cmd(commands, "governors-report", _governors, "supervisor or administrator")
     p.add_argument("--from", dest="date_from", required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", required=True, metavar="DATE")
     p.add_argument("--format", choices=("pdf", "csv"), default="pdf")
@@ -183,6 +177,7 @@ def _print_sar(v: Any, today: date) -> None:
 
 
 def _sar_add(args: argparse.Namespace) -> int:
+    """log a request as it arrives"""
     v = _run(
         args,
         lambda svc, a: svc.sar.log(
@@ -200,6 +195,7 @@ def _sar_add(args: argparse.Namespace) -> int:
 
 
 def _sar_list(args: argparse.Namespace) -> int:
+    """open requests, soonest due first"""
     views = _run(args, lambda svc, a: svc.sar.list(a, open_only=not args.all))
     today = settings_from(args).clock.today()
     table = Table(box=box.SIMPLE_HEAD, title="Subject access requests")
@@ -219,6 +215,7 @@ def _sar_list(args: argparse.Namespace) -> int:
 
 
 def _sar_show(args: argparse.Namespace) -> int:
+    """one request"""
     _print_sar(
         _run(args, lambda svc, a: svc.sar.get(a, args.id)), settings_from(args).clock.today()
     )
@@ -226,11 +223,13 @@ def _sar_show(args: argparse.Namespace) -> int:
 
 
 def _sar_identity(args: argparse.Namespace) -> int:
+    """record the day identity was confirmed"""
     on = option_date(args.on, "--on")
     return _sar_changed(args, lambda svc, a: svc.sar.confirm_identity(a, args.id, on))
 
 
 def _sar_extend(args: argparse.Namespace) -> int:
+    """extend by one or two further months"""
     told = option_date(args.told, "--told")
     return _sar_changed(
         args, lambda svc, a: svc.sar.extend(a, args.id, args.months, args.reason, told)
@@ -238,6 +237,7 @@ def _sar_extend(args: argparse.Namespace) -> int:
 
 
 def _sar_review(args: argparse.Namespace) -> int:
+    """the entries marked for review, and what was decided"""
     entries = _run(args, lambda svc, a: svc.sar_reviews.entries(a, args.id))
     todo = [e for e in entries if e.choice is None]
     shown = todo if args.todo else entries
@@ -262,6 +262,7 @@ def _sar_review(args: argparse.Namespace) -> int:
 
 
 def _sar_decide(args: argparse.Namespace) -> int:
+    """withhold or release one entry, or a whole mark"""
     _run(
         args,
         lambda svc, a: svc.sar_reviews.review(a, args.id, args.entry, args.choice, args.reason),
@@ -271,6 +272,7 @@ def _sar_decide(args: argparse.Namespace) -> int:
 
 
 def _sar_disclose(args: argparse.Namespace) -> int:
+    """write the reviewed (redacted) file to give out"""
     from sharetui.services.export import save
 
     target: Path = args.out.expanduser()
@@ -288,16 +290,19 @@ def _sar_disclose(args: argparse.Namespace) -> int:
 
 
 def _sar_answer(args: argparse.Namespace) -> int:
+    """record the day the answer was sent"""
     on = option_date(args.on, "--on")
     return _sar_changed(args, lambda svc, a: svc.sar.answer(a, args.id, on))
 
 
 def _sar_withdraw(args: argparse.Namespace) -> int:
+    """the requester withdrew the request"""
     return _sar_changed(args, lambda svc, a: svc.sar.withdraw(a, args.id))
 
 
 # -- retention --------------------------------------------------------------------------------
 def _ret_schedule(args: argparse.Namespace) -> int:
+    """the site's schedule per kind of record"""
     rules = _run(args, lambda svc, a: svc.retention.schedule(a))
     table = Table(box=box.SIMPLE_HEAD, title="Retention schedule")
     for col in ("Kind of record", "Rule", "Source"):
@@ -309,6 +314,7 @@ def _ret_schedule(args: argparse.Namespace) -> int:
 
 
 def _ret_set(args: argparse.Namespace) -> int:
+    """set the rule for a kind of record"""
     rule = _run(
         args,
         lambda svc, a: svc.retention.set_rule(
@@ -320,6 +326,7 @@ def _ret_set(args: argparse.Namespace) -> int:
 
 
 def _ret_queue(args: argparse.Namespace) -> int:
+    """people whose records are due for review"""
     items = _run(args, lambda svc, a: svc.retention.queue(a))
     table = Table(box=box.SIMPLE_HEAD, title="Due for retention review")
     for col in ("Reference", "Name", "Kind", "Due since", "Rule", "Hold"):
@@ -338,12 +345,14 @@ def _ret_queue(args: argparse.Namespace) -> int:
 
 
 def _ret_kind(args: argparse.Namespace) -> int:
+    """set the kind of a person's record"""
     _run(args, lambda svc, a: svc.retention.set_kind(a, args.reference, args.kind))
     out().print(Text(f"{args.reference}: {args.kind.replace('_', ' ')}"))
     return 0
 
 
 def _ret_keep(args: argparse.Namespace) -> int:
+    """keep a record, with a reason and the next review"""
     nxt = option_date(args.next, "--next")
     on = _run(args, lambda svc, a: svc.retention.keep(a, args.reference, args.reason, nxt))
     out().print(Text(f"{args.reference} kept; next review on {on:%d %B %Y}"))
@@ -351,6 +360,7 @@ def _ret_keep(args: argparse.Namespace) -> int:
 
 
 def _ret_dispose(args: argparse.Namespace) -> int:
+    """dispose of a record due for review"""
     if not args.yes:
         raise CommandFailed(
             "Disposal removes everything held about the person and cannot be undone: add --yes"
@@ -372,18 +382,21 @@ def _ret_dispose(args: argparse.Namespace) -> int:
 
 
 def _ret_hold(args: argparse.Namespace) -> int:
+    """put a record under a legal hold"""
     hold = _run(args, lambda svc, a: svc.retention.hold(a, args.reference, args.reason))
     out().print(Text(f"Legal hold {hold} on {args.reference}: no disposal until it is lifted"))
     return 0
 
 
 def _ret_lift(args: argparse.Namespace) -> int:
+    """lift a legal hold"""
     _run(args, lambda svc, a: svc.retention.lift(a, args.hold, args.reason))
     out().print(Text(f"Legal hold {args.hold} lifted"))
     return 0
 
 
 def _ret_holds(args: argparse.Namespace) -> int:
+    """the legal holds on a record"""
     holds = _run(args, lambda svc, a: svc.retention.holds(a, args.reference))
     for h in holds:
         state = f"lifted {h.lifted_at:%Y-%m-%d}" if h.lifted_at else "ACTIVE"
@@ -396,6 +409,7 @@ def _ret_holds(args: argparse.Namespace) -> int:
 
 
 def _ret_tombs(args: argparse.Namespace) -> int:
+    """what was disposed of, when, under which rule"""
     tombs = _run(args, lambda svc, a: svc.retention.tombstones(a))
     for t in tombs:
         out().print(
@@ -407,6 +421,7 @@ def _ret_tombs(args: argparse.Namespace) -> int:
 
 
 def _ret_clean(args: argparse.Namespace) -> int:
+    """have the database rewrite its files"""
     result = _run(args, lambda svc, a: svc.retention.clean_up(a))
     out().print(Text(result.message))
     return 0 if result.done else 1
@@ -414,6 +429,9 @@ def _ret_clean(args: argparse.Namespace) -> int:
 
 # -- governors' report ------------------------------------------------------------------------
 def _governors(args: argparse.Namespace) -> int:
+    """the governors' report for a period: one page of PDF, or CSV; counts only, small counts
+    shown as "fewer than 5"
+    """
     from sharetui.services.export import save
     from sharetui.services.governors import to_csv, to_pdf
 

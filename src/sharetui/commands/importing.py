@@ -24,24 +24,6 @@ from sharetui.commands.common import (
 )
 from sharetui.domain.person import parse_date
 
-DESCRIPTION = """\
-Bring pupils and their contacts in from a school's or case system's export: CSV (any usual
-delimiter; UTF-8 with or without a byte order mark, or Windows-1252) or Excel .xlsx (first
-sheet). SIMS and Arbor student lists with contacts and generic lists are recognised by their
-headers; any other layout is described with --map. The mapping found is printed first.
-
-Each row is matched against the people held by UPN or reference, then NHS number, then name
-and date of birth. A match is updated only with details the file holds and the record does
-not, as a new version (the old values are kept); a similar name born the same day is held
-back for a person to decide, never guessed. Contacts named for several children are one
-person linked to each; children who share a contact are linked as siblings.
-
-The file goes in whole or not at all: with any refused row nothing is written unless
---partial is given. Refused and held-back rows are written, with the row, the column and the
-reason, to NAME.refused.csv next to the file. Running the same file again changes nothing.
-Needs an administrator's sign-in; the import is audited.
-"""
-
 EXAMPLES = """\
 examples:
   sharetui import people pupils.csv --dry-run --user alex
@@ -63,14 +45,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Bring people in from another system's export (administrators).",
         dest="kind",
     )
-    people = imports.command(
-        "people",
-        help="pupils and their contacts from a CSV or XLSX file",
-        description=DESCRIPTION,
-        handler=_import_people,
-        epilog=EXAMPLES,
-        raw=True,
-    )
+    people = imports.command("people", _import_people, epilog=EXAMPLES, raw=True)
     people.add_argument("path", type=Path, metavar="PATH", help="the CSV or XLSX file")
     people.add_argument(
         "--map",
@@ -115,6 +90,24 @@ def _rows(values: list[str]) -> frozenset[int]:
 
 
 def _import_people(args: argparse.Namespace) -> int:
+    """pupils and their contacts from a CSV or XLSX file
+
+    Bring pupils and their contacts in from a school's or case system's export: CSV (any usual
+    delimiter; UTF-8 with or without a byte order mark, or Windows-1252) or Excel .xlsx (first
+    sheet). SIMS and Arbor student lists with contacts and generic lists are recognised by their
+    headers; any other layout is described with --map. The mapping found is printed first.
+
+    Each row is matched against the people held by UPN or reference, then NHS number, then name
+    and date of birth. A match is updated only with details the file holds and the record does
+    not, as a new version (the old values are kept); a similar name born the same day is held
+    back for a person to decide, never guessed. Contacts named for several children are one
+    person linked to each; children who share a contact are linked as siblings.
+
+    The file goes in whole or not at all: with any refused row nothing is written unless
+    --partial is given. Refused and held-back rows are written, with the row, the column and the
+    reason, to NAME.refused.csv next to the file. Running the same file again changes nothing.
+    Needs an administrator's sign-in; the import is audited.
+    """
     from sharetui.services.importing import summary_lines, write_refusals
 
     settings = settings_from(args)

@@ -20,30 +20,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             "SHARETUI_KEY_FILE at it and the SQLite database is encrypted (SQLCipher)."
         ),
     )
-    create = key.command(
-        "create",
-        help="write a new random key file (never overwrites one)",
-        description=(
-            "Write a new random site key to PATH, readable by this account only. An existing "
-            "file is never replaced: the database it opens would be lost."
-        ),
-        handler=_create,
-    )
+    create = key.command("create", _create)
     create.add_argument("path", type=Path)
-    encrypt = key.command(
-        "encrypt",
-        help="move a plain SQLite database over to encryption under the site key",
-        description=(
-            "Encrypt a plain SQLite database where it lies, under the site key "
-            "(SHARETUI_KEY_FILE, else the site key sharetui keeps in your configuration "
-            "folder, made now if there is none). Stop sharetui on every terminal first: a "
-            "database still open anywhere is refused, unchanged. The encrypted copy is "
-            "checked (every table's rows) before it replaces the plain file, which is then "
-            "removed with its -wal file. With a second path, write an encrypted copy there "
-            "instead and leave the plain file as it is."
-        ),
-        handler=_encrypt,
-    )
+    encrypt = key.command("encrypt", _encrypt)
     encrypt.add_argument(
         "plain",
         type=Path,
@@ -60,6 +39,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _create(args: argparse.Namespace) -> int:
+    """write a new random key file (never overwrites one)
+
+    Write a new random site key to PATH, readable by this account only. An existing file is
+    never replaced: the database it opens would be lost.
+    """
     from sharetui.services.at_rest import create_key_file
 
     path = create_key_file(args.path).resolve()
@@ -73,6 +57,15 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _encrypt(args: argparse.Namespace) -> int:
+    """move a plain SQLite database over to encryption under the site key
+
+    Encrypt a plain SQLite database where it lies, under the site key (SHARETUI_KEY_FILE,
+    else the site key sharetui keeps in your configuration folder, made now if there is
+    none). Stop sharetui on every terminal first: a database still open anywhere is refused,
+    unchanged. The encrypted copy is checked (every table's rows) before it replaces the plain
+    file, which is then removed with its -wal file. With a second path, write an encrypted
+    copy there instead and leave the plain file as it is.
+    """
     from sharetui.services.at_rest import encrypted_copy, move_over
 
     settings = settings_from(args)

@@ -23,22 +23,12 @@ def register(db: Subcommands) -> None:
     """Declared under `sharetui db`, beside upgrade and current."""
     copy = db.command(
         "copy",
-        help="copy a whole site into an empty database (SQLite to PostgreSQL, or back)",
-        description=(
-            "Copy every table (people, every version of every decision, consent, advice, "
-            "drafts, accounts, the audit chain and its head) into an empty database, keeping "
-            "every id. The target's schema is created first; a target that holds records is "
-            "refused. The source is only read: terminals may keep working on it, but what "
-            "they save after the copy starts is not in the copy, so stop them first. At the "
-            "end the rows of each table are compared and the copy's audit chain is verified; "
-            "any difference stops with the table named and the source unchanged."
-        ),
-        handler=_db_copy,
+        _db_copy,
         epilog=(
             "example:\n  sharetui db copy --from /srv/sharetui/sharetui.db "
             "--to postgresql://sharetui_owner@localhost/sharetui"
         ),
-        raw=True,
+        raw=True,  # for the example; the description's line breaks then stand as written
     )
     copy.add_argument(
         "--from",
@@ -51,17 +41,7 @@ def register(db: Subcommands) -> None:
     copy.add_argument("--from-key-file", metavar="PATH", help=KEY_HELP.format(end="source"))
     copy.add_argument("--to-key-file", metavar="PATH", help=KEY_HELP.format(end="target"))
 
-    check = db.command(
-        "verify",
-        help="restore drill: open a backup or a copy and check it is whole",
-        description=(
-            "Open a database (a backup file, a restored PostgreSQL database, or the live one) "
-            "and check it without changing it: SQLite's integrity check, the schema version, "
-            "and the whole audit chain. Exit status 0 when it would serve the site; 1 naming "
-            "what is wrong."
-        ),
-        handler=_db_verify,
-    )
+    check = db.command("verify", _db_verify)
     check.add_argument(
         "target",
         nargs="?",
@@ -95,6 +75,16 @@ def endpoint(url: str, key_file: str | None, *, may_create: bool = False) -> End
 
 
 def _db_copy(args: argparse.Namespace) -> int:
+    """copy a whole site into an empty database (SQLite to PostgreSQL, or back)
+
+    Copy every table (people, every version of every decision, consent, advice,
+    drafts, accounts, the audit chain and its head) into an empty database, keeping
+    every id. The target's schema is created first; a target that holds records is
+    refused. The source is only read: terminals may keep working on it, but what
+    they save after the copy starts is not in the copy, so stop them first. At the
+    end the rows of each table are compared and the copy's audit chain is verified;
+    any difference stops with the table named and the source unchanged.
+    """
     from sharetui.services.site_copy import copy_site
 
     source_url = args.source or settings_from(args).database_url
@@ -118,6 +108,12 @@ def _db_copy(args: argparse.Namespace) -> int:
 
 
 def _db_verify(args: argparse.Namespace) -> int:
+    """restore drill: open a backup or a copy and check it is whole
+
+    Open a database (a backup file, a restored PostgreSQL database, or the live one) and
+    check it without changing it: SQLite's integrity check, the schema version, and the whole
+    audit chain. Exit status 0 when it would serve the site; 1 naming what is wrong.
+    """
     return verify_database(args.target or settings_from(args).database_url, args.key_file)
 
 

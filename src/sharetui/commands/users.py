@@ -20,6 +20,7 @@ from sharetui.commands.common import (
     out,
     read_passphrase,
     settings_from,
+    words,
 )
 from sharetui.domain.enums import AdviceRole, Role
 
@@ -38,9 +39,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         raw=True,
     )
 
-    add = user.command(
-        "add", help="create an account", description="Create an account.", handler=_add
-    )
+    add = user.command("add", _add)
     add.add_argument("username", help="letters, digits, dots, dashes or underscores")
     add.add_argument("--name", required=True, help="the name colleagues know them by")
     add.add_argument("--role", required=True, help=f"one of: {ROLES}")
@@ -52,53 +51,35 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     _stdin_option(add)
 
-    user.command("list", help="list the accounts", description="List the accounts.", handler=_list)
+    user.command("list", _list)
 
     for name, active, text in (
         ("disable", False, "stop an account signing in (its records stay)"),
         ("enable", True, "let a disabled or locked account sign in again"),
     ):
-        _on_one_account(user, name, text, _set_active).set_defaults(active=active)
+        _on_one_account(user, name, _set_active, text).set_defaults(active=active)
 
-    pw = user.command(
-        "set-passphrase",
-        help="set a new passphrase (also unlocks the account)",
-        description="Set a new passphrase for an account; also clears a lockout.",
-        handler=_set_passphrase,
-    )
+    pw = user.command("set-passphrase", _set_passphrase)
     pw.add_argument("username")
     _stdin_option(pw)
 
-    _on_one_account(
-        user,
-        "unlock",
-        "clear the waits after failed sign-ins for this username, at every terminal",
-        _unlock,
-    )
-    _on_one_account(
-        user,
-        "reset-factor",
-        "remove a lost second factor; a new one is set up at the next sign-in",
-        _reset_factor,
-    )
+    _on_one_account(user, "unlock", _unlock)
+    _on_one_account(user, "reset-factor", _reset_factor)
 
-    roles = user.command(
-        "set-roles",
-        help="change the role and advice roles",
-        description="Change an account's role and, for a supervisor, its advice roles.",
-        handler=_set_roles,
-    )
+    roles = user.command("set-roles", _set_roles)
     roles.add_argument("username")
     roles.add_argument("--role", required=True, help=f"one of: {ROLES}")
     roles.add_argument("--advice-roles", default="", metavar="LIST", help=ADVICE_ROLES)
 
 
 def _on_one_account(
-    user: Subcommands, name: str, text: str, handler: Handler
+    user: Subcommands, name: str, handler: Handler, text: str | None = None
 ) -> argparse.ArgumentParser:
     """A command that takes only the username of the account it acts on; its help line,
-    capitalised, opens its --help."""
-    parser = user.command(name, help=text, description=text.capitalize(), handler=handler)
+    capitalised, opens its --help. The line is the handler's docstring, or text for a handler
+    that serves several commands (disable and enable)."""
+    text = words(handler).help if text is None else text
+    parser = user.command(name, handler, help=text, description=text.capitalize())
     parser.add_argument("username")
     return parser
 
@@ -121,6 +102,7 @@ def _describe(u: UserView) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
+    """create an account"""
     passphrase = read_passphrase(args, "Passphrase for the new account: ", confirm=True)
     with open_services(settings_from(args)) as svc:
         u = svc.users.create(
@@ -133,6 +115,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """list the accounts"""
     with open_services(settings_from(args)) as svc:
         users = svc.users.list(None)
     table = Table("Username", "Name", "Role", "Advice roles", "Second factor", "Status", box=None)
@@ -164,6 +147,10 @@ def _set_active(args: argparse.Namespace) -> int:
 
 
 def _set_passphrase(args: argparse.Namespace) -> int:
+    """set a new passphrase (also unlocks the account)
+
+    Set a new passphrase for an account; also clears a lockout.
+    """
     passphrase = read_passphrase(args, f"New passphrase for {args.username}: ", confirm=True)
     with open_services(settings_from(args)) as svc:
         u = svc.users.set_passphrase(None, args.username, passphrase)
@@ -172,6 +159,10 @@ def _set_passphrase(args: argparse.Namespace) -> int:
 
 
 def _set_roles(args: argparse.Namespace) -> int:
+    """change the role and advice roles
+
+    Change an account's role and, for a supervisor, its advice roles.
+    """
     with open_services(settings_from(args)) as svc:
         u = svc.users.set_roles(None, args.username, args.role, _advice_roles(args.advice_roles))
     out().print(Text(f"Updated {_describe(u)}"))
@@ -179,6 +170,7 @@ def _set_roles(args: argparse.Namespace) -> int:
 
 
 def _unlock(args: argparse.Namespace) -> int:
+    """clear the waits after failed sign-ins for this username, at every terminal"""
     with open_services(settings_from(args)) as svc:
         u = svc.users.unlock(None, args.username)
     out().print(Text(f"{u.username} can sign in again at once at every terminal"))
@@ -186,6 +178,7 @@ def _unlock(args: argparse.Namespace) -> int:
 
 
 def _reset_factor(args: argparse.Namespace) -> int:
+    """remove a lost second factor; a new one is set up at the next sign-in"""
     with open_services(settings_from(args)) as svc:
         u = svc.users.reset_factor(None, args.username)
     out().print(
