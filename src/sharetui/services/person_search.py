@@ -58,6 +58,23 @@ def summary(p: Person) -> PersonSummary:
     )
 
 
+# A summary's fields, read as plain rows: ORM objects cost more than the statement took to
+# run, for a page of names as for the similar names' check.
+_SUMMARY_COLUMNS = (
+    col(Person.id),
+    col(Person.family_name),
+    col(Person.given_names),
+    col(Person.other_names),
+    col(Person.date_of_birth),
+    col(Person.dob_estimated),
+    col(Person.reference),
+    col(Person.last_activity_at),
+)
+_Rows = Select[*tuple[Any, ...]]  # a statement of plain rows, any columns
+# The exact group's order: by name, newest activity first among the same names.
+_NAME_ORDER = (col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
+
+
 def sort_key(family: str, given: str) -> str:
     return f"{fold(family)} {fold(given)}"[:420]
 
@@ -223,17 +240,17 @@ class PersonSearch(UseCases):
     def _exact_page(
         self, s: Session, q: ParsedQuery, offset: int, limit: int
     ) -> Page[PersonSummary]:
-        stmt = self._exact_statement(s, q)
-        order = (col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
-        rows = s.exec(stmt.order_by(*order).offset(max(offset, 0)).limit(limit + 1)).all()
-        return Page(tuple(summary(r) for r in rows[:limit]), offset, limit, len(rows) > limit)
+        stmt = self._exact_statement(s, q).order_by(*_NAME_ORDER)
+        rows = s.execute(stmt.offset(max(offset, 0)).limit(limit + 1)).all()
+        people = tuple(PersonSummary(*row) for row in rows[:limit])
+        return Page(people, offset, limit, len(rows) > limit)
 
     def _exact_count(self, s: Session, q: ParsedQuery) -> int:
         stmt = self._exact_statement(s, q).with_only_columns(col(Person.id))
         return s.exec(select(func.count()).select_from(stmt.subquery())).one()
 
-    def _exact_statement(self, s: Session, q: ParsedQuery) -> SelectOfScalar[Person]:
-        stmt = select(Person).where(*q.filters)
+    def _exact_statement(self, s: Session, q: ParsedQuery) -> _Rows:
+        stmt: _Rows = sa_select(*_SUMMARY_COLUMNS).where(*q.filters)
         if not q.terms:
             return stmt
         if len(q.terms) > 1 and s.get_bind().dialect.name == "postgresql":
@@ -304,16 +321,9 @@ class PersonSearch(UseCases):
         if not branches:
             return []
         found: list[tuple[NameMatch, PersonSummary]] = []
-        shown = sa_select(  # plain rows: ORM objects cost more than the whole check here
-            col(Person.id),
-            col(Person.family_name),
-            col(Person.given_names),
-            col(Person.other_names),
-            col(Person.date_of_birth),
-            col(Person.dob_estimated),
-            col(Person.reference),
-            col(Person.last_activity_at),
-        ).where(col(Person.id).in_(union(*branches) if len(branches) > 1 else branches[0]))
+        shown = sa_select(*_SUMMARY_COLUMNS).where(
+            col(Person.id).in_(union(*branches) if len(branches) > 1 else branches[0])
+        )
         for row in s.execute(shown).all():
             match = StoredName(row[1], row[2], row[3]).classify(words)
             if match is not None and match.reason != Reason.EXACT:
