@@ -4,6 +4,7 @@ import) never write into the database being measured."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import shutil
@@ -124,6 +125,7 @@ class Scratch:
                 if side.exists():
                     shutil.copy(side, target.with_name(target.name + suffix))
             url = f"sqlite:///{target}"
+            os.sync()  # the copy on disk now, not written back while the first rows are timed
         else:
             name = self._name("copy")
             engine = _admin(self.url)
@@ -131,6 +133,10 @@ class Scratch:
                 with engine.connect() as conn:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
                     conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.url.database}"'))
+                    # The copy's pages are written out now, not by the checkpointer while
+                    # the first rows are timed (a superuser's right, or pg_checkpoint's).
+                    with contextlib.suppress(DBAPIError):
+                        conn.execute(text("CHECKPOINT"))
             except DBAPIError as exc:
                 raise SystemExit(
                     f"Cannot copy {self.url.database} for the measures that write: "
