@@ -268,9 +268,10 @@ class PersonSearch(UseCases):
         """Who has a name word starting with the term. SQLite always lists these first and
         sorts only them. PostgreSQL may instead walk every name in order until a page has
         matched: quick when matches are everywhere ('j'), 60 to 140 ms at 100,000 people
-        when they cluster ('wri', 'sm' are mostly Wright, Smith), or when other words must
-        match too ('ni wil'). So the list is made first there too (a materialized CTE),
-        unless the word is all there is to match and many people have it."""
+        when they cluster ('wri', 'sm' are mostly Wright, Smith), or when a date of birth or
+        a reference must match too. So the list is made first there too (a materialized CTE),
+        unless the word is all there is to match and many people have it. (Several name
+        words on PostgreSQL are matched together: _all_words.)"""
         sub = _word_prefix(term)
         if s.get_bind().dialect.name != "postgresql":
             return sub
