@@ -47,7 +47,8 @@ def _cmd(
 ) -> argparse.ArgumentParser:
     """A governance command, in the words of its handler's docstring: one help line, which
     opens its --help too as it stands; and it needs who's sign-in."""
-    p = commands.command(name, handler, description=words(handler).help)
+    line = words(handler).help
+    p = commands.command(name, handler, help=line, description=line)
     add_sign_in_options(p, who)
     return p
 
