@@ -9,6 +9,7 @@ the widget is given once, and `control` is the one way to reach it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from textual.message import Message
@@ -17,12 +18,14 @@ from textual.widget import Widget
 W = TypeVar("W", bound=Widget)
 
 
+@dataclass
 class ControlMessage(Message, Generic[W]):
-    """A message about the widget that posted it (its `control`)."""
+    """A message about the widget that posted it (its `control`).
 
-    def __init__(self, control: W) -> None:
-        super().__init__()
-        self._control = control
+    A dataclass, as Textual's own messages are (`Input.Changed`): a message is declared by
+    the fields it carries, after the widget, and is posted as `Picked(self, value)`."""
+
+    _control: W
 
     @property
     def control(self) -> W:

@@ -4,6 +4,8 @@ its screen, so a page can be tested alone by watching its messages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.message import Message
 
 
@@ -11,12 +13,11 @@ class ContinueAsked(Message):
     """Enter (or the page's own key) on a page: check its answers and go to the next one."""
 
 
+@dataclass
 class PartAsked(Message):
-    """Check your answers: change one part, then come back to the check."""
+    """Check your answers: change one part (`page`), then come back to the check."""
 
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.page = page
+    page: str
 
 
 class SavedRecordAsked(Message):

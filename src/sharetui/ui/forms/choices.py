@@ -62,12 +62,11 @@ class Choices(Widget, can_focus=True):
     }
     """
 
+    @dataclass
     class Picked(ControlMessage["Choices"]):
         """An option was chosen (or, in a multiple choice, ticked or unticked)."""
 
-        def __init__(self, choices: Choices, value: str) -> None:
-            super().__init__(choices)
-            self.value = value
+        value: str
 
     def __init__(
         self,

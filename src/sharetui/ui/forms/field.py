@@ -5,6 +5,7 @@ and starts with the word 'Error')."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
@@ -153,12 +154,11 @@ class ErrorSummary(Static, can_focus=True):
     ErrorSummary:focus { background: $boost; }
     """
 
+    @dataclass
     class Jump(Message):
         """Go to the field with this name."""
 
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
+        name: str
 
     def __init__(self, *, id: str | None = "error-summary") -> None:
         super().__init__("", id=id, classes="error-summary")

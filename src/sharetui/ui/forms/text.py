@@ -8,6 +8,7 @@ Field around the box), never dropping a paste whole.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from textual import events
@@ -19,13 +20,13 @@ from textual.widgets.text_area import EditResult, Location
 from sharetui.ui.control_message import ControlMessage
 
 
+@dataclass
 class LimitReached(ControlMessage[Widget]):
-    """Text was cut to fit a box's limit: the field says so."""
+    """Text was cut to fit a box's limit (`limit` characters; `dropped` were not kept): the
+    field says so."""
 
-    def __init__(self, box: Widget, limit: int, dropped: int) -> None:
-        super().__init__(box)
-        self.limit = limit
-        self.dropped = dropped
+    limit: int
+    dropped: int
 
     @property
     def message(self) -> str:

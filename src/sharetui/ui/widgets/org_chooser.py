@@ -11,6 +11,7 @@ unticks) the organisation highlighted. What is chosen is said under the list in 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -43,12 +44,11 @@ class OrgChooser(ReportsWorkerFailures, Vertical):
     OrgChooser > .chooser-chosen { height: auto; }
     """
 
+    @dataclass
     class Picked(ControlMessage["OrgChooser"]):
         """An organisation was chosen (or ticked or unticked)."""
 
-        def __init__(self, chooser: OrgChooser, org_id: int) -> None:
-            super().__init__(chooser)
-            self.org_id = org_id
+        org_id: int
 
     def __init__(
         self,

@@ -10,6 +10,7 @@ after one of these until its owner has handled it, so a burst keeps its order.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual.message import Message
 from textual.widgets import OptionList
@@ -17,12 +18,11 @@ from textual.widgets import OptionList
 from sharetui.ui.widgets.table import Table
 
 
+@dataclass
 class PageAsked(Message):
     """PageDown (forward: the next, older page) or PageUp (the previous page)."""
 
-    def __init__(self, forward: bool) -> None:
-        super().__init__()
-        self.forward = forward
+    forward: bool
 
 
 class TopPassed(Message):

@@ -7,6 +7,8 @@ after the text has changed again is dropped, so the list always matches what is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -53,12 +55,11 @@ class PersonPicker(PersonSearchPages, SearchPicker):
         Binding("ctrl+n", "add_person", "Add a person"),
     ]
 
+    @dataclass
     class Picked(ControlMessage["PersonPicker"]):
         """A person was chosen (an existing match, or one just added)."""
 
-        def __init__(self, picker: PersonPicker, person: PersonSummary) -> None:
-            super().__init__(picker)
-            self.person = person
+        person: PersonSummary
 
     def __init__(
         self,

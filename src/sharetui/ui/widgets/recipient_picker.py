@@ -10,6 +10,7 @@ supervisor to review, so the desk is never stopped by a missing entry.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from functools import partial
 
 from rich.text import Text
@@ -60,12 +61,11 @@ class RecipientPicker(SearchPicker):
 
     BINDINGS = [Binding("ctrl+n", "add_new", "Add to register")]
 
+    @dataclass
     class Picked(ControlMessage["RecipientPicker"]):
         """An organisation or one of its contacts was chosen."""
 
-        def __init__(self, picker: RecipientPicker, choice: RecipientChoice) -> None:
-            super().__init__(picker)
-            self.choice = choice
+        choice: RecipientChoice
 
     class Continue(Message):
         """Enter in an empty box with a recipient already chosen: go on."""

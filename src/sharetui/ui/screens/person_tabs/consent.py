@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -41,12 +42,11 @@ class ConsentTab(RecordTab):
     FOCUS = "consent-lines"
     LAZY = False
 
+    @dataclass
     class LineOpened(Message):
         """Enter on a consent line: show its event in full."""
 
-        def __init__(self, line: ConsentLine) -> None:
-            super().__init__()
-            self.line = line
+        line: ConsentLine
 
     def __init__(self) -> None:
         super().__init__()

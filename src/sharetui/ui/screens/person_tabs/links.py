@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -23,12 +24,11 @@ class LinksTab(RecordTab):
     TITLE = "People (p)"
     FOCUS = "links"
 
+    @dataclass
     class PersonOpened(Message):
         """Enter on a linked person: open their record."""
 
-        def __init__(self, person_id: int) -> None:
-            super().__init__()
-            self.person_id = person_id
+        person_id: int
 
     def __init__(self) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ at a time (its table asks for pages with paging.PageAsked; the screen reads each
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -38,12 +39,11 @@ class TimelineTab(RecordTab):
     TITLE = "Timeline (t)"
     FOCUS = "timeline"
 
+    @dataclass
     class EntryOpened(Message):
         """Enter on an entry: open it in full."""
 
-        def __init__(self, entry: TimelineEntry) -> None:
-            super().__init__()
-            self.entry = entry
+        entry: TimelineEntry
 
     def __init__(self) -> None:
         super().__init__()
