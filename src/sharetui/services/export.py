@@ -21,7 +21,7 @@ from sharetui.domain.errors import NotFound, ValidationFailed
 from sharetui.domain.permissions import Permission
 from sharetui.domain.text import clean_line
 from sharetui.services.audit import append, require
-from sharetui.services.export_gather import _Gather, gather
+from sharetui.services.export_gather import Gatherer, gather
 from sharetui.services.export_records import (
     FORMATS,
     FREE_TEXT,
@@ -32,10 +32,10 @@ from sharetui.services.export_records import (
     STAFF,
     THIRD_PARTY,
     ExportField,
+    ExportFormatter,
     ExportRecord,
     ExportSection,
     SubjectAccessExport,
-    _Fmt,
 )
 from sharetui.services.export_render import CSV_COLUMNS, render, save, to_csv, to_json
 from sharetui.services.unit_of_work import Actor, UseCases
@@ -82,6 +82,8 @@ class Export(UseCases):
             if person is None or person.id is None:
                 raise NotFound(f"No person has the reference {ref}")
             append(s, actor, "person.export", "person", person.id, f"subject access export, {fmt}")
-            return _Gather(s, person, _Fmt(tz)).build(actor, self.store.settings.timezone)
+            return Gatherer(s, person, ExportFormatter(tz)).build(
+                actor, self.store.settings.timezone
+            )
 
         return self.store.write(work, actor)

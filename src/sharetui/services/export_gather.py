@@ -25,19 +25,19 @@ from sharetui.domain.enums import (
     Urgency,
 )
 from sharetui.services.export_records import (
-    _DECISION_FIELDS,
+    DECISION_FIELDS,
     FREE_TEXT,
     IMPACT_FIELDS,
     OTHER_SUBJECT,
     STAFF,
     THIRD_PARTY,
+    ExportFormatter,
     ExportRecord,
     ExportSection,
+    RecordBuilder,
     SubjectAccessExport,
-    _Builder,
-    _enum,
-    _Fmt,
     action_label,
+    labelled_or_raw,
 )
 from sharetui.services.unit_of_work import Actor, Store
 from sharetui.store.models import (
@@ -59,11 +59,16 @@ from sharetui.store.types import utcnow
 def gather(s: Session, person: Person, actor: Actor, store: Store) -> SubjectAccessExport:
     """Everything held about the person, read inside the caller's transaction (the caller
     audits it): how a subject access request's review and disclosure read the record."""
-    return _Gather(s, person, _Fmt(store.settings.tz)).build(actor, store.settings.timezone)
+    return Gatherer(s, person, ExportFormatter(store.settings.tz)).build(
+        actor, store.settings.timezone
+    )
 
 
-class _Gather:
-    def __init__(self, s: Session, person: Person, fmt: _Fmt) -> None:
+class Gatherer:
+    """Reads one person's records, section by section, in one session: the names of the
+    people and staff the records point at are read once each."""
+
+    def __init__(self, s: Session, person: Person, fmt: ExportFormatter) -> None:
         assert person.id is not None
         self.s = s
         self.person = person
@@ -126,8 +131,8 @@ class _Gather:
             self._people[person_id] = p
         return self._people[person_id]
 
-    def b(self) -> _Builder:
-        return _Builder(self.fmt)
+    def b(self) -> RecordBuilder:
+        return RecordBuilder(self.fmt)
 
     # -- sections -------------------------------------------------------------------------
     def _details(self) -> ExportRecord:
@@ -200,16 +205,18 @@ class _Gather:
         out = []
         for ev in rows:
             status = ConsentStatus(ev.status)
-            giver = _enum(ConsentGiver, ev.given_by)
+            giver = labelled_or_raw(ConsentGiver, ev.given_by)
             own = giver in (ConsentGiver.PERSON, ConsentGiver.COMPETENT_CHILD)
             b = self.b()
             b.add("status", "Consent", status)
             b.add(
-                "not_sought_reason", "Why not sought", _enum(NotSoughtReason, ev.not_sought_reason)
+                "not_sought_reason",
+                "Why not sought",
+                labelled_or_raw(NotSoughtReason, ev.not_sought_reason),
             )
             b.add("given_by", "By", giver)
             b.add("given_by_name", "Their name", ev.given_by_name, "" if own else THIRD_PARTY)
-            b.add("method", "How", _enum(ConsentMethod, ev.method))
+            b.add("method", "How", labelled_or_raw(ConsentMethod, ev.method))
             b.add("told", "What they were told", ev.told, FREE_TEXT)
             b.add("scope_information", "Information", ev.scope_information)
             b.add("scope_recipient", "To whom", ev.scope_recipient)
@@ -262,12 +269,12 @@ class _Gather:
             if subject is not None:
                 name = f"{subject.given_names} {subject.family_name} ({subject.reference})"
                 b.add("subject", "About", name, THIRD_PARTY)
-        for key, label, enum_cls, review in _DECISION_FIELDS:
+        for key, label, enum_cls, review in DECISION_FIELDS:
             raw = getattr(d, key)
             if key in IMPACT_FIELDS and raw is None:  # decided before rule 5 was asked
                 b.add(key, label, IMPACT_NOT_ASKED)
                 continue
-            value = _enum(enum_cls, raw) if enum_cls else raw
+            value = labelled_or_raw(enum_cls, raw) if enum_cls else raw
             b.add(key, label, value, review)
         if d.categories:
             b.add("categories", "Categories", ", ".join(d.categories))
@@ -294,7 +301,7 @@ class _Gather:
                 b.add("affected", "Others affected", name, THIRD_PARTY)
         b.add("decided_by", "Decided by", self.user(d.decided_by_id), STAFF)
         b.add("decided_at", "Recorded at", d.decided_at)
-        outcome = _enum(Outcome, d.outcome)
+        outcome = labelled_or_raw(Outcome, d.outcome)
         label = outcome.label if isinstance(outcome, Outcome) else d.outcome
         title = f"Decision {d.root_id}, version {d.version}: {label}"
         return ExportRecord(
@@ -315,9 +322,9 @@ class _Gather:
         for a in rows:
             b = self.b()
             b.add("question", "Question", a.question, FREE_TEXT)
-            b.add("advice_role", "Asked of", _enum(AdviceRole, a.advice_role))
-            b.add("urgency", "Urgency", _enum(Urgency, a.urgency))
-            b.add("status", "Status", _enum(AdviceStatus, a.status))
+            b.add("advice_role", "Asked of", labelled_or_raw(AdviceRole, a.advice_role))
+            b.add("urgency", "Urgency", labelled_or_raw(Urgency, a.urgency))
+            b.add("status", "Status", labelled_or_raw(AdviceStatus, a.status))
             b.add("anonymised", "Asked without naming the person", a.anonymised)
             if a.person_id is None:
                 b.add("person", "Person named", "No (linked through a decision)")
@@ -343,7 +350,7 @@ class _Gather:
                 .where(AdviceEvent.advice_id == a.id)
                 .order_by(col(AdviceEvent.id))
             ).all():
-                kind = _enum(AdviceEventKind, ev.kind)
+                kind = labelled_or_raw(AdviceEventKind, ev.kind)
                 label = kind.label if isinstance(kind, AdviceEventKind) else ev.kind
                 when = self.fmt.value(ev.at)
                 b.add(f"event.{ev.id}", f"{when} {label}", self.user(ev.user_id), STAFF)
@@ -376,7 +383,7 @@ class _Gather:
             b.add("updated_at", "Last saved", d.updated_at)
             b.add("status", "Status", d.status.replace("_", " "))
             if form is not None:
-                for key, label, _, review in _DECISION_FIELDS:
+                for key, label, _, review in DECISION_FIELDS:
                     value = getattr(form, key)
                     b.add(key, label, value, review)
             else:
@@ -425,7 +432,7 @@ class _Gather:
         return out
 
 
-def _identity(b: _Builder, p: Person | PersonVersion, *, estimated: bool = False) -> None:
+def _identity(b: RecordBuilder, p: Person | PersonVersion, *, estimated: bool = False) -> None:
     """Who the person is, in the same order for the current details and each earlier version,
     so that a reader comparing them finds each line in the same place."""
     b.add("family_name", "Family name", p.family_name)

@@ -91,7 +91,10 @@ class SubjectAccessExport:
 
 
 # -- formatting values ----------------------------------------------------------------------
-class _Fmt:
+class ExportFormatter:
+    """Every stored value as the text an export shows: Yes/No, an enum's label, a time in
+    the site's time zone to the minute."""
+
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
 
@@ -109,7 +112,10 @@ class _Fmt:
         return str(v)
 
 
-def _enum(cls: type[LabelledEnum], raw: str | None) -> LabelledEnum | str | None:
+def labelled_or_raw(cls: type[LabelledEnum], raw: str | None) -> LabelledEnum | str | None:
+    """The stored value as its enum, to be shown by its label; a value the enum no longer
+    knows is kept as stored: an export shows everything held, even what a later version
+    renamed."""
     if not raw:
         return None
     try:
@@ -118,10 +124,10 @@ def _enum(cls: type[LabelledEnum], raw: str | None) -> LabelledEnum | str | None
         return raw
 
 
-class _Builder:
+class RecordBuilder:
     """Collects the fields of one record, skipping empty values."""
 
-    def __init__(self, fmt: _Fmt) -> None:
+    def __init__(self, fmt: ExportFormatter) -> None:
         self.fmt = fmt
         self.fields: list[ExportField] = []
 
@@ -136,7 +142,7 @@ class _Builder:
 
 
 # -- the decision record's fields, with labels and review marks -------------------------------
-_DECISION_FIELDS: tuple[tuple[str, str, type[LabelledEnum] | None, str], ...] = (
+DECISION_FIELDS: tuple[tuple[str, str, type[LabelledEnum] | None, str], ...] = (
     ("urgent", "Urgent (a child at risk of significant harm)", None, ""),
     ("origin", "How it arose", RequestOrigin, ""),
     ("recipient_org", "Organisation", None, ""),
@@ -200,7 +206,7 @@ def action_label(action: str) -> str:
     if action in _ACTIONS:
         return _ACTIONS[action]
     if action.startswith("consent."):
-        status = _enum(ConsentStatus, action.split(".", 1)[1])
+        status = labelled_or_raw(ConsentStatus, action.split(".", 1)[1])
         if isinstance(status, ConsentStatus):
             return f"Recorded consent: {status.label.lower()}"
     return action

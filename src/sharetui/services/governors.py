@@ -36,7 +36,7 @@ from sharetui.services.after_share_reports import any_transfer, transfer_counts
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.csv_out import SafeCsvWriter
-from sharetui.services.reports import _advice, _decisions, validate_period
+from sharetui.services.reports import advice_rows, decision_rows, validate_period
 from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.store.models import Disposal, RetentionReview, SubjectAccessRequest
 from sharetui.store.types import utcnow
@@ -151,7 +151,7 @@ class Governors(UseCases):
             outcomes: Counter[str] = Counter()
             bases: Counter[str | None] = Counter()
             sharing = {o.value for o in SHARING}
-            for row in _decisions(s, lo, hi):
+            for row in decision_rows(s, lo, hi):
                 outcomes[row["outcome"]] += 1
                 if (
                     row["outcome"] in sharing
@@ -172,7 +172,7 @@ class Governors(UseCases):
                 m.append((w, "Basis not recorded", bases[None], "b"))
 
             a = "Advice requests"
-            rows = _advice(s, lo, hi)
+            rows = advice_rows(s, lo, hi)
             open_states = (AdviceStatus.PENDING.value, AdviceStatus.CLAIMED.value)
             tally: Counter[str] = Counter()
             for _, status, _, due, advised in rows:

@@ -24,13 +24,13 @@ from sharetui.services.signin import (
     HASHER,
     TICKET_SECONDS,
     SignIn,
-    _record_failure,
-    _Ticket,
-    _waiting,
+    Ticket,
     clear_throttle,
     factor_required,
     name_hash,
     passphrase_matches,
+    record_failure,
+    seconds_to_wait,
     wait_words,
 )
 from sharetui.services.unit_of_work import Actor
@@ -89,7 +89,7 @@ class OwnAccountSteps(SignIn):
         SignInFailed with the words (and the wait, after repeated failures)."""
         key = name_hash(actor.username, self._factor_key)
         term = actor.terminal[:100]
-        wait = self.store.read(lambda s: _waiting(s, key, term, utcnow()))
+        wait = self.store.read(lambda s: seconds_to_wait(s, key, term, utcnow()))
         if wait:
             raise SignInFailed(wait_words(wait))
 
@@ -106,7 +106,7 @@ class OwnAccountSteps(SignIn):
         if not good:
 
             def fail(s: Session) -> int:
-                wait = _record_failure(s, key, term)
+                wait = record_failure(s, key, term)
                 append(s, None, failed, "user", actor.user_id, "",
                        username=actor.username, terminal=term)  # fmt: skip
                 return wait
@@ -176,7 +176,7 @@ class OwnAccountSteps(SignIn):
         self._current(actor, passphrase)
         if self.own_account(actor).has_factor:
             raise ValidationFailed({"current": ALREADY_ENROLLED})
-        t = _Ticket(
+        t = Ticket(
             actor.user_id,
             actor.username,
             actor.terminal[:100],

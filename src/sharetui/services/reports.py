@@ -233,7 +233,7 @@ class Reports(UseCases):
             agreements = AgreementTally()
             orgs = OrgNames(s)
             sharing_values = {o.value for o in SHARING}
-            for row in _decisions(s, lo, hi):
+            for row in decision_rows(s, lo, hi):
                 day = local_day(row["first_at"])
                 args = (
                     row["outcome"],
@@ -266,7 +266,7 @@ class Reports(UseCases):
                 receipt_rows(s, cal, tz, days, lo, hi, local_day(now)),
                 transfer_counts(s, cal, tz, lo, hi),
             )
-            return totals, months, weeks, basis, recipients, _advice(s, lo, hi), after
+            return totals, months, weeks, basis, recipients, advice_rows(s, lo, hi), after
 
         totals, months, weeks, basis, recipients, advice, after = self.store.read(tally, actor)
 
@@ -319,7 +319,7 @@ def _weeks(start: date, end: date) -> list[date]:
     return out
 
 
-def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any]]:
+def decision_rows(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any]]:
     """One row per decision first made in [lo, hi): the first version's time, the latest
     version's values and how many versions it has. Streamed, a thousand rows at a time."""
     first = aliased(SharingDecision)
@@ -378,7 +378,9 @@ def _decisions(s: Session, lo: datetime, hi: datetime) -> Iterator[dict[str, Any
         }
 
 
-def _advice(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
+def advice_rows(s: Session, lo: datetime, hi: datetime) -> list[tuple[Any, ...]]:
+    """Urgency, status and times of each advice request raised in [lo, hi): what turnaround
+    is counted from."""
     return list(
         s.execute(
             sa_select(

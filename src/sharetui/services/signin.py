@@ -112,7 +112,7 @@ class SignInStep:
 
 
 @dataclass
-class _Ticket:
+class Ticket:
     """A sign-in (or a My account enrolment) in progress. needs: the one step it may take
     next ("code", "new_passphrase", "enrol", or "own_enrol" for My account)."""
 
@@ -144,14 +144,16 @@ def throttle_place(terminal: str) -> str:
     return terminal
 
 
-def _waiting(s: Session, key: str, terminal: str, now: datetime) -> float:
+def seconds_to_wait(s: Session, key: str, terminal: str, now: datetime) -> float:
+    """How long this account (or terminal) must still wait after failed sign-ins: 0 when
+    it may try now."""
     row = s.get(SignInThrottle, (key, throttle_place(terminal)))
     if row is None or row.next_try_at is None or row.next_try_at <= now:
         return 0.0
     return (row.next_try_at - now).total_seconds()
 
 
-def _record_failure(s: Session, key: str, terminal: str) -> int:
+def record_failure(s: Session, key: str, terminal: str) -> int:
     """Count one failure (locked row: parallel guesses on PostgreSQL lose no count);
     returns the wait it starts, in seconds."""
     now = utcnow()
@@ -187,7 +189,7 @@ class SignIn(UseCases):
     def __init__(self, store: Store) -> None:
         super().__init__(store)
         self._factor_key = factor_key(store.settings)
-        self._tickets: dict[str, _Ticket] = {}
+        self._tickets: dict[str, Ticket] = {}
         self._lock = threading.Lock()
 
     # -- step 1: the passphrase ----------------------------------------------------------
@@ -195,7 +197,7 @@ class SignIn(UseCases):
         uname = clean_line(username).lower()[:64]
         key = name_hash(uname, self._factor_key)
         term = terminal[:100]
-        wait = self.store.read(lambda s: _waiting(s, key, term, utcnow()))
+        wait = self.store.read(lambda s: seconds_to_wait(s, key, term, utcnow()))
         if wait:
             raise SignInFailed(wait_words(wait))  # no hash either way: the same time
 
@@ -211,7 +213,7 @@ class SignIn(UseCases):
             user_id = user[0] if user else None
 
             def fail(s: Session) -> int:
-                wait = _record_failure(s, key, term)
+                wait = record_failure(s, key, term)
                 if user_id is None:
                     append(s, None, "signin.failed", "user", "", "unknown account",
                            username=UNKNOWN_ACCOUNT, terminal=term)  # fmt: skip
@@ -233,7 +235,7 @@ class SignIn(UseCases):
         if HASHER.check_needs_rehash(stored_hash):
             new_hash = HASHER.hash(passphrase)
             self.store.write(lambda s: _set_hash(s, user_id, new_hash))
-        ticket = _Ticket(user_id, uname, term, time.monotonic() + TICKET_SECONDS)
+        ticket = Ticket(user_id, uname, term, time.monotonic() + TICKET_SECONDS)
         return self._next(ticket)
 
     def sign_in(
@@ -262,7 +264,7 @@ class SignIn(UseCases):
     def give_code(self, ticket_id: str, code: str) -> SignInStep:
         t = self._ticket(ticket_id, "code")
         key = name_hash(t.username, self._factor_key)
-        wait = self.store.read(lambda s: _waiting(s, key, t.terminal, utcnow()))
+        wait = self.store.read(lambda s: seconds_to_wait(s, key, t.terminal, utcnow()))
         if wait:
             raise SignInFailed(wait_words(wait))
         now = time.time()
@@ -294,7 +296,7 @@ class SignIn(UseCases):
         if not ok:
 
             def fail(s: Session) -> int:
-                wait = _record_failure(s, key, t.terminal)
+                wait = record_failure(s, key, t.terminal)
                 append(s, None, "signin.code_failed", "user", t.user_id, "",
                        username=t.username, terminal=t.terminal)  # fmt: skip
                 return wait
@@ -354,7 +356,7 @@ class SignIn(UseCases):
         t.code_ok = True
         return replace(self._next(t), recovery_codes=tuple(codes))
 
-    def _enrol(self, t: _Ticket, code: str, summary: str, actor: Actor | None = None) -> list[str]:
+    def _enrol(self, t: Ticket, code: str, summary: str, actor: Actor | None = None) -> list[str]:
         """Keep the pending secret once the first code from the app matches it: sealed, with
         new recovery codes (returned, to be shown once). Used at sign-in and from My account."""
         if not t.pending_secret:
@@ -387,7 +389,7 @@ class SignIn(UseCases):
         return codes
 
     # -- the end: who is signed in ---------------------------------------------------------
-    def _next(self, t: _Ticket) -> SignInStep:
+    def _next(self, t: Ticket) -> SignInStep:
         practitioners_too = self.store.settings.practitioner_second_factor
 
         def look(s: Session) -> User:
@@ -426,7 +428,7 @@ class SignIn(UseCases):
         )
 
     # -- tickets ---------------------------------------------------------------------------
-    def _keep(self, t: _Ticket) -> str:
+    def _keep(self, t: Ticket) -> str:
         with self._lock:
             now = time.monotonic()
             for k in [k for k, v in self._tickets.items() if v.expires < now]:
@@ -438,7 +440,7 @@ class SignIn(UseCases):
             self._tickets[ticket_id] = t
             return ticket_id
 
-    def _ticket(self, ticket_id: str, needs: str) -> _Ticket:
+    def _ticket(self, ticket_id: str, needs: str) -> Ticket:
         """The sign-in in progress, for the step it is due to take. A ticket offered for
         another step (the code step's ticket for setting up a new factor over the one the
         account has, say) ends that sign-in: steps are taken in turn or not at all."""
@@ -457,7 +459,7 @@ class SignIn(UseCases):
         with self._lock:
             self._tickets.pop(ticket_id, None)
 
-    def forget_ticket(self, t: _Ticket) -> None:
+    def forget_ticket(self, t: Ticket) -> None:
         with self._lock:
             for k in [k for k, v in self._tickets.items() if v is t]:
                 del self._tickets[k]

@@ -23,7 +23,7 @@ from sharetui.store.keys import (
     KEY_BYTES,
     EncryptionError,
     KeyFileError,
-    _fsync_dir,
+    fsync_dir,
     pragma_key,
 )
 
@@ -167,5 +167,5 @@ def encrypt_in_place(database: str | os.PathLike[str], hex_key: str) -> Moved:
         conn.close()
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-    _fsync_dir(source.parent)
+    fsync_dir(source.parent)
     return Moved(source, moved.tables, moved.rows)

@@ -77,11 +77,13 @@ def create_key_file(path: str | os.PathLike[str]) -> Path:
         os.fsync(fd)
     finally:
         os.close(fd)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a file's new name durable: a file written and renamed is only there after a
+    crash once its folder is flushed too. Best effort: some file systems refuse it."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
