@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from sharetui.config import Settings
@@ -77,7 +78,23 @@ async def test_first_run_creates_the_first_admin(tmp_path: Path) -> None:
         await settle(pilot)
         assert "at least 12 characters" in str(screen.query_one("#passphrase-error").render())
         assert screen.query_one("#username", Input).value == "boss"  # typed values kept
+        # A refusal is said on its question, which takes the focus and comes into view
+        # whole at 80 x 24 (the summary above has pushed it down).
         screen.query_one("#passphrase", Input).value = PASSPHRASE
+        screen.query_one("#confirm", Input).value = PASSPHRASE + "x"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Passphrase again" in shown
+        assert "Error: The two passphrases do not match" in shown
+        assert app.focused is screen.query_one("#confirm", Input)
+        # A name pasted over two lines is kept as one line, not cut at the first.
+        screen.query_one("#display_name", Input).value = ""
+        screen.query_one("#display_name", Input).focus()
+        await pilot.pause()
+        screen.query_one("#display_name", Input).post_message(events.Paste("Bo\nBoss"))
+        await settle(pilot)
+        assert screen.query_one("#display_name", Input).value == "Bo Boss"
         screen.query_one("#confirm", Input).value = PASSPHRASE
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -27,7 +27,13 @@ from textual.widgets import Button, Static
 
 from sharetui.domain.errors import NotFound, ShareError
 from sharetui.ui.forms.choices import Choices
-from sharetui.ui.forms.field import ErrorSummary, Field, refusal_errors, shown_within
+from sharetui.ui.forms.field import (
+    ErrorSummary,
+    Field,
+    focus_question,
+    refusal_errors,
+    shown_within,
+)
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.forms.text import LongText, ShortText
 from sharetui.ui.literal import lit
@@ -204,10 +210,7 @@ class FormDialog(KioskModal[Any]):
         if first is not None:
             widget = self._widget(first)
             if widget is not None:
-                widget.focus(scroll_visible=False)
-                # the whole question (its label, its error and the box) in view, once laid out
-                whole = widget.parent if isinstance(widget.parent, Field) else widget
-                self.call_after_refresh(whole.scroll_visible, animate=False, immediate=True)
+                focus_question(widget)
         elif errors:
             for summary in self.query(ErrorSummary).results(ErrorSummary):
                 summary.scroll_visible()

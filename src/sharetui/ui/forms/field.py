@@ -129,13 +129,31 @@ def problem_list(errors: Mapping[str, str], labels: Mapping[str, str] | None = N
     return text
 
 
+def focus_question(widget: Widget) -> None:
+    """Focus an answer and bring its whole question (its label, its error and the box) into
+    view once laid out, not only the box: on a short terminal the error is above it."""
+    widget.focus(scroll_visible=False)
+    whole = widget.parent if isinstance(widget.parent, Field) else widget
+    widget.call_after_refresh(whole.scroll_visible, animate=False, immediate=True)
+
+
 def show_field_errors(root: Widget, errors: Mapping[str, str]) -> None:
     """Each Field under `root` shows its own message (none when it has none) and each
-    ErrorSummary lists them all: a screen of the kit's fields that is not a FormDialog."""
-    for field in root.query(Field).results(Field):
+    ErrorSummary lists them all; the first question with a problem takes the focus, or the
+    summary comes into view when no field has one: a screen of the kit's fields that is not
+    a FormDialog."""
+    fields = list(root.query(Field).results(Field))
+    for field in fields:
         field.set_error(errors.get(field.field_name, ""))
-    for summary in root.query(ErrorSummary).results(ErrorSummary):
+    summaries = list(root.query(ErrorSummary).results(ErrorSummary))
+    for summary in summaries:
         summary.show(errors)
+    first = next((f for f in fields if f.field_name in errors and f.widget.focusable), None)
+    if first is not None:
+        focus_question(first.widget)
+    elif errors:
+        for summary in summaries:
+            summary.scroll_visible()
 
 
 def refusal_errors(exc: ShareError, key: str = "") -> dict[str, str]:

@@ -7,8 +7,9 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from sharetui.domain.errors import ShareError, ValidationFailed
-from sharetui.ui.forms import SingleFlight
+from sharetui.domain.errors import ShareError
+from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
+from sharetui.ui.forms.field import refusal_errors, show_field_errors
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.boxes import BoxesScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -97,18 +98,20 @@ class FirstRunScreen(BoxesScreen):
                 "practitioners and supervisors are added afterwards.",
                 classes="hint",
             )
-            yield Label("Username", classes="field-label")
-            yield Input(id="username", max_length=64)
-            yield Static("", id="username-error", classes="error-message")
-            yield Label("Your name", classes="field-label")
-            yield Input(id="display_name", max_length=200)
-            yield Static("", id="display_name-error", classes="error-message")
-            yield Label("Passphrase (at least 12 characters)", classes="field-label")
-            yield Input(id="passphrase", password=True, max_length=1024)
-            yield Static("", id="passphrase-error", classes="error-message")
-            yield Label("Passphrase again", classes="field-label")
-            yield Input(id="confirm", password=True, max_length=1024)
-            yield Static("", id="confirm-error", classes="error-message")
+            yield ErrorSummary()
+            yield Field("username", "Username", ShortText(id="username", max_length=64))
+            yield Field("display_name", "Your name", ShortText(id="display_name"))
+            yield Field(
+                "passphrase",
+                "Passphrase",
+                ShortText(id="passphrase", password=True, max_length=1024),
+                "At least 12 characters; not your name or username",
+            )
+            yield Field(
+                "confirm",
+                "Passphrase again",
+                ShortText(id="confirm", password=True, max_length=1024),
+            )
             yield Button(
                 "Create administrator (Ctrl+S)",
                 id="create",
@@ -118,28 +121,19 @@ class FirstRunScreen(BoxesScreen):
         yield KeyBar()
 
     def action_submit(self) -> None:
-        values = {
-            f: self.query_one(f"#{f}", Input).value
-            for f in ("username", "display_name", "passphrase", "confirm")
-        }
-        for field in values:
-            self.query_one(f"#{field}-error", Static).update("")
+        values = {f: self.query_one(f"#{f}", Input).value for f in self.BOXES}
         if values["passphrase"] != values["confirm"]:
-            self.query_one("#confirm-error", Static).update("The two passphrases do not match")
+            show_field_errors(self, {"confirm": "The two passphrases do not match"})
             return
+        show_field_errors(self, {})  # the last attempt's messages go while this one runs
         self.flight.run(lambda: self._create(values))
 
     async def _create(self, values: dict[str, str]) -> None:
+        """The service's refusals go on the fields they are about (the summary lists them);
+        one about no field, such as a database that cannot be written, on the summary."""
         try:
             await self.share_app.create_first_admin(
                 values["username"], values["display_name"], values["passphrase"]
             )
-        except ValidationFailed as exc:
-            for field, message in exc.field_errors.items():
-                target = self.query(f"#{field}-error")
-                if target:
-                    target.first(Static).update(lit(message))
-                else:
-                    self.notify(message, severity="error", markup=False)
         except ShareError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+            show_field_errors(self, refusal_errors(exc))
