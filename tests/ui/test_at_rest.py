@@ -14,8 +14,9 @@ from textual.widgets import Input, Static
 
 from sharetui.config import Settings
 from sharetui.ui.app import ShareApp
+from sharetui.ui.screens.first_run import FirstRunScreen
 from sharetui.ui.screens.home import HomeScreen
-from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+from sharetui.ui.screens.signin import SignInScreen
 from tests.conftest import needs_sqlcipher
 from tests.ui.conftest import PASSPHRASE, enrol_through_the_screens, settle, sign_in
 

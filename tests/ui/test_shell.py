@@ -4,6 +4,8 @@ kiosk hardening and literal text."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +22,10 @@ from sharetui.store.migrate import upgrade
 from sharetui.ui.app import ShareApp
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.dialogs import MessageDialog
+from sharetui.ui.screens.first_run import FirstRunScreen
 from sharetui.ui.screens.home import HomeScreen
 from sharetui.ui.screens.lock import LockScreen
-from sharetui.ui.screens.signin import FirstRunScreen, SignInScreen
+from sharetui.ui.screens.signin import SignInScreen
 from tests.conftest import sign_in_as
 from tests.services.helpers import share
 from tests.ui.conftest import PASSPHRASE, enrol_through_the_screens, settle, sign_in
@@ -104,6 +107,20 @@ async def test_first_run_creates_the_first_admin(tmp_path: Path) -> None:
         await enrol_through_the_screens(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Bo Boss" in screen_text(app)
+
+
+def test_the_sign_in_screen_loads_without_the_form_kits_text_boxes() -> None:
+    """Every start but the first opens on the sign-in screen: the first-run screen and the
+    form kit's text boxes (Textual's TextArea with them) load only when asked for, so the
+    first screen is up sooner."""
+    probe = (
+        "import sys, sharetui.ui.app, sharetui.ui.screens.signin; "
+        "print(sorted(m for m in sys.modules if 'text_area' in m or m.endswith('first_run')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
 
 
 async def test_sign_in_and_wrong_pair(make_app) -> None:

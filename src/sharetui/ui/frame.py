@@ -20,7 +20,6 @@ from sharetui.services.failures import describe
 from sharetui.ui import heap
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.screens.dialogs import MessageDialog
-from sharetui.ui.screens.signin import FirstRunScreen
 from sharetui.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
@@ -67,6 +66,8 @@ class Frame(App[None]):
         self._services_ready.set()
         heap.settle()  # what the open store left in memory stays for the session
         if user_count == 0:
+            from sharetui.ui.screens.first_run import FirstRunScreen  # see its module
+
             self.switch_screen(FirstRunScreen())
 
     def _startup_failed(self) -> None:

@@ -4,7 +4,7 @@ and starts with the word 'Error')."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -114,6 +114,24 @@ def date_question(name: str, label: str, hint: str = "", *, value: str = "") -> 
     """A date typed as day/month/year (the domain's parse_date reads it): the same short box
     wherever a form asks for a day."""
     return Field(name, label, ShortText(value, id=name, max_length=20), hint)
+
+
+def secret_question(name: str, label: str, hint: str = "") -> Field:
+    """A passphrase: shown as dots, long enough for a sentence."""
+    return Field(name, label, ShortText(id=name, password=True, max_length=1024), hint)
+
+
+NEW_PASSPHRASE_HINT = (
+    "At least 12 characters, not your name or username: three or more random words are easy "
+    "to remember and hard to guess"
+)
+
+
+def new_passphrase_questions(label: str = "New passphrase") -> Iterator[Field]:
+    """A new passphrase and the same again ("passphrase" and "confirm"): the first run, the
+    step after a one-time passphrase and My account ask for one in the same words."""
+    yield secret_question("passphrase", label, NEW_PASSPHRASE_HINT)
+    yield secret_question("confirm", f"{label} again")
 
 
 def problem_list(errors: Mapping[str, str], labels: Mapping[str, str] | None = None) -> Text:

@@ -19,14 +19,15 @@ from sharetui.domain.errors import ShareError, ValidationFailed
 from sharetui.services.own_account import OwnAccount, OwnEnrolment
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog
-from sharetui.ui.forms.field import refusal_errors, show_field_errors
+from sharetui.ui.forms.field import (
+    new_passphrase_questions,
+    refusal_errors,
+    secret_question,
+    show_field_errors,
+)
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen, LoadingScreen
 from sharetui.ui.widgets.keybar import KeyBar
-
-
-def _secret_box(name: str, label: str, hint: str = "") -> Field:
-    return Field(name, label, ShortText(id=name, password=True, max_length=1024), hint)
 
 
 class ChangePassphraseDialog(FormDialog):
@@ -42,13 +43,8 @@ class ChangePassphraseDialog(FormDialog):
         return "Change your passphrase"
 
     def questions(self) -> ComposeResult:
-        yield _secret_box("current", "Current passphrase")
-        yield _secret_box(
-            "passphrase",
-            "New passphrase",
-            "At least 12 characters; three or more random words are easy to remember",
-        )
-        yield _secret_box("confirm", "New passphrase again")
+        yield secret_question("current", "Current passphrase")
+        yield from new_passphrase_questions()
 
     async def submit(self, values: dict[str, Any], **options: Any) -> bool:
         await self.call(
@@ -93,7 +89,7 @@ class OwnFactorScreen(KioskScreen):
                     classes="hint",
                 )
                 yield ErrorSummary()
-                yield _secret_box("current", "Your passphrase")
+                yield secret_question("current", "Your passphrase")
                 yield Static("", id="secret")
                 yield Field("code", "First code from the app", ShortText(id="code", max_length=20))
                 yield Static("", id="recovery-codes")

@@ -1,4 +1,4 @@
-"""First run (create the first administrator) and sign-in."""
+"""The sign-in screen: username and passphrase, the first screen most people see."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from sharetui.domain.errors import ShareError
-from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
-from sharetui.ui.forms.field import refusal_errors, show_field_errors
+from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit, one_line
 from sharetui.ui.screens.boxes import BoxesScreen
 from sharetui.ui.widgets.keybar import KeyBar
@@ -74,66 +73,3 @@ class SignInScreen(BoxesScreen):
 
     def _show_error(self, message: str) -> None:
         self.query_one("#signin-error", Static).update(lit(message))
-
-
-class FirstRunScreen(BoxesScreen):
-    """No accounts yet: create the first administrator."""
-
-    KEY_LABELS = {"ctrl+q": "Quit"}  # nobody is signed in: the key closes sharetui
-
-    BINDINGS = [Binding("ctrl+s", "submit", "Create administrator", show=True)]
-    TYPEAHEAD_WAIT_GROUPS = frozenset({"firstrun"})
-    BOXES = ("username", "display_name", "passphrase", "confirm")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.flight = SingleFlight(self, group="firstrun")  # one administrator per Ctrl+S
-
-    def compose(self) -> ComposeResult:
-        with Center(), Vertical(classes="form narrow", id="firstrun-form"):
-            yield Static("sharetui", classes="app-name")
-            yield Static("Create the first administrator", classes="page-title")
-            yield Static(
-                "There are no accounts yet. The administrator manages accounts; "
-                "practitioners and supervisors are added afterwards.",
-                classes="hint",
-            )
-            yield ErrorSummary()
-            yield Field("username", "Username", ShortText(id="username", max_length=64))
-            yield Field("display_name", "Your name", ShortText(id="display_name"))
-            yield Field(
-                "passphrase",
-                "Passphrase",
-                ShortText(id="passphrase", password=True, max_length=1024),
-                "At least 12 characters; not your name or username",
-            )
-            yield Field(
-                "confirm",
-                "Passphrase again",
-                ShortText(id="confirm", password=True, max_length=1024),
-            )
-            yield Button(
-                "Create administrator (Ctrl+S)",
-                id="create",
-                variant="primary",
-                action="screen.submit",
-            )
-        yield KeyBar()
-
-    def action_submit(self) -> None:
-        values = {f: self.query_one(f"#{f}", Input).value for f in self.BOXES}
-        if values["passphrase"] != values["confirm"]:
-            show_field_errors(self, {"confirm": "The two passphrases do not match"})
-            return
-        show_field_errors(self, {})  # the last attempt's messages go while this one runs
-        self.flight.run(lambda: self._create(values))
-
-    async def _create(self, values: dict[str, str]) -> None:
-        """The service's refusals go on the fields they are about (the summary lists them);
-        one about no field, such as a database that cannot be written, on the summary."""
-        try:
-            await self.share_app.create_first_admin(
-                values["username"], values["display_name"], values["passphrase"]
-            )
-        except ShareError as exc:
-            show_field_errors(self, refusal_errors(exc))

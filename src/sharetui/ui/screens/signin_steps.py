@@ -20,7 +20,11 @@ from textual.widgets import Input, Static
 from sharetui.domain.errors import ShareError
 from sharetui.services.signin import SignInStep
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
-from sharetui.ui.forms.field import refusal_errors, show_field_errors
+from sharetui.ui.forms.field import (
+    new_passphrase_questions,
+    refusal_errors,
+    show_field_errors,
+)
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
 from sharetui.ui.screens.boxes import BoxesScreen
@@ -122,17 +126,7 @@ class ChoosePassphraseScreen(_StepScreen):
                 "more random words are easy to remember and hard to guess.",
             )
             yield ErrorSummary()
-            yield Field(
-                "passphrase",
-                "New passphrase",
-                ShortText(id="passphrase", password=True, max_length=1024),
-                "At least 12 characters; not your name or username",
-            )
-            yield Field(
-                "confirm",
-                "New passphrase again",
-                ShortText(id="confirm", password=True, max_length=1024),
-            )
+            yield from new_passphrase_questions()
             yield Static(
                 "Ctrl+S or Enter on the second box: save   Esc: start again", classes="hint"
             )
