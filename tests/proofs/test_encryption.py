@@ -19,6 +19,7 @@ from sharetui.config import Settings
 from sharetui.domain.person import PersonInput
 from sharetui.services.facade import Services
 from sharetui.services.users import actor_for
+from sharetui.store.encrypt_site import encrypt_copy
 from sharetui.store.keys import (
     NEEDS_KEY,
     WRONG_KEY,
@@ -26,7 +27,6 @@ from sharetui.store.keys import (
     WrongKey,
     audit_key,
     create_key_file,
-    encrypt_copy,
     key_for,
     read_key,
 )

@@ -26,7 +26,7 @@ from sharetui.domain.text import LONG_TEXT, clean, length_error, required_text_e
 from sharetui.services.advice_views import advice_view, advice_views
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
-from sharetui.services.people import load_person, touch
+from sharetui.services.person_rows import load_person, touch
 from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import AdviceEventView, AdviceView, Page
 from sharetui.store.models import AdviceEvent, AdviceRequest, Draft, SharingDecision, User

@@ -22,7 +22,7 @@ from sharetui.domain.enums import (
 from sharetui.domain.errors import NotFound, ValidationFailed, check
 from sharetui.domain.permissions import Permission
 from sharetui.services.audit import append, require
-from sharetui.services.people import load_person, touch
+from sharetui.services.person_rows import load_person, touch
 from sharetui.services.unit_of_work import Actor, Store
 from sharetui.services.views import ConsentEventView, ConsentLine
 from sharetui.store.models import ConsentEvent, User

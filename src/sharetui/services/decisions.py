@@ -27,7 +27,8 @@ from sharetui.domain.text import LONG_TEXT, clean, required_text_error
 from sharetui.services.after_share import after_share
 from sharetui.services.audit import append, require
 from sharetui.services.consent import check_relied_consent
-from sharetui.services.people import summary, summary_of, touched
+from sharetui.services.person_rows import summary_of, touched
+from sharetui.services.person_search import summary
 from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import DecisionView, Page, PersonSummary
 from sharetui.store.locks import LockSpace, lock, next_id

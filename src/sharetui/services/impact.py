@@ -15,7 +15,8 @@ from sharetui.domain.enums import RELATIONSHIP_INVERSE, Relationship
 from sharetui.domain.permissions import Permission
 from sharetui.domain.person import age_on
 from sharetui.services.audit import append, require
-from sharetui.services.people import load_person, summary
+from sharetui.services.person_rows import load_person
+from sharetui.services.person_search import summary
 from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.services.views import PersonSummary
 from sharetui.store.models import Person, PersonLink

@@ -42,7 +42,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.services.audit import append, append_many, require
 from sharetui.services.csv_out import SafeCsvWriter
 from sharetui.services.import_plan import Plan, Target, make_plan
-from sharetui.services.people import sort_key
+from sharetui.services.person_search import sort_key
 from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.store.models import (
     Person,

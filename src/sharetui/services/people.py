@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, delete, exists, or_
+from sqlalchemy import and_, delete, exists, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -24,6 +20,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import PersonInput, validate_person
 from sharetui.services.audit import append, require
 from sharetui.services.disposal import next_person_id
+from sharetui.services.person_rows import load_person, newest_about
 from sharetui.services.person_search import (
     PAGE_SIZE,
     ParsedQuery,
@@ -31,6 +28,8 @@ from sharetui.services.person_search import (
     sort_key,
     summary,
 )
+from sharetui.services.receipts import timeline_entries
+from sharetui.services.transfers import incoming_timeline
 from sharetui.services.unit_of_work import Actor, found
 from sharetui.services.views import (
     LinkView,
@@ -50,10 +49,9 @@ from sharetui.store.models import (
     PersonNameKey,
     SharingDecision,
 )
-from sharetui.store.types import table_of, utcnow
+from sharetui.store.types import utcnow
 
 DUPLICATES_SHOWN = 5
-R = TypeVar("R")
 
 
 class PossibleDuplicate(ShareError):
@@ -74,85 +72,6 @@ def write_keys(s: Session, person_id: int, family: str, given: str, other: str) 
     s.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id) == person_id))
     for key in sorted(person_keys(family, given, other)):
         s.add(PersonNameKey(key=key, person_id=person_id))
-
-
-def newest_about(
-    s: Session, model: type[R], about: Any, at: Any, person_id: int, want: int
-) -> Sequence[R]:
-    """The newest `want` rows of `model` whose `about` column names the person, newest by
-    `at` first: each kind of record on a person's timeline is read only as far as the page
-    it may fill, never every row the person has."""
-    return s.exec(
-        select(model).where(col(about) == person_id).order_by(col(at).desc()).limit(want)
-    ).all()
-
-
-def touch(s: Session, person_id: int) -> None:
-    """Record activity on a person so equal names sort newest-activity first."""
-    p = s.get(Person, person_id)
-    if p is not None:
-        p.last_activity_at = utcnow()
-        s.add(p)
-
-
-def load_person(s: Session, person_id: int | None, field: str = "person_id") -> Person:
-    p = s.get(Person, person_id) if person_id is not None else None
-    if p is None:
-        raise ValidationFailed({field: "Choose a person who is on record"})
-    return p
-
-
-NOT_ON_RECORD = "Choose a person who is on record"
-
-# Built once: saving a decision reads and touches its people while other terminals wait for
-# their turn, and an ORM load of the whole row (its JSON details included) cost four times
-# what reading the columns of a summary does.
-_PEOPLE = table_of(Person)
-_SUMMARY_COLUMNS = (
-    _PEOPLE.c.id,
-    _PEOPLE.c.family_name,
-    _PEOPLE.c.given_names,
-    _PEOPLE.c.other_names,
-    _PEOPLE.c.date_of_birth,
-    _PEOPLE.c.dob_estimated,
-    _PEOPLE.c.reference,
-    _PEOPLE.c.last_activity_at,
-)
-_SUMMARY_OF = sa_select(*_SUMMARY_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
-_TOUCH = (
-    sa_update(_PEOPLE)
-    .where(_PEOPLE.c.id == bindparam("person_id"))
-    .values(last_activity_at=bindparam("at"))
-)
-_TOUCH_RETURNING = _TOUCH.returning(*_SUMMARY_COLUMNS)
-
-
-def summary_of(s: Session, person_id: int | None, field: str = "person_id") -> PersonSummary:
-    """The person's summary, read in the caller's transaction; ValidationFailed on `field`
-    when there is no such person (load_person's check, without loading the whole row)."""
-    row = None if person_id is None else s.execute(_SUMMARY_OF, {"person_id": person_id}).first()
-    if row is None:
-        raise ValidationFailed({field: NOT_ON_RECORD})
-    return PersonSummary(*row)
-
-
-def touched(s: Session, person_id: int | None, field: str = "person_id") -> PersonSummary:
-    """touch() and summary_of() together: the activity time recorded and the summary as it
-    now stands, in one statement where the database returns what it updated (PostgreSQL,
-    SQLite 3.35 and later). The row is locked from here to the end of the transaction, as
-    touch() locks it."""
-    if person_id is None:
-        raise ValidationFailed({field: NOT_ON_RECORD})
-    at = utcnow()
-    params = {"person_id": person_id, "at": at}
-    if not s.get_bind().dialect.update_returning:  # pragma: no cover - an old SQLite
-        before = summary_of(s, person_id, field)
-        s.execute(_TOUCH, params)
-        return replace(before, last_activity_at=at)
-    row = s.execute(_TOUCH_RETURNING, params).first()
-    if row is None:
-        raise ValidationFailed({field: NOT_ON_RECORD})
-    return PersonSummary(*row)
 
 
 class People(PersonSearch):
@@ -341,16 +260,15 @@ class People(PersonSearch):
     def timeline(
         self, actor: Actor, person_id: int, offset: int = 0, limit: int = PAGE_SIZE
     ) -> Page[TimelineEntry]:
-        """Consent events, decisions (latest version of each) and advice, newest first."""
+        """Consent events, decisions (latest version of each), advice, the receipt steps of
+        the person's shares and files received about them, newest first: each kind read
+        only as far as the page may need."""
         require(actor, Permission.WORK_WITH_PEOPLE)
         want = offset + limit + 1
 
         def work(s: Session) -> Page[TimelineEntry]:
             if s.get(Person, person_id) is None:
                 raise NotFound("That person is not on record")
-            from sharetui.services.receipts import timeline_entries  # receipts reads people
-            from sharetui.services.transfers import incoming_timeline
-
             entries: list[TimelineEntry] = []
             for source in (
                 _consent_entries,

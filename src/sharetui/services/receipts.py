@@ -34,7 +34,7 @@ from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.calendar import working_calendar
 from sharetui.services.decisions import is_latest_version
-from sharetui.services.people import touch
+from sharetui.services.person_rows import touch
 from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import TimelineEntry
 from sharetui.store.models import Person, ReceiptEvent, SharingDecision, User

@@ -18,7 +18,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.text import LONG_TEXT, SHORT_TEXT, clean, clean_line
 from sharetui.services.audit import append, require
 from sharetui.services.decisions import Decisions
-from sharetui.services.people import load_person, newest_about, touch
+from sharetui.services.person_rows import load_person, newest_about, touch
 from sharetui.services.unit_of_work import Actor, UseCases, found
 from sharetui.services.views import DecisionView, TimelineEntry
 from sharetui.store.models import IncomingFile, Person, RecipientContact, RecipientOrg, User
@@ -211,6 +211,7 @@ class Transfers(UseCases):
 
 
 def incoming_timeline(s: Session, person_id: int, want: int) -> list[TimelineEntry]:
+    """Child protection files received about the person, for the timeline."""
     rows = newest_about(
         s, IncomingFile, IncomingFile.person_id, IncomingFile.recorded_at, person_id, want
     )

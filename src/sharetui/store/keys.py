@@ -182,15 +182,6 @@ def check_opens(engine: Engine, *, keyed: bool) -> None:
         raise
 
 
-def encrypt_copy(
-    plain: str | os.PathLike[str], destination: str | os.PathLike[str], hex_key: str
-) -> Path:
-    """Write a checked, encrypted copy of a plain SQLite database (store/encrypt_site.py)."""
-    from sharetui.store.encrypt_site import encrypt_copy as copy
-
-    return copy(plain, destination, hex_key)
-
-
 FACTOR_KEY_LABEL = b"sharetui second factor v1"
 
 

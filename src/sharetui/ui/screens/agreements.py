@@ -23,7 +23,7 @@ from sharetui.ui.forms import Choices, Field, LongText, ShortText, date_question
 from sharetui.ui.forms.choices import enum_choices
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line, plain
-from sharetui.ui.screens.keeping import KeptList
+from sharetui.ui.screens.kept_list import KeptList
 from sharetui.ui.widgets.org_chooser import OrgChooser
 
 DATE_ERROR = "Enter the date as day/month/year, such as 1/9/2026"

@@ -10,6 +10,7 @@ removes the draft with everything else about them (services/disposal.py).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,7 +18,6 @@ from sharetui.domain.errors import NotFound
 from sharetui.domain.person import parse_date
 from sharetui.ui.forms import Field, LongText
 from sharetui.ui.forms.dialog import FormDialog
-from sharetui.ui.screens.resume import GOVERNANCE_DRAFT_KINDS
 
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
@@ -76,28 +76,21 @@ class GovernanceForm(FormDialog):
         return self.DRAFT_TITLE + (f": {label}" if isinstance(label, str) and label else "")
 
 
-def _forms() -> dict[str, type[GovernanceForm]]:
-    from sharetui.ui.screens import retention_forms, sar_forms
-
-    return {
-        cls.DRAFT_KIND: cls
-        for module in (sar_forms, retention_forms)
-        for cls in vars(module).values()
-        if isinstance(cls, type)
-        and issubclass(cls, GovernanceForm)
-        and cls is not GovernanceForm
-        and cls.DRAFT_KIND
-    }
+Reopen = Callable[["ShareApp", int, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 
-DRAFT_KINDS = GOVERNANCE_DRAFT_KINDS  # the kinds My drafts reopens through this module
+def reopener(*forms: type[GovernanceForm]) -> Reopen:
+    """The reopen(app, draft_id, context, values) of a module of governance forms, which My
+    drafts calls (ui/screens/resume.py): the kept form opens again over the screen on view,
+    as it was left. A draft's context names its form by the kind it was kept under."""
+    by_kind = {form.DRAFT_KIND: form for form in forms}
 
+    async def reopen(
+        app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        form = by_kind.get(str(context.get("form", "")))
+        if form is None:
+            raise NotFound("That draft is not a form this version can open")
+        await app.push_screen(form(context, values=values, draft_id=draft_id))
 
-async def reopen(
-    app: ShareApp, draft_id: int, context: dict[str, Any], values: dict[str, Any]
-) -> None:
-    """Open a kept governance form again, over the screen on view, as it was left."""
-    form = _forms().get(str(context.get("form", "")))
-    if form is None:
-        raise NotFound("That draft is not a form this version can open")
-    await app.push_screen(form(context, values=values, draft_id=draft_id))
+    return reopen

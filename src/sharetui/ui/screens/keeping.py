@@ -3,39 +3,19 @@ terminal has no shell): the recipient register and its review list, the data sha
 agreements, the school's term dates, and (for supervisors, who work with people's records)
 child protection file transfers. Reached with k on the home screen.
 
-KeptList is the one shape of these screens: a list screen (ui/screens/list_screen.py) with a
-line under its title saying what the list is for.
+Each is a KeptList (ui/screens/kept_list.py). The lists are loaded when first opened, not
+with the home screen that reaches this hub.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.list_screen import ListScreen
-
-
-class KeptList(ListScreen[Any]):
-    """A list of things kept, loaded on opening and again whenever the screen comes back
-    (after a dialog saved a change), the cursor kept on the same row."""
-
-    CSS_PATH = "keeping.tcss"
-    INTRO = ""
-    TABLE_ID = "kept-table"
-    DETAIL_ID = "kept-detail"
-    STATUS_ID = "kept-status"
-    LOAD_GROUP = "kept-load"
-    EMPTY = "Nothing here yet"
-    ENTER_WORDS = "Open"
-
-    def compose_heading(self) -> ComposeResult:
-        yield Static(self.HEADING, classes="page-title", id="kept-title")
-        yield Static(self.INTRO, classes="hint", id="kept-intro")
+from sharetui.ui.screens.kept_list import KeptList
 
 
 # -- the hub --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sharetui.domain.errors import ShareError
 from sharetui.services.register_keeping import OrgView, RecipientChoice
 from sharetui.ui.literal import lit, one_line, plain
 from sharetui.ui.screens.dialogs import ConfirmDialog
-from sharetui.ui.screens.keeping import KeptList
+from sharetui.ui.screens.kept_list import KeptList
 from sharetui.ui.screens.register_dialogs import ContactDialog, MergeDialog, OrgDialog
 
 REGISTER_WHY = (

@@ -16,19 +16,17 @@ from sharetui.domain.errors import NotFound
 if TYPE_CHECKING:
     from sharetui.ui.app import ShareApp
 
-# The information governance forms' kinds (subject access, retention): one module,
-# governance_forms, opens each of them, and lists its forms by these kinds.
-GOVERNANCE_DRAFT_KINDS = (
+# The information governance forms' kinds: each module of them opens its own again
+# (governance_forms.reopener).
+SAR_DRAFT_KINDS = (
     "sar-new",
     "sar-identity",
     "sar-extend",
     "sar-review",
     "sar-disclose",
     "sar-answer",
-    "retention-keep",
-    "retention-hold",
-    "retention-lift",
 )
+RETENTION_DRAFT_KINDS = ("retention-keep", "retention-hold", "retention-lift")
 
 # The module whose reopen(app, draft_id, context, values) opens each kind again.
 REOPENERS = {
@@ -41,7 +39,8 @@ REOPENERS = {
     "receipt-step": "sharetui.ui.screens.receipt",
     "cp-transfer": "sharetui.ui.screens.transfer_dialogs",
     "incoming-file": "sharetui.ui.screens.transfer_dialogs",
-    **dict.fromkeys(GOVERNANCE_DRAFT_KINDS, "sharetui.ui.screens.governance_forms"),
+    **dict.fromkeys(SAR_DRAFT_KINDS, "sharetui.ui.screens.sar_forms"),
+    **dict.fromkeys(RETENTION_DRAFT_KINDS, "sharetui.ui.screens.retention_forms"),
 }
 
 

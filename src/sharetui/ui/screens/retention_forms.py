@@ -11,7 +11,12 @@ from textual.widgets import Static
 
 from sharetui.ui.forms import Choice, Choices, Field, LongText, date_question
 from sharetui.ui.literal import lit
-from sharetui.ui.screens.governance_forms import DATE_HINT, GovernanceForm, reason_question
+from sharetui.ui.screens.governance_forms import (
+    DATE_HINT,
+    GovernanceForm,
+    reason_question,
+    reopener,
+)
 
 
 class KeepDialog(GovernanceForm):
@@ -116,3 +121,7 @@ class LiftDialog(GovernanceForm):
             self.services.retention.lift, self.actor, int(values["hold"]), values["reason"]
         )
         return True
+
+
+FORMS = (KeepDialog, HoldDialog, LiftDialog)
+reopen = reopener(*FORMS)

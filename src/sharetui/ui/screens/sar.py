@@ -24,7 +24,6 @@ from sharetui.services.sar import SarView
 from sharetui.ui.forms.dialog import saving_status
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.literal import lit, one_line, plain
-from sharetui.ui.screens.base import LoadingScreen
 from sharetui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from sharetui.ui.screens.list_screen import ListScreen
 
@@ -253,6 +252,8 @@ class SubjectAccessScreen(ListScreen[SarView]):
             self.app.push_screen(SarReviewScreen(v))
 
     def action_disclose(self) -> None:
+        from sharetui.ui.screens.sar_forms import disclose
+
         v = self.chosen()
         if v is not None:
             disclose(self, v, self.reload)
@@ -277,27 +278,3 @@ class SubjectAccessScreen(ListScreen[SarView]):
             return
         self.say(f"Request {v.id} withdrawn")
         self.reload()
-
-
-def disclose(screen: LoadingScreen, v: SarView, then: Any) -> None:
-    """Ask for the format and folder, make the reviewed file, and say where it was written
-    (from the list and from the review screen alike)."""
-    from sharetui.ui.screens.sar_forms import Disclosed, DiscloseDialog
-
-    def made(result: Disclosed | None) -> None:
-        if result is None:
-            return
-        words = (
-            f"Written to {result.path}\n\n"
-            f"{result.withheld} entries withheld (removed from the file), {result.released} "
-            f"released. SHA-256 {result.sha256}, kept with request {v.id}.\n\n"
-            "Give it to the requester by a secure route, then record the day it was sent "
-            "(a on the list of requests)."
-        )
-        screen.query_one("#sar-status", Static).update(lit(f"Written to {result.path}"))
-        screen.app.push_screen(MessageDialog("The file to give out", words))
-        then()
-
-    context = {"sar_id": v.id, "person_id": v.person_id, "label": f"request {v.id}"}
-    values = {"format": "pdf", "folder": str(DiscloseDialog.default_folder())}
-    screen.app.push_screen(DiscloseDialog(context, values=values), made)

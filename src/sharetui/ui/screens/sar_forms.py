@@ -22,17 +22,20 @@ from sharetui.ui.forms import Choice, Choices, Field, ShortText, date_question
 from sharetui.ui.forms.file_dialog import FileDialog
 from sharetui.ui.forms.person_question import PersonQuestion
 from sharetui.ui.literal import lit
+from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.screens.governance_forms import (
     DATE_HINT,
     GovernanceForm,
     day_text,
     reason_question,
+    reopener,
 )
 from sharetui.ui.widgets.person_picker import PersonPicker
 
 if TYPE_CHECKING:
     from sharetui.services.sar import SarView
     from sharetui.services.unit_of_work import Actor
+    from sharetui.ui.screens.base import LoadingScreen
 
 RELATIONSHIP_CHOICES = [
     Choice(
@@ -354,3 +357,30 @@ class DiscloseDialog(FileDialog, GovernanceForm):
         stem = f"subject-access-{self.context['sar_id']}-{self.share_app.clock.today():%Y-%m-%d}"
         path = await self.write(folder, stem, values, made.data)
         return Disclosed(path, made.withheld, made.released, made.sha256)
+
+
+def disclose(screen: LoadingScreen, v: SarView, then: Any) -> None:
+    """Ask for the format and folder, make the reviewed file, and say where it was written
+    (from the list and from the review screen alike)."""
+
+    def made(result: Disclosed | None) -> None:
+        if result is None:
+            return
+        words = (
+            f"Written to {result.path}\n\n"
+            f"{result.withheld} entries withheld (removed from the file), {result.released} "
+            f"released. SHA-256 {result.sha256}, kept with request {v.id}.\n\n"
+            "Give it to the requester by a secure route, then record the day it was sent "
+            "(a on the list of requests)."
+        )
+        screen.query_one("#sar-status", Static).update(lit(f"Written to {result.path}"))
+        screen.app.push_screen(MessageDialog("The file to give out", words))
+        then()
+
+    context = {"sar_id": v.id, "person_id": v.person_id, "label": f"request {v.id}"}
+    values = {"format": "pdf", "folder": str(DiscloseDialog.default_folder())}
+    screen.app.push_screen(DiscloseDialog(context, values=values), made)
+
+
+FORMS = (NewRequestDialog, IdentityDialog, ExtendDialog, ReviewDialog, DiscloseDialog, AnswerDialog)
+reopen = reopener(*FORMS)

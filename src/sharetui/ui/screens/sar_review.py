@@ -5,6 +5,7 @@ to give out. Reading the entries reads the person's record, and the service audi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -18,7 +19,7 @@ from sharetui.services.sar import SarView
 from sharetui.services.sar_review import Entry
 from sharetui.ui.literal import lit, one_line, one_line_keep_end, plain
 from sharetui.ui.screens.list_screen import ListScreen
-from sharetui.ui.screens.sar import disclose
+from sharetui.ui.screens.sar_forms import Decided, ReviewDialog, disclose
 
 REVIEW_HELP = (
     "Before anything is given out, read each entry the export marks (ICO right of access "
@@ -45,8 +46,6 @@ def decision_words(e: Entry) -> Text:
 def apply(entries: list[Entry], entry: str, choice: ReviewChoice, reason: str) -> list[Entry]:
     """The entries as the service will now read them (an entry's own decision wins over its
     mark's), so the screen need not read the whole record again after each decision."""
-    from dataclasses import replace
-
     if entry.startswith("mark:"):
         mark = entry.removeprefix("mark:")
         return [
@@ -152,8 +151,6 @@ class SarReviewScreen(ListScreen[Entry]):
             self._decide(f"mark:{e.mark}", e)
 
     def _decide(self, entry: str, e: Entry) -> None:
-        from sharetui.ui.screens.sar_forms import Decided, ReviewDialog
-
         r = self.request
         context: dict[str, Any] = {
             "sar_id": r.id,

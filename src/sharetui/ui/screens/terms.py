@@ -23,7 +23,7 @@ from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.literal import day, lit, one_line
 from sharetui.ui.screens.agreements import DATE_ERROR
 from sharetui.ui.screens.dialogs import ConfirmDialog
-from sharetui.ui.screens.keeping import KeptList
+from sharetui.ui.screens.kept_list import KeptList
 
 TERMS_WHY = (
     "School days count only inside the terms entered here: the holidays between terms "

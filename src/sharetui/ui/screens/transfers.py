@@ -20,7 +20,7 @@ from sharetui.services.receipts import ReceiptView
 from sharetui.services.transfers import IncomingView
 from sharetui.services.views import DecisionView
 from sharetui.ui.literal import day, lit, one_line, plain, when
-from sharetui.ui.screens.keeping import KeptList
+from sharetui.ui.screens.kept_list import KeptList
 from sharetui.ui.screens.receipt import ReceiptDialog
 from sharetui.ui.screens.transfer_dialogs import (
     ConfirmBackDialog,
