@@ -13,6 +13,7 @@ from sharetui.commands.common import (
     Subcommands,
     database_named,
     err,
+    new_key_words,
     out,
     progress,
     settings_from,
@@ -87,7 +88,6 @@ def _open_app(
     from sharetui.ui.app import run_app
 
     if first_run:
-        from sharetui.commands.common import new_key_words
         from sharetui.services.at_rest import settle
         from sharetui.services.site import where
 
@@ -173,8 +173,6 @@ def demo_command(args: argparse.Namespace) -> int:
     settled = settle(settings, may_create=True)  # a new demo is encrypted like any database
     settings = settled.settings
     if settled.new_key is not None:
-        from sharetui.commands.common import new_key_words
-
         out().print(Text(new_key_words(settled.new_key)))
     svc = demo.open_for_seeding(settings)
     try:

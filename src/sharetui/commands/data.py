@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -144,8 +145,6 @@ def _report(args: argparse.Namespace) -> int:
     if args.out is None:
         print_report(report, out())
     else:
-        from rich.console import Console
-
         buffer = io.StringIO()
         print_report(report, Console(file=buffer, width=120, markup=False, highlight=False))
         save(buffer.getvalue().encode("utf-8"), args.out.expanduser(), overwrite=args.force)
@@ -179,8 +178,6 @@ def _table(title: str) -> Table:
 
 
 def print_report(report: Report, console: object) -> None:
-    from rich.console import Console
-
     assert isinstance(console, Console)
     t = report.totals
     console.print(
@@ -264,8 +261,6 @@ def print_report(report: Report, console: object) -> None:
 
 def _print_after_share(report: Report, console: object) -> None:
     """Agreements, receipts and transfers: the duties after the share."""
-    from rich.console import Console
-
     assert isinstance(console, Console)
     cover = _table("Shares under a data sharing agreement")
     cover.add_column("Agreement")

@@ -15,7 +15,7 @@ from typing import Any
 
 from sharetui.demo.world import ORGS, _Family, _Plan, _World
 from sharetui.domain.after_share import DecisionKind, ReceiptMethod, ReceiptState, ReceiptStep
-from sharetui.domain.calendar import WorkingCalendar
+from sharetui.domain.calendar import Term, WorkingCalendar
 from sharetui.domain.enums import LawfulBasis, RequestOrigin
 from sharetui.domain.sample_share import sample_share
 from sharetui.services.agreements import AgreementInput
@@ -120,8 +120,6 @@ def plan_after_share(w: _World, plan: _Plan, families: list[_Family]) -> None:
     cal = WorkingCalendar(terms=())  # working days: weekends and bank holidays
 
     def back(days: int, school: bool = False) -> date:
-        from sharetui.domain.calendar import Term
-
         c = WorkingCalendar(terms=(Term("a", *term_a), Term("b", *term_b))) if school else cal
         day, n = today, 0
         while n < days:

@@ -24,14 +24,13 @@ from textual.worker import Worker, WorkerState
 
 from sharetui.config import Settings
 from sharetui.domain.clock import Clock
-from sharetui.services.failures import describe
 from sharetui.ui import hangup, heap, screen_css
 from sharetui.ui.crash_guard import CRASH_EXIT_CODE, CrashGuard
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.locking import SHOWN_OVER_LOCK
 from sharetui.ui.palette import palette_open, system_commands
-from sharetui.ui.screens.base import FAILED_TITLE, KioskMixin, own_actions
-from sharetui.ui.screens.dialogs import HelpScreen, MessageDialog
+from sharetui.ui.screens.base import KioskMixin, own_actions
+from sharetui.ui.screens.dialogs import HelpScreen
 from sharetui.ui.screens.signin import SignInScreen
 from sharetui.ui.session import ACCOUNT_CHECK_SECONDS, SessionFlow
 from sharetui.ui.typeahead import TypeAhead
@@ -263,9 +262,7 @@ class ShareApp(CrashGuard, SessionFlow, inherit_bindings=False):
         """A failed worker becomes a message on screen; typed work stays where it was."""
         if event.state is not WorkerState.ERROR:
             return
-        # the same causes as the command line, and that what was typed is still there
-        words = describe(event.worker.error, on_screen=True)
-        self.push_screen(MessageDialog(FAILED_TITLE, words, over_lock=True))
+        self.say_failed(event.worker.error, over_lock=True)
 
 
 def run_app(

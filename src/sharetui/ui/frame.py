@@ -19,6 +19,7 @@ from sharetui.domain.errors import StoreUnavailable
 from sharetui.services.failures import describe
 from sharetui.ui import heap
 from sharetui.ui.forms.saving import SingleFlight
+from sharetui.ui.screens.base import FAILED_TITLE
 from sharetui.ui.screens.dialogs import MessageDialog
 from sharetui.ui.typeahead import TypeAhead
 
@@ -69,6 +70,12 @@ class Frame(App[None]):
             from sharetui.ui.screens.first_run import FirstRunScreen  # see its module
 
             self.switch_screen(FirstRunScreen())
+
+    def say_failed(self, error: BaseException | None, *, over_lock: bool = False) -> None:
+        """A failed worker in words (the same causes as the command line), in a message
+        above the screen on view; what was typed stays where it was."""
+        words = describe(error, on_screen=True)
+        self.push_screen(MessageDialog(FAILED_TITLE, words, over_lock=over_lock))
 
     def _startup_failed(self) -> None:
         self.push_screen(MessageDialog("The database could not be opened", self.startup_error))

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from sharetui.domain.person import PersonInput, parse_date, validate_person
 from sharetui.domain.text import LONG_TEXT
+from sharetui.services.people import PossibleDuplicate
 from sharetui.services.views import PersonSummary
 from sharetui.ui.forms import Choice, Choices, ErrorSummary, Field, LongText, ShortText
 from sharetui.ui.forms.dialog import KEEP_OPEN, FormDialog, saving_status
@@ -232,8 +233,6 @@ class AddPersonDialog(FormDialog):
         self.action_open_existing()
 
     async def submit(self, values: dict[str, Any], **options: Any) -> Any:
-        from sharetui.services.people import PossibleDuplicate
-
         data, _errors = self._read(values)
         try:
             return await self.call(

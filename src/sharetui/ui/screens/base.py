@@ -96,14 +96,10 @@ class ReportsWorkerFailures:
         self.worker_failed(event.worker.error)
 
     def worker_failed(self, error: BaseException | None) -> None:
-        """Say it in a message above this screen; a screen with a place of its own for
-        errors (a field's message, the lock's line) overrides this."""
-        from sharetui.services.failures import describe
-        from sharetui.ui.screens.dialogs import MessageDialog
-
-        self.app.push_screen(  # type: ignore[attr-defined]  # a mixin: the widget it joins has .app
-            MessageDialog(FAILED_TITLE, describe(error, on_screen=True))
-        )
+        """Say it in a message above this screen (the app's say_failed: its dialog is itself
+        a screen on this base); a screen with a place of its own for errors (a field's
+        message, the lock's line) overrides this."""
+        self.app.say_failed(error)  # type: ignore[attr-defined]  # a mixin: the widget it joins has .app
 
 
 class KioskMixin(ReportsWorkerFailures):

@@ -5,6 +5,7 @@ access requests due and overdue (s) and the retention review queue (t)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from sharetui.domain.enums import ADVICE_ROLE_LEGEND, AdviceStatus
+from sharetui.domain.errors import NotFound, ShareError
 from sharetui.domain.governance import may_govern
 from sharetui.domain.permissions import Permission, allowed
 from sharetui.ui.forms import SingleFlight
@@ -198,8 +200,6 @@ class HomeScreen(LoadingScreen):
 
     @work(exclusive=True, group="home-counts", exit_on_error=False)
     async def _load_counts(self) -> None:
-        from sharetui.domain.errors import ShareError
-
         try:
             counts = await self.call(self.services.advice.counts, self.actor)
         except ShareError:
@@ -410,10 +410,6 @@ class HomeScreen(LoadingScreen):
 
     @work(group="home-discard", exit_on_error=False)
     async def _discard(self, draft_id: int) -> None:
-        import contextlib
-
-        from sharetui.domain.errors import NotFound
-
         with contextlib.suppress(NotFound):  # gone already: nothing to discard
             await self.call(self.services.drafts.discard, self.actor, draft_id)
         self.notify("Draft discarded.", markup=False)

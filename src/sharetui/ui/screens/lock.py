@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from sharetui.services.failures import describe
 from sharetui.ui.forms import SingleFlight
 from sharetui.ui.literal import lit
 from sharetui.ui.screens.base import KioskScreen
@@ -78,8 +79,6 @@ class LockScreen(KioskScreen):
     def worker_failed(self, error: BaseException | None) -> None:
         """An unlock that could not be checked (the database cannot be reached, say) is
         said on the lock's own error line; the screens under the lock keep their work."""
-        from sharetui.services.failures import describe
-
         if self.is_attached:
             self.query_one("#unlock-error", Static).update(lit(describe(error, on_screen=True)))
 
