@@ -121,16 +121,17 @@ def secret_question(name: str, label: str, hint: str = "") -> Field:
     return Field(name, label, ShortText(id=name, password=True, max_length=1024), hint)
 
 
-NEW_PASSPHRASE_HINT = (
-    "At least 12 characters, not your name or username: three or more random words are easy "
-    "to remember and hard to guess"
-)
+NEW_PASSPHRASE_RULE = "At least 12 characters; not your name or username"
 
 
-def new_passphrase_questions(label: str = "New passphrase") -> Iterator[Field]:
+def new_passphrase_questions(
+    label: str = "New passphrase", hint: str = NEW_PASSPHRASE_RULE
+) -> Iterator[Field]:
     """A new passphrase and the same again ("passphrase" and "confirm"): the first run, the
-    step after a one-time passphrase and My account ask for one in the same words."""
-    yield secret_question("passphrase", label, NEW_PASSPHRASE_HINT)
+    step after a one-time passphrase and My account ask for one in the same words. The hint
+    states the rule the service checks (domain/passphrase.py); a form with no advice of its
+    own above the questions adds some to it."""
+    yield secret_question("passphrase", label, hint)
     yield secret_question("confirm", f"{label} again")
 
 

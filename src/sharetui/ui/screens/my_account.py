@@ -20,6 +20,7 @@ from sharetui.services.own_account import OwnAccount, OwnEnrolment
 from sharetui.ui.forms import ErrorSummary, Field, ShortText, SingleFlight
 from sharetui.ui.forms.dialog import FormDialog
 from sharetui.ui.forms.field import (
+    NEW_PASSPHRASE_RULE,
     new_passphrase_questions,
     refusal_errors,
     secret_question,
@@ -44,7 +45,9 @@ class ChangePassphraseDialog(FormDialog):
 
     def questions(self) -> ComposeResult:
         yield secret_question("current", "Current passphrase")
-        yield from new_passphrase_questions()
+        yield from new_passphrase_questions(
+            hint=f"{NEW_PASSPHRASE_RULE}: three or more random words are easy to remember"
+        )
 
     async def submit(self, values: dict[str, Any], **options: Any) -> bool:
         await self.call(
