@@ -27,13 +27,7 @@ from textual.widgets import Button, Static
 
 from sharetui.domain.errors import NotFound, ShareError
 from sharetui.ui.forms.choices import Choices
-from sharetui.ui.forms.field import (
-    ErrorSummary,
-    Field,
-    focus_question,
-    refusal_errors,
-    shown_within,
-)
+from sharetui.ui.forms.field import ErrorSummary, refusal_errors, show_field_errors, shown_within
 from sharetui.ui.forms.saving import SingleFlight
 from sharetui.ui.forms.text import LongText, ShortText
 from sharetui.ui.literal import lit
@@ -202,18 +196,8 @@ class FormDialog(KioskModal[Any]):
         by_field: dict[str, str] = {}
         for key, message in errors.items():
             by_field.setdefault(self.field_of(key), message)
-        for field in self.query(Field).results(Field):
-            field.set_error(by_field.get(field.field_name, ""))
-        for summary in self.query(ErrorSummary).results(ErrorSummary):
-            summary.show({k: v for k, v in by_field.items()})
         first = next((n for n in self.FIELDS if n in by_field), None)
-        if first is not None:
-            widget = self._widget(first)
-            if widget is not None:
-                focus_question(widget)
-        elif errors:
-            for summary in self.query(ErrorSummary).results(ErrorSummary):
-                summary.scroll_visible()
+        show_field_errors(self, by_field, self._widget(first) if first else None)
 
     @on(ErrorSummary.Jump)
     def _jump(self, event: ErrorSummary.Jump) -> None:

@@ -156,20 +156,24 @@ def focus_question(widget: Widget) -> None:
     widget.call_after_refresh(whole.scroll_visible, animate=False, immediate=True)
 
 
-def show_field_errors(root: Widget, errors: Mapping[str, str]) -> None:
+def show_field_errors(root: Widget, errors: Mapping[str, str], first: Widget | None = None) -> None:
     """Each Field under `root` shows its own message (none when it has none) and each
-    ErrorSummary lists them all; the first question with a problem takes the focus, or the
-    summary comes into view when no field has one: a screen of the kit's fields that is not
-    a FormDialog."""
+    ErrorSummary lists them all; the first question with a problem takes the focus (`first`,
+    the answer a form names by the order of its questions; else the first on screen whose
+    box can take it), or the summary comes into view when no field has one. Every form of
+    the kit's fields, FormDialog's included, says its errors here."""
     fields = list(root.query(Field).results(Field))
     for field in fields:
         field.set_error(errors.get(field.field_name, ""))
     summaries = list(root.query(ErrorSummary).results(ErrorSummary))
     for summary in summaries:
         summary.show(errors)
-    first = next((f for f in fields if f.field_name in errors and f.widget.focusable), None)
+    if first is None:
+        first = next(
+            (f.widget for f in fields if f.field_name in errors and f.widget.focusable), None
+        )
     if first is not None:
-        focus_question(first.widget)
+        focus_question(first)
     elif errors:
         for summary in summaries:
             summary.scroll_visible()
