@@ -55,11 +55,12 @@ def load_person(s: Session, person_id: int | None, field: str = "person_id") -> 
     return p
 
 
-# Built once: saving a decision reads and touches its people while other terminals wait for
-# their turn, and an ORM load of the whole row (its JSON details included) cost four times
-# what reading the columns of a summary does.
+# A summary's fields, read as plain rows (PersonSummary(*row)): an ORM load of the whole row
+# (its JSON details included) cost four times what reading these columns does, for saving a
+# decision while other terminals wait their turn as for a page of names. The statements are
+# built once.
 _PEOPLE = table_of(Person)
-_SUMMARY_COLUMNS = (
+SUMMARY_COLUMNS = (
     _PEOPLE.c.id,
     _PEOPLE.c.family_name,
     _PEOPLE.c.given_names,
@@ -69,13 +70,13 @@ _SUMMARY_COLUMNS = (
     _PEOPLE.c.reference,
     _PEOPLE.c.last_activity_at,
 )
-_SUMMARY_OF = sa_select(*_SUMMARY_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
+_SUMMARY_OF = sa_select(*SUMMARY_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
 _TOUCH = (
     sa_update(_PEOPLE)
     .where(_PEOPLE.c.id == bindparam("person_id"))
     .values(last_activity_at=bindparam("at"))
 )
-_TOUCH_RETURNING = _TOUCH.returning(*_SUMMARY_COLUMNS)
+_TOUCH_RETURNING = _TOUCH.returning(*SUMMARY_COLUMNS)
 
 
 def summary_of(s: Session, person_id: int | None, field: str = "person_id") -> PersonSummary:

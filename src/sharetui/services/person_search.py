@@ -27,6 +27,7 @@ from sharetui.domain.permissions import Permission
 from sharetui.domain.person import parse_date
 from sharetui.domain.text import clean_line, fold
 from sharetui.services.audit import require
+from sharetui.services.person_rows import SUMMARY_COLUMNS
 from sharetui.services.unit_of_work import Actor, UseCases
 from sharetui.services.views import (
     Page,
@@ -58,18 +59,6 @@ def summary(p: Person) -> PersonSummary:
     )
 
 
-# A summary's fields, read as plain rows: ORM objects cost more than the statement took to
-# run, for a page of names as for the similar names' check.
-_SUMMARY_COLUMNS = (
-    col(Person.id),
-    col(Person.family_name),
-    col(Person.given_names),
-    col(Person.other_names),
-    col(Person.date_of_birth),
-    col(Person.dob_estimated),
-    col(Person.reference),
-    col(Person.last_activity_at),
-)
 _Rows = Select[*tuple[Any, ...]]  # a statement of plain rows, any columns
 # The exact group's order: by name, newest activity first among the same names.
 _NAME_ORDER = (col(Person.sort_key), col(Person.last_activity_at).desc(), col(Person.id))
@@ -250,7 +239,7 @@ class PersonSearch(UseCases):
         return s.exec(select(func.count()).select_from(stmt.subquery())).one()
 
     def _exact_statement(self, s: Session, q: ParsedQuery) -> _Rows:
-        stmt: _Rows = sa_select(*_SUMMARY_COLUMNS).where(*q.filters)
+        stmt: _Rows = sa_select(*SUMMARY_COLUMNS).where(*q.filters)
         if not q.terms:
             return stmt
         if len(q.terms) > 1 and s.get_bind().dialect.name == "postgresql":
@@ -322,7 +311,7 @@ class PersonSearch(UseCases):
         if not branches:
             return []
         found: list[tuple[NameMatch, PersonSummary]] = []
-        shown = sa_select(*_SUMMARY_COLUMNS).where(
+        shown = sa_select(*SUMMARY_COLUMNS).where(
             col(Person.id).in_(union(*branches) if len(branches) > 1 else branches[0])
         )
         for row in s.execute(shown).all():
