@@ -177,8 +177,7 @@ def _table(title: str) -> Table:
     )
 
 
-def print_report(report: Report, console: object) -> None:
-    assert isinstance(console, Console)
+def print_report(report: Report, console: Console) -> None:
     t = report.totals
     console.print(
         Text(
@@ -259,9 +258,8 @@ def print_report(report: Report, console: object) -> None:
     console.print(advice)
 
 
-def _print_after_share(report: Report, console: object) -> None:
+def _print_after_share(report: Report, console: Console) -> None:
     """Agreements, receipts and transfers: the duties after the share."""
-    assert isinstance(console, Console)
     cover = _table("Shares under a data sharing agreement")
     cover.add_column("Agreement")
     cover.add_column("Shares", justify="right")
